@@ -1,0 +1,75 @@
+"""The shared state of one analysis: program, classifier, summaries, owned models, middleware per app."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from archtools.analysis.entrypoints import AppLayout
+from archtools.analysis.knowledge import GuardKnowledge
+from archtools.analysis.middleware import MiddlewareInfo
+from archtools.analysis.program import Program
+from archtools.analysis.roles import CallClassifier
+from archtools.analysis.summaries import Summaries
+from archtools.facts.schema import FieldKind, Schema
+
+SENSITIVE_FIELD = re.compile(
+    r"(password|passwd|secret|token|apikey|api_key|hash|salt|ssn|otp|totp|private_?key|recovery)", re.I
+)
+SOFT_DELETE_FIELDS = ("deletedAt", "deleted_at", "isDeleted", "is_deleted", "archivedAt")
+VERSION_FIELDS = ("version", "lockVersion", "lock_version", "revision")
+
+
+@dataclass
+class AnalysisContext:
+    program: Program
+    knowledge: GuardKnowledge
+    schema: Schema
+    classifier: CallClassifier
+    summaries: Summaries
+    apps: list[AppLayout]
+    middleware: dict[str, MiddlewareInfo] = field(default_factory=dict)  # app path -> info
+    public_routes: list[str] = field(default_factory=list)  # declared public in archtools.toml
+    owned: dict[str, str] = field(default_factory=dict)  # model -> why it is owned
+
+    def __post_init__(self) -> None:
+        if not self.owned:
+            self.owned = owned_models(self.schema, self.knowledge)
+
+
+def owned_models(schema: Schema, knowledge: GuardKnowledge) -> dict[str, str]:
+    """Models whose rows belong to a user (or a user's team): a relation path to the user model, or an
+    owner column. The user model itself is owned: a user may only read or change their own row."""
+    names = {m.name for m in schema.models if m.kind == "model"}
+    lowered = {n.lower(): n for n in names}
+    user_models = {lowered[u.lower()] for u in knowledge.ownership.user_models if u.lower() in lowered}
+    user_models |= {n for n in names if n.lower() in ("users", "user")}
+    owned: dict[str, str] = {u: "the user model" for u in user_models}
+    owner_fields = set(knowledge.ownership.owner_fields)
+    for model in schema.models:
+        if model.kind != "model" or model.name in owned:
+            continue
+        column = next((f.name for f in model.fields if f.name in owner_fields), None)
+        if column is not None:
+            owned[model.name] = f"has the owner column {column}"
+    changed = True
+    rounds = 0
+    while changed and rounds < 6:
+        changed = False
+        rounds += 1
+        for model in schema.models:
+            if model.kind != "model" or model.name in owned:
+                continue
+            for f in model.fields:
+                if f.kind == FieldKind.RELATION and f.relation is not None and f.relation.fields and f.type in owned:
+                    owned[model.name] = f"belongs to {f.type} through {', '.join(f.relation.fields)}"
+                    changed = True
+                    break
+    return owned
+
+
+def sensitive_fields(schema: Schema, model: str) -> list[str]:
+    found = schema.model(model)
+    if found is None:
+        return []
+    return [f.name for f in found.fields if f.kind == FieldKind.SCALAR and SENSITIVE_FIELD.search(f.name)]

@@ -1,0 +1,387 @@
+"""Finds every backend entry point: route handlers, Server Actions, Pages API routes, tRPC procedures."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+
+from archtools.analysis.flow import Seeds
+from archtools.analysis.program import Program
+from archtools.facts.code import Call, Export, ExportKind, FileFacts
+from archtools.results import EntryKind, Evidence
+
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+ROUTE_FILE_STEMS = ("route",)
+CODE_SUFFIXES = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts")
+TRPC_ROUTER_CALLS = ("createTRPCRouter", "router", "createRouter", "mergeRouters")
+TRPC_KINDS = ("query", "mutation", "subscription")
+
+
+@dataclass(frozen=True)
+class AppLayout:
+    path: str  # the app root, "." for a single app
+    app_dir: str | None
+    pages_dir: str | None
+    middleware: str | None
+    next_version: str | None
+
+
+@dataclass
+class Entry:
+    """An entry point before its checks: where it is and which code runs for it."""
+
+    kind: EntryKind
+    file: str
+    line: int
+    name: str
+    method: str
+    route: str | None
+    app: str
+    handler: tuple[str, int | None] | None  # the function whose body runs
+    seeds: Seeds = field(default_factory=Seeds)
+    wrappers: list[Call] = field(default_factory=list)  # HOF wrappers around the handler
+    chain: list[tuple[str, Call]] = field(default_factory=list)  # builder chain (safe-action, tRPC)
+    branch: tuple[int, int] | None = None  # line range of a `req.method` branch
+    public_reason: str | None = None
+    unresolved: str | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        kind = self.kind.value
+        if self.kind == EntryKind.TRPC_PROCEDURE:
+            return f"{kind}:{self.file}#{self.route}"
+        if self.kind == EntryKind.PAGES_API and self.method != "*":
+            return f"{kind}:{self.file}#{self.name}.{self.method}"
+        return f"{kind}:{self.file}#{self.name}"
+
+
+def _strip_suffix(path: str) -> str | None:
+    for suffix in CODE_SUFFIXES:
+        if path.endswith(suffix):
+            return path[: -len(suffix)]
+    return None
+
+
+def route_of(app_dir: str, file: str) -> str | None:
+    """The URL path of a file under the App Router directory: groups dropped, dynamic segments kept."""
+    rel = posixpath.relpath(posixpath.dirname(file), app_dir) if app_dir != "." else posixpath.dirname(file)
+    if rel.startswith(".."):
+        return None
+    segments = [s for s in rel.split("/") if s and s != "."]
+    kept = [s for s in segments if not (s.startswith("(") and s.endswith(")")) and not s.startswith("@")]
+    return "/" + "/".join(kept)
+
+
+def pages_route_of(pages_dir: str, file: str) -> str | None:
+    stem = _strip_suffix(file)
+    if stem is None:
+        return None
+    rel = posixpath.relpath(stem, pages_dir)
+    if rel.startswith(".."):
+        return None
+    segments = rel.split("/")
+    if segments[-1] == "index":
+        segments = segments[:-1]
+    return "/" + "/".join(segments)
+
+
+def _under(path: str, directory: str | None) -> bool:
+    if directory is None:
+        return False
+    return directory == "." or path.startswith(directory.rstrip("/") + "/")
+
+
+class EntryFinder:
+    def __init__(self, program: Program) -> None:
+        self.program = program
+
+    def find(self, apps: list[AppLayout]) -> list[Entry]:
+        entries: list[Entry] = []
+        files = sorted(self.program.files)
+        for app in apps:
+            owned = [f for f in files if self._app_of(f, apps) == app.path]
+            for file in owned:
+                facts = self.program.files[file]
+                if app.app_dir and _under(file, app.app_dir):
+                    stem = _strip_suffix(posixpath.basename(file))
+                    if stem in ROUTE_FILE_STEMS:
+                        entries.extend(self._route_handlers(app, facts))
+                if app.pages_dir and _under(file, posixpath.join(app.pages_dir, "api")):
+                    entries.extend(self._pages_api(app, facts))
+                entries.extend(self._server_actions(app, facts))
+            entries.extend(self._trpc(app, owned))
+        unique: dict[str, Entry] = {}
+        for entry in entries:
+            unique.setdefault(entry.id, entry)
+        return sorted(unique.values(), key=lambda e: e.id)
+
+    @staticmethod
+    def _app_of(file: str, apps: list[AppLayout]) -> str:
+        best = "."
+        for app in apps:
+            if app.path != "." and file.startswith(app.path + "/") and len(app.path) > len(best):
+                best = app.path
+        if best == "." and not any(a.path == "." for a in apps):
+            return apps[0].path if apps else "."
+        return best
+
+    # -- App Router route handlers ----------------------------------------------------------------
+
+    def _route_handlers(self, app: AppLayout, facts: FileFacts) -> list[Entry]:
+        assert app.app_dir is not None
+        route = route_of(app.app_dir, facts.path)
+        entries = []
+        for export in facts.exports:
+            if export.name not in HTTP_METHODS:
+                continue
+            entry = Entry(
+                kind=EntryKind.ROUTE_HANDLER,
+                file=facts.path,
+                line=export.line,
+                name=export.name,
+                method=export.name,
+                route=route,
+                app=app.path,
+                handler=None,
+            )
+            self._resolve_export_handler(entry, facts.path, export)
+            entry.seeds = _request_seeds(self.program, entry.handler)
+            entries.append(entry)
+        return entries
+
+    def _resolve_export_handler(self, entry: Entry, file: str, export: Export) -> None:
+        if export.func is not None:
+            entry.handler = (file, export.func)
+            return
+        if export.kind == ExportKind.DESTRUCTURED:
+            entry.unresolved = f"{export.name} is destructured from `{export.init.text if export.init else '?'}`"
+            entry.handler = None
+            return
+        if export.init is not None and export.init.call is not None:
+            self._unwrap(entry, file, self.program.files[file].calls[export.init.call])
+            return
+        symbol = None
+        if export.kind in (ExportKind.LOCAL, ExportKind.DEFAULT) and export.local:
+            symbol = self.program.lookup(file, export.local)
+        elif export.kind == ExportKind.REEXPORT and export.source:
+            target = self.program.resolve_import(file, export.source)
+            if target is not None:
+                symbol = self.program.lookup_export(target, export.local or export.name)
+        if symbol is None:
+            entry.unresolved = f"cannot resolve the function behind export {export.name}"
+            return
+        if symbol.package is not None:
+            entry.unresolved = f"{export.name} comes from package {symbol.package}"
+            return
+        if symbol.func is not None:
+            entry.handler = (symbol.file, symbol.func)
+        elif symbol.value is not None and symbol.value.call is not None:
+            self._unwrap(entry, symbol.file, self.program.files[symbol.file].calls[symbol.value.call])
+        elif symbol.destructured:
+            entry.unresolved = f"{export.name} is destructured from `{symbol.value.text if symbol.value else '?'}`"
+        else:
+            entry.unresolved = f"cannot resolve the function behind export {export.name}"
+
+    def _unwrap(self, entry: Entry, file: str, call: Call, depth: int = 0) -> None:
+        """`export const GET = withAuth(async (req) => ...)`: the wrapper, then the inner handler."""
+        facts = self.program.files[file]
+        entry.wrappers.append(call)
+        entry.chain.append((file, call))
+        for arg in call.args:
+            if arg.func is not None:
+                entry.handler = (file, arg.func)
+                return
+            if arg.call is not None and depth < 8:
+                self._unwrap(entry, file, facts.calls[arg.call], depth + 1)
+                return
+            if arg.kind.value == "identifier":
+                symbol = self.program.lookup(file, arg.text)
+                if symbol is not None and symbol.func is not None:
+                    entry.handler = (symbol.file, symbol.func)
+                    return
+        entry.unresolved = f"cannot find the handler passed to {call.callee}()"
+
+    # -- Pages Router API routes ------------------------------------------------------------------
+
+    def _pages_api(self, app: AppLayout, facts: FileFacts) -> list[Entry]:
+        assert app.pages_dir is not None
+        route = pages_route_of(app.pages_dir, facts.path)
+        default = next((e for e in facts.exports if e.name == "default"), None)
+        if default is None:
+            return []
+        base = Entry(
+            kind=EntryKind.PAGES_API,
+            file=facts.path,
+            line=default.line,
+            name="default",
+            method="*",
+            route=route,
+            app=app.path,
+            handler=None,
+        )
+        self._resolve_export_handler(base, facts.path, default)
+        base.seeds = _request_seeds(self.program, base.handler)
+        if base.handler is None or base.handler[0] != facts.path:
+            return [base]
+        branches = [
+            b
+            for b in facts.branches
+            if b.func == base.handler[1] and b.subject.endswith(".method") and b.value.upper() in HTTP_METHODS
+        ]
+        if not branches:
+            return [base]
+        entries = []
+        for branch in branches:
+            entries.append(
+                Entry(
+                    kind=EntryKind.PAGES_API,
+                    file=facts.path,
+                    line=branch.line,
+                    name="default",
+                    method=branch.value.upper(),
+                    route=route,
+                    app=app.path,
+                    handler=base.handler,
+                    seeds=base.seeds,
+                    wrappers=base.wrappers,
+                    chain=base.chain,
+                    branch=(branch.line, branch.end_line),
+                    unresolved=base.unresolved,
+                )
+            )
+        return entries
+
+    # -- Server Actions -----------------------------------------------------------------------------
+
+    def _server_actions(self, app: AppLayout, facts: FileFacts) -> list[Entry]:
+        entries: list[Entry] = []
+        route = None
+        if app.app_dir and _under(facts.path, app.app_dir):
+            route = route_of(app.app_dir, facts.path)
+        if "use server" in facts.directives:
+            for export in facts.exports:
+                if export.kind in (ExportKind.TYPE, ExportKind.CLASS) or export.name == "*":
+                    continue
+                entry = Entry(
+                    kind=EntryKind.SERVER_ACTION,
+                    file=facts.path,
+                    line=export.line,
+                    name=export.name,
+                    method="POST",
+                    route=route,
+                    app=app.path,
+                    handler=None,
+                )
+                if export.init is not None and export.init.call is not None:
+                    self._safe_action(entry, facts, facts.calls[export.init.call])
+                else:
+                    self._resolve_export_handler(entry, facts.path, export)
+                    if entry.handler is not None:
+                        entry.seeds = _argument_seeds(self.program, entry.handler)
+                entries.append(entry)
+        else:
+            for export in facts.exports:
+                if export.init is not None and export.init.call is not None:
+                    call = facts.calls[export.init.call]
+                    if call.name == "action" and call.receiver is not None:
+                        entry = Entry(
+                            kind=EntryKind.SERVER_ACTION,
+                            file=facts.path,
+                            line=export.line,
+                            name=export.name,
+                            method="POST",
+                            route=route,
+                            app=app.path,
+                            handler=None,
+                        )
+                        self._safe_action(entry, facts, call)
+                        entries.append(entry)
+        for function in facts.functions:
+            if function.use_server and "use server" not in facts.directives:
+                entry = Entry(
+                    kind=EntryKind.SERVER_ACTION,
+                    file=facts.path,
+                    line=function.line,
+                    name=function.name or f"action@{function.line}",
+                    method="POST",
+                    route=route,
+                    app=app.path,
+                    handler=(facts.path, function.index),
+                )
+                entry.seeds = _argument_seeds(self.program, entry.handler)
+                entries.append(entry)
+        return entries
+
+    def _safe_action(self, entry: Entry, facts: FileFacts, call: Call) -> None:
+        """`client.inputSchema(s).action(async ({ parsedInput, ctx }) => ...)` and plain wrappers."""
+        if call.name not in ("action", "stateAction"):
+            self._unwrap(entry, facts.path, call)
+            if entry.handler is not None:
+                entry.seeds = _argument_seeds(self.program, entry.handler)
+            return
+        entry.chain = builder_chain(self.program, facts.path, call)
+        handler_arg = next((a for a in call.args if a.func is not None), None)
+        if handler_arg is None or handler_arg.func is None:
+            entry.unresolved = "the action body is not an inline function"
+            return
+        entry.handler = (facts.path, handler_arg.func)
+        function = facts.functions[handler_arg.func]
+        keys = {k for p in function.params[:1] for k in p.keys}
+        has_schema = any(c.name in ("schema", "inputSchema") for _f, c in entry.chain)
+        seeds = Seeds(identity_paths=("ctx.userId", "ctx.user", "ctx.session", "ctx.auth"))
+        if "parsedInput" in keys:
+            if has_schema:
+                seeds.validated.add("parsedInput")
+            seeds.inputs["parsedInput"] = "action input"
+        for bound in function.params[1:2]:
+            for name in bound.names:
+                seeds.inputs[name] = "bound arguments"
+        entry.seeds = seeds
+
+    # -- tRPC ------------------------------------------------------------------------------------------
+
+    def _trpc(self, app: AppLayout, files: list[str]) -> list[Entry]:
+        from archtools.analysis.trpc import find_procedures
+
+        return find_procedures(self.program, app.path, files)
+
+
+def builder_chain(program: Program, file: str, call: Call, depth: int = 0) -> list[tuple[str, Call]]:
+    """A builder chain through the variables it starts from: `authClient.schema(s).action(f)` where
+    `authClient = baseClient.use(mw)` and `baseClient = createSafeActionClient()`. Innermost first."""
+    links = [(file, c) for c in program.chain(file, call)]
+    head_file, head = links[0]
+    root = head.callee.split(".", 1)[0].split("(", 1)[0]
+    if depth > 8 or root == head.callee:
+        return links
+    symbol = program.lookup(head_file, root)
+    if symbol is None or symbol.package is not None:
+        return links
+    value_call = program.value_call(symbol)
+    if value_call is None:
+        return links
+    return builder_chain(program, symbol.file, value_call, depth + 1) + links
+
+
+def _request_seeds(program: Program, handler: tuple[str, int | None] | None) -> Seeds:
+    seeds = Seeds()
+    if handler is None or handler[1] is None:
+        return seeds
+    function = program.function(handler[0], handler[1])
+    labels = ("request", "route params")
+    for param, label in zip(function.params, labels, strict=False):
+        for name in param.names:
+            seeds.inputs[name] = label
+    return seeds
+
+
+def _argument_seeds(program: Program, handler: tuple[str, int | None] | None) -> Seeds:
+    seeds = Seeds()
+    if handler is None or handler[1] is None:
+        return seeds
+    function = program.function(handler[0], handler[1])
+    for param in function.params:
+        for name in param.names:
+            seeds.inputs[name] = "action arguments"
+    return seeds

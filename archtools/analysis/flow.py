@@ -1,0 +1,160 @@
+"""Inside one function: which names hold the caller's identity, client input, or validated input."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from archtools.facts.code import Expr, FileFacts
+from archtools.results import Evidence
+
+INPUT_METHODS = {"json", "formData", "text", "arrayBuffer", "blob"}
+SEARCH_METHODS = {"get", "getAll", "has", "entries"}
+INPUT_PATHS = ("req.body", "req.query", "request.body", "request.query", "req.cookies", "searchParams", "params")
+
+
+@dataclass
+class Seeds:
+    """Names that hold identity or input when the function starts (its parameters, its context)."""
+
+    inputs: dict[str, str] = field(default_factory=dict)  # name -> what it is ("request", "route params")
+    validated: set[str] = field(default_factory=set)  # names that already passed a schema
+    identity_paths: tuple[str, ...] = ()  # member paths that are the caller's identity (ctx.session.user)
+
+
+@dataclass
+class Flow:
+    identity: dict[str, Evidence] = field(default_factory=dict)
+    inputs: dict[str, str] = field(default_factory=dict)
+    validated: dict[str, Evidence] = field(default_factory=dict)
+    input_reads: list[Evidence] = field(default_factory=list)
+    identity_paths: tuple[str, ...] = ()
+
+    def is_identity(self, expr: Expr) -> bool:
+        if any(r in self.identity for r in expr.roots):
+            return True
+        return any(_under(p, self.identity_paths) for p in expr.paths)
+
+    def is_input(self, expr: Expr) -> bool:
+        """Client-controlled and not validated."""
+        for root in expr.roots:
+            if root in self.inputs and root not in self.validated:
+                return True
+        return False
+
+    def is_client_value(self, expr: Expr) -> bool:
+        """Client-controlled, validated or not (a validated id is still the client's choice)."""
+        if any(root in self.inputs or root in self.validated for root in expr.roots):
+            return not self.is_identity(expr) or any(
+                root in self.inputs and root not in self.identity for root in expr.roots
+            )
+        return False
+
+
+def _under(path: str, prefixes: tuple[str, ...]) -> bool:
+    return any(path == p or path.startswith(p + ".") for p in prefixes)
+
+
+def function_flow(
+    facts: FileFacts,
+    func: int | None,
+    seeds: Seeds,
+    *,
+    identity_calls: dict[int, Evidence],
+    validator_calls: set[int],
+) -> Flow:
+    """Propagate labels through the function's declarations in source order.
+
+    identity_calls: call index -> evidence, for calls that return the caller's identity.
+    validator_calls: call indexes whose value is validated data."""
+    flow = Flow(inputs=dict(seeds.inputs), identity_paths=seeds.identity_paths)
+    for name in seeds.validated:
+        flow.validated[name] = Evidence(file=facts.path, line=1, detail=f"{name} is validated by its schema")
+    scope = _scope(facts, func)
+    calls = facts.calls
+    for call in calls:
+        if call.func not in scope:
+            continue
+        root = call.callee.split(".", 1)[0].split("(", 1)[0]
+        if root in flow.inputs and (call.name in INPUT_METHODS or call.name in SEARCH_METHODS):
+            flow.input_reads.append(
+                Evidence(file=facts.path, line=call.line, detail=f"reads client input with {call.callee}()")
+            )
+    for var in sorted((v for v in facts.vars if v.func in scope), key=lambda v: v.line):
+        init = var.init
+        if init is None:
+            continue
+        label_identity: Evidence | None = None
+        label_input: str | None = None
+        label_valid: Evidence | None = None
+        if init.call is not None:
+            call = calls[init.call]
+            chain_calls = _chain_indexes(facts, init.call)
+            for index in chain_calls:
+                if index in identity_calls:
+                    label_identity = identity_calls[index]
+                if index in validator_calls:
+                    label_valid = Evidence(
+                        file=facts.path, line=calls[index].line, detail=f"validated by {calls[index].callee}()"
+                    )
+            if label_valid is None:
+                args_roots = {r for a in call.args for r in a.roots}
+                croot = call.callee.split(".", 1)[0].split("(", 1)[0]
+                if croot in flow.inputs or args_roots & set(flow.inputs):
+                    label_input = flow.inputs.get(croot) or next(
+                        (flow.inputs[r] for r in sorted(args_roots) if r in flow.inputs), "input"
+                    )
+        if label_identity is None and label_valid is None and flow.is_identity(init):
+            first = next((r for r in init.roots if r in flow.identity), None)
+            label_identity = (
+                flow.identity[first]
+                if first is not None
+                else Evidence(file=facts.path, line=var.line, detail=f"identity from {init.text}")
+            )
+        if label_valid is None and any(r in flow.validated for r in init.roots) and not flow.is_input(init):
+            label_valid = next(flow.validated[r] for r in init.roots if r in flow.validated)
+        if label_input is None and label_valid is None and flow.is_input(init):
+            label_input = next(flow.inputs[r] for r in init.roots if r in flow.inputs)
+        if label_input is None and label_valid is None and any(
+            _under(p, ("req.body", "req.query", "request.body")) for p in init.paths
+        ):
+            label_input = "request"
+        for name in var.names:
+            if label_identity is not None:
+                flow.identity[name] = label_identity
+            elif label_valid is not None:
+                flow.validated[name] = label_valid
+                flow.inputs.setdefault(name, "validated input")
+            elif label_input is not None:
+                flow.inputs[name] = label_input
+    return flow
+
+
+def _scope(facts: FileFacts, func: int | None) -> set[int | None]:
+    """The function and the functions nested in it (callbacks share the closure)."""
+    scope: set[int | None] = {func}
+    if func is None:
+        return scope
+    changed = True
+    while changed:
+        changed = False
+        for f in facts.functions:
+            if f.parent in scope and f.index not in scope:
+                scope.add(f.index)
+                changed = True
+    return scope
+
+
+def function_scope(facts: FileFacts, func: int | None) -> set[int | None]:
+    return _scope(facts, func)
+
+
+def _chain_indexes(facts: FileFacts, index: int) -> list[int]:
+    out = [index]
+    seen = {index}
+    current = facts.calls[index]
+    while current.receiver is not None and current.receiver not in seen:
+        seen.add(current.receiver)
+        out.append(current.receiver)
+        current = facts.calls[current.receiver]
+    # The call's own arguments may wrap the real source: schema.parse(await req.json()).
+    return out

@@ -1,0 +1,112 @@
+"""The guard catalog (archtools/knowledge/guards.yaml) as typed, read-only data."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class AuthPrimitive(_Frozen):
+    package: str | None = None
+    call: str | None = None
+    suffix: str | None = None
+    kind: str  # session | enforcing | unsafe
+    library: str
+
+
+class AuthFactory(_Frozen):
+    call: str
+    session: list[str]
+    handlers: list[str]
+    library: str
+
+
+class PackageCall(_Frozen):
+    package: str
+    call: str
+
+
+class Validation(_Frozen):
+    methods: list[str]
+    functions: list[PackageCall]
+    schema_packages: list[str]
+    form_helpers: list[str]
+
+
+class RateLimiting(_Frozen):
+    packages: list[str]
+    methods: list[str]
+    name_hints: list[str]
+
+
+class AuditLogging(_Frozen):
+    models: list[str]
+    name_hints: list[str]
+
+
+class SensitiveOperations(_Frozen):
+    route_words: list[str]
+    function_words: list[str]
+    callee_hints: list[str]
+
+
+class RawSql(_Frozen):
+    unsafe: list[str]
+    raw_helpers: list[str]
+
+
+class Database(_Frozen):
+    prisma_operations: dict[str, list[str]]
+    drizzle_roots: list[str]
+    raw_sql: RawSql
+
+
+class Ownership(_Frozen):
+    user_models: list[str]
+    owner_fields: list[str]
+    membership_models: list[str]
+    role_fields: list[str]
+
+
+class PublicRoutes(_Frozen):
+    health: list[str]
+    webhook_words: list[str]
+    signature_calls: list[str]
+
+
+class GuardKnowledge(_Frozen):
+    authentication: list[AuthPrimitive]
+    auth_factories: list[AuthFactory]
+    auth_handler_packages: list[str]
+    context_identity: list[str]
+    validation: Validation
+    rate_limiting: RateLimiting
+    audit_logging: AuditLogging
+    sensitive_operations: SensitiveOperations
+    database: Database
+    ownership: Ownership
+    public_routes: PublicRoutes
+
+    def prisma_kind(self, operation: str) -> str | None:
+        for kind, names in self.database.prisma_operations.items():
+            if operation in names:
+                return kind
+        return None
+
+
+def _load_yaml(name: str) -> Any:
+    text = resources.files("archtools.knowledge").joinpath(name).read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+@cache
+def guard_knowledge() -> GuardKnowledge:
+    return GuardKnowledge.model_validate(_load_yaml("guards.yaml"))

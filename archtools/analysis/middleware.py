@@ -1,0 +1,188 @@
+"""What `middleware.ts` covers (its config.matcher against routes) and whether it enforces sign-in."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from archtools.analysis.flow import Seeds
+from archtools.analysis.program import Program
+from archtools.analysis.roles import AuthKind
+from archtools.analysis.summaries import Summaries
+from archtools.facts.code import Expr, ExprKind
+from archtools.results import Evidence
+
+# Next.js releases that fixed the middleware bypass through `x-middleware-subrequest` (CVE-2025-29927).
+PATCHED_RELEASES = {12: (12, 3, 5), 13: (13, 5, 9), 14: (14, 2, 25), 15: (15, 2, 3)}
+
+
+@dataclass
+class RouteMatcher:
+    name: str
+    patterns: list[str]
+    regexes: list[re.Pattern[str]]
+    line: int
+
+    def matches(self, route: str) -> bool:
+        return any(r.fullmatch(route) for r in self.regexes)
+
+
+@dataclass
+class MiddlewareInfo:
+    file: str
+    matchers: list[re.Pattern[str]] = field(default_factory=list)  # empty: every route
+    matcher_text: list[str] = field(default_factory=list)
+    enforcing: Evidence | None = None  # the middleware rejects requests without a user
+    protected: RouteMatcher | None = None  # only routes matching this are enforced
+    public: RouteMatcher | None = None  # routes matching this are not enforced
+    unresolved: str | None = None
+
+    def covers(self, route: str) -> bool:
+        return not self.matchers or any(r.fullmatch(route) for r in self.matchers)
+
+    def enforces(self, route: str) -> Evidence | None:
+        if self.enforcing is None or not self.covers(route):
+            return None
+        if self.protected is not None and not self.protected.matches(route):
+            return None
+        if self.public is not None and self.public.matches(route):
+            return None
+        return self.enforcing
+
+
+def path_pattern_regex(pattern: str) -> re.Pattern[str] | None:
+    """A Next.js matcher / path-to-regexp pattern as a regex over the route path."""
+    out = ""
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == ":":
+            match = re.match(r":(\w+)([*+?]?)", pattern[i:])
+            if match is None:
+                out += re.escape(char)
+                i += 1
+                continue
+            modifier = match.group(2)
+            out += {"*": "(?:/.*)?" if out.endswith("/") else ".*", "+": ".+", "?": "[^/]*"}.get(modifier, "[^/]+")
+            if modifier == "*" and out.endswith("/(?:/.*)?"):
+                out = out[: -len("/(?:/.*)?")] + "(?:/.*)?"
+            i += len(match.group(0))
+        elif char == "(":
+            depth = 0
+            j = i
+            while j < len(pattern):
+                if pattern[j] == "(":
+                    depth += 1
+                elif pattern[j] == ")":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                j += 1
+            out += pattern[i : j + 1]
+            i = j + 1
+        elif char == "*":
+            out += ".*"
+            i += 1
+        else:
+            out += re.escape(char) if char not in "?" else "?"
+            i += 1
+    try:
+        return re.compile(out)
+    except re.error:
+        return None
+
+
+def _strings(expr: Expr) -> list[str]:
+    if expr.kind in (ExprKind.STRING, ExprKind.TEMPLATE) and expr.value is not None:
+        return [expr.value]
+    if expr.kind == ExprKind.ARRAY:
+        return [s for item in expr.items for s in _strings(item)]
+    if expr.kind == ExprKind.OBJECT:
+        return [s for p in expr.pairs if p.key == "source" for s in _strings(p.value)]
+    return []
+
+
+def analyse_middleware(program: Program, summaries: Summaries, file: str) -> MiddlewareInfo:
+    facts = program.files[file]
+    info = MiddlewareInfo(file=file)
+    for export in facts.exports:
+        if export.name == "config" and export.init is not None:
+            for pair in export.init.pairs:
+                if pair.key == "matcher":
+                    info.matcher_text = _strings(pair.value)
+                    info.matchers = [r for t in info.matcher_text if (r := path_pattern_regex(t)) is not None]
+    matchers: list[RouteMatcher] = []
+    for call in facts.calls:
+        if call.name == "createRouteMatcher" and call.args and call.assigned_to:
+            patterns = _strings(call.args[0])
+            matchers.append(
+                RouteMatcher(
+                    name=call.assigned_to[0],
+                    patterns=patterns,
+                    regexes=[r for p in patterns if (r := path_pattern_regex(p)) is not None],
+                    line=call.line,
+                )
+            )
+    for matcher in matchers:
+        if "public" in matcher.name.lower():
+            info.public = matcher
+        else:
+            info.protected = matcher
+    main = next((e for e in facts.exports if e.name in ("middleware", "default", "proxy")), None)
+    if main is None:
+        info.unresolved = "middleware file has no `middleware` or default export"
+        return info
+    info.enforcing = _enforcement(program, summaries, file)
+    return info
+
+
+def _enforcement(program: Program, summaries: Summaries, file: str) -> Evidence | None:
+    facts = program.files[file]
+    classifier = summaries.classifier
+    for export in facts.exports:
+        if export.name not in ("middleware", "default", "proxy"):
+            continue
+        if export.source is not None and export.source.startswith("next-auth/middleware"):
+            return Evidence(file=file, line=export.line, detail="next-auth/middleware redirects signed-out users")
+    for call in facts.calls:
+        origin = classifier.canonical(file, call)
+        if origin[1] is not None and origin[1].startswith("next-auth/middleware") and origin[0] == "withAuth":
+            return Evidence(file=file, line=call.line, detail="withAuth() from next-auth/middleware redirects signed-out users")
+        auth = classifier.auth_call(file, call)
+        if auth is not None and auth.kind == AuthKind.ENFORCING:
+            return Evidence(file=file, line=call.line, detail=f"{call.callee}() ({auth.library}) rejects signed-out users")
+    seeds = Seeds(identity_paths=("req.auth", "request.auth", "auth.userId", "auth().userId"))
+    for function in facts.functions:
+        flow = summaries.flow(file, function.index, seeds)
+        for name in ("token", "session", "user", "jwt"):
+            for var in facts.vars:
+                if var.func == function.index and name in " ".join(var.names).lower() and var.init is not None:
+                    if any("cookies" in p or "headers" in p for p in var.init.paths) or "cookies" in var.init.text:
+                        flow.identity.setdefault(
+                            var.names[0], Evidence(file=file, line=var.line, detail=f"{var.names[0]} from the request")
+                        )
+        summary = summaries.compute_with(file, function.index, seeds, flow)
+        if summary.auth_gate is not None:
+            return Evidence(
+                file=file,
+                line=summary.auth_gate.line,
+                detail=f"middleware {summary.auth_gate.detail}",
+            )
+    return None
+
+
+def vulnerable_to_bypass(next_version: str | None) -> bool | None:
+    """Whether the declared Next.js version allows the middleware bypass; None when unknown."""
+    if not next_version:
+        return None
+    match = re.search(r"(\d+)\.(\d+)\.(\d+)", next_version)
+    if match is None:
+        match_major = re.search(r"(\d+)", next_version)
+        if match_major is None:
+            return None
+        return None
+    version = tuple(int(x) for x in match.groups())
+    patched = PATCHED_RELEASES.get(version[0])
+    if patched is None:
+        return version[0] < 12
+    return version < patched

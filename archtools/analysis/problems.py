@@ -1,0 +1,139 @@
+"""Entry-point problems beyond the five checks: exposure, redirects, uploads, revalidation, deletes, locking."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from archtools.analysis.context import SOFT_DELETE_FIELDS, VERSION_FIELDS, AnalysisContext, sensitive_fields
+from archtools.analysis.flow import Flow
+from archtools.analysis.roles import DbOp
+from archtools.facts.code import FileFacts
+from archtools.results import EntryKind
+
+if TYPE_CHECKING:
+    from archtools.analysis.checks import Problem
+    from archtools.analysis.entrypoints import Entry
+
+REDIRECT_CALLS = ("redirect", "permanentRedirect", "NextResponse.redirect", "Response.redirect", "res.redirect")
+REVALIDATE_CALLS = ("revalidatePath", "revalidateTag", "updateTag", "refresh", "redirect")
+RESPONSE_CALLS = ("json", "send", "Response", "NextResponse")
+
+
+def entry_problems(
+    ctx: AnalysisContext,
+    entry: Entry,
+    facts: FileFacts,
+    funcs: set[int | None],
+    flow: Flow,
+    ops: list[DbOp],
+) -> list[Problem]:
+    from archtools.analysis.checks import Problem
+
+    problems: list[Problem] = []
+    calls = [c for c in facts.calls if c.func in funcs]
+    returned_roots = {r for ret in facts.returns if ret.func in funcs and ret.value for r in ret.value.roots}
+    for call in calls:
+        if call.returned or call.name in RESPONSE_CALLS or call.callee.endswith(".json"):
+            returned_roots |= {r for a in call.args for r in a.roots}
+    for op in ops:
+        if op.model is None:
+            continue
+        secret_fields = sensitive_fields(ctx.schema, op.model)
+        if secret_fields and op.returns_rows and not op.narrowed:
+            leaks = op.returned or bool(set(op.assigned_to) & returned_roots)
+            if leaks:
+                problems.append(
+                    Problem(
+                        "EXP001",
+                        op.file,
+                        op.line,
+                        f"{op.callee}() returns whole {op.model} rows, including {', '.join(secret_fields)}",
+                        f"sensitive:{op.model}:{op.callee}",
+                        op.model,
+                    )
+                )
+        model = ctx.schema.model(op.model)
+        field_names = {f.name for f in model.fields} if model else set()
+        if op.kind == "delete" and field_names & set(SOFT_DELETE_FIELDS):
+            soft = sorted(field_names & set(SOFT_DELETE_FIELDS))[0]
+            problems.append(
+                Problem(
+                    "DATA001",
+                    op.file,
+                    op.line,
+                    f"{op.callee}() hard-deletes {op.model}, which is soft-deleted through {soft}",
+                    f"hard-delete:{op.model}:{op.callee}",
+                    op.model,
+                )
+            )
+        version = sorted(field_names & set(VERSION_FIELDS))
+        if op.kind == "write" and version and op.where and op.operation not in ("create", "insert", "upsert"):
+            if not any(version[0] in w.text for w in op.where):
+                problems.append(
+                    Problem(
+                        "DATA002",
+                        op.file,
+                        op.line,
+                        f"{op.callee}() updates {op.model} without checking {version[0]}: concurrent edits are lost",
+                        f"optimistic-lock:{op.model}:{op.callee}",
+                        op.model,
+                    )
+                )
+    if entry.kind == EntryKind.SERVER_ACTION and any(op.kind != "read" for op in ops):
+        if not any(c.name in REVALIDATE_CALLS for c in calls):
+            first = next(op for op in ops if op.kind != "read")
+            problems.append(
+                Problem(
+                    "NXT001",
+                    first.file,
+                    first.line,
+                    f"Server Action {entry.name} changes {first.model} but never revalidates a path or tag",
+                    f"revalidate:{entry.id}",
+                    first.model,
+                )
+            )
+    for call in calls:
+        if call.callee in REDIRECT_CALLS and call.args and (
+            flow.is_input(call.args[0]) or flow.is_client_value(call.args[0])
+        ):
+            problems.append(
+                Problem(
+                    "NXT002",
+                    facts.path,
+                    call.line,
+                    f"{call.callee}() sends the user to `{call.args[0].text}`, chosen by the client",
+                    f"open-redirect:{call.callee}:{call.args[0].text}",
+                )
+            )
+    for cmp in facts.comparisons:
+        if cmp.func not in funcs:
+            continue
+        for side in (cmp.left, cmp.right):
+            trusted = [p for p in side.paths if p.endswith((".type", ".size")) and p.split(".", 1)[0] in flow.inputs]
+            if trusted:
+                problems.append(
+                    Problem(
+                        "VAL003",
+                        facts.path,
+                        cmp.line,
+                        f"the upload check trusts `{trusted[0]}`, which the client controls",
+                        f"upload:{trusted[0]}",
+                    )
+                )
+                break
+    if entry.handler is not None and entry.handler[1] is not None:
+        function = facts.functions[entry.handler[1]] if entry.handler[0] == facts.path else None
+        if function is not None:
+            for use in facts.any_uses:
+                if use.func == function.index and use.where in ("parameter", "return"):
+                    problems.append(
+                        Problem(
+                            "TYP001",
+                            facts.path,
+                            use.line,
+                            f"{entry.name} takes or returns `any`: its input is not type-checked",
+                            f"any:{entry.id}",
+                        )
+                    )
+                    break
+    return problems

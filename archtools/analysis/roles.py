@@ -1,0 +1,290 @@
+"""What a call does, by the guard catalog: authenticates, validates, limits, logs, or touches the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from archtools.analysis.knowledge import GuardKnowledge
+from archtools.analysis.program import Program
+from archtools.facts.code import Call, Expr, ExprKind
+from archtools.facts.schema import Schema
+
+
+class AuthKind(StrEnum):
+    SESSION = "session"
+    ENFORCING = "enforcing"
+    UNSAFE = "unsafe"
+
+
+@dataclass(frozen=True)
+class AuthCall:
+    kind: AuthKind
+    library: str
+    callee: str
+
+
+@dataclass(frozen=True)
+class DbOp:
+    """One database operation (a Prisma call, or a whole Drizzle chain)."""
+
+    file: str
+    func: int | None
+    line: int
+    call: int  # the outermost call of the operation
+    callee: str
+    model: str | None
+    table: str | None  # the accessor or table identifier as written
+    kind: str  # read | write | delete
+    operation: str  # findUnique, update, select, insert...
+    where: list[Expr] = field(default_factory=list)
+    data: list[Expr] = field(default_factory=list)
+    narrowed: bool = False  # select/omit/columns limit the returned fields
+    returns_rows: bool = True  # the operation's value carries rows back
+    assigned_to: tuple[str, ...] = ()
+    returned: bool = False
+
+
+_NOT_VALIDATORS = {"JSON", "Date", "Number", "path", "url", "URL", "qs", "querystring", "cookie", "dayjs", "BigInt", "Math"}
+
+
+def prisma_accessors(schema: Schema) -> dict[str, str]:
+    """Prisma client accessor (`note`) -> model name (`Note`); Drizzle table variable -> model."""
+    accessors: dict[str, str] = {}
+    for model in schema.models:
+        if model.kind != "model":
+            continue
+        accessors[model.name[:1].lower() + model.name[1:]] = model.name
+        accessors[model.name] = model.name
+    return accessors
+
+
+class CallClassifier:
+    def __init__(self, program: Program, knowledge: GuardKnowledge, schema: Schema) -> None:
+        self.program = program
+        self.knowledge = knowledge
+        self.schema = schema
+        self.accessors = prisma_accessors(schema)
+        self._db_cache: dict[str, list[DbOp]] = {}
+
+    def canonical(self, file: str, call: Call) -> tuple[str, str | None]:
+        """The callee with its root replaced by the imported name, and the package it came from."""
+        callee = call.callee.removeprefix("new ")
+        root, _, rest = callee.partition(".")
+        bare_root = root.removesuffix("()")
+        origin = self.program.import_origin(file, bare_root)
+        if origin is None:
+            return callee, None
+        package, imported = origin
+        canonical = imported + root[len(bare_root) :]
+        return (canonical + "." + rest if rest else canonical), package
+
+    def auth_call(self, file: str, call: Call) -> AuthCall | None:
+        callee, package = self.canonical(file, call)
+        for primitive in self.knowledge.authentication:
+            if primitive.package is not None:
+                if package is None or not package.startswith(primitive.package):
+                    continue
+                if primitive.call is not None and callee != primitive.call:
+                    continue
+                if primitive.suffix is not None and not callee.endswith(primitive.suffix):
+                    continue
+            elif primitive.suffix is None or not (
+                callee == primitive.suffix or callee.endswith("." + primitive.suffix)
+            ):
+                continue
+            return AuthCall(AuthKind(primitive.kind), primitive.library, call.callee)
+        return self._factory_auth(file, call)
+
+    def _factory_auth(self, file: str, call: Call) -> AuthCall | None:
+        """`auth()` where `auth` is destructured from an auth factory such as NextAuth(...)."""
+        root = call.callee.split(".", 1)[0].split("(", 1)[0]
+        if root != call.callee:
+            return None
+        symbol = self.program.lookup(file, root)
+        if symbol is None or not symbol.destructured:
+            return None
+        init_call = self.program.value_call(symbol)
+        if init_call is None:
+            return None
+        callee, _package = self.canonical(symbol.file, init_call)
+        for factory in self.knowledge.auth_factories:
+            if callee == factory.call and symbol.name in factory.session:
+                return AuthCall(AuthKind.SESSION, factory.library, call.callee)
+        return None
+
+    def auth_factory_handlers(self, file: str, name: str) -> str | None:
+        """The library name when `name` in `file` is a route handler built by an auth library."""
+        symbol = self.program.lookup(file, name)
+        if symbol is None:
+            return None
+        if symbol.package is not None:
+            if any(symbol.package.startswith(p) for p in self.knowledge.auth_handler_packages):
+                return symbol.package
+            return None
+        init_call = self.program.value_call(symbol)
+        if init_call is None:
+            return None
+        callee, package = self.canonical(symbol.file, init_call)
+        for factory in self.knowledge.auth_factories:
+            if callee.split(".", 1)[0] == factory.call:
+                return factory.library
+        if package is not None and any(package.startswith(p) for p in self.knowledge.auth_handler_packages):
+            return package
+        return None
+
+    def is_validator(self, file: str, call: Call) -> bool:
+        root = call.callee.split(".", 1)[0].split("(", 1)[0]
+        if root in _NOT_VALIDATORS:
+            return False
+        if call.name in self.knowledge.validation.methods and "." in call.callee:
+            return True
+        callee, package = self.canonical(file, call)
+        if package is not None:
+            for entry in self.knowledge.validation.functions:
+                if package.startswith(entry.package) and callee == entry.call:
+                    return True
+        return call.name in self.knowledge.validation.form_helpers
+
+    def is_rate_limit(self, file: str, call: Call) -> bool:
+        rl = self.knowledge.rate_limiting
+        callee, package = self.canonical(file, call)
+        if package is not None and any(package.startswith(p) for p in rl.packages):
+            return True
+        lowered = call.callee.lower()
+        if call.name in rl.methods and any(h.lower() in lowered for h in rl.name_hints):
+            return True
+        return any(call.name.lower() == h.lower() for h in rl.name_hints)
+
+    def is_audit_log(self, file: str, call: Call) -> bool:
+        al = self.knowledge.audit_logging
+        segments = call.callee.split(".")
+        if len(segments) >= 2:
+            model = self.accessors.get(segments[-2])
+            if model in al.models and call.name.startswith("create"):
+                return True
+        return any(call.name.lower() == h.lower() for h in al.name_hints) or call.name.lower().startswith(
+            "audit"
+        )
+
+    def db_ops(self, file: str) -> list[DbOp]:
+        cached = self._db_cache.get(file)
+        if cached is None:
+            cached = self._find_db_ops(file)
+            self._db_cache[file] = cached
+        return cached
+
+    def _find_db_ops(self, file: str) -> list[DbOp]:
+        facts = self.program.files[file]
+        receivers = {c.receiver for c in facts.calls if c.receiver is not None}
+        ops: list[DbOp] = []
+        for call in facts.calls:
+            if call.index in receivers:
+                continue  # only the outermost call of a chain describes the operation
+            op = self._prisma_op(file, call) or self._drizzle_op(file, call)
+            if op is not None:
+                ops.append(op)
+        return ops
+
+    def _prisma_op(self, file: str, call: Call) -> DbOp | None:
+        segments = call.callee.split(".")
+        if len(segments) < 2 or "()" in call.callee:
+            return None
+        kind = self.knowledge.prisma_kind(segments[-1])
+        model = self.accessors.get(segments[-2])
+        if kind is None or model is None or segments[-3:-2] == ["query"]:
+            return None
+        where: list[Expr] = []
+        data: list[Expr] = []
+        narrowed = False
+        if call.args and call.args[0].kind == ExprKind.OBJECT:
+            for pair in call.args[0].pairs:
+                if pair.key == "where":
+                    where.append(pair.value)
+                elif pair.key in ("data", "create", "update"):
+                    data.append(pair.value)
+                elif pair.key in ("select", "omit"):
+                    narrowed = True
+        elif call.args:
+            data.extend(call.args)
+        return DbOp(
+            file=file,
+            func=call.func,
+            line=call.line,
+            call=call.index,
+            callee=call.callee,
+            model=model,
+            table=segments[-2],
+            kind=kind,
+            operation=segments[-1],
+            where=where,
+            data=data,
+            narrowed=narrowed or segments[-1] in ("count", "aggregate", "groupBy", "deleteMany", "updateMany"),
+            returns_rows=segments[-1] not in ("count", "deleteMany", "updateMany", "createMany"),
+            assigned_to=tuple(call.assigned_to),
+            returned=call.returned,
+        )
+
+    def _drizzle_op(self, file: str, call: Call) -> DbOp | None:
+        chain = self.program.chain(file, call)
+        head = chain[0]
+        segments = head.callee.split(".")
+        if len(segments) < 2:
+            return None
+        operation = segments[-1]
+        table: str | None = None
+        kind: str | None = None
+        where: list[Expr] = []
+        data: list[Expr] = []
+        narrowed = False
+        returns_rows = True
+        if len(segments) >= 3 and segments[-3] == "query" and operation in ("findFirst", "findMany"):
+            table = segments[-2]
+            kind = "read"
+            if head.args and head.args[0].kind == ExprKind.OBJECT:
+                for pair in head.args[0].pairs:
+                    if pair.key == "where":
+                        where.append(pair.value)
+                    elif pair.key == "columns":
+                        narrowed = True
+        elif operation in self.knowledge.database.drizzle_roots and operation != "query":
+            kind = {"select": "read", "selectDistinct": "read", "insert": "write", "update": "write", "delete": "delete"}[
+                operation
+            ]
+            if operation in ("select", "selectDistinct"):
+                narrowed = bool(head.args) and head.args[0].kind == ExprKind.OBJECT
+            elif head.args and head.args[0].kind == ExprKind.IDENTIFIER:
+                table = head.args[0].text
+            returns_rows = operation in ("select", "selectDistinct")
+            for link in chain[1:]:
+                if link.name == "from" and link.args:
+                    table = link.args[0].text
+                elif link.name == "where":
+                    where.extend(link.args)
+                elif link.name in ("values", "set"):
+                    data.extend(link.args)
+                elif link.name == "returning":
+                    returns_rows = True
+                    narrowed = narrowed or bool(link.args)
+        if kind is None or table is None:
+            return None
+        model = self.accessors.get(table)
+        if model is None:
+            return None
+        return DbOp(
+            file=file,
+            func=call.func,
+            line=head.line,
+            call=call.index,
+            callee=call.callee,
+            model=model,
+            table=table,
+            kind=kind,
+            operation=operation,
+            where=where,
+            data=data,
+            narrowed=narrowed,
+            returns_rows=returns_rows,
+            assigned_to=tuple(call.assigned_to),
+            returned=call.returned,
+        )

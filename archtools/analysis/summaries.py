@@ -1,0 +1,244 @@
+"""Function summaries across files: ensures a user, returns the identity, checks a role or membership,
+rate-limits, writes an audit log. Computed on demand, memoized, cycles broken conservatively."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from archtools.analysis.flow import Flow, Seeds, function_flow, function_scope
+from archtools.analysis.knowledge import GuardKnowledge
+from archtools.analysis.program import Program
+from archtools.analysis.roles import AuthKind, CallClassifier
+from archtools.facts.code import Call, ExitKind
+from archtools.results import Evidence
+
+FuncKey = tuple[str, int | None]
+
+_EXIT_WORDS = {ExitKind.RETURN: "returns early", ExitKind.THROW: "throws", ExitKind.REDIRECT: "redirects"}
+
+
+@dataclass
+class Summary:
+    auth_gate: Evidence | None = None
+    returns_identity: Evidence | None = None
+    role_gate: Evidence | None = None
+    membership_gate: Evidence | None = None
+    rate_limit: Evidence | None = None
+    audit_log: Evidence | None = None
+    unsafe_session: list[Evidence] = field(default_factory=list)
+
+
+class Summaries:
+    def __init__(self, program: Program, classifier: CallClassifier, knowledge: GuardKnowledge) -> None:
+        self.program = program
+        self.classifier = classifier
+        self.knowledge = knowledge
+        self._memo: dict[FuncKey, Summary] = {}
+        self._active: set[FuncKey] = set()
+
+    # -- resolving calls to functions -------------------------------------------------------------
+
+    def target(self, file: str, call: Call) -> FuncKey | None:
+        """The repository function a call invokes, when it can be resolved."""
+        callee = call.callee.removeprefix("await ")
+        if "(" in callee or callee.startswith("new "):
+            return None
+        parts = callee.split(".")
+        symbol = self.program.lookup(file, parts[0])
+        if symbol is None or symbol.package is not None:
+            return None
+        if len(parts) == 2 and symbol.name == "*":
+            symbol = self.program.lookup_export(symbol.file, parts[1])
+            if symbol is None:
+                return None
+        elif len(parts) > 1:
+            return None
+        return self.function_of_symbol(symbol.file, symbol.func, symbol.value.call if symbol.value else None)
+
+    def function_of_symbol(self, file: str, func: int | None, value_call: int | None) -> FuncKey | None:
+        if func is not None:
+            return (file, func)
+        if value_call is not None:  # `export const requireUser = cache(async () => {...})`
+            call = self.program.files[file].calls[value_call]
+            for arg in call.args:
+                if arg.func is not None:
+                    return (file, arg.func)
+        return None
+
+    def callee_summary(self, file: str, call: Call) -> tuple[FuncKey, Summary] | None:
+        key = self.target(file, call)
+        if key is None:
+            return None
+        return key, self.of(*key)
+
+    # -- identity sources ---------------------------------------------------------------------------
+
+    def identity_calls(self, file: str, scope: set[int | None]) -> dict[int, Evidence]:
+        found: dict[int, Evidence] = {}
+        for call in self.program.files[file].calls:
+            if call.func not in scope:
+                continue
+            auth = self.classifier.auth_call(file, call)
+            if auth is not None and auth.kind != AuthKind.UNSAFE:
+                found[call.index] = Evidence(
+                    file=file, line=call.line, detail=f"{call.callee}() ({auth.library}) returns the signed-in user"
+                )
+                continue
+            resolved = self.callee_summary(file, call)
+            if resolved is not None:
+                (tfile, tfunc), summary = resolved
+                if summary.returns_identity is not None:
+                    where = self._where(tfile, tfunc)
+                    found[call.index] = Evidence(
+                        file=file, line=call.line, detail=f"{call.callee}() ({where}) returns the signed-in user"
+                    )
+        return found
+
+    def validator_calls(self, file: str, scope: set[int | None]) -> set[int]:
+        return {
+            c.index
+            for c in self.program.files[file].calls
+            if c.func in scope and self.classifier.is_validator(file, c)
+        }
+
+    def flow(self, file: str, func: int | None, seeds: Seeds | None = None) -> Flow:
+        facts = self.program.files[file]
+        scope = function_scope(facts, func)
+        return function_flow(
+            facts,
+            func,
+            seeds or Seeds(),
+            identity_calls=self.identity_calls(file, scope),
+            validator_calls=self.validator_calls(file, scope),
+        )
+
+    # -- summaries ---------------------------------------------------------------------------------
+
+    def of(self, file: str, func: int | None) -> Summary:
+        key = (file, func)
+        known = self._memo.get(key)
+        if known is not None:
+            return known
+        if key in self._active:
+            return Summary()  # recursion: assume nothing about a function still being summarized
+        self._active.add(key)
+        try:
+            summary = self._compute(file, func, Seeds())
+        finally:
+            self._active.discard(key)
+        self._memo[key] = summary
+        return summary
+
+    def _where(self, file: str, func: int | None) -> str:
+        if func is None:
+            return file
+        return f"{file}:{self.program.files[file].functions[func].line}"
+
+    def _compute(self, file: str, func: int | None, seeds: Seeds) -> Summary:
+        return self.compute_with(file, func, seeds, self.flow(file, func, seeds))
+
+    def compute_with(self, file: str, func: int | None, seeds: Seeds, flow: Flow) -> Summary:
+        facts = self.program.files[file]
+        own = {func}
+        scope = function_scope(facts, func)
+        summary = Summary()
+        role_fields = set(self.knowledge.ownership.role_fields)
+        for guard in facts.guards:
+            if guard.func not in own:
+                continue
+            verb = _EXIT_WORDS[guard.exit]
+            if summary.auth_gate is None and flow.is_identity(guard.condition):
+                summary.auth_gate = Evidence(
+                    file=file, line=guard.line, detail=f"{verb} when `{guard.condition.text}`"
+                )
+            if summary.role_gate is None and any(
+                p.rsplit(".", 1)[-1] in role_fields for p in guard.condition.paths
+            ):
+                summary.role_gate = Evidence(
+                    file=file, line=guard.line, detail=f"{verb} unless the role check `{guard.condition.text}` holds"
+                )
+        for call in facts.calls:
+            if call.func not in scope:
+                continue
+            direct = call.func in own
+            auth = self.classifier.auth_call(file, call)
+            if auth is not None:
+                if auth.kind == AuthKind.ENFORCING and direct and summary.auth_gate is None:
+                    summary.auth_gate = Evidence(
+                        file=file,
+                        line=call.line,
+                        detail=f"{call.callee}() ({auth.library}) rejects requests without a user",
+                    )
+                elif auth.kind == AuthKind.UNSAFE:
+                    summary.unsafe_session.append(
+                        Evidence(file=file, line=call.line, detail=f"{call.callee}() does not verify the session")
+                    )
+            if call.name == "has" and any("role" in a.text or "permission" in a.text for a in call.args):
+                summary.role_gate = summary.role_gate or Evidence(
+                    file=file, line=call.line, detail=f"checks a role with {call.callee}()"
+                )
+            if summary.rate_limit is None and self.classifier.is_rate_limit(file, call):
+                summary.rate_limit = Evidence(file=file, line=call.line, detail=f"rate limited by {call.callee}()")
+            if summary.audit_log is None and self.classifier.is_audit_log(file, call):
+                summary.audit_log = Evidence(file=file, line=call.line, detail=f"writes an audit log with {call.callee}()")
+            resolved = self.callee_summary(file, call)
+            if resolved is None:
+                continue
+            (tfile, tfunc), inner = resolved
+            where = self._where(tfile, tfunc)
+            if direct and summary.auth_gate is None and inner.auth_gate is not None:
+                summary.auth_gate = Evidence(
+                    file=file,
+                    line=call.line,
+                    detail=f"calls {call.callee}() ({where}) which {inner.auth_gate.detail}",
+                )
+            if direct and summary.role_gate is None and inner.role_gate is not None:
+                summary.role_gate = Evidence(
+                    file=file, line=call.line, detail=f"calls {call.callee}() ({where}) which {inner.role_gate.detail}"
+                )
+            if direct and summary.membership_gate is None and inner.membership_gate is not None:
+                summary.membership_gate = Evidence(
+                    file=file,
+                    line=call.line,
+                    detail=f"calls {call.callee}() ({where}) which {inner.membership_gate.detail}",
+                )
+            if summary.rate_limit is None and inner.rate_limit is not None:
+                summary.rate_limit = Evidence(
+                    file=file, line=call.line, detail=f"calls {call.callee}() ({where}), {inner.rate_limit.detail}"
+                )
+            if summary.audit_log is None and inner.audit_log is not None:
+                summary.audit_log = Evidence(
+                    file=file, line=call.line, detail=f"calls {call.callee}() ({where}), which {inner.audit_log.detail}"
+                )
+        summary.returns_identity = self._returns_identity(file, func, flow)
+        summary.membership_gate = summary.membership_gate or self._membership_gate(file, func, flow)
+        return summary
+
+    def _returns_identity(self, file: str, func: int | None, flow: Flow) -> Evidence | None:
+        facts = self.program.files[file]
+        for ret in facts.returns:
+            if ret.func == func and ret.value is not None and flow.is_identity(ret.value):
+                return Evidence(file=file, line=ret.line, detail=f"returns `{ret.value.text}`")
+        for call in facts.calls:
+            if call.func == func and call.returned:
+                ids = self.identity_calls(file, {func})
+                if call.index in ids:
+                    return ids[call.index]
+        return None
+
+    def _membership_gate(self, file: str, func: int | None, flow: Flow) -> Evidence | None:
+        """A lookup bound to the caller (membership, ownership) whose absence exits the function."""
+        facts = self.program.files[file]
+        guarded_roots = {r for g in facts.guards if g.func == func for r in g.condition.roots}
+        for op in self.classifier.db_ops(file):
+            if op.func != func or op.kind != "read":
+                continue
+            if not any(flow.is_identity(w) for w in op.where):
+                continue
+            if op.operation.endswith("OrThrow") or set(op.assigned_to) & guarded_roots:
+                return Evidence(
+                    file=file,
+                    line=op.line,
+                    detail=f"looks up {op.model} bound to the signed-in user and stops when none is found",
+                )
+        return None

@@ -1,0 +1,109 @@
+"""tRPC procedures: routers, their composition into dotted paths, and each procedure's builder chain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from archtools.analysis.entrypoints import TRPC_KINDS, TRPC_ROUTER_CALLS, Entry, builder_chain
+from archtools.analysis.flow import Seeds
+from archtools.analysis.program import Program
+from archtools.facts.code import Call, Expr
+from archtools.results import EntryKind
+
+CONTEXT_IDENTITY = ("ctx.session", "ctx.user", "ctx.userId", "ctx.auth")
+
+
+@dataclass(frozen=True)
+class _Router:
+    file: str
+    call: Call
+
+
+def _router_calls(program: Program, files: list[str]) -> list[_Router]:
+    found = []
+    for file in files:
+        for call in program.files[file].calls:
+            if call.name in TRPC_ROUTER_CALLS and call.args and call.args[0].kind.value == "object":
+                found.append(_Router(file, call))
+    return found
+
+
+def _router_of_value(program: Program, file: str, value: Expr) -> _Router | None:
+    if value.call is not None:
+        call = program.files[file].calls[value.call]
+        if call.name in TRPC_ROUTER_CALLS:
+            return _Router(file, call)
+        return None
+    if value.kind.value != "identifier":
+        return None
+    symbol = program.lookup(file, value.text)
+    if symbol is None or symbol.package is not None:
+        return None
+    call = program.value_call(symbol)
+    if call is not None and call.name in TRPC_ROUTER_CALLS:
+        return _Router(symbol.file, call)
+    return None
+
+
+def find_procedures(program: Program, app: str, files: list[str]) -> list[Entry]:
+    routers = _router_calls(program, files)
+    nested: set[tuple[str, int]] = set()
+    for router in routers:
+        for pair in router.call.args[0].pairs:
+            child = _router_of_value(program, router.file, pair.value)
+            if child is not None:
+                nested.add((child.file, child.call.index))
+    entries: list[Entry] = []
+    for router in routers:
+        if (router.file, router.call.index) not in nested:
+            _walk(program, app, router, "", entries, 0)
+    return entries
+
+
+def _walk(program: Program, app: str, router: _Router, prefix: str, out: list[Entry], depth: int) -> None:
+    if depth > 12:
+        return
+    facts = program.files[router.file]
+    for pair in router.call.args[0].pairs:
+        if pair.key == "...":
+            continue
+        path = f"{prefix}{pair.key}"
+        child = _router_of_value(program, router.file, pair.value)
+        if child is not None:
+            _walk(program, app, child, path + ".", out, depth + 1)
+            continue
+        if pair.value.call is None:
+            continue
+        call = facts.calls[pair.value.call]
+        if call.name not in TRPC_KINDS:
+            continue
+        out.append(_procedure(program, app, router.file, call, path, pair.key))
+
+
+def _procedure(program: Program, app: str, file: str, call: Call, path: str, key: str) -> Entry:
+    entry = Entry(
+        kind=EntryKind.TRPC_PROCEDURE,
+        file=file,
+        line=call.line,
+        name=key,
+        method=call.name,
+        route=path,
+        app=app,
+        handler=None,
+    )
+    entry.chain = builder_chain(program, file, call)
+    handler = next((a for a in call.args if a.func is not None), None)
+    if handler is None or handler.func is None:
+        entry.unresolved = f"the {call.name} resolver is not an inline function"
+        return entry
+    entry.handler = (file, handler.func)
+    function = program.function(file, handler.func)
+    seeds = Seeds(identity_paths=CONTEXT_IDENTITY)
+    has_input = any(c.name == "input" for _f, c in entry.chain)
+    for param in function.params[:1]:
+        if "input" in param.keys or param.name == "input":
+            seeds.inputs["input"] = "tRPC input"
+            if has_input:
+                seeds.validated.add("input")
+    entry.seeds = seeds
+    return entry

@@ -1,0 +1,239 @@
+"""Per-file facts about TypeScript/JavaScript code: imports, exports, functions, calls, guards, env reads."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ExprKind(StrEnum):
+    IDENTIFIER = "identifier"
+    MEMBER = "member"
+    CALL = "call"
+    OBJECT = "object"
+    ARRAY = "array"
+    STRING = "string"
+    TEMPLATE = "template"
+    NUMBER = "number"
+    FUNCTION = "function"
+    SPREAD = "spread"
+    OTHER = "other"
+
+
+class Pair(_Frozen):
+    """One entry of an object literal: `key: value`, `key` (shorthand) or `...spread` (key "...")."""
+
+    key: str
+    value: Expr
+
+
+class Expr(_Frozen):
+    """A shallow, bounded description of an expression (function bodies are referenced, not inlined)."""
+
+    kind: ExprKind
+    text: str  # source text, truncated
+    line: int
+    roots: list[str] = []  # identifiers read in value position (not property names, not inside nested functions)
+    paths: list[str] = []  # member paths read, e.g. "session.user.id", "params.id"
+    pairs: list[Pair] = []  # for objects
+    items: list[Expr] = []  # for arrays
+    call: int | None = None  # for calls: index into FileFacts.calls
+    func: int | None = None  # for functions: index into FileFacts.functions
+    value: str | None = None  # for strings: the literal value
+    interpolated: bool = False  # template strings with ${...}
+
+
+class Call(_Frozen):
+    """A call expression. `callee` is the member chain with inner calls shown as `()`:
+    `db.select().from(t).where(c)` has callee "db.select().from().where"."""
+
+    index: int
+    func: int | None  # enclosing function index, None at module level
+    callee: str
+    name: str  # last segment: "where", "findUnique", "auth"
+    line: int
+    end_line: int
+    args: list[Expr] = []
+    receiver: int | None = None  # the call this one is chained on (`a().b()`: b's receiver is a)
+    awaited: bool = False
+    assigned_to: list[str] = []  # names bound from the result: `const { a, b } = await f()`
+    returned: bool = False  # the call's value is returned (possibly through await/new)
+    tagged_template: bool = False
+    in_catch: bool = False
+
+
+class Param(_Frozen):
+    name: str  # the identifier, or the pattern text for destructuring
+    names: list[str] = []  # identifiers bound (destructured names included)
+    keys: list[str] = []  # for destructuring patterns: the property keys (e.g. params, ctx, input)
+    type: str | None = None
+
+
+class Function(_Frozen):
+    index: int
+    name: str | None  # declared name, or the variable/property it is assigned to
+    line: int
+    end_line: int
+    parent: int | None  # enclosing function
+    params: list[Param] = []
+    is_async: bool = False
+    use_server: bool = False  # body starts with the 'use server' directive
+    return_type: str | None = None
+
+
+class VarDecl(_Frozen):
+    func: int | None
+    names: list[str]
+    keys: list[str] = []  # `const { id } = params` binds key "id" of params
+    line: int
+    init: Expr | None = None
+
+
+class ExitKind(StrEnum):
+    RETURN = "return"
+    THROW = "throw"
+    REDIRECT = "redirect"  # redirect(), notFound(), unauthorized(), forbidden(), permanentRedirect()
+
+
+class Guard(_Frozen):
+    """An `if (cond)` whose consequence leaves the function early (return, throw, redirect)."""
+
+    func: int | None
+    line: int
+    condition: Expr
+    exit: ExitKind
+    exit_line: int
+    negated: bool = False  # condition starts with `!` (or `=== null`/`== null`)
+
+
+class Return(_Frozen):
+    func: int | None
+    line: int
+    value: Expr | None = None
+
+
+class Comparison(_Frozen):
+    """A `===`/`!==`/`==`/`!=` comparison, for ownership checks after a fetch."""
+
+    func: int | None
+    line: int
+    left: Expr
+    right: Expr
+    operator: str
+
+
+class Branch(_Frozen):
+    """A branch on a value: `if (req.method === "GET")` or `case "GET":` under `switch (req.method)`."""
+
+    func: int | None
+    line: int
+    end_line: int
+    subject: str  # "req.method"
+    value: str  # "GET"
+
+
+class ImportName(_Frozen):
+    imported: str  # "default", "*", or the exported name
+    local: str
+
+
+class Import(_Frozen):
+    source: str
+    line: int
+    names: list[ImportName] = []
+    type_only: bool = False
+
+
+class ExportKind(StrEnum):
+    FUNCTION = "function"  # export (async) function NAME
+    VARIABLE = "variable"  # export const NAME = init
+    DESTRUCTURED = "destructured"  # export const { NAME } = init
+    LOCAL = "local"  # export { local as NAME }
+    REEXPORT = "reexport"  # export { x as NAME } from "./m" / export * from "./m"
+    DEFAULT = "default"  # export default ...
+    CLASS = "class"
+    TYPE = "type"
+
+
+class Export(_Frozen):
+    name: str  # the exported name ("default", "*" for star re-exports)
+    local: str | None  # local binding it refers to
+    kind: ExportKind
+    line: int
+    source: str | None = None  # for re-exports
+    init: Expr | None = None  # for variables / default expressions
+    func: int | None = None  # the function it is, when it is one
+
+
+class EnvRead(_Frozen):
+    name: str
+    line: int
+    func: int | None
+
+
+class StringLiteral(_Frozen):
+    """A string literal that looks like a credential (long, high-entropy or with a known prefix)."""
+
+    value: str
+    line: int
+    context: str  # the variable or property name it is assigned to, when known
+
+
+class TypeDecl(_Frozen):
+    name: str
+    line: int
+    fields: list[str]
+    exported: bool
+
+
+class AnyUse(_Frozen):
+    func: int | None
+    line: int
+    where: str  # "parameter", "return", "variable", "cast"
+
+
+class CommentDirective(_Frozen):
+    """An `archtools-ignore RULE: reason` comment, or an `expect:`/`ok:` fixture annotation."""
+
+    line: int
+    text: str
+
+
+class SyntaxProblem(_Frozen):
+    line: int
+    column: int
+    message: str
+
+
+class FileFacts(_Frozen):
+    path: str
+    language: str
+    directives: list[str] = []  # file-level directives: "use server", "use client", "server-only"
+    imports: list[Import] = []
+    exports: list[Export] = []
+    functions: list[Function] = []
+    calls: list[Call] = []
+    vars: list[VarDecl] = []
+    guards: list[Guard] = []
+    returns: list[Return] = []
+    comparisons: list[Comparison] = []
+    branches: list[Branch] = []
+    env_reads: list[EnvRead] = []
+    secrets: list[StringLiteral] = []
+    types: list[TypeDecl] = []
+    any_uses: list[AnyUse] = []
+    comments: list[CommentDirective] = []
+    syntax_errors: list[SyntaxProblem] = []
+    lines: int = 0
+
+    def calls_in(self, func: int | None) -> list[Call]:
+        return [c for c in self.calls if c.func == func]
+
+
+Pair.model_rebuild()
+Expr.model_rebuild()

@@ -1,0 +1,187 @@
+"""Per-file facts for a whole repository: content-hash cache on disk, parallel extraction in processes."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from archtools.facts.code import FileFacts
+from archtools.version import __version__
+
+# Bump when the facts model or the extractor changes meaning, so old cache entries are never trusted.
+FACTS_FORMAT = 1
+CHUNK_SIZE = 16
+PARALLEL_THRESHOLD = 64  # below this many files to parse, a process pool costs more than it saves
+
+
+@dataclass(frozen=True)
+class FactsJob:
+    path: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class FactsFailure:
+    path: str
+    line: int | None
+    message: str
+
+
+@dataclass
+class FactsResult:
+    facts: dict[str, FileFacts]
+    failures: list[FactsFailure]
+    cached: int
+    parsed: int
+
+
+def default_cache_dir() -> Path:
+    override = os.environ.get("ARCHTOOLS_CACHE_DIR")
+    if override:
+        return Path(override)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "archtools"
+
+
+def content_key(path: str, content: bytes) -> str:
+    from archtools.parse.treesitter import grammar_for
+
+    digest = hashlib.blake2b(content, digest_size=20)
+    digest.update((grammar_for(path) or "tsx").encode())
+    return digest.hexdigest()
+
+
+class FactsCache:
+    """A sqlite table of compressed facts keyed by content hash, tool version and facts format.
+
+    Each row carries a CRC of its payload: a corrupted row is detected, dropped and rebuilt."""
+
+    def __init__(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        self.path = directory / "facts.sqlite3"
+        self._db = sqlite3.connect(self.path, timeout=30)
+        try:
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, version TEXT, crc INTEGER, data BLOB)"
+            )
+        except sqlite3.DatabaseError:
+            self._db.close()
+            self.path.unlink(missing_ok=True)
+            self._db = sqlite3.connect(self.path, timeout=30)
+            self._db.execute(
+                "CREATE TABLE facts (key TEXT PRIMARY KEY, version TEXT, crc INTEGER, data BLOB)"
+            )
+        self._version = f"{__version__}/{FACTS_FORMAT}"
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, FileFacts]:
+        found: dict[str, FileFacts] = {}
+        bad: list[str] = []
+        for start in range(0, len(keys), 500):
+            batch = list(keys[start : start + 500])
+            marks = ",".join("?" * len(batch))
+            try:
+                rows = self._db.execute(
+                    f"SELECT key, version, crc, data FROM facts WHERE key IN ({marks})", batch
+                ).fetchall()
+            except sqlite3.DatabaseError:
+                return found
+            for key, version, crc, data in rows:
+                if version != self._version or zlib.crc32(data) != crc:
+                    bad.append(key)
+                    continue
+                try:
+                    found[key] = FileFacts.model_validate_json(zlib.decompress(data))
+                except (zlib.error, ValueError):
+                    bad.append(key)
+        if bad:
+            self._db.executemany("DELETE FROM facts WHERE key = ?", [(k,) for k in bad])
+            self._db.commit()
+        return found
+
+    def put_many(self, items: Iterable[tuple[str, FileFacts]]) -> None:
+        rows = []
+        for key, facts in items:
+            data = zlib.compress(facts.model_dump_json(exclude_defaults=True).encode(), 1)
+            rows.append((key, self._version, zlib.crc32(data), data))
+        if rows:
+            self._db.executemany("INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?)", rows)
+            self._db.commit()
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def _extract_chunk(jobs: list[FactsJob]) -> list[FileFacts | FactsFailure]:
+    from archtools.parse.typescript import extract_code_facts
+
+    out: list[FileFacts | FactsFailure] = []
+    for job in jobs:
+        try:
+            out.append(extract_code_facts(job.path, job.content))
+        except RecursionError:
+            out.append(FactsFailure(job.path, None, "expression nesting too deep to analyse"))
+        except Exception as error:  # one bad file never aborts the audit
+            out.append(FactsFailure(job.path, None, f"could not extract facts: {error}"))
+    return out
+
+
+def _chunks(jobs: Sequence[FactsJob], size: int) -> Iterator[list[FactsJob]]:
+    for start in range(0, len(jobs), size):
+        yield list(jobs[start : start + size])
+
+
+def collect_facts(
+    jobs: Sequence[FactsJob],
+    *,
+    cache_dir: Path | None,
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> FactsResult:
+    """Facts for every job: from the cache when the content is known, else parsed (in parallel)."""
+    keys = {job.path: content_key(job.path, job.content) for job in jobs}
+    cache = FactsCache(cache_dir) if cache_dir is not None else None
+    facts: dict[str, FileFacts] = {}
+    failures: list[FactsFailure] = []
+    try:
+        known = cache.get_many(sorted(set(keys.values()))) if cache is not None else {}
+        todo: list[FactsJob] = []
+        for job in jobs:
+            hit = known.get(keys[job.path])
+            if hit is None:
+                todo.append(job)
+            else:
+                facts[job.path] = hit if hit.path == job.path else hit.model_copy(update={"path": job.path})
+        if progress is not None and len(facts):
+            progress(len(facts))
+        fresh: list[tuple[str, FileFacts]] = []
+        for result in _run(todo, workers):
+            for item in result:
+                if isinstance(item, FactsFailure):
+                    failures.append(item)
+                else:
+                    facts[item.path] = item
+                    fresh.append((keys[item.path], item))
+            if progress is not None:
+                progress(len(result))
+        if cache is not None:
+            cache.put_many(fresh)
+    finally:
+        if cache is not None:
+            cache.close()
+    return FactsResult(facts=facts, failures=failures, cached=len(jobs) - len(todo), parsed=len(todo))
+
+
+def _run(todo: list[FactsJob], workers: int | None) -> Iterator[list[FileFacts | FactsFailure]]:
+    count = workers if workers is not None else min(2, os.cpu_count() or 1)
+    if count <= 1 or len(todo) < PARALLEL_THRESHOLD:
+        for chunk in _chunks(todo, CHUNK_SIZE):
+            yield _extract_chunk(chunk)
+        return
+    with ProcessPoolExecutor(max_workers=count) as pool:
+        yield from pool.map(_extract_chunk, _chunks(todo, CHUNK_SIZE))

@@ -1,0 +1,683 @@
+"""Turns one TypeScript/JavaScript file into FileFacts: one parse, one query pass, logic on captured nodes."""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from archtools.facts.code import (
+    AnyUse,
+    Branch,
+    Call,
+    CommentDirective,
+    Comparison,
+    EnvRead,
+    ExitKind,
+    Export,
+    ExportKind,
+    Expr,
+    FileFacts,
+    Function,
+    Guard,
+    Import,
+    ImportName,
+    Param,
+    Return,
+    StringLiteral,
+    SyntaxProblem,
+    TypeDecl,
+    VarDecl,
+)
+from archtools.parse import treesitter
+from archtools.parse.ts_exprs import (
+    EXIT_CALLS,
+    FUNCTION_TYPES,
+    ExprDescriber,
+    callee_of,
+    line_of,
+    pattern_bindings,
+    string_value,
+    text_of,
+)
+
+MAX_SYNTAX_ERRORS = 20
+MAX_SECRETS = 50
+_DIRECTIVES = {"use server", "use client", "use cache", "server-only", "client-only"}
+_TRANSPARENT = {
+    "await_expression",
+    "parenthesized_expression",
+    "as_expression",
+    "satisfies_expression",
+    "non_null_expression",
+    "type_assertion",
+}
+
+
+def extract_code_facts(path: str, source: bytes) -> FileFacts:
+    """Facts for one file. Pure: the same (path, content) always gives the same facts."""
+    grammar = treesitter.grammar_for(path) or "tsx"
+    tree = treesitter.parse(grammar, source)
+    caps = treesitter.captures(grammar, tree.root_node)
+    return _Extractor(path, grammar, caps, tree.root_node).run()
+
+
+class _Extractor:
+    def __init__(self, path: str, grammar: str, caps: dict[str, list[Node]], root: Node) -> None:
+        self.path = path
+        self.grammar = grammar
+        self.caps = caps
+        self.root = root
+        functions = sorted(caps.get("function", []), key=lambda n: (n.start_byte, -n.end_byte))
+        self.function_nodes = functions
+        self.function_index = {n.id: i for i, n in enumerate(functions)}
+        calls = caps.get("call", []) + caps.get("new", [])
+        self.call_nodes = sorted(calls, key=lambda n: (n.start_byte, -n.end_byte))
+        self.call_index = {n.id: i for i, n in enumerate(self.call_nodes)}
+        self.describe = ExprDescriber(self.call_index, self.function_index)
+
+    # -- navigation -------------------------------------------------------------------------------
+
+    def enclosing_function(self, node: Node) -> int | None:
+        parent = node.parent
+        while parent is not None:
+            if parent.type in FUNCTION_TYPES:
+                return self.function_index.get(parent.id)
+            parent = parent.parent
+        return None
+
+    def nodes(self, name: str) -> list[Node]:
+        return sorted(self.caps.get(name, []), key=lambda n: n.start_byte)
+
+    # -- the pass ---------------------------------------------------------------------------------
+
+    def run(self) -> FileFacts:
+        return FileFacts(
+            path=self.path,
+            language=self.grammar,
+            directives=self.directives(),
+            imports=[i for n in self.nodes("import") if (i := self.import_of(n))],
+            exports=[e for n in self.nodes("export") for e in self.exports_of(n)],
+            functions=[self.function_of(i, n) for i, n in enumerate(self.function_nodes)],
+            calls=[self.call_of(i, n) for i, n in enumerate(self.call_nodes)],
+            vars=[v for n in self.nodes("var") if (v := self.var_of(n))]
+            + [v for n in self.nodes("assign") if (v := self.assignment_of(n))],
+            guards=[g for n in self.nodes("if") if (g := self.guard_of(n))],
+            returns=[self.return_of(n) for n in self.nodes("return")],
+            comparisons=[self.comparison_of(n) for n in self.nodes("compare")],
+            branches=self.branches(),
+            env_reads=self.env_reads(),
+            secrets=self.secrets(),
+            types=[t for n in self.nodes("type.alias") + self.nodes("type.interface") if (t := self.type_of(n))],
+            any_uses=[self.any_use_of(n) for n in self.nodes("any")],
+            comments=self.comments(),
+            syntax_errors=self.syntax_errors(),
+            lines=self.root.end_point.row + 1,
+        )
+
+    def directives(self) -> list[str]:
+        found: list[str] = []
+        for node in self.nodes("directive"):
+            statement = node.parent
+            if statement is None or statement.prev_named_sibling not in (None,):
+                prev = statement.prev_named_sibling if statement else None
+                # Directives only count in the prologue: leading string statements (comments allowed).
+                while prev is not None and prev.type == "comment":
+                    prev = prev.prev_named_sibling
+                if prev is not None and not _is_directive_statement(prev):
+                    continue
+            value = string_value(node)
+            if value in _DIRECTIVES:
+                found.append(value)
+        for node in self.nodes("import"):
+            source = node.child_by_field_name("source")
+            if source is not None and string_value(source) in ("server-only", "client-only"):
+                found.append(string_value(source))
+        return sorted(set(found))
+
+    def import_of(self, node: Node) -> Import | None:
+        source = node.child_by_field_name("source")
+        if source is None:
+            return None
+        names: list[ImportName] = []
+        type_only = any(c.type == "type" for c in node.children)
+        for clause in node.named_children:
+            if clause.type != "import_clause":
+                continue
+            for part in clause.named_children:
+                if part.type == "identifier":
+                    names.append(ImportName(imported="default", local=text_of(part)))
+                elif part.type == "namespace_import":
+                    ident = next((c for c in part.named_children if c.type == "identifier"), None)
+                    if ident is not None:
+                        names.append(ImportName(imported="*", local=text_of(ident)))
+                elif part.type == "named_imports":
+                    for spec in part.named_children:
+                        if spec.type != "import_specifier":
+                            continue
+                        name = spec.child_by_field_name("name")
+                        alias = spec.child_by_field_name("alias")
+                        if name is not None:
+                            imported = string_value(name) if name.type == "string" else text_of(name)
+                            local = text_of(alias) if alias is not None else imported
+                            names.append(ImportName(imported=imported, local=local))
+        return Import(
+            source=string_value(source), line=line_of(node), names=names, type_only=type_only
+        )
+
+    def exports_of(self, node: Node) -> list[Export]:
+        line = line_of(node)
+        is_default = any(c.type == "default" for c in node.children)
+        source_node = node.child_by_field_name("source")
+        source = string_value(source_node) if source_node is not None else None
+        declaration = node.child_by_field_name("declaration")
+        value = node.child_by_field_name("value")
+        if is_default:
+            if declaration is not None and declaration.type in FUNCTION_TYPES | {
+                "function_declaration",
+                "generator_function_declaration",
+            }:
+                name = declaration.child_by_field_name("name")
+                return [
+                    Export(
+                        name="default",
+                        local=text_of(name) if name is not None else None,
+                        kind=ExportKind.DEFAULT,
+                        line=line,
+                        func=self.function_index.get(declaration.id),
+                    )
+                ]
+            target = declaration or value
+            if target is None:
+                return []
+            expr = self.describe(target)
+            local = expr.text if expr.kind.value == "identifier" else None
+            return [
+                Export(
+                    name="default", local=local, kind=ExportKind.DEFAULT, line=line, init=expr, func=expr.func
+                )
+            ]
+        if declaration is not None:
+            return self._declaration_exports(declaration, line)
+        exports: list[Export] = []
+        clause = next((c for c in node.named_children if c.type == "export_clause"), None)
+        if clause is None:
+            if source is not None:  # export * from "./x"
+                exports.append(Export(name="*", local=None, kind=ExportKind.REEXPORT, line=line, source=source))
+            return exports
+        for spec in clause.named_children:
+            if spec.type != "export_specifier":
+                continue
+            name_node = spec.child_by_field_name("name")
+            alias_node = spec.child_by_field_name("alias")
+            if name_node is None:
+                continue
+            local = text_of(name_node)
+            exported = text_of(alias_node) if alias_node is not None else local
+            kind = ExportKind.REEXPORT if source is not None else ExportKind.LOCAL
+            exports.append(Export(name=exported, local=local, kind=kind, line=line, source=source))
+        return exports
+
+    def _declaration_exports(self, declaration: Node, line: int) -> list[Export]:
+        kind = declaration.type
+        if kind in ("function_declaration", "generator_function_declaration"):
+            name = declaration.child_by_field_name("name")
+            if name is None:
+                return []
+            return [
+                Export(
+                    name=text_of(name),
+                    local=text_of(name),
+                    kind=ExportKind.FUNCTION,
+                    line=line,
+                    func=self.function_index.get(declaration.id),
+                )
+            ]
+        if kind in ("lexical_declaration", "variable_declaration"):
+            exports: list[Export] = []
+            for declarator in declaration.named_children:
+                if declarator.type != "variable_declarator":
+                    continue
+                name = declarator.child_by_field_name("name")
+                value = declarator.child_by_field_name("value")
+                init = self.describe(value) if value is not None else None
+                if name is None:
+                    continue
+                if name.type == "identifier":
+                    exports.append(
+                        Export(
+                            name=text_of(name),
+                            local=text_of(name),
+                            kind=ExportKind.VARIABLE,
+                            line=line_of(declarator),
+                            init=init,
+                            func=init.func if init is not None else None,
+                        )
+                    )
+                else:
+                    names, _keys = pattern_bindings(name)
+                    for bound in names:
+                        exports.append(
+                            Export(
+                                name=bound,
+                                local=bound,
+                                kind=ExportKind.DESTRUCTURED,
+                                line=line_of(declarator),
+                                init=init,
+                            )
+                        )
+            return exports
+        name = declaration.child_by_field_name("name")
+        if name is None:
+            return []
+        if kind in ("class_declaration", "abstract_class_declaration"):
+            return [Export(name=text_of(name), local=text_of(name), kind=ExportKind.CLASS, line=line)]
+        return [Export(name=text_of(name), local=text_of(name), kind=ExportKind.TYPE, line=line)]
+
+    def function_of(self, index: int, node: Node) -> Function:
+        params: list[Param] = []
+        parameters = node.child_by_field_name("parameters")
+        single = node.child_by_field_name("parameter")
+        if parameters is not None:
+            for param in parameters.named_children:
+                params.append(self.param_of(param))
+        elif single is not None:
+            params.append(Param(name=text_of(single), names=[text_of(single)]))
+        body = node.child_by_field_name("body")
+        use_server = False
+        if body is not None and body.type == "statement_block":
+            for statement in body.named_children:
+                if statement.type == "comment":
+                    continue
+                if _is_directive_statement(statement):
+                    first = statement.named_children[0]
+                    if string_value(first) == "use server":
+                        use_server = True
+                    continue
+                break
+        return_type = node.child_by_field_name("return_type")
+        return Function(
+            index=index,
+            name=_function_name(node),
+            line=line_of(node),
+            end_line=node.end_point.row + 1,
+            parent=self.enclosing_function(node),
+            params=params,
+            is_async=any(c.type == "async" for c in node.children),
+            use_server=use_server,
+            return_type=text_of(return_type).lstrip(":").strip() if return_type is not None else None,
+        )
+
+    def param_of(self, param: Node) -> Param:
+        pattern = param.child_by_field_name("pattern") or param
+        type_node = param.child_by_field_name("type")
+        type_text = text_of(type_node).lstrip(":").strip() if type_node is not None else None
+        if pattern.type == "identifier":
+            return Param(name=text_of(pattern), names=[text_of(pattern)], type=type_text)
+        names, keys = pattern_bindings(pattern)
+        return Param(name=text_of(pattern), names=names, keys=keys, type=type_text)
+
+    def call_of(self, index: int, node: Node) -> Call:
+        is_new = node.type == "new_expression"
+        target = node.child_by_field_name("constructor" if is_new else "function")
+        arguments = node.child_by_field_name("arguments")
+        callee = ("new " if is_new else "") + (callee_of(target) if target is not None else "?")
+        receiver = None
+        if target is not None and target.type == "member_expression":
+            obj = target.child_by_field_name("object")
+            while obj is not None and obj.type in _TRANSPARENT:
+                obj = obj.named_children[0] if obj.named_children else None
+            if obj is not None and obj.id in self.call_index:
+                receiver = self.call_index[obj.id]
+        args: list[Expr] = []
+        tagged = False
+        if arguments is not None:
+            if arguments.type == "template_string":
+                tagged = True
+                args.append(self.describe(arguments))
+            else:
+                args = [self.describe(a) for a in arguments.named_children if a.type != "comment"]
+        outer = node.parent
+        awaited = False
+        while outer is not None and outer.type in _TRANSPARENT:
+            awaited = awaited or outer.type == "await_expression"
+            outer = outer.parent
+        assigned: list[str] = []
+        returned = False
+        if outer is not None:
+            if outer.type == "variable_declarator":
+                name = outer.child_by_field_name("name")
+                if name is not None:
+                    assigned = pattern_bindings(name)[0] if name.type != "identifier" else [text_of(name)]
+            elif outer.type == "assignment_expression":
+                left = outer.child_by_field_name("left")
+                if left is not None:
+                    assigned = [text_of(left)]
+            elif outer.type == "return_statement" or (
+                outer.type == "arrow_function" and outer.child_by_field_name("body") is not None
+            ):
+                returned = True
+        return Call(
+            index=index,
+            func=self.enclosing_function(node),
+            callee=callee,
+            name=callee.rsplit(".", 1)[-1].removesuffix("()"),
+            line=line_of(node),
+            end_line=node.end_point.row + 1,
+            args=args,
+            receiver=receiver,
+            awaited=awaited,
+            assigned_to=assigned,
+            returned=returned,
+            tagged_template=tagged,
+            in_catch=_inside(node, "catch_clause"),
+        )
+
+    def var_of(self, node: Node) -> VarDecl | None:
+        name = node.child_by_field_name("name")
+        value = node.child_by_field_name("value")
+        if name is None:
+            return None
+        if name.type == "identifier":
+            names, keys = [text_of(name)], []
+        else:
+            names, keys = pattern_bindings(name)
+        return VarDecl(
+            func=self.enclosing_function(node),
+            names=names,
+            keys=keys,
+            line=line_of(node),
+            init=self.describe(value) if value is not None else None,
+        )
+
+    def assignment_of(self, node: Node) -> VarDecl | None:
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        if left is None or right is None or left.type != "identifier":
+            return None
+        return VarDecl(
+            func=self.enclosing_function(node),
+            names=[text_of(left)],
+            line=line_of(node),
+            init=self.describe(right),
+        )
+
+    def guard_of(self, node: Node) -> Guard | None:
+        condition = node.child_by_field_name("condition")
+        consequence = node.child_by_field_name("consequence")
+        if condition is None or consequence is None:
+            return None
+        exit_kind, exit_line = _exit_of(consequence)
+        if exit_kind is None:
+            return None
+        inner = condition.named_children[0] if condition.type == "parenthesized_expression" else condition
+        cond_text = text_of(inner)
+        negated = cond_text.startswith("!") or "== null" in cond_text or "=== undefined" in cond_text
+        return Guard(
+            func=self.enclosing_function(node),
+            line=line_of(node),
+            condition=self.describe(inner),
+            exit=exit_kind,
+            exit_line=exit_line,
+            negated=negated,
+        )
+
+    def return_of(self, node: Node) -> Return:
+        value = node.named_children[0] if node.named_children else None
+        if value is not None and value.type == "comment":
+            value = None
+        return Return(
+            func=self.enclosing_function(node),
+            line=line_of(node),
+            value=self.describe(value) if value is not None else None,
+        )
+
+    def comparison_of(self, node: Node) -> Comparison:
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        operator = node.child_by_field_name("operator")
+        assert left is not None and right is not None
+        return Comparison(
+            func=self.enclosing_function(node),
+            line=line_of(node),
+            left=self.describe(left),
+            right=self.describe(right),
+            operator=text_of(operator) if operator is not None else "===",
+        )
+
+    def branches(self) -> list[Branch]:
+        found: list[Branch] = []
+        for node in self.nodes("if"):
+            condition = node.child_by_field_name("condition")
+            consequence = node.child_by_field_name("consequence")
+            if condition is None or consequence is None:
+                continue
+            inner = condition.named_children[0] if condition.named_children else condition
+            for subject, value in _equalities(inner):
+                found.append(
+                    Branch(
+                        func=self.enclosing_function(node),
+                        line=line_of(node),
+                        end_line=consequence.end_point.row + 1,
+                        subject=subject,
+                        value=value,
+                    )
+                )
+        for node in self.nodes("switch"):
+            value = node.child_by_field_name("value")
+            body = node.child_by_field_name("body")
+            if value is None or body is None:
+                continue
+            subject_node = value.named_children[0] if value.named_children else value
+            subject = callee_of(subject_node)
+            cases = [c for c in body.named_children if c.type == "switch_case"]
+            for pos, case in enumerate(cases):
+                case_value = case.child_by_field_name("value")
+                if case_value is None or case_value.type != "string":
+                    continue
+                # Fallthrough: `case "GET": case "HEAD": ...` share the next non-empty body.
+                end = case
+                for later in cases[pos:]:
+                    end = later
+                    if any(c.type not in ("string", "comment") for c in later.named_children[1:]):
+                        break
+                found.append(
+                    Branch(
+                        func=self.enclosing_function(node),
+                        line=line_of(case),
+                        end_line=end.end_point.row + 1,
+                        subject=subject,
+                        value=string_value(case_value),
+                    )
+                )
+        return found
+
+    def env_reads(self) -> list[EnvRead]:
+        reads: list[EnvRead] = []
+        for node in self.nodes("env.member"):
+            prop = node.child_by_field_name("property")
+            if prop is not None:
+                reads.append(EnvRead(name=text_of(prop), line=line_of(node), func=self.enclosing_function(node)))
+        for node in self.nodes("env.subscript"):
+            index = node.child_by_field_name("index")
+            if index is not None and index.type == "string":
+                reads.append(
+                    EnvRead(name=string_value(index), line=line_of(node), func=self.enclosing_function(node))
+                )
+        return reads
+
+    def secrets(self) -> list[StringLiteral]:
+        found: list[StringLiteral] = []
+        for node in self.nodes("string"):
+            if node.end_byte - node.start_byte < 18 or node.end_byte - node.start_byte > 400:
+                continue
+            if node.type == "template_string" and any(
+                c.type == "template_substitution" for c in node.named_children
+            ):
+                continue
+            value = string_value(node)
+            if " " in value or "\n" in value or len(value) < 16:
+                continue
+            parent = node.parent
+            if parent is not None and parent.type in ("import_statement", "export_statement"):
+                continue
+            found.append(StringLiteral(value=value, line=line_of(node), context=_assigned_name(node)))
+            if len(found) >= MAX_SECRETS:
+                break
+        return found
+
+    def type_of(self, node: Node) -> TypeDecl | None:
+        name = node.child_by_field_name("name")
+        body = node.child_by_field_name("body") or node.child_by_field_name("value")
+        if name is None or body is None or body.type not in ("object_type", "interface_body"):
+            return None
+        fields = []
+        for member in body.named_children:
+            if member.type == "property_signature":
+                prop = member.child_by_field_name("name")
+                if prop is not None:
+                    fields.append(text_of(prop))
+        parent = node.parent
+        return TypeDecl(
+            name=text_of(name),
+            line=line_of(node),
+            fields=fields,
+            exported=parent is not None and parent.type == "export_statement",
+        )
+
+    def any_use_of(self, node: Node) -> AnyUse:
+        where = "variable"
+        parent = node.parent
+        if parent is not None and parent.type == "type_annotation":
+            holder = parent.parent
+            if holder is not None and holder.type in ("required_parameter", "optional_parameter"):
+                where = "parameter"
+            elif holder is not None and holder.type in FUNCTION_TYPES | {"function_declaration"}:
+                where = "return"
+        elif parent is not None and parent.type == "as_expression":
+            where = "cast"
+        return AnyUse(func=self.enclosing_function(node), line=line_of(node), where=where)
+
+    def comments(self) -> list[CommentDirective]:
+        found = []
+        for node in self.nodes("comment"):
+            text = text_of(node, limit=400)
+            body = text.lstrip("/*").strip()
+            if body.startswith(("archtools-ignore", "expect:", "ok:")):
+                found.append(CommentDirective(line=line_of(node), text=body.rstrip("*/").strip()))
+        return found
+
+    def syntax_errors(self) -> list[SyntaxProblem]:
+        problems = []
+        for node in self.nodes("error")[:MAX_SYNTAX_ERRORS]:
+            snippet = text_of(node, limit=40).splitlines()[0] if node.end_byte > node.start_byte else ""
+            problems.append(
+                SyntaxProblem(
+                    line=line_of(node),
+                    column=node.start_point.column + 1,
+                    message=f"syntax error near `{snippet}`" if snippet else "syntax error",
+                )
+            )
+        if not problems and self.root.has_error:
+            problems.append(SyntaxProblem(line=1, column=1, message="syntax error (missing token)"))
+        return problems
+
+
+def _is_directive_statement(node: Node) -> bool:
+    return (
+        node.type == "expression_statement"
+        and node.named_child_count == 1
+        and node.named_children[0].type == "string"
+    )
+
+
+def _function_name(node: Node) -> str | None:
+    name = node.child_by_field_name("name")
+    if name is not None:
+        return text_of(name)
+    parent = node.parent
+    while parent is not None and parent.type in ("parenthesized_expression", "as_expression", "satisfies_expression"):
+        parent = parent.parent
+    if parent is None:
+        return None
+    if parent.type == "variable_declarator":
+        target = parent.child_by_field_name("name")
+        return text_of(target) if target is not None and target.type == "identifier" else None
+    if parent.type == "pair":
+        key = parent.child_by_field_name("key")
+        return text_of(key) if key is not None else None
+    if parent.type == "assignment_expression":
+        left = parent.child_by_field_name("left")
+        return text_of(left) if left is not None else None
+    return None
+
+
+def _assigned_name(node: Node) -> str:
+    parent = node.parent
+    for _ in range(3):
+        if parent is None:
+            return ""
+        if parent.type == "variable_declarator":
+            name = parent.child_by_field_name("name")
+            return text_of(name) if name is not None else ""
+        if parent.type == "pair":
+            key = parent.child_by_field_name("key")
+            return text_of(key).strip("'\"") if key is not None else ""
+        if parent.type == "assignment_expression":
+            left = parent.child_by_field_name("left")
+            return text_of(left) if left is not None else ""
+        parent = parent.parent
+    return ""
+
+
+def _inside(node: Node, kind: str) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.type == kind:
+            return True
+        if parent.type in FUNCTION_TYPES:
+            return False
+        parent = parent.parent
+    return False
+
+
+def _exit_of(consequence: Node) -> tuple[ExitKind | None, int]:
+    statements = consequence.named_children if consequence.type == "statement_block" else [consequence]
+    for statement in statements:
+        if statement.type == "throw_statement":
+            return ExitKind.THROW, line_of(statement)
+        if statement.type in ("return_statement", "expression_statement"):
+            expr = statement.named_children[0] if statement.named_children else None
+            while expr is not None and expr.type in _TRANSPARENT:
+                expr = expr.named_children[0] if expr.named_children else None
+            if expr is not None and expr.type == "call_expression":
+                function = expr.child_by_field_name("function")
+                name = callee_of(function).rsplit(".", 1)[-1] if function is not None else ""
+                if name in EXIT_CALLS:
+                    return ExitKind.REDIRECT, line_of(statement)
+            if statement.type == "return_statement":
+                return ExitKind.RETURN, line_of(statement)
+    return None, 0
+
+
+def _equalities(node: Node, depth: int = 0) -> list[tuple[str, str]]:
+    """`a.b === "X"` pairs inside a condition (through `||` and `&&`, to a bounded depth)."""
+    if depth > 16:
+        return []
+    if node.type == "parenthesized_expression" and node.named_children:
+        return _equalities(node.named_children[0], depth + 1)
+    if node.type != "binary_expression":
+        return []
+    operator = node.child_by_field_name("operator")
+    left = node.child_by_field_name("left")
+    right = node.child_by_field_name("right")
+    if operator is None or left is None or right is None:
+        return []
+    op = text_of(operator)
+    if op in ("||", "&&"):
+        return _equalities(left, depth + 1) + _equalities(right, depth + 1)
+    if op not in ("===", "=="):
+        return []
+    if right.type == "string" and left.type in ("member_expression", "identifier"):
+        return [(callee_of(left), string_value(right))]
+    if left.type == "string" and right.type in ("member_expression", "identifier"):
+        return [(callee_of(right), string_value(left))]
+    return []

@@ -1,0 +1,216 @@
+"""The audit result: the pydantic form of CONTRACT.md, serialized with `Audit.to_json()`."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from archtools.facts.schema import Schema
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Severity(StrEnum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {
+    Severity.CRITICAL: 4,
+    Severity.HIGH: 3,
+    Severity.MEDIUM: 2,
+    Severity.LOW: 1,
+    Severity.INFO: 0,
+}
+
+
+class CheckStatus(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    NA = "n/a"
+    UNKNOWN = "unknown"
+
+
+class ItemStatus(StrEnum):
+    PASS = "pass"
+    WARN = "warn"
+    FAIL = "fail"
+    NA = "n/a"
+
+
+class EntryKind(StrEnum):
+    ROUTE_HANDLER = "route_handler"
+    SERVER_ACTION = "server_action"
+    PAGES_API = "pages_api"
+    TRPC_PROCEDURE = "trpc_procedure"
+
+
+CHECK_NAMES = (
+    "authentication",
+    "authorization",
+    "input_validation",
+    "rate_limiting",
+    "audit_logging",
+)
+
+
+class Evidence(_Frozen):
+    file: str
+    line: int
+    detail: str
+
+
+class Check(_Frozen):
+    status: CheckStatus
+    evidence: list[Evidence] = []
+
+
+class Checks(_Frozen):
+    authentication: Check
+    authorization: Check
+    input_validation: Check
+    rate_limiting: Check
+    audit_logging: Check
+
+    def get(self, name: str) -> Check:
+        check: Check = getattr(self, name)
+        return check
+
+
+class EntryPoint(_Frozen):
+    id: str
+    kind: EntryKind
+    file: str
+    line: int
+    name: str
+    method: str
+    route: str | None
+    app: str
+    feature: str
+    public: bool
+    checks: Checks
+    models: list[str] = []
+
+
+class Finding(_Frozen):
+    rule: str
+    title: str
+    severity: Severity
+    cwe: list[str] = []
+    checklist: str | None = None
+    file: str
+    line: int
+    end_line: int | None = None
+    entry_point: str | None = None
+    model: str | None = None
+    message: str
+    fingerprint: str
+    # Additions beyond the contract.
+    name: str = ""
+    confidence: str = "high"
+    snippet: str | None = None
+    suppressed: str | None = None  # the reason, when an archtools-ignore comment or baseline covers it
+
+
+class ScoreItem(_Frozen):
+    id: str
+    title: str
+    status: ItemStatus
+    evidence: list[Evidence] = []
+    findings: list[str] = []
+
+
+class Scorecard(_Frozen):
+    feature: str
+    entry_points: list[str] = []
+    models: list[str] = []
+    score: int
+    grade: str
+    items: list[ScoreItem] = []
+
+
+class ToolInfo(_Frozen):
+    name: str = "archtools"
+    version: str
+
+
+class AppInfo(_Frozen):
+    path: str
+    router: list[str] = []
+    next_version: str | None = None
+
+
+class RepoInfo(_Frozen):
+    root: str
+    commit: str | None = None
+    apps: list[AppInfo] = []
+
+
+class Stats(_Frozen):
+    files_scanned: int = 0
+    files_skipped: int = 0
+    files_failed: int = 0
+    entry_points: int = 0
+    findings: int = 0
+    seconds: float = 0.0
+    # Additions beyond the contract.
+    skipped_by_reason: dict[str, int] = {}
+    files_cached: int = 0
+
+
+class AuditError(_Frozen):
+    file: str
+    line: int | None = None
+    message: str
+    column: int | None = None
+
+
+class SkippedFile(_Frozen):
+    file: str
+    reason: str
+
+
+class Audit(_Frozen):
+    tool: ToolInfo
+    repo: RepoInfo
+    stats: Stats
+    errors: list[AuditError] = []
+    schema_: Schema = Schema()
+    entry_points: list[EntryPoint] = []
+    findings: list[Finding] = []
+    scorecards: list[Scorecard] = []
+    # Additions beyond the contract.
+    skipped: list[SkippedFile] = []
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.model_dump(mode="json", by_alias=True)
+        data["schema"] = data.pop("schema_")
+        return data
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Audit:
+        data = dict(data)
+        data["schema_"] = data.pop("schema", {})
+        return cls.model_validate(data)
+
+    @classmethod
+    def from_json(cls, text: str) -> Audit:
+        loaded: dict[str, Any] = json.loads(text)
+        return cls.from_dict(loaded)
