@@ -76,6 +76,8 @@ class CallClassifier:
         if origin is None:
             return callee, None
         package, imported = origin
+        if imported in ("default", "*"):
+            imported = bare_root  # `import NextAuth from "next-auth"`: the local name is the convention
         canonical = imported + root[len(bare_root) :]
         return (canonical + "." + rest if rest else canonical), package
 

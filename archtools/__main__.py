@@ -1,0 +1,3 @@
+from archtools.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,261 @@
+"""The analysis stage of an audit: entry points with their checks, every rule's findings, scorecards."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from archtools.analysis.checks import EntryAnalysis, EntryChecker
+from archtools.analysis.context import AnalysisContext
+from archtools.analysis.entrypoints import EntryFinder
+from archtools.analysis.knowledge import guard_knowledge
+from archtools.analysis.middleware import analyse_middleware
+from archtools.analysis.program import Program
+from archtools.analysis.roles import CallClassifier
+from archtools.analysis.summaries import Summaries
+from archtools.checklist.features import (
+    PROJECT_FEATURE,
+    ProjectConfig,
+    feature_of,
+    merge_plurals,
+    parse_config,
+)
+from archtools.checklist.scorecard import build_scorecard
+from archtools.errors import InputError
+from archtools.facts.code import FileFacts
+from archtools.results import AuditError, Checks, EntryPoint, Finding, Scorecard
+from archtools.rules import code_files
+from archtools.rules.base import Hit
+from archtools.rules.catalog import rule_catalog
+from archtools.rules.findings import build_findings, suppressions
+
+if TYPE_CHECKING:
+    from archtools.pipeline import AuditOptions, Loaded
+
+CONFIG_FILE = "archtools.toml"
+
+
+@dataclass
+class Analysis:
+    entry_points: list[EntryPoint]
+    findings: list[Finding]
+    scorecards: list[Scorecard]
+    errors: list[AuditError]
+
+
+def _config(loaded: Loaded, errors: list[AuditError]) -> ProjectConfig:
+    if loaded.repo.file(CONFIG_FILE) is None:
+        return ProjectConfig()
+    try:
+        return parse_config(loaded.repo.read_text(CONFIG_FILE), CONFIG_FILE)
+    except InputError as error:
+        errors.append(AuditError(file=CONFIG_FILE, line=None, message=str(error)))
+        return ProjectConfig()
+
+
+def _env_files(loaded: Loaded) -> list[code_files.EnvFile]:
+    found = []
+    for path, text in sorted(loaded.texts.items()):
+        if not re.search(r"(^|/)\.env[^/]*$", path):
+            continue
+        entries = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            match = re.match(r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$", line)
+            if match:
+                entries.append((match.group(1), match.group(2).strip().strip("\"'"), number))
+        found.append(code_files.EnvFile(path=path, entries=entries))
+    return found
+
+
+def _file_hits(loaded: Loaded, code: dict[str, FileFacts], resolve: object) -> list[Hit]:
+    hits: list[Hit] = []
+    hits += code_files.check_hardcoded_secrets(code)
+    hits += code_files.check_public_env(code, _env_files(loaded))
+    hits += code_files.check_client_boundary(code, resolve, code_files.server_only_modules(code))
+    hits += code_files.check_raw_sql(code)
+    hits += code_files.check_error_leaks(code)
+    hits += code_files.check_supabase_session(code)
+    hits += code_files.check_model_types(code, loaded.schema)
+    tsconfigs = []
+    for app in loaded.repo.apps:
+        if app.tsconfig is not None:
+            tsconfigs.append((app.tsconfig.path, app.tsconfig.strict, _line_of_key(loaded, app.tsconfig.path, "strict")))
+    hits += code_files.check_strict_mode(sorted(set(tsconfigs)))
+    return hits
+
+
+def _line_of_key(loaded: Loaded, path: str, key: str) -> int:
+    text = loaded.texts.get(path)
+    if text is None:
+        try:
+            text = loaded.repo.read_text(path)
+        except InputError:
+            return 1
+    for number, line in enumerate(text.splitlines(), start=1):
+        if f'"{key}"' in line:
+            return number
+    return 1
+
+
+def _migration_hits(loaded: Loaded, errors: list[AuditError]) -> tuple[list[Hit], bool]:
+    from archtools.parse.sql_migrations import find_migration_files, parse_migration
+    from archtools.rules.migrations import run_migration_rules
+
+    outs = [app.drizzle.out for app in loaded.repo.apps if app.drizzle and app.drizzle.out]
+    paths = find_migration_files([f.path for f in loaded.repo.files], [o for o in outs if o])
+    dialect = {"mysql": "mysql", "sqlite": "sqlite"}.get(loaded.schema.provider or "", "postgres")
+    migrations = []
+    for path in paths:
+        try:
+            text = loaded.repo.read_text(path)
+        except InputError as error:
+            errors.append(AuditError(file=path, line=None, message=str(error)))
+            continue
+        parsed = parse_migration(path, text, dialect)
+        for problem in parsed.errors:
+            errors.append(AuditError(file=problem.file, line=problem.line, column=problem.column, message=problem.message))
+        migrations.append(parsed)
+    return run_migration_rules(migrations), bool(migrations)
+
+
+def _entry_point(analysis: EntryAnalysis, feature: str) -> EntryPoint:
+    entry = analysis.entry
+    return EntryPoint(
+        id=entry.id,
+        kind=entry.kind,
+        file=entry.file,
+        line=entry.line,
+        name=entry.name,
+        method=entry.method,
+        route=entry.route,
+        app=entry.app,
+        feature=feature,
+        public=analysis.public,
+        checks=Checks(**analysis.checks),
+        models=analysis.models,
+    )
+
+
+def analyse(loaded: Loaded, options: AuditOptions) -> Analysis:
+    from archtools.pipeline import app_layouts
+    from archtools.rules.schema_lint import run_schema_rules
+
+    errors: list[AuditError] = []
+    config = _config(loaded, errors)
+    code = loaded.facts
+    program = Program(files=code, resolve_import=loaded.repo.resolve_import)
+    knowledge = guard_knowledge()
+    classifier = CallClassifier(program, knowledge, loaded.schema)
+    summaries = Summaries(program, classifier, knowledge)
+    apps = app_layouts(loaded.repo)
+    ctx = AnalysisContext(
+        program=program,
+        knowledge=knowledge,
+        schema=loaded.schema,
+        classifier=classifier,
+        summaries=summaries,
+        apps=apps,
+        public_routes=config.public_routes,
+    )
+    for app in apps:
+        if app.middleware and app.middleware in code:
+            ctx.middleware[app.path] = analyse_middleware(program, summaries, app.middleware)
+    entries = EntryFinder(program).find(apps)
+    checker = EntryChecker(ctx)
+    analyses = [checker.analyse(entry) for entry in entries]
+    if options.progress is not None:
+        options.progress("analyse", len(analyses), len(analyses))
+
+    raw_features = {a.entry.id: feature_of(a.entry.kind.value, a.entry.file, a.entry.route, config) for a in analyses}
+    plural = merge_plurals(set(raw_features.values()))
+    features = {k: plural[v] for k, v in raw_features.items()}
+    entry_points = [_entry_point(a, features[a.entry.id]) for a in analyses]
+
+    hits: list[Hit] = []
+    for analysis in analyses:
+        for problem in analysis.problems:
+            hits.append(
+                Hit(
+                    rule=problem.rule,
+                    file=problem.file,
+                    line=problem.line,
+                    message=problem.message,
+                    entry_point=analysis.entry.id,
+                    model=problem.model,
+                    key=problem.key,
+                )
+            )
+    hits += _file_hits(loaded, code, loaded.repo.resolve_import)
+    hits += run_schema_rules(loaded.schema)
+    migration_hits, has_migrations = _migration_hits(loaded, errors)
+    hits += migration_hits
+
+    ignored, ignore_errors = suppressions({path: facts.comments for path, facts in code.items()})
+    errors += ignore_errors
+    findings = build_findings(
+        hits,
+        rule_catalog(),
+        source_line=lambda file, line: _snippet(loaded, file, line),
+        ignored=ignored,
+        baseline=options.baseline,
+    )
+    scorecards = _scorecards(entry_points, findings, has_migrations)
+    return Analysis(entry_points=entry_points, findings=findings, scorecards=scorecards, errors=errors)
+
+
+def _snippet(loaded: Loaded, file: str, line: int) -> list[str]:
+    text = loaded.texts.get(file)
+    if text is None:
+        try:
+            text = loaded.repo.read_text(file)
+        except InputError:
+            return []
+        loaded.texts[file] = text
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return []
+    start = max(1, line - 2)
+    end = min(len(lines), line + 2)
+    return [f"{n:>4} | {lines[n - 1][:200]}" for n in range(start, end + 1)]
+
+
+def _scorecards(entry_points: list[EntryPoint], findings: list[Finding], has_migrations: bool) -> list[Scorecard]:
+    by_feature: dict[str, list[EntryPoint]] = defaultdict(list)
+    for entry in entry_points:
+        by_feature[entry.feature].append(entry)
+    models: dict[str, set[str]] = defaultdict(set)
+    files: dict[str, set[str]] = defaultdict(set)
+    for feature, entries in by_feature.items():
+        for entry in entries:
+            models[feature].update(entry.models)
+            files[feature].add(entry.file)
+    entry_feature = {e.id: e.feature for e in entry_points}
+    assigned: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        targets: set[str] = set()
+        if finding.entry_point in entry_feature:
+            targets.add(entry_feature[finding.entry_point])
+        elif finding.model is not None:
+            targets = {f for f, ms in models.items() if finding.model in ms}
+        if not targets:
+            targets = {f for f, fs in files.items() if finding.file in fs}
+        if not targets:
+            directory = posixpath.dirname(finding.file)
+            targets = {f for f, fs in files.items() if any(posixpath.dirname(x) == directory for x in fs)}
+        for target in targets or {PROJECT_FEATURE}:
+            assigned[target].append(finding)
+    cards = []
+    for feature in sorted(set(by_feature) | set(assigned)):
+        cards.append(
+            build_scorecard(
+                feature,
+                sorted(by_feature.get(feature, []), key=lambda e: e.id),
+                sorted(models.get(feature, set())),
+                assigned.get(feature, []),
+                has_migrations=has_migrations,
+            )
+        )
+    return cards

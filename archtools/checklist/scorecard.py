@@ -1,0 +1,155 @@
+"""A scorecard per feature over the quality checklist, with one documented scoring formula.
+
+Each checklist item gets a status: `pass`, `warn`, `fail` or `n/a`. The score is the weighted mean of the
+items that apply, counting pass as 1, warn as 0.5 and fail as 0 (weights in knowledge/checklist.yaml),
+times 100, rounded. Grades: A >= 90, B >= 80, C >= 70, D >= 60, else F. A feature where nothing applies
+scores 100."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+
+from archtools.results import (
+    CheckStatus,
+    EntryPoint,
+    Evidence,
+    Finding,
+    ItemStatus,
+    Scorecard,
+    ScoreItem,
+    Severity,
+)
+
+STATUS_VALUE = {ItemStatus.PASS: 1.0, ItemStatus.WARN: 0.5, ItemStatus.FAIL: 0.0}
+GRADES = ((90, "A"), (80, "B"), (70, "C"), (60, "D"))
+# Checklist items that come straight from a matrix column.
+CHECK_ITEMS = {
+    "inputs-validated": "input_validation",
+    "authentication": "authentication",
+    "authorization": "authorization",
+    "rate-limiting": "rate_limiting",
+    "audit-trail": "audit_logging",
+}
+MAX_EVIDENCE = 12
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    id: str
+    title: str
+    weight: int
+
+
+@cache
+def checklist() -> tuple[ChecklistItem, ...]:
+    text = resources.files("archtools.knowledge").joinpath("checklist.yaml").read_text("utf-8")
+    return tuple(ChecklistItem(**raw) for raw in yaml.safe_load(text))
+
+
+def grade_of(score: int) -> str:
+    for threshold, grade in GRADES:
+        if score >= threshold:
+            return grade
+    return "F"
+
+
+def score_of(items: Iterable[ScoreItem]) -> int:
+    weights = {item.id: item.weight for item in checklist()}
+    total = 0.0
+    earned = 0.0
+    for item in items:
+        if item.status == ItemStatus.NA:
+            continue
+        weight = weights.get(item.id, 1)
+        total += weight
+        earned += weight * STATUS_VALUE[item.status]
+    return 100 if total == 0 else round(100 * earned / total)
+
+
+def _finding_status(findings: Sequence[Finding]) -> ItemStatus:
+    if any(f.severity in (Severity.CRITICAL, Severity.HIGH) for f in findings):
+        return ItemStatus.FAIL
+    return ItemStatus.WARN
+
+
+def _item_from_checks(item: ChecklistItem, check: str, entries: Sequence[EntryPoint], findings: Sequence[Finding]) -> ScoreItem:
+    statuses = [e.checks.get(check).status for e in entries]
+    evidence: list[Evidence] = []
+    for wanted in (CheckStatus.FAIL, CheckStatus.UNKNOWN, CheckStatus.PASS):
+        for entry in entries:
+            if entry.checks.get(check).status == wanted:
+                evidence.extend(entry.checks.get(check).evidence[:2])
+    if CheckStatus.FAIL in statuses:
+        status = ItemStatus.FAIL
+    elif CheckStatus.UNKNOWN in statuses or findings:
+        status = ItemStatus.WARN if CheckStatus.FAIL not in statuses else ItemStatus.FAIL
+        if findings and _finding_status(findings) == ItemStatus.FAIL:
+            status = ItemStatus.FAIL
+    elif CheckStatus.PASS in statuses:
+        status = ItemStatus.PASS
+    else:
+        status = ItemStatus.NA
+    return ScoreItem(
+        id=item.id,
+        title=item.title,
+        status=status,
+        evidence=evidence[:MAX_EVIDENCE],
+        findings=[f.fingerprint for f in findings],
+    )
+
+
+def _item_from_findings(item: ChecklistItem, applies: bool, findings: Sequence[Finding], ok: Evidence | None) -> ScoreItem:
+    if findings:
+        evidence = [Evidence(file=f.file, line=f.line, detail=f"{f.rule}: {f.message}") for f in findings]
+        return ScoreItem(
+            id=item.id,
+            title=item.title,
+            status=_finding_status(findings),
+            evidence=evidence[:MAX_EVIDENCE],
+            findings=[f.fingerprint for f in findings],
+        )
+    if not applies:
+        return ScoreItem(id=item.id, title=item.title, status=ItemStatus.NA)
+    return ScoreItem(id=item.id, title=item.title, status=ItemStatus.PASS, evidence=[ok] if ok else [])
+
+
+def build_scorecard(
+    feature: str,
+    entries: Sequence[EntryPoint],
+    models: Sequence[str],
+    findings: Sequence[Finding],
+    *,
+    has_migrations: bool,
+) -> Scorecard:
+    active = [f for f in findings if f.suppressed is None]
+    items: list[ScoreItem] = []
+    anchor = entries[0] if entries else None
+    for item in checklist():
+        related = [f for f in active if f.checklist == item.id]
+        if item.id in CHECK_ITEMS and entries:
+            items.append(_item_from_checks(item, CHECK_ITEMS[item.id], entries, related))
+            continue
+        applies = {
+            "database-constraints": bool(models),
+            "safe-migrations": has_migrations and bool(models),
+        }.get(item.id, bool(entries) or bool(related))
+        ok = (
+            Evidence(file=anchor.file, line=anchor.line, detail=f"no finding against `{item.title}`")
+            if anchor is not None
+            else None
+        )
+        items.append(_item_from_findings(item, applies, related, ok))
+    score = score_of(items)
+    return Scorecard(
+        feature=feature,
+        entry_points=[e.id for e in entries],
+        models=sorted(models),
+        score=score,
+        grade=grade_of(score),
+        items=items,
+    )

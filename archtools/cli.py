@@ -1,0 +1,335 @@
+"""The `archtools` command: argument parsing, output files, progress and exit codes. No analysis here.
+
+Exit codes: 0 ok, 1 findings at or above --fail-on (or, for diff, new findings / lost guards), 2 bad usage
+or input (missing path, not a Next.js project, unparsable schema, unknown option)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn, TextIO
+
+from archtools.errors import ArchtoolsError, InputError
+from archtools.version import __version__
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+FORMATS = ("text", "json", "md", "html", "sarif")
+SEVERITIES = ("critical", "high", "medium", "low", "info", "none")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one clear line and exit code 2 on any usage error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"archtools: error: {message} (see `archtools --help`)\n")
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr; silent when stderr is not a terminal."""
+
+    def __init__(self, stream: TextIO, enabled: bool) -> None:
+        self.stream = stream
+        self.enabled = enabled
+        self.shown = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled or total <= 0:
+            return
+        width = 30
+        filled = min(width, int(width * done / total))
+        self.stream.write(f"\r{stage:>8} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        self.stream.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\r" + " " * 60 + "\r")
+            self.stream.flush()
+
+
+def _add_audit_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", help="the repository to audit")
+    parser.add_argument("--no-cache", action="store_true", help="parse every file again (cold run)")
+    parser.add_argument("--jobs", type=int, default=None, help="worker processes (default: 2 or the cores)")
+    parser.add_argument("--baseline", type=Path, help="a baseline file: its findings are reported as accepted")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="archtools", description="Static audits of Next.js backends.")
+    parser.add_argument("--version", action="version", version=f"archtools {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+    sub.required = True
+
+    audit = sub.add_parser("audit", help="audit a repository and write a report")
+    _add_audit_options(audit)
+    audit.add_argument("--format", choices=FORMATS, default="text")
+    audit.add_argument("-o", "--output", type=Path, help="write the report to this file")
+    audit.add_argument("--fail-on", choices=SEVERITIES, default="none", help="exit 1 when a finding is this severe")
+
+    schema = sub.add_parser("schema", help="print the schema (repo, .prisma file or schema folder)")
+    schema.add_argument("path")
+    schema.add_argument("--format", choices=("json", "text"), default="json")
+    schema.add_argument("-o", "--output", type=Path)
+
+    erd = sub.add_parser("erd", help="draw the schema as an entity-relationship diagram")
+    erd.add_argument("path")
+    erd.add_argument("-o", "--output", type=Path, required=True, help="FILE.svg|png|dot|mmd|dbml")
+    erd.add_argument("--focus", help="only this model and its neighbours")
+    erd.add_argument("--depth", type=int, default=1)
+    erd.add_argument("--hide-scalars", action="store_true")
+    erd.add_argument("--overview", action="store_true", help="model names only")
+    erd.add_argument("--no-clusters", action="store_true")
+
+    matrix = sub.add_parser("matrix", help="print the auth-coverage matrix")
+    _add_audit_options(matrix)
+    matrix.add_argument("--format", choices=("text", "csv", "md", "json"), default="text")
+
+    sub.add_parser("rules", help="list every rule")
+    explain = sub.add_parser("explain", help="print one rule's documentation")
+    explain.add_argument("rule", help="rule id or name, e.g. AZ001 or idor-unbound-id")
+
+    baseline = sub.add_parser("baseline", help="write a baseline of the current findings")
+    _add_audit_options(baseline)
+    baseline.add_argument("-o", "--output", type=Path, default=Path(".archtools-baseline.json"))
+
+    diff = sub.add_parser("diff", help="compare two audits (JSON files, or two git revisions of a repo)")
+    diff.add_argument("base", help="an audit JSON file, or a git revision with --repo")
+    diff.add_argument("head", help="an audit JSON file, or a git revision with --repo")
+    diff.add_argument("--repo", type=Path, help="audit BASE and HEAD as revisions of this git repository")
+    diff.add_argument("--format", choices=("text", "md", "json"), default="text")
+    diff.add_argument("-o", "--output", type=Path)
+
+    report = sub.add_parser("report", help="write every report format to a folder")
+    report.add_argument("path")
+    report.add_argument("-o", "--output", type=Path, default=Path("archtools-report"))
+    report.add_argument("--notebook", action="store_true", help="run the report notebook with papermill")
+
+    dashboard = sub.add_parser("dashboard", help="serve the interactive dashboard on localhost")
+    dashboard.add_argument("path")
+    dashboard.add_argument("--port", type=int, default=8866)
+    return parser
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+
+
+def _audit_options(args: argparse.Namespace, bar: ProgressBar) -> object:
+    from archtools.pipeline import AuditOptions
+
+    baseline: set[str] = set()
+    if getattr(args, "baseline", None) is not None:
+        from archtools.baseline import read_baseline
+
+        baseline = read_baseline(args.baseline)
+    return AuditOptions(use_cache=not args.no_cache, workers=args.jobs, baseline=baseline, progress=bar)
+
+
+def _run_audit(args: argparse.Namespace) -> object:
+    from archtools.pipeline import AuditOptions, audit
+
+    bar = ProgressBar(sys.stderr, sys.stderr.isatty())
+    try:
+        options = _audit_options(args, bar)
+        assert isinstance(options, AuditOptions)
+        return audit(Path(args.path), options)
+    finally:
+        bar.close()
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from archtools.results import Audit, Severity
+    from archtools.views.render import render_report
+
+    result = _run_audit(args)
+    assert isinstance(result, Audit)
+    erd_svg = None
+    if args.format == "html" and result.schema_.models:
+        erd_svg = _erd_svg_or_none(result)
+    from archtools.rules.catalog import rule_catalog
+
+    text = render_report(result, args.format, erd_svg=erd_svg, rules=rule_catalog(), color=sys.stdout.isatty() and args.output is None)
+    _write(text, args.output)
+    if args.output is not None:
+        print(f"wrote {args.format} report to {args.output}", file=sys.stderr)
+    if args.fail_on != "none":
+        threshold = Severity(args.fail_on).rank
+        if any(f.severity.rank >= threshold and f.suppressed is None for f in result.findings):
+            return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _erd_svg_or_none(result: object) -> str | None:
+    from archtools.results import Audit
+    from archtools.views.erd import render_erd
+
+    assert isinstance(result, Audit)
+    try:
+        overview = len(result.schema_.models) > 60
+        return render_erd(result.schema_, "svg", overview=overview).decode("utf-8")
+    except InputError as error:  # no `dot` binary: the report says so instead of failing
+        print(f"archtools: note: {error}", file=sys.stderr)
+        return None
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from archtools.pipeline import load_schema
+
+    schema = load_schema(Path(args.path))
+    if args.format == "json":
+        _write(json.dumps(schema.model_dump(mode="json"), indent=2), args.output)
+    else:
+        lines = [f"{schema.orm or 'no orm'} / {schema.provider or 'unknown provider'}: {len(schema.models)} models"]
+        lines += [f"  {m.name} ({len(m.fields)} fields) {m.file}:{m.line}" for m in schema.models]
+        _write("\n".join(lines), args.output)
+    return EXIT_OK
+
+
+def cmd_erd(args: argparse.Namespace) -> int:
+    from archtools.pipeline import load_schema
+    from archtools.views.erd import render_erd
+
+    suffix = args.output.suffix.lower().lstrip(".")
+    fmt = {"mermaid": "mmd"}.get(suffix, suffix)
+    if fmt not in ("svg", "png", "dot", "mmd", "dbml"):
+        raise InputError(f"cannot write an ERD as .{suffix}: use .svg, .png, .dot, .mmd or .dbml")
+    schema = load_schema(Path(args.path))
+    data = render_erd(
+        schema,
+        fmt,
+        focus=args.focus,
+        depth=args.depth,
+        hide_scalars=args.hide_scalars,
+        overview=args.overview,
+        clusters=not args.no_clusters,
+    )
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_bytes(data)
+    print(f"wrote {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_matrix(args: argparse.Namespace) -> int:
+    from archtools.results import Audit
+    from archtools.views.matrix import coverage_table
+
+    result = _run_audit(args)
+    assert isinstance(result, Audit)
+    table = coverage_table(result)
+    columns = ["route", "method", "kind", "authentication", "authorization", "input_validation", "rate_limiting", "audit_logging"]
+    if args.format == "csv":
+        _write(table.to_csv(index=False), None)
+    elif args.format == "json":
+        _write(table.to_json(orient="records", indent=2), None)
+    elif args.format == "md":
+        from archtools.views.report_markdown import escape_md
+
+        shown = [c for c in columns if c in table.columns]
+        rows = ["| " + " | ".join(shown) + " |", "|" + "---|" * len(shown)]
+        for record in table[shown].fillna("").itertuples(index=False):
+            rows.append("| " + " | ".join(escape_md(str(v)) for v in record) + " |")
+        _write("\n".join(rows), None)
+    else:
+        view = table[[c for c in columns if c in table.columns]].fillna("")
+        _write(view.to_string(index=False) if len(view) else "no entry points found", None)
+    return EXIT_OK
+
+
+def cmd_rules(_args: argparse.Namespace) -> int:
+    from archtools.rules.catalog import rule_catalog
+
+    for meta in rule_catalog().values():
+        cwe = ",".join(meta.cwe) or "-"
+        print(f"{meta.id:<8} {meta.severity.value:<9} {meta.name:<36} {cwe:<16} {meta.title}")
+    return EXIT_OK
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from archtools.rules.catalog import find_rule
+    from archtools.views.rule_docs import render_rule_text
+
+    meta = find_rule(args.rule)
+    if meta is None:
+        raise InputError(f"no rule {args.rule!r}; `archtools rules` lists them")
+    print(render_rule_text(meta))
+    return EXIT_OK
+
+
+def cmd_baseline(args: argparse.Namespace) -> int:
+    from archtools.baseline import write_baseline
+    from archtools.results import Audit
+
+    args.baseline = None
+    result = _run_audit(args)
+    assert isinstance(result, Audit)
+    count = write_baseline(result, args.output)
+    print(f"wrote {count} findings to {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from archtools.diff import audits_for_diff, diff_audits, render_diff
+
+    base, head = audits_for_diff(args.base, args.head, args.repo)
+    result = diff_audits(base, head)
+    _write(render_diff(result, args.format), args.output)
+    return EXIT_FINDINGS if result.regressed else EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from archtools.reporting import write_reports
+
+    written = write_reports(Path(args.path), args.output, notebook=args.notebook)
+    for path in written:
+        print(path)
+    return EXIT_OK
+
+
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    from archtools.dashboard import serve_dashboard
+
+    return serve_dashboard(Path(args.path), port=args.port)
+
+
+COMMANDS = {
+    "audit": cmd_audit,
+    "schema": cmd_schema,
+    "erd": cmd_erd,
+    "matrix": cmd_matrix,
+    "rules": cmd_rules,
+    "explain": cmd_explain,
+    "baseline": cmd_baseline,
+    "diff": cmd_diff,
+    "report": cmd_report,
+    "dashboard": cmd_dashboard,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except ArchtoolsError as error:
+        print(f"archtools: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("archtools: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

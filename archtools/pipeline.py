@@ -1,0 +1,206 @@
+"""One audit, end to end: repository -> facts -> schema -> entry points and checks -> findings -> scorecards."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archtools.analysis.entrypoints import AppLayout
+from archtools.errors import InputError, ParseError
+from archtools.facts.code import FileFacts
+from archtools.facts.schema import Schema
+from archtools.facts.store import FactsJob, collect_facts, default_cache_dir
+from archtools.results import (
+    AppInfo,
+    Audit,
+    AuditError,
+    RepoInfo,
+    SkippedFile,
+    Stats,
+    ToolInfo,
+)
+from archtools.source.files import CODE_LANGUAGES, Language
+from archtools.source.repository import Repository, load_repository
+from archtools.version import __version__
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+MAX_SKIPPED_LISTED = 1000
+
+
+@dataclass
+class AuditOptions:
+    use_cache: bool = True
+    cache_dir: Path | None = None
+    workers: int | None = None
+    baseline: set[str] = field(default_factory=set)
+    progress: Progress | None = None
+    max_file_bytes: int = 1_000_000
+
+
+@dataclass
+class Loaded:
+    """The parsed repository: what every later stage reads."""
+
+    repo: Repository
+    facts: dict[str, FileFacts]
+    texts: dict[str, str]
+    schema: Schema
+    errors: list[AuditError]
+    files_failed: int
+    files_cached: int
+
+
+def _read(repo: Repository, path: str, errors: list[AuditError]) -> str | None:
+    try:
+        return repo.read_text(path)
+    except InputError as error:
+        errors.append(AuditError(file=path, line=None, message=str(error)))
+        return None
+
+
+def load(path: Path, options: AuditOptions) -> Loaded:
+    repo = load_repository(path, max_file_bytes=options.max_file_bytes)
+    errors: list[AuditError] = []
+    texts: dict[str, str] = {}
+    jobs: list[FactsJob] = []
+    for source in repo.files:
+        if source.language not in CODE_LANGUAGES and source.language not in (Language.ENV,):
+            continue
+        text = _read(repo, source.path, errors)
+        if text is None:
+            continue
+        texts[source.path] = text
+        if source.language in CODE_LANGUAGES:
+            jobs.append(FactsJob(source.path, text.encode("utf-8")))
+    total = len(jobs)
+
+    def tick(count: int, _done: list[int] = [0]) -> None:  # noqa: B006 - a counter local to this call
+        _done[0] += count
+        if options.progress is not None:
+            options.progress("parse", _done[0], total)
+
+    result = collect_facts(
+        jobs,
+        cache_dir=(options.cache_dir or default_cache_dir()) if options.use_cache else None,
+        workers=options.workers,
+        progress=tick,
+    )
+    for failure in result.failures:
+        errors.append(AuditError(file=failure.path, line=failure.line, message=failure.message))
+    for file in sorted(result.facts):
+        for problem in result.facts[file].syntax_errors[:1]:
+            errors.append(
+                AuditError(file=file, line=problem.line, column=problem.column, message=f"{problem.message}; the rest of the file was still analysed")
+            )
+    schema = _load_schema(repo, result.facts, texts, errors)
+    return Loaded(
+        repo=repo,
+        facts=result.facts,
+        texts=texts,
+        schema=schema,
+        errors=errors,
+        files_failed=len(result.failures),
+        files_cached=result.cached,
+    )
+
+
+def _load_schema(
+    repo: Repository, facts: dict[str, FileFacts], texts: dict[str, str], errors: list[AuditError]
+) -> Schema:
+    prisma_files = sorted({p for app in repo.apps for p in app.prisma_schema})
+    if prisma_files:
+        from archtools.parse.prisma import prisma_errors_tolerant
+
+        sources = {}
+        for path in prisma_files:
+            text = texts.get(path) or _read(repo, path, errors)
+            if text is not None:
+                sources[path] = text
+        schema, problems = prisma_errors_tolerant(sources)
+        errors.extend(_parse_errors(problems))
+        return schema
+    drizzle_files = sorted({p for app in repo.apps if app.drizzle for p in app.drizzle.schema_files})
+    if drizzle_files or any(app.drizzle for app in repo.apps):
+        from archtools.facts.drizzle import extract_drizzle_schema
+
+        selected = {p: facts[p] for p in drizzle_files if p in facts} or facts
+        schema, problems = extract_drizzle_schema(selected)
+        errors.extend(_parse_errors(problems))
+        return schema
+    return Schema()
+
+
+def _parse_errors(problems: list[ParseError]) -> list[AuditError]:
+    return [AuditError(file=p.file, line=p.line, column=p.column, message=p.message) for p in problems]
+
+
+def app_layouts(repo: Repository) -> list[AppLayout]:
+    return [
+        AppLayout(
+            path=app.path,
+            app_dir=app.app_dir,
+            pages_dir=app.pages_dir,
+            middleware=app.middleware,
+            next_version=app.next_version,
+        )
+        for app in repo.apps
+    ]
+
+
+def audit(path: str | Path, options: AuditOptions | None = None) -> Audit:
+    """Audit the repository at `path`. Raises InputError for a path that cannot be audited."""
+    from archtools.analyze import analyse
+
+    options = options or AuditOptions()
+    started = time.perf_counter()
+    loaded = load(Path(path), options)
+    analysis = analyse(loaded, options)
+    repo = loaded.repo
+    skipped = [SkippedFile(file=p, reason=r) for p, r in repo.skipped[:MAX_SKIPPED_LISTED]]
+    stats = Stats(
+        files_scanned=len(loaded.texts),
+        files_skipped=sum(repo.skipped_counts.values()),
+        files_failed=loaded.files_failed,
+        entry_points=len(analysis.entry_points),
+        findings=len(analysis.findings),
+        seconds=round(time.perf_counter() - started, 3),
+        skipped_by_reason=dict(sorted(repo.skipped_counts.items())),
+        files_cached=loaded.files_cached,
+    )
+    return Audit(
+        tool=ToolInfo(version=__version__),
+        repo=RepoInfo(
+            root=repo.root.name,
+            commit=repo.commit,
+            apps=[
+                AppInfo(path=a.path, router=[r.value for r in a.routers], next_version=a.next_version)
+                for a in repo.apps
+            ],
+        ),
+        stats=stats,
+        errors=sorted(loaded.errors + analysis.errors, key=lambda e: (e.file, e.line or 0, e.message)),
+        schema_=loaded.schema,
+        entry_points=analysis.entry_points,
+        findings=analysis.findings,
+        scorecards=analysis.scorecards,
+        skipped=skipped,
+    )
+
+
+def load_schema(path: str | Path) -> Schema:
+    """The schema of a repository, a .prisma file or a folder of .prisma files."""
+    target = Path(path)
+    if not target.exists():
+        raise InputError(f"{path} does not exist")
+    if target.is_file() or (target.is_dir() and not (target / "package.json").exists() and any(target.glob("*.prisma"))):
+        from archtools.parse.prisma import load_schema_path
+
+        return load_schema_path(target, target.parent if target.is_file() else target)
+    loaded = load(target, AuditOptions())
+    fatal = [e for e in loaded.errors if e.file.endswith(".prisma")]
+    if fatal and not loaded.schema.models:
+        first = fatal[0]
+        raise ParseError(first.message, first.file, first.line, first.column)
+    return loaded.schema

@@ -1,0 +1,278 @@
+"""File-level code rules: secrets, client/server boundaries, raw SQL, error leaks, strict mode, model types."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from archtools.facts.code import ExprKind, FileFacts
+from archtools.facts.schema import Schema
+from archtools.rules.base import Hit
+
+# Known credential formats; each is specific enough to report without an entropy test.
+SECRET_PATTERNS = {
+    "Stripe secret key": re.compile(r"^(sk|rk)_live_[0-9A-Za-z]{16,}$"),
+    "Stripe test secret key": re.compile(r"^(sk|rk)_test_[0-9A-Za-z]{16,}$"),
+    "AWS access key id": re.compile(r"^(AKIA|ASIA)[0-9A-Z]{16}$"),
+    "GitHub token": re.compile(r"^(ghp|gho|ghu|ghs|ghr|github_pat)_[0-9A-Za-z_]{20,}$"),
+    "Slack token": re.compile(r"^xox[abposr]-[0-9A-Za-z-]{10,}$"),
+    "OpenAI key": re.compile(r"^sk-(proj-)?[0-9A-Za-z_-]{20,}$"),
+    "Anthropic key": re.compile(r"^sk-ant-[0-9A-Za-z_-]{20,}$"),
+    "Google API key": re.compile(r"^AIza[0-9A-Za-z_-]{35}$"),
+    "SendGrid key": re.compile(r"^SG\.[0-9A-Za-z_-]{16,}\.[0-9A-Za-z_-]{16,}$"),
+    "Resend key": re.compile(r"^re_[0-9A-Za-z_]{20,}$"),
+    "private key": re.compile(r"^-----BEGIN ([A-Z]+ )?PRIVATE KEY-----"),
+    "database URL with password": re.compile(r"^(postgres(ql)?|mysql|mongodb(\+srv)?)://[^:/\s]+:[^@\s]{3,}@"),
+}
+SECRET_NAME = re.compile(r"(secret|password|passwd|token|api_?key|private_?key|credential|auth_?key)", re.I)
+PUBLIC_PREFIXES = ("NEXT_PUBLIC_", "VITE_", "EXPO_PUBLIC_")
+SAFE_PUBLIC_SUFFIXES = ("PUBLISHABLE_KEY", "PUBLIC_KEY", "SITE_KEY", "ANON_KEY", "CLIENT_ID", "_URL", "_DSN")
+UNSAFE_RAW = ("$queryRawUnsafe", "$executeRawUnsafe")
+RAW_HELPERS = ("Prisma.raw", "sql.raw")
+LEAKY_PATHS = re.compile(r"\b(err|error|e|ex|exception)\.(message|stack)\b|String\((err|error|e)\)")
+SERVER_ONLY_PACKAGES = ("@prisma/client", "drizzle-orm", "pg", "postgres", "mysql2", "server-only", "bcrypt", "bcryptjs", "argon2", "node:fs", "fs", "stripe")
+
+
+@dataclass(frozen=True)
+class EnvFile:
+    path: str
+    entries: list[tuple[str, str, int]]  # (name, value, line)
+
+
+def shannon_entropy(value: str) -> float:
+    if not value:
+        return 0.0
+    counts: dict[str, int] = {}
+    for char in value:
+        counts[char] = counts.get(char, 0) + 1
+    return -sum(c / len(value) * math.log2(c / len(value)) for c in counts.values())
+
+
+def secret_kind(value: str, context: str) -> str | None:
+    for label, pattern in SECRET_PATTERNS.items():
+        if pattern.search(value):
+            return label
+    if SECRET_NAME.search(context) and len(value) >= 20 and shannon_entropy(value) >= 4.0:
+        if re.fullmatch(r"[A-Za-z0-9+/=_\-.]+", value) and not value.startswith(("http", "/", "process.")):
+            return f"high-entropy value assigned to {context}"
+    return None
+
+
+def check_hardcoded_secrets(files: Mapping[str, FileFacts]) -> Iterator[Hit]:
+    for path in sorted(files):
+        for literal in files[path].secrets:
+            kind = secret_kind(literal.value, literal.context)
+            if kind is not None and "example" not in literal.value.lower():
+                yield Hit(
+                    rule="SEC003",
+                    file=path,
+                    line=literal.line,
+                    message=f"hard-coded credential ({kind}); load it from a server-only environment variable",
+                    key=f"secret:{literal.value[:8]}",
+                )
+
+
+def _public_secret(name: str) -> bool:
+    if not name.startswith(PUBLIC_PREFIXES):
+        return False
+    if name.endswith(SAFE_PUBLIC_SUFFIXES):
+        return False
+    return bool(SECRET_NAME.search(name))
+
+
+def check_public_env(files: Mapping[str, FileFacts], env_files: list[EnvFile]) -> Iterator[Hit]:
+    for env in env_files:
+        for name, _value, line in env.entries:
+            if _public_secret(name):
+                yield Hit(
+                    rule="SEC001",
+                    file=env.path,
+                    line=line,
+                    message=f"{name} is a secret shipped to the browser: NEXT_PUBLIC_ variables are inlined into client bundles",
+                    key=f"public-env:{name}",
+                )
+    for path in sorted(files):
+        if not re.search(r"(^|/)next\.config\.(js|mjs|ts|cjs)$", path):
+            continue
+        facts = files[path]
+        for call_or_var in facts.vars:
+            init = call_or_var.init
+            if init is None or init.kind != ExprKind.OBJECT:
+                continue
+            for pair in init.pairs:
+                if pair.key != "env":
+                    continue
+                for inner in pair.value.pairs:
+                    if SECRET_NAME.search(inner.key) and not inner.key.endswith(SAFE_PUBLIC_SUFFIXES):
+                        yield Hit(
+                            rule="SEC001",
+                            file=path,
+                            line=inner.value.line,
+                            message=f"next.config `env.{inner.key}` is inlined into client bundles",
+                            key=f"next-config-env:{inner.key}",
+                        )
+    for path in sorted(files):
+        facts = files[path]
+        for read in facts.env_reads:
+            if _public_secret(read.name):
+                yield Hit(
+                    rule="SEC001",
+                    file=path,
+                    line=read.line,
+                    message=f"{read.name} names a secret but NEXT_PUBLIC_ ships it to the browser",
+                    key=f"public-env-read:{read.name}",
+                )
+
+
+def check_client_boundary(
+    files: Mapping[str, FileFacts], resolve: object, server_modules: set[str]
+) -> Iterator[Hit]:
+    """`'use client'` files that import server-only modules or read server environment variables."""
+    from collections.abc import Callable
+
+    resolver: Callable[[str, str], str | None] = resolve  # type: ignore[assignment]
+    for path in sorted(files):
+        facts = files[path]
+        if "use client" not in facts.directives:
+            continue
+        for imp in facts.imports:
+            if imp.type_only:
+                continue
+            target = resolver(path, imp.source)
+            if (target is not None and target in server_modules) or (
+                target is None and imp.source.startswith(SERVER_ONLY_PACKAGES)
+            ):
+                yield Hit(
+                    rule="SEC002",
+                    file=path,
+                    line=imp.line,
+                    message=f"client component imports server-only module {imp.source}",
+                    key=f"client-import:{imp.source}",
+                )
+        for read in facts.env_reads:
+            if not read.name.startswith(PUBLIC_PREFIXES) and read.name != "NODE_ENV":
+                yield Hit(
+                    rule="SEC002",
+                    file=path,
+                    line=read.line,
+                    message=f"client component reads server environment variable {read.name}",
+                    key=f"client-env:{read.name}",
+                )
+
+
+def server_only_modules(files: Mapping[str, FileFacts]) -> set[str]:
+    """Repository modules that must never reach the browser: database clients, 'server-only' marked."""
+    found = set()
+    for path, facts in files.items():
+        if "server-only" in facts.directives or "use server" in facts.directives:
+            found.add(path)
+            continue
+        for call in facts.calls:
+            if call.callee in ("new PrismaClient", "drizzle", "postgres", "new Pool") and call.func is None:
+                found.add(path)
+                break
+    return found
+
+
+def check_raw_sql(files: Mapping[str, FileFacts]) -> Iterator[Hit]:
+    for path in sorted(files):
+        facts = files[path]
+        for call in facts.calls:
+            name = call.callee.rsplit(".", 1)[-1]
+            if name in UNSAFE_RAW and call.args:
+                arg = call.args[0]
+                dynamic = (arg.kind == ExprKind.TEMPLATE and arg.interpolated) or (
+                    arg.kind not in (ExprKind.STRING, ExprKind.TEMPLATE) and "+" in arg.text
+                ) or arg.kind in (ExprKind.IDENTIFIER, ExprKind.CALL, ExprKind.MEMBER)
+                if dynamic:
+                    yield Hit(
+                        rule="INJ001",
+                        file=path,
+                        line=call.line,
+                        message=f"{name}() runs SQL built from values; use the tagged $queryRaw`...` form",
+                        key=f"raw-sql:{name}:{arg.text[:40]}",
+                    )
+            elif any(call.callee == h or call.callee.endswith("." + h) for h in RAW_HELPERS) and call.args:
+                arg = call.args[0]
+                if arg.kind not in (ExprKind.STRING,) and not (arg.kind == ExprKind.TEMPLATE and not arg.interpolated):
+                    yield Hit(
+                        rule="INJ001",
+                        file=path,
+                        line=call.line,
+                        message=f"{call.callee}() inserts `{arg.text[:40]}` into SQL unescaped",
+                        key=f"raw-helper:{call.callee}:{arg.text[:40]}",
+                    )
+
+
+def check_error_leaks(files: Mapping[str, FileFacts]) -> Iterator[Hit]:
+    for path in sorted(files):
+        facts = files[path]
+        if "use client" in facts.directives:
+            continue
+        for call in facts.calls:
+            if not call.in_catch:
+                continue
+            if call.name not in ("json", "Response", "NextResponse", "send", "error") and not call.returned:
+                continue
+            if call.callee.startswith("console."):
+                continue
+            for arg in call.args:
+                if LEAKY_PATHS.search(arg.text):
+                    yield Hit(
+                        rule="EXP002",
+                        file=path,
+                        line=call.line,
+                        message="the error response carries the raw error message or stack to the client",
+                        key=f"error-leak:{call.callee}",
+                    )
+                    break
+
+
+def check_supabase_session(files: Mapping[str, FileFacts]) -> Iterator[Hit]:
+    for path in sorted(files):
+        facts = files[path]
+        if "use client" in facts.directives:
+            continue
+        for call in facts.calls:
+            if call.callee.endswith("auth.getSession"):
+                yield Hit(
+                    rule="ATH003",
+                    file=path,
+                    line=call.line,
+                    message="supabase.auth.getSession() trusts the cookie without verifying it; use auth.getUser() on the server",
+                    key="supabase-get-session",
+                )
+
+
+def check_model_types(files: Mapping[str, FileFacts], schema: Schema) -> Iterator[Hit]:
+    models = {m.name: {f.name for f in m.fields} for m in schema.models if m.kind == "model"}
+    singular = {name.rstrip("s").lower(): name for name in models}
+    for path in sorted(files):
+        for decl in files[path].types:
+            model = models.get(decl.name) and decl.name or singular.get(decl.name.lower())
+            if model is None or len(decl.fields) < 2:
+                continue
+            overlap = len(set(decl.fields) & models[model]) / max(len(decl.fields), 1)
+            if overlap >= 0.6:
+                yield Hit(
+                    rule="TYP003",
+                    file=path,
+                    line=decl.line,
+                    message=f"type {decl.name} repeats the {model} model by hand; derive it from the schema",
+                    key=f"model-type:{decl.name}",
+                    model=model,
+                )
+
+
+def check_strict_mode(tsconfigs: list[tuple[str, bool | None, int]]) -> Iterator[Hit]:
+    for path, strict, line in tsconfigs:
+        if strict is False or strict is None:
+            yield Hit(
+                rule="TYP002",
+                file=path,
+                line=line,
+                message="TypeScript strict mode is off: null checks and implicit any go unreported",
+                key=f"strict:{path}",
+            )
