@@ -300,7 +300,7 @@ class EntryChecker:
                 self._owner_from_input(op, flow, problems, fails)
                 continue
             bound = [w for w in op.where if flow.is_identity(w)]
-            client = [w for w in op.where if flow.is_client_value(w) or flow.is_input(w)]
+            client = [c for w in op.where if (c := _client_part(w, flow)) is not None]
             if bound:
                 passes.append(
                     Evidence(
@@ -535,6 +535,21 @@ class EntryChecker:
 
 
 _CHECKS = ("authentication", "authorization", "input_validation", "rate_limiting", "audit_logging")
+
+
+def _client_part(expr: Expr, flow: Flow) -> Expr | None:
+    """The innermost part of a where clause that the client chose (`params.id` in `{ id: params.id }`)."""
+    if not (flow.is_client_value(expr) or flow.is_input(expr)):
+        return None
+    for pair in expr.pairs:
+        inner = _client_part(pair.value, flow)
+        if inner is not None:
+            return inner
+    for item in expr.items:
+        inner = _client_part(item, flow)
+        if inner is not None:
+            return inner
+    return expr
 
 
 def _describe(entry: Entry) -> str:

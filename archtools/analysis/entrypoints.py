@@ -164,6 +164,8 @@ class EntryFinder:
         symbol = None
         if export.kind in (ExportKind.LOCAL, ExportKind.DEFAULT) and export.local:
             symbol = self.program.lookup(file, export.local)
+        elif export.kind == ExportKind.VARIABLE and export.init is not None and export.init.kind.value == "identifier":
+            symbol = self.program.lookup(file, export.init.text)
         elif export.kind == ExportKind.REEXPORT and export.source:
             target = self.program.resolve_import(file, export.source)
             if target is not None:

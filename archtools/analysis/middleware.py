@@ -144,7 +144,10 @@ def _enforcement(program: Program, summaries: Summaries, file: str) -> Evidence 
             continue
         if export.source is not None and export.source.startswith("next-auth/middleware"):
             return Evidence(file=file, line=export.line, detail="next-auth/middleware redirects signed-out users")
+    clerk = any(imp.source.startswith("@clerk/nextjs") for imp in facts.imports)
     for call in facts.calls:
+        if clerk and (call.name in ("protect", "redirectToSignIn") and call.callee.split(".", 1)[0].startswith("auth")):
+            return Evidence(file=file, line=call.line, detail=f"{call.callee}() (Clerk) rejects signed-out users")
         origin = classifier.canonical(file, call)
         if origin[1] is not None and origin[1].startswith("next-auth/middleware") and origin[0] == "withAuth":
             return Evidence(file=file, line=call.line, detail="withAuth() from next-auth/middleware redirects signed-out users")

@@ -124,6 +124,17 @@ class CallClassifier:
             if any(symbol.package.startswith(p) for p in self.knowledge.auth_handler_packages):
                 return symbol.package
             return None
+        for _ in range(6):  # `export const { GET, POST } = handlers` where `handlers` comes from NextAuth()
+            if symbol.value is None or symbol.value.kind != ExprKind.IDENTIFIER:
+                break
+            following = self.program.lookup(symbol.file, symbol.value.text)
+            if following is None:
+                break
+            if following.package is not None:
+                if any(following.package.startswith(p) for p in self.knowledge.auth_handler_packages):
+                    return following.package
+                return None
+            symbol = following
         init_call = self.program.value_call(symbol)
         if init_call is None:
             return None

@@ -1,0 +1,222 @@
+"""Server Actions (file-level, inline, next-safe-action), Pages API routes per method, tRPC procedures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.support.minirepo import entry, make_repo, rules_at, run_audit, statuses
+
+SAFE_ACTION = """import { createSafeActionClient } from "next-safe-action";
+import { auth } from "@/auth";
+
+export const actionClient = createSafeActionClient();
+
+export const authActionClient = actionClient.use(async ({ next }) => {
+  const session = await auth();
+  if (!session?.user) throw new Error("Not signed in");
+  return next({ ctx: { userId: session.user.id } });
+});
+"""
+
+
+def test_file_level_server_action_exports(tmp_path: Path) -> None:
+    actions = """"use server";
+import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+
+const Input = z.object({ title: z.string().min(1) });
+
+export async function createNote(formData: FormData) {
+  const session = await auth();
+  if (!session?.user) throw new Error("unauthorized");
+  const { title } = Input.parse({ title: formData.get("title") });
+  await prisma.note.create({ data: { title, body: "", authorId: session.user.id } });
+  revalidatePath("/notes");
+}
+
+export async function deleteNote(id: string) {
+  await prisma.note.delete({ where: { id } });
+}
+"""
+    make_repo(tmp_path, {"app/notes/actions.ts": actions})
+    result = run_audit(tmp_path)
+    create = entry(result, "server_action:app/notes/actions.ts#createNote")
+    assert (create.method, create.route) == ("POST", "/notes")
+    assert statuses(create) == {
+        "authentication": "pass",
+        "authorization": "n/a",
+        "input_validation": "pass",
+        "rate_limiting": "n/a",
+        "audit_logging": "n/a",
+    }
+    delete = entry(result, "server_action:app/notes/actions.ts#deleteNote")
+    assert statuses(delete) == {
+        "authentication": "fail",
+        "authorization": "fail",
+        "input_validation": "fail",
+        "rate_limiting": "n/a",
+        "audit_logging": "fail",
+    }
+    found = rules_at(result, "app/notes/actions.ts")
+    assert {("ATH001", "app/notes/actions.ts", 17), ("AZ001", "app/notes/actions.ts", 18)} <= found
+    assert ("NXT001", "app/notes/actions.ts", 18) in found
+    assert ("DATA001", "app/notes/actions.ts", 18) in found
+    assert not any(rule == "NXT001" and line == 13 for rule, _f, line in found)
+
+
+def test_inline_server_action_in_a_page(tmp_path: Path) -> None:
+    page = """import { prisma } from "@/lib/db";
+
+export default function Page() {
+  async function rename(formData: FormData) {
+    "use server";
+    await prisma.team.update({ where: { id: String(formData.get("id")) }, data: { name: "x" } });
+  }
+  return <form action={rename} />;
+}
+"""
+    make_repo(tmp_path, {"app/teams/page.tsx": page})
+    point = entry(run_audit(tmp_path), "server_action:app/teams/page.tsx#rename")
+    assert point.route == "/teams" and point.line == 4
+    assert statuses(point)["authentication"] == "fail"
+
+
+def test_next_safe_action_with_and_without_auth_middleware(tmp_path: Path) -> None:
+    actions = """"use server";
+import { z } from "zod";
+import { authActionClient, actionClient } from "@/lib/safe-action";
+import { prisma } from "@/lib/db";
+import { revalidatePath } from "next/cache";
+
+export const renameNote = authActionClient
+  .inputSchema(z.object({ id: z.string(), title: z.string() }))
+  .action(async ({ parsedInput, ctx }) => {
+    await prisma.note.updateMany({ where: { id: parsedInput.id, authorId: ctx.userId }, data: { title: parsedInput.title } });
+    revalidatePath("/notes");
+  });
+
+export const publicRename = actionClient
+  .inputSchema(z.object({ id: z.string(), title: z.string() }))
+  .action(async ({ parsedInput }) => {
+    await prisma.note.updateMany({ where: { id: parsedInput.id }, data: { title: parsedInput.title } });
+    revalidatePath("/notes");
+  });
+"""
+    make_repo(
+        tmp_path,
+        {"lib/safe-action.ts": SAFE_ACTION, "app/notes/actions.ts": actions},
+        dependencies={"next-safe-action": "8.0.0"},
+    )
+    result = run_audit(tmp_path)
+    good = entry(result, "server_action:app/notes/actions.ts#renameNote")
+    assert statuses(good)["authentication"] == "pass"
+    assert "lib/safe-action.ts:8" in good.checks.authentication.evidence[0].detail
+    assert statuses(good)["authorization"] == "pass"
+    assert statuses(good)["input_validation"] == "pass"
+    bad = entry(result, "server_action:app/notes/actions.ts#publicRename")
+    assert statuses(bad)["authentication"] == "fail"
+    assert statuses(bad)["authorization"] == "fail"
+    assert statuses(bad)["input_validation"] == "pass"
+
+
+def test_pages_api_splits_on_request_method(tmp_path: Path) -> None:
+    handler = """import type { NextApiRequest, NextApiResponse } from "next";
+import { prisma } from "@/lib/db";
+
+export default async function handler(req: NextApiRequest, res: NextApiResponse) {
+  if (req.method === "GET") {
+    const notes = await prisma.note.findMany({ select: { id: true } });
+    return res.status(200).json(notes);
+  }
+  if (req.method === "DELETE") {
+    await prisma.note.delete({ where: { id: String(req.query.id) } });
+    return res.status(204).end();
+  }
+  res.status(405).end();
+}
+"""
+    make_repo(tmp_path, {"pages/api/notes/index.ts": handler})
+    result = run_audit(tmp_path)
+    ids = sorted(e.id for e in result.entry_points)
+    assert ids == ["pages_api:pages/api/notes/index.ts#default.DELETE", "pages_api:pages/api/notes/index.ts#default.GET"]
+    delete = entry(result, "pages_api:pages/api/notes/index.ts#default.DELETE")
+    assert (delete.route, delete.method, delete.name) == ("/api/notes", "DELETE", "default")
+    assert statuses(delete)["audit_logging"] == "fail"
+    get = entry(result, "pages_api:pages/api/notes/index.ts#default.GET")
+    assert statuses(get)["audit_logging"] == "n/a"
+
+
+def test_pages_api_without_method_branches_is_one_entry(tmp_path: Path) -> None:
+    handler = """export default function handler(req, res) {
+  res.status(200).json({ ok: true });
+}
+"""
+    make_repo(tmp_path, {"pages/api/hello.js": handler})
+    point = entry(run_audit(tmp_path), "pages_api:pages/api/hello.js#default")
+    assert point.method == "*" and point.route == "/api/hello"
+
+
+TRPC = """import { initTRPC, TRPCError } from "@trpc/server";
+export const t = initTRPC.context<{ session: { user: { id: string } } | null }>().create();
+export const createTRPCRouter = t.router;
+export const publicProcedure = t.procedure;
+const enforceUser = t.middleware(({ ctx, next }) => {
+  if (!ctx.session?.user) throw new TRPCError({ code: "UNAUTHORIZED" });
+  return next({ ctx: { session: ctx.session } });
+});
+export const protectedProcedure = t.procedure.use(enforceUser);
+"""
+
+NOTE_ROUTER = """import { z } from "zod";
+import { createTRPCRouter, protectedProcedure, publicProcedure } from "../trpc";
+import { prisma } from "@/lib/db";
+
+export const noteRouter = createTRPCRouter({
+  byId: protectedProcedure.input(z.object({ id: z.string() })).query(({ ctx, input }) =>
+    prisma.note.findFirst({ where: { id: input.id, authorId: ctx.session.user.id } }),
+  ),
+  leak: publicProcedure.input(z.object({ id: z.string() })).query(({ input }) =>
+    prisma.note.findUnique({ where: { id: input.id } }),
+  ),
+  remove: protectedProcedure.mutation(async ({ ctx }) => {
+    await prisma.note.deleteMany({ where: { authorId: ctx.session.user.id } });
+  }),
+});
+"""
+
+ROOT = """import { createTRPCRouter } from "./trpc";
+import { noteRouter } from "./routers/note";
+export const appRouter = createTRPCRouter({ note: noteRouter });
+"""
+
+
+def test_trpc_procedures_paths_and_middleware(tmp_path: Path) -> None:
+    make_repo(
+        tmp_path,
+        {"server/api/trpc.ts": TRPC, "server/api/routers/note.ts": NOTE_ROUTER, "server/api/root.ts": ROOT},
+        dependencies={"@trpc/server": "11.0.0"},
+    )
+    result = run_audit(tmp_path)
+    ids = sorted(e.id for e in result.entry_points if e.kind.value == "trpc_procedure")
+    assert ids == [
+        "trpc_procedure:server/api/routers/note.ts#note.byId",
+        "trpc_procedure:server/api/routers/note.ts#note.leak",
+        "trpc_procedure:server/api/routers/note.ts#note.remove",
+    ]
+    by_id = entry(result, "trpc_procedure:server/api/routers/note.ts#note.byId")
+    assert (by_id.method, by_id.route, by_id.feature) == ("query", "note.byId", "note")
+    assert statuses(by_id) == {
+        "authentication": "pass",
+        "authorization": "pass",
+        "input_validation": "pass",
+        "rate_limiting": "n/a",
+        "audit_logging": "n/a",
+    }
+    leak = entry(result, "trpc_procedure:server/api/routers/note.ts#note.leak")
+    assert statuses(leak)["authentication"] == "fail"
+    assert statuses(leak)["authorization"] == "fail"
+    remove = entry(result, "trpc_procedure:server/api/routers/note.ts#note.remove")
+    assert statuses(remove)["input_validation"] == "n/a"
+    assert statuses(remove)["audit_logging"] == "fail"
