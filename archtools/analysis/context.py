@@ -52,6 +52,15 @@ def owned_models(schema: Schema, knowledge: GuardKnowledge) -> dict[str, str]:
         column = next((f.name for f in model.fields if f.name in owner_fields), None)
         if column is not None:
             owned[model.name] = f"has the owner column {column}"
+    # Membership tables (a foreign key to a user and one to something else) make that something owned:
+    # a team's rows belong to its members.
+    for model in schema.models:
+        fks = [f for f in model.fields if f.kind == FieldKind.RELATION and f.relation is not None and f.relation.fields]
+        if not any(f.type in user_models for f in fks):
+            continue
+        for f in fks:
+            if f.type not in owned and f.type in names:
+                owned[f.type] = f"shared with its members through {model.name}"
     changed = True
     rounds = 0
     while changed and rounds < 6:

@@ -26,6 +26,9 @@ class Summary:
     rate_limit: Evidence | None = None
     audit_log: Evidence | None = None
     unsafe_session: list[Evidence] = field(default_factory=list)
+    # Looks up a row bound to a user passed as an argument and stops when none is found
+    # (`requireMembership(teamId, userId)`): a gate when the caller passes its own identity.
+    membership_lookup: Evidence | None = None
 
 
 class Summaries:
@@ -196,6 +199,17 @@ class Summaries:
                 summary.role_gate = Evidence(
                     file=file, line=call.line, detail=f"calls {call.callee}() ({where}) which {inner.role_gate.detail}"
                 )
+            if (
+                direct
+                and summary.membership_gate is None
+                and inner.membership_lookup is not None
+                and any(flow.is_identity(arg) for arg in call.args)
+            ):
+                summary.membership_gate = Evidence(
+                    file=file,
+                    line=call.line,
+                    detail=f"calls {call.callee}() ({where}) with the signed-in user, which {inner.membership_lookup.detail}",
+                )
             if direct and summary.membership_gate is None and inner.membership_gate is not None:
                 summary.membership_gate = Evidence(
                     file=file,
@@ -212,7 +226,28 @@ class Summaries:
                 )
         summary.returns_identity = self._returns_identity(file, func, flow)
         summary.membership_gate = summary.membership_gate or self._membership_gate(file, func, flow)
+        summary.membership_lookup = self._membership_lookup(file, func)
         return summary
+
+    def _membership_lookup(self, file: str, func: int | None) -> Evidence | None:
+        if func is None:
+            return None
+        facts = self.program.files[file]
+        params = {n for p in facts.functions[func].params for n in p.names}
+        guarded_roots = {r for g in facts.guards if g.func == func for r in g.condition.roots}
+        for op in self.classifier.db_ops(file):
+            if op.func != func or op.kind != "read" or not op.where:
+                continue
+            where_roots = {r for w in op.where for r in w.roots}
+            if len(where_roots & params) < 2:
+                continue  # bound to a user and a resource, both passed in
+            if op.operation.endswith("OrThrow") or set(op.assigned_to) & guarded_roots:
+                return Evidence(
+                    file=file,
+                    line=op.line,
+                    detail=f"looks up {op.model} for that user and stops when none is found",
+                )
+        return None
 
     def _returns_identity(self, file: str, func: int | None, flow: Flow) -> Evidence | None:
         facts = self.program.files[file]
