@@ -72,15 +72,21 @@ class EntryChecker:
         file, func = entry.handler
         facts = self.ctx.program.files[file]
         flow = self.ctx.summaries.flow(file, func, entry.seeds)
-        summary = self.ctx.summaries.compute_with(file, func, entry.seeds, flow)
-        scope = _Scope(facts, function_scope(facts, func), entry.branch, flow, summary)
-        if entry.branch is not None:
-            scope.other_branches = [
-                (b.line, b.end_line)
-                for b in facts.branches
-                if b.func == func and (b.line, b.end_line) != entry.branch
-            ]
-        ops = [op for op in self.ctx.classifier.db_ops(file) if scope.has(op.func, op.line)]
+        other_branches = [
+            (b.line, b.end_line)
+            for b in facts.branches
+            if entry.branch is not None and b.func == func and (b.line, b.end_line) != entry.branch
+        ]
+
+        def in_branch(line: int) -> bool:
+            return not any(start <= line <= end for start, end in other_branches)
+
+        summary = self.ctx.summaries.compute_with(
+            file, func, entry.seeds, flow, include=in_branch if entry.branch is not None else None
+        )
+        scope = _Scope(facts, function_scope(facts, func), entry.branch, flow, summary, other_branches)
+        ops = [(op, flow) for op in self.ctx.classifier.db_ops(file) if scope.has(op.func, op.line)]
+        ops += self._helper_ops(scope)
         problems: list[Problem] = []
         public = self._public_reason(entry, scope)
         authn = self._authentication(entry, scope, public, problems)
@@ -99,7 +105,7 @@ class EntryChecker:
                 "audit_logging": audit,
             },
             public=public is not None,
-            models=sorted({op.model for op in ops if op.model}),
+            models=sorted({op.model for op, _flow in ops if op.model}),
             problems=problems,
         )
 
@@ -150,6 +156,15 @@ class EntryChecker:
         for declared in self.ctx.public_routes:
             if route == declared or (declared.endswith("*") and route.startswith(declared[:-1])):
                 return Evidence(file=entry.file, line=entry.line, detail=f"public by design: declared public ({declared})")
+        anonymous = self.k.public_routes
+        if any(s.lower() in anonymous.anonymous_route_words for s in segments) or (
+            entry.kind == EntryKind.SERVER_ACTION and entry.name in anonymous.anonymous_functions
+        ):
+            return Evidence(
+                file=entry.file,
+                line=entry.line,
+                detail="public by design: an operation for signed-out users (sign-up, sign-in, recovery)",
+            )
         if entry.kind in (EntryKind.ROUTE_HANDLER, EntryKind.PAGES_API) and segments:
             if segments[-1].lower() in self.k.public_routes.health:
                 return Evidence(file=entry.file, line=entry.line, detail=f"public by design: the {segments[-1]} route")
@@ -272,8 +287,7 @@ class EntryChecker:
 
     # -- authorization -------------------------------------------------------------------------------
 
-    def _authorization(self, entry: Entry, scope: _Scope, ops: list[DbOp], problems: list[Problem]) -> Check:
-        flow = scope.flow
+    def _authorization(self, entry: Entry, scope: _Scope, ops: list[OpFlow], problems: list[Problem]) -> Check:
         summary = scope.summary
         passes: list[Evidence] = []
         fails: list[Evidence] = []
@@ -287,7 +301,7 @@ class EntryChecker:
                 problems.append(
                     Problem("AZ003", entry.file, entry.line, f"admin {_describe(entry)} has no role check", f"admin:{entry.id}")
                 )
-        for op in ops:
+        for op, flow in ops:
             if op.model is None or op.model not in self.ctx.owned:
                 continue
             if op.kind != "read" and op.operation not in ("create", "createMany", "insert", "upsert") and not op.where:
@@ -297,7 +311,10 @@ class EntryChecker:
                 )
                 continue
             if op.operation in ("create", "createMany", "insert"):
-                self._owner_from_input(op, flow, problems, fails)
+                if not self._owner_from_input(op, flow, problems, fails):
+                    owner = self._owner_from_identity(op, flow)
+                    if owner is not None:
+                        passes.append(owner)
                 continue
             bound = [w for w in op.where if flow.is_identity(w)]
             client = [c for w in op.where if (c := _client_part(w, flow)) is not None]
@@ -310,7 +327,7 @@ class EntryChecker:
                     )
                 )
                 continue
-            gate = summary.membership_gate or self._compared_after(op, scope) or (
+            gate = summary.membership_gate or self._compared_after(op, scope, flow) or (
                 summary.role_gate if is_admin else None
             )
             if gate is not None:
@@ -362,8 +379,20 @@ class EntryChecker:
             Evidence(file=entry.file, line=entry.line, detail="no client-chosen row of a user-owned model is accessed"),
         )
 
-    def _owner_from_input(self, op: DbOp, flow: Flow, problems: list[Problem], fails: list[Evidence]) -> None:
+    def _owner_from_identity(self, op: DbOp, flow: Flow) -> Evidence | None:
+        for data in op.data:
+            for pair in data.pairs:
+                if flow.is_identity(pair.value):
+                    return Evidence(
+                        file=op.file,
+                        line=pair.value.line,
+                        detail=f"{op.callee}() sets {op.model}.{pair.key} from the signed-in user",
+                    )
+        return None
+
+    def _owner_from_input(self, op: DbOp, flow: Flow, problems: list[Problem], fails: list[Evidence]) -> bool:
         owner_fields = set(self.k.ownership.owner_fields)
+        found = False
         for data in op.data:
             for pair in data.pairs:
                 if pair.key in owner_fields and (flow.is_client_value(pair.value) or flow.is_input(pair.value)):
@@ -386,8 +415,10 @@ class EntryChecker:
                             op.model,
                         )
                     )
+                    found = True
+        return found
 
-    def _compared_after(self, op: DbOp, scope: _Scope) -> Evidence | None:
+    def _compared_after(self, op: DbOp, scope: _Scope, flow: Flow) -> Evidence | None:
         if not op.assigned_to:
             return None
         names = set(op.assigned_to)
@@ -395,7 +426,7 @@ class EntryChecker:
             if not scope.has(cmp.func, cmp.line) or cmp.line < op.line:
                 continue
             sides = (cmp.left, cmp.right)
-            if any(set(s.roots) & names for s in sides) and any(scope.flow.is_identity(s) for s in sides):
+            if any(set(s.roots) & names for s in sides) and any(flow.is_identity(s) for s in sides):
                 return Evidence(
                     file=scope.facts.path,
                     line=cmp.line,
@@ -405,10 +436,9 @@ class EntryChecker:
 
     # -- input validation ----------------------------------------------------------------------------
 
-    def _validation(self, entry: Entry, scope: _Scope, ops: list[DbOp], problems: list[Problem]) -> Check:
-        flow = scope.flow
+    def _validation(self, entry: Entry, scope: _Scope, ops: list[OpFlow], problems: list[Problem]) -> Check:
         fails: list[Evidence] = []
-        for op in ops:
+        for op, flow in ops:
             for expr in op.where + op.data:
                 if flow.is_input(expr):
                     fails.append(
@@ -437,6 +467,7 @@ class EntryChecker:
                     )
         if fails:
             return Check(status=CheckStatus.FAIL, evidence=fails)
+        flow = scope.flow
         if flow.validated:
             first = sorted(flow.validated.values(), key=lambda e: e.line)[0]
             if first.line == 1 and entry.chain:
@@ -508,11 +539,11 @@ class EntryChecker:
                         return f"a costly operation ({call.callee}())"
         return None
 
-    def _audit_logging(self, entry: Entry, scope: _Scope, ops: list[DbOp], problems: list[Problem]) -> Check:
+    def _audit_logging(self, entry: Entry, scope: _Scope, ops: list[OpFlow], problems: list[Problem]) -> Check:
         if scope.summary.audit_log is not None:
             return _check(CheckStatus.PASS, scope.summary.audit_log)
         role_fields = set(self.k.ownership.role_fields)
-        for op in ops:
+        for op, _flow in ops:
             destructive = op.kind == "delete"
             privileged = op.kind == "write" and any(
                 p.key in role_fields for d in op.data for p in d.pairs
@@ -528,10 +559,48 @@ class EntryChecker:
                 )
         return _check(CheckStatus.NA, Evidence(file=entry.file, line=entry.line, detail="no destructive or privilege change"))
 
-    def _other_problems(self, entry: Entry, scope: _Scope, ops: list[DbOp], problems: list[Problem]) -> None:
+    def _helper_ops(self, scope: _Scope) -> list[OpFlow]:
+        """Database operations of repository functions the handler calls, judged with what the handler
+        passes them: a parameter given a client value is client input, one given the caller's identity is
+        identity (one level deep)."""
+        found: list[OpFlow] = []
+        seen: set[tuple[str, int | None]] = set()
+        for call in scope.facts.calls:
+            if not scope.has(call.func, call.line):
+                continue
+            target = self.ctx.summaries.target(scope.facts.path, call)
+            if target is None or target in seen or target[1] is None:
+                continue
+            seen.add(target)
+            tfile, tfunc = target
+            helper_ops = [op for op in self.ctx.classifier.db_ops(tfile) if op.func == tfunc]
+            if not helper_ops:
+                continue
+            function = self.ctx.program.function(tfile, tfunc)
+            seeds = Seeds()
+            for param, arg in zip(function.params, call.args, strict=False):
+                for name in param.names:
+                    if scope.flow.is_identity(arg):
+                        seeds.identity[name] = Evidence(
+                            file=scope.facts.path, line=call.line, detail=f"{arg.text} passed to {call.callee}()"
+                        )
+                    elif scope.flow.is_client_value(arg) or scope.flow.is_input(arg):
+                        seeds.inputs[name] = "client value passed by the caller"
+                        if not scope.flow.is_input(arg):
+                            seeds.validated.add(name)
+            helper_flow = self.ctx.summaries.flow(tfile, tfunc, seeds)
+            for name in seeds.validated:
+                helper_flow.validated.setdefault(name, Evidence(file=tfile, line=function.line, detail="validated by the caller"))
+            found.extend((op, helper_flow) for op in helper_ops)
+        return found
+
+    def _other_problems(self, entry: Entry, scope: _Scope, ops: list[OpFlow], problems: list[Problem]) -> None:
         from archtools.analysis.problems import entry_problems
 
         problems.extend(entry_problems(self.ctx, entry, scope.facts, scope.funcs, scope.flow, ops))
+
+
+OpFlow = tuple[DbOp, Flow]
 
 
 _CHECKS = ("authentication", "authorization", "input_validation", "rate_limiting", "audit_logging")

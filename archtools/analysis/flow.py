@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from archtools.facts.code import Expr, FileFacts
+from archtools.facts.code import Call, Expr, FileFacts
 from archtools.results import Evidence
 
 INPUT_METHODS = {"json", "formData", "text", "arrayBuffer", "blob"}
@@ -19,6 +19,7 @@ class Seeds:
     inputs: dict[str, str] = field(default_factory=dict)  # name -> what it is ("request", "route params")
     validated: set[str] = field(default_factory=set)  # names that already passed a schema
     identity_paths: tuple[str, ...] = ()  # member paths that are the caller's identity (ctx.session.user)
+    identity: dict[str, Evidence] = field(default_factory=dict)  # parameters given the caller's identity
 
 
 @dataclass
@@ -43,7 +44,7 @@ class Flow:
 
     def is_client_value(self, expr: Expr) -> bool:
         """Client-controlled, validated or not (a validated id is still the client's choice)."""
-        if any(root in self.inputs or root in self.validated for root in expr.roots):
+        if any(root in self.inputs for root in expr.roots):
             return not self.is_identity(expr) or any(
                 root in self.inputs and root not in self.identity for root in expr.roots
             )
@@ -61,12 +62,15 @@ def function_flow(
     *,
     identity_calls: dict[int, Evidence],
     validator_calls: set[int],
+    trusted_calls: set[int] | None = None,
 ) -> Flow:
     """Propagate labels through the function's declarations in source order.
 
     identity_calls: call index -> evidence, for calls that return the caller's identity.
-    validator_calls: call indexes whose value is validated data."""
-    flow = Flow(inputs=dict(seeds.inputs), identity_paths=seeds.identity_paths)
+    validator_calls: call indexes whose value is validated data.
+    trusted_calls: call indexes whose value is verified server-side (a webhook's signed event)."""
+    trusted_calls = trusted_calls or set()
+    flow = Flow(inputs=dict(seeds.inputs), identity=dict(seeds.identity), identity_paths=seeds.identity_paths)
     for name in seeds.validated:
         flow.validated[name] = Evidence(file=facts.path, line=1, detail=f"{name} is validated by its schema")
     scope = _scope(facts, func)
@@ -86,6 +90,8 @@ def function_flow(
         label_identity: Evidence | None = None
         label_input: str | None = None
         label_valid: Evidence | None = None
+        if init.call is not None and any(i in trusted_calls for i in _chain_indexes(facts, init.call)):
+            continue  # a verified payload is not client input
         if init.call is not None:
             call = calls[init.call]
             chain_calls = _chain_indexes(facts, init.call)
@@ -123,10 +129,23 @@ def function_flow(
                 flow.identity[name] = label_identity
             elif label_valid is not None:
                 flow.validated[name] = label_valid
-                flow.inputs.setdefault(name, "validated input")
+                if _reads_input(init, calls, flow):
+                    flow.inputs.setdefault(name, "validated input")
             elif label_input is not None:
                 flow.inputs[name] = label_input
     return flow
+
+
+def _reads_input(init: Expr, calls: list[Call], flow: Flow) -> bool:
+    """Whether a validator's result holds client data: its argument derives from client input."""
+    roots = set(init.roots)
+    if init.call is not None:
+        for arg in calls[init.call].args:
+            roots |= set(arg.roots)
+            if arg.call is not None:
+                inner = calls[arg.call]
+                roots |= {inner.callee.split(".", 1)[0].split("(", 1)[0]} | {r for a in inner.args for r in a.roots}
+    return bool(roots & set(flow.inputs))
 
 
 def _scope(facts: FileFacts, func: int | None) -> set[int | None]:

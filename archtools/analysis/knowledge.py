@@ -79,6 +79,8 @@ class Ownership(_Frozen):
 class PublicRoutes(_Frozen):
     health: list[str]
     webhook_words: list[str]
+    anonymous_route_words: list[str]
+    anonymous_functions: list[str]
     signature_calls: list[str]
 
 

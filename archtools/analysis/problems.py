@@ -25,11 +25,12 @@ def entry_problems(
     facts: FileFacts,
     funcs: set[int | None],
     flow: Flow,
-    ops: list[DbOp],
+    ops_with_flow: list[tuple[DbOp, Flow]],
 ) -> list[Problem]:
     from archtools.analysis.checks import Problem
 
     problems: list[Problem] = []
+    ops = [op for op, _flow in ops_with_flow]
     calls = [c for c in facts.calls if c.func in funcs]
     returned_roots = {r for ret in facts.returns if ret.func in funcs and ret.value for r in ret.value.roots}
     for call in calls:
@@ -67,7 +68,9 @@ def entry_problems(
                 )
             )
         version = sorted(field_names & set(VERSION_FIELDS))
-        if op.kind == "write" and version and op.where and op.operation not in ("create", "insert", "upsert"):
+        written = {p.key for d in op.data for p in d.pairs}
+        soft_only = bool(written) and written <= set(SOFT_DELETE_FIELDS) | {"updatedAt", "updated_at"}
+        if op.kind == "write" and version and op.where and not soft_only and op.operation not in ("create", "insert", "upsert"):
             if not any(version[0] in w.text for w in op.where):
                 problems.append(
                     Problem(
@@ -105,11 +108,12 @@ def entry_problems(
                     f"open-redirect:{call.callee}:{call.args[0].text}",
                 )
             )
+    uploads = _upload_names(facts, funcs, flow)
     for cmp in facts.comparisons:
         if cmp.func not in funcs:
             continue
         for side in (cmp.left, cmp.right):
-            trusted = [p for p in side.paths if p.endswith((".type", ".size")) and p.split(".", 1)[0] in flow.inputs]
+            trusted = [p for p in side.paths if p.endswith((".type", ".size")) and p.split(".", 1)[0] in uploads]
             if trusted:
                 problems.append(
                     Problem(
@@ -137,3 +141,17 @@ def entry_problems(
                     )
                     break
     return problems
+
+
+def _upload_names(facts: FileFacts, funcs: set[int | None], flow: Flow) -> set[str]:
+    """Client inputs that hold an uploaded file: taken from form data, or named like one."""
+    hints = ("file", "upload", "image", "avatar", "attachment", "blob", "photo", "document")
+    names = set()
+    for var in facts.vars:
+        if var.func not in funcs or var.init is None:
+            continue
+        text = var.init.text.lower()
+        for name in var.names:
+            if name in flow.inputs and ("formdata" in text or any(h in name.lower() for h in hints)):
+                names.add(name)
+    return names

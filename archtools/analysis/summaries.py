@@ -3,6 +3,7 @@ rate-limits, writes an audit log. Computed on demand, memoized, cycles broken co
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from archtools.analysis.flow import Flow, Seeds, function_flow, function_scope
@@ -113,7 +114,16 @@ class Summaries:
             seeds or Seeds(),
             identity_calls=self.identity_calls(file, scope),
             validator_calls=self.validator_calls(file, scope),
+            trusted_calls=self.trusted_calls(file, scope),
         )
+
+    def trusted_calls(self, file: str, scope: set[int | None]) -> set[int]:
+        names = set(self.knowledge.public_routes.signature_calls)
+        return {
+            c.index
+            for c in self.program.files[file].calls
+            if c.func in scope and c.name.removeprefix("new ") in names and c.args
+        }
 
     # -- summaries ---------------------------------------------------------------------------------
 
@@ -140,14 +150,23 @@ class Summaries:
     def _compute(self, file: str, func: int | None, seeds: Seeds) -> Summary:
         return self.compute_with(file, func, seeds, self.flow(file, func, seeds))
 
-    def compute_with(self, file: str, func: int | None, seeds: Seeds, flow: Flow) -> Summary:
+    def compute_with(
+        self,
+        file: str,
+        func: int | None,
+        seeds: Seeds,
+        flow: Flow,
+        include: Callable[[int], bool] | None = None,
+    ) -> Summary:
+        """The summary of one function; `include` limits it to some lines (one method branch)."""
         facts = self.program.files[file]
+        keep = include or (lambda _line: True)
         own = {func}
         scope = function_scope(facts, func)
         summary = Summary()
         role_fields = set(self.knowledge.ownership.role_fields)
         for guard in facts.guards:
-            if guard.func not in own:
+            if guard.func not in own or not keep(guard.line):
                 continue
             verb = _EXIT_WORDS[guard.exit]
             if summary.auth_gate is None and flow.is_identity(guard.condition):
@@ -161,7 +180,7 @@ class Summaries:
                     file=file, line=guard.line, detail=f"{verb} unless the role check `{guard.condition.text}` holds"
                 )
         for call in facts.calls:
-            if call.func not in scope:
+            if call.func not in scope or not keep(call.line):
                 continue
             direct = call.func in own
             auth = self.classifier.auth_call(file, call)

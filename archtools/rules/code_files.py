@@ -166,9 +166,11 @@ def server_only_modules(files: Mapping[str, FileFacts]) -> set[str]:
     """Repository modules that must never reach the browser: database clients, 'server-only' marked."""
     found = set()
     for path, facts in files.items():
-        if "server-only" in facts.directives or "use server" in facts.directives:
+        if "server-only" in facts.directives:
             found.add(path)
             continue
+        if "use server" in facts.directives:
+            continue  # importing Server Actions into a client component ships only references to them
         for call in facts.calls:
             if call.callee in ("new PrismaClient", "drizzle", "postgres", "new Pool") and call.func is None:
                 found.add(path)
@@ -251,7 +253,7 @@ def check_model_types(files: Mapping[str, FileFacts], schema: Schema) -> Iterato
     singular = {name.rstrip("s").lower(): name for name in models}
     for path in sorted(files):
         for decl in files[path].types:
-            model = models.get(decl.name) and decl.name or singular.get(decl.name.lower())
+            model = (models.get(decl.name) and decl.name) or singular.get(decl.name.lower())
             if model is None or len(decl.fields) < 2:
                 continue
             overlap = len(set(decl.fields) & models[model]) / max(len(decl.fields), 1)

@@ -116,11 +116,16 @@ def _advice(word: str) -> str:
     return "store a SHA-256 digest (or an encrypted value) and compare digests"
 
 
+# Columns the Auth.js/NextAuth database adapters define and manage themselves: session tokens are
+# random identifiers checked by equality, verification tokens are stored hashed by the library.
+AUTH_ADAPTER_FIELDS = frozenset({("Session", "sessionToken"), ("VerificationToken", "token")})
+
+
 def sensitive_field_unprotected(schema: Schema) -> Iterator[Hit]:
     """SCH006: a String field named like a password, token or secret with no hash hint."""
     for model in sorted(schema.models, key=lambda m: m.name):
         for field in model.fields:
-            if not is_string(field):
+            if not is_string(field) or (model.name, field.name) in AUTH_ADAPTER_FIELDS:
                 continue
             parts = words(field.name)
             word = _sensitive_word(parts)

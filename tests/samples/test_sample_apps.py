@@ -1,0 +1,85 @@
+"""The bundled sample apps against their expected.yaml: entry points with check statuses, findings by
+(rule, file, line) and scorecard grades, compared as exact sets; missing and noisy reported apart."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from archtools.pipeline import AuditOptions, audit
+from archtools.results import Audit
+
+SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
+APPS = sorted(p.name for p in SAMPLES.iterdir() if (p / "expected.yaml").is_file())
+
+
+@cache
+def audited(name: str) -> Audit:
+    return audit(SAMPLES / name, AuditOptions(use_cache=False, workers=1))
+
+
+def expected(name: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load((SAMPLES / name / "expected.yaml").read_text())
+    return loaded
+
+
+def _diff(label: str, want: set[Any], got: set[Any]) -> str:
+    missing = sorted(want - got, key=str)
+    noisy = sorted(got - want, key=str)
+    lines = [f"{label}:"]
+    lines += [f"  missing: {item}" for item in missing]
+    lines += [f"  noisy:   {item}" for item in noisy]
+    return "\n".join(lines)
+
+
+def test_there_are_two_sample_apps() -> None:
+    assert APPS == ["notes-secure", "shop-vulnerable"]
+
+
+@pytest.mark.parametrize("name", APPS)
+def test_entry_points_and_checks_match(name: str) -> None:
+    result = audited(name)
+    want = {
+        (e["id"], check, status)
+        for e in expected(name)["entry_points"]
+        for check, status in e["checks"].items()
+    }
+    got = {
+        (e.id, check, e.checks.get(check).status.value)
+        for e in result.entry_points
+        for check in ("authentication", "authorization", "input_validation", "rate_limiting", "audit_logging")
+    }
+    assert want == got, _diff("checks", want, got)
+
+
+@pytest.mark.parametrize("name", APPS)
+def test_entry_point_routes_and_methods_match(name: str) -> None:
+    result = audited(name)
+    want = {(e["id"], e.get("route"), e["method"]) for e in expected(name)["entry_points"]}
+    got = {(e.id, e.route, e.method) for e in result.entry_points}
+    assert want == got, _diff("entry points", want, got)
+
+
+@pytest.mark.parametrize("name", APPS)
+def test_findings_match(name: str) -> None:
+    result = audited(name)
+    want = {(f["rule"], f["file"], f["line"]) for f in expected(name)["findings"]}
+    got = {(f.rule, f.file, f.line) for f in result.findings if f.suppressed is None}
+    assert want == got, _diff("findings", want, got)
+
+
+@pytest.mark.parametrize("name", APPS)
+def test_scorecard_grades_match(name: str) -> None:
+    result = audited(name)
+    want = {(s["feature"], s["grade"]) for s in expected(name)["scorecards"]}
+    got = {(s.feature, s.grade) for s in result.scorecards}
+    assert want == got, _diff("scorecards", want, got)
+
+
+@pytest.mark.parametrize("name", APPS)
+def test_sample_audit_has_no_errors(name: str) -> None:
+    assert audited(name).errors == []
