@@ -16,7 +16,9 @@ def test_imports_default_named_alias_namespace_and_type_only() -> None:
         'import * as z from "zod";\n'
         'import type { User } from "@prisma/client";\n'
     )
-    assert [(i.source, [(n.imported, n.local) for n in i.names], i.type_only) for i in f.imports] == [
+    assert [
+        (i.source, [(n.imported, n.local) for n in i.names], i.type_only) for i in f.imports
+    ] == [
         ("next-auth", [("default", "NextAuth"), ("a", "b"), ("c", "c")], False),
         ("zod", [("*", "z")], False),
         ("@prisma/client", [("User", "User")], True),
@@ -64,7 +66,10 @@ def test_directives_file_level_and_inline() -> None:
         "app/page.tsx",
     )
     assert inline.directives == []
-    assert [(fn.name, fn.use_server) for fn in inline.functions] == [("Page", False), ("save", True)]
+    assert [(fn.name, fn.use_server) for fn in inline.functions] == [
+        ("Page", False),
+        ("save", True),
+    ]
 
 
 def test_a_directive_after_code_does_not_count() -> None:
@@ -83,7 +88,9 @@ def test_member_call_chains_link_receivers() -> None:
 
 
 def test_object_arguments_keep_keys_values_roots_and_paths() -> None:
-    f = facts("await prisma.note.findFirst({ where: { id: params.id, authorId: session.user.id }, select: { id: true } });\n")
+    f = facts(
+        "await prisma.note.findFirst({ where: { id: params.id, authorId: session.user.id }, select: { id: true } });\n"
+    )
     call = f.calls[0]
     assert call.callee == "prisma.note.findFirst"
     where = call.args[0].pairs[0]
@@ -161,10 +168,14 @@ def test_env_reads_secrets_any_types_and_comments() -> None:
         "// archtools-ignore AZ001: checked by the caller\n"
     )
     assert [(r.name, r.line) for r in f.env_reads] == [("DATABASE_URL", 1), ("STRIPE_KEY", 2)]
-    assert [(s.value, s.context) for s in f.secrets] == [("sk_live_abcdefghijklmnopqrstuvwx", "stripeKey")]
+    assert [(s.value, s.context) for s in f.secrets] == [
+        ("sk_live_abcdefghijklmnopqrstuvwx", "stripeKey")
+    ]
     assert [(a.line, a.where) for a in f.any_uses] == [(4, "parameter"), (4, "return"), (4, "cast")]
     assert [(t.name, t.fields, t.exported) for t in f.types] == [("User", ["id", "email"], True)]
-    assert [(c.line, c.text) for c in f.comments] == [(6, "archtools-ignore AZ001: checked by the caller")]
+    assert [(c.line, c.text) for c in f.comments] == [
+        (6, "archtools-ignore AZ001: checked by the caller")
+    ]
 
 
 def test_tagged_templates_and_catch_blocks() -> None:
@@ -186,7 +197,16 @@ def test_syntax_errors_are_located_and_the_rest_still_extracted() -> None:
 
 
 def test_deep_nesting_does_not_recurse_in_python() -> None:
-    code = "const x = " + "(" * 5000 + "1" + ")" * 5000 + ";\n" + "const y = " + "a || " * 3000 + "b;\n"
+    code = (
+        "const x = "
+        + "(" * 5000
+        + "1"
+        + ")" * 5000
+        + ";\n"
+        + "const y = "
+        + "a || " * 3000
+        + "b;\n"
+    )
     f = facts(code)
     assert [v.names for v in f.vars] == [["x"], ["y"]]
 
