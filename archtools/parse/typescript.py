@@ -101,7 +101,7 @@ class _Extractor:
             vars=[v for n in self.nodes("var") if (v := self.var_of(n))]
             + [v for n in self.nodes("assign") if (v := self.assignment_of(n))],
             guards=[g for n in self.nodes("if") if (g := self.guard_of(n))],
-            returns=[self.return_of(n) for n in self.nodes("return")],
+            returns=self.returns(),
             comparisons=[self.comparison_of(n) for n in self.nodes("compare")],
             branches=self.branches(),
             env_reads=self.env_reads(),
@@ -419,6 +419,16 @@ class _Extractor:
             exit_line=exit_line,
             negated=negated,
         )
+
+    def returns(self) -> list[Return]:
+        """`return` statements, and arrow functions whose body is an expression (`(t) => ({ ... })`)."""
+        found = [(n.start_byte, self.return_of(n)) for n in self.nodes("return")]
+        for index, node in enumerate(self.function_nodes):
+            body = node.child_by_field_name("body")
+            if node.type == "arrow_function" and body is not None and body.type != "statement_block":
+                value = self.describe(body)
+                found.append((body.start_byte, Return(func=index, line=line_of(body), value=value)))
+        return [ret for _, ret in sorted(found, key=lambda pair: pair[0])]
 
     def return_of(self, node: Node) -> Return:
         value = node.named_children[0] if node.named_children else None
