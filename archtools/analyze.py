@@ -47,10 +47,12 @@ class Analysis:
 
 
 def _config(loaded: Loaded, errors: list[AuditError]) -> ProjectConfig:
-    if loaded.repo.file(CONFIG_FILE) is None:
-        return ProjectConfig()
     try:
-        return parse_config(loaded.repo.read_text(CONFIG_FILE), CONFIG_FILE)
+        text = loaded.repo.read_text(CONFIG_FILE)
+    except InputError:
+        return ProjectConfig()  # no archtools.toml (or none readable inside the root)
+    try:
+        return parse_config(text, CONFIG_FILE)
     except InputError as error:
         errors.append(AuditError(file=CONFIG_FILE, line=None, message=str(error)))
         return ProjectConfig()

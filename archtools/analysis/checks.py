@@ -9,6 +9,7 @@ from archtools.analysis.context import AnalysisContext
 from archtools.analysis.entrypoints import Entry
 from archtools.analysis.flow import Flow, Seeds, function_scope
 from archtools.analysis.middleware import vulnerable_to_bypass
+from archtools.analysis.problems import upload_checks
 from archtools.analysis.roles import DbOp
 from archtools.analysis.summaries import Summary
 from archtools.facts.code import Call, Expr, FileFacts
@@ -89,8 +90,17 @@ class EntryChecker:
         ops += self._helper_ops(scope)
         problems: list[Problem] = []
         public = self._public_reason(entry, scope)
+        if public is not None and public.detail.startswith(TRANSPORT):
+            na = _check(CheckStatus.NA, public)
+            return EntryAnalysis(entry=entry, checks=dict.fromkeys(_CHECKS, na), public=True, models=[])
         authn = self._authentication(entry, scope, public, problems)
-        authz = self._authorization(entry, scope, ops, problems)
+        if public is not None and not _is_admin(entry):
+            authz = _check(
+                CheckStatus.NA,
+                Evidence(file=public.file, line=public.line, detail="public by design: there is no signed-in user to bind rows to"),
+            )
+        else:
+            authz = self._authorization(entry, scope, ops, problems)
         validation = self._validation(entry, scope, ops, problems)
         rate = self._rate_limiting(entry, scope, problems)
         audit = self._audit_logging(entry, scope, ops, problems)
@@ -165,6 +175,13 @@ class EntryChecker:
                 line=entry.line,
                 detail="public by design: an operation for signed-out users (sign-up, sign-in, recovery)",
             )
+        for call in scope.facts.calls:
+            if scope.has(call.func, call.line) and call.name in TRPC_ADAPTERS:
+                return Evidence(
+                    file=entry.file,
+                    line=call.line,
+                    detail=f"{TRANSPORT}; each procedure is checked on its own",
+                )
         if entry.kind in (EntryKind.ROUTE_HANDLER, EntryKind.PAGES_API) and segments:
             if segments[-1].lower() in self.k.public_routes.health:
                 return Evidence(file=entry.file, line=entry.line, detail=f"public by design: the {segments[-1]} route")
@@ -233,9 +250,11 @@ class EntryChecker:
         )
         return _check(CheckStatus.FAIL, detail)
 
-    def _chain_gate(self, entry: Entry) -> Evidence | None:
+    def _chain_summaries(self, entry: Entry) -> list[tuple[str, Call, Summary]]:
+        """Summaries of the middleware a builder chain or wrapper runs (`.use(fn)`, `withAuth(...)`)."""
         summaries = self.ctx.summaries
         identity_seeds = Seeds(identity_paths=("ctx.session", "ctx.user", "ctx.userId", "ctx.auth"))
+        found: list[tuple[str, Call, Summary]] = []
         for file, call in entry.chain:
             if call.name not in ("use", "middleware", "unstable_pipe", "pipe") and call not in entry.wrappers:
                 continue
@@ -243,14 +262,18 @@ class EntryChecker:
                 facts = self.ctx.program.files[key[0]]
                 for func in sorted(function_scope(facts, key[1]), key=lambda f: -1 if f is None else f):
                     flow = summaries.flow(key[0], func, identity_seeds)
-                    summary = summaries.compute_with(key[0], func, identity_seeds, flow)
-                    if summary.auth_gate is not None:
-                        return Evidence(
-                            file=file,
-                            line=call.line,
-                            detail=f"built with {call.callee}() whose code {summary.auth_gate.detail} "
-                            f"({summary.auth_gate.file}:{summary.auth_gate.line})",
-                        )
+                    found.append((file, call, summaries.compute_with(key[0], func, identity_seeds, flow)))
+        return found
+
+    def _chain_gate(self, entry: Entry) -> Evidence | None:
+        for file, call, summary in self._chain_summaries(entry):
+            if summary.auth_gate is not None:
+                return Evidence(
+                    file=file,
+                    line=call.line,
+                    detail=f"built with {call.callee}() whose code {summary.auth_gate.detail} "
+                    f"({summary.auth_gate.file}:{summary.auth_gate.line})",
+                )
         return None
 
     def _functions_of_args(self, file: str, call: Call) -> list[tuple[str, int | None]]:
@@ -288,88 +311,87 @@ class EntryChecker:
     # -- authorization -------------------------------------------------------------------------------
 
     def _authorization(self, entry: Entry, scope: _Scope, ops: list[OpFlow], problems: list[Problem]) -> Check:
+        """pass: every client-chosen row of a user-owned model is bound to the caller or gated;
+        fail: one is not (IDOR), an admin operation has no role check, or a write is unscoped;
+        n/a: no client-chosen row of a user-owned model is touched."""
         summary = scope.summary
         passes: list[Evidence] = []
         fails: list[Evidence] = []
+        role_gate = summary.role_gate or self._chain_role_gate(entry)
         is_admin = _is_admin(entry)
-        if is_admin:
-            if summary.role_gate is not None:
-                passes.append(summary.role_gate)
-            else:
-                ev = Evidence(file=entry.file, line=entry.line, detail="an admin operation without a role check")
-                fails.append(ev)
-                problems.append(
-                    Problem("AZ003", entry.file, entry.line, f"admin {_describe(entry)} has no role check", f"admin:{entry.id}")
-                )
+        if role_gate is not None:
+            passes.append(role_gate)
+        elif is_admin:
+            fails.append(Evidence(file=entry.file, line=entry.line, detail="an admin operation without a role check"))
+            problems.append(
+                Problem("AZ003", entry.file, entry.line, f"admin {_describe(entry)} has no role check", f"admin:{entry.id}")
+            )
         for op, flow in ops:
             if op.model is None or op.model not in self.ctx.owned:
                 continue
-            if op.kind != "read" and op.operation not in ("create", "createMany", "insert", "upsert") and not op.where:
-                fails.append(Evidence(file=op.file, line=op.line, detail=f"{op.callee}() changes every {op.model} row"))
+            creating = op.operation in ("create", "createMany", "insert")
+            if creating:
+                if self._owner_from_input(op, flow, problems, fails):
+                    continue
+                client = self._client_references(op, flow)
+            else:
+                client = [c for w in op.where if (c := _client_part(w, flow)) is not None]
+            bound = any(flow.is_identity(w) for w in op.where)
+            if not creating and op.kind != "read" and not bound and not client and not self._scoped(op):
+                fails.append(Evidence(file=op.file, line=op.line, detail=f"{op.callee}() changes {op.model} rows of every user"))
                 problems.append(
-                    Problem("AZ004", op.file, op.line, f"{op.callee}() has no where clause", f"unscoped:{op.callee}", op.model)
-                )
-                continue
-            if op.operation in ("create", "createMany", "insert"):
-                if not self._owner_from_input(op, flow, problems, fails):
-                    owner = self._owner_from_identity(op, flow)
-                    if owner is not None:
-                        passes.append(owner)
-                continue
-            bound = [w for w in op.where if flow.is_identity(w)]
-            client = [c for w in op.where if (c := _client_part(w, flow)) is not None]
-            if bound:
-                passes.append(
-                    Evidence(
-                        file=op.file,
-                        line=op.line,
-                        detail=f"{op.callee}() binds {op.model} to the signed-in user",
+                    Problem(
+                        "AZ004",
+                        op.file,
+                        op.line,
+                        f"{op.callee}() changes {op.model} rows without limiting them to a row or to the caller",
+                        f"unscoped:{op.callee}",
+                        op.model,
                     )
                 )
                 continue
-            gate = summary.membership_gate or self._compared_after(op, scope, flow) or (
-                summary.role_gate if is_admin else None
-            )
+            if not client:
+                if not is_admin and role_gate is None and op.kind == "read" and not op.where and not creating:
+                    fails.append(
+                        Evidence(file=op.file, line=op.line, detail=f"{op.callee}() reads every {op.model} row, not only the caller's")
+                    )
+                    problems.append(
+                        Problem(
+                            "AZ001",
+                            op.file,
+                            op.line,
+                            f"{op.callee}() returns all {op.model} rows to any caller",
+                            f"unbound-read:{op.callee}",
+                            op.model,
+                        )
+                    )
+                continue
+            if bound:
+                passes.append(
+                    Evidence(file=op.file, line=op.line, detail=f"{op.callee}() binds the {op.model} the client chose to the signed-in user")
+                )
+                continue
+            gate = summary.membership_gate or self._compared_after(op, scope, flow) or role_gate
             if gate is not None:
                 passes.append(gate)
                 continue
-            if client:
-                fails.append(
-                    Evidence(
-                        file=op.file,
-                        line=op.line,
-                        detail=f"{op.callee}() selects {op.model} by a client-supplied value "
-                        f"(`{client[0].text}`) without binding it to the signed-in user",
-                    )
+            fails.append(
+                Evidence(
+                    file=op.file,
+                    line=op.line,
+                    detail=f"{op.callee}() uses `{client[0].text}` chosen by the client without binding it to the signed-in user",
                 )
-                problems.append(
-                    Problem(
-                        "AZ001",
-                        op.file,
-                        op.line,
-                        f"IDOR: {op.callee}() uses `{client[0].text}` from the client with no ownership check",
-                        f"idor:{op.callee}:{client[0].text}",
-                        op.model,
-                    )
+            )
+            problems.append(
+                Problem(
+                    "AZ001",
+                    op.file,
+                    op.line,
+                    f"IDOR: {op.callee}() uses `{client[0].text}` from the client with no ownership check",
+                    f"idor:{op.callee}:{client[0].text}",
+                    op.model,
                 )
-            elif not is_admin and op.kind == "read" and not op.where and entry.kind != EntryKind.SERVER_ACTION:
-                fails.append(
-                    Evidence(
-                        file=op.file,
-                        line=op.line,
-                        detail=f"{op.callee}() reads every {op.model} row, not only the caller's",
-                    )
-                )
-                problems.append(
-                    Problem(
-                        "AZ001",
-                        op.file,
-                        op.line,
-                        f"{op.callee}() returns all {op.model} rows to any caller",
-                        f"unbound-read:{op.callee}",
-                        op.model,
-                    )
-                )
+            )
         if fails:
             return Check(status=CheckStatus.FAIL, evidence=fails + passes)
         if passes:
@@ -378,6 +400,56 @@ class EntryChecker:
             CheckStatus.NA,
             Evidence(file=entry.file, line=entry.line, detail="no client-chosen row of a user-owned model is accessed"),
         )
+
+    def _client_references(self, op: DbOp, flow: Flow) -> list[Expr]:
+        """Client-chosen foreign keys to user-owned models in the data of a create (`teamId: input.teamId`)."""
+        model = self.ctx.schema.model(op.model or "")
+        if model is None:
+            return []
+        targets = {
+            column: f.type
+            for f in model.fields
+            if f.relation is not None
+            for column in f.relation.fields
+            if f.type in self.ctx.owned
+        }
+        found = []
+        for data in op.data:
+            for pair in data.pairs:
+                if pair.key in targets and (flow.is_client_value(pair.value) or flow.is_input(pair.value)):
+                    found.append(pair.value)
+        return found
+
+    def _scoped(self, op: DbOp) -> bool:
+        """Whether a where clause names a row: its id, a unique column or an owner column."""
+        model = self.ctx.schema.model(op.model or "")
+        if model is None:
+            return True
+        row_columns = set(model.primary_key or []) | {c for u in model.unique for c in u} | set(
+            self.k.ownership.owner_fields
+        )
+        row_columns |= {c for f in model.fields if f.relation is not None for c in f.relation.fields}
+        row_columns |= {f.name for f in model.fields if f.id or f.unique}
+        named: set[str] = set()
+        stack = list(op.where)
+        while stack:
+            expr = stack.pop()
+            for pair in expr.pairs:
+                named.add(pair.key)
+                stack.append(pair.value)
+            stack.extend(expr.items)
+            named |= {p.rsplit(".", 1)[-1] for p in expr.paths}
+        return bool(named & row_columns)
+
+    def _chain_role_gate(self, entry: Entry) -> Evidence | None:
+        for file, call, summary in self._chain_summaries(entry):
+            if summary.role_gate is not None:
+                return Evidence(
+                    file=file,
+                    line=call.line,
+                    detail=f"built with {call.callee}() whose code {summary.role_gate.detail}",
+                )
+        return None
 
     def _owner_from_identity(self, op: DbOp, flow: Flow) -> Evidence | None:
         for data in op.data:
@@ -439,6 +511,29 @@ class EntryChecker:
     def _validation(self, entry: Entry, scope: _Scope, ops: list[OpFlow], problems: list[Problem]) -> Check:
         fails: list[Evidence] = []
         for op, flow in ops:
+            whole = [
+                d
+                for d in op.data
+                if (d.kind.value in ("identifier", "call") or any(p.key == "..." for p in d.pairs))
+                and flow.is_input(d)
+                and not flow.is_identity(d)
+            ]
+            for data in whole:
+                fails.append(
+                    Evidence(file=op.file, line=data.line, detail=f"request data `{data.text[:60]}` goes whole into {op.callee}()")
+                )
+                problems.append(
+                    Problem(
+                        "VAL002",
+                        op.file,
+                        data.line,
+                        f"request data is passed whole into {op.callee}(): mass assignment",
+                        f"mass-assignment:{op.callee}",
+                        op.model,
+                    )
+                )
+            if whole:
+                continue
             for expr in op.where + op.data:
                 if flow.is_input(expr):
                     fails.append(
@@ -452,19 +547,12 @@ class EntryChecker:
                         Problem("VAL001", op.file, expr.line, f"unvalidated input reaches {op.callee}()", f"unvalidated:{op.callee}:{expr.text[:40]}", op.model)
                     )
                     break
-            for data in op.data:
-                spread = data.kind.value in ("identifier", "call") or any(p.key == "..." for p in data.pairs)
-                if spread and flow.is_input(data) and not flow.is_identity(data):
-                    problems.append(
-                        Problem(
-                            "VAL002",
-                            op.file,
-                            data.line,
-                            f"request data is passed whole into {op.callee}(): mass assignment",
-                            f"mass-assignment:{op.callee}",
-                            op.model,
-                        )
-                    )
+        upload = upload_checks(scope.facts, scope.funcs, scope.flow)
+        for line, path in upload:
+            fails.append(Evidence(file=scope.facts.path, line=line, detail=f"the upload check trusts `{path}`, which the client declares"))
+            problems.append(
+                Problem("VAL003", scope.facts.path, line, f"the upload check trusts `{path}`, which the client declares", f"upload:{path}")
+            )
         if fails:
             return Check(status=CheckStatus.FAIL, evidence=fails)
         flow = scope.flow
@@ -601,6 +689,8 @@ class EntryChecker:
 
 
 OpFlow = tuple[DbOp, Flow]
+TRANSPORT = "public by design: the tRPC transport"
+TRPC_ADAPTERS = ("fetchRequestHandler", "createNextApiHandler", "nextAdapter")
 
 
 _CHECKS = ("authentication", "authorization", "input_validation", "rate_limiting", "audit_logging")

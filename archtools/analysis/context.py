@@ -16,6 +16,7 @@ from archtools.facts.schema import FieldKind, Schema
 SENSITIVE_FIELD = re.compile(
     r"(password|passwd|secret|token|apikey|api_key|hash|salt|ssn|otp|totp|private_?key|recovery)", re.I
 )
+MEMBERSHIP_NAME = re.compile(r"(member|collaborator|participant|seat)", re.I)
 SOFT_DELETE_FIELDS = ("deletedAt", "deleted_at", "isDeleted", "is_deleted", "archivedAt")
 VERSION_FIELDS = ("version", "lockVersion", "lock_version", "revision")
 
@@ -54,9 +55,16 @@ def owned_models(schema: Schema, knowledge: GuardKnowledge) -> dict[str, str]:
             owned[model.name] = f"has the owner column {column}"
     # Membership tables (a foreign key to a user and one to something else) make that something owned:
     # a team's rows belong to its members.
+    role_fields = set(knowledge.ownership.role_fields)
+    membership_names = {m.lower() for m in knowledge.ownership.membership_models}
     for model in schema.models:
         fks = [f for f in model.fields if f.kind == FieldKind.RELATION and f.relation is not None and f.relation.fields]
         if not any(f.type in user_models for f in fks):
+            continue
+        looks_like_membership = model.name.lower() in membership_names or bool(
+            MEMBERSHIP_NAME.search(model.name)
+        ) or any(f.name in role_fields for f in model.fields)
+        if not looks_like_membership:
             continue
         for f in fks:
             if f.type not in owned and f.type in names:

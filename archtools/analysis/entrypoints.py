@@ -329,13 +329,17 @@ class EntryFinder:
             return
         entry.handler = (facts.path, handler_arg.func)
         function = facts.functions[handler_arg.func]
-        keys = {k for p in function.params[:1] for k in p.keys}
+        first = function.params[0] if function.params else None
+        by_key = first.by_key if first is not None else {}
         has_schema = any(c.name in ("schema", "inputSchema") for _f, c in entry.chain)
         seeds = Seeds(identity_paths=("ctx.userId", "ctx.user", "ctx.session", "ctx.auth"))
-        if "parsedInput" in keys:
-            if has_schema:
-                seeds.validated.add("parsedInput")
-            seeds.inputs["parsedInput"] = "action input"
+        for name in by_key.get("parsedInput", []) + by_key.get("clientInput", []):
+            seeds.inputs[name] = "action input"
+            if has_schema and name not in by_key.get("clientInput", []):
+                seeds.validated.add(name)
+        for name in by_key.get("ctx", []):
+            if name != "ctx":
+                seeds.identity[name] = Evidence(file=facts.path, line=function.line, detail=f"{name} from the action context")
         for bound in function.params[1:2]:
             for name in bound.names:
                 seeds.inputs[name] = "bound arguments"

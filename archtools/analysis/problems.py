@@ -108,23 +108,6 @@ def entry_problems(
                     f"open-redirect:{call.callee}:{call.args[0].text}",
                 )
             )
-    uploads = _upload_names(facts, funcs, flow)
-    for cmp in facts.comparisons:
-        if cmp.func not in funcs:
-            continue
-        for side in (cmp.left, cmp.right):
-            trusted = [p for p in side.paths if p.endswith((".type", ".size")) and p.split(".", 1)[0] in uploads]
-            if trusted:
-                problems.append(
-                    Problem(
-                        "VAL003",
-                        facts.path,
-                        cmp.line,
-                        f"the upload check trusts `{trusted[0]}`, which the client controls",
-                        f"upload:{trusted[0]}",
-                    )
-                )
-                break
     if entry.handler is not None and entry.handler[1] is not None:
         function = facts.functions[entry.handler[1]] if entry.handler[0] == facts.path else None
         if function is not None:
@@ -141,6 +124,27 @@ def entry_problems(
                     )
                     break
     return problems
+
+
+def upload_checks(facts: FileFacts, funcs: set[int | None], flow: Flow) -> list[tuple[int, str]]:
+    """Comparisons on an uploaded file's `type`: the MIME type the client declared, not the content.
+    (`size` is counted from the bytes received, so checking it is sound.)"""
+    uploads = _upload_names(facts, funcs, flow)
+    found: list[tuple[int, str]] = []
+    for call in facts.calls:
+        if call.func in funcs and call.name in ("startsWith", "includes", "endsWith", "test", "match"):
+            owner = call.callee.rsplit(".", 1)[0]
+            if owner.endswith(".type") and owner.split(".", 1)[0] in uploads:
+                found.append((call.line, owner))
+    for cmp in facts.comparisons:
+        if cmp.func not in funcs:
+            continue
+        for side in (cmp.left, cmp.right):
+            trusted = [p for p in side.paths if p.endswith(".type") and p.split(".", 1)[0] in uploads]
+            if trusted:
+                found.append((cmp.line, trusted[0]))
+                break
+    return sorted(set(found))
 
 
 def _upload_names(facts: FileFacts, funcs: set[int | None], flow: Flow) -> set[str]:

@@ -30,6 +30,7 @@ class Summary:
     # Looks up a row bound to a user passed as an argument and stops when none is found
     # (`requireMembership(teamId, userId)`): a gate when the caller passes its own identity.
     membership_lookup: Evidence | None = None
+    returns_role: Evidence | None = None  # returns whether the user holds a role (`isAdmin()`)
 
 
 class Summaries:
@@ -169,6 +170,14 @@ class Summaries:
             if guard.func not in own or not keep(guard.line):
                 continue
             verb = _EXIT_WORDS[guard.exit]
+            if summary.role_gate is None:
+                checker = self._role_function(file, guard.condition.roots)
+                if checker is not None:
+                    summary.role_gate = Evidence(
+                        file=file,
+                        line=guard.line,
+                        detail=f"{verb} unless `{guard.condition.text}` holds, which {checker}",
+                    )
             if summary.auth_gate is None and flow.is_identity(guard.condition):
                 summary.auth_gate = Evidence(
                     file=file, line=guard.line, detail=f"{verb} when `{guard.condition.text}`"
@@ -246,7 +255,29 @@ class Summaries:
         summary.returns_identity = self._returns_identity(file, func, flow)
         summary.membership_gate = summary.membership_gate or self._membership_gate(file, func, flow)
         summary.membership_lookup = self._membership_lookup(file, func)
+        summary.returns_role = self._returns_role(file, func, role_fields)
         return summary
+
+    def _returns_role(self, file: str, func: int | None, role_fields: set[str]) -> Evidence | None:
+        for ret in self.program.files[file].returns:
+            if ret.func == func and ret.value is not None:
+                if any(p.rsplit(".", 1)[-1] in role_fields for p in ret.value.paths):
+                    return Evidence(file=file, line=ret.line, detail=f"returns the role check `{ret.value.text}`")
+        return None
+
+    def _role_function(self, file: str, roots: list[str]) -> str | None:
+        """A function named in a condition that returns whether the user holds a role."""
+        for root in roots:
+            symbol = self.program.lookup(file, root)
+            if symbol is None or symbol.package is not None:
+                continue
+            key = self.function_of_symbol(symbol.file, symbol.func, symbol.value.call if symbol.value else None)
+            if key is None:
+                continue
+            inner = self.of(*key)
+            if inner.returns_role is not None:
+                return f"{inner.returns_role.detail} ({self._where(*key)})"
+        return None
 
     def _membership_lookup(self, file: str, func: int | None) -> Evidence | None:
         if func is None:

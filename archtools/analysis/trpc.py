@@ -101,9 +101,10 @@ def _procedure(program: Program, app: str, file: str, call: Call, path: str, key
     seeds = Seeds(identity_paths=CONTEXT_IDENTITY)
     has_input = any(c.name == "input" for _f, c in entry.chain)
     for param in function.params[:1]:
-        if "input" in param.keys or param.name == "input":
-            seeds.inputs["input"] = "tRPC input"
+        names = param.by_key.get("input", ["input"] if param.name == "input" else [])
+        for name in names:
+            seeds.inputs[name] = "tRPC input"
             if has_input:
-                seeds.validated.add("input")
+                seeds.validated.add(name)
     entry.seeds = seeds
     return entry

@@ -71,6 +71,7 @@ class Param(_Frozen):
     name: str  # the identifier, or the pattern text for destructuring
     names: list[str] = []  # identifiers bound (destructured names included)
     keys: list[str] = []  # for destructuring patterns: the property keys (e.g. params, ctx, input)
+    by_key: dict[str, list[str]] = {}  # names bound under each key: {parsedInput: [id, code]}
     type: str | None = None
 
 

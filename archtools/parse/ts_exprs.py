@@ -136,6 +136,27 @@ def pattern_bindings(pattern: Node) -> tuple[list[str], list[str]]:
     return names, keys
 
 
+def key_bindings(pattern: Node) -> dict[str, list[str]]:
+    """For an object pattern, the names bound under each top-level key:
+    `{ parsedInput: { id, code }, ctx }` -> {"parsedInput": ["id", "code"], "ctx": ["ctx"]}."""
+    found: dict[str, list[str]] = {}
+    if pattern.type != "object_pattern":
+        return found
+    for child in pattern.named_children:
+        if child.type == "shorthand_property_identifier_pattern":
+            found[text_of(child)] = [text_of(child)]
+        elif child.type == "object_assignment_pattern":
+            left = child.child_by_field_name("left")
+            if left is not None:
+                found[text_of(left)] = [text_of(left)]
+        elif child.type == "pair_pattern":
+            key = child.child_by_field_name("key")
+            value = child.child_by_field_name("value")
+            if key is not None and value is not None:
+                found[text_of(key)] = pattern_bindings(value)[0]
+    return found
+
+
 class ExprDescriber:
     """Describes expressions without entering nested functions (those are referenced by index)."""
 

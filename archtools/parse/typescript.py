@@ -34,6 +34,7 @@ from archtools.parse.ts_exprs import (
     ExprDescriber,
     callee_of,
     line_of,
+    key_bindings,
     pattern_bindings,
     string_value,
     text_of,
@@ -313,7 +314,7 @@ class _Extractor:
         if pattern.type == "identifier":
             return Param(name=text_of(pattern), names=[text_of(pattern)], type=type_text)
         names, keys = pattern_bindings(pattern)
-        return Param(name=text_of(pattern), names=names, keys=keys, type=type_text)
+        return Param(name=text_of(pattern), names=names, keys=keys, by_key=key_bindings(pattern), type=type_text)
 
     def call_of(self, index: int, node: Node) -> Call:
         is_new = node.type == "new_expression"

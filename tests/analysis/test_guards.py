@@ -89,7 +89,8 @@ def test_mass_assignment_and_unvalidated_body(tmp_path: Path) -> None:
     assert statuses(point)["input_validation"] == "fail"
     found = rules_at(result)
     assert ("VAL002", "app/api/notes/[id]/route.ts", 9) in found
-    assert ("VAL001", "app/api/notes/[id]/route.ts", 9) in found
+    # Mass assignment is the finding; the same expression is not reported twice.
+    assert ("VAL001", "app/api/notes/[id]/route.ts", 9) not in found
 
 
 def test_validated_body_passes(tmp_path: Path) -> None:
