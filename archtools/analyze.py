@@ -84,7 +84,13 @@ def _file_hits(loaded: Loaded, code: dict[str, FileFacts], resolve: object) -> l
     tsconfigs = []
     for app in loaded.repo.apps:
         if app.tsconfig is not None:
-            tsconfigs.append((app.tsconfig.path, app.tsconfig.strict, _line_of_key(loaded, app.tsconfig.path, "strict")))
+            tsconfigs.append(
+                (
+                    app.tsconfig.path,
+                    app.tsconfig.strict,
+                    _line_of_key(loaded, app.tsconfig.path, "strict"),
+                )
+            )
     hits += code_files.check_strict_mode(sorted(set(tsconfigs)))
     return hits
 
@@ -118,7 +124,14 @@ def _migration_hits(loaded: Loaded, errors: list[AuditError]) -> tuple[list[Hit]
             continue
         parsed = parse_migration(path, text, dialect)
         for problem in parsed.errors:
-            errors.append(AuditError(file=problem.file, line=problem.line, column=problem.column, message=problem.message))
+            errors.append(
+                AuditError(
+                    file=problem.file,
+                    line=problem.line,
+                    column=problem.column,
+                    message=problem.message,
+                )
+            )
         migrations.append(parsed)
     return run_migration_rules(migrations), bool(migrations)
 
@@ -171,7 +184,10 @@ def analyse(loaded: Loaded, options: AuditOptions) -> Analysis:
     if options.progress is not None:
         options.progress("analyse", len(analyses), len(analyses))
 
-    raw_features = {a.entry.id: feature_of(a.entry.kind.value, a.entry.file, a.entry.route, config) for a in analyses}
+    raw_features = {
+        a.entry.id: feature_of(a.entry.kind.value, a.entry.file, a.entry.route, config)
+        for a in analyses
+    }
     plural = merge_plurals(set(raw_features.values()))
     features = {k: plural[v] for k, v in raw_features.items()}
     entry_points = [_entry_point(a, features[a.entry.id]) for a in analyses]
@@ -205,7 +221,9 @@ def analyse(loaded: Loaded, options: AuditOptions) -> Analysis:
         baseline=options.baseline,
     )
     scorecards = _scorecards(entry_points, findings, has_migrations)
-    return Analysis(entry_points=entry_points, findings=findings, scorecards=scorecards, errors=errors)
+    return Analysis(
+        entry_points=entry_points, findings=findings, scorecards=scorecards, errors=errors
+    )
 
 
 def _snippet(loaded: Loaded, file: str, line: int) -> list[str]:
@@ -224,7 +242,9 @@ def _snippet(loaded: Loaded, file: str, line: int) -> list[str]:
     return [f"{n:>4} | {lines[n - 1][:200]}" for n in range(start, end + 1)]
 
 
-def _scorecards(entry_points: list[EntryPoint], findings: list[Finding], has_migrations: bool) -> list[Scorecard]:
+def _scorecards(
+    entry_points: list[EntryPoint], findings: list[Finding], has_migrations: bool
+) -> list[Scorecard]:
     by_feature: dict[str, list[EntryPoint]] = defaultdict(list)
     for entry in entry_points:
         by_feature[entry.feature].append(entry)
@@ -246,7 +266,9 @@ def _scorecards(entry_points: list[EntryPoint], findings: list[Finding], has_mig
             targets = {f for f, fs in files.items() if finding.file in fs}
         if not targets:
             directory = posixpath.dirname(finding.file)
-            targets = {f for f, fs in files.items() if any(posixpath.dirname(x) == directory for x in fs)}
+            targets = {
+                f for f, fs in files.items() if any(posixpath.dirname(x) == directory for x in fs)
+            }
         for target in targets or {PROJECT_FEATURE}:
             assigned[target].append(finding)
     cards = []

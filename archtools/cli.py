@@ -56,8 +56,12 @@ class ProgressBar:
 def _add_audit_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", help="the repository to audit")
     parser.add_argument("--no-cache", action="store_true", help="parse every file again (cold run)")
-    parser.add_argument("--jobs", type=int, default=None, help="worker processes (default: 2 or the cores)")
-    parser.add_argument("--baseline", type=Path, help="a baseline file: its findings are reported as accepted")
+    parser.add_argument(
+        "--jobs", type=int, default=None, help="worker processes (default: 2 or the cores)"
+    )
+    parser.add_argument(
+        "--baseline", type=Path, help="a baseline file: its findings are reported as accepted"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,7 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_audit_options(audit)
     audit.add_argument("--format", choices=FORMATS, default="text")
     audit.add_argument("-o", "--output", type=Path, help="write the report to this file")
-    audit.add_argument("--fail-on", choices=SEVERITIES, default="none", help="exit 1 when a finding is this severe")
+    audit.add_argument(
+        "--fail-on", choices=SEVERITIES, default="none", help="exit 1 when a finding is this severe"
+    )
 
     schema = sub.add_parser("schema", help="print the schema (repo, .prisma file or schema folder)")
     schema.add_argument("path")
@@ -98,17 +104,23 @@ def build_parser() -> argparse.ArgumentParser:
     _add_audit_options(baseline)
     baseline.add_argument("-o", "--output", type=Path, default=Path(".archtools-baseline.json"))
 
-    diff = sub.add_parser("diff", help="compare two audits (JSON files, or two git revisions of a repo)")
+    diff = sub.add_parser(
+        "diff", help="compare two audits (JSON files, or two git revisions of a repo)"
+    )
     diff.add_argument("base", help="an audit JSON file, or a git revision with --repo")
     diff.add_argument("head", help="an audit JSON file, or a git revision with --repo")
-    diff.add_argument("--repo", type=Path, help="audit BASE and HEAD as revisions of this git repository")
+    diff.add_argument(
+        "--repo", type=Path, help="audit BASE and HEAD as revisions of this git repository"
+    )
     diff.add_argument("--format", choices=("text", "md", "json"), default="text")
     diff.add_argument("-o", "--output", type=Path)
 
     report = sub.add_parser("report", help="write every report format to a folder")
     report.add_argument("path")
     report.add_argument("-o", "--output", type=Path, default=Path("archtools-report"))
-    report.add_argument("--notebook", action="store_true", help="run the report notebook with papermill")
+    report.add_argument(
+        "--notebook", action="store_true", help="run the report notebook with papermill"
+    )
 
     dashboard = sub.add_parser("dashboard", help="serve the interactive dashboard on localhost")
     dashboard.add_argument("path")
@@ -132,7 +144,9 @@ def _audit_options(args: argparse.Namespace, bar: ProgressBar) -> object:
         from archtools.baseline import read_baseline
 
         baseline = read_baseline(args.baseline)
-    return AuditOptions(use_cache=not args.no_cache, workers=args.jobs, baseline=baseline, progress=bar)
+    return AuditOptions(
+        use_cache=not args.no_cache, workers=args.jobs, baseline=baseline, progress=bar
+    )
 
 
 def _run_audit(args: argparse.Namespace) -> object:
@@ -158,7 +172,13 @@ def cmd_audit(args: argparse.Namespace) -> int:
         erd_svg = _erd_svg_or_none(result)
     from archtools.rules.catalog import rule_catalog
 
-    text = render_report(result, args.format, erd_svg=erd_svg, rules=rule_catalog(), color=sys.stdout.isatty() and args.output is None)
+    text = render_report(
+        result,
+        args.format,
+        erd_svg=erd_svg,
+        rules=rule_catalog(),
+        color=sys.stdout.isatty() and args.output is None,
+    )
     _write(text, args.output)
     if args.output is not None:
         print(f"wrote {args.format} report to {args.output}", file=sys.stderr)
@@ -189,7 +209,9 @@ def cmd_schema(args: argparse.Namespace) -> int:
     if args.format == "json":
         _write(json.dumps(schema.model_dump(mode="json"), indent=2), args.output)
     else:
-        lines = [f"{schema.orm or 'no orm'} / {schema.provider or 'unknown provider'}: {len(schema.models)} models"]
+        lines = [
+            f"{schema.orm or 'no orm'} / {schema.provider or 'unknown provider'}: {len(schema.models)} models"
+        ]
         lines += [f"  {m.name} ({len(m.fields)} fields) {m.file}:{m.line}" for m in schema.models]
         _write("\n".join(lines), args.output)
     return EXIT_OK
@@ -226,7 +248,16 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     result = _run_audit(args)
     assert isinstance(result, Audit)
     table = coverage_table(result)
-    columns = ["route", "method", "kind", "authentication", "authorization", "input_validation", "rate_limiting", "audit_logging"]
+    columns = [
+        "route",
+        "method",
+        "kind",
+        "authentication",
+        "authorization",
+        "input_validation",
+        "rate_limiting",
+        "audit_logging",
+    ]
     if args.format == "csv":
         _write(table.to_csv(index=False), None)
     elif args.format == "json":

@@ -45,9 +45,12 @@ class DiffResult:
         return bool(self.new or self.lost_guards)
 
 
+def _active(audit: Audit) -> dict[str, Finding]:
+    return {f.fingerprint: f for f in audit.findings if f.suppressed is None}
+
+
 def diff_audits(base: Audit, head: Audit) -> DiffResult:
-    active = lambda audit: {f.fingerprint: f for f in audit.findings if f.suppressed is None}  # noqa: E731
-    before, after = active(base), active(head)
+    before, after = _active(base), _active(head)
     result = DiffResult(
         new=[after[k] for k in sorted(set(after) - set(before))],
         fixed=[before[k] for k in sorted(set(before) - set(after))],
@@ -103,12 +106,35 @@ def render_diff(result: DiffResult, fmt: str) -> str:
 
     esc = escape_md if md else (lambda s: s)
     out = ["## archtools diff" if md else "archtools diff", ""]
-    out.append(f"{len(result.new)} new findings, {len(result.fixed)} fixed, {len(result.lost_guards)} lost guards")
+    out.append(
+        f"{len(result.new)} new findings, {len(result.fixed)} fixed, {len(result.lost_guards)} lost guards"
+    )
     sections: list[tuple[str, list[str]]] = [
-        ("New findings", [f"{f.severity.value} {f.rule} {esc(f.file)}:{f.line} {esc(f.message)}" for f in result.new]),
-        ("Fixed findings", [f"{f.rule} {esc(f.file)}:{f.line} {esc(f.message)}" for f in result.fixed]),
-        ("Lost guards", [f"{esc(g.entry_point)} {g.check}: {g.before} -> {g.after}" for g in result.lost_guards]),
-        ("Score changes", [f"{esc(s.feature)}: {s.before} ({s.grade_before}) -> {s.after} ({s.grade_after})" for s in result.scores]),
+        (
+            "New findings",
+            [
+                f"{f.severity.value} {f.rule} {esc(f.file)}:{f.line} {esc(f.message)}"
+                for f in result.new
+            ],
+        ),
+        (
+            "Fixed findings",
+            [f"{f.rule} {esc(f.file)}:{f.line} {esc(f.message)}" for f in result.fixed],
+        ),
+        (
+            "Lost guards",
+            [
+                f"{esc(g.entry_point)} {g.check}: {g.before} -> {g.after}"
+                for g in result.lost_guards
+            ],
+        ),
+        (
+            "Score changes",
+            [
+                f"{esc(s.feature)}: {s.before} ({s.grade_before}) -> {s.after} ({s.grade_after})"
+                for s in result.scores
+            ],
+        ),
     ]
     for title, rows in sections:
         if rows:
@@ -132,10 +158,16 @@ def checkout_revision(repo: Path, revision: str, target: Path) -> None:
 
     def git(*args: str, data: bytes | None = None) -> bytes:
         done = subprocess.run(
-            ["git", "-C", str(repo), *args], input=data, capture_output=True, check=False, timeout=120
+            ["git", "-C", str(repo), *args],
+            input=data,
+            capture_output=True,
+            check=False,
+            timeout=120,
         )
         if done.returncode != 0:
-            raise InputError(f"git {' '.join(args)} failed: {done.stderr.decode(errors='replace').strip()}")
+            raise InputError(
+                f"git {' '.join(args)} failed: {done.stderr.decode(errors='replace').strip()}"
+            )
         return done.stdout
 
     listing = git("ls-tree", "-r", "-z", "--full-tree", "-l", revision)
@@ -157,10 +189,10 @@ def checkout_revision(repo: Path, revision: str, target: Path) -> None:
     offset = 0
     for path, _sha in wanted:
         header_end = batch.index(b"\n", offset)
-        size = int(batch[offset:header_end].split()[2])
+        length = int(batch[offset:header_end].split()[2])
         start = header_end + 1
-        content = batch[start : start + size]
-        offset = start + size + 1
+        content = batch[start : start + length]
+        offset = start + length + 1
         destination = target / path
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.write_bytes(content)

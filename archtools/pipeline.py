@@ -92,7 +92,12 @@ def load(path: Path, options: AuditOptions) -> Loaded:
     for file in sorted(result.facts):
         for problem in result.facts[file].syntax_errors[:1]:
             errors.append(
-                AuditError(file=file, line=problem.line, column=problem.column, message=f"{problem.message}; the rest of the file was still analysed")
+                AuditError(
+                    file=file,
+                    line=problem.line,
+                    column=problem.column,
+                    message=f"{problem.message}; the rest of the file was still analysed",
+                )
             )
     schema = _load_schema(repo, result.facts, texts, errors)
     return Loaded(
@@ -121,7 +126,9 @@ def _load_schema(
         schema, problems = prisma_errors_tolerant(sources)
         errors.extend(_parse_errors(problems))
         return schema
-    drizzle_files = sorted({p for app in repo.apps if app.drizzle for p in app.drizzle.schema_files})
+    drizzle_files = sorted(
+        {p for app in repo.apps if app.drizzle for p in app.drizzle.schema_files}
+    )
     if drizzle_files or any(app.drizzle for app in repo.apps):
         from archtools.facts.drizzle import extract_drizzle_schema
 
@@ -133,7 +140,9 @@ def _load_schema(
 
 
 def _parse_errors(problems: list[ParseError]) -> list[AuditError]:
-    return [AuditError(file=p.file, line=p.line, column=p.column, message=p.message) for p in problems]
+    return [
+        AuditError(file=p.file, line=p.line, column=p.column, message=p.message) for p in problems
+    ]
 
 
 def app_layouts(repo: Repository) -> list[AppLayout]:
@@ -175,12 +184,16 @@ def audit(path: str | Path, options: AuditOptions | None = None) -> Audit:
             root=repo.root.name,
             commit=repo.commit,
             apps=[
-                AppInfo(path=a.path, router=[r.value for r in a.routers], next_version=a.next_version)
+                AppInfo(
+                    path=a.path, router=[r.value for r in a.routers], next_version=a.next_version
+                )
                 for a in repo.apps
             ],
         ),
         stats=stats,
-        errors=sorted(loaded.errors + analysis.errors, key=lambda e: (e.file, e.line or 0, e.message)),
+        errors=sorted(
+            loaded.errors + analysis.errors, key=lambda e: (e.file, e.line or 0, e.message)
+        ),
         schema_=loaded.schema,
         entry_points=analysis.entry_points,
         findings=analysis.findings,
@@ -194,7 +207,9 @@ def load_schema(path: str | Path) -> Schema:
     target = Path(path)
     if not target.exists():
         raise InputError(f"{path} does not exist")
-    if target.is_file() or (target.is_dir() and not (target / "package.json").exists() and any(target.glob("*.prisma"))):
+    if target.is_file() or (
+        target.is_dir() and not (target / "package.json").exists() and any(target.glob("*.prisma"))
+    ):
         from archtools.parse.prisma import load_schema_path
 
         return load_schema_path(target, target.parent if target.is_file() else target)

@@ -85,19 +85,27 @@ class EntryChecker:
         summary = self.ctx.summaries.compute_with(
             file, func, entry.seeds, flow, include=in_branch if entry.branch is not None else None
         )
-        scope = _Scope(facts, function_scope(facts, func), entry.branch, flow, summary, other_branches)
+        scope = _Scope(
+            facts, function_scope(facts, func), entry.branch, flow, summary, other_branches
+        )
         ops = [(op, flow) for op in self.ctx.classifier.db_ops(file) if scope.has(op.func, op.line)]
         ops += self._helper_ops(scope)
         problems: list[Problem] = []
         public = self._public_reason(entry, scope)
         if public is not None and public.detail.startswith(TRANSPORT):
             na = _check(CheckStatus.NA, public)
-            return EntryAnalysis(entry=entry, checks=dict.fromkeys(_CHECKS, na), public=True, models=[])
+            return EntryAnalysis(
+                entry=entry, checks=dict.fromkeys(_CHECKS, na), public=True, models=[]
+            )
         authn = self._authentication(entry, scope, public, problems)
         if public is not None and not _is_admin(entry):
             authz = _check(
                 CheckStatus.NA,
-                Evidence(file=public.file, line=public.line, detail="public by design: there is no signed-in user to bind rows to"),
+                Evidence(
+                    file=public.file,
+                    line=public.line,
+                    detail="public by design: there is no signed-in user to bind rows to",
+                ),
             )
         else:
             authz = self._authorization(entry, scope, ops, problems)
@@ -127,12 +135,20 @@ class EntryChecker:
             library = self._auth_handler_path(entry)
         if library is not None:
             reason = Evidence(
-                file=entry.file, line=entry.line, detail=f"public by design: the sign-in handler of {library}"
+                file=entry.file,
+                line=entry.line,
+                detail=f"public by design: the sign-in handler of {library}",
             )
             na = _check(CheckStatus.NA, reason)
-            checks = {name: na for name in ("authentication", "authorization", "input_validation", "audit_logging")}
+            checks = {
+                name: na
+                for name in ("authentication", "authorization", "input_validation", "audit_logging")
+            }
             checks["rate_limiting"] = _check(
-                CheckStatus.NA, Evidence(file=entry.file, line=entry.line, detail=f"sign-in is handled by {library}")
+                CheckStatus.NA,
+                Evidence(
+                    file=entry.file, line=entry.line, detail=f"sign-in is handled by {library}"
+                ),
             )
             return EntryAnalysis(entry=entry, checks=checks, public=True, models=[])
         if entry.route is not None and "trpc" in entry.route.split("/")[1:3]:
@@ -142,18 +158,28 @@ class EntryChecker:
                 detail="public by design: the tRPC transport; each procedure is checked on its own",
             )
             na = _check(CheckStatus.NA, reason)
-            return EntryAnalysis(entry=entry, checks=dict.fromkeys(_CHECKS, na), public=True, models=[])
-        why = Evidence(file=entry.file, line=entry.line, detail=f"unknown: {entry.unresolved or 'handler not found'}")
+            return EntryAnalysis(
+                entry=entry, checks=dict.fromkeys(_CHECKS, na), public=True, models=[]
+            )
+        why = Evidence(
+            file=entry.file,
+            line=entry.line,
+            detail=f"unknown: {entry.unresolved or 'handler not found'}",
+        )
         unknown = _check(CheckStatus.UNKNOWN, why)
-        return EntryAnalysis(entry=entry, checks=dict.fromkeys(_CHECKS, unknown), public=False, models=[])
+        return EntryAnalysis(
+            entry=entry, checks=dict.fromkeys(_CHECKS, unknown), public=False, models=[]
+        )
 
     def _auth_handler_path(self, entry: Entry) -> str | None:
         facts = self.ctx.program.files[entry.file]
         if entry.route and "[...nextauth]" in entry.route:
             return "NextAuth"
         for imp in facts.imports:
-            if any(imp.source.startswith(p) for p in self.k.auth_handler_packages) and entry.route and (
-                "auth" in entry.route
+            if (
+                any(imp.source.startswith(p) for p in self.k.auth_handler_packages)
+                and entry.route
+                and ("auth" in entry.route)
             ):
                 return imp.source
         return None
@@ -165,7 +191,11 @@ class EntryChecker:
         segments = [s for s in route.split("/") if s]
         for declared in self.ctx.public_routes:
             if route == declared or (declared.endswith("*") and route.startswith(declared[:-1])):
-                return Evidence(file=entry.file, line=entry.line, detail=f"public by design: declared public ({declared})")
+                return Evidence(
+                    file=entry.file,
+                    line=entry.line,
+                    detail=f"public by design: declared public ({declared})",
+                )
         anonymous = self.k.public_routes
         if any(s.lower() in anonymous.anonymous_route_words for s in segments) or (
             entry.kind == EntryKind.SERVER_ACTION and entry.name in anonymous.anonymous_functions
@@ -184,10 +214,17 @@ class EntryChecker:
                 )
         if entry.kind in (EntryKind.ROUTE_HANDLER, EntryKind.PAGES_API) and segments:
             if segments[-1].lower() in self.k.public_routes.health:
-                return Evidence(file=entry.file, line=entry.line, detail=f"public by design: the {segments[-1]} route")
+                return Evidence(
+                    file=entry.file,
+                    line=entry.line,
+                    detail=f"public by design: the {segments[-1]} route",
+                )
             if any(s.lower() in self.k.public_routes.webhook_words for s in segments):
                 for call in scope.facts.calls:
-                    if scope.has(call.func, call.line) and call.name.removeprefix("new ") in self.k.public_routes.signature_calls:
+                    if (
+                        scope.has(call.func, call.line)
+                        and call.name.removeprefix("new ") in self.k.public_routes.signature_calls
+                    ):
                         return Evidence(
                             file=entry.file,
                             line=call.line,
@@ -256,13 +293,20 @@ class EntryChecker:
         identity_seeds = Seeds(identity_paths=("ctx.session", "ctx.user", "ctx.userId", "ctx.auth"))
         found: list[tuple[str, Call, Summary]] = []
         for file, call in entry.chain:
-            if call.name not in ("use", "middleware", "unstable_pipe", "pipe") and call not in entry.wrappers:
+            if (
+                call.name not in ("use", "middleware", "unstable_pipe", "pipe")
+                and call not in entry.wrappers
+            ):
                 continue
             for key in self._functions_of_args(file, call):
                 facts = self.ctx.program.files[key[0]]
-                for func in sorted(function_scope(facts, key[1]), key=lambda f: -1 if f is None else f):
+                for func in sorted(
+                    function_scope(facts, key[1]), key=lambda f: -1 if f is None else f
+                ):
                     flow = summaries.flow(key[0], func, identity_seeds)
-                    found.append((file, call, summaries.compute_with(key[0], func, identity_seeds, flow)))
+                    found.append(
+                        (file, call, summaries.compute_with(key[0], func, identity_seeds, flow))
+                    )
         return found
 
     def _chain_gate(self, entry: Entry) -> Evidence | None:
@@ -310,7 +354,9 @@ class EntryChecker:
 
     # -- authorization -------------------------------------------------------------------------------
 
-    def _authorization(self, entry: Entry, scope: _Scope, ops: list[OpFlow], problems: list[Problem]) -> Check:
+    def _authorization(
+        self, entry: Entry, scope: _Scope, ops: list[OpFlow], problems: list[Problem]
+    ) -> Check:
         """pass: every client-chosen row of a user-owned model is bound to the caller or gated;
         fail: one is not (IDOR), an admin operation has no role check, or a write is unscoped;
         n/a: no client-chosen row of a user-owned model is touched."""
@@ -322,9 +368,21 @@ class EntryChecker:
         if role_gate is not None:
             passes.append(role_gate)
         elif is_admin:
-            fails.append(Evidence(file=entry.file, line=entry.line, detail="an admin operation without a role check"))
+            fails.append(
+                Evidence(
+                    file=entry.file,
+                    line=entry.line,
+                    detail="an admin operation without a role check",
+                )
+            )
             problems.append(
-                Problem("AZ003", entry.file, entry.line, f"admin {_describe(entry)} has no role check", f"admin:{entry.id}")
+                Problem(
+                    "AZ003",
+                    entry.file,
+                    entry.line,
+                    f"admin {_describe(entry)} has no role check",
+                    f"admin:{entry.id}",
+                )
             )
         for op, flow in ops:
             if op.model is None or op.model not in self.ctx.owned:
@@ -337,8 +395,20 @@ class EntryChecker:
             else:
                 client = [c for w in op.where if (c := _client_part(w, flow)) is not None]
             bound = any(flow.is_identity(w) for w in op.where)
-            if not creating and op.kind != "read" and not bound and not client and not self._scoped(op):
-                fails.append(Evidence(file=op.file, line=op.line, detail=f"{op.callee}() changes {op.model} rows of every user"))
+            if (
+                not creating
+                and op.kind != "read"
+                and not bound
+                and not client
+                and not self._scoped(op)
+            ):
+                fails.append(
+                    Evidence(
+                        file=op.file,
+                        line=op.line,
+                        detail=f"{op.callee}() changes {op.model} rows of every user",
+                    )
+                )
                 problems.append(
                     Problem(
                         "AZ004",
@@ -351,9 +421,19 @@ class EntryChecker:
                 )
                 continue
             if not client:
-                if not is_admin and role_gate is None and op.kind == "read" and not op.where and not creating:
+                if (
+                    not is_admin
+                    and role_gate is None
+                    and op.kind == "read"
+                    and not op.where
+                    and not creating
+                ):
                     fails.append(
-                        Evidence(file=op.file, line=op.line, detail=f"{op.callee}() reads every {op.model} row, not only the caller's")
+                        Evidence(
+                            file=op.file,
+                            line=op.line,
+                            detail=f"{op.callee}() reads every {op.model} row, not only the caller's",
+                        )
                     )
                     problems.append(
                         Problem(
@@ -368,7 +448,11 @@ class EntryChecker:
                 continue
             if bound:
                 passes.append(
-                    Evidence(file=op.file, line=op.line, detail=f"{op.callee}() binds the {op.model} the client chose to the signed-in user")
+                    Evidence(
+                        file=op.file,
+                        line=op.line,
+                        detail=f"{op.callee}() binds the {op.model} the client chose to the signed-in user",
+                    )
                 )
                 continue
             gate = summary.membership_gate or self._compared_after(op, scope, flow) or role_gate
@@ -398,7 +482,11 @@ class EntryChecker:
             return Check(status=CheckStatus.PASS, evidence=passes)
         return _check(
             CheckStatus.NA,
-            Evidence(file=entry.file, line=entry.line, detail="no client-chosen row of a user-owned model is accessed"),
+            Evidence(
+                file=entry.file,
+                line=entry.line,
+                detail="no client-chosen row of a user-owned model is accessed",
+            ),
         )
 
     def _client_references(self, op: DbOp, flow: Flow) -> list[Expr]:
@@ -416,7 +504,9 @@ class EntryChecker:
         found = []
         for data in op.data:
             for pair in data.pairs:
-                if pair.key in targets and (flow.is_client_value(pair.value) or flow.is_input(pair.value)):
+                if pair.key in targets and (
+                    flow.is_client_value(pair.value) or flow.is_input(pair.value)
+                ):
                     found.append(pair.value)
         return found
 
@@ -425,10 +515,14 @@ class EntryChecker:
         model = self.ctx.schema.model(op.model or "")
         if model is None:
             return True
-        row_columns = set(model.primary_key or []) | {c for u in model.unique for c in u} | set(
-            self.k.ownership.owner_fields
+        row_columns = (
+            set(model.primary_key or [])
+            | {c for u in model.unique for c in u}
+            | set(self.k.ownership.owner_fields)
         )
-        row_columns |= {c for f in model.fields if f.relation is not None for c in f.relation.fields}
+        row_columns |= {
+            c for f in model.fields if f.relation is not None for c in f.relation.fields
+        }
         row_columns |= {f.name for f in model.fields if f.id or f.unique}
         named: set[str] = set()
         stack = list(op.where)
@@ -462,12 +556,16 @@ class EntryChecker:
                     )
         return None
 
-    def _owner_from_input(self, op: DbOp, flow: Flow, problems: list[Problem], fails: list[Evidence]) -> bool:
+    def _owner_from_input(
+        self, op: DbOp, flow: Flow, problems: list[Problem], fails: list[Evidence]
+    ) -> bool:
         owner_fields = set(self.k.ownership.owner_fields)
         found = False
         for data in op.data:
             for pair in data.pairs:
-                if pair.key in owner_fields and (flow.is_client_value(pair.value) or flow.is_input(pair.value)):
+                if pair.key in owner_fields and (
+                    flow.is_client_value(pair.value) or flow.is_input(pair.value)
+                ):
                     if flow.is_identity(pair.value):
                         continue
                     fails.append(
@@ -508,7 +606,9 @@ class EntryChecker:
 
     # -- input validation ----------------------------------------------------------------------------
 
-    def _validation(self, entry: Entry, scope: _Scope, ops: list[OpFlow], problems: list[Problem]) -> Check:
+    def _validation(
+        self, entry: Entry, scope: _Scope, ops: list[OpFlow], problems: list[Problem]
+    ) -> Check:
         fails: list[Evidence] = []
         for op, flow in ops:
             whole = [
@@ -520,7 +620,11 @@ class EntryChecker:
             ]
             for data in whole:
                 fails.append(
-                    Evidence(file=op.file, line=data.line, detail=f"request data `{data.text[:60]}` goes whole into {op.callee}()")
+                    Evidence(
+                        file=op.file,
+                        line=data.line,
+                        detail=f"request data `{data.text[:60]}` goes whole into {op.callee}()",
+                    )
                 )
                 problems.append(
                     Problem(
@@ -544,14 +648,33 @@ class EntryChecker:
                         )
                     )
                     problems.append(
-                        Problem("VAL001", op.file, expr.line, f"unvalidated input reaches {op.callee}()", f"unvalidated:{op.callee}:{expr.text[:40]}", op.model)
+                        Problem(
+                            "VAL001",
+                            op.file,
+                            expr.line,
+                            f"unvalidated input reaches {op.callee}()",
+                            f"unvalidated:{op.callee}:{expr.text[:40]}",
+                            op.model,
+                        )
                     )
                     break
         upload = upload_checks(scope.facts, scope.funcs, scope.flow)
         for line, path in upload:
-            fails.append(Evidence(file=scope.facts.path, line=line, detail=f"the upload check trusts `{path}`, which the client declares"))
+            fails.append(
+                Evidence(
+                    file=scope.facts.path,
+                    line=line,
+                    detail=f"the upload check trusts `{path}`, which the client declares",
+                )
+            )
             problems.append(
-                Problem("VAL003", scope.facts.path, line, f"the upload check trusts `{path}`, which the client declares", f"upload:{path}")
+                Problem(
+                    "VAL003",
+                    scope.facts.path,
+                    line,
+                    f"the upload check trusts `{path}`, which the client declares",
+                    f"upload:{path}",
+                )
             )
         if fails:
             return Check(status=CheckStatus.FAIL, evidence=fails)
@@ -560,7 +683,12 @@ class EntryChecker:
             first = sorted(flow.validated.values(), key=lambda e: e.line)[0]
             if first.line == 1 and entry.chain:
                 schema_call = next(
-                    ((f, c) for f, c in entry.chain if c.name in ("input", "schema", "inputSchema")), None
+                    (
+                        (f, c)
+                        for f, c in entry.chain
+                        if c.name in ("input", "schema", "inputSchema")
+                    ),
+                    None,
                 )
                 if schema_call is not None:
                     first = Evidence(
@@ -571,7 +699,10 @@ class EntryChecker:
             return _check(CheckStatus.PASS, first)
         used = self._inputs_used(scope)
         if not used:
-            return _check(CheckStatus.NA, Evidence(file=entry.file, line=entry.line, detail="reads no client input"))
+            return _check(
+                CheckStatus.NA,
+                Evidence(file=entry.file, line=entry.line, detail="reads no client input"),
+            )
         return _check(
             CheckStatus.PASS,
             Evidence(
@@ -587,7 +718,10 @@ class EntryChecker:
             call.line
             for call in scope.facts.calls
             if scope.has(call.func, call.line)
-            and (any(set(a.roots) & names for a in call.args) or call.callee.split(".", 1)[0] in names)
+            and (
+                any(set(a.roots) & names for a in call.args)
+                or call.callee.split(".", 1)[0] in names
+            )
         ]
         lines += [r.line for r in scope.flow.input_reads]
         return sorted(lines)
@@ -599,16 +733,31 @@ class EntryChecker:
             return _check(CheckStatus.PASS, scope.summary.rate_limit)
         for file, call in entry.chain:
             if self.ctx.classifier.is_rate_limit(file, call):
-                return _check(CheckStatus.PASS, Evidence(file=file, line=call.line, detail=f"rate limited by {call.callee}()"))
+                return _check(
+                    CheckStatus.PASS,
+                    Evidence(file=file, line=call.line, detail=f"rate limited by {call.callee}()"),
+                )
         sensitive = self._sensitive(entry, scope)
         if sensitive is None:
             return _check(
-                CheckStatus.NA, Evidence(file=entry.file, line=entry.line, detail="not a sensitive or costly operation")
+                CheckStatus.NA,
+                Evidence(
+                    file=entry.file, line=entry.line, detail="not a sensitive or costly operation"
+                ),
             )
         problems.append(
-            Problem("RL001", entry.file, entry.line, f"{_describe(entry)} is {sensitive} without a rate limit", f"rate-limit:{entry.id}")
+            Problem(
+                "RL001",
+                entry.file,
+                entry.line,
+                f"{_describe(entry)} is {sensitive} without a rate limit",
+                f"rate-limit:{entry.id}",
+            )
         )
-        return _check(CheckStatus.FAIL, Evidence(file=entry.file, line=entry.line, detail=f"{sensitive} without a rate limit"))
+        return _check(
+            CheckStatus.FAIL,
+            Evidence(file=entry.file, line=entry.line, detail=f"{sensitive} without a rate limit"),
+        )
 
     def _sensitive(self, entry: Entry, scope: _Scope) -> str | None:
         words = self.k.sensitive_operations
@@ -627,7 +776,9 @@ class EntryChecker:
                         return f"a costly operation ({call.callee}())"
         return None
 
-    def _audit_logging(self, entry: Entry, scope: _Scope, ops: list[OpFlow], problems: list[Problem]) -> Check:
+    def _audit_logging(
+        self, entry: Entry, scope: _Scope, ops: list[OpFlow], problems: list[Problem]
+    ) -> Check:
         if scope.summary.audit_log is not None:
             return _check(CheckStatus.PASS, scope.summary.audit_log)
         role_fields = set(self.k.ownership.role_fields)
@@ -639,13 +790,27 @@ class EntryChecker:
             if destructive or privileged:
                 what = "deletes" if destructive else "changes the role of"
                 problems.append(
-                    Problem("AUD001", op.file, op.line, f"{op.callee}() {what} {op.model} without an audit log", f"audit:{op.callee}", op.model)
+                    Problem(
+                        "AUD001",
+                        op.file,
+                        op.line,
+                        f"{op.callee}() {what} {op.model} without an audit log",
+                        f"audit:{op.callee}",
+                        op.model,
+                    )
                 )
                 return _check(
                     CheckStatus.FAIL,
-                    Evidence(file=op.file, line=op.line, detail=f"{op.callee}() {what} {op.model} with no audit log"),
+                    Evidence(
+                        file=op.file,
+                        line=op.line,
+                        detail=f"{op.callee}() {what} {op.model} with no audit log",
+                    ),
                 )
-        return _check(CheckStatus.NA, Evidence(file=entry.file, line=entry.line, detail="no destructive or privilege change"))
+        return _check(
+            CheckStatus.NA,
+            Evidence(file=entry.file, line=entry.line, detail="no destructive or privilege change"),
+        )
 
     def _helper_ops(self, scope: _Scope) -> list[OpFlow]:
         """Database operations of repository functions the handler calls, judged with what the handler
@@ -662,7 +827,7 @@ class EntryChecker:
             seen.add(target)
             tfile, tfunc = target
             helper_ops = [op for op in self.ctx.classifier.db_ops(tfile) if op.func == tfunc]
-            if not helper_ops:
+            if not helper_ops or tfunc is None:
                 continue
             function = self.ctx.program.function(tfile, tfunc)
             seeds = Seeds()
@@ -670,7 +835,9 @@ class EntryChecker:
                 for name in param.names:
                     if scope.flow.is_identity(arg):
                         seeds.identity[name] = Evidence(
-                            file=scope.facts.path, line=call.line, detail=f"{arg.text} passed to {call.callee}()"
+                            file=scope.facts.path,
+                            line=call.line,
+                            detail=f"{arg.text} passed to {call.callee}()",
                         )
                     elif scope.flow.is_client_value(arg) or scope.flow.is_input(arg):
                         seeds.inputs[name] = "client value passed by the caller"
@@ -678,11 +845,15 @@ class EntryChecker:
                             seeds.validated.add(name)
             helper_flow = self.ctx.summaries.flow(tfile, tfunc, seeds)
             for name in seeds.validated:
-                helper_flow.validated.setdefault(name, Evidence(file=tfile, line=function.line, detail="validated by the caller"))
+                helper_flow.validated.setdefault(
+                    name, Evidence(file=tfile, line=function.line, detail="validated by the caller")
+                )
             found.extend((op, helper_flow) for op in helper_ops)
         return found
 
-    def _other_problems(self, entry: Entry, scope: _Scope, ops: list[OpFlow], problems: list[Problem]) -> None:
+    def _other_problems(
+        self, entry: Entry, scope: _Scope, ops: list[OpFlow], problems: list[Problem]
+    ) -> None:
         from archtools.analysis.problems import entry_problems
 
         problems.extend(entry_problems(self.ctx, entry, scope.facts, scope.funcs, scope.flow, ops))

@@ -14,7 +14,8 @@ from archtools.analysis.summaries import Summaries
 from archtools.facts.schema import FieldKind, Schema
 
 SENSITIVE_FIELD = re.compile(
-    r"(password|passwd|secret|token|apikey|api_key|hash|salt|ssn|otp|totp|private_?key|recovery)", re.I
+    r"(password|passwd|secret|token|apikey|api_key|hash|salt|ssn|otp|totp|private_?key|recovery)",
+    re.I,
 )
 MEMBERSHIP_NAME = re.compile(r"(member|collaborator|participant|seat)", re.I)
 SOFT_DELETE_FIELDS = ("deletedAt", "deleted_at", "isDeleted", "is_deleted", "archivedAt")
@@ -43,7 +44,9 @@ def owned_models(schema: Schema, knowledge: GuardKnowledge) -> dict[str, str]:
     owner column. The user model itself is owned: a user may only read or change their own row."""
     names = {m.name for m in schema.models if m.kind == "model"}
     lowered = {n.lower(): n for n in names}
-    user_models = {lowered[u.lower()] for u in knowledge.ownership.user_models if u.lower() in lowered}
+    user_models = {
+        lowered[u.lower()] for u in knowledge.ownership.user_models if u.lower() in lowered
+    }
     user_models |= {n for n in names if n.lower() in ("users", "user")}
     owned: dict[str, str] = {u: "the user model" for u in user_models}
     owner_fields = set(knowledge.ownership.owner_fields)
@@ -58,12 +61,18 @@ def owned_models(schema: Schema, knowledge: GuardKnowledge) -> dict[str, str]:
     role_fields = set(knowledge.ownership.role_fields)
     membership_names = {m.lower() for m in knowledge.ownership.membership_models}
     for model in schema.models:
-        fks = [f for f in model.fields if f.kind == FieldKind.RELATION and f.relation is not None and f.relation.fields]
+        fks = [
+            f
+            for f in model.fields
+            if f.kind == FieldKind.RELATION and f.relation is not None and f.relation.fields
+        ]
         if not any(f.type in user_models for f in fks):
             continue
-        looks_like_membership = model.name.lower() in membership_names or bool(
-            MEMBERSHIP_NAME.search(model.name)
-        ) or any(f.name in role_fields for f in model.fields)
+        looks_like_membership = (
+            model.name.lower() in membership_names
+            or bool(MEMBERSHIP_NAME.search(model.name))
+            or any(f.name in role_fields for f in model.fields)
+        )
         if not looks_like_membership:
             continue
         for f in fks:
@@ -78,8 +87,15 @@ def owned_models(schema: Schema, knowledge: GuardKnowledge) -> dict[str, str]:
             if model.kind != "model" or model.name in owned:
                 continue
             for f in model.fields:
-                if f.kind == FieldKind.RELATION and f.relation is not None and f.relation.fields and f.type in owned:
-                    owned[model.name] = f"belongs to {f.type} through {', '.join(f.relation.fields)}"
+                if (
+                    f.kind == FieldKind.RELATION
+                    and f.relation is not None
+                    and f.relation.fields
+                    and f.type in owned
+                ):
+                    owned[model.name] = (
+                        f"belongs to {f.type} through {', '.join(f.relation.fields)}"
+                    )
                     changed = True
                     break
     return owned
@@ -89,4 +105,8 @@ def sensitive_fields(schema: Schema, model: str) -> list[str]:
     found = schema.model(model)
     if found is None:
         return []
-    return [f.name for f in found.fields if f.kind == FieldKind.SCALAR and SENSITIVE_FIELD.search(f.name)]
+    return [
+        f.name
+        for f in found.fields
+        if f.kind == FieldKind.SCALAR and SENSITIVE_FIELD.search(f.name)
+    ]

@@ -65,11 +65,17 @@ def _strip_suffix(path: str) -> str | None:
 
 def route_of(app_dir: str, file: str) -> str | None:
     """The URL path of a file under the App Router directory: groups dropped, dynamic segments kept."""
-    rel = posixpath.relpath(posixpath.dirname(file), app_dir) if app_dir != "." else posixpath.dirname(file)
+    rel = (
+        posixpath.relpath(posixpath.dirname(file), app_dir)
+        if app_dir != "."
+        else posixpath.dirname(file)
+    )
     if rel.startswith(".."):
         return None
     segments = [s for s in rel.split("/") if s and s != "."]
-    kept = [s for s in segments if not (s.startswith("(") and s.endswith(")")) and not s.startswith("@")]
+    kept = [
+        s for s in segments if not (s.startswith("(") and s.endswith(")")) and not s.startswith("@")
+    ]
     return "/" + "/".join(kept)
 
 
@@ -155,7 +161,9 @@ class EntryFinder:
             entry.handler = (file, export.func)
             return
         if export.kind == ExportKind.DESTRUCTURED:
-            entry.unresolved = f"{export.name} is destructured from `{export.init.text if export.init else '?'}`"
+            entry.unresolved = (
+                f"{export.name} is destructured from `{export.init.text if export.init else '?'}`"
+            )
             entry.handler = None
             return
         if export.init is not None and export.init.call is not None:
@@ -164,7 +172,11 @@ class EntryFinder:
         symbol = None
         if export.kind in (ExportKind.LOCAL, ExportKind.DEFAULT) and export.local:
             symbol = self.program.lookup(file, export.local)
-        elif export.kind == ExportKind.VARIABLE and export.init is not None and export.init.kind.value == "identifier":
+        elif (
+            export.kind == ExportKind.VARIABLE
+            and export.init is not None
+            and export.init.kind.value == "identifier"
+        ):
             symbol = self.program.lookup(file, export.init.text)
         elif export.kind == ExportKind.REEXPORT and export.source:
             target = self.program.resolve_import(file, export.source)
@@ -179,9 +191,13 @@ class EntryFinder:
         if symbol.func is not None:
             entry.handler = (symbol.file, symbol.func)
         elif symbol.value is not None and symbol.value.call is not None:
-            self._unwrap(entry, symbol.file, self.program.files[symbol.file].calls[symbol.value.call])
+            self._unwrap(
+                entry, symbol.file, self.program.files[symbol.file].calls[symbol.value.call]
+            )
         elif symbol.destructured:
-            entry.unresolved = f"{export.name} is destructured from `{symbol.value.text if symbol.value else '?'}`"
+            entry.unresolved = (
+                f"{export.name} is destructured from `{symbol.value.text if symbol.value else '?'}`"
+            )
         else:
             entry.unresolved = f"cannot resolve the function behind export {export.name}"
 
@@ -229,7 +245,9 @@ class EntryFinder:
         branches = [
             b
             for b in facts.branches
-            if b.func == base.handler[1] and b.subject.endswith(".method") and b.value.upper() in HTTP_METHODS
+            if b.func == base.handler[1]
+            and b.subject.endswith(".method")
+            and b.value.upper() in HTTP_METHODS
         ]
         if not branches:
             return [base]
@@ -339,7 +357,9 @@ class EntryFinder:
                 seeds.validated.add(name)
         for name in by_key.get("ctx", []):
             if name != "ctx":
-                seeds.identity[name] = Evidence(file=facts.path, line=function.line, detail=f"{name} from the action context")
+                seeds.identity[name] = Evidence(
+                    file=facts.path, line=function.line, detail=f"{name} from the action context"
+                )
         for bound in function.params[1:2]:
             for name in bound.names:
                 seeds.inputs[name] = "bound arguments"
@@ -353,7 +373,9 @@ class EntryFinder:
         return find_procedures(self.program, app.path, files)
 
 
-def builder_chain(program: Program, file: str, call: Call, depth: int = 0) -> list[tuple[str, Call]]:
+def builder_chain(
+    program: Program, file: str, call: Call, depth: int = 0
+) -> list[tuple[str, Call]]:
     """A builder chain through the variables it starts from: `authClient.schema(s).action(f)` where
     `authClient = baseClient.use(mw)` and `baseClient = createSafeActionClient()`. Innermost first."""
     links = [(file, c) for c in program.chain(file, call)]

@@ -9,17 +9,31 @@ from archtools.results import Evidence
 
 INPUT_METHODS = {"json", "formData", "text", "arrayBuffer", "blob"}
 SEARCH_METHODS = {"get", "getAll", "has", "entries"}
-INPUT_PATHS = ("req.body", "req.query", "request.body", "request.query", "req.cookies", "searchParams", "params")
+INPUT_PATHS = (
+    "req.body",
+    "req.query",
+    "request.body",
+    "request.query",
+    "req.cookies",
+    "searchParams",
+    "params",
+)
 
 
 @dataclass
 class Seeds:
     """Names that hold identity or input when the function starts (its parameters, its context)."""
 
-    inputs: dict[str, str] = field(default_factory=dict)  # name -> what it is ("request", "route params")
+    inputs: dict[str, str] = field(
+        default_factory=dict
+    )  # name -> what it is ("request", "route params")
     validated: set[str] = field(default_factory=set)  # names that already passed a schema
-    identity_paths: tuple[str, ...] = ()  # member paths that are the caller's identity (ctx.session.user)
-    identity: dict[str, Evidence] = field(default_factory=dict)  # parameters given the caller's identity
+    identity_paths: tuple[
+        str, ...
+    ] = ()  # member paths that are the caller's identity (ctx.session.user)
+    identity: dict[str, Evidence] = field(
+        default_factory=dict
+    )  # parameters given the caller's identity
 
 
 @dataclass
@@ -37,10 +51,7 @@ class Flow:
 
     def is_input(self, expr: Expr) -> bool:
         """Client-controlled and not validated."""
-        for root in expr.roots:
-            if root in self.inputs and root not in self.validated:
-                return True
-        return False
+        return any(root in self.inputs and root not in self.validated for root in expr.roots)
 
     def is_client_value(self, expr: Expr) -> bool:
         """Client-controlled, validated or not (a validated id is still the client's choice)."""
@@ -70,9 +81,15 @@ def function_flow(
     validator_calls: call indexes whose value is validated data.
     trusted_calls: call indexes whose value is verified server-side (a webhook's signed event)."""
     trusted_calls = trusted_calls or set()
-    flow = Flow(inputs=dict(seeds.inputs), identity=dict(seeds.identity), identity_paths=seeds.identity_paths)
+    flow = Flow(
+        inputs=dict(seeds.inputs),
+        identity=dict(seeds.identity),
+        identity_paths=seeds.identity_paths,
+    )
     for name in seeds.validated:
-        flow.validated[name] = Evidence(file=facts.path, line=1, detail=f"{name} is validated by its schema")
+        flow.validated[name] = Evidence(
+            file=facts.path, line=1, detail=f"{name} is validated by its schema"
+        )
     scope = _scope(facts, func)
     calls = facts.calls
     for call in calls:
@@ -81,7 +98,11 @@ def function_flow(
         root = call.callee.split(".", 1)[0].split("(", 1)[0]
         if root in flow.inputs and (call.name in INPUT_METHODS or call.name in SEARCH_METHODS):
             flow.input_reads.append(
-                Evidence(file=facts.path, line=call.line, detail=f"reads client input with {call.callee}()")
+                Evidence(
+                    file=facts.path,
+                    line=call.line,
+                    detail=f"reads client input with {call.callee}()",
+                )
             )
     for var in sorted((v for v in facts.vars if v.func in scope), key=lambda v: v.line):
         init = var.init
@@ -90,7 +111,9 @@ def function_flow(
         label_identity: Evidence | None = None
         label_input: str | None = None
         label_valid: Evidence | None = None
-        if init.call is not None and any(i in trusted_calls for i in _chain_indexes(facts, init.call)):
+        if init.call is not None and any(
+            i in trusted_calls for i in _chain_indexes(facts, init.call)
+        ):
             continue  # a verified payload is not client input
         if init.call is not None:
             call = calls[init.call]
@@ -100,7 +123,9 @@ def function_flow(
                     label_identity = identity_calls[index]
                 if index in validator_calls:
                     label_valid = Evidence(
-                        file=facts.path, line=calls[index].line, detail=f"validated by {calls[index].callee}()"
+                        file=facts.path,
+                        line=calls[index].line,
+                        detail=f"validated by {calls[index].callee}()",
                     )
             if label_valid is None:
                 args_roots = {r for a in call.args for r in a.roots}
@@ -116,12 +141,18 @@ def function_flow(
                 if first is not None
                 else Evidence(file=facts.path, line=var.line, detail=f"identity from {init.text}")
             )
-        if label_valid is None and any(r in flow.validated for r in init.roots) and not flow.is_input(init):
+        if (
+            label_valid is None
+            and any(r in flow.validated for r in init.roots)
+            and not flow.is_input(init)
+        ):
             label_valid = next(flow.validated[r] for r in init.roots if r in flow.validated)
         if label_input is None and label_valid is None and flow.is_input(init):
             label_input = next(flow.inputs[r] for r in init.roots if r in flow.inputs)
-        if label_input is None and label_valid is None and any(
-            _under(p, ("req.body", "req.query", "request.body")) for p in init.paths
+        if (
+            label_input is None
+            and label_valid is None
+            and any(_under(p, ("req.body", "req.query", "request.body")) for p in init.paths)
         ):
             label_input = "request"
         for name in var.names:
@@ -144,7 +175,9 @@ def _reads_input(init: Expr, calls: list[Call], flow: Flow) -> bool:
             roots |= set(arg.roots)
             if arg.call is not None:
                 inner = calls[arg.call]
-                roots |= {inner.callee.split(".", 1)[0].split("(", 1)[0]} | {r for a in inner.args for r in a.roots}
+                roots |= {inner.callee.split(".", 1)[0].split("(", 1)[0]} | {
+                    r for a in inner.args for r in a.roots
+                }
     return bool(roots & set(flow.inputs))
 
 

@@ -63,7 +63,9 @@ def path_pattern_regex(pattern: str) -> re.Pattern[str] | None:
                 i += 1
                 continue
             modifier = match.group(2)
-            out += {"*": "(?:/.*)?" if out.endswith("/") else ".*", "+": ".+", "?": "[^/]*"}.get(modifier, "[^/]+")
+            out += {"*": "(?:/.*)?" if out.endswith("/") else ".*", "+": ".+", "?": "[^/]*"}.get(
+                modifier, "[^/]+"
+            )
             if modifier == "*" and out.endswith("/(?:/.*)?"):
                 out = out[: -len("/(?:/.*)?")] + "(?:/.*)?"
             i += len(match.group(0))
@@ -110,7 +112,9 @@ def analyse_middleware(program: Program, summaries: Summaries, file: str) -> Mid
             for pair in export.init.pairs:
                 if pair.key == "matcher":
                     info.matcher_text = _strings(pair.value)
-                    info.matchers = [r for t in info.matcher_text if (r := path_pattern_regex(t)) is not None]
+                    info.matchers = [
+                        r for t in info.matcher_text if (r := path_pattern_regex(t)) is not None
+                    ]
     matchers: list[RouteMatcher] = []
     for call in facts.calls:
         if call.name == "createRouteMatcher" and call.args and call.assigned_to:
@@ -143,27 +147,59 @@ def _enforcement(program: Program, summaries: Summaries, file: str) -> Evidence 
         if export.name not in ("middleware", "default", "proxy"):
             continue
         if export.source is not None and export.source.startswith("next-auth/middleware"):
-            return Evidence(file=file, line=export.line, detail="next-auth/middleware redirects signed-out users")
+            return Evidence(
+                file=file,
+                line=export.line,
+                detail="next-auth/middleware redirects signed-out users",
+            )
     clerk = any(imp.source.startswith("@clerk/nextjs") for imp in facts.imports)
     for call in facts.calls:
-        if clerk and (call.name in ("protect", "redirectToSignIn") and call.callee.split(".", 1)[0].startswith("auth")):
-            return Evidence(file=file, line=call.line, detail=f"{call.callee}() (Clerk) rejects signed-out users")
+        if clerk and (
+            call.name in ("protect", "redirectToSignIn")
+            and call.callee.split(".", 1)[0].startswith("auth")
+        ):
+            return Evidence(
+                file=file,
+                line=call.line,
+                detail=f"{call.callee}() (Clerk) rejects signed-out users",
+            )
         origin = classifier.canonical(file, call)
-        if origin[1] is not None and origin[1].startswith("next-auth/middleware") and origin[0] == "withAuth":
-            return Evidence(file=file, line=call.line, detail="withAuth() from next-auth/middleware redirects signed-out users")
+        if (
+            origin[1] is not None
+            and origin[1].startswith("next-auth/middleware")
+            and origin[0] == "withAuth"
+        ):
+            return Evidence(
+                file=file,
+                line=call.line,
+                detail="withAuth() from next-auth/middleware redirects signed-out users",
+            )
         auth = classifier.auth_call(file, call)
         if auth is not None and auth.kind == AuthKind.ENFORCING:
-            return Evidence(file=file, line=call.line, detail=f"{call.callee}() ({auth.library}) rejects signed-out users")
+            return Evidence(
+                file=file,
+                line=call.line,
+                detail=f"{call.callee}() ({auth.library}) rejects signed-out users",
+            )
     seeds = Seeds(identity_paths=("req.auth", "request.auth", "auth.userId", "auth().userId"))
     for function in facts.functions:
         flow = summaries.flow(file, function.index, seeds)
         for name in ("token", "session", "user", "jwt"):
             for var in facts.vars:
-                if var.func == function.index and name in " ".join(var.names).lower() and var.init is not None:
-                    if any("cookies" in p or "headers" in p for p in var.init.paths) or "cookies" in var.init.text:
-                        flow.identity.setdefault(
-                            var.names[0], Evidence(file=file, line=var.line, detail=f"{var.names[0]} from the request")
-                        )
+                if (
+                    var.func == function.index
+                    and name in " ".join(var.names).lower()
+                    and var.init is not None
+                ) and (
+                    any("cookies" in p or "headers" in p for p in var.init.paths)
+                    or "cookies" in var.init.text
+                ):
+                    flow.identity.setdefault(
+                        var.names[0],
+                        Evidence(
+                            file=file, line=var.line, detail=f"{var.names[0]} from the request"
+                        ),
+                    )
         summary = summaries.compute_with(file, function.index, seeds, flow)
         if summary.auth_gate is not None:
             return Evidence(

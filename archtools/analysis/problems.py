@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from archtools.analysis.context import SOFT_DELETE_FIELDS, VERSION_FIELDS, AnalysisContext, sensitive_fields
+from archtools.analysis.context import (
+    SOFT_DELETE_FIELDS,
+    VERSION_FIELDS,
+    AnalysisContext,
+    sensitive_fields,
+)
 from archtools.analysis.flow import Flow
 from archtools.analysis.roles import DbOp
 from archtools.facts.code import FileFacts
@@ -14,7 +19,13 @@ if TYPE_CHECKING:
     from archtools.analysis.checks import Problem
     from archtools.analysis.entrypoints import Entry
 
-REDIRECT_CALLS = ("redirect", "permanentRedirect", "NextResponse.redirect", "Response.redirect", "res.redirect")
+REDIRECT_CALLS = (
+    "redirect",
+    "permanentRedirect",
+    "NextResponse.redirect",
+    "Response.redirect",
+    "res.redirect",
+)
 REVALIDATE_CALLS = ("revalidatePath", "revalidateTag", "updateTag", "refresh", "redirect")
 RESPONSE_CALLS = ("json", "send", "Response", "NextResponse")
 
@@ -32,7 +43,9 @@ def entry_problems(
     problems: list[Problem] = []
     ops = [op for op, _flow in ops_with_flow]
     calls = [c for c in facts.calls if c.func in funcs]
-    returned_roots = {r for ret in facts.returns if ret.func in funcs and ret.value for r in ret.value.roots}
+    returned_roots = {
+        r for ret in facts.returns if ret.func in funcs and ret.value for r in ret.value.roots
+    }
     for call in calls:
         if call.returned or call.name in RESPONSE_CALLS or call.callee.endswith(".json"):
             returned_roots |= {r for a in call.args for r in a.roots}
@@ -69,35 +82,49 @@ def entry_problems(
             )
         version = sorted(field_names & set(VERSION_FIELDS))
         written = {p.key for d in op.data for p in d.pairs}
-        soft_only = bool(written) and written <= set(SOFT_DELETE_FIELDS) | {"updatedAt", "updated_at"}
-        if op.kind == "write" and version and op.where and not soft_only and op.operation not in ("create", "insert", "upsert"):
-            if not any(version[0] in w.text for w in op.where):
-                problems.append(
-                    Problem(
-                        "DATA002",
-                        op.file,
-                        op.line,
-                        f"{op.callee}() updates {op.model} without checking {version[0]}: concurrent edits are lost",
-                        f"optimistic-lock:{op.model}:{op.callee}",
-                        op.model,
-                    )
-                )
-    if entry.kind == EntryKind.SERVER_ACTION and any(op.kind != "read" for op in ops):
-        if not any(c.name in REVALIDATE_CALLS for c in calls):
-            first = next(op for op in ops if op.kind != "read")
+        soft_only = bool(written) and written <= set(SOFT_DELETE_FIELDS) | {
+            "updatedAt",
+            "updated_at",
+        }
+        if (
+            op.kind == "write"
+            and version
+            and op.where
+            and not soft_only
+            and op.operation not in ("create", "insert", "upsert")
+            and not any(version[0] in w.text for w in op.where)
+        ):
             problems.append(
                 Problem(
-                    "NXT001",
-                    first.file,
-                    first.line,
-                    f"Server Action {entry.name} changes {first.model} but never revalidates a path or tag",
-                    f"revalidate:{entry.id}",
-                    first.model,
+                    "DATA002",
+                    op.file,
+                    op.line,
+                    f"{op.callee}() updates {op.model} without checking {version[0]}: concurrent edits are lost",
+                    f"optimistic-lock:{op.model}:{op.callee}",
+                    op.model,
                 )
             )
+    if (
+        entry.kind == EntryKind.SERVER_ACTION
+        and any(op.kind != "read" for op in ops)
+        and not any(c.name in REVALIDATE_CALLS for c in calls)
+    ):
+        first = next(op for op in ops if op.kind != "read")
+        problems.append(
+            Problem(
+                "NXT001",
+                first.file,
+                first.line,
+                f"Server Action {entry.name} changes {first.model} but never revalidates a path or tag",
+                f"revalidate:{entry.id}",
+                first.model,
+            )
+        )
     for call in calls:
-        if call.callee in REDIRECT_CALLS and call.args and (
-            flow.is_input(call.args[0]) or flow.is_client_value(call.args[0])
+        if (
+            call.callee in REDIRECT_CALLS
+            and call.args
+            and (flow.is_input(call.args[0]) or flow.is_client_value(call.args[0]))
         ):
             problems.append(
                 Problem(
@@ -132,7 +159,13 @@ def upload_checks(facts: FileFacts, funcs: set[int | None], flow: Flow) -> list[
     uploads = _upload_names(facts, funcs, flow)
     found: list[tuple[int, str]] = []
     for call in facts.calls:
-        if call.func in funcs and call.name in ("startsWith", "includes", "endsWith", "test", "match"):
+        if call.func in funcs and call.name in (
+            "startsWith",
+            "includes",
+            "endsWith",
+            "test",
+            "match",
+        ):
             owner = call.callee.rsplit(".", 1)[0]
             if owner.endswith(".type") and owner.split(".", 1)[0] in uploads:
                 found.append((call.line, owner))
@@ -140,7 +173,9 @@ def upload_checks(facts: FileFacts, funcs: set[int | None], flow: Flow) -> list[
         if cmp.func not in funcs:
             continue
         for side in (cmp.left, cmp.right):
-            trusted = [p for p in side.paths if p.endswith(".type") and p.split(".", 1)[0] in uploads]
+            trusted = [
+                p for p in side.paths if p.endswith(".type") and p.split(".", 1)[0] in uploads
+            ]
             if trusted:
                 found.append((cmp.line, trusted[0]))
                 break
@@ -156,6 +191,8 @@ def _upload_names(facts: FileFacts, funcs: set[int | None], flow: Flow) -> set[s
             continue
         text = var.init.text.lower()
         for name in var.names:
-            if name in flow.inputs and ("formdata" in text or any(h in name.lower() for h in hints)):
+            if name in flow.inputs and (
+                "formdata" in text or any(h in name.lower() for h in hints)
+            ):
                 names.add(name)
     return names

@@ -17,7 +17,9 @@ class Symbol:
     file: str
     name: str
     func: int | None = None  # a function of `file`
-    value: Expr | None = None  # a module-level initializer (`const x = ...` or a destructured export)
+    value: Expr | None = (
+        None  # a module-level initializer (`const x = ...` or a destructured export)
+    )
     destructured: bool = False  # `const { name } = value`
     package: str | None = None  # an import from outside the repository: the specifier
     imported: str | None = None  # the name imported from `package`
@@ -110,7 +112,9 @@ class Program:
         if export.kind == ExportKind.REEXPORT and export.source is not None:
             target = self.resolve_import(file, export.source)
             if target is None:
-                return Symbol(file=file, name=export.name, package=export.source, imported=export.local)
+                return Symbol(
+                    file=file, name=export.name, package=export.source, imported=export.local
+                )
             return self.lookup_export(target, export.local or export.name, depth + 1)
         if export.func is not None:
             return Symbol(file=file, name=export.name, func=export.func)

@@ -45,7 +45,20 @@ class DbOp:
     returned: bool = False
 
 
-_NOT_VALIDATORS = {"JSON", "Date", "Number", "path", "url", "URL", "qs", "querystring", "cookie", "dayjs", "BigInt", "Math"}
+_NOT_VALIDATORS = {
+    "JSON",
+    "Date",
+    "Number",
+    "path",
+    "url",
+    "URL",
+    "qs",
+    "querystring",
+    "cookie",
+    "dayjs",
+    "BigInt",
+    "Math",
+}
 
 
 def prisma_accessors(schema: Schema) -> dict[str, str]:
@@ -77,7 +90,9 @@ class CallClassifier:
             return callee, None
         package, imported = origin
         if imported in ("default", "*"):
-            imported = bare_root  # `import NextAuth from "next-auth"`: the local name is the convention
+            imported = (
+                bare_root  # `import NextAuth from "next-auth"`: the local name is the convention
+            )
         canonical = imported + root[len(bare_root) :]
         return (canonical + "." + rest if rest else canonical), package
 
@@ -124,14 +139,18 @@ class CallClassifier:
             if any(symbol.package.startswith(p) for p in self.knowledge.auth_handler_packages):
                 return symbol.package
             return None
-        for _ in range(6):  # `export const { GET, POST } = handlers` where `handlers` comes from NextAuth()
+        for _ in range(
+            6
+        ):  # `export const { GET, POST } = handlers` where `handlers` comes from NextAuth()
             if symbol.value is None or symbol.value.kind != ExprKind.IDENTIFIER:
                 break
             following = self.program.lookup(symbol.file, symbol.value.text)
             if following is None:
                 break
             if following.package is not None:
-                if any(following.package.startswith(p) for p in self.knowledge.auth_handler_packages):
+                if any(
+                    following.package.startswith(p) for p in self.knowledge.auth_handler_packages
+                ):
                     return following.package
                 return None
             symbol = following
@@ -142,7 +161,9 @@ class CallClassifier:
         for factory in self.knowledge.auth_factories:
             if callee.split(".", 1)[0] == factory.call:
                 return factory.library
-        if package is not None and any(package.startswith(p) for p in self.knowledge.auth_handler_packages):
+        if package is not None and any(
+            package.startswith(p) for p in self.knowledge.auth_handler_packages
+        ):
             return package
         return None
 
@@ -161,7 +182,7 @@ class CallClassifier:
 
     def is_rate_limit(self, file: str, call: Call) -> bool:
         rl = self.knowledge.rate_limiting
-        callee, package = self.canonical(file, call)
+        _callee, package = self.canonical(file, call)
         if package is not None and any(package.startswith(p) for p in rl.packages):
             return True
         lowered = call.callee.lower()
@@ -176,9 +197,9 @@ class CallClassifier:
             model = self.accessors.get(segments[-2])
             if model in al.models and call.name.startswith("create"):
                 return True
-        return any(call.name.lower() == h.lower() for h in al.name_hints) or call.name.lower().startswith(
-            "audit"
-        )
+        return any(
+            call.name.lower() == h.lower() for h in al.name_hints
+        ) or call.name.lower().startswith("audit")
 
     def db_ops(self, file: str) -> list[DbOp]:
         cached = self._db_cache.get(file)
@@ -232,7 +253,8 @@ class CallClassifier:
             operation=segments[-1],
             where=where,
             data=data,
-            narrowed=narrowed or segments[-1] in ("count", "aggregate", "groupBy", "deleteMany", "updateMany"),
+            narrowed=narrowed
+            or segments[-1] in ("count", "aggregate", "groupBy", "deleteMany", "updateMany"),
             returns_rows=segments[-1] not in ("count", "deleteMany", "updateMany", "createMany"),
             assigned_to=tuple(call.assigned_to),
             returned=call.returned,
@@ -251,7 +273,11 @@ class CallClassifier:
         data: list[Expr] = []
         narrowed = False
         returns_rows = True
-        if len(segments) >= 3 and segments[-3] == "query" and operation in ("findFirst", "findMany"):
+        if (
+            len(segments) >= 3
+            and segments[-3] == "query"
+            and operation in ("findFirst", "findMany")
+        ):
             table = segments[-2]
             kind = "read"
             if head.args and head.args[0].kind == ExprKind.OBJECT:
@@ -261,9 +287,13 @@ class CallClassifier:
                     elif pair.key == "columns":
                         narrowed = True
         elif operation in self.knowledge.database.drizzle_roots and operation != "query":
-            kind = {"select": "read", "selectDistinct": "read", "insert": "write", "update": "write", "delete": "delete"}[
-                operation
-            ]
+            kind = {
+                "select": "read",
+                "selectDistinct": "read",
+                "insert": "write",
+                "update": "write",
+                "delete": "delete",
+            }[operation]
             if operation in ("select", "selectDistinct"):
                 narrowed = bool(head.args) and head.args[0].kind == ExprKind.OBJECT
             elif head.args and head.args[0].kind == ExprKind.IDENTIFIER:

@@ -15,7 +15,11 @@ from archtools.results import Evidence
 
 FuncKey = tuple[str, int | None]
 
-_EXIT_WORDS = {ExitKind.RETURN: "returns early", ExitKind.THROW: "throws", ExitKind.REDIRECT: "redirects"}
+_EXIT_WORDS = {
+    ExitKind.RETURN: "returns early",
+    ExitKind.THROW: "throws",
+    ExitKind.REDIRECT: "redirects",
+}
 
 
 @dataclass
@@ -34,7 +38,9 @@ class Summary:
 
 
 class Summaries:
-    def __init__(self, program: Program, classifier: CallClassifier, knowledge: GuardKnowledge) -> None:
+    def __init__(
+        self, program: Program, classifier: CallClassifier, knowledge: GuardKnowledge
+    ) -> None:
         self.program = program
         self.classifier = classifier
         self.knowledge = knowledge
@@ -58,9 +64,13 @@ class Summaries:
                 return None
         elif len(parts) > 1:
             return None
-        return self.function_of_symbol(symbol.file, symbol.func, symbol.value.call if symbol.value else None)
+        return self.function_of_symbol(
+            symbol.file, symbol.func, symbol.value.call if symbol.value else None
+        )
 
-    def function_of_symbol(self, file: str, func: int | None, value_call: int | None) -> FuncKey | None:
+    def function_of_symbol(
+        self, file: str, func: int | None, value_call: int | None
+    ) -> FuncKey | None:
         if func is not None:
             return (file, func)
         if value_call is not None:  # `export const requireUser = cache(async () => {...})`
@@ -86,7 +96,9 @@ class Summaries:
             auth = self.classifier.auth_call(file, call)
             if auth is not None and auth.kind != AuthKind.UNSAFE:
                 found[call.index] = Evidence(
-                    file=file, line=call.line, detail=f"{call.callee}() ({auth.library}) returns the signed-in user"
+                    file=file,
+                    line=call.line,
+                    detail=f"{call.callee}() ({auth.library}) returns the signed-in user",
                 )
                 continue
             resolved = self.callee_summary(file, call)
@@ -95,7 +107,9 @@ class Summaries:
                 if summary.returns_identity is not None:
                     where = self._where(tfile, tfunc)
                     found[call.index] = Evidence(
-                        file=file, line=call.line, detail=f"{call.callee}() ({where}) returns the signed-in user"
+                        file=file,
+                        line=call.line,
+                        detail=f"{call.callee}() ({where}) returns the signed-in user",
                     )
         return found
 
@@ -186,7 +200,9 @@ class Summaries:
                 p.rsplit(".", 1)[-1] in role_fields for p in guard.condition.paths
             ):
                 summary.role_gate = Evidence(
-                    file=file, line=guard.line, detail=f"{verb} unless the role check `{guard.condition.text}` holds"
+                    file=file,
+                    line=guard.line,
+                    detail=f"{verb} unless the role check `{guard.condition.text}` holds",
                 )
         for call in facts.calls:
             if call.func not in scope or not keep(call.line):
@@ -202,16 +218,26 @@ class Summaries:
                     )
                 elif auth.kind == AuthKind.UNSAFE:
                     summary.unsafe_session.append(
-                        Evidence(file=file, line=call.line, detail=f"{call.callee}() does not verify the session")
+                        Evidence(
+                            file=file,
+                            line=call.line,
+                            detail=f"{call.callee}() does not verify the session",
+                        )
                     )
-            if call.name == "has" and any("role" in a.text or "permission" in a.text for a in call.args):
+            if call.name == "has" and any(
+                "role" in a.text or "permission" in a.text for a in call.args
+            ):
                 summary.role_gate = summary.role_gate or Evidence(
                     file=file, line=call.line, detail=f"checks a role with {call.callee}()"
                 )
             if summary.rate_limit is None and self.classifier.is_rate_limit(file, call):
-                summary.rate_limit = Evidence(file=file, line=call.line, detail=f"rate limited by {call.callee}()")
+                summary.rate_limit = Evidence(
+                    file=file, line=call.line, detail=f"rate limited by {call.callee}()"
+                )
             if summary.audit_log is None and self.classifier.is_audit_log(file, call):
-                summary.audit_log = Evidence(file=file, line=call.line, detail=f"writes an audit log with {call.callee}()")
+                summary.audit_log = Evidence(
+                    file=file, line=call.line, detail=f"writes an audit log with {call.callee}()"
+                )
             resolved = self.callee_summary(file, call)
             if resolved is None:
                 continue
@@ -225,7 +251,9 @@ class Summaries:
                 )
             if direct and summary.role_gate is None and inner.role_gate is not None:
                 summary.role_gate = Evidence(
-                    file=file, line=call.line, detail=f"calls {call.callee}() ({where}) which {inner.role_gate.detail}"
+                    file=file,
+                    line=call.line,
+                    detail=f"calls {call.callee}() ({where}) which {inner.role_gate.detail}",
                 )
             if (
                 direct
@@ -246,11 +274,15 @@ class Summaries:
                 )
             if summary.rate_limit is None and inner.rate_limit is not None:
                 summary.rate_limit = Evidence(
-                    file=file, line=call.line, detail=f"calls {call.callee}() ({where}), {inner.rate_limit.detail}"
+                    file=file,
+                    line=call.line,
+                    detail=f"calls {call.callee}() ({where}), {inner.rate_limit.detail}",
                 )
             if summary.audit_log is None and inner.audit_log is not None:
                 summary.audit_log = Evidence(
-                    file=file, line=call.line, detail=f"calls {call.callee}() ({where}), which {inner.audit_log.detail}"
+                    file=file,
+                    line=call.line,
+                    detail=f"calls {call.callee}() ({where}), which {inner.audit_log.detail}",
                 )
         summary.returns_identity = self._returns_identity(file, func, flow)
         summary.membership_gate = summary.membership_gate or self._membership_gate(file, func, flow)
@@ -260,9 +292,16 @@ class Summaries:
 
     def _returns_role(self, file: str, func: int | None, role_fields: set[str]) -> Evidence | None:
         for ret in self.program.files[file].returns:
-            if ret.func == func and ret.value is not None:
-                if any(p.rsplit(".", 1)[-1] in role_fields for p in ret.value.paths):
-                    return Evidence(file=file, line=ret.line, detail=f"returns the role check `{ret.value.text}`")
+            if (
+                ret.func == func
+                and ret.value is not None
+                and any(p.rsplit(".", 1)[-1] in role_fields for p in ret.value.paths)
+            ):
+                return Evidence(
+                    file=file,
+                    line=ret.line,
+                    detail=f"returns the role check `{ret.value.text}`",
+                )
         return None
 
     def _role_function(self, file: str, roots: list[str]) -> str | None:
@@ -271,7 +310,9 @@ class Summaries:
             symbol = self.program.lookup(file, root)
             if symbol is None or symbol.package is not None:
                 continue
-            key = self.function_of_symbol(symbol.file, symbol.func, symbol.value.call if symbol.value else None)
+            key = self.function_of_symbol(
+                symbol.file, symbol.func, symbol.value.call if symbol.value else None
+            )
             if key is None:
                 continue
             inner = self.of(*key)

@@ -30,10 +30,8 @@ def _router_calls(program: Program, files: list[str]) -> list[_Router]:
 
 def _router_of_value(program: Program, file: str, value: Expr) -> _Router | None:
     if value.call is not None:
-        call = program.files[file].calls[value.call]
-        if call.name in TRPC_ROUTER_CALLS:
-            return _Router(file, call)
-        return None
+        direct = program.files[file].calls[value.call]
+        return _Router(file, direct) if direct.name in TRPC_ROUTER_CALLS else None
     if value.kind.value != "identifier":
         return None
     symbol = program.lookup(file, value.text)
@@ -60,7 +58,9 @@ def find_procedures(program: Program, app: str, files: list[str]) -> list[Entry]
     return entries
 
 
-def _walk(program: Program, app: str, router: _Router, prefix: str, out: list[Entry], depth: int) -> None:
+def _walk(
+    program: Program, app: str, router: _Router, prefix: str, out: list[Entry], depth: int
+) -> None:
     if depth > 12:
         return
     facts = program.files[router.file]

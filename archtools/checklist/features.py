@@ -11,7 +11,21 @@ from dataclasses import dataclass, field
 from archtools.errors import InputError
 
 PROJECT_FEATURE = "project"
-_GENERIC_SEGMENTS = {"api", "app", "src", "pages", "lib", "server", "actions", "routers", "routes", "trpc", "v1", "v2", "_actions"}
+_GENERIC_SEGMENTS = {
+    "api",
+    "app",
+    "src",
+    "pages",
+    "lib",
+    "server",
+    "actions",
+    "routers",
+    "routes",
+    "trpc",
+    "v1",
+    "v2",
+    "_actions",
+}
 
 
 @dataclass(frozen=True)
@@ -37,15 +51,24 @@ def parse_config(text: str, path: str = "archtools.toml") -> ProjectConfig:
     if not isinstance(public_raw, list) or not all(isinstance(r, str) for r in public_raw):
         raise InputError(f"{path}: [public] routes is a list of route paths")
     return ProjectConfig(
-        features={str(k): list(v) for k, v in features_raw.items()}, public_routes=list(public_raw), path=path
+        features={str(k): list(v) for k, v in features_raw.items()},
+        public_routes=list(public_raw),
+        path=path,
     )
 
 
 def _clean(segment: str) -> str | None:
-    if not segment or segment.startswith(("[", "(", "@", "_")) or segment.lower() in _GENERIC_SEGMENTS:
+    if (
+        not segment
+        or segment.startswith(("[", "(", "@", "_"))
+        or segment.lower() in _GENERIC_SEGMENTS
+    ):
         return None
     stem = re.sub(r"\.(tsx?|jsx?|mjs|cjs)$", "", segment)
-    if stem in ("route", "page", "index", "actions", "action", "layout") or stem.lower() in _GENERIC_SEGMENTS:
+    if (
+        stem in ("route", "page", "index", "actions", "action", "layout")
+        or stem.lower() in _GENERIC_SEGMENTS
+    ):
         return None
     return stem.lower()
 

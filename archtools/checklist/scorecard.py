@@ -77,7 +77,9 @@ def _finding_status(findings: Sequence[Finding]) -> ItemStatus:
     return ItemStatus.WARN
 
 
-def _item_from_checks(item: ChecklistItem, check: str, entries: Sequence[EntryPoint], findings: Sequence[Finding]) -> ScoreItem:
+def _item_from_checks(
+    item: ChecklistItem, check: str, entries: Sequence[EntryPoint], findings: Sequence[Finding]
+) -> ScoreItem:
     statuses = [e.checks.get(check).status for e in entries]
     evidence: list[Evidence] = []
     for wanted in (CheckStatus.FAIL, CheckStatus.UNKNOWN, CheckStatus.PASS):
@@ -103,9 +105,13 @@ def _item_from_checks(item: ChecklistItem, check: str, entries: Sequence[EntryPo
     )
 
 
-def _item_from_findings(item: ChecklistItem, applies: bool, findings: Sequence[Finding], ok: Evidence | None) -> ScoreItem:
+def _item_from_findings(
+    item: ChecklistItem, applies: bool, findings: Sequence[Finding], ok: Evidence | None
+) -> ScoreItem:
     if findings:
-        evidence = [Evidence(file=f.file, line=f.line, detail=f"{f.rule}: {f.message}") for f in findings]
+        evidence = [
+            Evidence(file=f.file, line=f.line, detail=f"{f.rule}: {f.message}") for f in findings
+        ]
         return ScoreItem(
             id=item.id,
             title=item.title,
@@ -115,7 +121,9 @@ def _item_from_findings(item: ChecklistItem, applies: bool, findings: Sequence[F
         )
     if not applies:
         return ScoreItem(id=item.id, title=item.title, status=ItemStatus.NA)
-    return ScoreItem(id=item.id, title=item.title, status=ItemStatus.PASS, evidence=[ok] if ok else [])
+    return ScoreItem(
+        id=item.id, title=item.title, status=ItemStatus.PASS, evidence=[ok] if ok else []
+    )
 
 
 def build_scorecard(
@@ -139,7 +147,9 @@ def build_scorecard(
             "safe-migrations": has_migrations and bool(models),
         }.get(item.id, bool(entries) or bool(related))
         ok = (
-            Evidence(file=anchor.file, line=anchor.line, detail=f"no finding against `{item.title}`")
+            Evidence(
+                file=anchor.file, line=anchor.line, detail=f"no finding against `{item.title}`"
+            )
             if anchor is not None
             else None
         )

@@ -33,8 +33,8 @@ from archtools.parse.ts_exprs import (
     FUNCTION_TYPES,
     ExprDescriber,
     callee_of,
-    line_of,
     key_bindings,
+    line_of,
     pattern_bindings,
     string_value,
     text_of,
@@ -107,7 +107,11 @@ class _Extractor:
             branches=self.branches(),
             env_reads=self.env_reads(),
             secrets=self.secrets(),
-            types=[t for n in self.nodes("type.alias") + self.nodes("type.interface") if (t := self.type_of(n))],
+            types=[
+                t
+                for n in self.nodes("type.alias") + self.nodes("type.interface")
+                if (t := self.type_of(n))
+            ],
             any_uses=[self.any_use_of(n) for n in self.nodes("any")],
             comments=self.comments(),
             syntax_errors=self.syntax_errors(),
@@ -157,7 +161,9 @@ class _Extractor:
                         name = spec.child_by_field_name("name")
                         alias = spec.child_by_field_name("alias")
                         if name is not None:
-                            imported = string_value(name) if name.type == "string" else text_of(name)
+                            imported = (
+                                string_value(name) if name.type == "string" else text_of(name)
+                            )
                             local = text_of(alias) if alias is not None else imported
                             names.append(ImportName(imported=imported, local=local))
         return Import(
@@ -193,7 +199,12 @@ class _Extractor:
             local = expr.text if expr.kind.value == "identifier" else None
             return [
                 Export(
-                    name="default", local=local, kind=ExportKind.DEFAULT, line=line, init=expr, func=expr.func
+                    name="default",
+                    local=local,
+                    kind=ExportKind.DEFAULT,
+                    line=line,
+                    init=expr,
+                    func=expr.func,
                 )
             ]
         if declaration is not None:
@@ -202,7 +213,9 @@ class _Extractor:
         clause = next((c for c in node.named_children if c.type == "export_clause"), None)
         if clause is None:
             if source is not None:  # export * from "./x"
-                exports.append(Export(name="*", local=None, kind=ExportKind.REEXPORT, line=line, source=source))
+                exports.append(
+                    Export(name="*", local=None, kind=ExportKind.REEXPORT, line=line, source=source)
+                )
             return exports
         for spec in clause.named_children:
             if spec.type != "export_specifier":
@@ -270,7 +283,9 @@ class _Extractor:
         if name is None:
             return []
         if kind in ("class_declaration", "abstract_class_declaration"):
-            return [Export(name=text_of(name), local=text_of(name), kind=ExportKind.CLASS, line=line)]
+            return [
+                Export(name=text_of(name), local=text_of(name), kind=ExportKind.CLASS, line=line)
+            ]
         return [Export(name=text_of(name), local=text_of(name), kind=ExportKind.TYPE, line=line)]
 
     def function_of(self, index: int, node: Node) -> Function:
@@ -304,7 +319,9 @@ class _Extractor:
             params=params,
             is_async=any(c.type == "async" for c in node.children),
             use_server=use_server,
-            return_type=text_of(return_type).lstrip(":").strip() if return_type is not None else None,
+            return_type=text_of(return_type).lstrip(":").strip()
+            if return_type is not None
+            else None,
         )
 
     def param_of(self, param: Node) -> Param:
@@ -314,7 +331,13 @@ class _Extractor:
         if pattern.type == "identifier":
             return Param(name=text_of(pattern), names=[text_of(pattern)], type=type_text)
         names, keys = pattern_bindings(pattern)
-        return Param(name=text_of(pattern), names=names, keys=keys, by_key=key_bindings(pattern), type=type_text)
+        return Param(
+            name=text_of(pattern),
+            names=names,
+            keys=keys,
+            by_key=key_bindings(pattern),
+            type=type_text,
+        )
 
     def call_of(self, index: int, node: Node) -> Call:
         is_new = node.type == "new_expression"
@@ -347,7 +370,9 @@ class _Extractor:
             if outer.type == "variable_declarator":
                 name = outer.child_by_field_name("name")
                 if name is not None:
-                    assigned = pattern_bindings(name)[0] if name.type != "identifier" else [text_of(name)]
+                    assigned = (
+                        pattern_bindings(name)[0] if name.type != "identifier" else [text_of(name)]
+                    )
             elif outer.type == "assignment_expression":
                 left = outer.child_by_field_name("left")
                 if left is not None:
@@ -377,6 +402,8 @@ class _Extractor:
         value = node.child_by_field_name("value")
         if name is None:
             return None
+        names: list[str]
+        keys: list[str]
         if name.type == "identifier":
             names, keys = [text_of(name)], []
         else:
@@ -409,9 +436,15 @@ class _Extractor:
         exit_kind, exit_line = _exit_of(consequence)
         if exit_kind is None:
             return None
-        inner = condition.named_children[0] if condition.type == "parenthesized_expression" else condition
+        inner = (
+            condition.named_children[0]
+            if condition.type == "parenthesized_expression"
+            else condition
+        )
         cond_text = text_of(inner)
-        negated = cond_text.startswith("!") or "== null" in cond_text or "=== undefined" in cond_text
+        negated = (
+            cond_text.startswith("!") or "== null" in cond_text or "=== undefined" in cond_text
+        )
         return Guard(
             func=self.enclosing_function(node),
             line=line_of(node),
@@ -426,7 +459,11 @@ class _Extractor:
         found = [(n.start_byte, self.return_of(n)) for n in self.nodes("return")]
         for index, node in enumerate(self.function_nodes):
             body = node.child_by_field_name("body")
-            if node.type == "arrow_function" and body is not None and body.type != "statement_block":
+            if (
+                node.type == "arrow_function"
+                and body is not None
+                and body.type != "statement_block"
+            ):
                 value = self.describe(body)
                 found.append((body.start_byte, Return(func=index, line=line_of(body), value=value)))
         return [ret for _, ret in sorted(found, key=lambda pair: pair[0])]
@@ -473,11 +510,11 @@ class _Extractor:
                     )
                 )
         for node in self.nodes("switch"):
-            value = node.child_by_field_name("value")
+            switched = node.child_by_field_name("value")
             body = node.child_by_field_name("body")
-            if value is None or body is None:
+            if switched is None or body is None:
                 continue
-            subject_node = value.named_children[0] if value.named_children else value
+            subject_node = switched.named_children[0] if switched.named_children else switched
             subject = callee_of(subject_node)
             cases = [c for c in body.named_children if c.type == "switch_case"]
             for pos, case in enumerate(cases):
@@ -506,12 +543,20 @@ class _Extractor:
         for node in self.nodes("env.member"):
             prop = node.child_by_field_name("property")
             if prop is not None:
-                reads.append(EnvRead(name=text_of(prop), line=line_of(node), func=self.enclosing_function(node)))
+                reads.append(
+                    EnvRead(
+                        name=text_of(prop), line=line_of(node), func=self.enclosing_function(node)
+                    )
+                )
         for node in self.nodes("env.subscript"):
             index = node.child_by_field_name("index")
             if index is not None and index.type == "string":
                 reads.append(
-                    EnvRead(name=string_value(index), line=line_of(node), func=self.enclosing_function(node))
+                    EnvRead(
+                        name=string_value(index),
+                        line=line_of(node),
+                        func=self.enclosing_function(node),
+                    )
                 )
         return reads
 
@@ -530,7 +575,9 @@ class _Extractor:
             parent = node.parent
             if parent is not None and parent.type in ("import_statement", "export_statement"):
                 continue
-            found.append(StringLiteral(value=value, line=line_of(node), context=_assigned_name(node)))
+            found.append(
+                StringLiteral(value=value, line=line_of(node), context=_assigned_name(node))
+            )
             if len(found) >= MAX_SECRETS:
                 break
         return found
@@ -579,7 +626,9 @@ class _Extractor:
     def syntax_errors(self) -> list[SyntaxProblem]:
         problems = []
         for node in self.nodes("error")[:MAX_SYNTAX_ERRORS]:
-            snippet = text_of(node, limit=40).splitlines()[0] if node.end_byte > node.start_byte else ""
+            snippet = (
+                text_of(node, limit=40).splitlines()[0] if node.end_byte > node.start_byte else ""
+            )
             problems.append(
                 SyntaxProblem(
                     line=line_of(node),
@@ -605,7 +654,11 @@ def _function_name(node: Node) -> str | None:
     if name is not None:
         return text_of(name)
     parent = node.parent
-    while parent is not None and parent.type in ("parenthesized_expression", "as_expression", "satisfies_expression"):
+    while parent is not None and parent.type in (
+        "parenthesized_expression",
+        "as_expression",
+        "satisfies_expression",
+    ):
         parent = parent.parent
     if parent is None:
         return None
@@ -651,7 +704,9 @@ def _inside(node: Node, kind: str) -> bool:
 
 
 def _exit_of(consequence: Node) -> tuple[ExitKind | None, int]:
-    statements = consequence.named_children if consequence.type == "statement_block" else [consequence]
+    statements = (
+        consequence.named_children if consequence.type == "statement_block" else [consequence]
+    )
     for statement in statements:
         if statement.type == "throw_statement":
             return ExitKind.THROW, line_of(statement)

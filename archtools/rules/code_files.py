@@ -24,15 +24,40 @@ SECRET_PATTERNS = {
     "SendGrid key": re.compile(r"^SG\.[0-9A-Za-z_-]{16,}\.[0-9A-Za-z_-]{16,}$"),
     "Resend key": re.compile(r"^re_[0-9A-Za-z_]{20,}$"),
     "private key": re.compile(r"^-----BEGIN ([A-Z]+ )?PRIVATE KEY-----"),
-    "database URL with password": re.compile(r"^(postgres(ql)?|mysql|mongodb(\+srv)?)://[^:/\s]+:[^@\s]{3,}@"),
+    "database URL with password": re.compile(
+        r"^(postgres(ql)?|mysql|mongodb(\+srv)?)://[^:/\s]+:[^@\s]{3,}@"
+    ),
 }
-SECRET_NAME = re.compile(r"(secret|password|passwd|token|api_?key|private_?key|credential|auth_?key)", re.I)
+SECRET_NAME = re.compile(
+    r"(secret|password|passwd|token|api_?key|private_?key|credential|auth_?key)", re.I
+)
 PUBLIC_PREFIXES = ("NEXT_PUBLIC_", "VITE_", "EXPO_PUBLIC_")
-SAFE_PUBLIC_SUFFIXES = ("PUBLISHABLE_KEY", "PUBLIC_KEY", "SITE_KEY", "ANON_KEY", "CLIENT_ID", "_URL", "_DSN")
+SAFE_PUBLIC_SUFFIXES = (
+    "PUBLISHABLE_KEY",
+    "PUBLIC_KEY",
+    "SITE_KEY",
+    "ANON_KEY",
+    "CLIENT_ID",
+    "_URL",
+    "_DSN",
+)
 UNSAFE_RAW = ("$queryRawUnsafe", "$executeRawUnsafe")
 RAW_HELPERS = ("Prisma.raw", "sql.raw")
 LEAKY_PATHS = re.compile(r"\b(err|error|e|ex|exception)\.(message|stack)\b|String\((err|error|e)\)")
-SERVER_ONLY_PACKAGES = ("@prisma/client", "drizzle-orm", "pg", "postgres", "mysql2", "server-only", "bcrypt", "bcryptjs", "argon2", "node:fs", "fs", "stripe")
+SERVER_ONLY_PACKAGES = (
+    "@prisma/client",
+    "drizzle-orm",
+    "pg",
+    "postgres",
+    "mysql2",
+    "server-only",
+    "bcrypt",
+    "bcryptjs",
+    "argon2",
+    "node:fs",
+    "fs",
+    "stripe",
+)
 
 
 @dataclass(frozen=True)
@@ -54,9 +79,14 @@ def secret_kind(value: str, context: str) -> str | None:
     for label, pattern in SECRET_PATTERNS.items():
         if pattern.search(value):
             return label
-    if SECRET_NAME.search(context) and len(value) >= 20 and shannon_entropy(value) >= 4.0:
-        if re.fullmatch(r"[A-Za-z0-9+/=_\-.]+", value) and not value.startswith(("http", "/", "process.")):
-            return f"high-entropy value assigned to {context}"
+    if (
+        SECRET_NAME.search(context)
+        and len(value) >= 20
+        and shannon_entropy(value) >= 4.0
+        and re.fullmatch(r"[A-Za-z0-9+/=_\-.]+", value)
+        and not value.startswith(("http", "/", "process."))
+    ):
+        return f"high-entropy value assigned to {context}"
     return None
 
 
@@ -105,7 +135,9 @@ def check_public_env(files: Mapping[str, FileFacts], env_files: list[EnvFile]) -
                 if pair.key != "env":
                     continue
                 for inner in pair.value.pairs:
-                    if SECRET_NAME.search(inner.key) and not inner.key.endswith(SAFE_PUBLIC_SUFFIXES):
+                    if SECRET_NAME.search(inner.key) and not inner.key.endswith(
+                        SAFE_PUBLIC_SUFFIXES
+                    ):
                         yield Hit(
                             rule="SEC001",
                             file=path,
@@ -172,7 +204,10 @@ def server_only_modules(files: Mapping[str, FileFacts]) -> set[str]:
         if "use server" in facts.directives:
             continue  # importing Server Actions into a client component ships only references to them
         for call in facts.calls:
-            if call.callee in ("new PrismaClient", "drizzle", "postgres", "new Pool") and call.func is None:
+            if (
+                call.callee in ("new PrismaClient", "drizzle", "postgres", "new Pool")
+                and call.func is None
+            ):
                 found.add(path)
                 break
     return found
@@ -185,9 +220,11 @@ def check_raw_sql(files: Mapping[str, FileFacts]) -> Iterator[Hit]:
             name = call.callee.rsplit(".", 1)[-1]
             if name in UNSAFE_RAW and call.args:
                 arg = call.args[0]
-                dynamic = (arg.kind == ExprKind.TEMPLATE and arg.interpolated) or (
-                    arg.kind not in (ExprKind.STRING, ExprKind.TEMPLATE) and "+" in arg.text
-                ) or arg.kind in (ExprKind.IDENTIFIER, ExprKind.CALL, ExprKind.MEMBER)
+                dynamic = (
+                    (arg.kind == ExprKind.TEMPLATE and arg.interpolated)
+                    or (arg.kind not in (ExprKind.STRING, ExprKind.TEMPLATE) and "+" in arg.text)
+                    or arg.kind in (ExprKind.IDENTIFIER, ExprKind.CALL, ExprKind.MEMBER)
+                )
                 if dynamic:
                     yield Hit(
                         rule="INJ001",
@@ -196,9 +233,14 @@ def check_raw_sql(files: Mapping[str, FileFacts]) -> Iterator[Hit]:
                         message=f"{name}() runs SQL built from values; use the tagged $queryRaw`...` form",
                         key=f"raw-sql:{name}:{arg.text[:40]}",
                     )
-            elif any(call.callee == h or call.callee.endswith("." + h) for h in RAW_HELPERS) and call.args:
+            elif (
+                any(call.callee == h or call.callee.endswith("." + h) for h in RAW_HELPERS)
+                and call.args
+            ):
                 arg = call.args[0]
-                if arg.kind not in (ExprKind.STRING,) and not (arg.kind == ExprKind.TEMPLATE and not arg.interpolated):
+                if arg.kind not in (ExprKind.STRING,) and not (
+                    arg.kind == ExprKind.TEMPLATE and not arg.interpolated
+                ):
                     yield Hit(
                         rule="INJ001",
                         file=path,
@@ -216,7 +258,10 @@ def check_error_leaks(files: Mapping[str, FileFacts]) -> Iterator[Hit]:
         for call in facts.calls:
             if not call.in_catch:
                 continue
-            if call.name not in ("json", "Response", "NextResponse", "send", "error") and not call.returned:
+            if (
+                call.name not in ("json", "Response", "NextResponse", "send", "error")
+                and not call.returned
+            ):
                 continue
             if call.callee.startswith("console."):
                 continue

@@ -140,7 +140,10 @@ export default async function handler(req: NextApiRequest, res: NextApiResponse)
     make_repo(tmp_path, {"pages/api/notes/index.ts": handler})
     result = run_audit(tmp_path)
     ids = sorted(e.id for e in result.entry_points)
-    assert ids == ["pages_api:pages/api/notes/index.ts#default.DELETE", "pages_api:pages/api/notes/index.ts#default.GET"]
+    assert ids == [
+        "pages_api:pages/api/notes/index.ts#default.DELETE",
+        "pages_api:pages/api/notes/index.ts#default.GET",
+    ]
     delete = entry(result, "pages_api:pages/api/notes/index.ts#default.DELETE")
     assert (delete.route, delete.method, delete.name) == ("/api/notes", "DELETE", "default")
     assert statuses(delete)["audit_logging"] == "fail"
@@ -195,7 +198,11 @@ export const appRouter = createTRPCRouter({ note: noteRouter });
 def test_trpc_procedures_paths_and_middleware(tmp_path: Path) -> None:
     make_repo(
         tmp_path,
-        {"server/api/trpc.ts": TRPC, "server/api/routers/note.ts": NOTE_ROUTER, "server/api/root.ts": ROOT},
+        {
+            "server/api/trpc.ts": TRPC,
+            "server/api/routers/note.ts": NOTE_ROUTER,
+            "server/api/root.ts": ROOT,
+        },
         dependencies={"@trpc/server": "11.0.0"},
     )
     result = run_audit(tmp_path)

@@ -30,7 +30,9 @@ def audit_one(tmp_path: Path, body: str, route: str = "app/api/notes/[id]/route.
 
 def test_where_bound_to_session_passes(tmp_path: Path) -> None:
     _r, point = audit_one(
-        tmp_path, AUTH + "  await prisma.note.updateMany({ where: { id: params.id, authorId: session.user.id }, data: { title: 'x' } });\n"
+        tmp_path,
+        AUTH
+        + "  await prisma.note.updateMany({ where: { id: params.id, authorId: session.user.id }, data: { title: 'x' } });\n",
     )
     assert statuses(point)["authorization"] == "pass"
 
@@ -60,14 +62,20 @@ export async function requireMembership(teamId: string, userId: string) {
         "  const team = await prisma.team.findUnique({ where: { id: params.id } });\n"
         "  return Response.json({ name: team?.name });\n"
     )
-    code = handler(body).replace('import { z } from "zod";', 'import { requireMembership } from "@/lib/authz";')
+    code = handler(body).replace(
+        'import { z } from "zod";', 'import { requireMembership } from "@/lib/authz";'
+    )
     make_repo(tmp_path, {"app/api/teams/[id]/route.ts": code, "lib/authz.ts": helper})
     point = entry(run_audit(tmp_path), "route_handler:app/api/teams/[id]/route.ts#POST")
     assert statuses(point)["authorization"] == "pass"
 
 
 def test_client_id_without_binding_is_idor(tmp_path: Path) -> None:
-    result, point = audit_one(tmp_path, AUTH + "  const note = await prisma.note.findUnique({ where: { id: params.id } });\n  return Response.json({ t: note?.title });\n")
+    result, point = audit_one(
+        tmp_path,
+        AUTH
+        + "  const note = await prisma.note.findUnique({ where: { id: params.id } });\n  return Response.json({ t: note?.title });\n",
+    )
     assert statuses(point)["authorization"] == "fail"
     assert ("AZ001", "app/api/notes/[id]/route.ts", 8) in rules_at(result)
 
@@ -111,14 +119,27 @@ def test_unscoped_delete_many(tmp_path: Path) -> None:
 
 
 def test_admin_route_needs_a_role_check(tmp_path: Path) -> None:
-    bad = AUTH + "  const users = await prisma.user.findMany({ select: { id: true } });\n  return Response.json(users);\n"
-    good = AUTH + "  if (session.user.role !== 'ADMIN') return new Response(null, { status: 403 });\n" + bad[len(AUTH):]
+    bad = (
+        AUTH
+        + "  const users = await prisma.user.findMany({ select: { id: true } });\n  return Response.json(users);\n"
+    )
+    good = (
+        AUTH
+        + "  if (session.user.role !== 'ADMIN') return new Response(null, { status: 403 });\n"
+        + bad[len(AUTH) :]
+    )
     make_repo(
         tmp_path,
-        {"app/api/admin/users/route.ts": handler(bad, ""), "app/api/admin/teams/route.ts": handler(good, "")},
+        {
+            "app/api/admin/users/route.ts": handler(bad, ""),
+            "app/api/admin/teams/route.ts": handler(good, ""),
+        },
     )
     result = run_audit(tmp_path)
-    assert statuses(entry(result, "route_handler:app/api/admin/users/route.ts#POST"))["authorization"] == "fail"
+    assert (
+        statuses(entry(result, "route_handler:app/api/admin/users/route.ts#POST"))["authorization"]
+        == "fail"
+    )
     assert ("AZ003", "app/api/admin/users/route.ts", 5) in rules_at(result)
     good_point = entry(result, "route_handler:app/api/admin/teams/route.ts#POST")
     assert statuses(good_point)["authorization"] == "pass"
@@ -140,10 +161,17 @@ export const ratelimit = new Ratelimit({ redis: Redis.fromEnv(), limiter: Rateli
     )
     make_repo(
         tmp_path,
-        {"lib/ratelimit.ts": limiter, "app/api/signup/route.ts": bad, "app/api/password-reset/route.ts": good},
+        {
+            "lib/ratelimit.ts": limiter,
+            "app/api/signup/route.ts": bad,
+            "app/api/password-reset/route.ts": good,
+        },
     )
     result = run_audit(tmp_path)
-    assert statuses(entry(result, "route_handler:app/api/signup/route.ts#POST"))["rate_limiting"] == "fail"
+    assert (
+        statuses(entry(result, "route_handler:app/api/signup/route.ts#POST"))["rate_limiting"]
+        == "fail"
+    )
     assert ("RL001", "app/api/signup/route.ts", 5) in rules_at(result)
     good_point = entry(result, "route_handler:app/api/password-reset/route.ts#POST")
     assert statuses(good_point)["rate_limiting"] == "pass"
@@ -160,7 +188,9 @@ export async function writeAuditLog(actorId: string, action: string, target: str
         "  await prisma.team.deleteMany({ where: { id: params.id, memberships: { some: { userId: session.user.id } } } });\n"
         "  await writeAuditLog(session.user.id, 'team.delete', params.id);\n"
     )
-    code = handler(body).replace('import { z } from "zod";', 'import { writeAuditLog } from "@/lib/audit";')
+    code = handler(body).replace(
+        'import { z } from "zod";', 'import { writeAuditLog } from "@/lib/audit";'
+    )
     make_repo(tmp_path, {"app/api/teams/[id]/route.ts": code, "lib/audit.ts": audit_helper})
     point = entry(run_audit(tmp_path), "route_handler:app/api/teams/[id]/route.ts#POST")
     assert statuses(point)["audit_logging"] == "pass"
@@ -180,7 +210,10 @@ export async function POST(req: Request) {
   return Response.json({ received: event.id });
 }
 """
-    make_repo(tmp_path, {"app/api/webhooks/stripe/route.ts": signed, "app/api/webhooks/github/route.ts": unsigned})
+    make_repo(
+        tmp_path,
+        {"app/api/webhooks/stripe/route.ts": signed, "app/api/webhooks/github/route.ts": unsigned},
+    )
     result = run_audit(tmp_path)
     stripe = entry(result, "route_handler:app/api/webhooks/stripe/route.ts#POST")
     assert stripe.public and "constructEvent" in stripe.checks.authentication.evidence[0].detail

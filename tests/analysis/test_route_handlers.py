@@ -45,7 +45,14 @@ def test_route_path_drops_groups_and_keeps_dynamic_segments(tmp_path: Path) -> N
 
 
 def test_src_layout_is_found(tmp_path: Path) -> None:
-    make_repo(tmp_path, {"src/app/api/notes/route.ts": GUARDED.replace("@/auth", "../../../../auth").replace("@/lib/db", "../../../../lib/db")})
+    make_repo(
+        tmp_path,
+        {
+            "src/app/api/notes/route.ts": GUARDED.replace("@/auth", "../../../../auth").replace(
+                "@/lib/db", "../../../../lib/db"
+            )
+        },
+    )
     point = entry(run_audit(tmp_path), "route_handler:src/app/api/notes/route.ts#GET")
     assert point.route == "/api/notes"
     assert statuses(point)["authentication"] == "pass"
@@ -152,8 +159,13 @@ export const GET = withLogging(async (req) => Response.json({}));
         },
     )
     result = run_audit(tmp_path)
-    assert statuses(entry(result, "route_handler:app/api/me/route.ts#GET"))["authentication"] == "pass"
-    assert statuses(entry(result, "route_handler:app/api/open/route.ts#GET"))["authentication"] == "fail"
+    assert (
+        statuses(entry(result, "route_handler:app/api/me/route.ts#GET"))["authentication"] == "pass"
+    )
+    assert (
+        statuses(entry(result, "route_handler:app/api/open/route.ts#GET"))["authentication"]
+        == "fail"
+    )
 
 
 def test_export_shapes_local_alias_and_auth_handlers(tmp_path: Path) -> None:
@@ -216,7 +228,10 @@ export const config = { matcher: ["/api/private/:path*"] };
     middleware_only = [f for f in result.findings if f.rule == "ATH002"]
     assert [(f.file, f.line) for f in middleware_only] == [("app/api/private/notes/route.ts", 3)]
     assert "CVE-2025-29927" in middleware_only[0].message
-    assert statuses(entry(result, "route_handler:app/api/public/notes/route.ts#GET"))["authentication"] == "fail"
+    assert (
+        statuses(entry(result, "route_handler:app/api/public/notes/route.ts#GET"))["authentication"]
+        == "fail"
+    )
 
 
 def test_clerk_middleware_protects_matched_routes_only(tmp_path: Path) -> None:
@@ -237,5 +252,11 @@ export const config = { matcher: ["/((?!_next|.*\\\\..*).*)", "/(api|trpc)(.*)"]
         dependencies={"@clerk/nextjs": "6.0.0"},
     )
     result = run_audit(tmp_path)
-    assert statuses(entry(result, "route_handler:app/api/orders/route.ts#GET"))["authentication"] == "pass"
-    assert statuses(entry(result, "route_handler:app/api/products/route.ts#GET"))["authentication"] == "fail"
+    assert (
+        statuses(entry(result, "route_handler:app/api/orders/route.ts#GET"))["authentication"]
+        == "pass"
+    )
+    assert (
+        statuses(entry(result, "route_handler:app/api/products/route.ts#GET"))["authentication"]
+        == "fail"
+    )

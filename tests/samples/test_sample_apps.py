@@ -51,7 +51,13 @@ def test_entry_points_and_checks_match(name: str) -> None:
     got = {
         (e.id, check, e.checks.get(check).status.value)
         for e in result.entry_points
-        for check in ("authentication", "authorization", "input_validation", "rate_limiting", "audit_logging")
+        for check in (
+            "authentication",
+            "authorization",
+            "input_validation",
+            "rate_limiting",
+            "audit_logging",
+        )
     }
     assert want == got, _diff("checks", want, got)
 

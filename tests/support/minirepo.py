@@ -92,12 +92,20 @@ def make_repo(
     dependencies: dict[str, str] | None = None,
     strict: bool = True,
 ) -> Path:
-    deps = {"next": next_version, "next-auth": "5.0.0-beta.25", "zod": "3.23.8", "@prisma/client": "5.20.0"}
+    deps = {
+        "next": next_version,
+        "next-auth": "5.0.0-beta.25",
+        "zod": "3.23.8",
+        "@prisma/client": "5.20.0",
+    }
     deps.update(dependencies or {})
     base = {
-        "package.json": json.dumps({"name": "fixture", "private": True, "dependencies": deps}, indent=2),
+        "package.json": json.dumps(
+            {"name": "fixture", "private": True, "dependencies": deps}, indent=2
+        ),
         "tsconfig.json": json.dumps(
-            {"compilerOptions": {"strict": strict, "baseUrl": ".", "paths": {"@/*": ["./*"]}}}, indent=2
+            {"compilerOptions": {"strict": strict, "baseUrl": ".", "paths": {"@/*": ["./*"]}}},
+            indent=2,
         ),
         "auth.ts": AUTH_TS,
         "lib/db.ts": DB_TS,
@@ -123,7 +131,13 @@ def entry(result: Audit, entry_id: str) -> EntryPoint:
 
 
 def statuses(point: EntryPoint) -> dict[str, str]:
-    names = ("authentication", "authorization", "input_validation", "rate_limiting", "audit_logging")
+    names = (
+        "authentication",
+        "authorization",
+        "input_validation",
+        "rate_limiting",
+        "audit_logging",
+    )
     return {name: point.checks.get(name).status.value for name in names}
 
 
