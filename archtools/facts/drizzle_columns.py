@@ -1,0 +1,297 @@
+"""Drizzle column builders read from code facts: `text("id").notNull()` -> a schema Field."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from archtools.facts.code import Call, Expr, ExprKind
+from archtools.facts.drizzle_symbols import MAX_HOPS, Ref, Symbols, pair_value, string_of
+from archtools.facts.schema import Enum, Field, FieldKind
+
+# Builder name -> Prisma-like scalar type. Dialect-specific differences are in _DIALECT_TYPES.
+SCALAR_TYPES: dict[str, str] = {
+    **dict.fromkeys(
+        ("text", "varchar", "char", "uuid", "tinytext", "mediumtext", "longtext", "citext"),
+        "String",
+    ),
+    **dict.fromkeys(("interval", "inet", "cidr", "macaddr", "macaddr8", "bit"), "String"),
+    **dict.fromkeys(
+        ("integer", "int", "smallint", "tinyint", "mediumint", "serial", "smallserial", "year"),
+        "Int",
+    ),
+    **dict.fromkeys(("bigint", "bigserial"), "BigInt"),
+    "boolean": "Boolean",
+    **dict.fromkeys(("timestamp", "date", "time", "datetime"), "DateTime"),
+    **dict.fromkeys(("doublePrecision", "real", "double", "float"), "Float"),
+    **dict.fromkeys(("numeric", "decimal"), "Decimal"),
+    **dict.fromkeys(("json", "jsonb"), "Json"),
+    **dict.fromkeys(("bytea", "blob", "binary", "varbinary"), "Bytes"),
+}
+_DIALECT_TYPES: dict[tuple[str, str], str] = {("mysql", "serial"): "BigInt"}
+# Drizzle builders with no Prisma scalar: kept as Unsupported("<builder>") without complaint.
+_UNSUPPORTED = frozenset({"point", "line", "geometry", "vector", "halfvec", "sparsevec"})
+# SQLite (and a few others) change the TypeScript/storage type with `{ mode }`.
+_MODE_TYPES = {
+    "boolean": "Boolean",
+    "timestamp": "DateTime",
+    "timestamp_ms": "DateTime",
+    "json": "Json",
+    "bigint": "BigInt",
+}
+_SERIALS = frozenset({"serial", "smallserial", "bigserial"})
+# SQL type names (customType dataType) -> scalar type.
+_SQL_TYPES = {
+    **dict.fromkeys(("text", "citext", "varchar", "character varying", "char", "uuid"), "String"),
+    **dict.fromkeys(("integer", "int", "int4", "smallint", "int2"), "Int"),
+    **dict.fromkeys(("bigint", "int8"), "BigInt"),
+    **dict.fromkeys(("boolean", "bool"), "Boolean"),
+    **dict.fromkeys(("timestamp", "timestamptz", "date", "time", "datetime"), "DateTime"),
+    **dict.fromkeys(("real", "float", "float8", "double precision", "double"), "Float"),
+    **dict.fromkeys(("numeric", "decimal", "money"), "Decimal"),
+    **dict.fromkeys(("json", "jsonb"), "Json"),
+    **dict.fromkeys(("bytea", "blob"), "Bytes"),
+}
+_ACTIONS = {
+    "cascade": "Cascade",
+    "restrict": "Restrict",
+    "noaction": "NoAction",
+    "setnull": "SetNull",
+    "setdefault": "SetDefault",
+}
+_NOT_NULL = frozenset({"notNull", "generatedAlwaysAsIdentity", "generatedByDefaultAsIdentity"})
+_AUTOINCREMENT = frozenset(
+    {"autoincrement", "generatedAlwaysAsIdentity", "generatedByDefaultAsIdentity"}
+)
+_DEFAULT_FNS = frozenset({"$defaultFn", "$default"})
+_ON_UPDATE = frozenset({"$onUpdate", "$onUpdateFn", "onUpdateNow"})
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """A foreign key: from `.references()` on a column or `foreignKey({...})` on the table."""
+
+    fields: list[str]
+    target: str  # the referenced table's variable name
+    references: list[str]
+    on_delete: str | None
+    on_update: str | None
+    line: int
+
+
+@dataclass(frozen=True)
+class Column:
+    field: Field
+    foreign_key: ForeignKey | None = None
+    enum: Enum | None = None  # an inline enum the column declares (mysqlEnum)
+
+
+@dataclass
+class ColumnContext:
+    """What reading one table's columns needs: lookups, known enums, dialect, error sink."""
+
+    symbols: Symbols
+    enums: dict[str, Enum]  # by variable name
+    dialect: str
+    table: str  # the table's variable name
+    file: str
+    error: Callable[[str, int], None]
+
+
+def normalize_action(value: str | None) -> str | None:
+    """`"cascade"` -> "Cascade", `"set null"` -> "SetNull" (Prisma's names); others unchanged."""
+    if value is None:
+        return None
+    return _ACTIONS.get(value.replace(" ", "").replace("_", "").lower(), value)
+
+
+def default_text(symbols: Symbols, file: str, expr: Expr) -> str:
+    """`"a"`/`'a'` -> `"a"`; sql`now()` -> `now()`; anything else: its source text."""
+    value = string_of(expr)
+    if value is not None:
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    call = symbols.call(file, expr.call) if expr.kind is ExprKind.CALL else None
+    if call is not None and call.tagged_template and call.name == "sql" and call.args:
+        sql = string_of(call.args[0])
+        if sql is not None:
+            return sql.strip()
+    return expr.text
+
+
+def column_chain(symbols: Symbols, ref: Ref) -> list[tuple[str, Call]]:
+    """The calls building a column, outermost first, through shared columns and helper functions."""
+    chain: list[tuple[str, Call]] = []
+    for _ in range(MAX_HOPS):
+        ref = symbols.resolve(ref)
+        if ref.expr.kind is not ExprKind.CALL:
+            break
+        calls = symbols.chain(ref.file, ref.expr.call)
+        if not calls:
+            break
+        chain += [(ref.file, c) for c in calls]
+        inner = calls[-1]
+        binding = None if "." in inner.callee else symbols.binding(ref.file, inner.callee)
+        if binding is None or binding.init.kind is not ExprKind.FUNCTION:
+            break
+        body = symbols.returned(binding.file, binding.init.func)
+        if body is None or body.kind is not ExprKind.CALL:
+            break
+        chain.pop()  # the helper call stands for the chain it returns
+        ref = Ref(binding.file, body)
+    return chain
+
+
+def _number(expr: Expr | None) -> str | None:
+    if expr is None or expr.kind is not ExprKind.NUMBER:
+        return None
+    return expr.text
+
+
+def _native(builder: str, config: Expr | None) -> str:
+    length = _number(pair_value(config, "length"))
+    if length is not None:
+        return f"{builder}({length})"
+    precision = _number(pair_value(config, "precision"))
+    if precision is not None:
+        scale = _number(pair_value(config, "scale"))
+        return (
+            f"{builder}({precision}, {scale})" if scale is not None else f"{builder}({precision})"
+        )
+    dimensions = _number(pair_value(config, "dimensions"))
+    return f"{builder}({dimensions})" if dimensions is not None else builder
+
+
+def _custom_sql_type(symbols: Symbols, file: str, name: str) -> str | None:
+    """The `dataType()` of a `customType({...})` bound to `name`, if it returns a literal."""
+    binding = symbols.binding(file, name)
+    if binding is None or binding.init.kind is not ExprKind.CALL:
+        return None
+    call = symbols.call(binding.file, binding.init.call)
+    if call is None or call.name != "customType" or not call.args:
+        return None
+    data_type = pair_value(call.args[0], "dataType")
+    if data_type is None or data_type.kind is not ExprKind.FUNCTION:
+        return None
+    return string_of(symbols.returned(binding.file, data_type.func))
+
+
+@dataclass(frozen=True)
+class _Type:
+    kind: FieldKind
+    type: str
+    native: str | None
+    serial: bool = False
+    enum: Enum | None = None
+
+
+def _column_type(ctx: ColumnContext, key: str, file: str, builder: Call) -> _Type:
+    name = builder.name if "." in builder.callee else ctx.symbols.canonical(file, builder.name)
+    config = next((a for a in builder.args if a.kind is ExprKind.OBJECT), None)
+    enum = ctx.enums.get(name)
+    if enum is not None:
+        return _Type(FieldKind.ENUM, enum.name, None)
+    if name == "mysqlEnum":
+        values = next((a for a in builder.args if a.kind is ExprKind.ARRAY), None)
+        inline = Enum(
+            name=f"{ctx.table}_{key}",
+            values=[v for v in (string_of(i) for i in (values.items if values else [])) if v],
+            file=ctx.file,
+            line=builder.line,
+        )
+        return _Type(FieldKind.ENUM, inline.name, None, enum=inline)
+    sql_type = _custom_sql_type(ctx.symbols, file, name)
+    if sql_type is not None:
+        scalar = _SQL_TYPES.get(sql_type.split("(", 1)[0].strip().lower())
+        if scalar is None:
+            return _Type(FieldKind.UNSUPPORTED, f'Unsupported("{sql_type}")', sql_type)
+        return _Type(FieldKind.SCALAR, scalar, sql_type)
+    scalar = _DIALECT_TYPES.get((ctx.dialect, name)) or SCALAR_TYPES.get(name)
+    if scalar is None:
+        if name not in _UNSUPPORTED:
+            ctx.error(
+                f"column `{key}` of `{ctx.table}`: unknown column builder `{name}()`", builder.line
+            )
+        return _Type(FieldKind.UNSUPPORTED, f'Unsupported("{name}")', _native(name, config))
+    mode = string_of(pair_value(config, "mode"))
+    if mode in _MODE_TYPES and name in ("integer", "int", "text", "blob"):
+        scalar = _MODE_TYPES[mode]
+    return _Type(FieldKind.SCALAR, scalar, _native(name, config), serial=name in _SERIALS)
+
+
+def _references(ctx: ColumnContext, key: str, file: str, call: Call) -> ForeignKey | None:
+    target = call.args[0] if call.args else None
+    body = ctx.symbols.returned(file, target.func) if target is not None else None
+    path = body.paths[0] if body is not None and len(body.paths) == 1 else ""
+    segments = path.split(".")
+    if body is None or body.kind is not ExprKind.MEMBER or len(segments) < 2:
+        what = f"what `{target.text}` references" if target is not None else "what it references"
+        ctx.error(f"column `{key}` of `{ctx.table}`: cannot tell {what}", call.line)
+        return None
+    table = segments[-2] if len(segments) > 2 else ctx.symbols.canonical(file, segments[0])
+    options = call.args[1] if len(call.args) > 1 else None
+    return ForeignKey(
+        fields=[key],
+        target=table,
+        references=[segments[-1]],
+        on_delete=normalize_action(string_of(pair_value(options, "onDelete"))),
+        on_update=normalize_action(string_of(pair_value(options, "onUpdate"))),
+        line=call.line,
+    )
+
+
+def read_column(ctx: ColumnContext, key: str, value: Ref) -> Column | None:
+    """The field of `key: <builder chain>`; None (with an error) when no builder can be read."""
+    chain = column_chain(ctx.symbols, value)
+    if not chain or not chain[-1][1].name.replace("$", "_").isidentifier():
+        ctx.error(
+            f"column `{key}` of `{ctx.table}`: cannot read a column builder from "
+            f"`{value.expr.text}`",
+            value.expr.line,
+        )
+        return None
+    builder_file, builder = chain[-1]
+    column_type = _column_type(ctx, key, builder_file, builder)
+    db_name = next((v for v in (string_of(a) for a in builder.args[:1]) if v is not None), None)
+    not_null = is_id = unique = updated_at = is_list = False
+    autoincrement = column_type.serial
+    default: str | None = None
+    foreign_key: ForeignKey | None = None
+    for file, call in reversed(chain[:-1]):
+        method = call.name
+        first = call.args[0] if call.args else None
+        not_null = not_null or method in _NOT_NULL
+        autoincrement = autoincrement or method in _AUTOINCREMENT
+        updated_at = updated_at or method in _ON_UPDATE
+        unique = unique or method == "unique"
+        is_list = is_list or method == "array"
+        if method == "primaryKey":
+            is_id = True
+            flag = pair_value(first, "autoIncrement")
+            autoincrement = autoincrement or (flag is not None and flag.text == "true")
+        elif method == "default" and first is not None:
+            default = default_text(ctx.symbols, file, first)
+        elif method == "defaultNow":
+            default = "now()"
+        elif method == "defaultRandom":
+            default = "uuid()"
+        elif method in _DEFAULT_FNS:
+            default = "$defaultFn"
+        elif method == "references":
+            foreign_key = _references(ctx, key, file, call) or foreign_key
+    if default is None and autoincrement:
+        default = "autoincrement()"
+    field = Field(
+        name=key,
+        type=column_type.type,
+        kind=column_type.kind,
+        list=is_list,
+        optional=not (not_null or is_id),
+        id=is_id,
+        unique=unique,
+        updated_at=updated_at,
+        default=default,
+        db_name=db_name,
+        native_type=column_type.native,
+        line=value.expr.line,
+    )
+    return Column(field=field, foreign_key=foreign_key, enum=column_type.enum)
