@@ -220,7 +220,7 @@ def analyse(loaded: Loaded, options: AuditOptions) -> Analysis:
         ignored=ignored,
         baseline=options.baseline,
     )
-    scorecards = _scorecards(entry_points, findings, has_migrations)
+    scorecards = score_features(entry_points, findings, has_migrations)
     return Analysis(
         entry_points=entry_points, findings=findings, scorecards=scorecards, errors=errors
     )
@@ -242,7 +242,7 @@ def _snippet(loaded: Loaded, file: str, line: int) -> list[str]:
     return [f"{n:>4} | {lines[n - 1][:200]}" for n in range(start, end + 1)]
 
 
-def _scorecards(
+def score_features(
     entry_points: list[EntryPoint], findings: list[Finding], has_migrations: bool
 ) -> list[Scorecard]:
     by_feature: dict[str, list[EntryPoint]] = defaultdict(list)

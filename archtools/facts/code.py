@@ -38,7 +38,9 @@ class Expr(_Frozen):
     kind: ExprKind
     text: str  # source text, truncated
     line: int
-    roots: list[str] = []  # identifiers read in value position (not property names, not inside nested functions)
+    roots: list[
+        str
+    ] = []  # identifiers read in value position (not property names, not inside nested functions)
     paths: list[str] = []  # member paths read, e.g. "session.user.id", "params.id"
     pairs: list[Pair] = []  # for objects
     items: list[Expr] = []  # for arrays
@@ -98,7 +100,9 @@ class VarDecl(_Frozen):
 class ExitKind(StrEnum):
     RETURN = "return"
     THROW = "throw"
-    REDIRECT = "redirect"  # redirect(), notFound(), unauthorized(), forbidden(), permanentRedirect()
+    REDIRECT = (
+        "redirect"  # redirect(), notFound(), unauthorized(), forbidden(), permanentRedirect()
+    )
 
 
 class Guard(_Frozen):

@@ -294,6 +294,7 @@ class _Extraction:
             primary_key=keys.primary_key or [f.name for f in fields if f.id] or None,
             unique=keys.unique,
             indexes=keys.indexes,
+            index_lines=keys.index_lines,
         )
 
     # -- relations() -----------------------------------------------------------------------------

@@ -17,6 +17,7 @@ class Constraints:
     primary_key: list[str] | None = None
     unique: list[list[str]] = field(default_factory=list)
     indexes: list[list[str]] = field(default_factory=list)
+    index_lines: list[int | None] = field(default_factory=list)
     foreign_keys: list[ForeignKey] = field(default_factory=list)
 
 
@@ -124,6 +125,7 @@ def read_constraints(
                 found.unique.append(columns)
             else:
                 found.indexes.append(columns)
+                found.index_lines.append(outer.line)
         elif root == "foreignKey":
             foreign_key = _foreign_key(scope, chain)
             if foreign_key is None:

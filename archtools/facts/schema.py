@@ -62,6 +62,7 @@ class Model(_Frozen):
     indexes: list[list[str]] = []
     # Additions beyond the contract (allowed: keys only grow).
     kind: str = "model"  # "model" | "view" | "type"
+    index_lines: list[int | None] = []  # where each of `indexes` is declared (parallel list)
     group: str | None = None  # domain cluster: schema file, `/// @group` tag, or config
 
     def field(self, name: str) -> Field | None:

@@ -15,7 +15,7 @@ from archtools.facts.code import FileFacts
 from archtools.version import __version__
 
 # Bump when the facts model or the extractor changes meaning, so old cache entries are never trusted.
-FACTS_FORMAT = 3
+FACTS_FORMAT = 4
 CHUNK_SIZE = 16
 PARALLEL_THRESHOLD = 64  # below this many files to parse, a process pool costs more than it saves
 

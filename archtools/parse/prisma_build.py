@@ -185,6 +185,7 @@ def _model(block: BlockDecl, path: str, ctx: _Context) -> Model | None:
             if marker is not None:
                 unique.append((marker.line, marker.column, [made.name]))
     indexes: list[list[str]] = []
+    index_lines: list[int | None] = []
     for attribute in block.attributes:
         if in_type:
             break
@@ -195,6 +196,7 @@ def _model(block: BlockDecl, path: str, ctx: _Context) -> Model | None:
             unique.append((attribute.line, attribute.column, columns))
         elif attribute.name == "index":
             indexes.append(columns)
+            index_lines.append(attribute.line)
     mapped = block_attributes.get("map")
     return Model(
         name=block.name,
@@ -206,6 +208,7 @@ def _model(block: BlockDecl, path: str, ctx: _Context) -> Model | None:
         primary_key=primary_key,
         unique=[columns for _, _, columns in sorted(unique, key=lambda u: (u[0], u[1]))],
         indexes=indexes,
+        index_lines=index_lines,
         kind=block.keyword,
         group=_group(block.doc, path, ctx.multi_file),
     )

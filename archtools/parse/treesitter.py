@@ -14,6 +14,7 @@ _TYPESCRIPT_EXTENSIONS = {".ts", ".mts", ".cts"}
 _TSX_EXTENSIONS = {".tsx", ".js", ".jsx", ".mjs", ".cjs"}
 CODE_EXTENSIONS = frozenset(_TYPESCRIPT_EXTENSIONS | _TSX_EXTENSIONS)
 
+
 def grammar_for(path: str) -> str | None:
     """'typescript' or 'tsx' for a code file, None for anything else."""
     dot = path.rfind(".")

@@ -21,7 +21,7 @@ EXIT_CALLS = frozenset(
 )
 MAX_TEXT = 300
 MAX_DEPTH = 12
-MAX_PAIRS = 40
+MAX_PAIRS = 200
 MAX_IDENTIFIER_NODES = 400
 
 _KIND_BY_TYPE = {
@@ -122,11 +122,7 @@ def pattern_bindings(pattern: Node) -> tuple[list[str], list[str]]:
                 keys.append(text_of(key))
             if value is not None:
                 stack.append((value, False))
-        elif kind == "object_assignment_pattern":
-            left = node.child_by_field_name("left")
-            if left is not None:
-                stack.append((left, top))
-        elif kind in ("assignment_pattern",):
+        elif kind == "object_assignment_pattern" or kind in ("assignment_pattern",):
             left = node.child_by_field_name("left")
             if left is not None:
                 stack.append((left, top))
@@ -165,7 +161,16 @@ class ExprDescriber:
         self.function_index = function_index
 
     def __call__(self, node: Node, depth: int = 0) -> Expr:
-        while node.type in ("parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression") and node.named_children:
+        while (
+            node.type
+            in (
+                "parenthesized_expression",
+                "as_expression",
+                "satisfies_expression",
+                "non_null_expression",
+            )
+            and node.named_children
+        ):
             node = node.named_children[0]
         kind = _KIND_BY_TYPE.get(node.type, ExprKind.OTHER)
         if node.type in FUNCTION_TYPES:
@@ -180,7 +185,11 @@ class ExprDescriber:
             if kind == ExprKind.OBJECT:
                 pairs = self._pairs(node, depth)
             elif kind == ExprKind.ARRAY:
-                items = [self(c, depth + 1) for c in node.named_children[:MAX_PAIRS] if c.type != "comment"]
+                items = [
+                    self(c, depth + 1)
+                    for c in node.named_children[:MAX_PAIRS]
+                    if c.type != "comment"
+                ]
         if kind == ExprKind.STRING:
             value = string_value(node)
         elif kind == ExprKind.TEMPLATE:
@@ -254,7 +263,11 @@ class ExprDescriber:
                 if obj is not None:
                     stack.append(obj)
                 continue
-            if kind in FUNCTION_TYPES or kind in ("property_identifier", "type_arguments", "type_annotation"):
+            if kind in FUNCTION_TYPES or kind in (
+                "property_identifier",
+                "type_arguments",
+                "type_annotation",
+            ):
                 continue
             if kind == "pair":
                 value = current.child_by_field_name("value")

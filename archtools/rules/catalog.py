@@ -30,6 +30,8 @@ def find_rule(key: str) -> RuleMeta | None:
     """A rule by id, name or alias (case-insensitive)."""
     wanted = key.strip().lower()
     for meta in rule_catalog().values():
-        if wanted in (meta.id.lower(), meta.name.lower()) or wanted in (a.lower() for a in meta.aliases):
+        if wanted in (meta.id.lower(), meta.name.lower()) or wanted in (
+            a.lower() for a in meta.aliases
+        ):
             return meta
     return None

@@ -10,7 +10,9 @@ from archtools.facts.code import CommentDirective
 from archtools.results import AuditError, Finding
 from archtools.rules.base import Hit, RuleMeta
 
-IGNORE = re.compile(r"^archtools-ignore\s+(?P<rules>[A-Z]+\d+(?:\s*,\s*[A-Z]+\d+)*)\s*(?::\s*(?P<reason>.*))?$")
+IGNORE = re.compile(
+    r"^archtools-ignore\s+(?P<rules>[A-Z]+\d+(?:\s*,\s*[A-Z]+\d+)*)\s*(?::\s*(?P<reason>.*))?$"
+)
 SNIPPET_CONTEXT = 2
 
 

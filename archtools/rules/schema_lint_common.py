@@ -63,6 +63,7 @@ class Key:
     columns: tuple[str, ...]
     label: str  # as written in Prisma: "@id", "@@unique([a, b])", "@unique on email", ...
     field: Field | None = None  # the field carrying a field-level attribute
+    line: int | None = None  # where a block-level index is declared, when known
 
 
 def _list(columns: Iterable[str]) -> str:
@@ -90,24 +91,33 @@ def keys_of(model: Model) -> list[Key]:
         if cols and cols not in uniques:  # a parser may list field-level @unique here too
             uniques.add(cols)
             found.append(Key("unique", cols, f"@@unique({_list(cols)})"))
-    for entry in model.indexes:
+    for position, entry in enumerate(model.indexes):
         cols = tuple(column(c) for c in entry)
+        line = model.index_lines[position] if position < len(model.index_lines) else None
         if cols:
-            found.append(Key("index", cols, f"@@index({_list(cols)})"))
+            found.append(Key("index", cols, f"@@index({_list(cols)})", line=line))
     return found
 
 
-def location(model: Model, field: Field | None = None) -> tuple[str, int]:
+def location(model: Model, field: Field | None = None, line: int | None = None) -> tuple[str, int]:
+    if line is not None:
+        return model.file, line
     if field is not None and field.line is not None:
         return model.file, field.line
     return model.file, model.line
 
 
 def make_hit(
-    rule: str, name: str, model: Model, subject: str, message: str, field: Field | None = None
+    rule: str,
+    name: str,
+    model: Model,
+    subject: str,
+    message: str,
+    field: Field | None = None,
+    line: int | None = None,
 ) -> Hit:
-    """A hit at the field (or model) with the stable key `<rule name>:<subject>`."""
-    file, line = location(model, field)
+    """A hit at `line`, the field or the model, with the stable key `<rule name>:<subject>`."""
+    file, line = location(model, field, line)
     return Hit(
         rule=rule, file=file, line=line, message=message, model=model.name, key=f"{name}:{subject}"
     )

@@ -171,6 +171,7 @@ def duplicate_index(schema: Schema) -> Iterator[Hit]:
                 f"{model.name}: {key.label} {relation} {cover.label}, whose index already serves "
                 "the same lookups; drop it to save disk and the cost of every write",
                 key.field,
+                key.line,
             )
 
 

@@ -95,6 +95,7 @@ def test_pg_users_columns_types_defaults_and_back_relations() -> None:
         primary_key=["id"],
         unique=[["email"]],
         indexes=[["name", "role"]],
+        index_lines=[45],
         fields=[
             col("id", "String", "uuid", 30, db="id", id=True, default="uuid()"),
             col("email", "String", "varchar(255)", 31, db="email", unique=True),

@@ -190,6 +190,7 @@ def test_compound_keys_and_indexes() -> None:
         "primary_key": ["a", "b"],
         "unique": [["b"], ["a", "c"], ["c"]],
         "indexes": [["c", "a"], ["b"], ["c"]],
+        "index_lines": [7, 9, 10],
         "kind": "model",
         "group": None,
     }

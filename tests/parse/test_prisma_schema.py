@@ -100,6 +100,7 @@ def test_composite_type_block() -> None:
         "primary_key": None,
         "unique": [],
         "indexes": [],
+        "index_lines": [],
         "kind": "type",
         "group": None,
     }

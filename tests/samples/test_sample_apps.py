@@ -89,3 +89,29 @@ def test_scorecard_grades_match(name: str) -> None:
 @pytest.mark.parametrize("name", APPS)
 def test_sample_audit_has_no_errors(name: str) -> None:
     assert audited(name).errors == []
+
+
+@pytest.mark.parametrize("name", APPS)
+def test_expected_grades_follow_from_the_expected_checks_and_findings(name: str) -> None:
+    """The grades written in expected.yaml are the documented formula applied to the expected checks
+    and findings, so they cannot drift from the rest of the file (both samples ship migrations)."""
+    from archtools.analyze import score_features
+    from archtools.results import Check, Checks, CheckStatus
+
+    result = audited(name)
+    wanted = expected(name)
+    checks = {e["id"]: e["checks"] for e in wanted["entry_points"]}
+    entries = [
+        e.model_copy(
+            update={
+                "checks": Checks(
+                    **{k: Check(status=CheckStatus(v)) for k, v in checks[e.id].items()}
+                )
+            }
+        )
+        for e in result.entry_points
+    ]
+    listed = {(f["rule"], f["file"], f["line"]) for f in wanted["findings"]}
+    findings = [f for f in result.findings if (f.rule, f.file, f.line) in listed]
+    grades = {(s.feature, s.grade) for s in score_features(entries, findings, has_migrations=True)}
+    assert grades == {(s["feature"], s["grade"]) for s in wanted["scorecards"]}
