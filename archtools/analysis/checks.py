@@ -97,7 +97,7 @@ class EntryChecker:
             return EntryAnalysis(
                 entry=entry, checks=dict.fromkeys(_CHECKS, na), public=True, models=[]
             )
-        authn = self._authentication(entry, scope, public, problems)
+        authn = self._authentication(entry, scope, public, problems, touches_data=bool(ops))
         if public is not None and not _is_admin(entry):
             authz = _check(
                 CheckStatus.NA,
@@ -233,7 +233,13 @@ class EntryChecker:
         return None
 
     def _authentication(
-        self, entry: Entry, scope: _Scope, public: Evidence | None, problems: list[Problem]
+        self,
+        entry: Entry,
+        scope: _Scope,
+        public: Evidence | None,
+        problems: list[Problem],
+        *,
+        touches_data: bool,
     ) -> Check:
         if public is not None:
             return _check(CheckStatus.NA, public)
@@ -262,6 +268,15 @@ class EntryChecker:
                 )
             )
             return _check(CheckStatus.PASS, covered)
+        if not touches_data and self._inert(scope):
+            return _check(
+                CheckStatus.NA,
+                Evidence(
+                    file=entry.file,
+                    line=entry.line,
+                    detail="reads and writes no data and calls nothing: there is nothing to protect",
+                ),
+            )
         handler_line = entry.line
         if scope.flow.identity:
             first = sorted(scope.flow.identity.values(), key=lambda e: e.line)[0]
@@ -286,6 +301,15 @@ class EntryChecker:
             )
         )
         return _check(CheckStatus.FAIL, detail)
+
+    def _inert(self, scope: _Scope) -> bool:
+        """No call, no environment read, no identity read: the handler only computes a response."""
+        for call in scope.facts.calls:
+            if scope.has(call.func, call.line) and not call.callee.startswith(RESPONSE_BUILDERS):
+                return False
+        return not scope.flow.identity and not any(
+            read.func in scope.funcs for read in scope.facts.env_reads
+        )
 
     def _chain_summaries(self, entry: Entry) -> list[tuple[str, Call, Summary]]:
         """Summaries of the middleware a builder chain or wrapper runs (`.use(fn)`, `withAuth(...)`)."""
@@ -861,6 +885,7 @@ class EntryChecker:
 
 OpFlow = tuple[DbOp, Flow]
 TRANSPORT = "public by design: the tRPC transport"
+RESPONSE_BUILDERS = ("Response.", "NextResponse.", "new Response", "new NextResponse")
 TRPC_ADAPTERS = ("fetchRequestHandler", "createNextApiHandler", "nextAdapter")
 
 

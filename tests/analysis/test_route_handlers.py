@@ -147,7 +147,8 @@ export const GET = withAuth(async (req, userId) => Response.json({ userId }));
 }
 """
     route2 = """import { withLogging } from "@/lib/with-logging";
-export const GET = withLogging(async (req) => Response.json({}));
+import { prisma } from "@/lib/db";
+export const GET = withLogging(async (req) => Response.json(await prisma.note.count()));
 """
     make_repo(
         tmp_path,
@@ -194,6 +195,18 @@ export { handler as GET, handler as POST };
     assert "Auth.js" in auth_handler.checks.authentication.evidence[0].detail
     ping = entry(result, "route_handler:app/api/ping/route.ts#GET")
     assert ping.public and "ping" in ping.checks.authentication.evidence[0].detail
+
+
+def test_a_handler_that_touches_nothing_has_nothing_to_protect(tmp_path: Path) -> None:
+    make_repo(
+        tmp_path,
+        {
+            "app/api/hello/route.ts": 'export async function GET() {\n  return Response.json({ hello: "world" });\n}\n'
+        },
+    )
+    point = entry(run_audit(tmp_path), "route_handler:app/api/hello/route.ts#GET")
+    assert statuses(point)["authentication"] == "n/a"
+    assert "nothing to protect" in point.checks.authentication.evidence[0].detail
 
 
 def test_unresolvable_handler_is_unknown_with_a_reason(tmp_path: Path) -> None:
