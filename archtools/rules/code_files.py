@@ -245,9 +245,15 @@ def check_raw_sql(files: Mapping[str, FileFacts]) -> Iterator[Hit]:
                         rule="INJ001",
                         file=path,
                         line=call.line,
-                        message=f"{call.callee}() inserts `{arg.text[:40]}` into SQL unescaped",
+                        message=f"{call.callee}() inserts {_describe_sql_arg(arg.kind, arg.text)} into SQL unescaped",
                         key=f"raw-helper:{call.callee}:{arg.text[:40]}",
                     )
+
+
+def _describe_sql_arg(kind: ExprKind, text: str) -> str:
+    if kind == ExprKind.TEMPLATE:
+        return "a template string with interpolated values"
+    return f"`{text[:40]}`"
 
 
 def check_error_leaks(files: Mapping[str, FileFacts]) -> Iterator[Hit]:
