@@ -13,7 +13,10 @@ BASELINE_VERSION = 1
 
 def write_baseline(audit: Audit, path: Path) -> int:
     entries = sorted(
-        ({"fingerprint": f.fingerprint, "rule": f.rule, "file": f.file, "message": f.message} for f in audit.findings),
+        (
+            {"fingerprint": f.fingerprint, "rule": f.rule, "file": f.file, "message": f.message}
+            for f in audit.findings
+        ),
         key=lambda e: (e["file"], e["rule"], e["fingerprint"]),
     )
     document = {"archtools_baseline": BASELINE_VERSION, "findings": entries}
@@ -30,6 +33,12 @@ def read_baseline(path: Path) -> set[str]:
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise InputError(f"baseline file {path} is not valid JSON: {error}") from error
     if not isinstance(document, dict) or document.get("archtools_baseline") != BASELINE_VERSION:
-        raise InputError(f"{path} is not an archtools baseline (write one with `archtools baseline`)")
+        raise InputError(
+            f"{path} is not an archtools baseline (write one with `archtools baseline`)"
+        )
     findings = document.get("findings", [])
-    return {str(item["fingerprint"]) for item in findings if isinstance(item, dict) and "fingerprint" in item}
+    return {
+        str(item["fingerprint"])
+        for item in findings
+        if isinstance(item, dict) and "fingerprint" in item
+    }

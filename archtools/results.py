@@ -121,7 +121,8 @@ class Finding(_Frozen):
     name: str = ""
     confidence: str = "high"
     snippet: str | None = None
-    suppressed: str | None = None  # the reason, when an archtools-ignore comment or baseline covers it
+    # The reason, when an archtools-ignore comment or the baseline covers the finding.
+    suppressed: str | None = None
 
 
 class ScoreItem(_Frozen):
