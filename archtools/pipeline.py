@@ -169,7 +169,7 @@ def audit(path: str | Path, options: AuditOptions | None = None) -> Audit:
     repo = loaded.repo
     skipped = [SkippedFile(file=p, reason=r) for p, r in repo.skipped[:MAX_SKIPPED_LISTED]]
     stats = Stats(
-        files_scanned=len(loaded.texts),
+        files_scanned=len(loaded.repo.files),
         files_skipped=sum(repo.skipped_counts.values()),
         files_failed=loaded.files_failed,
         entry_points=len(analysis.entry_points),
