@@ -47,9 +47,8 @@ class Analysis:
 
 
 def _config(loaded: Loaded, errors: list[AuditError]) -> ProjectConfig:
-    try:
-        text = loaded.repo.read_text(CONFIG_FILE)
-    except InputError:
+    text = loaded.texts.get(CONFIG_FILE)
+    if text is None:
         return ProjectConfig()  # no archtools.toml (or none readable inside the root)
     try:
         return parse_config(text, CONFIG_FILE)
@@ -117,11 +116,9 @@ def _migration_hits(loaded: Loaded, errors: list[AuditError]) -> tuple[list[Hit]
     dialect = {"mysql": "mysql", "sqlite": "sqlite"}.get(loaded.schema.provider or "", "postgres")
     migrations = []
     for path in paths:
-        try:
-            text = loaded.repo.read_text(path)
-        except InputError as error:
-            errors.append(AuditError(file=path, line=None, message=str(error)))
-            continue
+        text = loaded.texts.get(path)
+        if text is None:
+            continue  # unreadable: already listed in errors when the sources were read
         parsed = parse_migration(path, text, dialect)
         for problem in parsed.errors:
             errors.append(
@@ -255,20 +252,28 @@ def score_features(
             models[feature].update(entry.models)
             files[feature].add(entry.file)
     entry_feature = {e.id: e.feature for e in entry_points}
+    by_model: dict[str, set[str]] = defaultdict(set)
+    by_file: dict[str, set[str]] = defaultdict(set)
+    by_directory: dict[str, set[str]] = defaultdict(set)
+    for feature in by_feature:
+        for model in models[feature]:
+            by_model[model].add(feature)
+        for file in files[feature]:
+            by_file[file].add(feature)
+            by_directory[posixpath.dirname(file)].add(feature)
     assigned: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
-        targets: set[str] = set()
+        # The entry point's feature; else the features touching its model; else those owning its
+        # file or a file in its folder; else the project as a whole.
         if finding.entry_point in entry_feature:
-            targets.add(entry_feature[finding.entry_point])
-        elif finding.model is not None:
-            targets = {f for f, ms in models.items() if finding.model in ms}
-        if not targets:
-            targets = {f for f, fs in files.items() if finding.file in fs}
-        if not targets:
-            directory = posixpath.dirname(finding.file)
-            targets = {
-                f for f, fs in files.items() if any(posixpath.dirname(x) == directory for x in fs)
-            }
+            targets = {entry_feature[finding.entry_point]}
+        else:
+            targets = set(by_model.get(finding.model or "", set()))
+            targets = (
+                targets
+                or by_file.get(finding.file, set())
+                or by_directory.get(posixpath.dirname(finding.file), set())
+            )
         for target in targets or {PROJECT_FEATURE}:
             assigned[target].append(finding)
     cards = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,7 +22,8 @@ from archtools.results import (
     Stats,
     ToolInfo,
 )
-from archtools.source.files import CODE_LANGUAGES, Language
+from archtools.results_cache import ResultsCache, audit_key
+from archtools.source.files import CODE_LANGUAGES
 from archtools.source.repository import Repository, load_repository
 from archtools.version import __version__
 
@@ -60,20 +62,33 @@ def _read(repo: Repository, path: str, errors: list[AuditError]) -> str | None:
         return None
 
 
+CONFIG_FILE = "archtools.toml"
+
+
+def read_sources(repo: Repository, errors: list[AuditError]) -> dict[str, str]:
+    """The text of every file an audit reads: code, schema, migrations, env and config files."""
+    texts: dict[str, str] = {}
+    for source in repo.files:
+        text = _read(repo, source.path, errors)
+        if text is not None:
+            texts[source.path] = text
+    if CONFIG_FILE not in texts:
+        with contextlib.suppress(InputError):  # no archtools.toml, or none readable in the root
+            texts[CONFIG_FILE] = repo.read_text(CONFIG_FILE)
+    return texts
+
+
 def load(path: Path, options: AuditOptions) -> Loaded:
     repo = load_repository(path, max_file_bytes=options.max_file_bytes)
     errors: list[AuditError] = []
-    texts: dict[str, str] = {}
-    jobs: list[FactsJob] = []
-    for source in repo.files:
-        if source.language not in CODE_LANGUAGES and source.language not in (Language.ENV,):
-            continue
-        text = _read(repo, source.path, errors)
-        if text is None:
-            continue
-        texts[source.path] = text
-        if source.language in CODE_LANGUAGES:
-            jobs.append(FactsJob(source.path, text.encode("utf-8")))
+    return load_sources(repo, read_sources(repo, errors), errors, options)
+
+
+def load_sources(
+    repo: Repository, texts: dict[str, str], errors: list[AuditError], options: AuditOptions
+) -> Loaded:
+    code = {f.path for f in repo.files if f.language in CODE_LANGUAGES}
+    jobs = [FactsJob(path, text.encode("utf-8")) for path, text in texts.items() if path in code]
     total = len(jobs)
 
     def tick(count: int, _done: list[int] = [0]) -> None:  # noqa: B006 - a counter local to this call
@@ -164,7 +179,23 @@ def audit(path: str | Path, options: AuditOptions | None = None) -> Audit:
 
     options = options or AuditOptions()
     started = time.perf_counter()
-    loaded = load(Path(path), options)
+    repo = load_repository(Path(path), max_file_bytes=options.max_file_bytes)
+    read_errors: list[AuditError] = []
+    texts = read_sources(repo, read_errors)
+    cache = ResultsCache(options.cache_dir or default_cache_dir()) if options.use_cache else None
+    key = audit_key(texts, sorted(options.baseline)) if cache is not None else ""
+    if cache is not None:
+        known = cache.get(repo.root, key)
+        if known is not None:
+            code_files = sum(1 for f in repo.files if f.language in CODE_LANGUAGES)
+            stats = known.stats.model_copy(
+                update={
+                    "seconds": round(time.perf_counter() - started, 3),
+                    "files_cached": code_files,
+                }
+            )
+            return known.model_copy(update={"stats": stats})
+    loaded = load_sources(repo, texts, read_errors, options)
     analysis = analyse(loaded, options)
     repo = loaded.repo
     skipped = [SkippedFile(file=p, reason=r) for p, r in repo.skipped[:MAX_SKIPPED_LISTED]]
@@ -178,7 +209,7 @@ def audit(path: str | Path, options: AuditOptions | None = None) -> Audit:
         skipped_by_reason=dict(sorted(repo.skipped_counts.items())),
         files_cached=loaded.files_cached,
     )
-    return Audit(
+    result = Audit(
         tool=ToolInfo(version=__version__),
         repo=RepoInfo(
             root=repo.root.name,
@@ -200,6 +231,9 @@ def audit(path: str | Path, options: AuditOptions | None = None) -> Audit:
         scorecards=analysis.scorecards,
         skipped=skipped,
     )
+    if cache is not None:
+        cache.put(repo.root, key, result)
+    return result
 
 
 def load_schema(path: str | Path) -> Schema:

@@ -179,7 +179,7 @@ class EntryFinder:
         ):
             symbol = self.program.lookup(file, export.init.text)
         elif export.kind == ExportKind.REEXPORT and export.source:
-            target = self.program.resolve_import(file, export.source)
+            target = self.program.resolve(file, export.source)
             if target is not None:
                 symbol = self.program.lookup_export(target, export.local or export.name)
         if symbol is None:

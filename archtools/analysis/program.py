@@ -31,6 +31,15 @@ class Program:
     resolve_import: ImportResolver
     _module_funcs: dict[str, dict[str, int]] = field(default_factory=dict)
     _module_vars: dict[str, dict[str, VarDecl]] = field(default_factory=dict)
+    _lookups: dict[tuple[str, str], Symbol | None] = field(default_factory=dict)
+    _resolved: dict[tuple[str, str], str | None] = field(default_factory=dict)
+
+    def resolve(self, file: str, specifier: str) -> str | None:
+        """The repository file an import specifier names (memoized: the same imports recur)."""
+        key = (file, specifier)
+        if key not in self._resolved:
+            self._resolved[key] = self.resolve_import(file, specifier)
+        return self._resolved[key]
 
     def function(self, file: str, index: int) -> Function:
         return self.files[file].functions[index]
@@ -59,9 +68,18 @@ class Program:
 
     def lookup(self, file: str, name: str, depth: int = 0) -> Symbol | None:
         """Resolve a module-level name of `file`: local function, local value, or import."""
+        root = name.split(".", 1)[0].split("(", 1)[0]
+        key = (file, root)
+        if depth == 0 and key in self._lookups:
+            return self._lookups[key]
+        found = self._lookup(file, root, depth)
+        if depth == 0:
+            self._lookups[key] = found
+        return found
+
+    def _lookup(self, file: str, root: str, depth: int) -> Symbol | None:
         if depth > 12 or file not in self.files:
             return None
-        root = name.split(".", 1)[0].split("(", 1)[0]
         funcs = self.module_functions(file)
         if root in funcs:
             return Symbol(file=file, name=root, func=funcs[root])
@@ -80,7 +98,7 @@ class Program:
             for bound in imp.names:
                 if bound.local != root:
                     continue
-                target = self.resolve_import(file, imp.source)
+                target = self.resolve(file, imp.source)
                 if target is None or target not in self.files:
                     return Symbol(file=file, name=root, package=imp.source, imported=bound.imported)
                 if bound.imported == "*":
@@ -101,7 +119,7 @@ class Program:
                 continue
             return self._export_symbol(file, export, depth)
         for source in star_sources:
-            target = self.resolve_import(file, source)
+            target = self.resolve(file, source)
             if target is not None:
                 found = self.lookup_export(target, name, depth + 1)
                 if found is not None:
@@ -110,7 +128,7 @@ class Program:
 
     def _export_symbol(self, file: str, export: Export, depth: int) -> Symbol | None:
         if export.kind == ExportKind.REEXPORT and export.source is not None:
-            target = self.resolve_import(file, export.source)
+            target = self.resolve(file, export.source)
             if target is None:
                 return Symbol(
                     file=file, name=export.name, package=export.source, imported=export.local

@@ -79,9 +79,19 @@ class CallClassifier:
         self.schema = schema
         self.accessors = prisma_accessors(schema)
         self._db_cache: dict[str, list[DbOp]] = {}
+        self._canonical: dict[tuple[str, int], tuple[str, str | None]] = {}
+        self._auth: dict[tuple[str, int], AuthCall | None] = {}
 
     def canonical(self, file: str, call: Call) -> tuple[str, str | None]:
         """The callee with its root replaced by the imported name, and the package it came from."""
+        key = (file, call.index)
+        known = self._canonical.get(key)
+        if known is None:
+            known = self._canonical_of(file, call)
+            self._canonical[key] = known
+        return known
+
+    def _canonical_of(self, file: str, call: Call) -> tuple[str, str | None]:
         callee = call.callee.removeprefix("new ")
         root, _, rest = callee.partition(".")
         bare_root = root.removesuffix("()")
@@ -97,6 +107,12 @@ class CallClassifier:
         return (canonical + "." + rest if rest else canonical), package
 
     def auth_call(self, file: str, call: Call) -> AuthCall | None:
+        key = (file, call.index)
+        if key not in self._auth:
+            self._auth[key] = self._auth_call(file, call)
+        return self._auth[key]
+
+    def _auth_call(self, file: str, call: Call) -> AuthCall | None:
         callee, package = self.canonical(file, call)
         for primitive in self.knowledge.authentication:
             if primitive.package is not None:

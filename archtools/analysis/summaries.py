@@ -46,6 +46,7 @@ class Summaries:
         self.knowledge = knowledge
         self._memo: dict[FuncKey, Summary] = {}
         self._active: set[FuncKey] = set()
+        self._identity_calls: dict[tuple[str, frozenset[int | None]], dict[int, Evidence]] = {}
 
     # -- resolving calls to functions -------------------------------------------------------------
 
@@ -89,6 +90,14 @@ class Summaries:
     # -- identity sources ---------------------------------------------------------------------------
 
     def identity_calls(self, file: str, scope: set[int | None]) -> dict[int, Evidence]:
+        key = (file, frozenset(scope))
+        known = self._identity_calls.get(key)
+        if known is None:
+            known = self._find_identity_calls(file, scope)
+            self._identity_calls[key] = known
+        return known
+
+    def _find_identity_calls(self, file: str, scope: set[int | None]) -> dict[int, Evidence]:
         found: dict[int, Evidence] = {}
         for call in self.program.files[file].calls:
             if call.func not in scope:

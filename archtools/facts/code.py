@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class _Frozen(BaseModel):
@@ -38,12 +38,14 @@ class Expr(_Frozen):
     kind: ExprKind
     text: str  # source text, truncated
     line: int
-    roots: list[
-        str
-    ] = []  # identifiers read in value position (not property names, not inside nested functions)
-    paths: list[str] = []  # member paths read, e.g. "session.user.id", "params.id"
-    pairs: list[Pair] = []  # for objects
-    items: list[Expr] = []  # for arrays
+    roots: list[str] = Field(
+        default_factory=list
+    )  # identifiers read in value position (not property names, not inside nested functions)
+    paths: list[str] = Field(
+        default_factory=list
+    )  # member paths read, e.g. "session.user.id", "params.id"
+    pairs: list[Pair] = Field(default_factory=list)  # for objects
+    items: list[Expr] = Field(default_factory=list)  # for arrays
     call: int | None = None  # for calls: index into FileFacts.calls
     func: int | None = None  # for functions: index into FileFacts.functions
     value: str | None = None  # for strings: the literal value
@@ -60,10 +62,12 @@ class Call(_Frozen):
     name: str  # last segment: "where", "findUnique", "auth"
     line: int
     end_line: int
-    args: list[Expr] = []
+    args: list[Expr] = Field(default_factory=list)
     receiver: int | None = None  # the call this one is chained on (`a().b()`: b's receiver is a)
     awaited: bool = False
-    assigned_to: list[str] = []  # names bound from the result: `const { a, b } = await f()`
+    assigned_to: list[str] = Field(
+        default_factory=list
+    )  # names bound from the result: `const { a, b } = await f()`
     returned: bool = False  # the call's value is returned (possibly through await/new)
     tagged_template: bool = False
     in_catch: bool = False
@@ -71,9 +75,15 @@ class Call(_Frozen):
 
 class Param(_Frozen):
     name: str  # the identifier, or the pattern text for destructuring
-    names: list[str] = []  # identifiers bound (destructured names included)
-    keys: list[str] = []  # for destructuring patterns: the property keys (e.g. params, ctx, input)
-    by_key: dict[str, list[str]] = {}  # names bound under each key: {parsedInput: [id, code]}
+    names: list[str] = Field(
+        default_factory=list
+    )  # identifiers bound (destructured names included)
+    keys: list[str] = Field(
+        default_factory=list
+    )  # for destructuring patterns: the property keys (e.g. params, ctx, input)
+    by_key: dict[str, list[str]] = Field(
+        default_factory=dict
+    )  # names bound under each key: {parsedInput: [id, code]}
     type: str | None = None
 
 
@@ -83,7 +93,7 @@ class Function(_Frozen):
     line: int
     end_line: int
     parent: int | None  # enclosing function
-    params: list[Param] = []
+    params: list[Param] = Field(default_factory=list)
     is_async: bool = False
     use_server: bool = False  # body starts with the 'use server' directive
     return_type: str | None = None
@@ -92,7 +102,9 @@ class Function(_Frozen):
 class VarDecl(_Frozen):
     func: int | None
     names: list[str]
-    keys: list[str] = []  # `const { id } = params` binds key "id" of params
+    keys: list[str] = Field(
+        default_factory=list
+    )  # `const { id } = params` binds key "id" of params
     line: int
     init: Expr | None = None
 
@@ -150,7 +162,7 @@ class ImportName(_Frozen):
 class Import(_Frozen):
     source: str
     line: int
-    names: list[ImportName] = []
+    names: list[ImportName] = Field(default_factory=list)
     type_only: bool = False
 
 
@@ -218,22 +230,24 @@ class SyntaxProblem(_Frozen):
 class FileFacts(_Frozen):
     path: str
     language: str
-    directives: list[str] = []  # file-level directives: "use server", "use client", "server-only"
-    imports: list[Import] = []
-    exports: list[Export] = []
-    functions: list[Function] = []
-    calls: list[Call] = []
-    vars: list[VarDecl] = []
-    guards: list[Guard] = []
-    returns: list[Return] = []
-    comparisons: list[Comparison] = []
-    branches: list[Branch] = []
-    env_reads: list[EnvRead] = []
-    secrets: list[StringLiteral] = []
-    types: list[TypeDecl] = []
-    any_uses: list[AnyUse] = []
-    comments: list[CommentDirective] = []
-    syntax_errors: list[SyntaxProblem] = []
+    directives: list[str] = Field(
+        default_factory=list
+    )  # file-level directives: "use server", "use client", "server-only"
+    imports: list[Import] = Field(default_factory=list)
+    exports: list[Export] = Field(default_factory=list)
+    functions: list[Function] = Field(default_factory=list)
+    calls: list[Call] = Field(default_factory=list)
+    vars: list[VarDecl] = Field(default_factory=list)
+    guards: list[Guard] = Field(default_factory=list)
+    returns: list[Return] = Field(default_factory=list)
+    comparisons: list[Comparison] = Field(default_factory=list)
+    branches: list[Branch] = Field(default_factory=list)
+    env_reads: list[EnvRead] = Field(default_factory=list)
+    secrets: list[StringLiteral] = Field(default_factory=list)
+    types: list[TypeDecl] = Field(default_factory=list)
+    any_uses: list[AnyUse] = Field(default_factory=list)
+    comments: list[CommentDirective] = Field(default_factory=list)
+    syntax_errors: list[SyntaxProblem] = Field(default_factory=list)
     lines: int = 0
 
     def calls_in(self, func: int | None) -> list[Call]:

@@ -156,7 +156,9 @@ def collect_facts(
             if hit is None:
                 todo.append(job)
             else:
-                facts[job.path] = hit if hit.path == job.path else hit.model_copy(update={"path": job.path})
+                facts[job.path] = (
+                    hit if hit.path == job.path else hit.model_copy(update={"path": job.path})
+                )
         if progress is not None and len(facts):
             progress(len(facts))
         fresh: list[tuple[str, FileFacts]] = []
@@ -174,7 +176,9 @@ def collect_facts(
     finally:
         if cache is not None:
             cache.close()
-    return FactsResult(facts=facts, failures=failures, cached=len(jobs) - len(todo), parsed=len(todo))
+    return FactsResult(
+        facts=facts, failures=failures, cached=len(jobs) - len(todo), parsed=len(todo)
+    )
 
 
 def _run(todo: list[FactsJob], workers: int | None) -> Iterator[list[FileFacts | FactsFailure]]:

@@ -159,8 +159,19 @@ class ExprDescriber:
     def __init__(self, call_index: dict[int, int], function_index: dict[int, int]) -> None:
         self.call_index = call_index
         self.function_index = function_index
+        # The same node is described for several facts (a call's argument, a variable's value, a
+        # return); describe it once.
+        self._memo: dict[tuple[int, bool], Expr] = {}
 
     def __call__(self, node: Node, depth: int = 0) -> Expr:
+        key = (node.id, depth < MAX_DEPTH)
+        known = self._memo.get(key)
+        if known is None:
+            known = self._describe(node, depth)
+            self._memo[key] = known
+        return known
+
+    def _describe(self, node: Node, depth: int) -> Expr:
         while (
             node.type
             in (

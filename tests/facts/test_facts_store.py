@@ -34,10 +34,14 @@ def test_second_run_parses_nothing_and_a_change_parses_one(tmp_path: Path) -> No
     assert third.facts["app/api/r3/route.ts"].exports[0].name == "GET"
 
 
-def test_identical_content_at_another_path_reuses_the_entry_with_its_own_path(tmp_path: Path) -> None:
+def test_identical_content_at_another_path_reuses_the_entry_with_its_own_path(
+    tmp_path: Path,
+) -> None:
     cache = tmp_path / "cache"
     collect_facts([FactsJob("a/route.ts", b"export const x = 1;\n")], cache_dir=cache, workers=1)
-    again = collect_facts([FactsJob("b/route.ts", b"export const x = 1;\n")], cache_dir=cache, workers=1)
+    again = collect_facts(
+        [FactsJob("b/route.ts", b"export const x = 1;\n")], cache_dir=cache, workers=1
+    )
     assert again.cached == 1 and again.facts["b/route.ts"].path == "b/route.ts"
 
 
