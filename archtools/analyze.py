@@ -108,6 +108,8 @@ def _line_of_key(loaded: Loaded, path: str, key: str) -> int:
 
 
 def _migration_hits(loaded: Loaded, errors: list[AuditError]) -> tuple[list[Hit], bool]:
+    if not any(f.path.endswith(".sql") for f in loaded.repo.files):
+        return [], False  # no SQL at all: skip loading the SQL parser
     from archtools.parse.sql_migrations import find_migration_files, parse_migration
     from archtools.rules.migrations import run_migration_rules
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -173,13 +174,30 @@ def app_layouts(repo: Repository) -> list[AppLayout]:
     ]
 
 
+@contextlib.contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """An audit builds millions of small, acyclic fact objects that live until it ends; the cyclic
+    collector would traverse all of them again and again as they accumulate."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def audit(path: str | Path, options: AuditOptions | None = None) -> Audit:
     """Audit the repository at `path`. Raises InputError for a path that cannot be audited."""
+    with _no_cyclic_gc():
+        return _audit(Path(path), options or AuditOptions())
+
+
+def _audit(path: Path, options: AuditOptions) -> Audit:
     from archtools.analyze import analyse
 
-    options = options or AuditOptions()
     started = time.perf_counter()
-    repo = load_repository(Path(path), max_file_bytes=options.max_file_bytes)
+    repo = load_repository(path, max_file_bytes=options.max_file_bytes)
     read_errors: list[AuditError] = []
     texts = read_sources(repo, read_errors)
     cache = ResultsCache(options.cache_dir or default_cache_dir()) if options.use_cache else None

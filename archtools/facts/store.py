@@ -96,7 +96,7 @@ class FactsCache:
                     bad.append(key)
                     continue
                 try:
-                    found[key] = FileFacts.model_validate_json(zlib.decompress(data))
+                    found[key] = unpack_facts(data)
                 except (zlib.error, ValueError):
                     bad.append(key)
         if bad:
@@ -104,11 +104,9 @@ class FactsCache:
             self._db.commit()
         return found
 
-    def put_many(self, items: Iterable[tuple[str, FileFacts]]) -> None:
-        rows = []
-        for key, facts in items:
-            data = zlib.compress(facts.model_dump_json(exclude_defaults=True).encode(), 1)
-            rows.append((key, self._version, zlib.crc32(data), data))
+    def put_many(self, items: Iterable[tuple[str, bytes]]) -> None:
+        """Store compressed facts (as `pack_facts` makes them) under their content keys."""
+        rows = [(key, self._version, zlib.crc32(data), data) for key, data in items]
         if rows:
             self._db.executemany("INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?)", rows)
             self._db.commit()
@@ -117,13 +115,29 @@ class FactsCache:
         self._db.close()
 
 
-def _extract_chunk(jobs: list[FactsJob]) -> list[FileFacts | FactsFailure]:
+def pack_facts(facts: FileFacts) -> bytes:
+    """Facts as compressed JSON: how they cross from a worker process and how the cache keeps them
+    (a pydantic object pickles slowly; its JSON is written and read in Rust)."""
+    return zlib.compress(facts.model_dump_json(exclude_defaults=True).encode(), 1)
+
+
+def unpack_facts(data: bytes) -> FileFacts:
+    return FileFacts.model_validate_json(zlib.decompress(data))
+
+
+@dataclass(frozen=True)
+class PackedFacts:
+    path: str
+    data: bytes
+
+
+def _extract_chunk(jobs: list[FactsJob]) -> list[PackedFacts | FactsFailure]:
     from archtools.parse.typescript import extract_code_facts
 
-    out: list[FileFacts | FactsFailure] = []
+    out: list[PackedFacts | FactsFailure] = []
     for job in jobs:
         try:
-            out.append(extract_code_facts(job.path, job.content))
+            out.append(PackedFacts(job.path, pack_facts(extract_code_facts(job.path, job.content))))
         except RecursionError:
             out.append(FactsFailure(job.path, None, "expression nesting too deep to analyse"))
         except Exception as error:  # one bad file never aborts the audit
@@ -161,14 +175,14 @@ def collect_facts(
                 )
         if progress is not None and len(facts):
             progress(len(facts))
-        fresh: list[tuple[str, FileFacts]] = []
+        fresh: list[tuple[str, bytes]] = []
         for result in _run(todo, workers):
             for item in result:
                 if isinstance(item, FactsFailure):
                     failures.append(item)
                 else:
-                    facts[item.path] = item
-                    fresh.append((keys[item.path], item))
+                    facts[item.path] = unpack_facts(item.data)
+                    fresh.append((keys[item.path], item.data))
             if progress is not None:
                 progress(len(result))
         if cache is not None:
@@ -181,7 +195,7 @@ def collect_facts(
     )
 
 
-def _run(todo: list[FactsJob], workers: int | None) -> Iterator[list[FileFacts | FactsFailure]]:
+def _run(todo: list[FactsJob], workers: int | None) -> Iterator[list[PackedFacts | FactsFailure]]:
     count = workers if workers is not None else min(2, os.cpu_count() or 1)
     if count <= 1 or len(todo) < PARALLEL_THRESHOLD:
         for chunk in _chunks(todo, CHUNK_SIZE):

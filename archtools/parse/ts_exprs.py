@@ -162,6 +162,7 @@ class ExprDescriber:
         # The same node is described for several facts (a call's argument, a variable's value, a
         # return); describe it once.
         self._memo: dict[tuple[int, bool], Expr] = {}
+        self._reads_memo: dict[int, tuple[list[str], list[str]]] = {}
 
     def __call__(self, node: Node, depth: int = 0) -> Expr:
         key = (node.id, depth < MAX_DEPTH)
@@ -187,7 +188,6 @@ class ExprDescriber:
         if node.type in FUNCTION_TYPES:
             kind = ExprKind.FUNCTION
         text = " ".join(text_of(node).split()) if kind != ExprKind.FUNCTION else text_of(node, 80)
-        roots, paths = self._reads(node)
         pairs: list[Pair] = []
         items: list[Expr] = []
         value: str | None = None
@@ -201,6 +201,7 @@ class ExprDescriber:
                     for c in node.named_children[:MAX_PAIRS]
                     if c.type != "comment"
                 ]
+        roots, paths = self._reads(node)
         if kind == ExprKind.STRING:
             value = string_value(node)
         elif kind == ExprKind.TEMPLATE:
@@ -251,6 +252,13 @@ class ExprDescriber:
 
     def _reads(self, node: Node) -> tuple[list[str], list[str]]:
         """Identifiers and member paths read by an expression, outside nested functions."""
+        known = self._reads_memo.get(node.id)
+        if known is None:
+            known = self._walk_reads(node)
+            self._reads_memo[node.id] = known
+        return known
+
+    def _walk_reads(self, node: Node) -> tuple[list[str], list[str]]:
         roots: set[str] = set()
         paths: set[str] = set()
         if node.type in FUNCTION_TYPES:
@@ -260,6 +268,12 @@ class ExprDescriber:
         while stack and seen < MAX_IDENTIFIER_NODES:
             current = stack.pop()
             seen += 1
+            if current is not node:
+                done = self._reads_memo.get(current.id)
+                if done is not None:  # a part already described: reuse what it reads
+                    roots.update(done[0])
+                    paths.update(done[1])
+                    continue
             kind = current.type
             if kind in ("identifier", "shorthand_property_identifier"):
                 roots.add(text_of(current))
