@@ -19,7 +19,9 @@ export async function GET() {
 
 
 def test_inline_suppression_needs_a_reason(tmp_path: Path) -> None:
-    reasoned = ROUTE.replace("export", "// archtools-ignore ATH001: public list of note titles, reviewed\nexport")
+    reasoned = ROUTE.replace(
+        "export", "// archtools-ignore ATH001: public list of note titles, reviewed\nexport"
+    )
     bare = ROUTE.replace("export", "// archtools-ignore ATH001\nexport")
     make_repo(tmp_path, {"app/api/a/route.ts": reasoned, "app/api/b/route.ts": bare})
     result = run_audit(tmp_path)

@@ -285,3 +285,21 @@ def test_matrix_command_prints_every_entry_point(capsys: pytest.CaptureFixture[s
     assert main(["matrix", str(SAMPLE), "--format", "csv"]) == 0
     rows = capsys.readouterr().out.strip().splitlines()
     assert rows[0].startswith("id,") and len(rows) == 1 + 21
+
+
+def test_schema_and_erd_of_a_drizzle_repo(tmp_path: Path) -> None:
+    shop = SAMPLE.parent / "shop-vulnerable"
+    schema = json.loads(run("schema", str(shop)).stdout)
+    assert (schema["orm"], schema["provider"]) == ("drizzle", "postgresql")
+    assert {"users", "orders", "products"} <= {m["name"] for m in schema["models"]}
+    orders = next(m for m in schema["models"] if m["name"] == "orders")
+    relation = next(f for f in orders["fields"] if f["kind"] == "relation" and f["type"] == "users")
+    assert relation["relation"]["fields"] == ["userId"] and relation["relation"]["enforced"] is True
+    out = tmp_path / "shop.dot"
+    assert main(["erd", str(shop), "-o", str(out), "--focus", "orders", "--depth", "1"]) == 0
+    import re
+
+    nodes = set(re.findall(r"^\t(\w+) \[label=", out.read_text(), re.M))
+    # orders and the tables one relation away; products is two away (through orderItems)
+    assert {"orders", "users", "coupons", "orderItems"} <= nodes and "products" not in nodes
+    assert main(["erd", str(shop), "-o", str(out), "--focus", "ordrs"]) == 2
