@@ -243,7 +243,7 @@ def _audit(path: Path, options: AuditOptions) -> Audit:
         errors=sorted(
             loaded.errors + analysis.errors, key=lambda e: (e.file, e.line or 0, e.message)
         ),
-        schema_=loaded.schema,
+        schema=loaded.schema,
         entry_points=analysis.entry_points,
         findings=analysis.findings,
         scorecards=analysis.scorecards,

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from archtools.facts.schema import Schema
 
@@ -188,7 +187,7 @@ class Audit(_Frozen):
     repo: RepoInfo
     stats: Stats
     errors: list[AuditError] = []
-    schema_: Schema = Schema()
+    schema_: Schema = Field(default_factory=Schema, alias="schema")
     entry_points: list[EntryPoint] = []
     findings: list[Finding] = []
     scorecards: list[Scorecard] = []
@@ -198,20 +197,15 @@ class Audit(_Frozen):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
     def to_dict(self) -> dict[str, Any]:
-        data = self.model_dump(mode="json", by_alias=True)
-        data["schema"] = data.pop("schema_")
-        return data
+        return self.model_dump(mode="json", by_alias=True)
 
     def to_json(self, indent: int | None = 2) -> str:
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False) + "\n"
+        return self.model_dump_json(by_alias=True, indent=indent) + "\n"
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Audit:
-        data = dict(data)
-        data["schema_"] = data.pop("schema", {})
         return cls.model_validate(data)
 
     @classmethod
-    def from_json(cls, text: str) -> Audit:
-        loaded: dict[str, Any] = json.loads(text)
-        return cls.from_dict(loaded)
+    def from_json(cls, text: str | bytes) -> Audit:
+        return cls.model_validate_json(text)

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from archtools.results import Audit
-from archtools.version import __version__
+from archtools.version import __version__, code_digest
 
 RESULTS_FORMAT = 1
 
@@ -17,7 +17,7 @@ RESULTS_FORMAT = 1
 def audit_key(texts: Mapping[str, str], extra: Iterable[str]) -> str:
     """A digest of every file read (path and content), the options that change results, the version."""
     digest = hashlib.blake2b(digest_size=24)
-    digest.update(f"{__version__}/{RESULTS_FORMAT}\0".encode())
+    digest.update(f"{__version__}/{RESULTS_FORMAT}/{code_digest()}\0".encode())
     for item in extra:
         digest.update(item.encode("utf-8", "surrogatepass") + b"\0")
     for path in sorted(texts):

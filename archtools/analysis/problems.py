@@ -125,13 +125,14 @@ def entry_problems(
             call.callee in REDIRECT_CALLS
             and call.args
             and (flow.is_input(call.args[0]) or flow.is_client_value(call.args[0]))
+            and not _same_origin_path(call.args[0].text)
         ):
             problems.append(
                 Problem(
                     "NXT002",
                     facts.path,
                     call.line,
-                    f"{call.callee}() sends the user to `{call.args[0].text}`, chosen by the client",
+                    f"{call.callee}() sends the user to {code(call.args[0].text)}, chosen by the client",
                     f"open-redirect:{call.callee}:{call.args[0].text}",
                 )
             )
@@ -196,3 +197,14 @@ def _upload_names(facts: FileFacts, funcs: set[int | None], flow: Flow) -> set[s
             ):
                 names.add(name)
     return names
+
+
+def _same_origin_path(text: str) -> bool:
+    """A target that starts with a fixed local path (`/notes/${id}`) cannot leave the site."""
+    stripped = text[1:] if text[:1] in "`'\"" else ""
+    return stripped.startswith("/") and not stripped.startswith(("//", "/\\"))
+
+
+def code(text: str) -> str:
+    """Source text quoted for a message: in backticks unless it holds one itself."""
+    return f"`{text}`" if "`" not in text else f"«{text}»"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archtools.facts.code import FileFacts
-from archtools.version import __version__
+from archtools.version import __version__, code_digest
 
 # Bump when the facts model or the extractor changes meaning, so old cache entries are never trusted.
 FACTS_FORMAT = 4
@@ -77,7 +77,7 @@ class FactsCache:
             self._db.execute(
                 "CREATE TABLE facts (key TEXT PRIMARY KEY, version TEXT, crc INTEGER, data BLOB)"
             )
-        self._version = f"{__version__}/{FACTS_FORMAT}"
+        self._version = f"{__version__}/{FACTS_FORMAT}/{code_digest()}"
 
     def get_many(self, keys: Sequence[str]) -> dict[str, FileFacts]:
         found: dict[str, FileFacts] = {}

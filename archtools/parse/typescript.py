@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from tree_sitter import Node
 
 from archtools.facts.code import (
@@ -43,6 +45,24 @@ from archtools.parse.ts_exprs import (
 MAX_SYNTAX_ERRORS = 20
 MAX_SECRETS = 50
 _DIRECTIVES = {"use server", "use client", "use cache", "server-only", "client-only"}
+# Kinds whose positions the extractor asks about: it needs their parents and enclosing functions.
+_PLACED = (
+    "function",
+    "call",
+    "new",
+    "var",
+    "assign",
+    "if",
+    "return",
+    "compare",
+    "switch",
+    "env.member",
+    "env.subscript",
+    "any",
+    "type.alias",
+    "type.interface",
+)
+_FUNCTION_OR_CATCH = FUNCTION_TYPES | {"catch_clause"}
 _TRANSPARENT = {
     "await_expression",
     "parenthesized_expression",
@@ -74,16 +94,19 @@ class _Extractor:
         self.call_nodes = sorted(calls, key=lambda n: (n.start_byte, -n.end_byte))
         self.call_index = {n.id: i for i, n in enumerate(self.call_nodes)}
         self.describe = ExprDescriber(self.call_index, self.function_index)
+        placed = [n for name in _PLACED for n in caps.get(name, [])]
+        self.ancestry = treesitter.Ancestry(root, placed, (FUNCTION_TYPES, _FUNCTION_OR_CATCH))
 
     # -- navigation -------------------------------------------------------------------------------
 
     def enclosing_function(self, node: Node) -> int | None:
-        parent = node.parent
-        while parent is not None:
-            if parent.type in FUNCTION_TYPES:
-                return self.function_index.get(parent.id)
-            parent = parent.parent
-        return None
+        function = self.ancestry.nearest(node, 0)
+        return self.function_index.get(function.id) if function is not None else None
+
+    def in_catch(self, node: Node) -> bool:
+        """Inside a `catch` block of the function that holds it (not of an outer function)."""
+        holder = self.ancestry.nearest(node, 1)
+        return holder is not None and holder.type == "catch_clause"
 
     def nodes(self, name: str) -> list[Node]:
         return sorted(self.caps.get(name, []), key=lambda n: n.start_byte)
@@ -312,7 +335,7 @@ class _Extractor:
         return_type = node.child_by_field_name("return_type")
         return Function(
             index=index,
-            name=_function_name(node),
+            name=_function_name(node, self.ancestry.parent),
             line=line_of(node),
             end_line=node.end_point.row + 1,
             parent=self.enclosing_function(node),
@@ -359,11 +382,11 @@ class _Extractor:
                 args.append(self.describe(arguments))
             else:
                 args = [self.describe(a) for a in arguments.named_children if a.type != "comment"]
-        outer = node.parent
+        outer = self.ancestry.parent(node)
         awaited = False
         while outer is not None and outer.type in _TRANSPARENT:
             awaited = awaited or outer.type == "await_expression"
-            outer = outer.parent
+            outer = self.ancestry.parent(outer)
         assigned: list[str] = []
         returned = False
         if outer is not None:
@@ -394,7 +417,7 @@ class _Extractor:
             assigned_to=assigned,
             returned=returned,
             tagged_template=tagged,
-            in_catch=_inside(node, "catch_clause"),
+            in_catch=self.in_catch(node),
         )
 
     def var_of(self, node: Node) -> VarDecl | None:
@@ -593,7 +616,7 @@ class _Extractor:
                 prop = member.child_by_field_name("name")
                 if prop is not None:
                     fields.append(text_of(prop))
-        parent = node.parent
+        parent = self.ancestry.parent(node)
         return TypeDecl(
             name=text_of(name),
             line=line_of(node),
@@ -603,9 +626,9 @@ class _Extractor:
 
     def any_use_of(self, node: Node) -> AnyUse:
         where = "variable"
-        parent = node.parent
+        parent = self.ancestry.parent(node)
         if parent is not None and parent.type == "type_annotation":
-            holder = parent.parent
+            holder = self.ancestry.parent(parent)
             if holder is not None and holder.type in ("required_parameter", "optional_parameter"):
                 where = "parameter"
             elif holder is not None and holder.type in FUNCTION_TYPES | {"function_declaration"}:
@@ -649,17 +672,17 @@ def _is_directive_statement(node: Node) -> bool:
     )
 
 
-def _function_name(node: Node) -> str | None:
+def _function_name(node: Node, parent_of: Callable[[Node], Node | None]) -> str | None:
     name = node.child_by_field_name("name")
     if name is not None:
         return text_of(name)
-    parent = node.parent
+    parent = parent_of(node)
     while parent is not None and parent.type in (
         "parenthesized_expression",
         "as_expression",
         "satisfies_expression",
     ):
-        parent = parent.parent
+        parent = parent_of(parent)
     if parent is None:
         return None
     if parent.type == "variable_declarator":
@@ -690,17 +713,6 @@ def _assigned_name(node: Node) -> str:
             return text_of(left) if left is not None else ""
         parent = parent.parent
     return ""
-
-
-def _inside(node: Node, kind: str) -> bool:
-    parent = node.parent
-    while parent is not None:
-        if parent.type == kind:
-            return True
-        if parent.type in FUNCTION_TYPES:
-            return False
-        parent = parent.parent
-    return False
 
 
 def _exit_of(consequence: Node) -> tuple[ExitKind | None, int]:

@@ -219,3 +219,21 @@ export async function POST(req: Request) {
     assert stripe.public and "constructEvent" in stripe.checks.authentication.evidence[0].detail
     github = entry(result, "route_handler:app/api/webhooks/github/route.ts#POST")
     assert not github.public and statuses(github)["authentication"] == "fail"
+
+
+def test_open_redirect_only_when_the_client_chooses_the_destination(tmp_path: Path) -> None:
+    route = """import { redirect } from "next/navigation";
+import { prisma } from "@/lib/db";
+
+export async function GET(request: Request) {
+  const next = new URL(request.url).searchParams.get("next") ?? "/";
+  const id = new URL(request.url).searchParams.get("id") ?? "";
+  if (id) redirect(`/notes/${id}`);
+  redirect(next);
+}
+"""
+    make_repo(tmp_path, {"app/auth/continue/route.ts": route})
+    found = [f for f in run_audit(tmp_path).findings if f.rule == "NXT002"]
+    assert [(f.line, f.message) for f in found] == [
+        (8, "redirect() sends the user to `next`, chosen by the client")
+    ]
