@@ -10,13 +10,13 @@ from archtools.analysis.context import (
     AnalysisContext,
     sensitive_fields,
 )
+from archtools.analysis.entry_scope import Problem
 from archtools.analysis.flow import Flow
 from archtools.analysis.roles import DbOp
 from archtools.facts.code import FileFacts
 from archtools.results import EntryKind
 
 if TYPE_CHECKING:
-    from archtools.analysis.checks import Problem
     from archtools.analysis.entrypoints import Entry
 
 REDIRECT_CALLS = (
@@ -38,8 +38,6 @@ def entry_problems(
     flow: Flow,
     ops_with_flow: list[tuple[DbOp, Flow]],
 ) -> list[Problem]:
-    from archtools.analysis.checks import Problem
-
     problems: list[Problem] = []
     ops = [op for op, _flow in ops_with_flow]
     calls = [c for c in facts.calls if c.func in funcs]

@@ -1,0 +1,230 @@
+"""Authentication of an entry point: gates in its code, in builder chains and wrappers, in middleware;
+and what is public by design."""
+
+from __future__ import annotations
+
+from archtools.analysis.entry_scope import (
+    RESPONSE_BUILDERS,
+    TRANSPORT,
+    TRPC_ADAPTERS,
+    CheckerBase,
+    EntryScope,
+    Problem,
+    describe,
+    make_check,
+)
+from archtools.analysis.entrypoints import Entry
+from archtools.analysis.flow import Seeds, function_scope
+from archtools.analysis.middleware import vulnerable_to_bypass
+from archtools.analysis.summaries import Summary
+from archtools.facts.code import Call
+from archtools.results import Check, CheckStatus, EntryKind, Evidence
+
+
+class AuthenticationChecks(CheckerBase):
+    def _auth_handler_path(self, entry: Entry) -> str | None:
+        facts = self.ctx.program.files[entry.file]
+        if entry.route and "[...nextauth]" in entry.route:
+            return "NextAuth"
+        for imp in facts.imports:
+            if (
+                any(imp.source.startswith(p) for p in self.k.auth_handler_packages)
+                and entry.route
+                and ("auth" in entry.route)
+            ):
+                return imp.source
+        return None
+
+    # -- authentication ------------------------------------------------------------------------------
+
+    def _public_reason(self, entry: Entry, scope: EntryScope) -> Evidence | None:
+        route = entry.route or ""
+        segments = [s for s in route.split("/") if s]
+        for declared in self.ctx.public_routes:
+            if route == declared or (declared.endswith("*") and route.startswith(declared[:-1])):
+                return Evidence(
+                    file=entry.file,
+                    line=entry.line,
+                    detail=f"public by design: declared public ({declared})",
+                )
+        anonymous = self.k.public_routes
+        if any(s.lower() in anonymous.anonymous_route_words for s in segments) or (
+            entry.kind == EntryKind.SERVER_ACTION and entry.name in anonymous.anonymous_functions
+        ):
+            return Evidence(
+                file=entry.file,
+                line=entry.line,
+                detail="public by design: an operation for signed-out users (sign-up, sign-in, recovery)",
+            )
+        for call in scope.facts.calls:
+            if scope.has(call.func, call.line) and call.name in TRPC_ADAPTERS:
+                return Evidence(
+                    file=entry.file,
+                    line=call.line,
+                    detail=f"{TRANSPORT}; each procedure is checked on its own",
+                )
+        if entry.kind in (EntryKind.ROUTE_HANDLER, EntryKind.PAGES_API) and segments:
+            if segments[-1].lower() in self.k.public_routes.health:
+                return Evidence(
+                    file=entry.file,
+                    line=entry.line,
+                    detail=f"public by design: the {segments[-1]} route",
+                )
+            if any(s.lower() in self.k.public_routes.webhook_words for s in segments):
+                for call in scope.facts.calls:
+                    if (
+                        scope.has(call.func, call.line)
+                        and call.name.removeprefix("new ") in self.k.public_routes.signature_calls
+                    ):
+                        return Evidence(
+                            file=entry.file,
+                            line=call.line,
+                            detail=f"public by design: a webhook that verifies its signature with {call.callee}()",
+                        )
+        return None
+
+    def _authentication(
+        self,
+        entry: Entry,
+        scope: EntryScope,
+        public: Evidence | None,
+        problems: list[Problem],
+        *,
+        touches_data: bool,
+    ) -> Check:
+        if public is not None:
+            return make_check(CheckStatus.NA, public)
+        gate = scope.summary.auth_gate
+        if gate is not None:
+            return make_check(CheckStatus.PASS, gate)
+        built = self._chain_gate(entry)
+        if built is not None:
+            return make_check(CheckStatus.PASS, built)
+        covered = self._middleware_gate(entry)
+        if covered is not None:
+            app = next((a for a in self.ctx.apps if a.path == entry.app), None)
+            bypass = vulnerable_to_bypass(app.next_version if app else None)
+            note = (
+                f"; Next.js {app.next_version if app else '?'} allows bypassing middleware (CVE-2025-29927)"
+                if bypass
+                else ""
+            )
+            problems.append(
+                Problem(
+                    rule="ATH002",
+                    file=entry.file,
+                    line=entry.line,
+                    message=f"{entry.name} relies on middleware alone for authentication{note}",
+                    key=f"middleware-only:{entry.route}:{entry.method}",
+                )
+            )
+            return make_check(CheckStatus.PASS, covered)
+        if not touches_data and self._inert(scope):
+            return make_check(
+                CheckStatus.NA,
+                Evidence(
+                    file=entry.file,
+                    line=entry.line,
+                    detail="reads and writes no data and calls nothing: there is nothing to protect",
+                ),
+            )
+        handler_line = entry.line
+        if scope.flow.identity:
+            first = sorted(scope.flow.identity.values(), key=lambda e: e.line)[0]
+            detail = Evidence(
+                file=first.file,
+                line=first.line,
+                detail=f"reads the user ({first.detail}) but nothing stops a signed-out request",
+            )
+        else:
+            detail = Evidence(
+                file=entry.file,
+                line=handler_line,
+                detail="no authentication: no auth call, wrapper, procedure middleware or covering middleware",
+            )
+        problems.append(
+            Problem(
+                rule="ATH001",
+                file=entry.file,
+                line=entry.line,
+                message=f"{describe(entry)} does not authenticate the caller",
+                key=f"missing-authentication:{entry.id}",
+            )
+        )
+        return make_check(CheckStatus.FAIL, detail)
+
+    def _inert(self, scope: EntryScope) -> bool:
+        """No call, no environment read, no identity read: the handler only computes a response."""
+        for call in scope.facts.calls:
+            if scope.has(call.func, call.line) and not call.callee.startswith(RESPONSE_BUILDERS):
+                return False
+        return not scope.flow.identity and not any(
+            read.func in scope.funcs for read in scope.facts.env_reads
+        )
+
+    def _chain_summaries(self, entry: Entry) -> list[tuple[str, Call, Summary]]:
+        """Summaries of the middleware a builder chain or wrapper runs (`.use(fn)`, `withAuth(...)`)."""
+        summaries = self.ctx.summaries
+        identity_seeds = Seeds(identity_paths=("ctx.session", "ctx.user", "ctx.userId", "ctx.auth"))
+        found: list[tuple[str, Call, Summary]] = []
+        for file, call in entry.chain:
+            if (
+                call.name not in ("use", "middleware", "unstable_pipe", "pipe")
+                and call not in entry.wrappers
+            ):
+                continue
+            for key in self._functions_of_args(file, call):
+                facts = self.ctx.program.files[key[0]]
+                for func in sorted(
+                    function_scope(facts, key[1]), key=lambda f: -1 if f is None else f
+                ):
+                    flow = summaries.flow(key[0], func, identity_seeds)
+                    found.append(
+                        (file, call, summaries.compute_with(key[0], func, identity_seeds, flow))
+                    )
+        return found
+
+    def _chain_gate(self, entry: Entry) -> Evidence | None:
+        for file, call, summary in self._chain_summaries(entry):
+            if summary.auth_gate is not None:
+                return Evidence(
+                    file=file,
+                    line=call.line,
+                    detail=f"built with {call.callee}() whose code {summary.auth_gate.detail} "
+                    f"({summary.auth_gate.file}:{summary.auth_gate.line})",
+                )
+        return None
+
+    def _functions_of_args(self, file: str, call: Call) -> list[tuple[str, int | None]]:
+        found: list[tuple[str, int | None]] = []
+        target = self.ctx.summaries.target(file, call)
+        if target is not None:
+            found.append(target)
+        for arg in call.args:
+            if arg.func is not None:
+                found.append((file, arg.func))
+            elif arg.kind.value == "identifier":
+                symbol = self.ctx.program.lookup(file, arg.text)
+                if symbol is None or symbol.package is not None:
+                    continue
+                key = self.ctx.summaries.function_of_symbol(
+                    symbol.file, symbol.func, symbol.value.call if symbol.value else None
+                )
+                if key is not None:
+                    found.append(key)
+        return found
+
+    def _middleware_gate(self, entry: Entry) -> Evidence | None:
+        info = self.ctx.middleware.get(entry.app)
+        if info is None or entry.route is None or entry.kind == EntryKind.TRPC_PROCEDURE:
+            return None
+        enforced = info.enforces(entry.route)
+        if enforced is None:
+            return None
+        return Evidence(
+            file=info.file,
+            line=enforced.line,
+            detail=f"covered by {info.file} ({enforced.detail})",
+        )
+
+    # -- authorization -------------------------------------------------------------------------------

@@ -1,0 +1,274 @@
+"""Authorization of an entry point: rows chosen by the client bound to the caller (no IDOR), role
+checks on admin operations, owner columns from the session, scoped writes."""
+
+from __future__ import annotations
+
+from archtools.analysis.authentication import AuthenticationChecks
+from archtools.analysis.entry_scope import (
+    EntryScope,
+    OpFlow,
+    Problem,
+    client_part,
+    describe,
+    is_admin,
+    make_check,
+)
+from archtools.analysis.entrypoints import Entry
+from archtools.analysis.flow import Flow
+from archtools.analysis.roles import DbOp
+from archtools.facts.code import Expr
+from archtools.results import Check, CheckStatus, Evidence
+
+
+class AuthorizationChecks(AuthenticationChecks):
+    def _authorization(
+        self, entry: Entry, scope: EntryScope, ops: list[OpFlow], problems: list[Problem]
+    ) -> Check:
+        """pass: every client-chosen row of a user-owned model is bound to the caller or gated;
+        fail: one is not (IDOR), an admin operation has no role check, or a write is unscoped;
+        n/a: no client-chosen row of a user-owned model is touched."""
+        summary = scope.summary
+        passes: list[Evidence] = []
+        fails: list[Evidence] = []
+        role_gate = summary.role_gate or self._chain_role_gate(entry)
+        admin = is_admin(entry)
+        if role_gate is not None:
+            passes.append(role_gate)
+        elif admin:
+            fails.append(
+                Evidence(
+                    file=entry.file,
+                    line=entry.line,
+                    detail="an admin operation without a role check",
+                )
+            )
+            problems.append(
+                Problem(
+                    "AZ003",
+                    entry.file,
+                    entry.line,
+                    f"admin {describe(entry)} has no role check",
+                    f"admin:{entry.id}",
+                )
+            )
+        for op, flow in ops:
+            if op.model is None or op.model not in self.ctx.owned:
+                continue
+            creating = op.operation in ("create", "createMany", "insert")
+            if creating:
+                if self._owner_from_input(op, flow, problems, fails):
+                    continue
+                client = self._client_references(op, flow)
+            else:
+                client = [c for w in op.where if (c := client_part(w, flow)) is not None]
+            bound = any(flow.is_identity(w) for w in op.where)
+            if (
+                not creating
+                and op.kind != "read"
+                and not bound
+                and not client
+                and not self._scoped(op)
+            ):
+                fails.append(
+                    Evidence(
+                        file=op.file,
+                        line=op.line,
+                        detail=f"{op.callee}() changes {op.model} rows of every user",
+                    )
+                )
+                problems.append(
+                    Problem(
+                        "AZ004",
+                        op.file,
+                        op.line,
+                        f"{op.callee}() changes {op.model} rows without limiting them to a row or to the caller",
+                        f"unscoped:{op.callee}",
+                        op.model,
+                    )
+                )
+                continue
+            if not client:
+                if (
+                    not admin
+                    and role_gate is None
+                    and op.kind == "read"
+                    and not op.where
+                    and not creating
+                ):
+                    fails.append(
+                        Evidence(
+                            file=op.file,
+                            line=op.line,
+                            detail=f"{op.callee}() reads every {op.model} row, not only the caller's",
+                        )
+                    )
+                    problems.append(
+                        Problem(
+                            "AZ001",
+                            op.file,
+                            op.line,
+                            f"{op.callee}() returns all {op.model} rows to any caller",
+                            f"unbound-read:{op.callee}",
+                            op.model,
+                        )
+                    )
+                continue
+            if bound:
+                passes.append(
+                    Evidence(
+                        file=op.file,
+                        line=op.line,
+                        detail=f"{op.callee}() binds the {op.model} the client chose to the signed-in user",
+                    )
+                )
+                continue
+            gate = summary.membership_gate or self._compared_after(op, scope, flow) or role_gate
+            if gate is not None:
+                passes.append(gate)
+                continue
+            fails.append(
+                Evidence(
+                    file=op.file,
+                    line=op.line,
+                    detail=f"{op.callee}() uses `{client[0].text}` chosen by the client without binding it to the signed-in user",
+                )
+            )
+            problems.append(
+                Problem(
+                    "AZ001",
+                    op.file,
+                    op.line,
+                    f"IDOR: {op.callee}() uses `{client[0].text}` from the client with no ownership check",
+                    f"idor:{op.callee}:{client[0].text}",
+                    op.model,
+                )
+            )
+        if fails:
+            return Check(status=CheckStatus.FAIL, evidence=fails + passes)
+        if passes:
+            return Check(status=CheckStatus.PASS, evidence=passes)
+        return make_check(
+            CheckStatus.NA,
+            Evidence(
+                file=entry.file,
+                line=entry.line,
+                detail="no client-chosen row of a user-owned model is accessed",
+            ),
+        )
+
+    def _client_references(self, op: DbOp, flow: Flow) -> list[Expr]:
+        """Client-chosen foreign keys to user-owned models in the data of a create (`teamId: input.teamId`)."""
+        model = self.ctx.schema.model(op.model or "")
+        if model is None:
+            return []
+        targets = {
+            column: f.type
+            for f in model.fields
+            if f.relation is not None
+            for column in f.relation.fields
+            if f.type in self.ctx.owned
+        }
+        found = []
+        for data in op.data:
+            for pair in data.pairs:
+                if pair.key in targets and (
+                    flow.is_client_value(pair.value) or flow.is_input(pair.value)
+                ):
+                    found.append(pair.value)
+        return found
+
+    def _scoped(self, op: DbOp) -> bool:
+        """Whether a where clause names a row: its id, a unique column or an owner column."""
+        model = self.ctx.schema.model(op.model or "")
+        if model is None:
+            return True
+        row_columns = (
+            set(model.primary_key or [])
+            | {c for u in model.unique for c in u}
+            | set(self.k.ownership.owner_fields)
+        )
+        row_columns |= {
+            c for f in model.fields if f.relation is not None for c in f.relation.fields
+        }
+        row_columns |= {f.name for f in model.fields if f.id or f.unique}
+        named: set[str] = set()
+        stack = list(op.where)
+        while stack:
+            expr = stack.pop()
+            for pair in expr.pairs:
+                named.add(pair.key)
+                stack.append(pair.value)
+            stack.extend(expr.items)
+            named |= {p.rsplit(".", 1)[-1] for p in expr.paths}
+        return bool(named & row_columns)
+
+    def _chain_role_gate(self, entry: Entry) -> Evidence | None:
+        for file, call, summary in self._chain_summaries(entry):
+            if summary.role_gate is not None:
+                return Evidence(
+                    file=file,
+                    line=call.line,
+                    detail=f"built with {call.callee}() whose code {summary.role_gate.detail}",
+                )
+        return None
+
+    def _owner_from_identity(self, op: DbOp, flow: Flow) -> Evidence | None:
+        for data in op.data:
+            for pair in data.pairs:
+                if flow.is_identity(pair.value):
+                    return Evidence(
+                        file=op.file,
+                        line=pair.value.line,
+                        detail=f"{op.callee}() sets {op.model}.{pair.key} from the signed-in user",
+                    )
+        return None
+
+    def _owner_from_input(
+        self, op: DbOp, flow: Flow, problems: list[Problem], fails: list[Evidence]
+    ) -> bool:
+        owner_fields = set(self.k.ownership.owner_fields)
+        found = False
+        for data in op.data:
+            for pair in data.pairs:
+                if pair.key in owner_fields and (
+                    flow.is_client_value(pair.value) or flow.is_input(pair.value)
+                ):
+                    if flow.is_identity(pair.value):
+                        continue
+                    fails.append(
+                        Evidence(
+                            file=op.file,
+                            line=pair.value.line,
+                            detail=f"{op.model}.{pair.key} is taken from the client (`{pair.value.text}`)",
+                        )
+                    )
+                    problems.append(
+                        Problem(
+                            "AZ002",
+                            op.file,
+                            pair.value.line,
+                            f"{op.model}.{pair.key} comes from client input instead of the session",
+                            f"identity-from-input:{op.model}.{pair.key}",
+                            op.model,
+                        )
+                    )
+                    found = True
+        return found
+
+    def _compared_after(self, op: DbOp, scope: EntryScope, flow: Flow) -> Evidence | None:
+        if not op.assigned_to:
+            return None
+        names = set(op.assigned_to)
+        for cmp in scope.facts.comparisons:
+            if not scope.has(cmp.func, cmp.line) or cmp.line < op.line:
+                continue
+            sides = (cmp.left, cmp.right)
+            if any(set(s.roots) & names for s in sides) and any(flow.is_identity(s) for s in sides):
+                return Evidence(
+                    file=scope.facts.path,
+                    line=cmp.line,
+                    detail=f"compares the fetched {op.model} with the signed-in user",
+                )
+        return None
+
+    # -- input validation ----------------------------------------------------------------------------

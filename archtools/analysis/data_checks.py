@@ -1,0 +1,264 @@
+"""Input validation, rate limiting and audit logging of an entry point, and the database operations
+of the helpers it calls."""
+
+from __future__ import annotations
+
+from archtools.analysis.entry_scope import (
+    CheckerBase,
+    EntryScope,
+    OpFlow,
+    Problem,
+    describe,
+    make_check,
+)
+from archtools.analysis.entrypoints import Entry
+from archtools.analysis.flow import Seeds
+from archtools.analysis.problems import upload_checks
+from archtools.results import Check, CheckStatus, Evidence
+
+
+class DataChecks(CheckerBase):
+    def _validation(
+        self, entry: Entry, scope: EntryScope, ops: list[OpFlow], problems: list[Problem]
+    ) -> Check:
+        fails: list[Evidence] = []
+        for op, flow in ops:
+            whole = [
+                d
+                for d in op.data
+                if (d.kind.value in ("identifier", "call") or any(p.key == "..." for p in d.pairs))
+                and flow.is_input(d)
+                and not flow.is_identity(d)
+            ]
+            for data in whole:
+                fails.append(
+                    Evidence(
+                        file=op.file,
+                        line=data.line,
+                        detail=f"request data `{data.text[:60]}` goes whole into {op.callee}()",
+                    )
+                )
+                problems.append(
+                    Problem(
+                        "VAL002",
+                        op.file,
+                        data.line,
+                        f"request data is passed whole into {op.callee}(): mass assignment",
+                        f"mass-assignment:{op.callee}",
+                        op.model,
+                    )
+                )
+            if whole:
+                continue
+            for expr in op.where + op.data:
+                if flow.is_input(expr):
+                    fails.append(
+                        Evidence(
+                            file=op.file,
+                            line=expr.line,
+                            detail=f"unvalidated client input `{expr.text[:60]}` reaches {op.callee}()",
+                        )
+                    )
+                    problems.append(
+                        Problem(
+                            "VAL001",
+                            op.file,
+                            expr.line,
+                            f"unvalidated input reaches {op.callee}()",
+                            f"unvalidated:{op.callee}:{expr.text[:40]}",
+                            op.model,
+                        )
+                    )
+                    break
+        upload = upload_checks(scope.facts, scope.funcs, scope.flow)
+        for line, path in upload:
+            fails.append(
+                Evidence(
+                    file=scope.facts.path,
+                    line=line,
+                    detail=f"the upload check trusts `{path}`, which the client declares",
+                )
+            )
+            problems.append(
+                Problem(
+                    "VAL003",
+                    scope.facts.path,
+                    line,
+                    f"the upload check trusts `{path}`, which the client declares",
+                    f"upload:{path}",
+                )
+            )
+        if fails:
+            return Check(status=CheckStatus.FAIL, evidence=fails)
+        flow = scope.flow
+        if flow.validated:
+            first = sorted(flow.validated.values(), key=lambda e: e.line)[0]
+            if first.line == 1 and entry.chain:
+                schema_call = next(
+                    (
+                        (f, c)
+                        for f, c in entry.chain
+                        if c.name in ("input", "schema", "inputSchema")
+                    ),
+                    None,
+                )
+                if schema_call is not None:
+                    first = Evidence(
+                        file=schema_call[0],
+                        line=schema_call[1].line,
+                        detail=f"input validated by {schema_call[1].callee}()",
+                    )
+            return make_check(CheckStatus.PASS, first)
+        used = self._inputs_used(scope)
+        if not used:
+            return make_check(
+                CheckStatus.NA,
+                Evidence(file=entry.file, line=entry.line, detail="reads no client input"),
+            )
+        return make_check(
+            CheckStatus.PASS,
+            Evidence(
+                file=entry.file,
+                line=used[0],
+                detail="client input is read but reaches no database call unvalidated",
+            ),
+        )
+
+    def _inputs_used(self, scope: EntryScope) -> list[int]:
+        names = set(scope.flow.inputs)
+        lines = [
+            call.line
+            for call in scope.facts.calls
+            if scope.has(call.func, call.line)
+            and (
+                any(set(a.roots) & names for a in call.args)
+                or call.callee.split(".", 1)[0] in names
+            )
+        ]
+        lines += [r.line for r in scope.flow.input_reads]
+        return sorted(lines)
+
+    # -- rate limiting and audit logging -------------------------------------------------------------
+
+    def _rate_limiting(self, entry: Entry, scope: EntryScope, problems: list[Problem]) -> Check:
+        if scope.summary.rate_limit is not None:
+            return make_check(CheckStatus.PASS, scope.summary.rate_limit)
+        for file, call in entry.chain:
+            if self.ctx.classifier.is_rate_limit(file, call):
+                return make_check(
+                    CheckStatus.PASS,
+                    Evidence(file=file, line=call.line, detail=f"rate limited by {call.callee}()"),
+                )
+        sensitive = self._sensitive(entry, scope)
+        if sensitive is None:
+            return make_check(
+                CheckStatus.NA,
+                Evidence(
+                    file=entry.file, line=entry.line, detail="not a sensitive or costly operation"
+                ),
+            )
+        problems.append(
+            Problem(
+                "RL001",
+                entry.file,
+                entry.line,
+                f"{describe(entry)} is {sensitive} without a rate limit",
+                f"rate-limit:{entry.id}",
+            )
+        )
+        return make_check(
+            CheckStatus.FAIL,
+            Evidence(file=entry.file, line=entry.line, detail=f"{sensitive} without a rate limit"),
+        )
+
+    def _sensitive(self, entry: Entry, scope: EntryScope) -> str | None:
+        words = self.k.sensitive_operations
+        segments = [s.lower() for s in (entry.route or "").replace(".", "/").split("/") if s]
+        for word in words.route_words:
+            if word in segments:
+                return f"a sensitive operation (`{word}`)"
+        name = entry.name.lower()
+        for word in words.function_words:
+            if name.startswith(word.lower()):
+                return f"a sensitive operation ({entry.name})"
+        for call in scope.facts.calls:
+            if scope.has(call.func, call.line):
+                for hint in words.callee_hints:
+                    if call.callee == hint or call.callee.endswith("." + hint):
+                        return f"a costly operation ({call.callee}())"
+        return None
+
+    def _audit_logging(
+        self, entry: Entry, scope: EntryScope, ops: list[OpFlow], problems: list[Problem]
+    ) -> Check:
+        if scope.summary.audit_log is not None:
+            return make_check(CheckStatus.PASS, scope.summary.audit_log)
+        role_fields = set(self.k.ownership.role_fields)
+        for op, _flow in ops:
+            destructive = op.kind == "delete"
+            privileged = op.kind == "write" and any(
+                p.key in role_fields for d in op.data for p in d.pairs
+            )
+            if destructive or privileged:
+                what = "deletes" if destructive else "changes the role of"
+                problems.append(
+                    Problem(
+                        "AUD001",
+                        op.file,
+                        op.line,
+                        f"{op.callee}() {what} {op.model} without an audit log",
+                        f"audit:{op.callee}",
+                        op.model,
+                    )
+                )
+                return make_check(
+                    CheckStatus.FAIL,
+                    Evidence(
+                        file=op.file,
+                        line=op.line,
+                        detail=f"{op.callee}() {what} {op.model} with no audit log",
+                    ),
+                )
+        return make_check(
+            CheckStatus.NA,
+            Evidence(file=entry.file, line=entry.line, detail="no destructive or privilege change"),
+        )
+
+    def _helper_ops(self, scope: EntryScope) -> list[OpFlow]:
+        """Database operations of repository functions the handler calls, judged with what the handler
+        passes them: a parameter given a client value is client input, one given the caller's identity is
+        identity (one level deep)."""
+        found: list[OpFlow] = []
+        seen: set[tuple[str, int | None]] = set()
+        for call in scope.facts.calls:
+            if not scope.has(call.func, call.line):
+                continue
+            target = self.ctx.summaries.target(scope.facts.path, call)
+            if target is None or target in seen or target[1] is None:
+                continue
+            seen.add(target)
+            tfile, tfunc = target
+            helper_ops = [op for op in self.ctx.classifier.db_ops(tfile) if op.func == tfunc]
+            if not helper_ops or tfunc is None:
+                continue
+            function = self.ctx.program.function(tfile, tfunc)
+            seeds = Seeds()
+            for param, arg in zip(function.params, call.args, strict=False):
+                for name in param.names:
+                    if scope.flow.is_identity(arg):
+                        seeds.identity[name] = Evidence(
+                            file=scope.facts.path,
+                            line=call.line,
+                            detail=f"{arg.text} passed to {call.callee}()",
+                        )
+                    elif scope.flow.is_client_value(arg) or scope.flow.is_input(arg):
+                        seeds.inputs[name] = "client value passed by the caller"
+                        if not scope.flow.is_input(arg):
+                            seeds.validated.add(name)
+            helper_flow = self.ctx.summaries.flow(tfile, tfunc, seeds)
+            for name in seeds.validated:
+                helper_flow.validated.setdefault(
+                    name, Evidence(file=tfile, line=function.line, detail="validated by the caller")
+                )
+            found.extend((op, helper_flow) for op in helper_ops)
+        return found

@@ -1,0 +1,113 @@
+"""What the checks of one entry point share: the code in scope, problems found, small helpers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from archtools.analysis.context import AnalysisContext
+from archtools.analysis.entrypoints import Entry
+from archtools.analysis.flow import Flow
+from archtools.analysis.knowledge import GuardKnowledge
+from archtools.analysis.roles import DbOp
+from archtools.analysis.summaries import Summary
+from archtools.facts.code import Expr, FileFacts
+from archtools.results import Check, CheckStatus, EntryKind, Evidence
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something a code rule reports for an entry point: rule id, place, message, stable key."""
+
+    rule: str
+    file: str
+    line: int
+    message: str
+    key: str
+    model: str | None = None
+
+
+@dataclass
+class EntryAnalysis:
+    entry: Entry
+    checks: dict[str, Check]
+    public: bool
+    models: list[str]
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class EntryScope:
+    """The code that runs for the entry: its handler (and nested callbacks), limited to a method branch."""
+
+    facts: FileFacts
+    funcs: set[int | None]
+    lines: tuple[int, int] | None
+    flow: Flow
+    summary: Summary
+
+    other_branches: list[tuple[int, int]] = field(default_factory=list)
+
+    def has(self, func: int | None, line: int) -> bool:
+        """Runs for this entry: inside the handler, and not inside another method's branch."""
+        if func not in self.funcs:
+            return False
+        if self.lines is None or self.lines[0] <= line <= self.lines[1]:
+            return True
+        return not any(start <= line <= end for start, end in self.other_branches)
+
+
+def make_check(status: CheckStatus, *evidence: Evidence) -> Check:
+    return Check(status=status, evidence=list(evidence))
+
+
+OpFlow = tuple[DbOp, Flow]
+
+
+class CheckerBase:
+    """State every family of checks reads."""
+
+    def __init__(self, ctx: AnalysisContext) -> None:
+        self.ctx = ctx
+        self.k: GuardKnowledge = ctx.knowledge
+
+
+TRANSPORT = "public by design: the tRPC transport"
+RESPONSE_BUILDERS = ("Response.", "NextResponse.", "new Response", "new NextResponse")
+TRPC_ADAPTERS = ("fetchRequestHandler", "createNextApiHandler", "nextAdapter")
+
+
+CHECK_NAMES_ORDER = (
+    "authentication",
+    "authorization",
+    "input_validation",
+    "rate_limiting",
+    "audit_logging",
+)
+
+
+def client_part(expr: Expr, flow: Flow) -> Expr | None:
+    """The innermost part of a where clause that the client chose (`params.id` in `{ id: params.id }`)."""
+    if not (flow.is_client_value(expr) or flow.is_input(expr)):
+        return None
+    for pair in expr.pairs:
+        inner = client_part(pair.value, flow)
+        if inner is not None:
+            return inner
+    for item in expr.items:
+        inner = client_part(item, flow)
+        if inner is not None:
+            return inner
+    return expr
+
+
+def describe(entry: Entry) -> str:
+    if entry.kind == EntryKind.SERVER_ACTION:
+        return f"Server Action {entry.name}"
+    if entry.kind == EntryKind.TRPC_PROCEDURE:
+        return f"tRPC {entry.method} {entry.route}"
+    return f"{entry.method} {entry.route or entry.file}"
+
+
+def is_admin(entry: Entry) -> bool:
+    route = (entry.route or "").lower()
+    return "admin" in route.replace(".", "/").split("/") or entry.name.lower().startswith("admin")
