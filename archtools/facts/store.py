@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sqlite3
@@ -100,16 +101,19 @@ class FactsCache:
                 except (zlib.error, ValueError):
                     bad.append(key)
         if bad:
-            self._db.executemany("DELETE FROM facts WHERE key = ?", [(k,) for k in bad])
-            self._db.commit()
+            # A read-only cache keeps them: they are dropped again on the next read.
+            with contextlib.suppress(sqlite3.Error):
+                self._db.executemany("DELETE FROM facts WHERE key = ?", [(k,) for k in bad])
+                self._db.commit()
         return found
 
     def put_many(self, items: Iterable[tuple[str, bytes]]) -> None:
         """Store compressed facts (as `pack_facts` makes them) under their content keys."""
         rows = [(key, self._version, zlib.crc32(data), data) for key, data in items]
         if rows:
-            self._db.executemany("INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?)", rows)
-            self._db.commit()
+            with contextlib.suppress(sqlite3.Error):  # a read-only or full disk costs speed only
+                self._db.executemany("INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?)", rows)
+                self._db.commit()
 
     def close(self) -> None:
         self._db.close()
@@ -131,17 +135,33 @@ class PackedFacts:
     data: bytes
 
 
+def _open_cache(directory: Path | None) -> FactsCache | None:
+    """The facts cache in `directory`, or None when it cannot be used (a file in the way, no
+    permission): an unusable cache costs speed, never the audit."""
+    if directory is None:
+        return None
+    try:
+        return FactsCache(directory)
+    except (OSError, sqlite3.Error):
+        return None
+
+
 def _extract_chunk(jobs: list[FactsJob]) -> list[PackedFacts | FactsFailure]:
-    from archtools.parse.typescript import extract_code_facts
+    from archtools.parse.typescript import TOO_DEEP, extract_code_facts
 
     out: list[PackedFacts | FactsFailure] = []
     for job in jobs:
         try:
-            out.append(PackedFacts(job.path, pack_facts(extract_code_facts(job.path, job.content))))
+            facts = extract_code_facts(job.path, job.content)
         except RecursionError:
-            out.append(FactsFailure(job.path, None, "expression nesting too deep to analyse"))
+            out.append(FactsFailure(job.path, None, TOO_DEEP))
         except Exception as error:  # one bad file never aborts the audit
             out.append(FactsFailure(job.path, None, f"could not extract facts: {error}"))
+        else:
+            if facts.syntax_errors[:1] and facts.syntax_errors[0].message == TOO_DEEP:
+                out.append(FactsFailure(job.path, None, TOO_DEEP))  # nothing was extracted
+            else:
+                out.append(PackedFacts(job.path, pack_facts(facts)))
     return out
 
 
@@ -159,7 +179,7 @@ def collect_facts(
 ) -> FactsResult:
     """Facts for every job: from the cache when the content is known, else parsed (in parallel)."""
     keys = {job.path: content_key(job.path, job.content) for job in jobs}
-    cache = FactsCache(cache_dir) if cache_dir is not None else None
+    cache = _open_cache(cache_dir)
     facts: dict[str, FileFacts] = {}
     failures: list[FactsFailure] = []
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib import resources
 
@@ -56,22 +57,77 @@ def parse(grammar: str, source: bytes) -> Tree:
     return _parser(grammar).parse(source)
 
 
-def captures(grammar: str, root: Node) -> dict[str, list[Node]]:
-    cursor = QueryCursor(compiled_query(grammar))
-    return cursor.captures(root)
+# Matches a query cursor may hold in progress at once. A pattern that tests a child after a large
+# first child holds one match per link of a chain: `(binary_expression operator: ...) @compare`
+# over `a || b || ...` waits at every link, and the cursor's work grows with the square of the
+# chain (20,000 links: many minutes). Past the limit the cursor drops matches, so the query runs
+# again without @compare, which needs few (about 19,000 files of published JavaScript measured:
+# under 384 with @compare, under 16 without), and the comparisons come from their operators.
+MATCH_LIMIT = 256
+_COMPARE_OPERATORS = '["===" "!==" "==" "!="] @operator'
+
+
+class QueryLimitExceeded(Exception):
+    """The query needed more than the match limit in progress even without @compare: too deep."""
+
+
+@cache
+def _query_without(grammar: str, capture: str) -> Query:
+    """The grammar's query less the patterns that capture `@capture`."""
+    query = Query(language(grammar), query_source("typescript"))
+    source = query_source("typescript").encode("utf-8")
+    tag = re.compile(rb"@" + re.escape(capture.encode()) + rb"(?![\w.])")
+    for index in range(query.pattern_count):
+        text = source[query.start_byte_for_pattern(index) : query.end_byte_for_pattern(index)]
+        if tag.search(text):
+            query.disable_pattern(index)
+    return query
+
+
+@cache
+def _operators_query(grammar: str) -> Query:
+    return Query(language(grammar), _COMPARE_OPERATORS)
+
+
+def _captures(query: Query, root: Node, match_limit: int) -> dict[str, list[Node]]:
+    cursor = QueryCursor(query, match_limit=match_limit)
+    found = cursor.captures(root)
+    if cursor.did_exceed_match_limit:
+        raise QueryLimitExceeded(f"more than {match_limit} query matches in progress")
+    return found
+
+
+def captures(grammar: str, root: Node, match_limit: int | None = None) -> dict[str, list[Node]]:
+    """Every capture of the grammar's query under `root`.
+
+    When the query runs past the match limit (a long chain of binary expressions), it runs again
+    without @compare, and the comparisons are found from their operator tokens instead; past the
+    limit even then, QueryLimitExceeded."""
+    limit = MATCH_LIMIT if match_limit is None else match_limit
+    try:
+        return _captures(compiled_query(grammar), root, limit)
+    except QueryLimitExceeded:
+        found = _captures(_query_without(grammar, "compare"), root, limit)
+    operators = _captures(_operators_query(grammar), root, limit).get("operator", [])
+    ancestry = Ancestry(root, operators, ())
+    compares = (ancestry.parent(op) for op in operators)
+    found["compare"] = [n for n in compares if n is not None and n.type == "binary_expression"]
+    return found
 
 
 class Ancestry:
     """Parents of chosen nodes and their nearest ancestors of given types, from one ordered descent.
 
     `Node.parent` searches down from the root on every call, so walking up from a node costs the
-    square of its depth: code nested thousands deep would take hours. This descent visits the
-    ancestors of the targets (and the siblings between them) once, in source order, with a cursor.
-    A target it cannot place (zero-width, or ranges that do not nest) falls back to `Node.parent`.
+    square of its depth: code nested thousands deep took hours. Here one cursor goes through the
+    targets in source order, climbing only as far as the next target needs and descending from
+    there, so each ancestor is entered once. A target it cannot place (zero-width, or a range that
+    does not nest) falls back to `Node.parent`.
     """
 
     def __init__(self, root: Node, targets: list[Node], groups: tuple[frozenset[str], ...]) -> None:
         self._groups = groups
+        self._marked = frozenset().union(*groups)
         self._parents: dict[int, Node | None] = {root.id: None}
         self._nearest: dict[int, tuple[Node | None, ...]] = {}
         self._descend(root, targets)
@@ -92,45 +148,42 @@ class Ancestry:
             current = self.parent(current)
         return current
 
-    def _level(self, node: Node, below: tuple[Node | None, ...]) -> tuple[Node | None, ...]:
-        kind = node.type
-        return tuple(
-            node if kind in types else near for types, near in zip(self._groups, below, strict=True)
-        )
-
     def _descend(self, root: Node, targets: list[Node]) -> None:
+        groups, marked, parents = self._groups, self._marked, self._parents
         unique = {t.id: t for t in targets if t.end_byte > t.start_byte}
         order = sorted(unique.values(), key=lambda n: (n.start_byte, -n.end_byte))
-        nothing: tuple[Node | None, ...] = (None,) * len(self._groups)
+        nothing: tuple[Node | None, ...] = (None,) * len(groups)
         cursor = root.walk()
-        path: list[tuple[Node, tuple[Node | None, ...]]] = [(root, self._level(root, nothing))]
+        # The path from the root to the cursor: node, its byte range, nearest marked ancestor-or-self.
+        path: list[tuple[Node, int, int, tuple[Node | None, ...]]] = [(root, 0, 1 << 62, nothing)]
         for target in order:
             start, end = target.start_byte, target.end_byte
-            while True:  # up (or along) to a node holding the target
-                node = path[-1][0]
-                if node.start_byte <= start and end <= node.end_byte:
-                    break
-                if len(path) > 1 and node.end_byte <= start and cursor.goto_next_sibling():
-                    sibling = cursor.node
-                    assert sibling is not None
-                    self._parents[sibling.id] = path[-2][0]
-                    path[-1] = (sibling, self._level(sibling, path[-2][1]))
-                    continue
-                if len(path) == 1:
+            while len(path) > 1:  # up to the closest node on the path that holds the target
+                top = path[-1]
+                if top[1] <= start and end <= top[2]:
                     break
                 cursor.goto_parent()
                 path.pop()
-            while path[-1][0] != target:  # down to it
+            top = path[-1]
+            while top[0] != target:  # then down to it
                 if cursor.goto_first_child_for_byte(start) is None:
                     break
                 child = cursor.node
                 assert child is not None
-                if not (child.start_byte <= start and end <= child.end_byte):
+                child_start, child_end = child.start_byte, child.end_byte
+                if not (child_start <= start and end <= child_end):
                     break
-                self._parents[child.id] = path[-1][0]
-                path.append((child, self._level(child, path[-1][1])))
-            if path[-1][0] == target and len(path) > 1:
-                self._nearest[target.id] = path[-2][1]
+                parents[child.id] = top[0]
+                near = top[3]
+                kind = child.type
+                if kind in marked:
+                    near = tuple(
+                        child if kind in g else n for g, n in zip(groups, near, strict=True)
+                    )
+                top = (child, child_start, child_end, near)
+                path.append(top)
+            if top[0] == target and len(path) > 1:
+                self._nearest[target.id] = path[-2][3]
                 continue
             cursor = root.walk()  # lost: start again from the root for the next target
-            path = [(root, self._level(root, nothing))]
+            path = [(root, 0, 1 << 62, nothing)]

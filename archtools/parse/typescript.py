@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from tree_sitter import Node
 
@@ -44,6 +45,9 @@ from archtools.parse.ts_exprs import (
 
 MAX_SYNTAX_ERRORS = 20
 MAX_SECRETS = 50
+# The only syntax problem of a file nested too deeply to analyse: nothing else is extracted.
+TOO_DEEP = "expression nesting too deep to analyse"
+_T = TypeVar("_T")
 _DIRECTIVES = {"use server", "use client", "use cache", "server-only", "client-only"}
 # Kinds whose positions the extractor asks about: it needs their parents and enclosing functions.
 _PLACED = (
@@ -77,7 +81,16 @@ def extract_code_facts(path: str, source: bytes) -> FileFacts:
     """Facts for one file. Pure: the same (path, content) always gives the same facts."""
     grammar = treesitter.grammar_for(path) or "tsx"
     tree = treesitter.parse(grammar, source)
-    caps = treesitter.captures(grammar, tree.root_node)
+    try:
+        caps = treesitter.captures(grammar, tree.root_node)
+    except treesitter.QueryLimitExceeded:
+        problem = SyntaxProblem(line=1, column=1, message=TOO_DEEP)
+        return FileFacts(
+            path=path,
+            language=grammar,
+            syntax_errors=[problem],
+            lines=tree.root_node.end_point.row + 1,
+        )
     return _Extractor(path, grammar, caps, tree.root_node).run()
 
 
@@ -109,7 +122,7 @@ class _Extractor:
         return holder is not None and holder.type == "catch_clause"
 
     def nodes(self, name: str) -> list[Node]:
-        return sorted(self.caps.get(name, []), key=lambda n: n.start_byte)
+        return sorted(self.caps.get(name, []), key=lambda n: (n.start_byte, -n.end_byte))
 
     # -- the pass ---------------------------------------------------------------------------------
 
@@ -121,9 +134,13 @@ class _Extractor:
             imports=[i for n in self.nodes("import") if (i := self.import_of(n))],
             exports=[e for n in self.nodes("export") for e in self.exports_of(n)],
             functions=[self.function_of(i, n) for i, n in enumerate(self.function_nodes)],
-            calls=[self.call_of(i, n) for i, n in enumerate(self.call_nodes)],
-            vars=[v for n in self.nodes("var") if (v := self.var_of(n))]
-            + [v for n in self.nodes("assign") if (v := self.assignment_of(n))],
+            calls=_inner_first(self.call_of, self.call_nodes),
+            vars=[v for v in _inner_first(lambda _, n: self.var_of(n), self.nodes("var")) if v]
+            + [
+                v
+                for v in _inner_first(lambda _, n: self.assignment_of(n), self.nodes("assign"))
+                if v
+            ],
             guards=[g for n in self.nodes("if") if (g := self.guard_of(n))],
             returns=self.returns(),
             comparisons=[self.comparison_of(n) for n in self.nodes("compare")],
@@ -662,6 +679,16 @@ class _Extractor:
         if not problems and self.root.has_error:
             problems.append(SyntaxProblem(line=1, column=1, message="syntax error (missing token)"))
         return problems
+
+
+def _inner_first(describe: Callable[[int, Node], _T], nodes: list[Node]) -> list[_T]:
+    """`describe(index, node)` for each node, last to first, the results in source order.
+
+    Nested expressions come after what holds them: describing the inner ones first lets the
+    describer's memo serve the outer ones, so a chain nested thousands deep stays linear."""
+    found = [describe(i, n) for i, n in reversed(list(enumerate(nodes)))]
+    found.reverse()
+    return found
 
 
 def _is_directive_statement(node: Node) -> bool:

@@ -3,14 +3,21 @@ another version are detected and rebuilt; an interrupted run leaves a cache the 
 
 from __future__ import annotations
 
+import gc
+import shutil
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import archtools.facts.store as store
+from archtools.facts.code import FileFacts
 from archtools.facts.store import FactsJob, collect_facts
+from archtools.parse import typescript
+from archtools.pipeline import AuditOptions, audit
+from archtools.results import Audit
 
 SOURCE = """import {{ prisma }} from "@/lib/db";
 export async function GET() {{
@@ -77,3 +84,152 @@ def test_an_interrupted_run_leaves_a_usable_cache(
     after = collect_facts(jobs(), cache_dir=cache, workers=1)
     fresh = collect_facts(jobs(), cache_dir=None, workers=1)
     assert after.facts == fresh.facts and not after.failures
+
+
+# -- the same damage seen through whole audits ------------------------------------------------------
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "samples" / "shop-vulnerable"
+
+
+def outcome(result: Audit) -> dict[str, Any]:
+    """What an audit concludes, without its timing and cache counters."""
+    data = result.to_dict()
+    data.pop("stats")
+    return data
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("sample") / "shop"
+    shutil.copytree(SAMPLE, target)
+    return target
+
+
+@pytest.fixture(scope="module")
+def clean(sample: Path) -> Audit:
+    return audit(sample, AuditOptions(use_cache=False, workers=1))
+
+
+def cached_audit(sample: Path, cache: Path) -> Audit:
+    """An audit that must go through the facts cache: the whole-result cache is cleared first."""
+    shutil.rmtree(cache / "results", ignore_errors=True)
+    return audit(sample, AuditOptions(cache_dir=cache, workers=1))
+
+
+def test_the_sample_has_something_to_compare(clean: Audit) -> None:
+    assert len(clean.entry_points) >= 10 and len(clean.findings) >= 10 and clean.errors == []
+
+
+@pytest.mark.parametrize("damage", [flip_a_byte, other_version, truncate, garbage])
+def test_an_audit_over_a_damaged_facts_cache_equals_a_clean_one(
+    sample: Path, clean: Audit, tmp_path: Path, damage: Callable[[Path], None]
+) -> None:
+    cache = tmp_path / "cache"
+    warm = cached_audit(sample, cache)
+    total = len(store_rows(cache))  # one row per code file
+    assert warm.stats.files_cached == 0 and outcome(warm) == outcome(clean)
+    damage(cache / "facts.sqlite3")
+    again = cached_audit(sample, cache)
+    assert outcome(again) == outcome(clean)
+    assert again.stats.files_cached == (total - 1 if damage is flip_a_byte else 0)
+    healed = cached_audit(sample, cache)
+    assert outcome(healed) == outcome(clean) and healed.stats.files_cached == total
+
+
+def store_rows(cache: Path) -> list[str]:
+    with sqlite3.connect(cache / "facts.sqlite3") as con:
+        return [key for (key,) in con.execute("SELECT key FROM facts")]
+
+
+def _results_file(cache: Path) -> Path:
+    (found,) = (cache / "results").iterdir()
+    return found
+
+
+def flip_a_payload_byte(blob: Path) -> None:
+    data = bytearray(blob.read_bytes())
+    data[-5] ^= 0xFF
+    blob.write_bytes(bytes(data))
+
+
+def another_version_header(blob: Path) -> None:
+    header, _, payload = blob.read_bytes().partition(b"\n")
+    key, crc, _version = header.split(b" ")
+    blob.write_bytes(b" ".join([key, crc, b"0.0.0-other"]) + b"\n" + payload)
+
+
+def cut_in_half(blob: Path) -> None:
+    blob.write_bytes(blob.read_bytes()[: blob.stat().st_size // 2])
+
+
+def replace_with_garbage(blob: Path) -> None:
+    blob.write_bytes(b"\x00garbage\n" * 50)
+
+
+@pytest.mark.parametrize(
+    "damage", [flip_a_payload_byte, another_version_header, cut_in_half, replace_with_garbage]
+)
+def test_a_damaged_results_cache_is_ignored(
+    sample: Path, clean: Audit, tmp_path: Path, damage: Callable[[Path], None]
+) -> None:
+    cache = tmp_path / "cache"
+    audit(sample, AuditOptions(cache_dir=cache, workers=1))
+    damage(_results_file(cache))
+    again = audit(sample, AuditOptions(cache_dir=cache, workers=1))
+    assert outcome(again) == outcome(clean)
+    answered = audit(sample, AuditOptions(cache_dir=cache, workers=1))  # rewritten, then read
+    assert outcome(answered) == outcome(clean)
+
+
+def test_an_audit_interrupted_during_extraction_leaves_a_valid_cache(
+    sample: Path, clean: Audit, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    cached_audit(sample, cache)  # a warm cache, so the interrupted run has rows to damage
+    with sqlite3.connect(cache / "facts.sqlite3") as con:
+        con.execute("DELETE FROM facts WHERE rowid % 2 = 0")  # half the files must be parsed again
+    real = typescript.extract_code_facts
+    seen = {"files": 0}
+
+    def interrupted(path: str, source: bytes) -> FileFacts:
+        seen["files"] += 1
+        if seen["files"] > 3:
+            raise KeyboardInterrupt
+        return real(path, source)
+
+    monkeypatch.setattr(typescript, "extract_code_facts", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        cached_audit(sample, cache)
+    monkeypatch.undo()
+    assert seen["files"] == 4 and gc.isenabled()
+    with sqlite3.connect(cache / "facts.sqlite3") as con:
+        assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    after = cached_audit(sample, cache)
+    assert outcome(after) == outcome(clean) and after.stats.files_cached >= 1
+    assert outcome(cached_audit(sample, cache)) == outcome(clean)
+
+
+def _a_file_in_the_way(cache: Path) -> Path:
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text("not a folder")
+    return cache
+
+
+def _below_a_file(cache: Path) -> Path:
+    return _a_file_in_the_way(cache) / "sub"
+
+
+def _a_folder_named_like_the_database(cache: Path) -> Path:
+    (cache / "facts.sqlite3").mkdir(parents=True)
+    return cache
+
+
+@pytest.mark.parametrize(
+    "place", [_a_file_in_the_way, _below_a_file, _a_folder_named_like_the_database]
+)
+def test_an_unusable_cache_location_costs_speed_not_the_audit(
+    sample: Path, clean: Audit, tmp_path: Path, place: Callable[[Path], Path]
+) -> None:
+    cache = place(tmp_path / "cache")
+    result = audit(sample, AuditOptions(cache_dir=cache, workers=1))
+    assert outcome(result) == outcome(clean) and result.stats.files_cached == 0
