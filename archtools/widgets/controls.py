@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import ipywidgets as widgets
@@ -41,3 +43,24 @@ def html_pane(css: str) -> Any:
     pane = widgets.HTML(value="", layout=widgets.Layout(width="100%"))
     pane.add_class(css)
     return pane
+
+
+class QuietPicks:
+    """A list picker whose options the widget itself rewrites: those rewrites are not the user's picks.
+    Mixed into widgets that have a `selected` trait and a `_quiet` flag."""
+
+    _quiet: bool
+    selected: str
+
+    def _on_pick(self, change: dict[str, Any]) -> None:
+        if not self._quiet:
+            self.selected = change["new"] or ANY
+
+    @contextmanager
+    def _quietly(self) -> Iterator[None]:
+        """Option changes made here are not the user's picks."""
+        self._quiet = True
+        try:
+            yield
+        finally:
+            self._quiet = False

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +11,7 @@ import traitlets
 from archtools.results import Audit, Finding
 from archtools.rules.base import RuleMeta
 from archtools.views.notebook import FindingView
-from archtools.widgets.controls import bound_dropdown, html_pane, set_options
+from archtools.widgets.controls import QuietPicks, bound_dropdown, html_pane, set_options
 from archtools.widgets.model import (
     ANY,
     SourceFiles,
@@ -24,7 +22,7 @@ from archtools.widgets.model import (
 )
 
 
-class FindingsBrowser(widgets.VBox):  # type: ignore[misc]
+class FindingsBrowser(QuietPicks, widgets.VBox):  # type: ignore[misc]
     """Findings filtered by `severity` and `rule` (and `suppressed`, to list accepted ones too);
     `selected` (a fingerprint) shows one with the documentation of its rule."""
 
@@ -106,19 +104,6 @@ class FindingsBrowser(widgets.VBox):  # type: ignore[misc]
         if self.selected not in self.visible:
             self.selected = self.visible[0] if self.visible else ANY
         self._show_selected()
-
-    def _on_pick(self, change: dict[str, Any]) -> None:
-        if not self._quiet:
-            self.selected = change["new"] or ANY
-
-    @contextmanager
-    def _quietly(self) -> Iterator[None]:
-        """Option changes made here are not the user's picks."""
-        self._quiet = True
-        try:
-            yield
-        finally:
-            self._quiet = False
 
     @traitlets.observe("selected")
     def _on_selected(self, _change: dict[str, Any]) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +10,7 @@ import traitlets
 
 from archtools.results import Audit, EntryPoint
 from archtools.views.notebook import EntryPointView, MatrixView
-from archtools.widgets.controls import bound_dropdown, html_pane, set_options
+from archtools.widgets.controls import QuietPicks, bound_dropdown, html_pane, set_options
 from archtools.widgets.model import (
     ANY,
     SourceFiles,
@@ -24,7 +22,7 @@ from archtools.widgets.model import (
 FILTERS = ("feature", "kind", "check", "status", "model")
 
 
-class CoverageMatrix(widgets.VBox):  # type: ignore[misc]
+class CoverageMatrix(QuietPicks, widgets.VBox):  # type: ignore[misc]
     """The auth-coverage matrix with filters by feature, kind, check status and model.
 
     Selecting an entry point (`selected`, an entry point id) shows each check's evidence with the
@@ -103,19 +101,6 @@ class CoverageMatrix(widgets.VBox):  # type: ignore[misc]
         if self.selected not in self.visible:
             self.selected = ANY
         self._show_selected()
-
-    def _on_pick(self, change: dict[str, Any]) -> None:
-        if not self._quiet:
-            self.selected = change["new"] or ANY
-
-    @contextmanager
-    def _quietly(self) -> Iterator[None]:
-        """Option changes made here are not the user's picks."""
-        self._quiet = True
-        try:
-            yield
-        finally:
-            self._quiet = False
 
     @traitlets.observe("selected")
     def _on_selected(self, _change: dict[str, Any]) -> None:
