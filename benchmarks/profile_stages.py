@@ -25,10 +25,10 @@ STAGES = (
     (
         "archtools.facts.store.FactsCache",
         "get_many",
-        "cache lookup (sqlite + facts JSON -> pydantic)",
+        "cache lookup (sqlite + facts JSON -> objects)",
     ),
-    ("archtools.facts.store.FactsCache", "put_many", "cache write (pydantic -> JSON -> sqlite)"),
-    ("archtools.facts.store", "unpack_facts", "facts bytes -> pydantic in the main process"),
+    ("archtools.facts.store.FactsCache", "put_many", "cache write (facts JSON -> sqlite)"),
+    ("archtools.facts.store", "unpack_facts", "facts bytes -> objects in the main process"),
     ("archtools.pipeline", "_load_schema", "schema (Prisma/Drizzle)"),
     ("archtools.pipeline", "audit_key", "results cache key (digest of every file read)"),
     ("archtools.results_cache.ResultsCache", "get", "results cache lookup"),

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from msgspec import Struct, field
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class _Frozen(
+    Struct, frozen=True, kw_only=True, omit_defaults=True, forbid_unknown_fields=True, gc=False
+):
+    """Compact immutable records: a file's facts are hundreds of them, held for every file of a
+    repository, so they carry no per-instance dict and decode from JSON without a validation pass."""
 
 
 class ExprKind(StrEnum):
@@ -25,34 +28,32 @@ class ExprKind(StrEnum):
     OTHER = "other"
 
 
-class Pair(_Frozen):
+class Pair(_Frozen, frozen=True):
     """One entry of an object literal: `key: value`, `key` (shorthand) or `...spread` (key "...")."""
 
     key: str
     value: Expr
 
 
-class Expr(_Frozen):
+class Expr(_Frozen, frozen=True):
     """A shallow, bounded description of an expression (function bodies are referenced, not inlined)."""
 
     kind: ExprKind
     text: str  # source text, truncated
     line: int
-    roots: list[str] = Field(
-        default_factory=list
-    )  # identifiers read in value position (not property names, not inside nested functions)
-    paths: list[str] = Field(
-        default_factory=list
-    )  # member paths read, e.g. "session.user.id", "params.id"
-    pairs: list[Pair] = Field(default_factory=list)  # for objects
-    items: list[Expr] = Field(default_factory=list)  # for arrays
+    # identifiers read in value position (not property names, not inside nested functions)
+    roots: list[str] = field(default_factory=list)
+    # member paths read, e.g. "session.user.id", "params.id"
+    paths: list[str] = field(default_factory=list)
+    pairs: list[Pair] = field(default_factory=list)  # for objects
+    items: list[Expr] = field(default_factory=list)  # for arrays
     call: int | None = None  # for calls: index into FileFacts.calls
     func: int | None = None  # for functions: index into FileFacts.functions
     value: str | None = None  # for strings: the literal value
     interpolated: bool = False  # template strings with ${...}
 
 
-class Call(_Frozen):
+class Call(_Frozen, frozen=True):
     """A call expression. `callee` is the member chain with inner calls shown as `()`:
     `db.select().from(t).where(c)` has callee "db.select().from().where"."""
 
@@ -62,50 +63,45 @@ class Call(_Frozen):
     name: str  # last segment: "where", "findUnique", "auth"
     line: int
     end_line: int
-    args: list[Expr] = Field(default_factory=list)
+    args: list[Expr] = field(default_factory=list)
     receiver: int | None = None  # the call this one is chained on (`a().b()`: b's receiver is a)
     awaited: bool = False
-    assigned_to: list[str] = Field(
-        default_factory=list
-    )  # names bound from the result: `const { a, b } = await f()`
+    # names bound from the result: `const { a, b } = await f()`
+    assigned_to: list[str] = field(default_factory=list)
     returned: bool = False  # the call's value is returned (possibly through await/new)
     tagged_template: bool = False
     in_catch: bool = False
 
 
-class Param(_Frozen):
+class Param(_Frozen, frozen=True):
     name: str  # the identifier, or the pattern text for destructuring
-    names: list[str] = Field(
-        default_factory=list
-    )  # identifiers bound (destructured names included)
-    keys: list[str] = Field(
-        default_factory=list
-    )  # for destructuring patterns: the property keys (e.g. params, ctx, input)
-    by_key: dict[str, list[str]] = Field(
-        default_factory=dict
-    )  # names bound under each key: {parsedInput: [id, code]}
+    # identifiers bound (destructured names included)
+    names: list[str] = field(default_factory=list)
+    # for destructuring patterns: the property keys (e.g. params, ctx, input)
+    keys: list[str] = field(default_factory=list)
+    # names bound under each key: {parsedInput: [id, code]}
+    by_key: dict[str, list[str]] = field(default_factory=dict)
     type: str | None = None
 
 
-class Function(_Frozen):
+class Function(_Frozen, frozen=True):
     index: int
     name: str | None  # declared name, or the variable/property it is assigned to
     line: int
     end_line: int
     parent: int | None  # enclosing function
-    params: list[Param] = Field(default_factory=list)
+    params: list[Param] = field(default_factory=list)
     is_async: bool = False
     use_server: bool = False  # body starts with the 'use server' directive
     return_type: str | None = None
 
 
-class VarDecl(_Frozen):
+class VarDecl(_Frozen, frozen=True):
     func: int | None
     names: list[str]
-    keys: list[str] = Field(
-        default_factory=list
-    )  # `const { id } = params` binds key "id" of params
     line: int
+    # `const { id } = params` binds key "id" of params
+    keys: list[str] = field(default_factory=list)
     init: Expr | None = None
 
 
@@ -117,7 +113,7 @@ class ExitKind(StrEnum):
     )
 
 
-class Guard(_Frozen):
+class Guard(_Frozen, frozen=True):
     """An `if (cond)` whose consequence leaves the function early (return, throw, redirect)."""
 
     func: int | None
@@ -128,13 +124,13 @@ class Guard(_Frozen):
     negated: bool = False  # condition starts with `!` (or `=== null`/`== null`)
 
 
-class Return(_Frozen):
+class Return(_Frozen, frozen=True):
     func: int | None
     line: int
     value: Expr | None = None
 
 
-class Comparison(_Frozen):
+class Comparison(_Frozen, frozen=True):
     """A `===`/`!==`/`==`/`!=` comparison, for ownership checks after a fetch."""
 
     func: int | None
@@ -144,7 +140,7 @@ class Comparison(_Frozen):
     operator: str
 
 
-class Branch(_Frozen):
+class Branch(_Frozen, frozen=True):
     """A branch on a value: `if (req.method === "GET")` or `case "GET":` under `switch (req.method)`."""
 
     func: int | None
@@ -154,15 +150,15 @@ class Branch(_Frozen):
     value: str  # "GET"
 
 
-class ImportName(_Frozen):
+class ImportName(_Frozen, frozen=True):
     imported: str  # "default", "*", or the exported name
     local: str
 
 
-class Import(_Frozen):
+class Import(_Frozen, frozen=True):
     source: str
     line: int
-    names: list[ImportName] = Field(default_factory=list)
+    names: list[ImportName] = field(default_factory=list)
     type_only: bool = False
 
 
@@ -177,7 +173,7 @@ class ExportKind(StrEnum):
     TYPE = "type"
 
 
-class Export(_Frozen):
+class Export(_Frozen, frozen=True):
     name: str  # the exported name ("default", "*" for star re-exports)
     local: str | None  # local binding it refers to
     kind: ExportKind
@@ -187,13 +183,13 @@ class Export(_Frozen):
     func: int | None = None  # the function it is, when it is one
 
 
-class EnvRead(_Frozen):
+class EnvRead(_Frozen, frozen=True):
     name: str
     line: int
     func: int | None
 
 
-class StringLiteral(_Frozen):
+class StringLiteral(_Frozen, frozen=True):
     """A string literal that looks like a credential (long, high-entropy or with a known prefix)."""
 
     value: str
@@ -201,58 +197,53 @@ class StringLiteral(_Frozen):
     context: str  # the variable or property name it is assigned to, when known
 
 
-class TypeDecl(_Frozen):
+class TypeDecl(_Frozen, frozen=True):
     name: str
     line: int
     fields: list[str]
     exported: bool
 
 
-class AnyUse(_Frozen):
+class AnyUse(_Frozen, frozen=True):
     func: int | None
     line: int
     where: str  # "parameter", "return", "variable", "cast"
 
 
-class CommentDirective(_Frozen):
+class CommentDirective(_Frozen, frozen=True):
     """An `archtools-ignore RULE: reason` comment, or an `expect:`/`ok:` fixture annotation."""
 
     line: int
     text: str
 
 
-class SyntaxProblem(_Frozen):
+class SyntaxProblem(_Frozen, frozen=True):
     line: int
     column: int
     message: str
 
 
-class FileFacts(_Frozen):
+class FileFacts(_Frozen, frozen=True):
     path: str
     language: str
-    directives: list[str] = Field(
-        default_factory=list
-    )  # file-level directives: "use server", "use client", "server-only"
-    imports: list[Import] = Field(default_factory=list)
-    exports: list[Export] = Field(default_factory=list)
-    functions: list[Function] = Field(default_factory=list)
-    calls: list[Call] = Field(default_factory=list)
-    vars: list[VarDecl] = Field(default_factory=list)
-    guards: list[Guard] = Field(default_factory=list)
-    returns: list[Return] = Field(default_factory=list)
-    comparisons: list[Comparison] = Field(default_factory=list)
-    branches: list[Branch] = Field(default_factory=list)
-    env_reads: list[EnvRead] = Field(default_factory=list)
-    secrets: list[StringLiteral] = Field(default_factory=list)
-    types: list[TypeDecl] = Field(default_factory=list)
-    any_uses: list[AnyUse] = Field(default_factory=list)
-    comments: list[CommentDirective] = Field(default_factory=list)
-    syntax_errors: list[SyntaxProblem] = Field(default_factory=list)
+    # file-level directives: "use server", "use client", "server-only"
+    directives: list[str] = field(default_factory=list)
+    imports: list[Import] = field(default_factory=list)
+    exports: list[Export] = field(default_factory=list)
+    functions: list[Function] = field(default_factory=list)
+    calls: list[Call] = field(default_factory=list)
+    vars: list[VarDecl] = field(default_factory=list)
+    guards: list[Guard] = field(default_factory=list)
+    returns: list[Return] = field(default_factory=list)
+    comparisons: list[Comparison] = field(default_factory=list)
+    branches: list[Branch] = field(default_factory=list)
+    env_reads: list[EnvRead] = field(default_factory=list)
+    secrets: list[StringLiteral] = field(default_factory=list)
+    types: list[TypeDecl] = field(default_factory=list)
+    any_uses: list[AnyUse] = field(default_factory=list)
+    comments: list[CommentDirective] = field(default_factory=list)
+    syntax_errors: list[SyntaxProblem] = field(default_factory=list)
     lines: int = 0
 
     def calls_in(self, func: int | None) -> list[Call]:
         return [c for c in self.calls if c.func == func]
-
-
-Pair.model_rebuild()
-Expr.model_rebuild()

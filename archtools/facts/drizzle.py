@@ -7,6 +7,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from functools import partial
 
+import msgspec
+
 from archtools.errors import ParseError
 from archtools.facts.code import Call, Expr, ExprKind, FileFacts, Pair
 from archtools.facts.drizzle_columns import Column, ColumnContext, read_column
@@ -234,7 +236,7 @@ class _Extraction:
                     found[pair.key] = _Entry(where, pair, anchor)
                     continue
                 target = pair.value.text.removeprefix("...").strip()
-                named = pair.value.model_copy(update={"kind": ExprKind.IDENTIFIER, "text": target})
+                named = msgspec.structs.replace(pair.value, kind=ExprKind.IDENTIFIER, text=target)
                 inner = self.symbols.resolve(Ref(where, named))
                 if inner.expr.kind is ExprKind.OBJECT and depth < _MAX_SPREADS:
                     moved = pair.value.line if anchor is None and inner.file != file else anchor
