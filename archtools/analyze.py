@@ -25,11 +25,11 @@ from archtools.checklist.features import (
 )
 from archtools.checklist.scorecard import build_scorecard
 from archtools.errors import InputError
-from archtools.facts.code import FileFacts
 from archtools.results import AuditError, Checks, EntryPoint, Finding, Scorecard
 from archtools.rules import code_files
 from archtools.rules.base import Hit
 from archtools.rules.catalog import rule_catalog
+from archtools.rules.file_pass import run_file_rules
 from archtools.rules.findings import build_findings, suppressions
 
 if TYPE_CHECKING:
@@ -71,15 +71,7 @@ def _env_files(loaded: Loaded) -> list[code_files.EnvFile]:
     return found
 
 
-def _file_hits(loaded: Loaded, code: dict[str, FileFacts], resolve: object) -> list[Hit]:
-    hits: list[Hit] = []
-    hits += code_files.check_hardcoded_secrets(code)
-    hits += code_files.check_public_env(code, _env_files(loaded))
-    hits += code_files.check_client_boundary(code, resolve, code_files.server_only_modules(code))
-    hits += code_files.check_raw_sql(code)
-    hits += code_files.check_error_leaks(code)
-    hits += code_files.check_supabase_session(code)
-    hits += code_files.check_model_types(code, loaded.schema)
+def _strict_mode_hits(loaded: Loaded) -> list[Hit]:
     tsconfigs = []
     for app in loaded.repo.apps:
         if app.tsconfig is not None:
@@ -90,8 +82,7 @@ def _file_hits(loaded: Loaded, code: dict[str, FileFacts], resolve: object) -> l
                     _line_of_key(loaded, app.tsconfig.path, "strict"),
                 )
             )
-    hits += code_files.check_strict_mode(sorted(set(tsconfigs)))
-    return hits
+    return list(code_files.check_strict_mode(sorted(set(tsconfigs))))
 
 
 def _line_of_key(loaded: Loaded, path: str, key: str) -> int:
@@ -205,12 +196,19 @@ def analyse(loaded: Loaded, options: AuditOptions) -> Analysis:
                     key=problem.key,
                 )
             )
-    hits += _file_hits(loaded, code, loaded.repo.resolve_import)
+    file_pass = run_file_rules(
+        code,
+        env_files=_env_files(loaded),
+        resolver=loaded.repo.resolve_import,
+        schema=loaded.schema,
+    )
+    hits += file_pass.hits
+    hits += _strict_mode_hits(loaded)
     hits += run_schema_rules(loaded.schema)
     migration_hits, has_migrations = _migration_hits(loaded, errors)
     hits += migration_hits
 
-    ignored, ignore_errors = suppressions({path: facts.comments for path, facts in code.items()})
+    ignored, ignore_errors = suppressions(file_pass.comments)
     errors += ignore_errors
     findings = build_findings(
         hits,

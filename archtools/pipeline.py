@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,7 +47,7 @@ class Loaded:
     """The parsed repository: what every later stage reads."""
 
     repo: Repository
-    facts: dict[str, FileFacts]
+    facts: Mapping[str, FileFacts]
     texts: dict[str, str]
     schema: Schema
     errors: list[AuditError]
@@ -105,16 +105,15 @@ def load_sources(
     )
     for failure in result.failures:
         errors.append(AuditError(file=failure.path, line=failure.line, message=failure.message))
-    for file in sorted(result.facts):
-        for problem in result.facts[file].syntax_errors[:1]:
-            errors.append(
-                AuditError(
-                    file=file,
-                    line=problem.line,
-                    column=problem.column,
-                    message=f"{problem.message}; the rest of the file was still analysed",
-                )
+    for file, problem in sorted(result.syntax.items()):
+        errors.append(
+            AuditError(
+                file=file,
+                line=problem.line,
+                column=problem.column,
+                message=f"{problem.message}; the rest of the file was still analysed",
             )
+        )
     schema = _load_schema(repo, result.facts, texts, errors)
     return Loaded(
         repo=repo,
@@ -128,7 +127,10 @@ def load_sources(
 
 
 def _load_schema(
-    repo: Repository, facts: dict[str, FileFacts], texts: dict[str, str], errors: list[AuditError]
+    repo: Repository,
+    facts: Mapping[str, FileFacts],
+    texts: dict[str, str],
+    errors: list[AuditError],
 ) -> Schema:
     prisma_files = sorted({p for app in repo.apps for p in app.prisma_schema})
     if prisma_files:

@@ -37,7 +37,7 @@ STAGES = (
     ("archtools.analysis.summaries.Summaries", "__init__", "analysis: Summaries init"),
     ("archtools.analysis.entrypoints.EntryFinder", "find", "analysis: entry points"),
     ("archtools.analysis.checks.EntryChecker", "analyse", "analysis: checks per entry point"),
-    ("archtools.analyze", "_file_hits", "analysis: file rules"),
+    ("archtools.analyze", "run_file_rules", "analysis: file rules"),
     ("archtools.rules.schema_lint", "run_schema_rules", "analysis: schema lint"),
     ("archtools.analyze", "_migration_hits", "analysis: migrations"),
     ("archtools.analyze", "suppressions", "analysis: suppressions"),

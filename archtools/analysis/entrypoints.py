@@ -103,12 +103,19 @@ class EntryFinder:
         self.program = program
 
     def find(self, apps: list[AppLayout]) -> list[Entry]:
+        from archtools.analysis.trpc import (  # trpc builds on this module
+            find_procedures,
+            routers_in,
+        )
+
         entries: list[Entry] = []
         files = sorted(self.program.files)
         for app in apps:
             owned = [f for f in files if self._app_of(f, apps) == app.path]
+            routers = []
             for file in owned:
                 facts = self.program.files[file]
+                routers += routers_in(file, facts)
                 if app.app_dir and _under(file, app.app_dir):
                     stem = _strip_suffix(posixpath.basename(file))
                     if stem in ROUTE_FILE_STEMS:
@@ -116,7 +123,7 @@ class EntryFinder:
                 if app.pages_dir and _under(file, posixpath.join(app.pages_dir, "api")):
                     entries.extend(self._pages_api(app, facts))
                 entries.extend(self._server_actions(app, facts))
-            entries.extend(self._trpc(app, owned))
+            entries.extend(find_procedures(self.program, app.path, routers))
         unique: dict[str, Entry] = {}
         for entry in entries:
             unique.setdefault(entry.id, entry)
@@ -364,13 +371,6 @@ class EntryFinder:
             for name in bound.names:
                 seeds.inputs[name] = "bound arguments"
         entry.seeds = seeds
-
-    # -- tRPC ------------------------------------------------------------------------------------------
-
-    def _trpc(self, app: AppLayout, files: list[str]) -> list[Entry]:
-        from archtools.analysis.trpc import find_procedures
-
-        return find_procedures(self.program, app.path, files)
 
 
 def builder_chain(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from archtools.facts.code import Call, Export, ExportKind, Expr, FileFacts, Function, VarDecl
@@ -27,7 +27,7 @@ class Symbol:
 
 @dataclass
 class Program:
-    files: dict[str, FileFacts]
+    files: Mapping[str, FileFacts]
     resolve_import: ImportResolver
     _module_funcs: dict[str, dict[str, int]] = field(default_factory=dict)
     _module_vars: dict[str, dict[str, VarDecl]] = field(default_factory=dict)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from archtools.analysis.entrypoints import TRPC_KINDS, TRPC_ROUTER_CALLS, Entry, builder_chain
 from archtools.analysis.flow import Seeds
 from archtools.analysis.program import Program
-from archtools.facts.code import Call, Expr
+from archtools.facts.code import Call, Expr, FileFacts
 from archtools.results import EntryKind
 
 CONTEXT_IDENTITY = ("ctx.session", "ctx.user", "ctx.userId", "ctx.auth")
@@ -19,13 +19,13 @@ class _Router:
     call: Call
 
 
-def _router_calls(program: Program, files: list[str]) -> list[_Router]:
-    found = []
-    for file in files:
-        for call in program.files[file].calls:
-            if call.name in TRPC_ROUTER_CALLS and call.args and call.args[0].kind.value == "object":
-                found.append(_Router(file, call))
-    return found
+def routers_in(file: str, facts: FileFacts) -> list[_Router]:
+    """The `router({...})` calls of one file."""
+    return [
+        _Router(file, call)
+        for call in facts.calls
+        if call.name in TRPC_ROUTER_CALLS and call.args and call.args[0].kind.value == "object"
+    ]
 
 
 def _router_of_value(program: Program, file: str, value: Expr) -> _Router | None:
@@ -43,8 +43,8 @@ def _router_of_value(program: Program, file: str, value: Expr) -> _Router | None
     return None
 
 
-def find_procedures(program: Program, app: str, files: list[str]) -> list[Entry]:
-    routers = _router_calls(program, files)
+def find_procedures(program: Program, app: str, routers: list[_Router]) -> list[Entry]:
+    """The procedures of every top-level router among `routers` (all the app's router calls)."""
     nested: set[tuple[str, int]] = set()
     for router in routers:
         for pair in router.call.args[0].pairs:

@@ -9,12 +9,14 @@ import sqlite3
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import msgspec
 
-from archtools.facts.code import FileFacts
+from archtools.facts.code import FileFacts, SyntaxProblem
+from archtools.facts import table as facts_table
+from archtools.facts.table import FactsTable
 from archtools.version import __version__, code_digest
 
 # Bump when the facts model or the extractor changes meaning, so old cache entries are never trusted.
@@ -29,6 +31,13 @@ class FactsJob:
     content: bytes
 
 
+@dataclass
+class CacheHits:
+    packed: dict[str, bytes] = field(default_factory=dict)  # content key -> compressed facts
+    decoded: dict[str, FileFacts] = field(default_factory=dict)  # for some of them
+    syntax: dict[str, SyntaxProblem] = field(default_factory=dict)  # each one's first syntax error
+
+
 @dataclass(frozen=True)
 class FactsFailure:
     path: str
@@ -38,7 +47,8 @@ class FactsFailure:
 
 @dataclass
 class FactsResult:
-    facts: dict[str, FileFacts]
+    facts: FactsTable
+    syntax: dict[str, SyntaxProblem]  # path -> the file's first syntax error, for files with one
     failures: list[FactsFailure]
     cached: int
     parsed: int
@@ -82,8 +92,10 @@ class FactsCache:
             )
         self._version = f"{__version__}/{FACTS_FORMAT}/{code_digest()}"
 
-    def get_many(self, keys: Sequence[str]) -> dict[str, FileFacts]:
-        found: dict[str, FileFacts] = {}
+    def get_many(self, keys: Sequence[str], *, keep_decoded: int = 0) -> CacheHits:
+        """The stored facts of `keys`, each checked (version, CRC, and a full typed decode) before
+        it is trusted. Decoded objects are handed back for at most `keep_decoded` of them."""
+        found = CacheHits()
         bad: list[str] = []
         for start in range(0, len(keys), 500):
             batch = list(keys[start : start + 500])
@@ -99,9 +111,15 @@ class FactsCache:
                     bad.append(key)
                     continue
                 try:
-                    found[key] = unpack_facts(data)
+                    facts = unpack_facts(data)
                 except (zlib.error, ValueError):
                     bad.append(key)
+                    continue
+                found.packed[key] = data
+                if facts.syntax_errors:
+                    found.syntax[key] = facts.syntax_errors[0]
+                if len(found.decoded) < keep_decoded:
+                    found.decoded[key] = facts
         if bad:
             # A read-only cache keeps them: they are dropped again on the next read.
             with contextlib.suppress(sqlite3.Error):
@@ -143,6 +161,7 @@ def unpack_facts(data: bytes) -> FileFacts:
 class PackedFacts:
     path: str
     data: bytes
+    syntax: SyntaxProblem | None = None  # the first syntax error, read without decoding `data`
 
 
 def _open_cache(directory: Path | None) -> FactsCache | None:
@@ -171,7 +190,8 @@ def _extract_chunk(jobs: list[FactsJob]) -> list[PackedFacts | FactsFailure]:
             if facts.syntax_errors[:1] and facts.syntax_errors[0].message == TOO_DEEP:
                 out.append(FactsFailure(job.path, None, TOO_DEEP))  # nothing was extracted
             else:
-                out.append(PackedFacts(job.path, pack_facts(facts)))
+                first = facts.syntax_errors[0] if facts.syntax_errors else None
+                out.append(PackedFacts(job.path, pack_facts(facts), first))
     return out
 
 
@@ -190,28 +210,39 @@ def collect_facts(
     """Facts for every job: from the cache when the content is known, else parsed (in parallel)."""
     keys = {job.path: content_key(job.path, job.content) for job in jobs}
     cache = _open_cache(cache_dir)
-    facts: dict[str, FileFacts] = {}
+    packed: dict[str, bytes] = {}
+    decoded: dict[str, FileFacts] = {}
+    syntax: dict[str, SyntaxProblem] = {}
     failures: list[FactsFailure] = []
     try:
-        known = cache.get_many(sorted(set(keys.values()))) if cache is not None else {}
+        hits = (
+            cache.get_many(sorted(set(keys.values())), keep_decoded=facts_table.PINNED)
+            if cache is not None
+            else CacheHits()
+        )
         todo: list[FactsJob] = []
         for job in jobs:
-            hit = known.get(keys[job.path])
-            if hit is None:
+            key = keys[job.path]
+            data = hits.packed.get(key)
+            if data is None:
                 todo.append(job)
-            else:
-                facts[job.path] = (
-                    hit if hit.path == job.path else msgspec.structs.replace(hit, path=job.path)
-                )
-        if progress is not None and len(facts):
-            progress(len(facts))
+                continue
+            packed[job.path] = data
+            if key in hits.syntax:
+                syntax[job.path] = hits.syntax[key]
+            if key in hits.decoded:
+                decoded[job.path] = hits.decoded[key]
+        if progress is not None and len(packed):
+            progress(len(packed))
         fresh: list[tuple[str, bytes]] = []
         for result in _run(todo, workers):
             for item in result:
                 if isinstance(item, FactsFailure):
                     failures.append(item)
                 else:
-                    facts[item.path] = unpack_facts(item.data)
+                    packed[item.path] = item.data
+                    if item.syntax is not None:
+                        syntax[item.path] = item.syntax
                     fresh.append((keys[item.path], item.data))
             if progress is not None:
                 progress(len(result))
@@ -220,8 +251,15 @@ def collect_facts(
     finally:
         if cache is not None:
             cache.close()
+    table = FactsTable(
+        {path: packed[path] for path in sorted(packed)}, unpack_facts, decoded=decoded
+    )
     return FactsResult(
-        facts=facts, failures=failures, cached=len(jobs) - len(todo), parsed=len(todo)
+        facts=table,
+        syntax=syntax,
+        failures=failures,
+        cached=len(jobs) - len(todo),
+        parsed=len(todo),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from archtools.facts.code import ExprKind, FileFacts
@@ -60,6 +60,9 @@ SERVER_ONLY_PACKAGES = (
 )
 
 
+Resolver = Callable[[str, str], str | None]
+
+
 @dataclass(frozen=True)
 class EnvFile:
     path: str
@@ -90,18 +93,17 @@ def secret_kind(value: str, context: str) -> str | None:
     return None
 
 
-def check_hardcoded_secrets(files: Mapping[str, FileFacts]) -> Iterator[Hit]:
-    for path in sorted(files):
-        for literal in files[path].secrets:
-            kind = secret_kind(literal.value, literal.context)
-            if kind is not None and "example" not in literal.value.lower():
-                yield Hit(
-                    rule="SEC003",
-                    file=path,
-                    line=literal.line,
-                    message=f"hard-coded credential ({kind}); load it from a server-only environment variable",
-                    key=f"secret:{literal.value[:8]}",
-                )
+def hardcoded_secrets(path: str, facts: FileFacts) -> Iterator[Hit]:
+    for literal in facts.secrets:
+        kind = secret_kind(literal.value, literal.context)
+        if kind is not None and "example" not in literal.value.lower():
+            yield Hit(
+                rule="SEC003",
+                file=path,
+                line=literal.line,
+                message=f"hard-coded credential ({kind}); load it from a server-only environment variable",
+                key=f"secret:{literal.value[:8]}",
+            )
 
 
 def _public_secret(name: str) -> bool:
@@ -112,7 +114,7 @@ def _public_secret(name: str) -> bool:
     return bool(SECRET_NAME.search(name))
 
 
-def check_public_env(files: Mapping[str, FileFacts], env_files: list[EnvFile]) -> Iterator[Hit]:
+def public_env_files(env_files: list[EnvFile]) -> Iterator[Hit]:
     for env in env_files:
         for name, _value, line in env.entries:
             if _public_secret(name):
@@ -123,131 +125,118 @@ def check_public_env(files: Mapping[str, FileFacts], env_files: list[EnvFile]) -
                     message=f"{name} is a secret shipped to the browser: NEXT_PUBLIC_ variables are inlined into client bundles",
                     key=f"public-env:{name}",
                 )
-    for path in sorted(files):
-        if not re.search(r"(^|/)next\.config\.(js|mjs|ts|cjs)$", path):
+
+
+def next_config_env(path: str, facts: FileFacts) -> Iterator[Hit]:
+    if not re.search(r"(^|/)next\.config\.(js|mjs|ts|cjs)$", path):
+        return
+    for call_or_var in facts.vars:
+        init = call_or_var.init
+        if init is None or init.kind != ExprKind.OBJECT:
             continue
-        facts = files[path]
-        for call_or_var in facts.vars:
-            init = call_or_var.init
-            if init is None or init.kind != ExprKind.OBJECT:
+        for pair in init.pairs:
+            if pair.key != "env":
                 continue
-            for pair in init.pairs:
-                if pair.key != "env":
-                    continue
-                for inner in pair.value.pairs:
-                    if SECRET_NAME.search(inner.key) and not inner.key.endswith(
-                        SAFE_PUBLIC_SUFFIXES
-                    ):
-                        yield Hit(
-                            rule="SEC001",
-                            file=path,
-                            line=inner.value.line,
-                            message=f"next.config `env.{inner.key}` is inlined into client bundles",
-                            key=f"next-config-env:{inner.key}",
-                        )
-    for path in sorted(files):
-        facts = files[path]
-        for read in facts.env_reads:
-            if _public_secret(read.name):
-                yield Hit(
-                    rule="SEC001",
-                    file=path,
-                    line=read.line,
-                    message=f"{read.name} names a secret but NEXT_PUBLIC_ ships it to the browser",
-                    key=f"public-env-read:{read.name}",
-                )
+            for inner in pair.value.pairs:
+                if SECRET_NAME.search(inner.key) and not inner.key.endswith(SAFE_PUBLIC_SUFFIXES):
+                    yield Hit(
+                        rule="SEC001",
+                        file=path,
+                        line=inner.value.line,
+                        message=f"next.config `env.{inner.key}` is inlined into client bundles",
+                        key=f"next-config-env:{inner.key}",
+                    )
 
 
-def check_client_boundary(
-    files: Mapping[str, FileFacts], resolve: object, server_modules: set[str]
+def public_env_reads(path: str, facts: FileFacts) -> Iterator[Hit]:
+    for read in facts.env_reads:
+        if _public_secret(read.name):
+            yield Hit(
+                rule="SEC001",
+                file=path,
+                line=read.line,
+                message=f"{read.name} names a secret but NEXT_PUBLIC_ ships it to the browser",
+                key=f"public-env-read:{read.name}",
+            )
+
+
+def client_boundary(
+    path: str, facts: FileFacts, resolver: Resolver, server_modules: set[str]
 ) -> Iterator[Hit]:
-    """`'use client'` files that import server-only modules or read server environment variables."""
-    from collections.abc import Callable
-
-    resolver: Callable[[str, str], str | None] = resolve  # type: ignore[assignment]
-    for path in sorted(files):
-        facts = files[path]
-        if "use client" not in facts.directives:
+    """A `'use client'` file that imports server-only modules or reads server environment variables."""
+    if "use client" not in facts.directives:
+        return
+    for imp in facts.imports:
+        if imp.type_only:
             continue
-        for imp in facts.imports:
-            if imp.type_only:
-                continue
-            target = resolver(path, imp.source)
-            if (target is not None and target in server_modules) or (
-                target is None and imp.source.startswith(SERVER_ONLY_PACKAGES)
+        target = resolver(path, imp.source)
+        if (target is not None and target in server_modules) or (
+            target is None and imp.source.startswith(SERVER_ONLY_PACKAGES)
+        ):
+            yield Hit(
+                rule="SEC002",
+                file=path,
+                line=imp.line,
+                message=f"client component imports server-only module {imp.source}",
+                key=f"client-import:{imp.source}",
+            )
+    for read in facts.env_reads:
+        if not read.name.startswith(PUBLIC_PREFIXES) and read.name != "NODE_ENV":
+            yield Hit(
+                rule="SEC002",
+                file=path,
+                line=read.line,
+                message=f"client component reads server environment variable {read.name}",
+                key=f"client-env:{read.name}",
+            )
+
+
+def is_server_only(facts: FileFacts) -> bool:
+    """A module that must never reach the browser: a database client, or marked 'server-only'."""
+    if "server-only" in facts.directives:
+        return True
+    if "use server" in facts.directives:
+        # importing Server Actions into a client component ships only references to them
+        return False
+    return any(
+        call.callee in ("new PrismaClient", "drizzle", "postgres", "new Pool") and call.func is None
+        for call in facts.calls
+    )
+
+
+def raw_sql(path: str, facts: FileFacts) -> Iterator[Hit]:
+    for call in facts.calls:
+        name = call.callee.rsplit(".", 1)[-1]
+        if name in UNSAFE_RAW and call.args:
+            arg = call.args[0]
+            dynamic = (
+                (arg.kind == ExprKind.TEMPLATE and arg.interpolated)
+                or (arg.kind not in (ExprKind.STRING, ExprKind.TEMPLATE) and "+" in arg.text)
+                or arg.kind in (ExprKind.IDENTIFIER, ExprKind.CALL, ExprKind.MEMBER)
+            )
+            if dynamic:
+                yield Hit(
+                    rule="INJ001",
+                    file=path,
+                    line=call.line,
+                    message=f"{name}() runs SQL built from values; use the tagged $queryRaw`...` form",
+                    key=f"raw-sql:{name}:{arg.text[:40]}",
+                )
+        elif (
+            any(call.callee == h or call.callee.endswith("." + h) for h in RAW_HELPERS)
+            and call.args
+        ):
+            arg = call.args[0]
+            if arg.kind not in (ExprKind.STRING,) and not (
+                arg.kind == ExprKind.TEMPLATE and not arg.interpolated
             ):
                 yield Hit(
-                    rule="SEC002",
+                    rule="INJ001",
                     file=path,
-                    line=imp.line,
-                    message=f"client component imports server-only module {imp.source}",
-                    key=f"client-import:{imp.source}",
+                    line=call.line,
+                    message=f"{call.callee}() inserts {_describe_sql_arg(arg.kind, arg.text)} into SQL unescaped",
+                    key=f"raw-helper:{call.callee}:{arg.text[:40]}",
                 )
-        for read in facts.env_reads:
-            if not read.name.startswith(PUBLIC_PREFIXES) and read.name != "NODE_ENV":
-                yield Hit(
-                    rule="SEC002",
-                    file=path,
-                    line=read.line,
-                    message=f"client component reads server environment variable {read.name}",
-                    key=f"client-env:{read.name}",
-                )
-
-
-def server_only_modules(files: Mapping[str, FileFacts]) -> set[str]:
-    """Repository modules that must never reach the browser: database clients, 'server-only' marked."""
-    found = set()
-    for path, facts in files.items():
-        if "server-only" in facts.directives:
-            found.add(path)
-            continue
-        if "use server" in facts.directives:
-            continue  # importing Server Actions into a client component ships only references to them
-        for call in facts.calls:
-            if (
-                call.callee in ("new PrismaClient", "drizzle", "postgres", "new Pool")
-                and call.func is None
-            ):
-                found.add(path)
-                break
-    return found
-
-
-def check_raw_sql(files: Mapping[str, FileFacts]) -> Iterator[Hit]:
-    for path in sorted(files):
-        facts = files[path]
-        for call in facts.calls:
-            name = call.callee.rsplit(".", 1)[-1]
-            if name in UNSAFE_RAW and call.args:
-                arg = call.args[0]
-                dynamic = (
-                    (arg.kind == ExprKind.TEMPLATE and arg.interpolated)
-                    or (arg.kind not in (ExprKind.STRING, ExprKind.TEMPLATE) and "+" in arg.text)
-                    or arg.kind in (ExprKind.IDENTIFIER, ExprKind.CALL, ExprKind.MEMBER)
-                )
-                if dynamic:
-                    yield Hit(
-                        rule="INJ001",
-                        file=path,
-                        line=call.line,
-                        message=f"{name}() runs SQL built from values; use the tagged $queryRaw`...` form",
-                        key=f"raw-sql:{name}:{arg.text[:40]}",
-                    )
-            elif (
-                any(call.callee == h or call.callee.endswith("." + h) for h in RAW_HELPERS)
-                and call.args
-            ):
-                arg = call.args[0]
-                if arg.kind not in (ExprKind.STRING,) and not (
-                    arg.kind == ExprKind.TEMPLATE and not arg.interpolated
-                ):
-                    yield Hit(
-                        rule="INJ001",
-                        file=path,
-                        line=call.line,
-                        message=f"{call.callee}() inserts {_describe_sql_arg(arg.kind, arg.text)} into SQL unescaped",
-                        key=f"raw-helper:{call.callee}:{arg.text[:40]}",
-                    )
 
 
 def _describe_sql_arg(kind: ExprKind, text: str) -> str:
@@ -256,67 +245,74 @@ def _describe_sql_arg(kind: ExprKind, text: str) -> str:
     return f"`{text[:40]}`"
 
 
-def check_error_leaks(files: Mapping[str, FileFacts]) -> Iterator[Hit]:
-    for path in sorted(files):
-        facts = files[path]
-        if "use client" in facts.directives:
+def error_leaks(path: str, facts: FileFacts) -> Iterator[Hit]:
+    if "use client" in facts.directives:
+        return
+    for call in facts.calls:
+        if not call.in_catch:
             continue
-        for call in facts.calls:
-            if not call.in_catch:
-                continue
-            if (
-                call.name not in ("json", "Response", "NextResponse", "send", "error")
-                and not call.returned
-            ):
-                continue
-            if call.callee.startswith("console."):
-                continue
-            for arg in call.args:
-                if LEAKY_PATHS.search(arg.text):
-                    yield Hit(
-                        rule="EXP002",
-                        file=path,
-                        line=call.line,
-                        message="the error response carries the raw error message or stack to the client",
-                        key=f"error-leak:{call.callee}",
-                    )
-                    break
-
-
-def check_supabase_session(files: Mapping[str, FileFacts]) -> Iterator[Hit]:
-    for path in sorted(files):
-        facts = files[path]
-        if "use client" in facts.directives:
+        if (
+            call.name not in ("json", "Response", "NextResponse", "send", "error")
+            and not call.returned
+        ):
             continue
-        for call in facts.calls:
-            if call.callee.endswith("auth.getSession"):
+        if call.callee.startswith("console."):
+            continue
+        for arg in call.args:
+            if LEAKY_PATHS.search(arg.text):
                 yield Hit(
-                    rule="ATH003",
+                    rule="EXP002",
                     file=path,
                     line=call.line,
-                    message="supabase.auth.getSession() trusts the cookie without verifying it; use auth.getUser() on the server",
-                    key="supabase-get-session",
+                    message="the error response carries the raw error message or stack to the client",
+                    key=f"error-leak:{call.callee}",
                 )
+                break
 
 
-def check_model_types(files: Mapping[str, FileFacts], schema: Schema) -> Iterator[Hit]:
-    models = {m.name: {f.name for f in m.fields} for m in schema.models if m.kind == "model"}
-    singular = {name.rstrip("s").lower(): name for name in models}
-    for path in sorted(files):
-        for decl in files[path].types:
-            model = (models.get(decl.name) and decl.name) or singular.get(decl.name.lower())
-            if model is None or len(decl.fields) < 2:
-                continue
-            overlap = len(set(decl.fields) & models[model]) / max(len(decl.fields), 1)
-            if overlap >= 0.6:
-                yield Hit(
-                    rule="TYP003",
-                    file=path,
-                    line=decl.line,
-                    message=f"type {decl.name} repeats the {model} model by hand; derive it from the schema",
-                    key=f"model-type:{decl.name}",
-                    model=model,
-                )
+def supabase_session(path: str, facts: FileFacts) -> Iterator[Hit]:
+    if "use client" in facts.directives:
+        return
+    for call in facts.calls:
+        if call.callee.endswith("auth.getSession"):
+            yield Hit(
+                rule="ATH003",
+                file=path,
+                line=call.line,
+                message="supabase.auth.getSession() trusts the cookie without verifying it; use auth.getUser() on the server",
+                key="supabase-get-session",
+            )
+
+
+@dataclass(frozen=True)
+class ModelNames:
+    """The schema's models with their field names, and each under a singular lower-case name."""
+
+    fields: dict[str, set[str]]
+    singular: dict[str, str]
+
+    @classmethod
+    def of(cls, schema: Schema) -> ModelNames:
+        fields = {m.name: {f.name for f in m.fields} for m in schema.models if m.kind == "model"}
+        return cls(fields=fields, singular={name.rstrip("s").lower(): name for name in fields})
+
+
+def model_types(path: str, facts: FileFacts, names: ModelNames) -> Iterator[Hit]:
+    models, singular = names.fields, names.singular
+    for decl in facts.types:
+        model = (models.get(decl.name) and decl.name) or singular.get(decl.name.lower())
+        if model is None or len(decl.fields) < 2:
+            continue
+        overlap = len(set(decl.fields) & models[model]) / max(len(decl.fields), 1)
+        if overlap >= 0.6:
+            yield Hit(
+                rule="TYP003",
+                file=path,
+                line=decl.line,
+                message=f"type {decl.name} repeats the {model} model by hand; derive it from the schema",
+                key=f"model-type:{decl.name}",
+                model=model,
+            )
 
 
 def check_strict_mode(tsconfigs: list[tuple[str, bool | None, int]]) -> Iterator[Hit]:
