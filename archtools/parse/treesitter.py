@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from importlib import resources
 
@@ -57,61 +56,32 @@ def parse(grammar: str, source: bytes) -> Tree:
     return _parser(grammar).parse(source)
 
 
-# Matches a query cursor may hold in progress at once. A pattern that tests a child after a large
-# first child holds one match per link of a chain: `(binary_expression operator: ...) @compare`
-# over `a || b || ...` waits at every link, and the cursor's work grows with the square of the
-# chain (20,000 links: many minutes). Past the limit the cursor drops matches, so the query runs
-# again without @compare, which needs few (about 19,000 files of published JavaScript measured:
-# under 384 with @compare, under 16 without), and the comparisons come from their operators.
+# Matches holding captures that a query cursor may keep in progress at once. A pattern that waits
+# for a child after a large first child stays in progress at every link of a chain, and the
+# cursor's work grows with the square of its length: `(binary_expression operator: ...) @compare`
+# alone took 0.7 s over `a || b || ...` at 2,500 links and 43 s at 20,000, which is why comparisons
+# are captured by their operator token alone (8 ms at 20,000). No pattern of the query waits like
+# that now: at most 2 matches in progress over about 18,000 JavaScript and TypeScript files
+# (installed npm packages, generated benchmark repositories, the test fixtures) and on chains and
+# nesting 20,000 deep. The limit stays as a guard for patterns that capture the node they start at
+# (@env.member, @env.subscript and most others): past it the cursor drops matches, so the file
+# becomes one clear failure rather than being analysed with captures missing. It does not see a
+# pattern whose only capture is a child: such a state holds no capture while it waits, so it costs
+# time, not matches.
 MATCH_LIMIT = 256
-_COMPARE_OPERATORS = '["===" "!==" "==" "!="] @operator'
 
 
 class QueryLimitExceeded(Exception):
-    """The query needed more than the match limit in progress even without @compare: too deep."""
-
-
-@cache
-def _query_without(grammar: str, capture: str) -> Query:
-    """The grammar's query less the patterns that capture `@capture`."""
-    query = Query(language(grammar), query_source("typescript"))
-    source = query_source("typescript").encode("utf-8")
-    tag = re.compile(rb"@" + re.escape(capture.encode()) + rb"(?![\w.])")
-    for index in range(query.pattern_count):
-        text = source[query.start_byte_for_pattern(index) : query.end_byte_for_pattern(index)]
-        if tag.search(text):
-            query.disable_pattern(index)
-    return query
-
-
-@cache
-def _operators_query(grammar: str) -> Query:
-    return Query(language(grammar), _COMPARE_OPERATORS)
-
-
-def _captures(query: Query, root: Node, match_limit: int) -> dict[str, list[Node]]:
-    cursor = QueryCursor(query, match_limit=match_limit)
-    found = cursor.captures(root)
-    if cursor.did_exceed_match_limit:
-        raise QueryLimitExceeded(f"more than {match_limit} query matches in progress")
-    return found
+    """The query needed more than the match limit in progress: the file cannot be analysed whole."""
 
 
 def captures(grammar: str, root: Node, match_limit: int | None = None) -> dict[str, list[Node]]:
-    """Every capture of the grammar's query under `root`.
-
-    When the query runs past the match limit (a long chain of binary expressions), it runs again
-    without @compare, and the comparisons are found from their operator tokens instead; past the
-    limit even then, QueryLimitExceeded."""
+    """Every capture of the grammar's query under `root`; QueryLimitExceeded past MATCH_LIMIT."""
     limit = MATCH_LIMIT if match_limit is None else match_limit
-    try:
-        return _captures(compiled_query(grammar), root, limit)
-    except QueryLimitExceeded:
-        found = _captures(_query_without(grammar, "compare"), root, limit)
-    operators = _captures(_operators_query(grammar), root, limit).get("operator", [])
-    ancestry = Ancestry(root, operators, ())
-    compares = (ancestry.parent(op) for op in operators)
-    found["compare"] = [n for n in compares if n is not None and n.type == "binary_expression"]
+    cursor = QueryCursor(compiled_query(grammar), match_limit=limit)
+    found = cursor.captures(root)
+    if cursor.did_exceed_match_limit:
+        raise QueryLimitExceeded(f"more than {limit} query matches in progress")
     return found
 
 

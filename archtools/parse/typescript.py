@@ -58,7 +58,7 @@ _PLACED = (
     "assign",
     "if",
     "return",
-    "compare",
+    "compare.op",
     "switch",
     "env.member",
     "env.subscript",
@@ -143,7 +143,7 @@ class _Extractor:
             ],
             guards=[g for n in self.nodes("if") if (g := self.guard_of(n))],
             returns=self.returns(),
-            comparisons=[self.comparison_of(n) for n in self.nodes("compare")],
+            comparisons=[self.comparison_of(n, op) for n, op in self.comparison_nodes()],
             branches=self.branches(),
             env_reads=self.env_reads(),
             secrets=self.secrets(),
@@ -518,17 +518,31 @@ class _Extractor:
             value=self.describe(value) if value is not None else None,
         )
 
-    def comparison_of(self, node: Node) -> Comparison:
+    def comparison_nodes(self) -> list[tuple[Node, Node]]:
+        """(binary_expression, operator token) of each comparison, outer first. The query captures
+        the token (see queries/typescript.scm); its parent is the comparison."""
+        found: list[tuple[Node, Node]] = []
+        for operator in self.caps.get("compare.op", []):
+            node = self.ancestry.parent(operator)
+            if (
+                node is not None
+                and node.type == "binary_expression"
+                and node.child_by_field_name("operator") == operator
+            ):
+                found.append((node, operator))
+        return sorted(found, key=lambda pair: (pair[0].start_byte, -pair[0].end_byte))
+
+    def comparison_of(self, node: Node, operator: Node) -> Comparison:
         left = node.child_by_field_name("left")
         right = node.child_by_field_name("right")
-        operator = node.child_by_field_name("operator")
         assert left is not None and right is not None
         return Comparison(
-            func=self.enclosing_function(node),
+            # The token's enclosing function is the comparison's (it is no function itself).
+            func=self.enclosing_function(operator),
             line=line_of(node),
             left=self.describe(left),
             right=self.describe(right),
-            operator=text_of(operator) if operator is not None else "===",
+            operator=text_of(operator),
         )
 
     def branches(self) -> list[Branch]:

@@ -49,6 +49,13 @@ class SkipReason(StrEnum):
     SYMLINK_REPEATED = "symlink-repeated"  # a directory already followed through another link
     BINARY = "binary"
     NOT_UTF8 = "not-utf8"
+    # A source file by name that is no regular file: never opened, since reading a fifo or a device
+    # can block or have side effects.
+    NOT_REGULAR_FIFO = "not-regular-file-fifo"
+    NOT_REGULAR_SOCKET = "not-regular-file-socket"
+    NOT_REGULAR_CHAR_DEVICE = "not-regular-file-character-device"
+    NOT_REGULAR_BLOCK_DEVICE = "not-regular-file-block-device"
+    NOT_REGULAR = "not-regular-file"  # any other kind the platform has
 
 
 class SourceFile(BaseModel):
@@ -120,6 +127,19 @@ def classify_content(data: bytes, language: Language) -> SkipReason | None:
     if len(probe) > _MINIFIED_LINE and max(map(len, probe.split("\n"))) > _MINIFIED_LINE:
         return SkipReason.MINIFIED
     return None
+
+
+def special_file_reason(mode: int) -> SkipReason:
+    """The skip reason of a path that is neither a directory nor a regular file, by its kind."""
+    if stat.S_ISFIFO(mode):
+        return SkipReason.NOT_REGULAR_FIFO
+    if stat.S_ISSOCK(mode):
+        return SkipReason.NOT_REGULAR_SOCKET
+    if stat.S_ISCHR(mode):
+        return SkipReason.NOT_REGULAR_CHAR_DEVICE
+    if stat.S_ISBLK(mode):
+        return SkipReason.NOT_REGULAR_BLOCK_DEVICE
+    return SkipReason.NOT_REGULAR
 
 
 @dataclass
@@ -206,6 +226,7 @@ def _walk_dir(
         rel = prefix + name
         abs_path = entry.path
         real: str | None = None
+        special: SkipReason | None = None
         try:
             if entry.is_symlink():
                 reason = _dir_reason(name, package_root, d.in_route_tree)
@@ -216,18 +237,21 @@ def _walk_dir(
                 if reason is not None:
                     found.skip(rel, reason)
                     continue
-                is_dir = os.path.isdir(abs_path)
+                mode = os.stat(abs_path).st_mode
+                is_dir = stat.S_ISDIR(mode)
+                if not is_dir and not stat.S_ISREG(mode):
+                    special = special_file_reason(mode)
             else:
                 is_dir = entry.is_dir(follow_symlinks=False)
                 if not is_dir and not entry.is_file(follow_symlinks=False):
-                    continue  # sockets, fifos, devices
+                    special = special_file_reason(entry.stat(follow_symlinks=False).st_mode)
         except OSError:
             continue
         if is_dir:
             _visit_dir(d, entry.name, rel, real, levels, package_root, stack, found, followed)
         else:
             real = real or f"{d.real}/{name}"
-            _visit_file(name, rel, real, levels, root_real, found, max_file_bytes)
+            _visit_file(name, rel, real, special, levels, root_real, found, max_file_bytes)
 
 
 def _visit_dir(
@@ -276,6 +300,7 @@ def _visit_file(
     name: str,
     rel: str,
     real: str,
+    special: SkipReason | None,
     levels: tuple[IgnoreLevel, ...],
     root_real: str,
     found: Discovery,
@@ -297,14 +322,18 @@ def _visit_file(
     if _MINIFIED_NAME.search(lower):
         found.skip(rel, SkipReason.MINIFIED)
         return
+    if special is not None:  # kept by name, but a fifo, socket or device: never opened
+        found.skip(rel, special)
+        return
     try:
         fd = os.open(real, OPEN_FLAGS)
     except OSError:
         return
     try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            return  # a fifo or device behind a symlink: never read it
+        if not stat.S_ISREG(info.st_mode):  # replaced since the walk looked: never read it
+            found.skip(rel, special_file_reason(info.st_mode))
+            return
         size = info.st_size
         if size > max_file_bytes:
             found.skip(rel, SkipReason.TOO_LARGE)

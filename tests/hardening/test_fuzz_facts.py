@@ -267,22 +267,35 @@ def test_ancestry_agrees_with_node_parent_on_token_soup(parts: list[str], tsx: b
     _agrees_with_node_parent("a.tsx" if tsx else "a.ts", "".join(parts).encode("utf-8", "replace"))
 
 
-CHAIN = "\nexport const chain = " + rows("a || ", 3_000) + "b;\n"
+LINKS = 500  # `a === 'x' || b !== 'y'` pairs: 1,000 comparisons in one `||` chain
+CHAIN = (
+    "\nexport function chain(a: string, b: string) {\n  return (\n"
+    + rows("a === 'x' || b !== 'y' || ", LINKS)
+    + "a == b\n  );\n}\n"
+)
 
 
-def test_comparisons_survive_the_query_fallback_on_every_sample() -> None:
-    """A 3,000-link chain pushes the query past its match limit; it runs again without @compare and
-    takes the comparisons from their operators: everything else in the file is unchanged."""
+def test_a_long_chain_yields_every_comparison_on_every_sample() -> None:
+    """Appended to each sample, a 1,000-comparison chain gives each of its comparisons, in order and
+    in its function, and leaves the sample's own facts unchanged."""
     for source in SOURCES:
         data = source.read_bytes()
         plain = extract_code_facts(source.name, data)
         chained = extract_code_facts(source.name, data + CHAIN.encode())
-        assert chained.comparisons == plain.comparisons
+        kept = len(plain.comparisons)
+        assert chained.comparisons[:kept] == plain.comparisons
         assert chained.calls == plain.calls and chained.guards == plain.guards
         assert [e.name for e in chained.exports] == [e.name for e in plain.exports] + ["chain"]
+        func = len(plain.functions)
+        first = data.count(b"\n") + 4  # the first line of the chain
+        pairs = [("a", "===", "'x'"), ("b", "!==", "'y'")]  # 40 comparisons a line
+        expected = [(func, first + i // 40, *pairs[i % 2]) for i in range(2 * LINKS)]
+        expected.append((func, first + 2 * LINKS // 40, "a", "==", "b"))
+        added = chained.comparisons[kept:]
+        assert [(c.func, c.line, c.left.text, c.operator, c.right.text) for c in added] == expected
 
 
-def test_a_query_past_every_limit_is_one_clear_failure(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_query_past_the_match_limit_is_one_clear_failure(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(treesitter, "MATCH_LIMIT", 1)
     code = b"export function GET() {\n  if (a === b) return f(process.env.X);\n}\n"
     facts = extract_code_facts("app/api/x/route.ts", code)

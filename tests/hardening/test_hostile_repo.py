@@ -86,6 +86,7 @@ EXPECTED_SKIPPED = {
     ("lib/a.ts", "symlink-loop"),
     ("lib/b.ts", "symlink-loop"),
     ("lib/bundle.js", "minified"),
+    ("lib/fifo.ts", "not-regular-file-fifo"),
     ("lib/huge.ts", "too-large"),
     ("lib/up/", "symlink-loop"),
     ("lib/zero.ts", "symlink-outside-root"),
@@ -167,6 +168,7 @@ def test_every_bad_file_is_skipped_with_its_reason(result: Audit) -> None:
         "binary": 1,
         "minified": 2,
         "node_modules": 1,
+        "not-regular-file-fifo": 1,
         "not-utf8": 1,
         "symlink-loop": 3,
         "symlink-outside-root": 3,
@@ -192,9 +194,10 @@ def test_empty_files_are_read_quietly(result: Audit) -> None:
     assert not [e for e in result.entry_points if e.file == "app/api/empty/route.ts"]
 
 
-@pytest.mark.xfail(strict=True, reason="source/files.py drops fifos and devices without a reason")
 def test_a_fifo_is_listed_as_skipped(result: Audit) -> None:
-    assert "lib/fifo.ts" in {s.file for s in result.skipped}
+    assert ("lib/fifo.ts", "not-regular-file-fifo") in {(s.file, s.reason) for s in result.skipped}
+    assert result.stats.files_skipped == len(EXPECTED_SKIPPED)
+    assert result.stats.files_skipped == sum(result.stats.skipped_by_reason.values())
 
 
 def test_nothing_outside_the_root_is_opened(

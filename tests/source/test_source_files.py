@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import socket
+import stat
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,6 +18,7 @@ from archtools.source.files import (
     classify_content,
     discover_files,
     language_of,
+    special_file_reason,
 )
 
 MakeRepo = Callable[..., Path]
@@ -282,13 +286,66 @@ def test_symlinked_node_modules_is_skipped_by_name(make_repo: MakeRepo, tmp_path
     assert skipped == {"node_modules": "node_modules"}
 
 
-def test_fifos_are_never_opened(make_repo: MakeRepo) -> None:
-    root = make_repo({"package.json": "{}"})
+def test_fifos_and_sockets_are_listed_with_their_kind_and_never_opened(
+    make_repo: MakeRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_repo(
+        {"package.json": "{}", ".gitignore": "*.tmp.ts\nignored/\n", "node_modules/.keep": ""}
+    )
     os.mkfifo(root / "pipe.ts")
     (root / "link.ts").symlink_to("pipe.ts")
-    files, skipped = discover(root)
-    assert files == ["package.json"]
-    assert skipped == {}
+    # Filtered by name first, as a regular file would be: not a source file, gitignored, a
+    # declaration, or inside a skipped folder.
+    os.mkfifo(root / "pipe.txt")
+    os.mkfifo(root / "x.tmp.ts")
+    os.mkfifo(root / "types.d.ts")
+    (root / "ignored").mkdir()
+    os.mkfifo(root / "ignored" / "pipe.ts")
+    os.mkfifo(root / "node_modules" / "pipe.ts")
+    opened: list[str] = []
+    real_open = os.open
+
+    def recording_open(path: str, *args: Any, **kwargs: Any) -> int:
+        opened.append(os.fsdecode(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.chdir(root)  # a unix socket path is capped near 100 bytes: bind a relative one
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
+        server.bind("sock.ts")
+        monkeypatch.setattr(os, "open", recording_open)
+        found = discover_files(os.path.realpath(root), 1_000_000)
+    assert [f.path for f in found.files] == ["package.json"]
+    assert found.skipped == [
+        ("ignored/", "gitignored"),
+        ("link.ts", "not-regular-file-fifo"),
+        ("node_modules/", "node_modules"),
+        ("pipe.ts", "not-regular-file-fifo"),
+        ("sock.ts", "not-regular-file-socket"),
+        ("types.d.ts", "declaration"),
+        ("x.tmp.ts", "gitignored"),
+    ]
+    assert found.skipped_counts == {
+        "gitignored": 2,
+        "node_modules": 1,
+        "not-regular-file-fifo": 2,
+        "not-regular-file-socket": 1,
+        "declaration": 1,
+    }
+    assert [os.path.basename(p) for p in opened] == ["package.json"]
+
+
+@pytest.mark.parametrize(
+    ("mode", "reason"),
+    [
+        (stat.S_IFIFO | 0o644, SkipReason.NOT_REGULAR_FIFO),
+        (stat.S_IFSOCK | 0o755, SkipReason.NOT_REGULAR_SOCKET),
+        (stat.S_IFCHR | 0o666, SkipReason.NOT_REGULAR_CHAR_DEVICE),
+        (stat.S_IFBLK | 0o660, SkipReason.NOT_REGULAR_BLOCK_DEVICE),
+        (0o644, SkipReason.NOT_REGULAR),
+    ],
+)
+def test_special_file_reason_names_the_kind(mode: int, reason: SkipReason) -> None:
+    assert special_file_reason(mode) is reason
 
 
 def test_pathological_gitignore_patterns_are_dropped(make_repo: MakeRepo) -> None:

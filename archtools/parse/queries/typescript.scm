@@ -1,5 +1,5 @@
 ; Consumer: archtools/parse/typescript.py (extract_code_facts). One query per grammar, one captures() pass
-; per file. Captures guaranteed: @function @call @new @var @if @return @compare @switch @import @export
+; per file. Captures guaranteed: @function @call @new @var @if @return @compare.op @switch @import @export
 ; @directive @env.member @env.subscript @string @comment @type.alias @type.interface @any @error @assign
 
 [
@@ -19,8 +19,10 @@
 (return_statement) @return
 (switch_statement) @switch
 
-(binary_expression
-  operator: ["===" "!==" "==" "!="]) @compare
+; Comparisons by their operator token; the consumer takes its parent binary_expression. A pattern
+; rooted at the binary_expression would wait for the operator after the left operand, holding one
+; match per link of an `a || b || ...` chain: the query's work would grow with its square.
+["===" "!==" "==" "!="] @compare.op
 
 (import_statement) @import
 (export_statement) @export
