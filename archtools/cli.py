@@ -53,11 +53,41 @@ class ProgressBar:
             self.stream.flush()
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be 0 or more seconds, not {text}")
+    return value
+
+
 def _add_audit_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", help="the repository to audit")
     parser.add_argument("--no-cache", action="store_true", help="parse every file again (cold run)")
     parser.add_argument(
-        "--jobs", type=int, default=None, help="worker processes (default: 2 or the cores)"
+        "--jobs",
+        type=_positive_int,
+        default=None,
+        help="worker processes (default: 2 or the cores); 1 parses in this process, without time limits",
+    )
+    parser.add_argument(
+        "--file-time-limit",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="give up a file that takes longer to parse, listing it under errors (default: 20; 0: none)",
     )
     parser.add_argument(
         "--baseline", type=Path, help="a baseline file: its findings are reported as accepted"
@@ -144,9 +174,12 @@ def _audit_options(args: argparse.Namespace, bar: ProgressBar) -> object:
         from archtools.baseline import read_baseline
 
         baseline = read_baseline(args.baseline)
-    return AuditOptions(
+    options = AuditOptions(
         use_cache=not args.no_cache, workers=args.jobs, baseline=baseline, progress=bar
     )
+    if getattr(args, "file_time_limit", None) is not None:
+        options.file_time_limit = args.file_time_limit or None
+    return options
 
 
 def _run_audit(args: argparse.Namespace) -> object:

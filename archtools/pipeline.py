@@ -13,7 +13,7 @@ from archtools.analysis.entrypoints import AppLayout
 from archtools.errors import InputError, ParseError
 from archtools.facts.code import FileFacts
 from archtools.facts.schema import Schema
-from archtools.facts.store import FactsJob, collect_facts, default_cache_dir
+from archtools.facts.store import FILE_TIME_LIMIT, FactsJob, collect_facts, default_cache_dir
 from archtools.results import (
     AppInfo,
     Audit,
@@ -40,6 +40,7 @@ class AuditOptions:
     baseline: set[str] = field(default_factory=set)
     progress: Progress | None = None
     max_file_bytes: int = 1_000_000
+    file_time_limit: float | None = FILE_TIME_LIMIT  # seconds per file; None: no limit
 
 
 @dataclass
@@ -53,6 +54,7 @@ class Loaded:
     errors: list[AuditError]
     files_failed: int
     files_cached: int
+    complete: bool = True  # False when a file was given up for time or a crashed parser
 
 
 def _read(repo: Repository, path: str, errors: list[AuditError]) -> str | None:
@@ -102,6 +104,7 @@ def load_sources(
         cache_dir=(options.cache_dir or default_cache_dir()) if options.use_cache else None,
         workers=options.workers,
         progress=tick,
+        time_limit=options.file_time_limit,
     )
     for failure in result.failures:
         errors.append(AuditError(file=failure.path, line=failure.line, message=failure.message))
@@ -122,6 +125,7 @@ def load_sources(
         schema=schema,
         errors=errors,
         files_failed=len(result.failures),
+        complete=not any(failure.transient for failure in result.failures),
         files_cached=result.cached,
     )
 
@@ -203,7 +207,8 @@ def _audit(path: Path, options: AuditOptions) -> Audit:
     read_errors: list[AuditError] = []
     texts = read_sources(repo, read_errors)
     cache = ResultsCache(options.cache_dir or default_cache_dir()) if options.use_cache else None
-    key = audit_key(texts, sorted(options.baseline)) if cache is not None else ""
+    extra = [f"max-file-bytes={options.max_file_bytes}", *sorted(options.baseline)]
+    key = audit_key(texts, extra) if cache is not None else ""
     if cache is not None:
         known = cache.get(repo.root, key)
         if known is not None:
@@ -251,7 +256,8 @@ def _audit(path: Path, options: AuditOptions) -> Audit:
         scorecards=analysis.scorecards,
         skipped=skipped,
     )
-    if cache is not None:
+    # A file given up for time depends on the machine: such an audit is never kept.
+    if cache is not None and loaded.complete:
         cache.put(repo.root, key, result)
     return result
 

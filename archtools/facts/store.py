@@ -8,21 +8,22 @@ import os
 import sqlite3
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import msgspec
 
-from archtools.facts.code import FileFacts, SyntaxProblem
 from archtools.facts import table as facts_table
+from archtools.facts.code import FileFacts, SyntaxProblem
 from archtools.facts.table import FactsTable
+from archtools.facts.workers import WorkerPool
 from archtools.version import __version__, code_digest
 
 # Bump when the facts model or the extractor changes meaning, so old cache entries are never trusted.
 FACTS_FORMAT = 5
 CHUNK_SIZE = 16
-PARALLEL_THRESHOLD = 64  # below this many files to parse, a process pool costs more than it saves
+PARALLEL_THRESHOLD = 64  # below this many files to parse, a second process costs more than it saves
+FILE_TIME_LIMIT = 20.0  # seconds one file may take to parse and extract
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class FactsFailure:
     path: str
     line: int | None
     message: str
+    transient: bool = False  # over the time limit or a crashed worker: another run may succeed
 
 
 @dataclass
@@ -175,24 +177,27 @@ def _open_cache(directory: Path | None) -> FactsCache | None:
         return None
 
 
-def _extract_chunk(jobs: list[FactsJob]) -> list[PackedFacts | FactsFailure]:
+def _extract_one(job: FactsJob) -> PackedFacts | FactsFailure:
     from archtools.parse.typescript import TOO_DEEP, extract_code_facts
 
-    out: list[PackedFacts | FactsFailure] = []
-    for job in jobs:
-        try:
-            facts = extract_code_facts(job.path, job.content)
-        except RecursionError:
-            out.append(FactsFailure(job.path, None, TOO_DEEP))
-        except Exception as error:  # one bad file never aborts the audit
-            out.append(FactsFailure(job.path, None, f"could not extract facts: {error}"))
-        else:
-            if facts.syntax_errors[:1] and facts.syntax_errors[0].message == TOO_DEEP:
-                out.append(FactsFailure(job.path, None, TOO_DEEP))  # nothing was extracted
-            else:
-                first = facts.syntax_errors[0] if facts.syntax_errors else None
-                out.append(PackedFacts(job.path, pack_facts(facts), first))
-    return out
+    try:
+        facts = extract_code_facts(job.path, job.content)
+    except RecursionError:
+        return FactsFailure(job.path, None, TOO_DEEP)
+    except Exception as error:  # one bad file never aborts the audit
+        return FactsFailure(job.path, None, f"could not extract facts: {error}")
+    if facts.syntax_errors[:1] and facts.syntax_errors[0].message == TOO_DEEP:
+        return FactsFailure(job.path, None, TOO_DEEP)  # nothing was extracted
+    first = facts.syntax_errors[0] if facts.syntax_errors else None
+    return PackedFacts(job.path, pack_facts(facts), first)
+
+
+def _extract_chunk(jobs: list[FactsJob]) -> list[PackedFacts | FactsFailure]:
+    return [_extract_one(job) for job in jobs]
+
+
+def _gave_up(job: FactsJob, reason: str) -> PackedFacts | FactsFailure:
+    return FactsFailure(job.path, None, reason, transient=True)
 
 
 def _chunks(jobs: Sequence[FactsJob], size: int) -> Iterator[list[FactsJob]]:
@@ -206,8 +211,10 @@ def collect_facts(
     cache_dir: Path | None,
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
+    time_limit: float | None = FILE_TIME_LIMIT,
 ) -> FactsResult:
-    """Facts for every job: from the cache when the content is known, else parsed (in parallel)."""
+    """Facts for every job: from the cache when the content is known, else parsed (in parallel,
+    each file under `time_limit` seconds; a file over it is listed as a failure with the reason)."""
     keys = {job.path: content_key(job.path, job.content) for job in jobs}
     cache = _open_cache(cache_dir)
     packed: dict[str, bytes] = {}
@@ -235,7 +242,7 @@ def collect_facts(
         if progress is not None and len(packed):
             progress(len(packed))
         fresh: list[tuple[str, bytes]] = []
-        for result in _run(todo, workers):
+        for result in _run(todo, workers, time_limit):
             for item in result:
                 if isinstance(item, FactsFailure):
                     failures.append(item)
@@ -263,11 +270,24 @@ def collect_facts(
     )
 
 
-def _run(todo: list[FactsJob], workers: int | None) -> Iterator[list[PackedFacts | FactsFailure]]:
+def _run(
+    todo: list[FactsJob], workers: int | None, time_limit: float | None
+) -> Iterator[list[PackedFacts | FactsFailure]]:
+    """Facts for `todo`, a chunk at a time. In worker processes (each file under `time_limit`)
+    unless one process was asked for (`workers=1`) or no time limit is set and the work is small."""
     count = workers if workers is not None else min(2, os.cpu_count() or 1)
-    if count <= 1 or len(todo) < PARALLEL_THRESHOLD:
+    small = len(todo) < PARALLEL_THRESHOLD
+    if (count <= 1 and (workers == 1 or not time_limit)) or (small and not time_limit):
         for chunk in _chunks(todo, CHUNK_SIZE):
             yield _extract_chunk(chunk)
         return
-    with ProcessPoolExecutor(max_workers=count) as pool:
-        yield from pool.map(_extract_chunk, _chunks(todo, CHUNK_SIZE))
+    # Workers start as copies of this process: load the grammars and compile the queries once, here.
+    for grammar_probe in ("warm-up.ts", "warm-up.tsx"):
+        _extract_one(FactsJob(grammar_probe, b""))
+    pool = WorkerPool(
+        _extract_one,
+        _gave_up,
+        count=1 if small else count,
+        time_limit=time_limit or float("inf"),
+    )
+    yield from pool.run(list(_chunks(todo, CHUNK_SIZE)))
