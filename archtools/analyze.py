@@ -59,9 +59,8 @@ def _config(loaded: Loaded, errors: list[AuditError]) -> ProjectConfig:
 
 def _env_files(loaded: Loaded) -> list[code_files.EnvFile]:
     found = []
-    for path, text in sorted(loaded.texts.items()):
-        if not re.search(r"(^|/)\.env[^/]*$", path):
-            continue
+    for path in sorted(p for p in loaded.texts if re.search(r"(^|/)\.env[^/]*$", p)):
+        text = loaded.texts[path]
         entries = []
         for number, line in enumerate(text.splitlines(), start=1):
             match = re.match(r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$", line)

@@ -13,7 +13,7 @@ from archtools.analysis.entrypoints import AppLayout
 from archtools.errors import InputError, ParseError
 from archtools.facts.code import FileFacts
 from archtools.facts.schema import Schema
-from archtools.facts.store import FILE_TIME_LIMIT, FactsJob, collect_facts, default_cache_dir
+from archtools.facts.store import FILE_TIME_LIMIT, LazyJobs, collect_facts, default_cache_dir
 from archtools.results import (
     AppInfo,
     Audit,
@@ -26,6 +26,7 @@ from archtools.results import (
 from archtools.results_cache import ResultsCache, audit_key
 from archtools.source.files import CODE_LANGUAGES
 from archtools.source.repository import Repository, load_repository
+from archtools.source.texts import SourceTexts
 from archtools.version import __version__
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -49,7 +50,7 @@ class Loaded:
 
     repo: Repository
     facts: Mapping[str, FileFacts]
-    texts: dict[str, str]
+    texts: SourceTexts
     schema: Schema
     errors: list[AuditError]
     files_failed: int
@@ -68,9 +69,9 @@ def _read(repo: Repository, path: str, errors: list[AuditError]) -> str | None:
 CONFIG_FILE = "archtools.toml"
 
 
-def read_sources(repo: Repository, errors: list[AuditError]) -> dict[str, str]:
+def read_sources(repo: Repository, errors: list[AuditError]) -> SourceTexts:
     """The text of every file an audit reads: code, schema, migrations, env and config files."""
-    texts: dict[str, str] = {}
+    texts = SourceTexts()
     for source in repo.files:
         text = _read(repo, source.path, errors)
         if text is not None:
@@ -88,10 +89,10 @@ def load(path: Path, options: AuditOptions) -> Loaded:
 
 
 def load_sources(
-    repo: Repository, texts: dict[str, str], errors: list[AuditError], options: AuditOptions
+    repo: Repository, texts: SourceTexts, errors: list[AuditError], options: AuditOptions
 ) -> Loaded:
     code = {f.path for f in repo.files if f.language in CODE_LANGUAGES}
-    jobs = [FactsJob(path, text.encode("utf-8")) for path, text in texts.items() if path in code]
+    jobs = LazyJobs([path for path in texts if path in code], texts.encoded)
     total = len(jobs)
 
     def tick(count: int, _done: list[int] = [0]) -> None:  # noqa: B006 - a counter local to this call
@@ -133,7 +134,7 @@ def load_sources(
 def _load_schema(
     repo: Repository,
     facts: Mapping[str, FileFacts],
-    texts: dict[str, str],
+    texts: SourceTexts,
     errors: list[AuditError],
 ) -> Schema:
     prisma_files = sorted({p for app in repo.apps for p in app.prisma_schema})

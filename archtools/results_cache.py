@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path
 
 from archtools.results import Audit
+from archtools.source.texts import SourceTexts
 from archtools.version import __version__, code_digest
 
 RESULTS_FORMAT = 1
 
 
-def audit_key(texts: Mapping[str, str], extra: Iterable[str]) -> str:
+def audit_key(texts: SourceTexts, extra: Iterable[str]) -> str:
     """A digest of every file read (path and content), the options that change results, the version."""
     digest = hashlib.blake2b(digest_size=24)
     digest.update(f"{__version__}/{RESULTS_FORMAT}/{code_digest()}\0".encode())
@@ -22,9 +23,7 @@ def audit_key(texts: Mapping[str, str], extra: Iterable[str]) -> str:
         digest.update(item.encode("utf-8", "surrogatepass") + b"\0")
     for path in sorted(texts):
         digest.update(path.encode("utf-8", "surrogatepass") + b"\0")
-        digest.update(
-            hashlib.blake2b(texts[path].encode("utf-8", "surrogatepass"), digest_size=16).digest()
-        )
+        digest.update(texts.digest(path))
     return digest.hexdigest()
 
 

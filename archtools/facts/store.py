@@ -10,6 +10,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import overload
 
 import msgspec
 
@@ -200,9 +201,32 @@ def _gave_up(job: FactsJob, reason: str) -> PackedFacts | FactsFailure:
     return FactsFailure(job.path, None, reason, transient=True)
 
 
-def _chunks(jobs: Sequence[FactsJob], size: int) -> Iterator[list[FactsJob]]:
-    for start in range(0, len(jobs), size):
-        yield list(jobs[start : start + size])
+def _chunks(jobs: Sequence[FactsJob], picked: list[int], size: int) -> Iterator[list[FactsJob]]:
+    """The picked jobs, `size` at a time, each taken from `jobs` only when its chunk is due."""
+    for start in range(0, len(picked), size):
+        yield [jobs[index] for index in picked[start : start + size]]
+
+
+class LazyJobs(Sequence[FactsJob]):
+    """Jobs whose content is read when a job is taken, so that a large repository's sources are
+    not all held as bytes at once."""
+
+    def __init__(self, paths: list[str], read: Callable[[str], bytes]) -> None:
+        self._paths = paths
+        self._read = read
+
+    @overload
+    def __getitem__(self, index: int) -> FactsJob: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[FactsJob]: ...
+    def __getitem__(self, index: int | slice) -> FactsJob | Sequence[FactsJob]:
+        if isinstance(index, slice):
+            return LazyJobs(self._paths[index], self._read)
+        path = self._paths[index]
+        return FactsJob(path, self._read(path))
+
+    def __len__(self) -> int:
+        return len(self._paths)
 
 
 def collect_facts(
@@ -215,7 +239,9 @@ def collect_facts(
 ) -> FactsResult:
     """Facts for every job: from the cache when the content is known, else parsed (in parallel,
     each file under `time_limit` seconds; a file over it is listed as a failure with the reason)."""
-    keys = {job.path: content_key(job.path, job.content) for job in jobs}
+    keys: dict[str, str] = {}
+    for job in jobs:
+        keys[job.path] = content_key(job.path, job.content)
     cache = _open_cache(cache_dir)
     packed: dict[str, bytes] = {}
     decoded: dict[str, FileFacts] = {}
@@ -227,22 +253,22 @@ def collect_facts(
             if cache is not None
             else CacheHits()
         )
-        todo: list[FactsJob] = []
-        for job in jobs:
-            key = keys[job.path]
+        todo: list[int] = []  # indices of the jobs to parse
+        for index, path in enumerate(keys):
+            key = keys[path]
             data = hits.packed.get(key)
             if data is None:
-                todo.append(job)
+                todo.append(index)
                 continue
-            packed[job.path] = data
+            packed[path] = data
             if key in hits.syntax:
-                syntax[job.path] = hits.syntax[key]
+                syntax[path] = hits.syntax[key]
             if key in hits.decoded:
-                decoded[job.path] = hits.decoded[key]
+                decoded[path] = hits.decoded[key]
         if progress is not None and len(packed):
             progress(len(packed))
         fresh: list[tuple[str, bytes]] = []
-        for result in _run(todo, workers, time_limit):
+        for result in _run(jobs, todo, workers, time_limit):
             for item in result:
                 if isinstance(item, FactsFailure):
                     failures.append(item)
@@ -271,14 +297,14 @@ def collect_facts(
 
 
 def _run(
-    todo: list[FactsJob], workers: int | None, time_limit: float | None
+    jobs: Sequence[FactsJob], todo: list[int], workers: int | None, time_limit: float | None
 ) -> Iterator[list[PackedFacts | FactsFailure]]:
     """Facts for `todo`, a chunk at a time. In worker processes (each file under `time_limit`)
     unless one process was asked for (`workers=1`) or no time limit is set and the work is small."""
     count = workers if workers is not None else min(2, os.cpu_count() or 1)
     small = len(todo) < PARALLEL_THRESHOLD
     if (count <= 1 and (workers == 1 or not time_limit)) or (small and not time_limit):
-        for chunk in _chunks(todo, CHUNK_SIZE):
+        for chunk in _chunks(jobs, todo, CHUNK_SIZE):
             yield _extract_chunk(chunk)
         return
     # Workers start as copies of this process: load the grammars and compile the queries once, here.
@@ -290,4 +316,4 @@ def _run(
         count=1 if small else count,
         time_limit=time_limit or float("inf"),
     )
-    yield from pool.run(list(_chunks(todo, CHUNK_SIZE)))
+    yield from pool.run(_chunks(jobs, todo, CHUNK_SIZE))

@@ -12,7 +12,7 @@ import os
 import signal
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import ForkContext, SpawnContext
@@ -83,17 +83,35 @@ class WorkerPool(Generic[Job, Item]):
         )
         self._workers: list[_Worker[Job]] = []
 
-    def run(self, chunks: Sequence[list[Job]]) -> Iterator[list[Item]]:
-        pending: deque[list[Job]] = deque(chunk for chunk in chunks if chunk)
+    def run(self, chunks: Iterable[list[Job]]) -> Iterator[list[Item]]:
+        """Chunks are taken from `chunks` only as workers come free, so a lazy iterable keeps only
+        the chunks in flight in memory."""
+        source = iter(chunks)
+        pending: deque[list[Job]] = deque()  # the rest of chunks whose worker was lost
+
+        def next_chunk() -> list[Job] | None:
+            if pending:
+                return pending.popleft()
+            return next((chunk for chunk in source if chunk), None)
+
         try:
-            self._workers = [self._start() for _ in range(min(self._count, len(pending)))]
             results: dict[int, list[Item]] = {}
-            while pending or any(w.busy for w in self._workers):
-                for worker in self._workers:
-                    if not worker.busy and pending:
-                        self._hand(worker, pending.popleft())
-                        results[id(worker)] = []
+            while True:
+                idle = [w for w in self._workers if not w.busy]
+                while idle or len(self._workers) < self._count:
+                    chunk = next_chunk()
+                    if chunk is None:
+                        break
+                    if idle:
+                        worker = idle.pop()
+                    else:
+                        worker = self._start()
+                        self._workers.append(worker)
+                    self._hand(worker, chunk)
+                    results[id(worker)] = []
                 busy = [w for w in self._workers if w.busy]
+                if not busy:
+                    return
                 ready = wait([w.conn for w in busy], timeout=self._next_deadline(busy))
                 for worker in busy:
                     if worker.conn in ready:
