@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from archtools.facts.code import Call, Expr, FileFacts
@@ -167,7 +168,7 @@ def function_flow(
     return flow
 
 
-def _reads_input(init: Expr, calls: list[Call], flow: Flow) -> bool:
+def _reads_input(init: Expr, calls: Sequence[Call], flow: Flow) -> bool:
     """Whether a validator's result holds client data: its argument derives from client input."""
     roots = set(init.roots)
     if init.call is not None:

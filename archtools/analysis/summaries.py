@@ -3,7 +3,7 @@ rate-limits, writes an audit log. Computed on demand, memoized, cycles broken co
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from archtools.analysis.flow import Flow, Seeds, function_flow, function_scope
@@ -313,7 +313,7 @@ class Summaries:
                 )
         return None
 
-    def _role_function(self, file: str, roots: list[str]) -> str | None:
+    def _role_function(self, file: str, roots: Sequence[str]) -> str | None:
         """A function named in a condition that returns whether the user holds a role."""
         for root in roots:
             symbol = self.program.lookup(file, root)

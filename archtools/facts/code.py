@@ -42,11 +42,11 @@ class Expr(_Frozen, frozen=True):
     text: str  # source text, truncated
     line: int
     # identifiers read in value position (not property names, not inside nested functions)
-    roots: list[str] = field(default_factory=list)
+    roots: tuple[str, ...] = ()
     # member paths read, e.g. "session.user.id", "params.id"
-    paths: list[str] = field(default_factory=list)
-    pairs: list[Pair] = field(default_factory=list)  # for objects
-    items: list[Expr] = field(default_factory=list)  # for arrays
+    paths: tuple[str, ...] = ()
+    pairs: tuple[Pair, ...] = ()  # for objects
+    items: tuple[Expr, ...] = ()  # for arrays
     call: int | None = None  # for calls: index into FileFacts.calls
     func: int | None = None  # for functions: index into FileFacts.functions
     value: str | None = None  # for strings: the literal value
@@ -63,11 +63,11 @@ class Call(_Frozen, frozen=True):
     name: str  # last segment: "where", "findUnique", "auth"
     line: int
     end_line: int
-    args: list[Expr] = field(default_factory=list)
+    args: tuple[Expr, ...] = ()
     receiver: int | None = None  # the call this one is chained on (`a().b()`: b's receiver is a)
     awaited: bool = False
     # names bound from the result: `const { a, b } = await f()`
-    assigned_to: list[str] = field(default_factory=list)
+    assigned_to: tuple[str, ...] = ()
     returned: bool = False  # the call's value is returned (possibly through await/new)
     tagged_template: bool = False
     in_catch: bool = False
@@ -76,9 +76,9 @@ class Call(_Frozen, frozen=True):
 class Param(_Frozen, frozen=True):
     name: str  # the identifier, or the pattern text for destructuring
     # identifiers bound (destructured names included)
-    names: list[str] = field(default_factory=list)
+    names: tuple[str, ...] = ()
     # for destructuring patterns: the property keys (e.g. params, ctx, input)
-    keys: list[str] = field(default_factory=list)
+    keys: tuple[str, ...] = ()
     # names bound under each key: {parsedInput: [id, code]}
     by_key: dict[str, list[str]] = field(default_factory=dict)
     type: str | None = None
@@ -90,7 +90,7 @@ class Function(_Frozen, frozen=True):
     line: int
     end_line: int
     parent: int | None  # enclosing function
-    params: list[Param] = field(default_factory=list)
+    params: tuple[Param, ...] = ()
     is_async: bool = False
     use_server: bool = False  # body starts with the 'use server' directive
     return_type: str | None = None
@@ -98,10 +98,10 @@ class Function(_Frozen, frozen=True):
 
 class VarDecl(_Frozen, frozen=True):
     func: int | None
-    names: list[str]
+    names: tuple[str, ...]
     line: int
     # `const { id } = params` binds key "id" of params
-    keys: list[str] = field(default_factory=list)
+    keys: tuple[str, ...] = ()
     init: Expr | None = None
 
 
@@ -158,7 +158,7 @@ class ImportName(_Frozen, frozen=True):
 class Import(_Frozen, frozen=True):
     source: str
     line: int
-    names: list[ImportName] = field(default_factory=list)
+    names: tuple[ImportName, ...] = ()
     type_only: bool = False
 
 
@@ -200,7 +200,7 @@ class StringLiteral(_Frozen, frozen=True):
 class TypeDecl(_Frozen, frozen=True):
     name: str
     line: int
-    fields: list[str]
+    fields: tuple[str, ...]
     exported: bool
 
 
@@ -227,22 +227,22 @@ class FileFacts(_Frozen, frozen=True):
     path: str
     language: str
     # file-level directives: "use server", "use client", "server-only"
-    directives: list[str] = field(default_factory=list)
-    imports: list[Import] = field(default_factory=list)
-    exports: list[Export] = field(default_factory=list)
-    functions: list[Function] = field(default_factory=list)
-    calls: list[Call] = field(default_factory=list)
-    vars: list[VarDecl] = field(default_factory=list)
-    guards: list[Guard] = field(default_factory=list)
-    returns: list[Return] = field(default_factory=list)
-    comparisons: list[Comparison] = field(default_factory=list)
-    branches: list[Branch] = field(default_factory=list)
-    env_reads: list[EnvRead] = field(default_factory=list)
-    secrets: list[StringLiteral] = field(default_factory=list)
-    types: list[TypeDecl] = field(default_factory=list)
-    any_uses: list[AnyUse] = field(default_factory=list)
-    comments: list[CommentDirective] = field(default_factory=list)
-    syntax_errors: list[SyntaxProblem] = field(default_factory=list)
+    directives: tuple[str, ...] = ()
+    imports: tuple[Import, ...] = ()
+    exports: tuple[Export, ...] = ()
+    functions: tuple[Function, ...] = ()
+    calls: tuple[Call, ...] = ()
+    vars: tuple[VarDecl, ...] = ()
+    guards: tuple[Guard, ...] = ()
+    returns: tuple[Return, ...] = ()
+    comparisons: tuple[Comparison, ...] = ()
+    branches: tuple[Branch, ...] = ()
+    env_reads: tuple[EnvRead, ...] = ()
+    secrets: tuple[StringLiteral, ...] = ()
+    types: tuple[TypeDecl, ...] = ()
+    any_uses: tuple[AnyUse, ...] = ()
+    comments: tuple[CommentDirective, ...] = ()
+    syntax_errors: tuple[SyntaxProblem, ...] = ()
     lines: int = 0
 
     def calls_in(self, func: int | None) -> list[Call]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from archtools.facts.code import Call, Expr, ExprKind
@@ -56,7 +57,7 @@ def _fields_of(scope: _Scope, expr: Expr) -> list[str]:
     return []
 
 
-def _fields(scope: _Scope, exprs: list[Expr]) -> list[str]:
+def _fields(scope: _Scope, exprs: Sequence[Expr]) -> list[str]:
     found: list[str] = []
     for expr in exprs:
         for name in _fields_of(scope, expr):
@@ -65,8 +66,8 @@ def _fields(scope: _Scope, exprs: list[Expr]) -> list[str]:
     return found
 
 
-def _array(expr: Expr | None) -> list[Expr]:
-    return expr.items if expr is not None and expr.kind is ExprKind.ARRAY else []
+def _array(expr: Expr | None) -> Sequence[Expr]:
+    return expr.items if expr is not None and expr.kind is ExprKind.ARRAY else ()
 
 
 def _foreign_key(scope: _Scope, chain: list[Call]) -> ForeignKey | None:

@@ -88,7 +88,7 @@ def extract_code_facts(path: str, source: bytes) -> FileFacts:
         return FileFacts(
             path=path,
             language=grammar,
-            syntax_errors=[problem],
+            syntax_errors=tuple([problem]),
             lines=tree.root_node.end_point.row + 1,
         )
     return _Extractor(path, grammar, caps, tree.root_node).run()
@@ -130,31 +130,35 @@ class _Extractor:
         return FileFacts(
             path=self.path,
             language=self.grammar,
-            directives=self.directives(),
-            imports=[i for n in self.nodes("import") if (i := self.import_of(n))],
-            exports=[e for n in self.nodes("export") for e in self.exports_of(n)],
-            functions=[self.function_of(i, n) for i, n in enumerate(self.function_nodes)],
-            calls=_inner_first(self.call_of, self.call_nodes),
-            vars=[v for v in _inner_first(lambda _, n: self.var_of(n), self.nodes("var")) if v]
-            + [
-                v
-                for v in _inner_first(lambda _, n: self.assignment_of(n), self.nodes("assign"))
-                if v
-            ],
-            guards=[g for n in self.nodes("if") if (g := self.guard_of(n))],
-            returns=self.returns(),
-            comparisons=[self.comparison_of(n, op) for n, op in self.comparison_nodes()],
-            branches=self.branches(),
-            env_reads=self.env_reads(),
-            secrets=self.secrets(),
-            types=[
-                t
-                for n in self.nodes("type.alias") + self.nodes("type.interface")
-                if (t := self.type_of(n))
-            ],
-            any_uses=[self.any_use_of(n) for n in self.nodes("any")],
-            comments=self.comments(),
-            syntax_errors=self.syntax_errors(),
+            directives=tuple(self.directives()),
+            imports=tuple([i for n in self.nodes("import") if (i := self.import_of(n))]),
+            exports=tuple([e for n in self.nodes("export") for e in self.exports_of(n)]),
+            functions=tuple([self.function_of(i, n) for i, n in enumerate(self.function_nodes)]),
+            calls=tuple(_inner_first(self.call_of, self.call_nodes)),
+            vars=tuple(
+                [v for v in _inner_first(lambda _, n: self.var_of(n), self.nodes("var")) if v]
+                + [
+                    v
+                    for v in _inner_first(lambda _, n: self.assignment_of(n), self.nodes("assign"))
+                    if v
+                ]
+            ),
+            guards=tuple([g for n in self.nodes("if") if (g := self.guard_of(n))]),
+            returns=tuple(self.returns()),
+            comparisons=tuple([self.comparison_of(n, op) for n, op in self.comparison_nodes()]),
+            branches=tuple(self.branches()),
+            env_reads=tuple(self.env_reads()),
+            secrets=tuple(self.secrets()),
+            types=tuple(
+                [
+                    t
+                    for n in self.nodes("type.alias") + self.nodes("type.interface")
+                    if (t := self.type_of(n))
+                ]
+            ),
+            any_uses=tuple([self.any_use_of(n) for n in self.nodes("any")]),
+            comments=tuple(self.comments()),
+            syntax_errors=tuple(self.syntax_errors()),
             lines=self.root.end_point.row + 1,
         )
 
@@ -207,7 +211,7 @@ class _Extractor:
                             local = text_of(alias) if alias is not None else imported
                             names.append(ImportName(imported=imported, local=local))
         return Import(
-            source=string_value(source), line=line_of(node), names=names, type_only=type_only
+            source=string_value(source), line=line_of(node), names=tuple(names), type_only=type_only
         )
 
     def exports_of(self, node: Node) -> list[Export]:
@@ -336,7 +340,7 @@ class _Extractor:
             for param in parameters.named_children:
                 params.append(self.param_of(param))
         elif single is not None:
-            params.append(Param(name=text_of(single), names=[text_of(single)]))
+            params.append(Param(name=text_of(single), names=(text_of(single),)))
         body = node.child_by_field_name("body")
         use_server = False
         if body is not None and body.type == "statement_block":
@@ -356,7 +360,7 @@ class _Extractor:
             line=line_of(node),
             end_line=node.end_point.row + 1,
             parent=self.enclosing_function(node),
-            params=params,
+            params=tuple(params),
             is_async=any(c.type == "async" for c in node.children),
             use_server=use_server,
             return_type=text_of(return_type).lstrip(":").strip()
@@ -369,12 +373,12 @@ class _Extractor:
         type_node = param.child_by_field_name("type")
         type_text = text_of(type_node).lstrip(":").strip() if type_node is not None else None
         if pattern.type == "identifier":
-            return Param(name=text_of(pattern), names=[text_of(pattern)], type=type_text)
+            return Param(name=text_of(pattern), names=(text_of(pattern),), type=type_text)
         names, keys = pattern_bindings(pattern)
         return Param(
             name=text_of(pattern),
-            names=names,
-            keys=keys,
+            names=tuple(names),
+            keys=tuple(keys),
             by_key=key_bindings(pattern),
             type=type_text,
         )
@@ -428,10 +432,10 @@ class _Extractor:
             name=callee.rsplit(".", 1)[-1].removesuffix("()"),
             line=line_of(node),
             end_line=node.end_point.row + 1,
-            args=args,
+            args=tuple(args),
             receiver=receiver,
             awaited=awaited,
-            assigned_to=assigned,
+            assigned_to=tuple(assigned),
             returned=returned,
             tagged_template=tagged,
             in_catch=self.in_catch(node),
@@ -450,8 +454,8 @@ class _Extractor:
             names, keys = pattern_bindings(name)
         return VarDecl(
             func=self.enclosing_function(node),
-            names=names,
-            keys=keys,
+            names=tuple(names),
+            keys=tuple(keys),
             line=line_of(node),
             init=self.describe(value) if value is not None else None,
         )
@@ -463,7 +467,7 @@ class _Extractor:
             return None
         return VarDecl(
             func=self.enclosing_function(node),
-            names=[text_of(left)],
+            names=(text_of(left),),
             line=line_of(node),
             init=self.describe(right),
         )
@@ -651,7 +655,7 @@ class _Extractor:
         return TypeDecl(
             name=text_of(name),
             line=line_of(node),
-            fields=fields,
+            fields=tuple(fields),
             exported=parent is not None and parent.type == "export_statement",
         )
 

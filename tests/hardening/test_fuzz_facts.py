@@ -180,7 +180,7 @@ def test_deep_nesting_of_every_kind_is_analysed_in_bounded_time(kind: str) -> No
     with shallow_stack():
         facts = extract_code_facts("lib/deep.ts", code.encode())
     assert time.perf_counter() - started < 10  # quadratic walks took minutes here
-    assert facts.syntax_errors == []
+    assert facts.syntax_errors == ()
     assert (len(facts.calls), len(facts.functions), len(facts.comparisons)) == (
         calls,
         functions,
@@ -200,7 +200,7 @@ def test_each_nested_call_knows_its_function_and_its_catch() -> None:
         + "\n  const inner = () => { try { x() } catch { y() } };\n}\n"
     )
     facts = extract_code_facts("app/api/x/route.ts", code.encode())
-    assert facts.syntax_errors == []
+    assert facts.syntax_errors == ()
     by_name: dict[str, list[tuple[int | None, bool]]] = {}
     for call in facts.calls:
         by_name.setdefault(call.name, []).append((call.func, call.in_catch))
@@ -231,7 +231,7 @@ def test_same_start_captures_come_outer_first_on_every_run() -> None:
         ("a", "==="),
         ("b", "!=="),
     ]
-    assert [v.names for v in facts.vars] == [["d"], ["x"], ["y"], ["z"], ["x"], ["y"], ["z"]]
+    assert [list(v.names) for v in facts.vars] == [["d"], ["x"], ["y"], ["z"], ["x"], ["y"], ["z"]]
 
 
 def _naive_nearest(node: Node, types: frozenset[str]) -> Node | None:
@@ -302,7 +302,7 @@ def test_a_query_past_the_match_limit_is_one_clear_failure(monkeypatch: pytest.M
     assert facts == FileFacts(
         path="app/api/x/route.ts",
         language="typescript",
-        syntax_errors=[SyntaxProblem(line=1, column=1, message=TOO_DEEP)],
+        syntax_errors=(SyntaxProblem(line=1, column=1, message=TOO_DEEP),),
         lines=4,
     )
     result = collect_facts([FactsJob("app/api/x/route.ts", code)], cache_dir=None, workers=1)

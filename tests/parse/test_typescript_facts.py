@@ -54,7 +54,7 @@ def test_exports_of_every_shape() -> None:
 
 def test_directives_file_level_and_inline() -> None:
     f = facts('"use server";\nexport async function a() {}\n', "app/actions.ts")
-    assert f.directives == ["use server"]
+    assert f.directives == ("use server",)
     inline = facts(
         "export default function Page() {\n"
         "  async function save(data: FormData) {\n"
@@ -65,7 +65,7 @@ def test_directives_file_level_and_inline() -> None:
         "}\n",
         "app/page.tsx",
     )
-    assert inline.directives == []
+    assert inline.directives == ()
     assert [(fn.name, fn.use_server) for fn in inline.functions] == [
         ("Page", False),
         ("save", True),
@@ -74,14 +74,14 @@ def test_directives_file_level_and_inline() -> None:
 
 def test_a_directive_after_code_does_not_count() -> None:
     f = facts('const x = 1;\n"use server";\n', "lib/a.ts")
-    assert f.directives == []
+    assert f.directives == ()
 
 
 def test_member_call_chains_link_receivers() -> None:
     f = facts("const rows = await db.select().from(orders).where(eq(orders.id, id));\n")
     outer = next(c for c in f.calls if c.name == "where")
     assert outer.callee == "db.select().from().where"
-    assert outer.awaited and outer.assigned_to == ["rows"]
+    assert outer.awaited and outer.assigned_to == ("rows",)
     from_call = f.calls[outer.receiver or 0]
     assert from_call.callee == "db.select().from" and from_call.args[0].text == "orders"
     assert f.calls[from_call.receiver or 0].callee == "db.select"
@@ -95,11 +95,11 @@ def test_object_arguments_keep_keys_values_roots_and_paths() -> None:
     assert call.callee == "prisma.note.findFirst"
     where = call.args[0].pairs[0]
     assert where.key == "where"
-    assert [(p.key, p.value.paths) for p in where.value.pairs] == [
+    assert [(p.key, list(p.value.paths)) for p in where.value.pairs] == [
         ("id", ["params.id"]),
         ("authorId", ["session.user.id"]),
     ]
-    assert where.value.roots == ["params", "session"]
+    assert where.value.roots == ("params", "session")
 
 
 def test_guards_record_exit_kind_and_negation() -> None:
@@ -112,7 +112,7 @@ def test_guards_record_exit_kind_and_negation() -> None:
         "  if (x) { console.log(x); }\n"
         "}\n"
     )
-    assert [(g.line, g.exit, g.negated, g.condition.paths) for g in f.guards] == [
+    assert [(g.line, g.exit, g.negated, list(g.condition.paths)) for g in f.guards] == [
         (3, ExitKind.RETURN, True, ["s.user"]),
         (4, ExitKind.THROW, False, ["s.user.role"]),
         (5, ExitKind.REDIRECT, True, []),
@@ -126,12 +126,12 @@ def test_variables_destructuring_and_parameters() -> None:
         "}\n"
     )
     fn = f.functions[0]
-    assert [(p.name, p.names, p.keys, p.type) for p in fn.params] == [
+    assert [(p.name, list(p.names), list(p.keys), p.type) for p in fn.params] == [
         ("req", ["req"], [], "Request"),
         ("{ params }", ["params"], ["params"], "{ params: { id: string } }"),
     ]
     var = f.vars[0]
-    assert var.names == ["id", "rest"] and var.keys == ["id"] and var.func == 0
+    assert var.names == ("id", "rest") and var.keys == ("id",) and var.func == 0
 
 
 def test_method_branches_from_if_and_switch() -> None:
@@ -172,7 +172,7 @@ def test_env_reads_secrets_any_types_and_comments() -> None:
         ("sk_live_abcdefghijklmnopqrstuvwx", "stripeKey")
     ]
     assert [(a.line, a.where) for a in f.any_uses] == [(4, "parameter"), (4, "return"), (4, "cast")]
-    assert [(t.name, t.fields, t.exported) for t in f.types] == [("User", ["id", "email"], True)]
+    assert [(t.name, t.fields, t.exported) for t in f.types] == [("User", ("id", "email"), True)]
     assert [(c.line, c.text) for c in f.comments] == [
         (6, "archtools-ignore AZ001: checked by the caller")
     ]
@@ -208,7 +208,7 @@ def test_deep_nesting_does_not_recurse_in_python() -> None:
         + "b;\n"
     )
     f = facts(code)
-    assert [v.names for v in f.vars] == [["x"], ["y"]]
+    assert [v.names for v in f.vars] == [("x",), ("y",)]
 
 
 def test_jsx_files_parse_with_the_tsx_grammar() -> None:
@@ -216,4 +216,4 @@ def test_jsx_files_parse_with_the_tsx_grammar() -> None:
         '"use client";\nimport { prisma } from "@/lib/db";\nexport default function A() { return <div>{x}</div>; }\n',
         "components/a.tsx",
     )
-    assert f.language == "tsx" and f.directives == ["use client"] and not f.syntax_errors
+    assert f.language == "tsx" and f.directives == ("use client",) and not f.syntax_errors
