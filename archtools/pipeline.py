@@ -85,7 +85,9 @@ def read_sources(repo: Repository, errors: list[AuditError]) -> SourceTexts:
 def load(path: Path, options: AuditOptions) -> Loaded:
     repo = load_repository(path, max_file_bytes=options.max_file_bytes)
     errors: list[AuditError] = []
-    return load_sources(repo, read_sources(repo, errors), errors, options)
+    texts = read_sources(repo, errors)
+    texts.compact()
+    return load_sources(repo, texts, errors, options)
 
 
 def load_sources(
@@ -221,6 +223,7 @@ def _audit(path: Path, options: AuditOptions) -> Audit:
                 }
             )
             return known.model_copy(update={"stats": stats})
+    texts.compact()
     loaded = load_sources(repo, texts, read_errors, options)
     analysis = analyse(loaded, options)
     repo = loaded.repo

@@ -6,8 +6,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict
+
+from archtools.yaml_data import safe_load
 
 
 class _Frozen(BaseModel):
@@ -106,7 +107,7 @@ class GuardKnowledge(_Frozen):
 
 def _load_yaml(name: str) -> Any:
     text = resources.files("archtools.knowledge").joinpath(name).read_text("utf-8")
-    return yaml.safe_load(text)
+    return safe_load(text)
 
 
 @cache

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-import yaml
-
 from archtools.results import (
     CheckStatus,
     EntryPoint,
@@ -24,6 +22,7 @@ from archtools.results import (
     ScoreItem,
     Severity,
 )
+from archtools.yaml_data import safe_load
 
 STATUS_VALUE = {ItemStatus.PASS: 1.0, ItemStatus.WARN: 0.5, ItemStatus.FAIL: 0.0}
 GRADES = ((90, "A"), (80, "B"), (70, "C"), (60, "D"))
@@ -48,7 +47,7 @@ class ChecklistItem:
 @cache
 def checklist() -> tuple[ChecklistItem, ...]:
     text = resources.files("archtools.knowledge").joinpath("checklist.yaml").read_text("utf-8")
-    return tuple(ChecklistItem(**raw) for raw in yaml.safe_load(text))
+    return tuple(ChecklistItem(**raw) for raw in safe_load(text))
 
 
 def grade_of(score: int) -> str:

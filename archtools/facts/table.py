@@ -12,7 +12,7 @@ from archtools.facts.code import FileFacts
 # Decoded facts cost about 60 KB a file against about 3 KB compressed. The first PINNED files
 # decoded stay decoded (a repository of that size or less is decoded once); later ones go through a
 # small recently-used set, enough for the helpers one entry point's checks keep returning to.
-PINNED = 4096
+PINNED = 2048
 RECENT = 256
 
 

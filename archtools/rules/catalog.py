@@ -5,9 +5,8 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-import yaml
-
 from archtools.rules.base import RuleMeta
+from archtools.yaml_data import safe_load
 
 
 @cache
@@ -18,7 +17,7 @@ def rule_catalog() -> dict[str, RuleMeta]:
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".yaml"):
             continue
-        for raw in yaml.safe_load(entry.read_text("utf-8")) or []:
+        for raw in safe_load(entry.read_text("utf-8")) or []:
             meta = RuleMeta.model_validate(raw)
             if meta.id in rules:
                 raise ValueError(f"rule id {meta.id} is defined twice ({entry.name})")

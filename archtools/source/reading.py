@@ -53,18 +53,32 @@ class RepoFS:
         self.root = root
         self.root_real = os.path.realpath(root)
         self.max_file_bytes = max_file_bytes
+        self._dirs: dict[str, str | None] = {}  # resolved folders, by repo-relative path
 
     def real_path(self, rel: str) -> str | None:
-        """The resolved absolute path of `rel` when it exists inside the root, else None."""
+        """The resolved absolute path of `rel` when it exists inside the root, else None. Every
+        folder on the way must resolve inside the root too (folders are resolved once each)."""
         norm = normalize_rel(rel)
         if norm is None:
             return None
-        joined = self.root_real if norm == "." else os.path.join(self.root_real, norm)
+        if norm == ".":
+            return self.root_real
+        parent, name = posixpath.split(norm)
+        base = self._real_dir(parent) if parent else self.root_real
+        if base is None:
+            return None
+        joined = os.path.join(base, name)
         try:
-            real = os.path.realpath(joined, strict=True)
+            if stat.S_ISLNK(os.lstat(joined).st_mode):
+                joined = os.path.realpath(joined, strict=True)
         except (OSError, RuntimeError):
             return None
-        return real if is_inside(real, self.root_real) else None
+        return joined if is_inside(joined, self.root_real) else None
+
+    def _real_dir(self, rel: str) -> str | None:
+        if rel not in self._dirs:
+            self._dirs[rel] = self.real_path(rel)
+        return self._dirs[rel]
 
     def is_file(self, rel: str) -> bool:
         real = self.real_path(rel)

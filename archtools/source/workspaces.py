@@ -11,6 +11,7 @@ import yaml
 
 from archtools.source.configtext import parse_json_object
 from archtools.source.reading import RepoFS, parent_rel
+from archtools.yaml_data import safe_load
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def workspace_globs(fs: RepoFS, root: PackageManifest | None) -> list[str] | Non
     text = fs.try_read_text("pnpm-workspace.yaml")
     if text is not None:
         try:
-            data = yaml.safe_load(text)
+            data = safe_load(text)
         except (yaml.YAMLError, RecursionError, ValueError):
             data = None
         if isinstance(data, dict) and isinstance(data.get("packages"), list):

@@ -19,7 +19,13 @@ def test_texts_read_back_as_written_with_their_digest() -> None:
     assert texts.get("missing.ts") is None and "a.ts" in texts
     del texts["b.ts"]
     assert "b.ts" not in texts and len(texts) == 2
-    assert len(texts._packed["a.ts"]) < 40 and len(texts._packed.get("b.ts", b"")) == 0
+    assert texts.stored_bytes() == len("export const a = 1;\n") + len("const s = '✓';\n".encode())
+    texts["b.ts"] = "y" * 100_000
+    texts.compact()
+    assert texts.stored_bytes() < 1_000 and texts["b.ts"] == "y" * 100_000
+    assert texts["ü/ß.ts"] == "const s = '✓';\n"
+    texts["c.ts"] = "after compacting"  # held as is until the next compact()
+    assert texts["c.ts"] == "after compacting" and texts.encoded("c.ts") == b"after compacting"
 
 
 def test_a_changed_text_changes_its_digest() -> None:
