@@ -321,3 +321,21 @@ def test_root_given_through_a_symlink(make_repo: MakeRepo, tmp_path: Path) -> No
     repo = load_repository(alias)
     assert repo.root == Path(os.path.realpath(root))
     assert [f.path for f in repo.files] == ["app/page.tsx", "package.json"]
+
+
+def test_read_text_resolves_every_folder_inside_the_root(
+    make_repo: MakeRepo, tmp_path: Path
+) -> None:
+    root = next_repo(make_repo, {"lib/real/a.ts": "export const a = 1\n"})
+    (root / "lib" / "alias").symlink_to("real")  # a folder link inside the root
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "back").symlink_to(root / "lib" / "real")  # leaves the root, then comes back
+    (root / "lib" / "away").symlink_to(outside)
+    (root / "lib" / "loop").symlink_to("loop")
+    repo = load_repository(root)
+    assert repo.read_text("lib/alias/a.ts") == "export const a = 1\n"
+    assert repo.read_text("lib/alias/../real/a.ts") == "export const a = 1\n"
+    for bad in ("lib/away/back/a.ts", "lib/loop/a.ts", "lib/real/a.ts/x", "lib/missing/a.ts"):
+        with pytest.raises(InputError):
+            repo.read_text(bad)
