@@ -72,12 +72,20 @@ def prisma_accessors(schema: Schema) -> dict[str, str]:
     return accessors
 
 
+def _table_word(name: str) -> str:
+    """A model or table name without case, separators or a plural s: `audit_logs` -> `auditlog`."""
+    word = name.replace("_", "").replace("-", "").lower()
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
 class CallClassifier:
     def __init__(self, program: Program, knowledge: GuardKnowledge, schema: Schema) -> None:
         self.program = program
         self.knowledge = knowledge
         self.schema = schema
         self.accessors = prisma_accessors(schema)
+        # Audit models by a spelling-free word: AuditLog, auditLogs and audit_logs are one table.
+        self._audit_tables = {_table_word(m) for m in knowledge.audit_logging.models}
         self._db_cache: dict[str, list[DbOp]] = {}
         self._canonical: dict[tuple[str, int], tuple[str, str | None]] = {}
         self._auth: dict[tuple[str, int], AuthCall | None] = {}
@@ -207,11 +215,17 @@ class CallClassifier:
         return any(call.name.lower() == h.lower() for h in rl.name_hints)
 
     def is_audit_log(self, file: str, call: Call) -> bool:
+        """A write to an audit table (`prisma.auditLog.create`, `db.insert(auditLogs)`), or a call to
+        a function named like an audit logger."""
         al = self.knowledge.audit_logging
         segments = call.callee.split(".")
-        if len(segments) >= 2:
+        if len(segments) >= 2 and call.name.startswith("create"):
             model = self.accessors.get(segments[-2])
-            if model in al.models and call.name.startswith("create"):
+            if model is not None and _table_word(model) in self._audit_tables:
+                return True
+        if call.name == "insert" and call.args and call.args[0].kind is ExprKind.IDENTIFIER:
+            model = self.accessors.get(call.args[0].text)
+            if model is not None and _table_word(model) in self._audit_tables:
                 return True
         return any(
             call.name.lower() == h.lower() for h in al.name_hints

@@ -237,3 +237,61 @@ export async function GET(request: Request) {
     assert [(f.line, f.message) for f in found] == [
         (8, "redirect() sends the user to `next`, chosen by the client")
     ]
+
+
+DRIZZLE_SCHEMA = """import { pgTable, text, timestamp } from "drizzle-orm/pg-core";
+export const teams = pgTable("teams", {
+  id: text("id").primaryKey(),
+  ownerId: text("owner_id").notNull(),
+  createdAt: timestamp("created_at").defaultNow().notNull(),
+  updatedAt: timestamp("updated_at").defaultNow().notNull(),
+});
+export const auditLogs = pgTable("audit_logs", {
+  id: text("id").primaryKey(),
+  actorId: text("actor_id").notNull(),
+  action: text("action").notNull(),
+  createdAt: timestamp("created_at").defaultNow().notNull(),
+});
+"""
+
+DRIZZLE_DELETE = """import { and, eq } from "drizzle-orm";
+import { auth } from "@/auth";
+import { db } from "@/db";
+import { auditLogs, teams } from "@/db/schema";
+
+export async function DELETE(req: Request, { params }: { params: { id: string } }) {
+  const session = await auth();
+  if (!session?.user) return new Response(null, { status: 401 });
+  await db.delete(teams).where(and(eq(teams.id, params.id), eq(teams.ownerId, session.user.id)));
+  LOG
+  return new Response(null, { status: 204 });
+}
+"""
+
+
+def test_a_drizzle_insert_into_an_audit_table_is_an_audit_log(tmp_path: Path) -> None:
+    log = "await db.insert(auditLogs).values({ id: crypto.randomUUID(), actorId: session.user.id, action: 'team.delete' });"
+    files = {
+        "db/schema.ts": DRIZZLE_SCHEMA,
+        "db/index.ts": 'import { drizzle } from "drizzle-orm/node-postgres";\nexport const db = drizzle(process.env.DATABASE_URL!);\n',
+        "drizzle.config.ts": 'export default { schema: "./db/schema.ts", dialect: "postgresql" };\n',
+    }
+    deps = {"drizzle-orm": "0.36.0"}
+    logged = make_repo(
+        tmp_path / "logged",
+        {**files, "app/api/teams/[id]/route.ts": DRIZZLE_DELETE.replace("LOG", log)},
+        schema=None,
+        dependencies=deps,
+    )
+    silent = make_repo(
+        tmp_path / "silent",
+        {**files, "app/api/teams/[id]/route.ts": DRIZZLE_DELETE.replace("LOG", "")},
+        schema=None,
+        dependencies=deps,
+    )
+    point = entry(run_audit(logged), "route_handler:app/api/teams/[id]/route.ts#DELETE")
+    check = point.checks.audit_logging
+    assert check.status == "pass"
+    assert check.evidence[0].line == 10 and "db.insert()" in check.evidence[0].detail
+    point = entry(run_audit(silent), "route_handler:app/api/teams/[id]/route.ts#DELETE")
+    assert point.checks.audit_logging.status == "fail"
