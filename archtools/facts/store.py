@@ -314,6 +314,6 @@ def _run(
         _extract_one,
         _gave_up,
         count=1 if small else count,
-        time_limit=time_limit or float("inf"),
+        time_limit=time_limit or None,
     )
     yield from pool.run(_chunks(jobs, todo, CHUNK_SIZE))

@@ -69,7 +69,7 @@ class WorkerPool(Generic[Job, Item]):
         give_up: Callable[[Job, str], Item],
         *,
         count: int,
-        time_limit: float,
+        time_limit: float | None,
     ) -> None:
         self._extract = extract
         self._give_up = give_up
@@ -116,7 +116,9 @@ class WorkerPool(Generic[Job, Item]):
                 for worker in busy:
                     if worker.conn in ready:
                         finished = self._receive(worker, results[id(worker)], pending)
-                    elif time.monotonic() - worker.since > self._time_limit:
+                    elif self._time_limit is not None and (
+                        time.monotonic() - worker.since > self._time_limit
+                    ):
                         reason = f"took longer than {self._time_limit:g} s to parse; skipped (time limit)"
                         finished = self._replace(worker, reason, results[id(worker)], pending)
                     else:
@@ -172,7 +174,10 @@ class WorkerPool(Generic[Job, Item]):
         out.clear()
         return finished
 
-    def _next_deadline(self, busy: list[_Worker[Job]]) -> float:
+    def _next_deadline(self, busy: list[_Worker[Job]]) -> float | None:
+        """Seconds until the first busy worker runs out of time (None: no limit, wait for results)."""
+        if self._time_limit is None:
+            return None
         now = time.monotonic()
         return max(0.0, min(w.since + self._time_limit - now for w in busy)) + 0.01
 

@@ -70,8 +70,9 @@ def test_chunks_after_a_lost_worker_are_all_extracted(
     assert sorted(result.facts) == sorted(job.path for job in jobs(20))
 
 
-def test_workers_give_what_one_process_gives() -> None:
+@pytest.mark.parametrize("time_limit", [5.0, None, 0.0])
+def test_workers_give_what_one_process_gives(time_limit: float | None) -> None:
     many = jobs(150)
     alone = collect_facts(many, cache_dir=None, workers=1, time_limit=None)
-    pooled = collect_facts(many, cache_dir=None, workers=2, time_limit=5)
+    pooled = collect_facts(many, cache_dir=None, workers=2, time_limit=time_limit)
     assert dict(pooled.facts) == dict(alone.facts) and not pooled.failures
