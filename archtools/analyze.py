@@ -29,7 +29,7 @@ from archtools.results import AuditError, Checks, EntryPoint, Finding, Scorecard
 from archtools.rules import code_files
 from archtools.rules.base import Hit
 from archtools.rules.catalog import rule_catalog
-from archtools.rules.file_pass import run_file_rules
+from archtools.rules.file_pass import FileRules
 from archtools.rules.findings import build_findings, suppressions
 
 if TYPE_CHECKING:
@@ -167,7 +167,10 @@ def analyse(loaded: Loaded, options: AuditOptions) -> Analysis:
     for app in apps:
         if app.middleware and app.middleware in code:
             ctx.middleware[app.path] = analyse_middleware(program, summaries, app.middleware)
-    entries = EntryFinder(program).find(apps)
+    file_rules = FileRules(
+        env_files=_env_files(loaded), resolver=loaded.repo.resolve_import, schema=loaded.schema
+    )
+    entries = EntryFinder(program).find(apps, visit=file_rules.visit)  # one pass for both
     checker = EntryChecker(ctx)
     analyses = [checker.analyse(entry) for entry in entries]
     if options.progress is not None:
@@ -195,12 +198,7 @@ def analyse(loaded: Loaded, options: AuditOptions) -> Analysis:
                     key=problem.key,
                 )
             )
-    file_pass = run_file_rules(
-        code,
-        env_files=_env_files(loaded),
-        resolver=loaded.repo.resolve_import,
-        schema=loaded.schema,
-    )
+    file_pass = file_rules.finish(code)
     hits += file_pass.hits
     hits += _strict_mode_hits(loaded)
     hits += run_schema_rules(loaded.schema)

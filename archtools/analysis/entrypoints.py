@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from archtools.analysis.flow import Seeds
 from archtools.analysis.program import Program
 from archtools.facts.code import Call, Export, ExportKind, FileFacts
 from archtools.results import EntryKind, Evidence
+
+if TYPE_CHECKING:
+    from archtools.analysis.trpc import RouterCall
 
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 ROUTE_FILE_STEMS = ("route",)
@@ -102,28 +107,38 @@ class EntryFinder:
     def __init__(self, program: Program) -> None:
         self.program = program
 
-    def find(self, apps: list[AppLayout]) -> list[Entry]:
+    def find(
+        self, apps: list[AppLayout], *, visit: Callable[[str, FileFacts], None] | None = None
+    ) -> list[Entry]:
+        """Every entry point of `apps`, in one pass over the files; `visit` sees each file's facts
+        on the way, so that other per-file work needs no pass of its own."""
         from archtools.analysis.trpc import (  # trpc builds on this module
             find_procedures,
             routers_in,
         )
 
-        entries: list[Entry] = []
-        files = sorted(self.program.files)
-        for app in apps:
-            owned = [f for f in files if self._app_of(f, apps) == app.path]
-            routers = []
-            for file in owned:
-                facts = self.program.files[file]
-                routers += routers_in(file, facts)
+        found: dict[int, list[Entry]] = {index: [] for index in range(len(apps))}
+        routers: dict[int, list[RouterCall]] = {index: [] for index in range(len(apps))}
+        for file in sorted(self.program.files):
+            facts = self.program.files[file]
+            if visit is not None:
+                visit(file, facts)
+            owner = self._app_of(file, apps) if apps else None
+            for index, app in enumerate(apps):
+                if app.path != owner:
+                    continue
+                routers[index] += routers_in(file, facts)
                 if app.app_dir and _under(file, app.app_dir):
                     stem = _strip_suffix(posixpath.basename(file))
                     if stem in ROUTE_FILE_STEMS:
-                        entries.extend(self._route_handlers(app, facts))
+                        found[index].extend(self._route_handlers(app, facts))
                 if app.pages_dir and _under(file, posixpath.join(app.pages_dir, "api")):
-                    entries.extend(self._pages_api(app, facts))
-                entries.extend(self._server_actions(app, facts))
-            entries.extend(find_procedures(self.program, app.path, routers))
+                    found[index].extend(self._pages_api(app, facts))
+                found[index].extend(self._server_actions(app, facts))
+        entries: list[Entry] = []
+        for index, app in enumerate(apps):
+            entries += found[index]
+            entries += find_procedures(self.program, app.path, routers[index])
         unique: dict[str, Entry] = {}
         for entry in entries:
             unique.setdefault(entry.id, entry)

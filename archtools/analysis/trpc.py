@@ -14,24 +14,24 @@ CONTEXT_IDENTITY = ("ctx.session", "ctx.user", "ctx.userId", "ctx.auth")
 
 
 @dataclass(frozen=True)
-class _Router:
+class RouterCall:
     file: str
     call: Call
 
 
-def routers_in(file: str, facts: FileFacts) -> list[_Router]:
+def routers_in(file: str, facts: FileFacts) -> list[RouterCall]:
     """The `router({...})` calls of one file."""
     return [
-        _Router(file, call)
+        RouterCall(file, call)
         for call in facts.calls
         if call.name in TRPC_ROUTER_CALLS and call.args and call.args[0].kind.value == "object"
     ]
 
 
-def _router_of_value(program: Program, file: str, value: Expr) -> _Router | None:
+def _router_of_value(program: Program, file: str, value: Expr) -> RouterCall | None:
     if value.call is not None:
         direct = program.files[file].calls[value.call]
-        return _Router(file, direct) if direct.name in TRPC_ROUTER_CALLS else None
+        return RouterCall(file, direct) if direct.name in TRPC_ROUTER_CALLS else None
     if value.kind.value != "identifier":
         return None
     symbol = program.lookup(file, value.text)
@@ -39,11 +39,11 @@ def _router_of_value(program: Program, file: str, value: Expr) -> _Router | None
         return None
     call = program.value_call(symbol)
     if call is not None and call.name in TRPC_ROUTER_CALLS:
-        return _Router(symbol.file, call)
+        return RouterCall(symbol.file, call)
     return None
 
 
-def find_procedures(program: Program, app: str, routers: list[_Router]) -> list[Entry]:
+def find_procedures(program: Program, app: str, routers: list[RouterCall]) -> list[Entry]:
     """The procedures of every top-level router among `routers` (all the app's router calls)."""
     nested: set[tuple[str, int]] = set()
     for router in routers:
@@ -59,7 +59,7 @@ def find_procedures(program: Program, app: str, routers: list[_Router]) -> list[
 
 
 def _walk(
-    program: Program, app: str, router: _Router, prefix: str, out: list[Entry], depth: int
+    program: Program, app: str, router: RouterCall, prefix: str, out: list[Entry], depth: int
 ) -> None:
     if depth > 12:
         return
