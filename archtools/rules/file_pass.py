@@ -69,4 +69,3 @@ class FileRules:
         hits += self._supabase
         hits += self._model_types
         return FilePass(hits=hits, comments=dict(self._comments))
-
