@@ -72,9 +72,6 @@ class FactsTable(Mapping[str, FileFacts]):
     def __len__(self) -> int:
         return len(self._packed)
 
-    def packed_bytes(self) -> int:
-        return sum(len(data) for data in self._packed.values())
-
     @staticmethod
     def _named(facts: FileFacts, path: str) -> FileFacts:
         # The cache shares facts between files of equal content: each keeps its own path.
