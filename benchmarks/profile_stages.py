@@ -25,7 +25,7 @@ STAGES = (
     (
         "archtools.facts.store.FactsCache",
         "get_many",
-        "cache lookup (sqlite + facts JSON -> objects)",
+        "cache lookup (sqlite, version and CRC checks)",
     ),
     ("archtools.facts.store.FactsCache", "put_many", "cache write (facts JSON -> sqlite)"),
     ("archtools.facts.store", "unpack_facts", "facts bytes -> objects in the main process"),

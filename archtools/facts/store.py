@@ -14,14 +14,13 @@ from typing import overload
 
 import msgspec
 
-from archtools.facts import table as facts_table
 from archtools.facts.code import FileFacts, SyntaxProblem
 from archtools.facts.table import FactsTable
 from archtools.facts.workers import WorkerPool
 from archtools.version import __version__, code_digest
 
 # Bump when the facts model or the extractor changes meaning, so old cache entries are never trusted.
-FACTS_FORMAT = 6
+FACTS_FORMAT = 7
 CHUNK_SIZE = 16
 PARALLEL_THRESHOLD = 64  # below this many files to parse, a second process costs more than it saves
 FILE_TIME_LIMIT = 20.0  # seconds one file may take to parse and extract
@@ -36,7 +35,6 @@ class FactsJob:
 @dataclass
 class CacheHits:
     packed: dict[str, bytes] = field(default_factory=dict)  # content key -> compressed facts
-    decoded: dict[str, FileFacts] = field(default_factory=dict)  # for some of them
     syntax: dict[str, SyntaxProblem] = field(default_factory=dict)  # each one's first syntax error
 
 
@@ -73,8 +71,20 @@ def content_key(path: str, content: bytes) -> str:
     return digest.hexdigest()
 
 
+_COLUMNS = ["key", "version", "crc", "syntax", "data"]
+_CREATE = (
+    "CREATE TABLE IF NOT EXISTS facts "
+    "(key TEXT PRIMARY KEY, version TEXT, crc INTEGER, syntax TEXT, data BLOB)"
+)
+
+
+def _row_crc(data: bytes, syntax: str | None) -> int:
+    return zlib.crc32((syntax or "").encode(), zlib.crc32(data))
+
+
 class FactsCache:
-    """A sqlite table of compressed facts keyed by content hash, tool version and facts format.
+    """A sqlite table of compressed facts keyed by content hash, tool version and facts format,
+    with each file's first syntax error beside them (so a warm run need not decode every file).
 
     Each row carries a CRC of its payload: a corrupted row is detected, dropped and rebuilt."""
 
@@ -83,21 +93,23 @@ class FactsCache:
         self.path = directory / "facts.sqlite3"
         self._db = sqlite3.connect(self.path, timeout=30)
         try:
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, version TEXT, crc INTEGER, data BLOB)"
-            )
+            self._prepare()
         except sqlite3.DatabaseError:
             self._db.close()
             self.path.unlink(missing_ok=True)
             self._db = sqlite3.connect(self.path, timeout=30)
-            self._db.execute(
-                "CREATE TABLE facts (key TEXT PRIMARY KEY, version TEXT, crc INTEGER, data BLOB)"
-            )
+            self._prepare()
         self._version = f"{__version__}/{FACTS_FORMAT}/{code_digest()}"
 
-    def get_many(self, keys: Sequence[str], *, keep_decoded: int = 0) -> CacheHits:
-        """The stored facts of `keys`, each checked (version, CRC, and a full typed decode) before
-        it is trusted. Decoded objects are handed back for at most `keep_decoded` of them."""
+    def _prepare(self) -> None:
+        columns = [row[1] for row in self._db.execute("PRAGMA table_info(facts)")]
+        if columns and columns != _COLUMNS:  # written by an older archtools: start again
+            self._db.execute("DROP TABLE facts")
+        self._db.execute(_CREATE)
+        self._db.commit()
+
+    def get_many(self, keys: Sequence[str]) -> CacheHits:
+        """The stored facts of `keys` whose version and CRC check out; anything else is dropped."""
         found = CacheHits()
         bad: list[str] = []
         for start in range(0, len(keys), 500):
@@ -105,24 +117,26 @@ class FactsCache:
             marks = ",".join("?" * len(batch))
             try:
                 rows = self._db.execute(
-                    f"SELECT key, version, crc, data FROM facts WHERE key IN ({marks})", batch
+                    f"SELECT key, version, crc, syntax, data FROM facts WHERE key IN ({marks})",
+                    batch,
                 ).fetchall()
             except sqlite3.DatabaseError:
                 return found
-            for key, version, crc, data in rows:
-                if version != self._version or zlib.crc32(data) != crc:
+            for key, version, crc, syntax, data in rows:
+                if (
+                    version != self._version
+                    or not isinstance(data, bytes)
+                    or _row_crc(data, syntax) != crc
+                ):
                     bad.append(key)
                     continue
-                try:
-                    facts = unpack_facts(data)
-                except (zlib.error, ValueError):
-                    bad.append(key)
-                    continue
+                if syntax:
+                    try:
+                        found.syntax[key] = _SYNTAX_DECODER.decode(syntax)
+                    except msgspec.DecodeError:
+                        bad.append(key)
+                        continue
                 found.packed[key] = data
-                if facts.syntax_errors:
-                    found.syntax[key] = facts.syntax_errors[0]
-                if len(found.decoded) < keep_decoded:
-                    found.decoded[key] = facts
         if bad:
             # A read-only cache keeps them: they are dropped again on the next read.
             with contextlib.suppress(sqlite3.Error):
@@ -130,12 +144,16 @@ class FactsCache:
                 self._db.commit()
         return found
 
-    def put_many(self, items: Iterable[tuple[str, bytes]]) -> None:
-        """Store compressed facts (as `pack_facts` makes them) under their content keys."""
-        rows = [(key, self._version, zlib.crc32(data), data) for key, data in items]
+    def put_many(self, items: Iterable[tuple[str, bytes, SyntaxProblem | None]]) -> None:
+        """Store compressed facts (as `pack_facts` makes them) and each one's first syntax error
+        under their content keys."""
+        rows = []
+        for key, data, problem in items:
+            syntax = None if problem is None else _ENCODER.encode(problem).decode()
+            rows.append((key, self._version, _row_crc(data, syntax), syntax, data))
         if rows:
             with contextlib.suppress(sqlite3.Error):  # a read-only or full disk costs speed only
-                self._db.executemany("INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?)", rows)
+                self._db.executemany("INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?, ?)", rows)
                 self._db.commit()
 
     def close(self) -> None:
@@ -144,6 +162,7 @@ class FactsCache:
 
 _ENCODER = msgspec.json.Encoder()
 _DECODER = msgspec.json.Decoder(FileFacts)
+_SYNTAX_DECODER = msgspec.json.Decoder(SyntaxProblem)
 
 
 def pack_facts(facts: FileFacts) -> bytes:
@@ -244,15 +263,10 @@ def collect_facts(
         keys[job.path] = content_key(job.path, job.content)
     cache = _open_cache(cache_dir)
     packed: dict[str, bytes] = {}
-    decoded: dict[str, FileFacts] = {}
     syntax: dict[str, SyntaxProblem] = {}
     failures: list[FactsFailure] = []
     try:
-        hits = (
-            cache.get_many(sorted(set(keys.values())), keep_decoded=facts_table.PINNED)
-            if cache is not None
-            else CacheHits()
-        )
+        hits = cache.get_many(sorted(set(keys.values()))) if cache is not None else CacheHits()
         todo: list[int] = []  # indices of the jobs to parse
         for index, path in enumerate(keys):
             key = keys[path]
@@ -263,11 +277,9 @@ def collect_facts(
             packed[path] = data
             if key in hits.syntax:
                 syntax[path] = hits.syntax[key]
-            if key in hits.decoded:
-                decoded[path] = hits.decoded[key]
         if progress is not None and len(packed):
             progress(len(packed))
-        fresh: list[tuple[str, bytes]] = []
+        fresh: list[tuple[str, bytes, SyntaxProblem | None]] = []
         for result in _run(jobs, todo, workers, time_limit):
             for item in result:
                 if isinstance(item, FactsFailure):
@@ -276,7 +288,7 @@ def collect_facts(
                     packed[item.path] = item.data
                     if item.syntax is not None:
                         syntax[item.path] = item.syntax
-                    fresh.append((keys[item.path], item.data))
+                    fresh.append((keys[item.path], item.data, item.syntax))
             if progress is not None:
                 progress(len(result))
         if cache is not None:
@@ -284,9 +296,21 @@ def collect_facts(
     finally:
         if cache is not None:
             cache.close()
-    table = FactsTable(
-        {path: packed[path] for path in sorted(packed)}, unpack_facts, decoded=decoded
-    )
+    where = {path: index for index, path in enumerate(keys)}
+
+    def rebuild(path: str) -> FileFacts:
+        """Facts made again from the source, for a cached entry that passed its checks but does
+        not decode (it cannot be trusted, so it is not used)."""
+        item = _extract_one(jobs[where[path]])
+        if not isinstance(item, PackedFacts):
+            return FileFacts(path=path, language="unknown")
+        repair = _open_cache(cache_dir)  # the damaged row is replaced, not met again
+        if repair is not None:
+            repair.put_many([(keys[path], item.data, item.syntax)])
+            repair.close()
+        return unpack_facts(item.data)
+
+    table = FactsTable({path: packed[path] for path in sorted(packed)}, unpack_facts, rebuild)
     return FactsResult(
         facts=table,
         syntax=syntax,

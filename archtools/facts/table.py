@@ -26,33 +26,40 @@ class FactsTable(Mapping[str, FileFacts]):
         self,
         packed: Mapping[str, bytes],
         decode: Callable[[bytes], FileFacts],
+        rebuild: Callable[[str], FileFacts] | None = None,
         *,
-        decoded: Mapping[str, FileFacts] | None = None,
         pinned: int | None = None,
         recent: int | None = None,
     ) -> None:
         self._packed = dict(packed)
         self._decode = decode
+        self._rebuild = rebuild
+        self.rebuilt: list[str] = []  # files whose stored facts did not decode and were made again
+        self._repaired: dict[str, FileFacts] = {}
         self._pinned: dict[str, FileFacts] = {}
         self._recent: OrderedDict[str, FileFacts] = OrderedDict()
         self._pinned_limit = PINNED if pinned is None else pinned
         self._recent_limit = RECENT if recent is None else recent
         self.decodes = 0  # how many times facts were decoded (for benchmarks and tests)
-        for path, facts in (decoded or {}).items():  # already decoded (a cache check decodes)
-            if len(self._pinned) >= self._pinned_limit:
-                break
-            if path in self._packed:
-                self._pinned[path] = self._named(facts, path)
 
     def __getitem__(self, path: str) -> FileFacts:
-        found = self._pinned.get(path)
+        found = self._pinned.get(path) or self._repaired.get(path)
         if found is not None:
             return found
         found = self._recent.get(path)
         if found is not None:
             self._recent.move_to_end(path)
             return found
-        facts = self._decode(self._packed[path])  # KeyError for an unknown path, as a dict does
+        data = self._packed[path]  # KeyError for an unknown path, as a dict does
+        try:
+            facts = self._decode(data)
+        except ValueError:
+            if self._rebuild is None:
+                raise
+            facts = self._named(self._rebuild(path), path)
+            self._repaired[path] = facts  # kept decoded: its stored form is unusable
+            self.rebuilt.append(path)
+            return facts
         self.decodes += 1
         facts = self._named(facts, path)
         if len(self._pinned) < self._pinned_limit:

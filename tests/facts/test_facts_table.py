@@ -4,6 +4,7 @@ audit through a tiny table equal to one that holds every file decoded."""
 from __future__ import annotations
 
 import json
+import zlib
 from pathlib import Path
 
 import pytest
@@ -50,11 +51,25 @@ def test_decoded_files_stay_within_the_limits() -> None:
 
 def test_shared_content_keeps_each_files_own_path() -> None:
     data = pack_facts(FileFacts(path="a/route.ts", language="ts"))
-    seeded = {"b/route.ts": unpack_facts(data)}
-    table = FactsTable({"a/route.ts": data, "b/route.ts": data}, unpack_facts, decoded=seeded)
+    table = FactsTable({"a/route.ts": data, "b/route.ts": data}, unpack_facts)
     assert table["a/route.ts"].path == "a/route.ts"
     assert table["b/route.ts"].path == "b/route.ts"
-    assert table.decodes == 1  # b was handed over decoded
+
+
+def test_facts_that_do_not_decode_are_made_again() -> None:
+    good = pack_facts(FileFacts(path="a.ts", language="ts", lines=3))
+    made: list[str] = []
+
+    def rebuild(path: str) -> FileFacts:
+        made.append(path)
+        return FileFacts(path="elsewhere.ts", language="ts", lines=7)
+
+    table = FactsTable({"a.ts": good, "b.ts": zlib.compress(b"{not facts")}, unpack_facts, rebuild)
+    assert table["b.ts"].lines == 7 and table["b.ts"].path == "b.ts"
+    assert table["a.ts"].lines == 3
+    assert made == ["b.ts"] and table.rebuilt == ["b.ts"]  # made once, then kept
+    with pytest.raises(ValueError):
+        FactsTable({"b.ts": zlib.compress(b"[]")}, unpack_facts)["b.ts"]
 
 
 def _analysed(sample: str, options: AuditOptions) -> tuple[str, int]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import shutil
 import sqlite3
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ import pytest
 
 import archtools.facts.store as store
 from archtools.facts.code import FileFacts
-from archtools.facts.store import FactsJob, collect_facts
+from archtools.facts.store import FactsJob, collect_facts, unpack_facts
 from archtools.parse import typescript
 from archtools.pipeline import AuditOptions, audit
 from archtools.results import Audit
@@ -136,6 +137,22 @@ def test_an_audit_over_a_damaged_facts_cache_equals_a_clean_one(
     assert outcome(healed) == outcome(clean) and healed.stats.files_cached == total
 
 
+def test_a_row_that_passes_its_checks_but_does_not_decode_is_made_again(
+    sample: Path, clean: Audit, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    cached_audit(sample, cache)
+    with sqlite3.connect(cache / "facts.sqlite3") as con:
+        key, syntax = con.execute("SELECT key, syntax FROM facts LIMIT 1").fetchone()
+        junk = zlib.compress(b'{"path": 1}')
+        crc = zlib.crc32((syntax or "").encode(), zlib.crc32(junk))
+        con.execute("UPDATE facts SET data = ?, crc = ? WHERE key = ?", (junk, crc, key))
+    assert outcome(cached_audit(sample, cache)) == outcome(clean)
+    with sqlite3.connect(cache / "facts.sqlite3") as con:
+        (data,) = con.execute("SELECT data FROM facts WHERE key = ?", (key,)).fetchone()
+    assert data != junk and unpack_facts(data).path  # replaced by facts made again
+
+
 def store_rows(cache: Path) -> list[str]:
     with sqlite3.connect(cache / "facts.sqlite3") as con:
         return [key for (key,) in con.execute("SELECT key FROM facts")]
@@ -233,3 +250,20 @@ def test_an_unusable_cache_location_costs_speed_not_the_audit(
     cache = place(tmp_path / "cache")
     result = audit(sample, AuditOptions(cache_dir=cache, workers=1))
     assert outcome(result) == outcome(clean) and result.stats.files_cached == 0
+
+
+def test_a_cache_table_of_an_older_layout_is_replaced(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    with sqlite3.connect(cache / "facts.sqlite3") as con:
+        con.execute(
+            "CREATE TABLE facts (key TEXT PRIMARY KEY, version TEXT, crc INTEGER, data BLOB)"
+        )
+        con.execute("INSERT INTO facts VALUES ('k', 'v', 0, x'00')")
+    first = collect_facts(jobs(), cache_dir=cache, workers=1)
+    again = collect_facts(jobs(), cache_dir=cache, workers=1)
+    assert (first.cached, again.cached) == (0, len(jobs()))
+    assert dict(again.facts) == dict(first.facts)
+    with sqlite3.connect(cache / "facts.sqlite3") as con:
+        columns = [row[1] for row in con.execute("PRAGMA table_info(facts)")]
+    assert columns == ["key", "version", "crc", "syntax", "data"]
