@@ -10,6 +10,7 @@ from archtools.analysis.entry_scope import (
     Problem,
     client_part,
     describe,
+    flag,
     is_admin,
     make_check,
 )
@@ -35,21 +36,17 @@ class AuthorizationChecks(AuthenticationChecks):
         if role_gate is not None:
             passes.append(role_gate)
         elif admin:
-            fails.append(
-                Evidence(
-                    file=entry.file,
-                    line=entry.line,
-                    detail="an admin operation without a role check",
-                )
-            )
-            problems.append(
+            flag(
+                fails,
+                problems,
                 Problem(
                     "AZ003",
                     entry.file,
                     entry.line,
                     f"admin {describe(entry)} has no role check",
                     f"admin:{entry.id}",
-                )
+                ),
+                "an admin operation without a role check",
             )
         for op, flow in ops:
             if op.model is None or op.model not in self.ctx.owned:
@@ -69,14 +66,9 @@ class AuthorizationChecks(AuthenticationChecks):
                 and not client
                 and not self._scoped(op)
             ):
-                fails.append(
-                    Evidence(
-                        file=op.file,
-                        line=op.line,
-                        detail=f"{op.callee}() changes {op.model} rows of every user",
-                    )
-                )
-                problems.append(
+                flag(
+                    fails,
+                    problems,
                     Problem(
                         "AZ004",
                         op.file,
@@ -84,7 +76,8 @@ class AuthorizationChecks(AuthenticationChecks):
                         f"{op.callee}() changes {op.model} rows without limiting them to a row or to the caller",
                         f"unscoped:{op.callee}",
                         op.model,
-                    )
+                    ),
+                    f"{op.callee}() changes {op.model} rows of every user",
                 )
                 continue
             if not client:
@@ -95,14 +88,9 @@ class AuthorizationChecks(AuthenticationChecks):
                     and not op.where
                     and not creating
                 ):
-                    fails.append(
-                        Evidence(
-                            file=op.file,
-                            line=op.line,
-                            detail=f"{op.callee}() reads every {op.model} row, not only the caller's",
-                        )
-                    )
-                    problems.append(
+                    flag(
+                        fails,
+                        problems,
                         Problem(
                             "AZ001",
                             op.file,
@@ -110,7 +98,8 @@ class AuthorizationChecks(AuthenticationChecks):
                             f"{op.callee}() returns all {op.model} rows to any caller",
                             f"unbound-read:{op.callee}",
                             op.model,
-                        )
+                        ),
+                        f"{op.callee}() reads every {op.model} row, not only the caller's",
                     )
                 continue
             if bound:
@@ -126,14 +115,9 @@ class AuthorizationChecks(AuthenticationChecks):
             if gate is not None:
                 passes.append(gate)
                 continue
-            fails.append(
-                Evidence(
-                    file=op.file,
-                    line=op.line,
-                    detail=f"{op.callee}() uses `{client[0].text}` chosen by the client without binding it to the signed-in user",
-                )
-            )
-            problems.append(
+            flag(
+                fails,
+                problems,
                 Problem(
                     "AZ001",
                     op.file,
@@ -141,7 +125,8 @@ class AuthorizationChecks(AuthenticationChecks):
                     f"IDOR: {op.callee}() uses `{client[0].text}` from the client with no ownership check",
                     f"idor:{op.callee}:{client[0].text}",
                     op.model,
-                )
+                ),
+                f"{op.callee}() uses `{client[0].text}` chosen by the client without binding it to the signed-in user",
             )
         if fails:
             return Check(status=CheckStatus.FAIL, evidence=fails + passes)
@@ -235,14 +220,9 @@ class AuthorizationChecks(AuthenticationChecks):
                 ):
                     if flow.is_identity(pair.value):
                         continue
-                    fails.append(
-                        Evidence(
-                            file=op.file,
-                            line=pair.value.line,
-                            detail=f"{op.model}.{pair.key} is taken from the client (`{pair.value.text}`)",
-                        )
-                    )
-                    problems.append(
+                    flag(
+                        fails,
+                        problems,
                         Problem(
                             "AZ002",
                             op.file,
@@ -250,7 +230,8 @@ class AuthorizationChecks(AuthenticationChecks):
                             f"{op.model}.{pair.key} comes from client input instead of the session",
                             f"identity-from-input:{op.model}.{pair.key}",
                             op.model,
-                        )
+                        ),
+                        f"{op.model}.{pair.key} is taken from the client (`{pair.value.text}`)",
                     )
                     found = True
         return found

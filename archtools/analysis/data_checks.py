@@ -9,6 +9,7 @@ from archtools.analysis.entry_scope import (
     OpFlow,
     Problem,
     describe,
+    flag,
     make_check,
 )
 from archtools.analysis.entrypoints import Entry
@@ -31,14 +32,9 @@ class DataChecks(CheckerBase):
                 and not flow.is_identity(d)
             ]
             for data in whole:
-                fails.append(
-                    Evidence(
-                        file=op.file,
-                        line=data.line,
-                        detail=f"request data `{data.text[:60]}` goes whole into {op.callee}()",
-                    )
-                )
-                problems.append(
+                flag(
+                    fails,
+                    problems,
                     Problem(
                         "VAL002",
                         op.file,
@@ -46,20 +42,16 @@ class DataChecks(CheckerBase):
                         f"request data is passed whole into {op.callee}(): mass assignment",
                         f"mass-assignment:{op.callee}",
                         op.model,
-                    )
+                    ),
+                    f"request data `{data.text[:60]}` goes whole into {op.callee}()",
                 )
             if whole:
                 continue
             for expr in op.where + op.data:
                 if flow.is_input(expr):
-                    fails.append(
-                        Evidence(
-                            file=op.file,
-                            line=expr.line,
-                            detail=f"unvalidated client input `{expr.text[:60]}` reaches {op.callee}()",
-                        )
-                    )
-                    problems.append(
+                    flag(
+                        fails,
+                        problems,
                         Problem(
                             "VAL001",
                             op.file,
@@ -67,26 +59,23 @@ class DataChecks(CheckerBase):
                             f"unvalidated input reaches {op.callee}()",
                             f"unvalidated:{op.callee}:{expr.text[:40]}",
                             op.model,
-                        )
+                        ),
+                        f"unvalidated client input `{expr.text[:60]}` reaches {op.callee}()",
                     )
                     break
         upload = upload_checks(scope.facts, scope.funcs, scope.flow)
         for line, path in upload:
-            fails.append(
-                Evidence(
-                    file=scope.facts.path,
-                    line=line,
-                    detail=f"the upload check trusts `{path}`, which the client declares",
-                )
-            )
-            problems.append(
+            flag(
+                fails,
+                problems,
                 Problem(
                     "VAL003",
                     scope.facts.path,
                     line,
                     f"the upload check trusts `{path}`, which the client declares",
                     f"upload:{path}",
-                )
+                ),
+                f"the upload check trusts `{path}`, which the client declares",
             )
         if fails:
             return Check(status=CheckStatus.FAIL, evidence=fails)

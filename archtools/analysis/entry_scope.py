@@ -60,6 +60,12 @@ def make_check(status: CheckStatus, *evidence: Evidence) -> Check:
     return Check(status=status, evidence=list(evidence))
 
 
+def flag(fails: list[Evidence], problems: list[Problem], problem: Problem, detail: str) -> None:
+    """A failed check at the place of the problem it reports: its evidence and the problem, both."""
+    fails.append(Evidence(file=problem.file, line=problem.line, detail=detail))
+    problems.append(problem)
+
+
 OpFlow = tuple[DbOp, Flow]
 
 
