@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -15,15 +14,6 @@ ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 
 NbvalRun = Callable[[Sequence[str]], subprocess.CompletedProcess[str]]
-
-
-def code_cell_count(names: Sequence[str]) -> int:
-    """How many items nbval collects from these notebooks: one per code cell."""
-    total = 0
-    for name in names:
-        data = json.loads((NOTEBOOKS / name).read_text(encoding="utf-8"))
-        total += sum(1 for cell in data["cells"] if cell["cell_type"] == "code")
-    return total
 
 
 @pytest.fixture
@@ -60,11 +50,3 @@ def run_nbval(tmp_path: Path) -> NbvalRun:
         )
 
     return run
-
-
-def assert_all_cells_passed(run: subprocess.CompletedProcess[str], names: Sequence[str]) -> None:
-    """nbval exited 0 and reports every code cell of these notebooks as passed."""
-    lines = run.stdout.strip().splitlines()
-    summary = lines[-1] if lines else ""
-    assert run.returncode == 0, f"nbval failed:\n{run.stdout[-8000:]}\n{run.stderr[-2000:]}"
-    assert summary.startswith(f"{code_cell_count(names)} passed"), summary

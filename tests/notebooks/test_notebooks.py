@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from tests.support.nbval import assert_all_cells_passed
+
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 MAIN = [
     "01-quickstart.ipynb",
@@ -38,17 +40,6 @@ LESSONS = [
 ]
 
 
-def _conftest() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "archtools_notebook_conftest", Path(__file__).with_name("conftest.py")
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-NBVAL = _conftest()
 
 
 def load(name: str) -> dict[str, Any]:
@@ -114,4 +105,4 @@ def test_dashboard_notebook_reads_the_repository_from_the_environment() -> None:
 @pytest.mark.notebook
 @pytest.mark.slow
 def test_main_notebooks_run_under_nbval(run_nbval: Any) -> None:
-    NBVAL.assert_all_cells_passed(run_nbval(MAIN), MAIN)
+    assert_all_cells_passed(run_nbval(MAIN), MAIN)

@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from tests.support.nbval import assert_all_cells_passed
+
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 LESSONS = {
     "01-validate-everything": "VAL001",
@@ -27,17 +29,6 @@ LESSONS = {
 NAMES = [f"workshop/{lesson}.ipynb" for lesson in LESSONS]
 
 
-def _conftest() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "archtools_workshop_conftest", Path(__file__).with_name("conftest.py")
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-NBVAL = _conftest()
 
 
 def cells(lesson: str) -> list[dict[str, Any]]:
@@ -93,4 +84,4 @@ def test_solution_is_hidden_guarded_and_the_stored_verdict_is_fixed(lesson: str)
 @pytest.mark.notebook
 @pytest.mark.slow
 def test_workshop_runs_under_nbval_with_the_solutions(run_nbval: Any) -> None:
-    NBVAL.assert_all_cells_passed(run_nbval(NAMES), NAMES)
+    assert_all_cells_passed(run_nbval(NAMES), NAMES)
