@@ -7,7 +7,7 @@ STAMP := $(VENV)/.archtools-installed
 SAMPLE ?= data/samples/shop-vulnerable
 REPORTS := reports
 
-.PHONY: demo test lab lint typecheck bench setup system-deps system-deps-test clean
+.PHONY: demo test lab lint typecheck bench realworld setup system-deps system-deps-test clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ lab: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_benchmark.py
+
+# The labelled real-world corpus (tests/realworld/): audits each app from its mirror
+# (ARCHTOOLS_MIRRORS, default ../.mirror) and writes benchmarks/realworld.md. ARGS="--app NAME" for one.
+realworld: $(STAMP)
+	$(BIN)/python benchmarks/realworld.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) $(REPORTS) .pytest_cache .mypy_cache .ruff_cache
