@@ -17,6 +17,7 @@ from archtools.analysis.entrypoints import Entry
 from archtools.analysis.flow import Seeds, function_scope
 from archtools.analysis.middleware import vulnerable_to_bypass
 from archtools.analysis.summaries import Summary
+from archtools.analysis.trpc import context_identity
 from archtools.facts.code import Call
 from archtools.results import Check, CheckStatus, EntryKind, Evidence
 
@@ -165,7 +166,6 @@ class AuthenticationChecks(CheckerBase):
     def _chain_summaries(self, entry: Entry) -> list[tuple[str, Call, Summary]]:
         """Summaries of the middleware a builder chain or wrapper runs (`.use(fn)`, `withAuth(...)`)."""
         summaries = self.ctx.summaries
-        identity_seeds = Seeds(identity_paths=("ctx.session", "ctx.user", "ctx.userId", "ctx.auth"))
         found: list[tuple[str, Call, Summary]] = []
         for file, call in entry.chain:
             if (
@@ -178,6 +178,7 @@ class AuthenticationChecks(CheckerBase):
                 for func in sorted(
                     function_scope(facts, key[1]), key=lambda f: -1 if f is None else f
                 ):
+                    identity_seeds = Seeds(identity_paths=context_identity(facts, func))
                     flow = summaries.flow(key[0], func, identity_seeds)
                     found.append(
                         (file, call, summaries.compute_with(key[0], func, identity_seeds, flow))
@@ -187,11 +188,11 @@ class AuthenticationChecks(CheckerBase):
     def _chain_gate(self, entry: Entry) -> Evidence | None:
         for file, call, summary in self._chain_summaries(entry):
             if summary.auth_gate is not None:
+                gate = summary.auth_gate
                 return Evidence(
-                    file=file,
-                    line=call.line,
-                    detail=f"built with {call.callee}() whose code {summary.auth_gate.detail} "
-                    f"({summary.auth_gate.file}:{summary.auth_gate.line})",
+                    file=gate.file,
+                    line=gate.line,
+                    detail=f"{gate.detail}, in the middleware of {call.callee}() ({file}:{call.line})",
                 )
         return None
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from archtools.analysis.flow import Seeds
-from archtools.analysis.program import Program
+from archtools.analysis.program import Program, Symbol
 from archtools.facts.code import Call, Export, ExportKind, FileFacts
 from archtools.results import EntryKind, Evidence
 
@@ -396,15 +396,31 @@ def builder_chain(
     links = [(file, c) for c in program.chain(file, call)]
     head_file, head = links[0]
     root = head.callee.split(".", 1)[0].split("(", 1)[0]
-    if depth > 8 or root == head.callee:
+    if depth > 8:
         return links
     symbol = program.lookup(head_file, root)
     if symbol is None or symbol.package is not None:
         return links
+    if root == head.callee:
+        # A factory: `scopedProcedure("tags")` where the function returns `authed.use(...)`.
+        returned = _returned_builder(program, symbol)
+        if returned is None:
+            return links
+        return builder_chain(program, symbol.file, returned, depth + 1) + links
     value_call = program.value_call(symbol)
     if value_call is None:
         return links
     return builder_chain(program, symbol.file, value_call, depth + 1) + links
+
+
+def _returned_builder(program: Program, symbol: Symbol) -> Call | None:
+    """The outermost call a local function returns (`return base.use(mw)` gives the `use` call)."""
+    if symbol.func is None or symbol.file not in program.files:
+        return None
+    calls = [c for c in program.files[symbol.file].calls if c.func == symbol.func and c.returned]
+    receivers = {c.receiver for c in calls}
+    outermost = [c for c in calls if c.index not in receivers]
+    return outermost[-1] if len(outermost) == 1 else None
 
 
 def _request_seeds(program: Program, handler: tuple[str, int | None] | None) -> Seeds:

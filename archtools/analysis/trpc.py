@@ -13,6 +13,18 @@ from archtools.results import EntryKind
 CONTEXT_IDENTITY = ("ctx.session", "ctx.user", "ctx.userId", "ctx.auth")
 
 
+def context_identity(facts: FileFacts, func: int | None) -> tuple[str, ...]:
+    """The member paths that hold the caller in a tRPC middleware or resolver: `ctx.user` when the
+    options are destructured, `opts.ctx.user` when they are taken whole as `opts`."""
+    if func is None:
+        return CONTEXT_IDENTITY
+    params = facts.functions[func].params
+    if not params or params[0].keys or not params[0].name.isidentifier():
+        return CONTEXT_IDENTITY
+    whole = params[0].name
+    return CONTEXT_IDENTITY + tuple(f"{whole}.{path}" for path in CONTEXT_IDENTITY)
+
+
 @dataclass(frozen=True)
 class RouterCall:
     file: str
@@ -98,7 +110,7 @@ def _procedure(program: Program, app: str, file: str, call: Call, path: str, key
         return entry
     entry.handler = (file, handler.func)
     function = program.function(file, handler.func)
-    seeds = Seeds(identity_paths=CONTEXT_IDENTITY)
+    seeds = Seeds(identity_paths=context_identity(program.files[file], handler.func))
     has_input = any(c.name == "input" for _f, c in entry.chain)
     for param in function.params[:1]:
         names = param.by_key.get("input", ["input"] if param.name == "input" else [])

@@ -112,7 +112,8 @@ export const publicRename = actionClient
     result = run_audit(tmp_path)
     good = entry(result, "server_action:app/notes/actions.ts#renameNote")
     assert statuses(good)["authentication"] == "pass"
-    assert "lib/safe-action.ts:8" in good.checks.authentication.evidence[0].detail
+    gate = good.checks.authentication.evidence[0]
+    assert (gate.file, gate.line) == ("lib/safe-action.ts", 8)  # the condition in the middleware
     assert statuses(good)["authorization"] == "pass"
     assert statuses(good)["input_validation"] == "pass"
     bad = entry(result, "server_action:app/notes/actions.ts#publicRename")
