@@ -31,6 +31,7 @@ from archtools.facts.code import (
     VarDecl,
 )
 from archtools.parse import treesitter
+from archtools.parse.repair import repair
 from archtools.parse.ts_exprs import (
     EXIT_CALLS,
     FUNCTION_TYPES,
@@ -81,6 +82,8 @@ def extract_code_facts(path: str, source: bytes) -> FileFacts:
     """Facts for one file. Pure: the same (path, content) always gives the same facts."""
     grammar = treesitter.grammar_for(path) or "tsx"
     tree = treesitter.parse(grammar, source)
+    if tree.root_node.has_error:
+        source, tree = repair(lambda text: treesitter.parse(grammar, text), source, tree)
     try:
         caps = treesitter.captures(grammar, tree.root_node)
     except treesitter.QueryLimitExceeded:

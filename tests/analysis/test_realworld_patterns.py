@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from tests.support.minirepo import entry, make_repo, run_audit, statuses
 
 TRPC_BASE = """import { initTRPC, TRPCError } from "@trpc/server";
@@ -63,4 +61,7 @@ def test_class1_procedure_from_a_factory_function_inherits_its_middleware(tmp_pa
     point = entry(run_audit(tmp_path), "trpc_procedure:server/routers/labels.ts#labels.rename")
     assert statuses(point)["authentication"] == "pass"
     evidence = point.checks.authentication.evidence[0]
-    assert (evidence.file, evidence.line) == ("server/trpc.ts", 7)  # the condition, not the .use() call
+    assert (evidence.file, evidence.line) == (
+        "server/trpc.ts",
+        7,
+    )  # the condition, not the .use() call
