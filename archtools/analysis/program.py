@@ -118,12 +118,19 @@ class Program:
             if export.name != name:
                 continue
             return self._export_symbol(file, export, depth)
+        outside: list[str] = []
         for source in star_sources:
             target = self.resolve(file, source)
             if target is not None:
                 found = self.lookup_export(target, name, depth + 1)
                 if found is not None:
                     return found
+            elif not source.startswith("."):
+                outside.append(source)
+        if len(outside) == 1:
+            # `export * from "@clerk/nextjs/server"`: a name not found in the repository comes
+            # from the one package re-exported whole (with several, which one is unknown).
+            return Symbol(file=file, name=name, package=outside[0], imported=name)
         return None
 
     def _export_symbol(self, file: str, export: Export, depth: int) -> Symbol | None:

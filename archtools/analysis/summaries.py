@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from archtools.analysis.conditions import compares_secret, tests_presence
 from archtools.analysis.flow import Flow, Seeds, function_flow, function_scope
 from archtools.analysis.knowledge import GuardKnowledge
 from archtools.analysis.program import Program
@@ -35,6 +36,14 @@ class Summary:
     # (`requireMembership(teamId, userId)`): a gate when the caller passes its own identity.
     membership_lookup: Evidence | None = None
     returns_role: Evidence | None = None  # returns whether the user holds a role (`isAdmin()`)
+
+
+def _holds_identity(flow: Flow, subject: str) -> bool:
+    """Whether a tested value is the caller (or the call that yields it: `!(await auth())`)."""
+    root = subject.split(".", 1)[0].split("(", 1)[0].split("[", 1)[0]
+    if root in flow.identity or "(" in subject:
+        return True
+    return any(subject == path or subject.startswith(path + ".") for path in flow.identity_paths)
 
 
 class Summaries:
@@ -189,7 +198,14 @@ class Summaries:
         scope = function_scope(facts, func)
         summary = Summary()
         role_fields = set(self.knowledge.ownership.role_fields)
-        for guard in facts.guards:
+        secret_values = {
+            name: var.init.text
+            for var in facts.vars
+            if var.func in scope and var.init is not None
+            for name in var.names
+        }
+        secrets_present: set[str] = set()
+        for guard in sorted(facts.guards, key=lambda g: g.line):
             if guard.func not in own or not keep(guard.line):
                 continue
             verb = _EXIT_WORDS[guard.exit]
@@ -201,9 +217,21 @@ class Summaries:
                         line=guard.line,
                         detail=f"{verb} unless `{guard.condition.text}` holds, which {checker}",
                     )
-            if summary.auth_gate is None and flow.is_identity(guard.condition):
+            if (
+                summary.auth_gate is None
+                and flow.is_identity(guard.condition)
+                and tests_presence(guard.condition.text, lambda s: _holds_identity(flow, s))
+            ):
                 summary.auth_gate = Evidence(
                     file=file, line=guard.line, detail=f"{verb} when `{guard.condition.text}`"
+                )
+            secret = compares_secret(guard.condition.text, secret_values, secrets_present)
+            if summary.auth_gate is None and secret is not None:
+                summary.auth_gate = Evidence(
+                    file=file,
+                    line=guard.line,
+                    detail=f"{verb} unless the request carries the {secret} secret "
+                    f"(`{guard.condition.text}`)",
                 )
             if summary.role_gate is None and any(
                 p.rsplit(".", 1)[-1] in role_fields for p in guard.condition.paths

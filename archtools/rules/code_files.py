@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from archtools.facts.code import ExprKind, FileFacts
+from archtools.facts.code import ExprKind, FileFacts, Import
 from archtools.facts.schema import Schema
 from archtools.rules.base import Hit
 
@@ -171,7 +171,9 @@ def client_boundary(
             continue
         target = resolver(path, imp.source)
         if (target is not None and target in server_modules) or (
-            target is None and imp.source.startswith(SERVER_ONLY_PACKAGES)
+            target is None
+            and imp.source.startswith(SERVER_ONLY_PACKAGES)
+            and not _browser_safe_orm_import(imp)
         ):
             yield Hit(
                 rule="SEC002",
@@ -189,6 +191,18 @@ def client_boundary(
                 message=f"client component reads server environment variable {read.name}",
                 key=f"client-env:{read.name}",
             )
+
+
+def _browser_safe_orm_import(imp: Import) -> bool:
+    """ORM imports that ship no database code: drizzle-orm's root (operators and type helpers; its
+    drivers live in `drizzle-orm/<driver>`), and Prisma's generated enums and types (the browser build
+    of `@prisma/client` has them; only `PrismaClient` opens a connection)."""
+    if imp.source == "drizzle-orm":
+        return True
+    if imp.source == "@prisma/client":
+        names = [bound.imported for bound in imp.names]
+        return bool(names) and all(name not in ("PrismaClient", "default", "*") for name in names)
+    return False
 
 
 def is_server_only(facts: FileFacts) -> bool:

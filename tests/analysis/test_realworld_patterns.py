@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.support.minirepo import entry, make_repo, run_audit, statuses
 
 TRPC_BASE = """import { initTRPC, TRPCError } from "@trpc/server";
@@ -65,3 +67,362 @@ def test_class1_procedure_from_a_factory_function_inherits_its_middleware(tmp_pa
         "server/trpc.ts",
         7,
     )  # the condition, not the .use() call
+
+
+def audit_files(tmp_path: Path, files: dict[str, str], **options: object):  # type: ignore[no-untyped-def]
+    make_repo(tmp_path, files, **options)  # type: ignore[arg-type]
+    return run_audit(tmp_path)
+
+
+SESSION_HELPER = """import { cookies } from "next/headers";
+import { db } from "@/lib/sqlite";
+
+export async function getCurrentSession() {
+  const token = (await cookies()).get("session")?.value ?? null;
+  if (token === null) {
+    return { session: null, user: null };
+  }
+  const row = db.queryOne("SELECT * FROM session WHERE id = ?", [token]);
+  if (row === null) {
+    return { session: null, user: null };
+  }
+  return { session: row, user: { id: row.userId } };
+}
+"""
+
+
+@pytest.mark.xfail(
+    strict=True, reason="class 1: a hand-rolled session helper returning null values"
+)
+def test_class1_hand_rolled_session_helper_branched_on_by_the_caller(tmp_path: Path) -> None:
+    action = """"use server";
+import { getCurrentSession } from "@/lib/session";
+import { prisma } from "@/lib/db";
+
+export async function renameAction(title: string) {
+  const { session, user } = await getCurrentSession();
+  if (session === null) {
+    return { message: "Not authenticated" };
+  }
+  await prisma.note.updateMany({ where: { authorId: user.id }, data: { title } });
+}
+"""
+    result = audit_files(
+        tmp_path, {"lib/session.ts": SESSION_HELPER, "app/settings/actions.ts": action}
+    )
+    point = entry(result, "server_action:app/settings/actions.ts#renameAction")
+    assert statuses(point)["authentication"] == "pass"
+    assert point.checks.authentication.evidence[0].line == 7
+
+
+NEXTAUTH_MIDDLEWARE = """import NextAuth from "next-auth";
+import { authConfig } from "./auth.config";
+export default NextAuth(authConfig).auth;
+export const config = { matcher: ["/((?!api|_next/static|_next/image|favicon.ico).*)"] };
+"""
+
+AUTH_CONFIG = """import type { NextAuthConfig } from "next-auth";
+export const authConfig = {
+  providers: [],
+  callbacks: {
+    authorized({ auth, request: { nextUrl } }) {
+      const signedIn = !!auth?.user;
+      const onAuthPage = nextUrl.pathname.startsWith("/login");
+      if (!signedIn && !onAuthPage) return false;
+      return true;
+    },
+  },
+} satisfies NextAuthConfig;
+"""
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="class 1: the Auth.js v5 middleware `authorized` callback, and Server Actions covered "
+    "through the pages that import them",
+)
+def test_class1_actions_covered_by_authorized_middleware_of_every_page(tmp_path: Path) -> None:
+    actions = """"use server";
+import { prisma } from "@/lib/db";
+export async function archiveNotes() {
+  await prisma.note.deleteMany({ where: { title: "" } });
+}
+"""
+    page = """import { archiveNotes } from "./actions";
+export default function Page() {
+  return <form action={archiveNotes}><button>Archive</button></form>;
+}
+"""
+    result = audit_files(
+        tmp_path,
+        {
+            "middleware.ts": NEXTAUTH_MIDDLEWARE,
+            "auth.config.ts": AUTH_CONFIG,
+            "app/notes/actions.ts": actions,
+            "app/notes/page.tsx": page,
+        },
+    )
+    point = entry(result, "server_action:app/notes/actions.ts#archiveNotes")
+    assert statuses(point)["authentication"] == "pass"
+    assert point.checks.authentication.evidence[0].file == "auth.config.ts"
+
+
+CLERK_PACKAGE = {
+    "package.json": '{"name": "mono", "private": true, "workspaces": ["apps/*", "packages/*"]}',
+    "apps/app/package.json": '{"name": "app", "dependencies": {"next": "15.3.2", "@repo/auth": "*", "@repo/database": "*"}}',
+    "apps/app/next.config.ts": "export default {};\n",
+    "packages/auth/package.json": '{"name": "@repo/auth", "exports": {"./server": "./server.ts"}, "dependencies": {"@clerk/nextjs": "6.20.0"}}',
+    "packages/auth/server.ts": "import 'server-only';\nexport * from '@clerk/nextjs/server';\n",
+    "packages/database/package.json": '{"name": "@repo/database", "main": "index.ts"}',
+    "packages/database/index.ts": 'import { PrismaClient } from "@prisma/client";\nexport const database = new PrismaClient();\n',
+}
+
+
+def test_class1_auth_library_re_exported_by_a_workspace_package(tmp_path: Path) -> None:
+    route = """import { auth } from "@repo/auth/server";
+import { database } from "@repo/database";
+
+export async function GET() {
+  const { orgId } = await auth();
+  if (!orgId) {
+    return new Response("Unauthorized", { status: 401 });
+  }
+  const pages = await database.page.findMany({ where: { orgId } });
+  return Response.json(pages);
+}
+"""
+    result = audit_files(tmp_path, {**CLERK_PACKAGE, "apps/app/app/api/pages/route.ts": route})
+    point = entry(result, "route_handler:apps/app/app/api/pages/route.ts#GET")
+    assert statuses(point)["authentication"] == "pass"
+    assert point.checks.authentication.evidence[0].line == 6
+
+
+def cron_route(check: str) -> str:
+    return (
+        'import { prisma } from "@/lib/db";\n\n'
+        "export async function GET(request: Request) {\n"
+        + check
+        + "  await prisma.note.deleteMany({ where: { deletedAt: { not: null } } });\n"
+        "  return Response.json({ ok: true });\n}\n"
+    )
+
+
+def test_class4_cron_secret_compared_with_the_bearer_header(tmp_path: Path) -> None:
+    route = cron_route(
+        "  const secret = process.env.CRON_SECRET;\n"
+        '  if (!secret || request.headers.get("authorization") !== `Bearer ${secret}`) {\n'
+        '    return new Response("Unauthorized", { status: 401 });\n'
+        "  }\n"
+    )
+    result = audit_files(tmp_path, {"app/api/cron/purge/route.ts": route})
+    point = entry(result, "route_handler:app/api/cron/purge/route.ts#GET")
+    assert statuses(point)["authentication"] == "pass"
+    evidence = point.checks.authentication.evidence[0]
+    assert evidence.line == 5 and "CRON_SECRET" in evidence.detail
+
+
+def test_class4_a_secret_that_may_be_unset_in_a_template_guards_nothing(tmp_path: Path) -> None:
+    # Unset, the template reads `Bearer undefined`, and a caller who sends that passes.
+    route = cron_route(
+        '  if (request.headers.get("authorization") !== `Bearer ${process.env.CRON_SECRET}`) {\n'
+        '    return new Response("Unauthorized", { status: 401 });\n'
+        "  }\n"
+    )
+    result = audit_files(tmp_path, {"app/api/cron/purge/route.ts": route})
+    point = entry(result, "route_handler:app/api/cron/purge/route.ts#GET")
+    assert statuses(point)["authentication"] == "fail"
+
+
+def test_class4_a_header_compared_with_the_secret_itself(tmp_path: Path) -> None:
+    route = cron_route(
+        '  if (request.headers.get("x-internal-token") !== process.env.INTERNAL_TOKEN) {\n'
+        '    return new Response("Unauthorized", { status: 401 });\n'
+        "  }\n"
+    )
+    result = audit_files(tmp_path, {"app/api/cron/purge/route.ts": route})
+    point = entry(result, "route_handler:app/api/cron/purge/route.ts#GET")
+    assert statuses(point)["authentication"] == "pass"
+
+
+def test_class4_a_url_containing_the_host_is_no_secret(tmp_path: Path) -> None:
+    route = cron_route(
+        '  if (!request.url.includes(process.env.VERCEL_URL ?? "")) {\n'
+        '    return new Response("Unauthorized", { status: 401 });\n'
+        "  }\n"
+    )
+    result = audit_files(tmp_path, {"app/api/cron/purge/route.ts": route})
+    point = entry(result, "route_handler:app/api/cron/purge/route.ts#GET")
+    assert statuses(point)["authentication"] == "fail"
+
+
+def test_class5_an_ownership_comparison_is_not_authentication(tmp_path: Path) -> None:
+    # With the `if (!user)` guard removed, `note.authorId !== user?.id` still lets a signed-out
+    # caller through whenever the note has no author; it is authorization, not authentication.
+    route = """import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+
+export async function DELETE(req: Request, { params }: { params: { id: string } }) {
+  const session = await auth();
+  const user = session?.user;
+  const note = await prisma.note.findUnique({ where: { id: params.id } });
+  if (!note || note.authorId !== user?.id) {
+    return new Response(null, { status: 404 });
+  }
+  await prisma.note.delete({ where: { id: note.id } });
+}
+"""
+    result = audit_files(tmp_path, {"app/api/notes/[id]/route.ts": route})
+    point = entry(result, "route_handler:app/api/notes/[id]/route.ts#DELETE")
+    assert statuses(point)["authentication"] == "fail"
+
+
+def test_class7_types_and_enums_from_the_orm_in_a_client_component(tmp_path: Path) -> None:
+    component = """"use client";
+import type { Note } from "@prisma/client";
+import { Role } from "@prisma/client";
+import type { InferSelectModel } from "drizzle-orm";
+
+export function NoteCard({ note, role }: { note: Note; role: Role }) {
+  return <p>{note.title} {role === Role.ADMIN ? "admin" : ""}</p>;
+}
+"""
+    result = audit_files(tmp_path, {"components/note-card.tsx": component})
+    assert [f for f in result.findings if f.rule == "SEC002"] == []
+
+
+@pytest.mark.xfail(
+    strict=True, reason="class 8: pages that read data by params are not entry points yet"
+)
+def test_class8_a_page_reading_by_params_is_an_entry_point(tmp_path: Path) -> None:
+    page = """import { prisma } from "@/lib/db";
+export default async function NotePage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const note = await prisma.note.findUnique({ where: { id } });
+  return <h1>{note?.title}</h1>;
+}
+"""
+    result = audit_files(tmp_path, {"app/notes/[id]/page.tsx": page})
+    point = entry(result, "page:app/notes/[id]/page.tsx#default")
+    assert statuses(point)["authentication"] == "fail"
+
+
+@pytest.mark.xfail(strict=True, reason="class 8: Hono routers mounted in a catch-all route")
+def test_class8_hono_routes_mounted_in_next_are_entry_points(tmp_path: Path) -> None:
+    api = """import { Hono } from "hono";
+import { prisma } from "@/lib/db";
+export const app = new Hono().basePath("/api");
+app.get("/notes/:id", async (c) => {
+  const note = await prisma.note.findUnique({ where: { id: c.req.param("id") } });
+  return c.json(note);
+});
+"""
+    mount = 'import { handle } from "hono/vercel";\nimport { app } from "@/server/api";\nexport const GET = handle(app);\n'
+    result = audit_files(
+        tmp_path,
+        {"server/api.ts": api, "app/api/[[...route]]/route.ts": mount},
+        dependencies={"hono": "4.6.0"},
+    )
+    kinds = {e.kind.value for e in result.entry_points}
+    assert "rpc_procedure" in kinds
+
+
+@pytest.mark.xfail(
+    strict=True, reason="class 8: a 'use server' module no client code imports is no Server Action"
+)
+def test_class8_use_server_module_reached_only_from_server_code(tmp_path: Path) -> None:
+    helper = """"use server";
+import { prisma } from "@/lib/db";
+export async function renameNote(id: string, userId: string, title: string) {
+  await prisma.note.updateMany({ where: { id, authorId: userId }, data: { title } });
+}
+"""
+    route = """import { auth } from "@/auth";
+import { renameNote } from "@/lib/server-only/rename-note";
+export async function POST(req: Request) {
+  const session = await auth();
+  if (!session?.user) return new Response(null, { status: 401 });
+  await renameNote("n1", session.user.id, "t");
+}
+"""
+    result = audit_files(
+        tmp_path, {"lib/server-only/rename-note.ts": helper, "app/api/rename/route.ts": route}
+    )
+    assert not [e for e in result.entry_points if e.kind.value == "server_action"]
+
+
+def test_class6_number_coercion_with_a_check_validates_an_id(tmp_path: Path) -> None:
+    route = """import { prisma } from "@/lib/db";
+import { auth } from "@/auth";
+
+export async function GET(req: Request) {
+  const session = await auth();
+  if (!session?.user) return new Response(null, { status: 401 });
+  const take = Number(new URL(req.url).searchParams.get("take"));
+  if (!Number.isInteger(take) || take < 1) {
+    return new Response("bad take", { status: 400 });
+  }
+  return Response.json(await prisma.note.findMany({ where: { authorId: session.user.id }, take }));
+}
+"""
+    result = audit_files(tmp_path, {"app/api/notes/route.ts": route})
+    point = entry(result, "route_handler:app/api/notes/route.ts#GET")
+    assert statuses(point)["input_validation"] == "pass"
+
+
+@pytest.mark.xfail(
+    strict=True, reason="authorization: a read filtered by the principal alone is n/a today"
+)
+def test_principal_filtered_read_is_authorized(tmp_path: Path) -> None:
+    route = """import { prisma } from "@/lib/db";
+import { auth } from "@/auth";
+
+export async function GET() {
+  const session = await auth();
+  if (!session?.user) return new Response(null, { status: 401 });
+  const notes = await prisma.note.findMany({
+    where: { authorId: session.user.id },
+  });
+  return Response.json(notes.map((n) => n.title));
+}
+"""
+    result = audit_files(tmp_path, {"app/api/notes/route.ts": route})
+    point = entry(result, "route_handler:app/api/notes/route.ts#GET")
+    assert statuses(point)["authorization"] == "pass"
+    assert point.checks.authorization.evidence[0].line == 8
+
+
+@pytest.mark.xfail(
+    strict=True, reason="class 1: app-defined rate limiters (token buckets) not recognised"
+)
+def test_class1_app_defined_token_bucket_rate_limit(tmp_path: Path) -> None:
+    limiter = """export class TokenBucket {
+  constructor(public max: number, public refill: number) {}
+  consume(key: string, cost: number): boolean {
+    return key.length > 0 && cost <= this.max;
+  }
+}
+export const loginBucket = new TokenBucket(5, 60);
+"""
+    action = """"use server";
+import { headers } from "next/headers";
+import { loginBucket } from "@/lib/rate-limit";
+import { prisma } from "@/lib/db";
+
+export async function loginAction(email: string) {
+  const ip = (await headers()).get("x-forwarded-for") ?? "";
+  if (!loginBucket.consume(ip, 1)) {
+    return { message: "Too many requests" };
+  }
+  return prisma.user.findUnique({ where: { email }, select: { id: true } });
+}
+"""
+    result = audit_files(tmp_path, {"lib/rate-limit.ts": limiter, "app/login/actions.ts": action})
+    point = entry(result, "server_action:app/login/actions.ts#loginAction")
+    assert statuses(point)["rate_limiting"] == "pass"
+
+
+@pytest.mark.xfail(strict=True, reason="SEC003: a local development database URL is no secret")
+def test_local_placeholder_credentials_are_not_hardcoded_secrets(tmp_path: Path) -> None:
+    config = 'export const databaseUrl = process.env.DATABASE_URL ?? "postgres://postgres:postgres@localhost:5432/app";\n'
+    result = audit_files(tmp_path, {"lib/config.ts": config})
+    assert [f for f in result.findings if f.rule == "SEC003"] == []

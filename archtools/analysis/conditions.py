@@ -1,0 +1,147 @@
+"""What an exit-guard's condition tests, read from its text: the presence of the caller (an
+authentication guard), or a request credential compared with a server secret (an internal caller).
+
+A guard `if (C) exit` protects what follows only for the disjuncts of C: `if (!user || x) return` stops
+every request without a user, `if (note.ownerId !== user?.id) return` stops none for sure (both sides
+may be undefined), so a comparison is never a presence test. Conditions joined by a top-level `&&`
+exit only when every part holds and guard nothing alone."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+_NULLISH = r"(?:null|undefined)"
+_PRESENCE_FORMS = (
+    re.compile(r"^!\s*(?P<x>.+)$", re.S),
+    re.compile(rf"^(?P<x>.+?)\s*===?\s*{_NULLISH}$", re.S),
+    re.compile(rf"^{_NULLISH}\s*===?\s*(?P<x>.+)$", re.S),
+    re.compile(r"""^typeof\s+(?P<x>.+?)\s*===?\s*["']undefined["']$""", re.S),
+)
+_COMPARISON = re.compile(r"(?<![=!<>])(!==?|===?)(?!=)")
+SECRET_NAME = re.compile(r"secret|token|api_?key|password|signing|webhook_?key", re.I)
+_ENV_READ = re.compile(r"\b(?:process\.env|env)\.([A-Za-z_][A-Za-z0-9_]*)")
+_REQUEST_WORDS = re.compile(
+    r"headers|authorization|searchParams|cookies|\bquery\b|req\.body|request\.body|bearer", re.I
+)
+_CONSTANT_TIME = re.compile(r"timingSafeEqual|safeCompare|constantTimeEqual|secureCompare", re.I)
+
+
+def _strip(text: str) -> str:
+    text = text.strip()
+    while text.startswith("(") and _closing(text) == len(text) - 1:
+        text = text[1:-1].strip()
+    return text.removeprefix("await ").strip()
+
+
+def _closing(text: str) -> int:
+    depth = 0
+    for index, char in enumerate(text):
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+            if depth == 0:
+                return index
+    return -1
+
+
+def _split_top(text: str, operator: str) -> list[str]:
+    parts, depth, start, quote = [], 0, 0, ""
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if quote:
+            if char == quote and text[index - 1] != "\\":
+                quote = ""
+        elif char in "'\"`":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif depth == 0 and text.startswith(operator, index):
+            parts.append(text[start:index])
+            start = index + len(operator)
+            index += len(operator)
+            continue
+        index += 1
+    parts.append(text[start:])
+    return [p.strip() for p in parts]
+
+
+def disjuncts(condition: str) -> list[str] | None:
+    """The `||` parts of a condition; None when a top-level `&&` makes it a conjunction."""
+    text = _strip(condition)
+    parts = [_strip(p) for p in _split_top(text, "||")]
+    if any(len(_split_top(p, "&&")) > 1 for p in parts):
+        return None if len(parts) == 1 else [p for p in parts if len(_split_top(p, "&&")) == 1]
+    return parts
+
+
+def presence_subject(term: str) -> str | None:
+    """`x` when the term holds exactly when `x` is absent (`!x`, `x == null`, `typeof x === "undefined"`)."""
+    if _COMPARISON.search(term) and not re.search(rf"===?\s*{_NULLISH}\b", term):
+        return None
+    for form in _PRESENCE_FORMS:
+        match = form.match(term)
+        if match is not None:
+            subject = _strip(match.group("x"))
+            if subject.startswith("!") or _COMPARISON.search(subject):
+                return None
+            return subject
+    return None
+
+
+def normalized(subject: str) -> str:
+    return subject.replace("?.", ".").replace("!.", ".")
+
+
+def tests_presence(condition: str, is_identity: Callable[[str], bool]) -> bool:
+    """Whether the guard exits whenever some identity value is absent."""
+    parts = disjuncts(condition)
+    if not parts:
+        return False
+    for part in parts:
+        subject = presence_subject(part)
+        if subject is not None and is_identity(normalized(subject)):
+            return True
+    return False
+
+
+def secret_names(texts: Iterable[str]) -> set[str]:
+    return {m.group(1) for text in texts for m in _ENV_READ.finditer(text)}
+
+
+def compares_secret(
+    condition: str, secret_values: dict[str, str], checked_present: set[str]
+) -> str | None:
+    """The name of the server secret a request credential is compared with, when the guard exits
+    on a mismatch. `secret_values` maps local names to what they were set from. A secret interpolated
+    into a template (`Bearer ${process.env.X}`) counts only when it is known to be set: an unset one
+    makes the template match the literal text `Bearer undefined`."""
+    parts = disjuncts(condition) or []
+    for part in parts:
+        subject = presence_subject(part)
+        if subject is not None:
+            checked_present |= {subject, *secret_names([secret_values.get(subject, "")])}
+    for part in parts:
+        expanded = part
+        for name, source in secret_values.items():
+            if re.search(rf"\b{re.escape(name)}\b", part):
+                expanded += " " + source
+        env = [n for n in secret_names([expanded]) if SECRET_NAME.search(n)]
+        if not env or not _REQUEST_WORDS.search(expanded):
+            continue
+        if part.startswith("!") and _CONSTANT_TIME.search(part):
+            return env[0]
+        if not re.search(r"!==?", part):
+            continue
+        templated = "${" in part or any(
+            "${" in source for name, source in secret_values.items() if name in part
+        )
+        locals_used = {n for n in secret_values if re.search(rf"\b{re.escape(n)}\b", part)}
+        if templated and not (set(env) & checked_present or locals_used & checked_present):
+            continue
+        return env[0]
+    return None
