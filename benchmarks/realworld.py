@@ -34,9 +34,21 @@ WORK = HERE / "work" / "realworld"
 OUTPUT = HERE / "realworld.md"
 
 
+SOURCE: Path | None = None  # --archtools-src: audit with the archtools package of another checkout
+
+
 def archtools_command() -> list[str]:
     venv = ROOT / ".venv" / "bin" / "archtools"
-    return [str(venv)] if venv.exists() else [sys.executable, "-m", "archtools"]
+    if SOURCE is None and venv.exists():
+        return [str(venv)]
+    return [sys.executable, "-m", "archtools"]
+
+
+def archtools_env() -> dict[str, str]:
+    env = dict(os.environ)
+    if SOURCE is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SOURCE), env.get("PYTHONPATH")]))
+    return env
 
 
 def mirrors_dir() -> Path:
@@ -101,11 +113,13 @@ def materialize(mirror: Path, commit: str, dest: Path) -> None:
 
 def run_audit(path: Path, cache: Path, *, cold: bool = False) -> dict[str, Any]:
     out = path.parent / f"{path.name}.audit.json"
-    env = {**os.environ, "ARCHTOOLS_CACHE_DIR": str(cache)}
+    env = {**archtools_env(), "ARCHTOOLS_CACHE_DIR": str(cache)}
     command = [*archtools_command(), "audit", str(path), "--format", "json", "-o", str(out)]
     if cold:
         command.append("--no-cache")
-    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    # With --archtools-src, run from that checkout: `python -m` puts the working folder first on
+    # the import path, which would otherwise be this checkout's archtools.
+    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=SOURCE, check=False)
     if done.returncode not in (0, 1) or not out.is_file():
         raise RuntimeError(done.stderr.strip().splitlines()[-1] if done.stderr else "no audit")
     audit: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
@@ -158,7 +172,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-family", type=int, default=35)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--output", type=Path, default=OUTPUT)
+    parser.add_argument(
+        "--archtools-src",
+        type=Path,
+        help="audit with the archtools package of this checkout (e.g. a worktree of an older commit)",
+    )
     args = parser.parse_args(argv)
+    global SOURCE
+    SOURCE = args.archtools_src.resolve() if args.archtools_src else None
 
     apps = [
         app
@@ -174,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"realworld: {app.name} ...", file=sys.stderr, flush=True)
         runs.append(evaluate(app, mutate=not args.no_mutation and not args.sample_findings))
         print(f"realworld: {app.name}: {runs[-1].status} {runs[-1].reason}", file=sys.stderr)
-    commit = _own_commit()
+    commit = _own_commit(SOURCE or ROOT)
     if args.sample_findings:
         written = draw_sample(runs, CORPUS / "findings", args.per_family, args.seed, commit)
         for path, count in written.items():
@@ -190,15 +211,15 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _own_commit() -> str:
+def _own_commit(root: Path) -> str:
     head = subprocess.run(
-        ["git", "-C", str(ROOT), "rev-parse", "--short=10", "HEAD"],
+        ["git", "-C", str(root), "rev-parse", "--short=10", "HEAD"],
         capture_output=True,
         text=True,
         check=False,
     ).stdout.strip()
     dirty = subprocess.run(
-        ["git", "-C", str(ROOT), "status", "--porcelain", "--", "archtools"],
+        ["git", "-C", str(root), "status", "--porcelain", "--", "archtools"],
         capture_output=True,
         text=True,
         check=False,

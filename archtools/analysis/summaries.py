@@ -11,6 +11,7 @@ from archtools.analysis.flow import Flow, Seeds, function_flow, function_scope
 from archtools.analysis.knowledge import GuardKnowledge
 from archtools.analysis.program import Program
 from archtools.analysis.roles import AuthKind, CallClassifier
+from archtools.analysis.sessions import SessionLookups
 from archtools.facts.code import Call, ExitKind
 from archtools.results import Evidence
 
@@ -56,6 +57,16 @@ class Summaries:
         self._memo: dict[FuncKey, Summary] = {}
         self._active: set[FuncKey] = set()
         self._identity_calls: dict[tuple[str, frozenset[int | None]], dict[int, Evidence]] = {}
+        self.sessions = SessionLookups(program, self._verifies_or_queries, self.target)
+
+    def _verifies_or_queries(self, file: str, call: Call) -> bool:
+        auth = self.classifier.auth_call(file, call)
+        if auth is not None and auth.kind == AuthKind.ENFORCING:
+            return True
+        return any(
+            op.func == call.func and op.line <= call.line <= op.line + 2
+            for op in self.classifier.db_ops(file)
+        )
 
     # -- resolving calls to functions -------------------------------------------------------------
 
@@ -387,6 +398,13 @@ class Summaries:
                 ids = self.identity_calls(file, {func})
                 if call.index in ids:
                     return ids[call.index]
+        session = self.sessions.returns_session(file, func)
+        if session is not None:
+            return Evidence(
+                file=session.file,
+                line=session.line,
+                detail=f"a hand-rolled session: {session.detail}",
+            )
         return None
 
     def _membership_gate(self, file: str, func: int | None, flow: Flow) -> Evidence | None:

@@ -91,9 +91,6 @@ export async function getCurrentSession() {
 """
 
 
-@pytest.mark.xfail(
-    strict=True, reason="class 1: a hand-rolled session helper returning null values"
-)
 def test_class1_hand_rolled_session_helper_branched_on_by_the_caller(tmp_path: Path) -> None:
     action = """"use server";
 import { getCurrentSession } from "@/lib/session";
@@ -113,6 +110,30 @@ export async function renameAction(title: string) {
     point = entry(result, "server_action:app/settings/actions.ts#renameAction")
     assert statuses(point)["authentication"] == "pass"
     assert point.checks.authentication.evidence[0].line == 7
+
+
+def test_class1_a_decoded_cookie_is_no_session(tmp_path: Path) -> None:
+    helper = """import { cookies } from "next/headers";
+export async function getCurrentSession() {
+  const raw = (await cookies()).get("session")?.value;
+  if (!raw) return { user: null };
+  const user = JSON.parse(atob(raw));
+  return { user };
+}
+"""
+    action = """"use server";
+import { getCurrentSession } from "@/lib/session";
+import { prisma } from "@/lib/db";
+
+export async function renameAction(title: string) {
+  const { user } = await getCurrentSession();
+  if (user === null) return;
+  await prisma.note.updateMany({ where: { authorId: user.id }, data: { title } });
+}
+"""
+    result = audit_files(tmp_path, {"lib/session.ts": helper, "app/settings/actions.ts": action})
+    point = entry(result, "server_action:app/settings/actions.ts#renameAction")
+    assert statuses(point)["authentication"] == "fail"
 
 
 NEXTAUTH_MIDDLEWARE = """import NextAuth from "next-auth";
