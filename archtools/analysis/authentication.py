@@ -3,6 +3,8 @@ and what is public by design."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from archtools.analysis.entry_scope import (
     RESPONSE_BUILDERS,
     TRANSPORT,
@@ -20,6 +22,21 @@ from archtools.analysis.summaries import Summary
 from archtools.analysis.trpc import context_identity
 from archtools.facts.code import Call
 from archtools.results import Check, CheckStatus, EntryKind, Evidence
+
+
+def _inert_package(package: str, inert: tuple[str, ...]) -> bool:
+    """`next/headers` and `@oslojs/crypto/sha2` are inert; `next-auth`, which only shares a prefix
+    with `next`, is not."""
+    return any(package == p or package.startswith(p + "/") for p in inert)
+
+
+def _named(name: str, word: str) -> bool:
+    """`signInWithCredentials` and `signIn` are named `signIn`; `signInfo` is not."""
+    return name == word or (name.startswith(word) and name[len(word)].isupper())
+
+
+def _within(funcs: set[int | None]) -> Callable[[int | None, int], bool]:
+    return lambda func, _line: func in funcs
 
 
 class AuthenticationChecks(CheckerBase):
@@ -50,7 +67,8 @@ class AuthenticationChecks(CheckerBase):
                 )
         anonymous = self.k.public_routes
         if any(s.lower() in anonymous.anonymous_route_words for s in segments) or (
-            entry.kind == EntryKind.SERVER_ACTION and entry.name in anonymous.anonymous_functions
+            entry.kind == EntryKind.SERVER_ACTION
+            and any(_named(entry.name, word) for word in anonymous.anonymous_functions)
         ):
             return Evidence(
                 file=entry.file,
@@ -120,13 +138,23 @@ class AuthenticationChecks(CheckerBase):
                 )
             )
             return make_check(CheckStatus.PASS, covered)
-        if not touches_data and self._inert(scope):
+        webhook = any(
+            word in (entry.route or "").lower().split("/")
+            for word in self.k.public_routes.webhook_words
+        )
+        if (
+            not touches_data
+            and not webhook  # a webhook is authenticated by its signature, whatever it does
+            and not scope.flow.identity  # reading the user without a gate is the finding
+            and self._sensitive_call(scope.facts.path, scope.has, 0, set()) is None
+        ):
             return make_check(
                 CheckStatus.NA,
                 Evidence(
                     file=entry.file,
                     line=entry.line,
-                    detail="reads and writes no data and calls nothing: there is nothing to protect",
+                    detail="no sensitive operation: it reads and writes no data and calls only "
+                    "request, response and rendering helpers (directly or through its helpers)",
                 ),
             )
         handler_line = entry.line
@@ -154,14 +182,56 @@ class AuthenticationChecks(CheckerBase):
         )
         return make_check(CheckStatus.FAIL, detail)
 
-    def _inert(self, scope: EntryScope) -> bool:
-        """No call, no environment read, no identity read: the handler only computes a response."""
-        for call in scope.facts.calls:
-            if scope.has(call.func, call.line) and not call.callee.startswith(RESPONSE_BUILDERS):
-                return False
-        return not scope.flow.identity and not any(
-            read.func in scope.funcs for read in scope.facts.env_reads
-        )
+    def _sensitive_call(
+        self,
+        file: str,
+        runs: Callable[[int | None, int], bool],
+        depth: int,
+        seen: set[tuple[str, int | None]],
+    ) -> Evidence | None:
+        """The first call that may do something worth protecting: one into a package outside the
+        inert list, an outbound `fetch`, a database operation in a helper, or code that cannot be
+        followed. Calls on local values and built-ins are not; repository helpers are followed."""
+        program, summaries = self.ctx.program, self.ctx.summaries
+        inert = tuple(self.k.sensitive_operations.inert_packages)
+        for call in program.files[file].calls:
+            if not runs(call.func, call.line) or call.callee.startswith(RESPONSE_BUILDERS):
+                continue
+            here = Evidence(file=file, line=call.line, detail=f"calls {call.callee}()")
+            callee = call.callee.removeprefix("await ").removeprefix("new ")
+            if callee.split("(", 1)[0] == "fetch":
+                return here
+            _canonical, package = self.ctx.classifier.canonical(file, call)
+            if package is not None:
+                if _inert_package(package, inert):
+                    continue
+                return here
+            target = summaries.target(file, call)
+            if target is not None:
+                if target in seen:
+                    continue
+                if depth >= 3:
+                    return here
+                seen.add(target)
+                if any(
+                    op.func in function_scope(program.files[target[0]], target[1])
+                    for op in self.ctx.classifier.db_ops(target[0])
+                ):
+                    return here
+                inner = self._sensitive_call(
+                    target[0],
+                    _within(function_scope(program.files[target[0]], target[1])),
+                    depth + 1,
+                    seen,
+                )
+                if inner is not None:
+                    return here
+                continue
+            root = callee.split(".", 1)[0].split("(", 1)[0]
+            symbol = program.lookup(file, root)
+            if symbol is not None and symbol.package is None and root != callee:
+                return here  # a module-level client object of the repository (`stripe.x()`)
+        return None
 
     def _chain_summaries(self, entry: Entry) -> list[tuple[str, Call, Summary]]:
         """Summaries of the middleware a builder chain or wrapper runs (`.use(fn)`, `withAuth(...)`)."""

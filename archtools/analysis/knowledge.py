@@ -57,6 +57,7 @@ class SensitiveOperations(_Frozen):
     route_words: list[str]
     function_words: list[str]
     callee_hints: list[str]
+    inert_packages: list[str]
 
 
 class RawSql(_Frozen):

@@ -447,3 +447,53 @@ def test_local_placeholder_credentials_are_not_hardcoded_secrets(tmp_path: Path)
     config = 'export const databaseUrl = process.env.DATABASE_URL ?? "postgres://postgres:postgres@localhost:5432/app";\n'
     result = audit_files(tmp_path, {"lib/config.ts": config})
     assert [f for f in result.findings if f.rule == "SEC003"] == []
+
+
+def test_an_action_that_only_sets_a_preference_cookie_protects_nothing(tmp_path: Path) -> None:
+    action = """"use server";
+import { cookies } from "next/headers";
+import { revalidatePath } from "next/cache";
+
+export async function setLayout(layout: "grid" | "list") {
+  const store = await cookies();
+  store.set("layout", layout);
+  revalidatePath("/");
+}
+"""
+    result = audit_files(tmp_path, {"app/settings/prefs.ts": action})
+    point = entry(result, "server_action:app/settings/prefs.ts#setLayout")
+    assert statuses(point)["authentication"] == "n/a"
+
+
+def test_an_action_whose_helper_sends_mail_is_sensitive(tmp_path: Path) -> None:
+    mailer = """import { Resend } from "resend";
+const resend = new Resend(process.env.RESEND_API_KEY);
+export async function notify(to: string) {
+  await resend.emails.send({ from: "a@b.test", to, subject: "hi", html: "" });
+}
+"""
+    action = """"use server";
+import { notify } from "@/lib/mailer";
+export async function ping(to: string) {
+  await notify(to);
+}
+"""
+    result = audit_files(
+        tmp_path,
+        {"lib/mailer.ts": mailer, "app/ping/actions.ts": action},
+        dependencies={"resend": "4.0.0"},
+    )
+    point = entry(result, "server_action:app/ping/actions.ts#ping")
+    assert statuses(point)["authentication"] == "fail"
+
+
+def test_sign_in_variants_are_public_by_design(tmp_path: Path) -> None:
+    action = """"use server";
+import { signIn } from "@/auth";
+export async function signInWithCredentials(email: string, password: string) {
+  await signIn("credentials", { email, password });
+}
+"""
+    result = audit_files(tmp_path, {"app/login/actions.ts": action})
+    point = entry(result, "server_action:app/login/actions.ts#signInWithCredentials")
+    assert statuses(point)["authentication"] == "n/a"

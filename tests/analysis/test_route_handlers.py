@@ -206,7 +206,7 @@ def test_a_handler_that_touches_nothing_has_nothing_to_protect(tmp_path: Path) -
     )
     point = entry(run_audit(tmp_path), "route_handler:app/api/hello/route.ts#GET")
     assert statuses(point)["authentication"] == "n/a"
-    assert "nothing to protect" in point.checks.authentication.evidence[0].detail
+    assert "no sensitive operation" in point.checks.authentication.evidence[0].detail
 
 
 def test_unresolvable_handler_is_unknown_with_a_reason(tmp_path: Path) -> None:
