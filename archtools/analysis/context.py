@@ -10,6 +10,7 @@ from archtools.analysis.knowledge import GuardKnowledge
 from archtools.analysis.middleware import MiddlewareInfo
 from archtools.analysis.program import Program
 from archtools.analysis.roles import CallClassifier
+from archtools.analysis.sinks import SinkFinder
 from archtools.analysis.summaries import Summaries
 from archtools.facts.schema import FieldKind, Schema
 
@@ -37,6 +38,13 @@ class AnalysisContext:
     def __post_init__(self) -> None:
         if not self.owned:
             self.owned = owned_models(self.schema, self.knowledge)
+        self.sinks = SinkFinder(
+            self.program,
+            self.classifier,
+            self.summaries.target,
+            tuple(self.knowledge.sinks.packages + self.knowledge.sinks.file_system),
+            tuple(self.knowledge.public_routes.signature_calls),
+        )
 
 
 def owned_models(schema: Schema, knowledge: GuardKnowledge) -> dict[str, str]:

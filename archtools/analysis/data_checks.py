@@ -15,6 +15,7 @@ from archtools.analysis.entry_scope import (
 from archtools.analysis.entrypoints import Entry
 from archtools.analysis.flow import Seeds
 from archtools.analysis.problems import upload_checks
+from archtools.facts.code import Expr
 from archtools.results import Check, CheckStatus, Evidence
 
 
@@ -77,6 +78,36 @@ class DataChecks(CheckerBase):
                 ),
                 f"the upload check trusts `{path}`, which the client declares",
             )
+        if not fails:
+            flow = scope.flow
+            tainted = {
+                name
+                for name in flow.inputs
+                if name not in flow.validated and name not in flow.identity
+            }
+            requests = frozenset(n for n, what in flow.inputs.items() if what == "request")
+            sink = self.ctx.sinks.first_sink(
+                scope.facts.path,
+                scope.has,
+                tainted,
+                database=False,
+                propagate=False,
+                requests=requests,
+            )
+            if sink is not None:
+                detail = f"unvalidated client input `{sink.value}` reaches {sink.target}"
+                if sink.database:
+                    problem = Problem(
+                        "VAL001",
+                        sink.file,
+                        sink.line,
+                        f"unvalidated input reaches {sink.target}",
+                        f"unvalidated:{sink.target}:{sink.value[:40]}",
+                        sink.model,
+                    )
+                    flag(fails, problems, problem, detail)
+                else:
+                    fails.append(Evidence(file=sink.file, line=sink.line, detail=detail))
         if fails:
             return Check(status=CheckStatus.FAIL, evidence=fails)
         flow = scope.flow
@@ -105,11 +136,11 @@ class DataChecks(CheckerBase):
                 Evidence(file=entry.file, line=entry.line, detail="reads no client input"),
             )
         return make_check(
-            CheckStatus.PASS,
+            CheckStatus.NA,
             Evidence(
                 file=entry.file,
                 line=used[0],
-                detail="client input is read but reaches no database call unvalidated",
+                detail="client input is read but reaches no database operation or other sink",
             ),
         )
 
@@ -232,7 +263,10 @@ class DataChecks(CheckerBase):
                 continue
             function = self.ctx.program.function(tfile, tfunc)
             seeds = Seeds()
+            requests = {n for n, what in scope.flow.inputs.items() if what == "request"}
             for param, arg in zip(function.params, call.args, strict=False):
+                if _whole_request(arg, requests):
+                    continue  # its headers and cookies are credentials, judged by authentication
                 for name in param.names:
                     if scope.flow.is_identity(arg):
                         seeds.identity[name] = Evidence(
@@ -251,3 +285,13 @@ class DataChecks(CheckerBase):
                 )
             found.extend((op, helper_flow) for op in helper_ops)
         return found
+
+
+def _whole_request(arg: Expr, requests: set[str]) -> bool:
+    """`verifyUser({ req, res })`: the request object handed on whole, not a value read from it."""
+    if not arg.roots or not set(arg.roots) <= requests | {"res", "response"}:
+        return False
+    return not any(
+        path.split(".")[1:2] and path.split(".")[1] in ("body", "query", "json", "formData")
+        for path in arg.paths
+    )

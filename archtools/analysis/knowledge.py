@@ -40,6 +40,7 @@ class Validation(_Frozen):
     functions: list[PackageCall]
     schema_packages: list[str]
     form_helpers: list[str]
+    coercions: list[str]
 
 
 class RateLimiting(_Frozen):
@@ -58,6 +59,11 @@ class SensitiveOperations(_Frozen):
     function_words: list[str]
     callee_hints: list[str]
     inert_packages: list[str]
+
+
+class Sinks(_Frozen):
+    packages: list[str]
+    file_system: list[str]
 
 
 class RawSql(_Frozen):
@@ -95,6 +101,7 @@ class GuardKnowledge(_Frozen):
     rate_limiting: RateLimiting
     audit_logging: AuditLogging
     sensitive_operations: SensitiveOperations
+    sinks: Sinks
     database: Database
     ownership: Ownership
     public_routes: PublicRoutes

@@ -192,6 +192,8 @@ class CallClassifier:
         return None
 
     def is_validator(self, file: str, call: Call) -> bool:
+        if call.callee in self.knowledge.validation.coercions:
+            return True
         root = call.callee.split(".", 1)[0].split("(", 1)[0]
         if root in _NOT_VALIDATORS:
             return False
@@ -290,6 +292,15 @@ class CallClassifier:
             returned=call.returned,
         )
 
+    def _callback_parts(self, file: str, value: Expr) -> list[Expr]:
+        """A filter written as a callback (`where: (t, { eq }) => eq(t.id, id)`) stands for the
+        arguments of the calls in its body; any other value for itself."""
+        if value.func is None:
+            return [value]
+        return [
+            arg for c in self.program.files[file].calls if c.func == value.func for arg in c.args
+        ] or [value]
+
     def _drizzle_op(self, file: str, call: Call) -> DbOp | None:
         chain = self.program.chain(file, call)
         head = chain[0]
@@ -313,7 +324,7 @@ class CallClassifier:
             if head.args and head.args[0].kind == ExprKind.OBJECT:
                 for pair in head.args[0].pairs:
                     if pair.key == "where":
-                        where.append(pair.value)
+                        where.extend(self._callback_parts(file, pair.value))
                     elif pair.key == "columns":
                         narrowed = True
         elif operation in self.knowledge.database.drizzle_roots and operation != "query":

@@ -497,3 +497,117 @@ export async function signInWithCredentials(email: string, password: string) {
     result = audit_files(tmp_path, {"app/login/actions.ts": action})
     point = entry(result, "server_action:app/login/actions.ts#signInWithCredentials")
     assert statuses(point)["authentication"] == "n/a"
+
+
+DRIZZLE_DB = """import { drizzle } from "drizzle-orm/node-postgres";
+import * as schema from "./schema";
+export const db = drizzle(process.env.DATABASE_URL!, { schema });
+"""
+DRIZZLE_CONFIG = """import { defineConfig } from "drizzle-kit";
+export default defineConfig({ schema: "./db/schema.ts", dialect: "postgresql" });
+"""
+DRIZZLE_SCHEMA = """import { pgTable, text } from "drizzle-orm/pg-core";
+export const users = pgTable("users", { id: text("id").primaryKey(), email: text("email").notNull() });
+"""
+
+
+def test_class6_a_drizzle_filter_written_as_a_callback_is_read(tmp_path: Path) -> None:
+    # Unvalidated, an action argument inside `where: (t, { eq }) => ...` reaches the query.
+    action = """"use server";
+import { db } from "@/db";
+
+export async function emailTaken(email: string) {
+  const found = await db.query.users.findFirst({
+    where: (users, { eq }) => eq(users.email, email.toLowerCase()),
+    columns: { id: true },
+  });
+  return Boolean(found);
+}
+"""
+    result = audit_files(
+        tmp_path,
+        {
+            "drizzle.config.ts": DRIZZLE_CONFIG,
+            "db/index.ts": DRIZZLE_DB,
+            "db/schema.ts": DRIZZLE_SCHEMA,
+            "app/signup/check.ts": action,
+        },
+        schema=None,
+        dependencies={"drizzle-orm": "0.43.1"},
+    )
+    point = entry(result, "server_action:app/signup/check.ts#emailTaken")
+    assert statuses(point)["input_validation"] == "fail"
+    assert point.checks.input_validation.evidence[0].line == 6
+
+
+def test_class6_unvalidated_argument_reaching_a_query_in_a_helper(tmp_path: Path) -> None:
+    helper = """import { prisma } from "@/lib/db";
+export async function reviewsOf(noteId: string) {
+  return prisma.note.findMany({ where: { id: noteId }, select: { title: true } });
+}
+"""
+    action = """"use server";
+import { reviewsOf } from "@/lib/reviews";
+export async function listReviews(noteId: string) {
+  return reviewsOf(noteId);
+}
+"""
+    result = audit_files(tmp_path, {"lib/reviews.ts": helper, "app/notes/reviews.ts": action})
+    check = entry(result, "server_action:app/notes/reviews.ts#listReviews").checks.input_validation
+    assert check.status.value == "fail"
+    assert (check.evidence[0].file, check.evidence[0].line) == ("lib/reviews.ts", 3)
+
+
+def test_client_value_written_into_a_cookie_is_a_sink(tmp_path: Path) -> None:
+    action = """"use server";
+import { cookies } from "next/headers";
+export async function setLanguage(lang: string) {
+  const store = await cookies();
+  store.set("lang", lang);
+}
+"""
+    result = audit_files(tmp_path, {"app/settings/lang.ts": action})
+    check = entry(result, "server_action:app/settings/lang.ts#setLanguage").checks.input_validation
+    assert check.status.value == "fail" and "cookie" in check.evidence[0].detail
+
+
+def test_a_request_handed_to_a_session_helper_is_no_unvalidated_input(tmp_path: Path) -> None:
+    # The helper reads the Authorization header and looks the token up: authentication, not input.
+    helper = """import type { NextApiRequest } from "next";
+import { prisma } from "@/lib/db";
+export async function verifyToken({ req }: { req: NextApiRequest }) {
+  const token = req.headers.authorization?.split(" ")[1];
+  const found = await prisma.user.findUnique({ where: { email: token ?? "" } });
+  return found;
+}
+"""
+    route = """import type { NextApiRequest, NextApiResponse } from "next";
+import { verifyToken } from "@/lib/verify";
+export default async function handler(req: NextApiRequest, res: NextApiResponse) {
+  const user = await verifyToken({ req });
+  if (!user) return res.status(401).json({});
+  return res.json({ id: user.id });
+}
+"""
+    result = audit_files(tmp_path, {"lib/verify.ts": helper, "pages/api/me.ts": route})
+    check = entry(result, "pages_api:pages/api/me.ts#default").checks.input_validation
+    assert check.status.value != "fail", check
+
+
+def test_a_hashed_value_is_no_longer_the_clients_text(tmp_path: Path) -> None:
+    helper = """import { sha1 } from "@oslojs/crypto/sha1";
+export async function pwned(password: string) {
+  const digest = sha1(new TextEncoder().encode(password));
+  const response = await fetch(`https://passwords.test/range/${digest}`);
+  return response.ok;
+}
+"""
+    action = """"use server";
+import { pwned } from "@/lib/pwned";
+export async function checkPassword(password: string) {
+  return pwned(password);
+}
+"""
+    result = audit_files(tmp_path, {"lib/pwned.ts": helper, "app/signup/check.ts": action})
+    check = entry(result, "server_action:app/signup/check.ts#checkPassword").checks.input_validation
+    assert check.status.value != "fail", check

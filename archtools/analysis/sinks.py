@@ -1,0 +1,186 @@
+"""Where unvalidated client values go: database operations, outbound requests, redirects, cookies and
+calls into other services, followed into the repository's helpers through their parameters.
+
+A value stops being the client's when it passes a validator (its result is validated) or a coercion
+that cannot carry anything else (`Number(x)`, `Boolean(x)`); it stays the client's through
+assignments, destructuring, string methods and template strings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from archtools.analysis.flow import function_scope
+from archtools.analysis.program import Program
+from archtools.analysis.roles import CallClassifier
+from archtools.facts.code import Call, Expr
+
+MAX_DEPTH = 3
+_COERCIONS = ("Math.",)  # besides the validators' coercions (knowledge: validation.coercions)
+_REDIRECTS = ("redirect", "permanentRedirect")
+_REQUEST_VALUES = ("body", "query", "json", "formData", "text", "nextUrl", "searchParams")
+Runs = Callable[[int | None, int], bool]
+TargetOf = Callable[[str, Call], tuple[str, int | None] | None]
+
+
+def roots(expr: Expr) -> set[str]:
+    found = set(expr.roots)
+    for item in expr.items:
+        found |= roots(item)
+    for pair in expr.pairs:
+        found |= roots(pair.value)
+    return found
+
+
+@dataclass(frozen=True)
+class Sink:
+    file: str
+    line: int
+    value: str  # the client value as written at the sink
+    target: str  # what it reaches: "prisma.note.update()", "fetch()", ...
+    database: bool
+    model: str | None = None
+
+
+class SinkFinder:
+    def __init__(
+        self,
+        program: Program,
+        classifier: CallClassifier,
+        target_of: TargetOf,
+        sink_packages: tuple[str, ...],
+        trusted_calls: tuple[str, ...] = (),
+    ) -> None:
+        self.trusted_calls = trusted_calls  # signature checks: what they return is verified
+        self.program = program
+        self.classifier = classifier
+        self.target_of = target_of
+        self.sink_packages = sink_packages
+        self._memo: dict[tuple[str, int | None, frozenset[str]], Sink | None] = {}
+
+    def first_sink(
+        self,
+        file: str,
+        runs: Runs,
+        tainted: set[str],
+        *,
+        database: bool,
+        propagate: bool = True,
+        requests: frozenset[str] = frozenset(),
+        depth: int = 0,
+    ) -> Sink | None:
+        """The first place an unvalidated `tainted` value reaches: non-database sinks in this code,
+        and (with `database`) its database operations; repository helpers are followed. Without
+        `propagate`, `tainted` already holds every name the client's values reach (an entry point's
+        own flow, which knows its validators, identity and verified payloads). `requests` are whole
+        request objects: only their body and query carry the client's values (their headers and
+        cookies are credentials, judged by authentication)."""
+        facts = self.program.files[file]
+        tainted = set(tainted) - requests
+        for var in sorted(facts.vars, key=lambda v: v.line) if propagate else ():
+            if var.init is None or not runs(var.func, var.line) or not roots(var.init) & tainted:
+                continue
+            call = facts.calls[var.init.call] if var.init.call is not None else None
+            if call is not None and (
+                self.classifier.is_validator(file, call)
+                or call.callee.startswith(_COERCIONS)
+                or call.name in self.trusted_calls
+                # what a library computes from the value (a hash, a verified token) is not the
+                # client's text any more
+                or self.classifier.canonical(file, call)[1] is not None
+            ):
+                continue
+            tainted |= set(var.names)
+        if database:
+            for op in self.classifier.db_ops(file):
+                if not runs(op.func, op.line):
+                    continue
+                for expr in op.where + op.data:
+                    if roots(expr) & tainted:
+                        return Sink(
+                            file, expr.line, expr.text[:60], f"{op.callee}()", True, op.model
+                        )
+        for call in facts.calls:
+            if not runs(call.func, call.line):
+                continue
+            used = [i for i, arg in enumerate(call.args) if self._carries(arg, tainted, requests)]
+            if not used or self.classifier.is_validator(file, call):
+                continue
+            value = call.args[used[0]].text[:60]
+            found = self._call_sink(file, call, used, value, depth)
+            if found is not None:
+                return found
+        return None
+
+    @staticmethod
+    def _carries(arg: Expr, tainted: set[str], requests: frozenset[str]) -> bool:
+        if roots(arg) & tainted:
+            return True
+        return any(
+            path.split(".", 2)[1:2] and path.split(".", 2)[1] in _REQUEST_VALUES
+            for path in arg.paths
+            if path.split(".", 1)[0] in requests
+        )
+
+    def _call_sink(
+        self, file: str, call: Call, used: list[int], value: str, depth: int
+    ) -> Sink | None:
+        callee = call.callee.removeprefix("await ").removeprefix("new ")
+        if callee.startswith(_COERCIONS):
+            return None
+        if call.name == "set" and self._is_cookie_store(file, call):
+            return Sink(file, call.line, value, "a cookie", False)
+        if callee == "fetch" and 0 in used:
+            return Sink(file, call.line, value, "fetch() as its URL", False)
+        canonical, package = self.classifier.canonical(file, call)
+        if package is not None:
+            if package.startswith("next/navigation") and canonical in _REDIRECTS:
+                return Sink(file, call.line, value, f"{callee}() as its destination", False)
+            if _listed(package, self.sink_packages):
+                return Sink(file, call.line, value, f"{callee}() ({package})", False)
+            return None
+        target = self.target_of(file, call)
+        if target is None or target[1] is None or depth >= MAX_DEPTH:
+            return None
+        params = self.program.files[target[0]].functions[target[1]].params
+        names = frozenset(
+            name for i in used if i < len(params) for name in (params[i].names or (params[i].name,))
+        )
+        if not names:
+            return None
+        key = (target[0], target[1], names)
+        if key not in self._memo:
+            self._memo[key] = None  # cycles
+            scope = function_scope(self.program.files[target[0]], target[1])
+            self._memo[key] = self.first_sink(
+                target[0],
+                lambda func, _line: func in scope,
+                set(names),
+                database=True,
+                depth=depth + 1,
+            )
+        inner = self._memo[key]
+        if inner is None:
+            return None
+        return Sink(
+            file,
+            call.line,
+            value,
+            f"{inner.target} in {callee}() ({inner.file}:{inner.line})",
+            inner.database,
+            inner.model,
+        )
+
+    def _is_cookie_store(self, file: str, call: Call) -> bool:
+        if "cookies" in call.callee:
+            return True
+        root = call.callee.split(".", 1)[0]
+        return any(
+            root in var.names and var.init is not None and "cookies(" in var.init.text
+            for var in self.program.files[file].vars
+            if var.func == call.func
+        )
+
+
+def _listed(package: str, names: tuple[str, ...]) -> bool:
+    return any(package == p or package.startswith(p + "/") for p in names)
