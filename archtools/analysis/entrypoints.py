@@ -261,7 +261,7 @@ class EntryFinder:
             handler=None,
         )
         self._resolve_export_handler(base, facts.path, default)
-        base.seeds = _request_seeds(self.program, base.handler)
+        base.seeds = _request_seeds(self.program, base.handler, pages=True)
         if base.handler is None or base.handler[0] != facts.path:
             return [base]
         branches = [
@@ -423,12 +423,16 @@ def _returned_builder(program: Program, symbol: Symbol) -> Call | None:
     return outermost[-1] if len(outermost) == 1 else None
 
 
-def _request_seeds(program: Program, handler: tuple[str, int | None] | None) -> Seeds:
+def _request_seeds(
+    program: Program, handler: tuple[str, int | None] | None, *, pages: bool = False
+) -> Seeds:
+    """A route handler's (request, { params }); a Pages API handler's (req, res), where the second
+    is the response the handler writes, not input."""
     seeds = Seeds()
     if handler is None or handler[1] is None:
         return seeds
     function = program.function(handler[0], handler[1])
-    labels = ("request", "route params")
+    labels: tuple[str, ...] = ("request",) if pages else ("request", "route params")
     for param, label in zip(function.params, labels, strict=False):
         for name in param.names:
             seeds.inputs[name] = label

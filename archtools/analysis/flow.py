@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from archtools.facts.code import Call, Expr, FileFacts
+from archtools.facts.code import Call, Expr, ExprKind, FileFacts
 from archtools.results import Evidence
 
 INPUT_METHODS = {"json", "formData", "text", "arrayBuffer", "blob"}
@@ -44,6 +44,7 @@ class Flow:
     validated: dict[str, Evidence] = field(default_factory=dict)
     input_reads: list[Evidence] = field(default_factory=list)
     identity_paths: tuple[str, ...] = ()
+    validating_calls: set[int] = field(default_factory=set)  # calls whose result is validated
 
     def is_identity(self, expr: Expr) -> bool:
         if any(r in self.identity for r in expr.roots):
@@ -51,7 +52,12 @@ class Flow:
         return any(_under(p, self.identity_paths) for p in expr.paths)
 
     def is_input(self, expr: Expr) -> bool:
-        """Client-controlled and not validated."""
+        """Client-controlled and not validated. A validator's or coercion's result is validated
+        (`{ id: Number(req.query.id) }` carries no raw input), judged part by part in objects."""
+        if expr.call is not None and expr.call in self.validating_calls:
+            return False
+        if expr.kind == ExprKind.OBJECT and expr.pairs:
+            return any(self.is_input(pair.value) for pair in expr.pairs)
         return any(root in self.inputs and root not in self.validated for root in expr.roots)
 
     def is_client_value(self, expr: Expr) -> bool:
@@ -86,6 +92,7 @@ def function_flow(
         inputs=dict(seeds.inputs),
         identity=dict(seeds.identity),
         identity_paths=seeds.identity_paths,
+        validating_calls=set(validator_calls),
     )
     for name in seeds.validated:
         flow.validated[name] = Evidence(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from archtools.analysis.flow import function_scope
 from archtools.analysis.program import Program
 from archtools.analysis.roles import CallClassifier
-from archtools.facts.code import Call, Expr
+from archtools.facts.code import Call, Expr, ExprKind
 
 MAX_DEPTH = 3
 _COERCIONS = ("Math.",)  # besides the validators' coercions (knowledge: validation.coercions)
@@ -76,7 +76,7 @@ class SinkFinder:
         request objects: only their body and query carry the client's values (their headers and
         cookies are credentials, judged by authentication)."""
         facts = self.program.files[file]
-        tainted = set(tainted) - requests
+        tainted = set(tainted) - requests - self._server_values(file, runs)
         for var in sorted(facts.vars, key=lambda v: v.line) if propagate else ():
             if var.init is None or not runs(var.func, var.line) or not roots(var.init) & tainted:
                 continue
@@ -112,6 +112,19 @@ class SinkFinder:
                 return found
         return None
 
+    def _server_values(self, file: str, runs: Runs) -> set[str]:
+        """Names holding what the server looked up (a query's rows, a repository helper's result):
+        found with the client's key, but not the client's text."""
+        facts = self.program.files[file]
+        lookups = {op.call for op in self.classifier.db_ops(file) if runs(op.func, op.line)}
+        names: set[str] = set()
+        for call in facts.calls:
+            if not runs(call.func, call.line) or not call.assigned_to:
+                continue
+            if call.index in lookups or self.target_of(file, call) is not None:
+                names |= set(call.assigned_to)
+        return names
+
     @staticmethod
     def _carries(arg: Expr, tainted: set[str], requests: frozenset[str]) -> bool:
         if roots(arg) & tainted:
@@ -129,6 +142,8 @@ class SinkFinder:
         if callee.startswith(_COERCIONS):
             return None
         if call.name == "set" and self._is_cookie_store(file, call):
+            if 1 not in used and not (0 in used and call.args[0].kind == ExprKind.OBJECT):
+                return None  # the name or the options, not the value
             return Sink(file, call.line, value, "a cookie", False)
         if callee == "fetch" and 0 in used:
             return Sink(file, call.line, value, "fetch() as its URL", False)
