@@ -230,7 +230,12 @@ class AuthenticationChecks(CheckerBase):
             root = callee.split(".", 1)[0].split("(", 1)[0]
             symbol = program.lookup(file, root)
             if symbol is not None and symbol.package is None and root != callee:
-                return here  # a module-level client object of the repository (`stripe.x()`)
+                # A module-level object of the repository: a client (`stripe.x()`) unless it was
+                # built by an inert package (`zSettings.parse()`, a zod schema).
+                made = program.value_call(symbol)
+                origin = self.ctx.classifier.canonical(symbol.file, made)[1] if made else None
+                if origin is None or not _inert_package(origin, inert):
+                    return here
         return None
 
     def _chain_summaries(self, entry: Entry) -> list[tuple[str, Call, Summary]]:
