@@ -34,6 +34,7 @@ WORK = HERE / "work" / "realworld"
 OUTPUT = HERE / "realworld.md"
 
 
+FINDINGS = CORPUS / "findings"  # --findings: the classified sample to score precision on
 SOURCE: Path | None = None  # --archtools-src: audit with the archtools package of another checkout
 
 
@@ -152,9 +153,7 @@ def evaluate(labels: AppLabels, *, mutate: bool) -> AppRun:
         family = "".join(ch for ch in finding["rule"] if ch.isalpha())
         run.findings_by_family[family] = run.findings_by_family.get(family, 0) + 1
     run.score = score_app(labels, audit)
-    run.precision = score_findings(
-        load_findings(CORPUS / "findings" / f"{labels.name}.yaml"), audit
-    )
+    run.precision = score_findings(load_findings(FINDINGS / f"{labels.name}.yaml"), audit)
     if mutate:
         run.mutation = run_mutations(
             labels, base, audit, base.parent, lambda path: run_audit(path, cache)
@@ -177,8 +176,14 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="audit with the archtools package of this checkout (e.g. a worktree of an older commit)",
     )
+    parser.add_argument(
+        "--findings",
+        type=Path,
+        help="score precision on this folder of classified findings (default tests/realworld/findings)",
+    )
     args = parser.parse_args(argv)
-    global SOURCE
+    global SOURCE, FINDINGS
+    FINDINGS = args.findings.resolve() if args.findings else CORPUS / "findings"
     SOURCE = args.archtools_src.resolve() if args.archtools_src else None
 
     apps = [

@@ -1,8 +1,9 @@
 """Draws the seeded random sample of findings to classify (tests/realworld/findings/<app>.yaml).
 
 Per rule family, `per_family` findings are drawn across every audited app (all of them where the
-family fires fewer times). Findings already classified and still reported keep their verdicts; those the
-audit no longer reports are dropped, and new ones are written with `verdict: null` to classify."""
+family fires fewer times). Findings already classified and still reported stay, with their verdicts;
+those the audit no longer reports are dropped; the quota is topped up with new ones, written with
+`verdict: null` to classify."""
 
 from __future__ import annotations
 
@@ -22,6 +23,17 @@ def _key(item: dict[str, Any]) -> tuple[str, str, int]:
     return (str(item["rule"]), str(item["file"]), int(item["line"]))
 
 
+def _classified(folder: Path) -> set[tuple[str, str, str, int]]:
+    """(app, rule, file, line) of every finding already given a verdict."""
+    found: set[tuple[str, str, str, int]] = set()
+    for path in folder.glob("*.yaml"):
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for item in document.get("findings") or []:
+            if item.get("verdict") in ("TP", "FP", "DEBATABLE"):
+                found.add((path.stem, *_key(item)))
+    return found
+
+
 def draw_sample(
     runs: list[AppRun], folder: Path, per_family: int, seed: int, commit: str
 ) -> dict[Path, int]:
@@ -31,10 +43,15 @@ def draw_sample(
             continue
         for finding in sorted(run.audit.get("findings", []), key=_key):
             pool.setdefault(rule_family(finding["rule"]), []).append((run.labels.name, finding))
+    classified = _classified(folder)
     rng = random.Random(seed)
     chosen: dict[str, list[dict[str, Any]]] = {}
     for family in sorted(pool):
-        drawn = rng.sample(pool[family], min(per_family, len(pool[family])))
+        # Findings already classified and still reported stay in the sample; the rest of the
+        # family's quota is drawn at random from what has not been classified.
+        kept = [(app, f) for app, f in pool[family] if (app, *_key(f)) in classified]
+        fresh = [(app, f) for app, f in pool[family] if (app, *_key(f)) not in classified]
+        drawn = kept + rng.sample(fresh, max(0, min(per_family - len(kept), len(fresh))))
         for app, finding in drawn:
             chosen.setdefault(app, []).append(finding)
     written: dict[Path, int] = {}

@@ -56,6 +56,10 @@ class AuthorizationChecks(AuthenticationChecks):
                 if self._owner_from_input(op, flow, problems, fails):
                     continue
                 client = self._client_references(op, flow)
+                owner = self._owner_from_identity(op, flow)
+                if owner is not None and not client:
+                    passes.append(owner)  # a new row owned by the caller
+                    continue
             else:
                 client = [c for w in op.where if (c := client_part(w, flow)) is not None]
             bound = any(flow.is_identity(w) for w in op.where)
@@ -79,6 +83,10 @@ class AuthorizationChecks(AuthenticationChecks):
                     ),
                     f"{op.callee}() changes {op.model} rows of every user",
                 )
+                continue
+            if not client and bound:
+                # Rows selected by the caller alone: the caller's own (a pass, with the filter).
+                passes.append(self._caller_filter(op, flow))
                 continue
             if not client:
                 if (
@@ -196,6 +204,27 @@ class AuthorizationChecks(AuthenticationChecks):
                     detail=f"built with {call.callee}() whose code {summary.role_gate.detail}",
                 )
         return None
+
+    def _caller_filter(self, op: DbOp, flow: Flow) -> Evidence:
+        """The filter of `op` that names the caller, at its own line (`userId: session.user.id`)."""
+        stack = list(op.where)
+        while stack:
+            expr = stack.pop(0)
+            for pair in expr.pairs:
+                if flow.is_identity(pair.value) and not pair.value.pairs:
+                    return Evidence(
+                        file=op.file,
+                        line=pair.value.line,
+                        detail=f"{op.callee}() reads only the caller's {op.model} rows "
+                        f"({pair.key} is the signed-in user)",
+                    )
+                stack.append(pair.value)
+            stack.extend(expr.items)
+        return Evidence(
+            file=op.file,
+            line=op.line,
+            detail=f"{op.callee}() is filtered by the signed-in user",
+        )
 
     def _owner_from_identity(self, op: DbOp, flow: Flow) -> Evidence | None:
         for data in op.data:

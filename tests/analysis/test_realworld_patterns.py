@@ -390,9 +390,6 @@ export async function GET(req: Request) {
     assert statuses(point)["input_validation"] == "pass"
 
 
-@pytest.mark.xfail(
-    strict=True, reason="authorization: a read filtered by the principal alone is n/a today"
-)
 def test_principal_filtered_read_is_authorized(tmp_path: Path) -> None:
     route = """import { prisma } from "@/lib/db";
 import { auth } from "@/auth";

@@ -65,8 +65,9 @@ def test_direct_guard_passes_with_evidence(tmp_path: Path) -> None:
     assert check.status.value == "pass"
     assert (check.evidence[0].file, check.evidence[0].line) == ("app/api/notes/route.ts", 6)
     assert "!session?.user" in check.evidence[0].detail
-    # The query is bound to the caller but no client-chosen row is involved: nothing to authorize.
-    assert statuses(point)["authorization"] == "n/a"
+    # The query reads the caller's own rows: authorized, by that filter.
+    assert statuses(point)["authorization"] == "pass"
+    assert "signed-in user" in point.checks.authorization.evidence[0].detail
 
 
 def test_no_guard_fails_and_is_a_finding(tmp_path: Path) -> None:
@@ -106,7 +107,7 @@ export async function GET() {
     make_repo(tmp_path, {"lib/session.ts": helper, "app/api/notes/route.ts": route})
     point = entry(run_audit(tmp_path), "route_handler:app/api/notes/route.ts#GET")
     assert statuses(point)["authentication"] == "pass"
-    assert statuses(point)["authorization"] == "n/a"
+    assert statuses(point)["authorization"] == "pass"  # the caller's own notes
     assert "requireUser() (lib/session.ts:4)" in point.checks.authentication.evidence[0].detail
 
 

@@ -254,7 +254,7 @@ def test_label_entries_are_unique_per_app() -> None:
 
 
 def test_findings_files_classify_what_they_sample() -> None:
-    for path in (CORPUS / "findings").glob("*.yaml"):
+    for path in (CORPUS / "findings").rglob("*.yaml"):
         import yaml
 
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
