@@ -172,7 +172,7 @@ def analyse(loaded: Loaded, options: AuditOptions) -> Analysis:
     )
     entries = EntryFinder(program).find(apps, visit=file_rules.visit)  # one pass for both
     checker = EntryChecker(ctx)
-    analyses = [checker.analyse(entry) for entry in entries]
+    analyses = [a for a in map(checker.analyse, entries) if a.reads_data]
     if options.progress is not None:
         options.progress("analyse", len(analyses), len(analyses))
 

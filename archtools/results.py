@@ -54,6 +54,7 @@ class EntryKind(StrEnum):
     SERVER_ACTION = "server_action"
     PAGES_API = "pages_api"
     TRPC_PROCEDURE = "trpc_procedure"
+    PAGE = "page"  # an App Router page, layout or generateMetadata that reads data by params
 
 
 CHECK_NAMES = (

@@ -18,7 +18,8 @@ from archtools.analysis.entry_scope import (
 from archtools.analysis.entrypoints import Entry
 from archtools.analysis.flow import function_scope
 from archtools.analysis.problems import entry_problems
-from archtools.results import CheckStatus, Evidence
+from archtools.analysis.sinks import Sink
+from archtools.results import CheckStatus, EntryKind, Evidence
 
 __all__ = ["EntryAnalysis", "EntryChecker", "Problem"]
 
@@ -47,6 +48,18 @@ class EntryChecker(AuthorizationChecks, DataChecks):
         )
         ops = [(op, flow) for op in self.ctx.classifier.db_ops(file) if scope.has(op.func, op.line)]
         ops += self._helper_ops(scope)
+        if entry.kind == EntryKind.PAGE and self._params_reach_data(scope) is None:
+            na = make_check(
+                CheckStatus.NA,
+                Evidence(file=entry.file, line=entry.line, detail="its params reach no data"),
+            )
+            return EntryAnalysis(
+                entry=entry,
+                checks=dict.fromkeys(CHECK_NAMES_ORDER, na),
+                public=False,
+                models=[],
+                reads_data=False,
+            )
         problems: list[Problem] = []
         public = self._public_reason(entry, scope)
         if public is not None and public.detail.startswith(TRANSPORT):
@@ -126,6 +139,13 @@ class EntryChecker(AuthorizationChecks, DataChecks):
         unknown = make_check(CheckStatus.UNKNOWN, why)
         return EntryAnalysis(
             entry=entry, checks=dict.fromkeys(CHECK_NAMES_ORDER, unknown), public=False, models=[]
+        )
+
+    def _params_reach_data(self, scope: EntryScope) -> Sink | None:
+        """Where a page's route or search params reach a query, a listed service or a fetch
+        (validated or not: reading by a client-chosen key is what makes a page an entry point)."""
+        return self.ctx.sinks.first_sink(
+            scope.facts.path, scope.has, set(scope.flow.inputs), database=True, propagate=False
         )
 
     def _other_problems(

@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 ROUTE_FILE_STEMS = ("route",)
+PAGE_FILE_STEMS = ("page", "layout")
+PAGE_EXPORTS = ("default", "generateMetadata")
+ROUTE_PROPS = ("params", "searchParams")
 CODE_SUFFIXES = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts")
 TRPC_ROUTER_CALLS = ("createTRPCRouter", "router", "createRouter", "mergeRouters")
 TRPC_KINDS = ("query", "mutation", "subscription")
@@ -132,6 +135,8 @@ class EntryFinder:
                     stem = _strip_suffix(posixpath.basename(file))
                     if stem in ROUTE_FILE_STEMS:
                         found[index].extend(self._route_handlers(app, facts))
+                    elif stem in PAGE_FILE_STEMS:
+                        found[index].extend(self._pages(app, facts))
                 if app.pages_dir and _under(file, posixpath.join(app.pages_dir, "api")):
                     found[index].extend(self._pages_api(app, facts))
                 found[index].extend(self._server_actions(app, facts))
@@ -176,6 +181,35 @@ class EntryFinder:
             self._resolve_export_handler(entry, facts.path, export)
             entry.seeds = _request_seeds(self.program, entry.handler)
             entries.append(entry)
+        return entries
+
+    # -- App Router pages that read by params --------------------------------------------------------
+
+    def _pages(self, app: AppLayout, facts: FileFacts) -> list[Entry]:
+        """Candidates: a page's or layout's default export and its generateMetadata when they take
+        route params or search params. The checks keep only those that read data with them."""
+        assert app.app_dir is not None
+        route = route_of(app.app_dir, facts.path)
+        entries = []
+        for export in facts.exports:
+            if export.name not in PAGE_EXPORTS:
+                continue
+            entry = Entry(
+                kind=EntryKind.PAGE,
+                file=facts.path,
+                line=export.line,
+                name=export.name,
+                method="GET",
+                route=route,
+                app=app.path,
+                handler=None,
+            )
+            self._resolve_export_handler(entry, facts.path, export)
+            if entry.handler is None or entry.handler[1] is None:
+                continue
+            entry.seeds = _route_prop_seeds(self.program, entry.handler)
+            if entry.seeds.inputs:
+                entries.append(entry)
         return entries
 
     def _resolve_export_handler(self, entry: Entry, file: str, export: Export) -> None:
@@ -436,6 +470,36 @@ def _request_seeds(
     for param, label in zip(function.params, labels, strict=False):
         for name in param.names:
             seeds.inputs[name] = label
+    return seeds
+
+
+def _route_prop_seeds(program: Program, handler: tuple[str, int | None]) -> Seeds:
+    """`({ params, searchParams })` or `(props)` read as `props.params`: the names holding them."""
+    seeds = Seeds()
+    assert handler[1] is not None
+    function = program.function(handler[0], handler[1])
+    if not function.params:
+        return seeds
+    props = function.params[0]
+    for key in ROUTE_PROPS:
+        for name in props.by_key.get(key, []):
+            seeds.inputs[name] = "route params"
+    if not props.keys and props.name.isidentifier():
+        facts = program.files[handler[0]]
+        reads = {
+            path
+            for var in facts.vars
+            if var.func == handler[1] and var.init is not None
+            for path in var.init.paths
+        } | {
+            path
+            for call in facts.calls
+            if call.func == handler[1]
+            for a in call.args
+            for path in a.paths
+        }
+        if any(p.startswith(f"{props.name}.{key}") for p in reads for key in ROUTE_PROPS):
+            seeds.inputs[props.name] = "route params"
     return seeds
 
 

@@ -39,6 +39,12 @@ class Summary:
     returns_role: Evidence | None = None  # returns whether the user holds a role (`isAdmin()`)
 
 
+def _earlier(gate: Evidence | None, call: Call) -> bool:
+    """Whether a gate at `call` comes before the one found so far (the first gate on the way in is
+    the one that protects what follows; a later check on a looked-up row is no authentication)."""
+    return gate is None or call.line < gate.line  # one summary's guards and calls share a file
+
+
 def _holds_identity(flow: Flow, subject: str) -> bool:
     """Whether a tested value is the caller (or the call that yields it: `!(await auth())`)."""
     root = subject.split(".", 1)[0].split("(", 1)[0].split("[", 1)[0]
@@ -258,7 +264,7 @@ class Summaries:
             direct = call.func in own
             auth = self.classifier.auth_call(file, call)
             if auth is not None:
-                if auth.kind == AuthKind.ENFORCING and direct and summary.auth_gate is None:
+                if auth.kind == AuthKind.ENFORCING and direct and _earlier(summary.auth_gate, call):
                     summary.auth_gate = Evidence(
                         file=file,
                         line=call.line,
@@ -291,7 +297,7 @@ class Summaries:
                 continue
             (tfile, tfunc), inner = resolved
             where = self._where(tfile, tfunc)
-            if direct and summary.auth_gate is None and inner.auth_gate is not None:
+            if direct and _earlier(summary.auth_gate, call) and inner.auth_gate is not None:
                 summary.auth_gate = Evidence(
                     file=file,
                     line=call.line,

@@ -30,6 +30,7 @@ KIND_LABELS: dict[str, str] = {
     "server_action": "server action",
     "pages_api": "pages API",
     "trpc_procedure": "tRPC procedure",
+    "page": "page",
 }
 
 CHECK_STATUSES: tuple[str, ...] = ("pass", "fail", "n/a", "unknown")

@@ -311,9 +311,6 @@ export function NoteCard({ note, role }: { note: Note; role: Role }) {
     assert [f for f in result.findings if f.rule == "SEC002"] == []
 
 
-@pytest.mark.xfail(
-    strict=True, reason="class 8: pages that read data by params are not entry points yet"
-)
 def test_class8_a_page_reading_by_params_is_an_entry_point(tmp_path: Path) -> None:
     page = """import { prisma } from "@/lib/db";
 export default async function NotePage({ params }: { params: Promise<{ id: string }> }) {
@@ -322,9 +319,20 @@ export default async function NotePage({ params }: { params: Promise<{ id: strin
   return <h1>{note?.title}</h1>;
 }
 """
-    result = audit_files(tmp_path, {"app/notes/[id]/page.tsx": page})
+    layout = """export default async function Layout({ children, params }: { children: React.ReactNode; params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  return <section data-id={id}>{children}</section>;
+}
+"""
+    result = audit_files(
+        tmp_path, {"app/notes/[id]/page.tsx": page, "app/notes/[id]/layout.tsx": layout}
+    )
     point = entry(result, "page:app/notes/[id]/page.tsx#default")
+    assert (point.kind.value, point.route) == ("page", "/notes/[id]")
     assert statuses(point)["authentication"] == "fail"
+    assert statuses(point)["authorization"] == "fail"
+    # The layout only renders its param: no entry point.
+    assert not [e for e in result.entry_points if e.file.endswith("layout.tsx")]
 
 
 @pytest.mark.xfail(strict=True, reason="class 8: Hono routers mounted in a catch-all route")
