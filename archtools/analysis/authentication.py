@@ -15,9 +15,9 @@ from archtools.analysis.entry_scope import (
     describe,
     make_check,
 )
-from archtools.analysis.entrypoints import Entry
+from archtools.analysis.entrypoints import Entry, route_of
 from archtools.analysis.flow import Seeds, function_scope
-from archtools.analysis.middleware import vulnerable_to_bypass
+from archtools.analysis.middleware import MiddlewareInfo, vulnerable_to_bypass
 from archtools.analysis.summaries import Summary
 from archtools.analysis.trpc import context_identity
 from archtools.facts.code import Call
@@ -110,12 +110,35 @@ class AuthenticationChecks(CheckerBase):
         problems: list[Problem],
         *,
         touches_data: bool,
+        first_op: tuple[int, str] | None = None,
     ) -> Check:
         if public is not None:
             return make_check(CheckStatus.NA, public)
         gate = scope.summary.auth_gate
-        if gate is not None:
+        if gate is not None and not (
+            first_op is not None and gate.file == scope.facts.path and first_op[0] < gate.line
+        ):
             return make_check(CheckStatus.PASS, gate)
+        if gate is not None and first_op is not None:
+            # The check comes after the query: a signed-out request has been answered by then.
+            problems.append(
+                Problem(
+                    rule="ATH001",
+                    file=entry.file,
+                    line=first_op[0],
+                    message=f"{describe(entry)} runs {first_op[1]}() before it checks the caller",
+                    key=f"missing-authentication:{entry.id}",
+                )
+            )
+            return make_check(
+                CheckStatus.FAIL,
+                Evidence(
+                    file=scope.facts.path,
+                    line=first_op[0],
+                    detail=f"{first_op[1]}() runs before the check at line {gate.line} "
+                    f"({gate.detail})",
+                ),
+            )
         built = self._chain_gate(entry)
         if built is not None:
             return make_check(CheckStatus.PASS, built)
@@ -292,7 +315,11 @@ class AuthenticationChecks(CheckerBase):
 
     def _middleware_gate(self, entry: Entry) -> Evidence | None:
         info = self.ctx.middleware.get(entry.app)
-        if info is None or entry.route is None or entry.kind == EntryKind.TRPC_PROCEDURE:
+        if info is None or entry.kind == EntryKind.TRPC_PROCEDURE:
+            return None
+        if entry.kind == EntryKind.SERVER_ACTION:
+            return self._action_coverage(entry, info)
+        if entry.route is None:
             return None
         enforced = info.enforces(entry.route)
         if enforced is None:
@@ -301,6 +328,28 @@ class AuthenticationChecks(CheckerBase):
             file=info.file,
             line=enforced.line,
             detail=f"covered by {info.file} ({enforced.detail})",
+        )
+
+    def _action_coverage(self, entry: Entry, info: MiddlewareInfo) -> Evidence | None:
+        """A Server Action can be posted to from any page whose bundle references it: middleware
+        covers it only when it enforces sign-in on every page that imports its module."""
+        app = next((a for a in self.ctx.apps if a.path == entry.app), None)
+        if app is None or app.app_dir is None:
+            return None
+        pages = self.ctx.importers.pages_importing(entry.file)
+        if not pages:
+            return None
+        routes = [route_of(app.app_dir, page) for page in pages]
+        enforced = [info.enforces(route) for route in routes if route is not None]
+        if len(enforced) != len(pages) or any(e is None for e in enforced):
+            return None
+        gate = enforced[0]
+        assert gate is not None
+        return Evidence(
+            file=gate.file,
+            line=gate.line,
+            detail=f"every page that imports it ({len(pages)}, e.g. {routes[0]}) is covered by "
+            f"{info.file} ({gate.detail})",
         )
 
     # -- authorization -------------------------------------------------------------------------------

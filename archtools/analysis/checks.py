@@ -67,7 +67,17 @@ class EntryChecker(AuthorizationChecks, DataChecks):
             return EntryAnalysis(
                 entry=entry, checks=dict.fromkeys(CHECK_NAMES_ORDER, na), public=True, models=[]
             )
-        authn = self._authentication(entry, scope, public, problems, touches_data=bool(ops))
+        own_ops = sorted(
+            (op.line, op.callee) for op, _ in ops if op.file == file and scope.has(op.func, op.line)
+        )
+        authn = self._authentication(
+            entry,
+            scope,
+            public,
+            problems,
+            touches_data=bool(ops),
+            first_op=own_ops[0] if own_ops else None,
+        )
         if public is not None and not is_admin(entry):
             authz = make_check(
                 CheckStatus.NA,

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from archtools.analysis.entrypoints import AppLayout
+from archtools.analysis.importers import Importers
 from archtools.analysis.knowledge import GuardKnowledge
 from archtools.analysis.middleware import MiddlewareInfo
 from archtools.analysis.program import Program
@@ -38,6 +39,7 @@ class AnalysisContext:
     def __post_init__(self) -> None:
         if not self.owned:
             self.owned = owned_models(self.schema, self.knowledge)
+        self.importers = Importers(self.program)
         self.sinks = SinkFinder(
             self.program,
             self.classifier,

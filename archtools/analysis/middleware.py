@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from archtools.analysis.authorized import AuthorizedCallback, find_authorized
 from archtools.analysis.flow import Seeds
 from archtools.analysis.program import Program
 from archtools.analysis.roles import AuthKind
@@ -35,6 +36,7 @@ class MiddlewareInfo:
     enforcing: Evidence | None = None  # the middleware rejects requests without a user
     protected: RouteMatcher | None = None  # only routes matching this are enforced
     public: RouteMatcher | None = None  # routes matching this are not enforced
+    authorized: AuthorizedCallback | None = None  # Auth.js v5: its callback decides per path
     unresolved: str | None = None
 
     def covers(self, route: str) -> bool:
@@ -46,6 +48,8 @@ class MiddlewareInfo:
         if self.protected is not None and not self.protected.matches(route):
             return None
         if self.public is not None and self.public.matches(route):
+            return None
+        if self.authorized is not None and not self.authorized.enforces(route):
             return None
         return self.enforcing
 
@@ -137,6 +141,16 @@ def analyse_middleware(program: Program, summaries: Summaries, file: str) -> Mid
         info.unresolved = "middleware file has no `middleware` or default export"
         return info
     info.enforcing = _enforcement(program, summaries, file)
+    if info.enforcing is None:
+        callback = find_authorized(program, file)
+        if callback is not None:
+            info.authorized = callback
+            info.enforcing = Evidence(
+                file=callback.file,
+                line=callback.line,
+                detail="the Auth.js `authorized` callback returns false for signed-out users "
+                + ("outside its public paths" if callback.public else "on its protected paths"),
+            )
     return info
 
 

@@ -157,11 +157,6 @@ export const authConfig = {
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="class 1: the Auth.js v5 middleware `authorized` callback, and Server Actions covered "
-    "through the pages that import them",
-)
 def test_class1_actions_covered_by_authorized_middleware_of_every_page(tmp_path: Path) -> None:
     actions = """"use server";
 import { prisma } from "@/lib/db";
@@ -616,3 +611,22 @@ export async function checkPassword(password: string) {
     result = audit_files(tmp_path, {"lib/pwned.ts": helper, "app/signup/check.ts": action})
     check = entry(result, "server_action:app/signup/check.ts#checkPassword").checks.input_validation
     assert check.status.value != "fail", check
+
+
+def test_a_check_after_the_query_does_not_authenticate_it(tmp_path: Path) -> None:
+    page = """import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+export default async function Search({ searchParams }: { searchParams: Promise<{ q: string }> }) {
+  const { q } = await searchParams;
+  const notes = await prisma.note.findMany({ where: { title: { contains: q } } });
+  const session = await auth();
+  if (!session?.user) {
+    return null;
+  }
+  return <ul>{notes.map((n) => <li key={n.id}>{n.title}</li>)}</ul>;
+}
+"""
+    result = audit_files(tmp_path, {"app/search/page.tsx": page})
+    check = entry(result, "page:app/search/page.tsx#default").checks.authentication
+    assert check.status.value == "fail"
+    assert check.evidence[0].line == 5 and "before the check at line 7" in check.evidence[0].detail

@@ -1,0 +1,52 @@
+"""Which pages can post to a Server Action: the App Router pages and layouts that import its module,
+directly or through the components they render (a Server Action is reachable from every page whose
+bundle holds a reference to it)."""
+
+from __future__ import annotations
+
+import posixpath
+from collections import deque
+
+from archtools.analysis.program import Program
+
+PAGE_STEMS = ("page", "layout")
+MAX_FILES = 2_000  # importers followed per module: a module imported everywhere is everywhere
+
+
+class Importers:
+    def __init__(self, program: Program) -> None:
+        self.program = program
+        self._reverse: dict[str, set[str]] | None = None
+
+    def _graph(self) -> dict[str, set[str]]:
+        if self._reverse is None:
+            reverse: dict[str, set[str]] = {}
+            for file, facts in self.program.files.items():
+                for imp in facts.imports:
+                    if imp.type_only:
+                        continue
+                    target = self.program.resolve(file, imp.source)
+                    if target is not None:
+                        reverse.setdefault(target, set()).add(file)
+            self._reverse = reverse
+        return self._reverse
+
+    def pages_importing(self, file: str) -> list[str] | None:
+        """The page and layout files that reach `file` through imports; None when the search
+        gives up (too many importers to say)."""
+        graph = self._graph()
+        seen = {file}
+        queue = deque([file])
+        pages: list[str] = []
+        while queue:
+            current = queue.popleft()
+            stem = posixpath.basename(current).rsplit(".", 1)[0]
+            if stem in PAGE_STEMS and current != file:
+                pages.append(current)
+            for importer in sorted(graph.get(current, ())):
+                if importer not in seen:
+                    seen.add(importer)
+                    queue.append(importer)
+            if len(seen) > MAX_FILES:
+                return None
+        return sorted(pages)
