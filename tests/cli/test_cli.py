@@ -284,7 +284,7 @@ def test_rules_and_explain(capsys: pytest.CaptureFixture[str]) -> None:
 def test_matrix_command_prints_every_entry_point(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["matrix", str(SAMPLE), "--format", "csv"]) == 0
     rows = capsys.readouterr().out.strip().splitlines()
-    assert rows[0].startswith("id,") and len(rows) == 1 + 21
+    assert rows[0].startswith("id,") and len(rows) == 1 + 22
 
 
 def test_schema_and_erd_of_a_drizzle_repo(tmp_path: Path) -> None:

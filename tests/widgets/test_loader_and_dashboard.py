@@ -34,7 +34,7 @@ def test_loader_reports_progress_and_keeps_the_audit() -> None:
     assert (loader.stage, loader.done, loader.total) == loader.stages[-1]
     assert loader._bar.value == loader._bar.max
     assert loader.error == "" and not loader.busy and not loader._button.disabled
-    assert "Audit of notes-secure: 21 entry points" in loader._summary.value
+    assert "Audit of notes-secure: 22 entry points" in loader._summary.value
 
 
 def test_the_button_runs_the_audit() -> None:
