@@ -55,6 +55,8 @@ class EntryKind(StrEnum):
     PAGES_API = "pages_api"
     TRPC_PROCEDURE = "trpc_procedure"
     PAGE = "page"  # an App Router page, layout or generateMetadata that reads data by params
+    PAGES_SSR = "pages_ssr"  # Pages Router getServerSideProps / getInitialProps that reads data
+    RPC_PROCEDURE = "rpc_procedure"  # oRPC, Hono, next-connect routers mounted inside Next.js
 
 
 CHECK_NAMES = (
@@ -75,6 +77,8 @@ class Evidence(_Frozen):
 class Check(_Frozen):
     status: CheckStatus
     evidence: list[Evidence] = []
+    # authentication only: the kind of caller a pass proves (session | api_key | signature | internal).
+    kind: str | None = None
 
 
 class Checks(_Frozen):
@@ -98,6 +102,7 @@ class EntryPoint(_Frozen):
     method: str
     route: str | None
     app: str
+    framework: str | None = None  # rpc_procedure: orpc | hono | next-connect | ...
     feature: str
     public: bool
     checks: Checks
@@ -117,6 +122,7 @@ class Finding(_Frozen):
     model: str | None = None
     message: str
     fingerprint: str
+    entry_points: list[str] = []  # every entry point that reaches this location
     # Additions beyond the contract.
     name: str = ""
     confidence: str = "high"
@@ -183,7 +189,11 @@ class SkippedFile(_Frozen):
     reason: str
 
 
+FORMAT_VERSION = "1.1"
+
+
 class Audit(_Frozen):
+    format_version: str = FORMAT_VERSION
     tool: ToolInfo
     repo: RepoInfo
     stats: Stats

@@ -35,6 +35,14 @@ def _named(name: str, word: str) -> bool:
     return name == word or (name.startswith(word) and name[len(word)].isupper())
 
 
+SIGNED_WEBHOOK = "public by design: a webhook that verifies its signature"
+
+
+def _authenticated(gate: Evidence, kind: str | None) -> Check:
+    """A pass, naming the guard and the kind of caller it proves."""
+    return Check(status=CheckStatus.PASS, evidence=[gate], kind=kind or "session")
+
+
 def _within(funcs: set[int | None]) -> Callable[[int | None, int], bool]:
     return lambda func, _line: func in funcs
 
@@ -98,7 +106,7 @@ class AuthenticationChecks(CheckerBase):
                         return Evidence(
                             file=entry.file,
                             line=call.line,
-                            detail=f"public by design: a webhook that verifies its signature with {call.callee}()",
+                            detail=f"{SIGNED_WEBHOOK} with {call.callee}()",
                         )
         return None
 
@@ -112,13 +120,20 @@ class AuthenticationChecks(CheckerBase):
         touches_data: bool,
         first_op: tuple[int, str] | None = None,
     ) -> Check:
-        if public is not None:
-            return make_check(CheckStatus.NA, public)
+        # The guard that protects the operations decides first: a sign-in flow that does check a
+        # session (a pending password reset, a signed-in logout) is authenticated, not public.
+        built = self._chain_gate(entry)  # procedure middleware and wrappers run first
+        if built is not None:
+            return _authenticated(*built)
         gate = scope.summary.auth_gate
         if gate is not None and not (
             first_op is not None and gate.file == scope.facts.path and first_op[0] < gate.line
         ):
-            return make_check(CheckStatus.PASS, gate)
+            return _authenticated(gate, scope.summary.auth_kind)
+        if public is not None and public.detail.startswith(SIGNED_WEBHOOK):
+            return _authenticated(public, "signature")
+        if public is not None:
+            return make_check(CheckStatus.NA, public)
         if gate is not None and first_op is not None:
             # The check comes after the query: a signed-out request has been answered by then.
             problems.append(
@@ -139,9 +154,6 @@ class AuthenticationChecks(CheckerBase):
                     f"({gate.detail})",
                 ),
             )
-        built = self._chain_gate(entry)
-        if built is not None:
-            return make_check(CheckStatus.PASS, built)
         covered = self._middleware_gate(entry)
         if covered is not None:
             app = next((a for a in self.ctx.apps if a.path == entry.app), None)
@@ -160,7 +172,7 @@ class AuthenticationChecks(CheckerBase):
                     key=f"middleware-only:{entry.route}:{entry.method}",
                 )
             )
-            return make_check(CheckStatus.PASS, covered)
+            return _authenticated(covered, "session")
         webhook = any(
             word in (entry.route or "").lower().split("/")
             for word in self.k.public_routes.webhook_words
@@ -283,7 +295,7 @@ class AuthenticationChecks(CheckerBase):
                     )
         return found
 
-    def _chain_gate(self, entry: Entry) -> Evidence | None:
+    def _chain_gate(self, entry: Entry) -> tuple[Evidence, str | None] | None:
         for file, call, summary in self._chain_summaries(entry):
             if summary.auth_gate is not None:
                 gate = summary.auth_gate
@@ -291,7 +303,7 @@ class AuthenticationChecks(CheckerBase):
                     file=gate.file,
                     line=gate.line,
                     detail=f"{gate.detail}, in the middleware of {call.callee}() ({file}:{call.line})",
-                )
+                ), summary.auth_kind
         return None
 
     def _functions_of_args(self, file: str, call: Call) -> list[tuple[str, int | None]]:

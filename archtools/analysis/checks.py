@@ -78,6 +78,10 @@ class EntryChecker(AuthorizationChecks, DataChecks):
             touches_data=bool(ops),
             first_op=own_ops[0] if own_ops else None,
         )
+        if authn.status == CheckStatus.PASS and authn.kind in ("session", "api_key"):
+            public = None  # a signed-in caller after all: its rows can be bound to it
+        elif authn.status == CheckStatus.PASS and public is None:
+            public = authn.evidence[0]  # a signed or internal caller: no user session by design
         if public is not None and not is_admin(entry):
             authz = make_check(
                 CheckStatus.NA,

@@ -119,10 +119,12 @@ def function_flow(
         label_identity: Evidence | None = None
         label_input: str | None = None
         label_valid: Evidence | None = None
-        if init.call is not None and any(
+        # A verified payload (a signed event, the row an API key found) is not client input.
+        trusted = init.call is not None and any(
             i in trusted_calls for i in _chain_indexes(facts, init.call)
-        ):
-            continue  # a verified payload is not client input
+        )
+        if trusted and not (init.call is not None and init.call in identity_calls):
+            continue
         if init.call is not None:
             call = calls[init.call]
             chain_calls = _chain_indexes(facts, init.call)
@@ -135,7 +137,7 @@ def function_flow(
                         line=calls[index].line,
                         detail=f"validated by {calls[index].callee}()",
                     )
-            if label_valid is None:
+            if label_valid is None and not trusted:
                 args_roots = {r for a in call.args for r in a.roots}
                 croot = call.callee.split(".", 1)[0].split("(", 1)[0]
                 if croot in flow.inputs or args_roots & set(flow.inputs):

@@ -21,6 +21,7 @@ class AuthPrimitive(_Frozen):
     suffix: str | None = None
     kind: str  # session | enforcing | unsafe
     library: str
+    caller: str = "session"  # who it proves the caller is: session | api_key | internal
 
 
 class AuthFactory(_Frozen):
@@ -77,6 +78,10 @@ class Database(_Frozen):
     raw_sql: RawSql
 
 
+class Credentials(_Frozen):
+    key_models: list[str]
+
+
 class Ownership(_Frozen):
     user_models: list[str]
     owner_fields: list[str]
@@ -90,6 +95,7 @@ class PublicRoutes(_Frozen):
     anonymous_route_words: list[str]
     anonymous_functions: list[str]
     signature_calls: list[str]
+    signature_verifiers: list[str]
 
 
 class GuardKnowledge(_Frozen):
@@ -105,6 +111,7 @@ class GuardKnowledge(_Frozen):
     database: Database
     ownership: Ownership
     public_routes: PublicRoutes
+    credentials: Credentials
 
     def prisma_kind(self, operation: str) -> str | None:
         for kind, names in self.database.prisma_operations.items():

@@ -22,6 +22,7 @@ class AuthCall:
     kind: AuthKind
     library: str
     callee: str
+    caller: str = "session"  # the kind of caller it proves: session | api_key | internal
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,9 @@ class CallClassifier:
                 callee == primitive.suffix or callee.endswith("." + primitive.suffix)
             ):
                 continue
-            return AuthCall(AuthKind(primitive.kind), primitive.library, call.callee)
+            return AuthCall(
+                AuthKind(primitive.kind), primitive.library, call.callee, primitive.caller
+            )
         return self._factory_auth(file, call)
 
     def _factory_auth(self, file: str, call: Call) -> AuthCall | None:

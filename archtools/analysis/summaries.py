@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from archtools.analysis.conditions import compares_secret, tests_presence
 from archtools.analysis.flow import Flow, Seeds, function_flow, function_scope
 from archtools.analysis.knowledge import GuardKnowledge
 from archtools.analysis.program import Program
-from archtools.analysis.roles import AuthKind, CallClassifier
+from archtools.analysis.roles import AuthKind, CallClassifier, DbOp
 from archtools.analysis.sessions import SessionLookups
-from archtools.facts.code import Call, ExitKind
+from archtools.facts.code import Call, ExitKind, Expr, FileFacts
 from archtools.results import Evidence
 
 FuncKey = tuple[str, int | None]
@@ -27,6 +28,12 @@ _EXIT_WORDS = {
 @dataclass
 class Summary:
     auth_gate: Evidence | None = None
+    # The kind of caller the gate proves (CONTRACT.md): session | api_key | signature | internal.
+    auth_kind: str | None = None
+    # The gate throws or redirects, so it stops the request wherever this function is called; a gate
+    # that only returns early from this function guards a caller only where it branches on the result.
+    auth_stops: bool = True
+    identity_kind: str = "session"  # the kind of caller `returns_identity` is
     returns_identity: Evidence | None = None
     role_gate: Evidence | None = None
     membership_gate: Evidence | None = None
@@ -37,6 +44,18 @@ class Summary:
     # (`requireMembership(teamId, userId)`): a gate when the caller passes its own identity.
     membership_lookup: Evidence | None = None
     returns_role: Evidence | None = None  # returns whether the user holds a role (`isAdmin()`)
+
+
+# Roots of calls that only write the response or a log line.
+_RESPONSE_ROOTS = {"res", "response", "Response", "NextResponse", "console", "logger", "log"}
+
+
+def _is_root(name: str, subject: str) -> bool:
+    return subject.split(".", 1)[0].split("?", 1)[0] == name
+
+
+def _set_gate(summary: Summary, gate: Evidence, kind: str | None, *, stops: bool) -> None:
+    summary.auth_gate, summary.auth_kind, summary.auth_stops = gate, kind, stops
 
 
 def _earlier(gate: Evidence | None, call: Call) -> bool:
@@ -63,6 +82,8 @@ class Summaries:
         self._memo: dict[FuncKey, Summary] = {}
         self._active: set[FuncKey] = set()
         self._identity_calls: dict[tuple[str, frozenset[int | None]], dict[int, Evidence]] = {}
+        # The kind of caller behind each identity source, by the place its evidence names.
+        self._identity_kinds: dict[tuple[str, int], str] = {}
         self.sessions = SessionLookups(program, self._verifies_or_queries, self.target)
 
     def _verifies_or_queries(self, file: str, call: Call) -> bool:
@@ -135,6 +156,7 @@ class Summaries:
                     line=call.line,
                     detail=f"{call.callee}() ({auth.library}) returns the signed-in user",
                 )
+                self._identity_kinds[(file, call.line)] = auth.caller
                 continue
             resolved = self.callee_summary(file, call)
             if resolved is not None:
@@ -146,6 +168,82 @@ class Summaries:
                         line=call.line,
                         detail=f"{call.callee}() ({where}) returns the signed-in user",
                     )
+                    self._identity_kinds[(file, call.line)] = summary.identity_kind
+        return found
+
+    def _inherit_gate(
+        self, summary: Summary, facts: FileFacts, call: Call, inner: Summary, where: str
+    ) -> None:
+        """A callee's gate guards this function when it stops the request by itself (it throws or
+        redirects), when this function returns the callee's result, or, for a callee that only
+        returns early (`return null`), at the branch on its result that exits here too."""
+        assert inner.auth_gate is not None
+        said = f"{call.callee}() ({where}) which {inner.auth_gate.detail}"
+        if inner.auth_stops or call.returned or self._delegates(facts, call):
+            gate = Evidence(file=facts.path, line=call.line, detail=f"calls {said}")
+            _set_gate(summary, gate, inner.auth_kind, stops=inner.auth_stops)
+            return
+        names = {
+            name
+            for var in facts.vars
+            if var.func == call.func and var.init is not None and var.init.call == call.index
+            for name in var.names
+        }
+        for guard in sorted(facts.guards, key=lambda g: g.line):
+            if guard.func != call.func or guard.line < call.line:
+                continue
+            # Any exit on the result is the branch on it: a presence test, `typeof token ===
+            # "string"` on an error message, `!result.ok`.
+            tested = names & set(guard.condition.roots)
+            inline = guard.line == call.line and f"{call.callee}(" in guard.condition.text
+            if not (tested or inline):
+                continue
+            gate = Evidence(
+                file=facts.path,
+                line=guard.line,
+                detail=f"{_EXIT_WORDS[guard.exit]} when `{guard.condition.text}`, the result of {said}",
+            )
+            _set_gate(summary, gate, inner.auth_kind, stops=guard.exit != ExitKind.RETURN)
+            return
+
+    def _delegates(self, facts: FileFacts, call: Call) -> bool:
+        """The caller hands the rest of the work to the call: after it, only the response is
+        written (`await handlePost(req, res); break;`), so the callee's early return ends it all."""
+        scope = function_scope(facts, call.func)
+        for later in facts.calls:
+            if later.func not in scope or later.line <= call.end_line:
+                continue
+            root = later.callee.removeprefix("await ").removeprefix("new ").split(".", 1)[0]
+            if root.split("(", 1)[0] not in _RESPONSE_ROOTS:
+                return False
+        return True
+
+    def identity_kind(self, evidence: Evidence) -> str:
+        """The kind of caller an identity source proves (`session` unless known otherwise)."""
+        return self._identity_kinds.get((evidence.file, evidence.line), "session")
+
+    def _tested_identity_kind(self, flow: Flow, condition: Expr) -> str:
+        for root in condition.roots:
+            if root in flow.identity:
+                return self.identity_kind(flow.identity[root])
+        return "session"
+
+    def _credential_lookups(self, file: str, func: int | None) -> dict[str, DbOp]:
+        """Reads of an API-key or access-token row by a presented value, by the names that hold
+        the row (a lookup that stops when none is found authenticates the caller); an `...OrThrow`
+        lookup is listed under `#<line>`."""
+        models = self.knowledge.credentials.key_models
+        found: dict[str, DbOp] = {}
+        for op in self.classifier.db_ops(file):
+            if op.func != func or op.kind != "read" or not op.where:
+                continue
+            name = (op.model or op.table or "").replace("_", "").lower()
+            if name not in models and name.removesuffix("s") not in models:
+                continue
+            for var in op.assigned_to:
+                found[var] = op
+            if op.operation.endswith("OrThrow"):
+                found[f"#{op.line}"] = op
         return found
 
     def validator_calls(self, file: str, scope: set[int | None]) -> set[int]:
@@ -168,12 +266,20 @@ class Summaries:
         )
 
     def trusted_calls(self, file: str, scope: set[int | None]) -> set[int]:
+        """Calls whose result is the server's, not the client's: a verified webhook event, and what a
+        helper that authenticates a key or a signature returns (the row it found, the event)."""
         names = set(self.knowledge.public_routes.signature_calls)
-        return {
-            c.index
-            for c in self.program.files[file].calls
-            if c.func in scope and c.name.removeprefix("new ") in names and c.args
-        }
+        trusted: set[int] = set()
+        for c in self.program.files[file].calls:
+            if c.func not in scope or not c.args:
+                continue
+            if c.name.removeprefix("new ") in names:
+                trusted.add(c.index)
+                continue
+            resolved = self.callee_summary(file, c)
+            if resolved is not None and resolved[1].auth_kind in ("api_key", "signature"):
+                trusted.add(c.index)
+        return trusted
 
     # -- summaries ---------------------------------------------------------------------------------
 
@@ -222,10 +328,22 @@ class Summaries:
             for name in var.names
         }
         secrets_present: set[str] = set()
+        credential_rows = self._credential_lookups(file, func)
+        for marker, op in credential_rows.items():
+            if marker.startswith("#") and keep(op.line):
+                gate = Evidence(
+                    file=file,
+                    line=op.line,
+                    detail=f"{op.callee}() throws when no {op.model or op.table} matches the "
+                    "presented key",
+                )
+                _set_gate(summary, gate, "api_key", stops=True)
+                break
         for guard in sorted(facts.guards, key=lambda g: g.line):
             if guard.func not in own or not keep(guard.line):
                 continue
             verb = _EXIT_WORDS[guard.exit]
+            stops = guard.exit != ExitKind.RETURN
             if summary.role_gate is None:
                 checker = self._role_function(file, guard.condition.roots)
                 if checker is not None:
@@ -239,17 +357,34 @@ class Summaries:
                 and flow.is_identity(guard.condition)
                 and tests_presence(guard.condition.text, lambda s: _holds_identity(flow, s))
             ):
-                summary.auth_gate = Evidence(
+                gate = Evidence(
                     file=file, line=guard.line, detail=f"{verb} when `{guard.condition.text}`"
                 )
+                kind = self._tested_identity_kind(flow, guard.condition)
+                _set_gate(summary, gate, kind, stops=stops)
+            row = next((r for r in guard.condition.roots if r in credential_rows), None)
+            if (
+                summary.auth_gate is None
+                and row is not None
+                and tests_presence(guard.condition.text, partial(_is_root, row))
+            ):
+                op = credential_rows[row]
+                gate = Evidence(
+                    file=file,
+                    line=guard.line,
+                    detail=f"{verb} when no {op.model or op.table} matches the presented key "
+                    f"(`{guard.condition.text}`, looked up at line {op.line})",
+                )
+                _set_gate(summary, gate, "api_key", stops=stops)
             secret = compares_secret(guard.condition.text, secret_values, secrets_present)
             if summary.auth_gate is None and secret is not None:
-                summary.auth_gate = Evidence(
+                gate = Evidence(
                     file=file,
                     line=guard.line,
                     detail=f"{verb} unless the request carries the {secret} secret "
                     f"(`{guard.condition.text}`)",
                 )
+                _set_gate(summary, gate, "internal", stops=stops)
             if summary.role_gate is None and any(
                 p.rsplit(".", 1)[-1] in role_fields for p in guard.condition.paths
             ):
@@ -258,6 +393,7 @@ class Summaries:
                     line=guard.line,
                     detail=f"{verb} unless the role check `{guard.condition.text}` holds",
                 )
+        signature_verifiers = set(self.knowledge.public_routes.signature_verifiers)
         for call in facts.calls:
             if call.func not in scope or not keep(call.line):
                 continue
@@ -265,11 +401,12 @@ class Summaries:
             auth = self.classifier.auth_call(file, call)
             if auth is not None:
                 if auth.kind == AuthKind.ENFORCING and direct and _earlier(summary.auth_gate, call):
-                    summary.auth_gate = Evidence(
+                    gate = Evidence(
                         file=file,
                         line=call.line,
                         detail=f"{call.callee}() ({auth.library}) rejects requests without a user",
                     )
+                    _set_gate(summary, gate, auth.caller, stops=True)
                 elif auth.kind == AuthKind.UNSAFE:
                     summary.unsafe_session.append(
                         Evidence(
@@ -278,6 +415,18 @@ class Summaries:
                             detail=f"{call.callee}() does not verify the session",
                         )
                     )
+            if (
+                direct
+                and call.name.removeprefix("new ") in signature_verifiers
+                and _earlier(summary.auth_gate, call)
+            ):
+                gate = Evidence(
+                    file=file,
+                    line=call.line,
+                    detail=f"{call.callee}() verifies the request's signature and throws when it "
+                    "does not match",
+                )
+                _set_gate(summary, gate, "signature", stops=True)
             if call.name == "has" and any(
                 "role" in a.text or "permission" in a.text for a in call.args
             ):
@@ -298,11 +447,7 @@ class Summaries:
             (tfile, tfunc), inner = resolved
             where = self._where(tfile, tfunc)
             if direct and _earlier(summary.auth_gate, call) and inner.auth_gate is not None:
-                summary.auth_gate = Evidence(
-                    file=file,
-                    line=call.line,
-                    detail=f"calls {call.callee}() ({where}) which {inner.auth_gate.detail}",
-                )
+                self._inherit_gate(summary, facts, call, inner, where)
             if direct and summary.role_gate is None and inner.role_gate is not None:
                 summary.role_gate = Evidence(
                     file=file,
@@ -339,6 +484,8 @@ class Summaries:
                     detail=f"calls {call.callee}() ({where}), which {inner.audit_log.detail}",
                 )
         summary.returns_identity = self._returns_identity(file, func, flow)
+        if summary.returns_identity is not None:
+            summary.identity_kind = self.identity_kind(summary.returns_identity)
         summary.membership_gate = summary.membership_gate or self._membership_gate(file, func, flow)
         summary.membership_lookup = self._membership_lookup(file, func)
         summary.returns_role = self._returns_role(file, func, role_fields)

@@ -78,6 +78,7 @@ def build_findings(
             line=hit.line,
             end_line=hit.end_line,
             entry_point=hit.entry_point,
+            entry_points=[hit.entry_point] if hit.entry_point else [],
             model=hit.model,
             message=hit.message,
             fingerprint=print_id,

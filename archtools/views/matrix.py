@@ -22,6 +22,7 @@ COLUMNS: tuple[str, ...] = (
     "public",
     "models",
     *CHECK_NAMES,
+    "caller",  # session | api_key | signature | internal, for an authentication pass
 )
 
 
@@ -53,6 +54,7 @@ def coverage_table(audit: Audit) -> pd.DataFrame:
             "public": row.public,
             "models": ", ".join(row.models),
             **dict(zip(CHECK_NAMES, row.statuses, strict=True)),
+            "caller": row.caller,
         }
         for row in coverage_rows(audit)
     ]

@@ -176,7 +176,7 @@ class ErdView:
 class MatrixView(RichView):
     """The auth-coverage matrix, colour-coded; `ids` keeps only those entry points."""
 
-    COLUMNS = ("route", "method", "kind", "file", "line", *CHECK_NAMES)
+    COLUMNS = ("route", "method", "kind", "file", "line", *CHECK_NAMES, "caller")
 
     def __init__(self, audit: Audit, ids: Iterable[str] | None = None) -> None:
         self.audit = audit

@@ -61,6 +61,7 @@ class CoverageRow:
     public: bool
     models: tuple[str, ...]
     statuses: tuple[str, ...]  # in CHECK_NAMES order
+    caller: str | None = None  # the kind of caller an authentication pass proves
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,7 @@ def _row(ep: EntryPoint) -> CoverageRow:
         public=ep.public,
         models=tuple(ep.models),
         statuses=tuple(ep.checks.get(name).status.value for name in CHECK_NAMES),
+        caller=ep.checks.authentication.kind,
     )
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.minirepo import entry, make_repo, run_audit, statuses
+from tests.support.minirepo import PRISMA_SCHEMA, entry, make_repo, run_audit, statuses
 
 TRPC_BASE = """import { initTRPC, TRPCError } from "@trpc/server";
 type Context = { user: { id: string } | null };
@@ -630,3 +630,162 @@ export default async function Search({ searchParams }: { searchParams: Promise<{
     check = entry(result, "page:app/search/page.tsx#default").checks.authentication
     assert check.status.value == "fail"
     assert check.evidence[0].line == 5 and "before the check at line 7" in check.evidence[0].detail
+
+
+CONTEXT_HELPER = """import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+
+export async function getWorkspaceContext() {
+  const session = await auth();
+  if (!session?.user?.id) return null;
+  const membership = await prisma.membership.findFirst({ where: { userId: session.user.id } });
+  if (!membership) return null;
+  return { workspaceId: membership.workspaceId, userId: session.user.id };
+}
+"""
+
+AUTH_SETUP = 'import NextAuth from "next-auth";\nexport const { auth, handlers } = NextAuth({ providers: [] });\n'
+
+
+def test_class5_helper_returning_null_guards_only_where_the_caller_branches(
+    tmp_path: Path,
+) -> None:
+    # The helper's early `return null` stops the helper, not the request: the route that ignores
+    # its result is unauthenticated, the one that answers 401 on null is authenticated at its branch.
+    branching = """import { getWorkspaceContext } from "@/lib/context";
+import { prisma } from "@/lib/db";
+
+export async function POST(req: Request) {
+  const ctx = await getWorkspaceContext();
+  if (!ctx) {
+    return new Response("Unauthorized", { status: 401 });
+  }
+  const rows = await prisma.monitor.findMany({ where: { workspaceId: ctx.workspaceId } });
+  return Response.json(rows);
+}
+"""
+    ignoring = """import { getWorkspaceContext } from "@/lib/context";
+import { prisma } from "@/lib/db";
+
+export async function GET() {
+  await getWorkspaceContext();
+  const rows = await prisma.monitor.findMany();
+  return Response.json(rows);
+}
+"""
+    result = audit_files(
+        tmp_path,
+        {
+            "auth.ts": AUTH_SETUP,
+            "lib/context.ts": CONTEXT_HELPER,
+            "app/api/branching/route.ts": branching,
+            "app/api/ignoring/route.ts": ignoring,
+        },
+        dependencies={"next-auth": "5.0.0-beta.25"},
+    )
+    point = entry(result, "route_handler:app/api/branching/route.ts#POST")
+    assert statuses(point)["authentication"] == "pass"
+    assert point.checks.authentication.kind == "session"
+    assert point.checks.authentication.evidence[0].line == 6  # the caller's branch on the result
+    point = entry(result, "route_handler:app/api/ignoring/route.ts#GET")
+    assert statuses(point)["authentication"] == "fail"
+
+
+def test_class4_signed_webhook_is_authenticated_by_its_signature(tmp_path: Path) -> None:
+    verify = """import Stripe from "stripe";
+const stripe = new Stripe(process.env.STRIPE_SECRET_KEY!);
+export function verifyBillingEvent(body: string, signature: string) {
+  return stripe.webhooks.constructEvent(body, signature, process.env.STRIPE_WEBHOOK_SECRET!);
+}
+"""
+    route = """import { verifyBillingEvent } from "@/lib/billing";
+import { prisma } from "@/lib/db";
+
+export async function POST(req: Request) {
+  const body = await req.text();
+  const event = verifyBillingEvent(body, req.headers.get("stripe-signature") ?? "");
+  await prisma.invoice.create({ data: { externalId: event.id } });
+  return new Response(null, { status: 204 });
+}
+"""
+    result = audit_files(
+        tmp_path,
+        {"lib/billing.ts": verify, "app/api/billing/events/route.ts": route},
+        dependencies={"stripe": "17.0.0"},
+    )
+    point = entry(result, "route_handler:app/api/billing/events/route.ts#POST")
+    assert statuses(point)["authentication"] == "pass"
+    assert point.checks.authentication.kind == "signature"
+    assert point.public  # no user session: its rows bind to no one
+
+
+def test_class4_api_key_looked_up_by_its_hash(tmp_path: Path) -> None:
+    lookup = """import { createHash } from "node:crypto";
+import { prisma } from "@/lib/db";
+
+export async function requireApiToken(authorization: string | undefined) {
+  const presented = (authorization ?? "").replace("Bearer ", "");
+  const row = await prisma.apiToken.findFirst({
+    where: { hashedToken: createHash("sha256").update(presented).digest("hex") },
+  });
+  if (!row) {
+    throw new Error("invalid token");
+  }
+  return row;
+}
+"""
+    handler = """import type { NextApiRequest, NextApiResponse } from "next";
+import { requireApiToken } from "@/lib/api-token";
+import { prisma } from "@/lib/db";
+
+export default async function handler(req: NextApiRequest, res: NextApiResponse) {
+  const token = await requireApiToken(req.headers.authorization);
+  const docs = await prisma.document.findMany({ where: { teamId: token.teamId } });
+  res.status(200).json(docs);
+}
+"""
+    schema = (
+        PRISMA_SCHEMA
+        + "\nmodel ApiToken {\n  id String @id\n  hashedToken String @unique\n  teamId String\n}\n"
+        + "\nmodel Document {\n  id String @id\n  teamId String\n}\n"
+    )
+    result = audit_files(
+        tmp_path,
+        {"lib/api-token.ts": lookup, "pages/api/v1/documents.ts": handler},
+        schema=schema,
+    )
+    point = entry(result, "pages_api:pages/api/v1/documents.ts#default")
+    assert statuses(point)["authentication"] == "pass"
+    assert point.checks.authentication.kind == "api_key"
+    evidence = point.checks.authentication.evidence[0]
+    assert evidence.line == 6 and "ApiToken" in evidence.detail
+
+
+def test_class5_a_procedure_gate_is_not_undone_by_a_later_row_check(tmp_path: Path) -> None:
+    # The authed procedure's middleware runs first; the handler's later `if (!row)` about a looked-up
+    # row is no authentication check that comes too late.
+    router = """import { z } from "zod";
+import { prisma } from "@/lib/db";
+import { router, authedProcedure } from "../trpc";
+
+export const notesRouter = router({
+  archive: authedProcedure.input(z.object({ id: z.string() })).mutation(async ({ ctx, input }) => {
+    const note = await prisma.note.findFirst({ where: { id: input.id, authorId: ctx.user.id } });
+    const owner = ctx.user;
+    if (!owner) throw new Error("gone");
+    return note;
+  }),
+});
+"""
+    result = audit_files(
+        tmp_path,
+        {
+            "server/trpc.ts": TRPC_BASE,
+            "server/routers/notes.ts": router,
+            "server/root.ts": 'import { router } from "./trpc";\nimport { notesRouter } from "./routers/notes";\nexport const appRouter = router({ notes: notesRouter });\n',
+        },
+        dependencies={"@trpc/server": "11.0.0"},
+    )
+    point = entry(result, "trpc_procedure:server/routers/notes.ts#notes.archive")
+    assert statuses(point)["authentication"] == "pass"
+    assert point.checks.authentication.evidence[0].file == "server/trpc.ts"

@@ -217,6 +217,20 @@ def test_json_audit_follows_the_contract() -> None:
     for check in point["checks"].values():
         assert check["status"] in {"pass", "fail", "n/a", "unknown"}
         assert all(set(e) == {"file", "line", "detail"} for e in check["evidence"])
+    assert data["format_version"].startswith("1.")
+    assert all("framework" in p for p in data["entry_points"])
+    kinds = {
+        p["id"]: p["checks"]["authentication"]["kind"]
+        for p in data["entry_points"]
+        if p["checks"]["authentication"]["status"] == "pass"
+    }
+    assert set(kinds.values()) <= {"session", "api_key", "signature", "internal"}
+    assert kinds["route_handler:app/api/webhooks/stripe/route.ts#POST"] == "signature"
+    assert kinds["route_handler:app/api/notes/route.ts#POST"] == "session"
+    assert all(
+        f["entry_points"] == ([f["entry_point"]] if f["entry_point"] else [])
+        for f in data["findings"]
+    )
     card = data["scorecards"][0]
     assert set(card) >= {"feature", "entry_points", "models", "score", "grade", "items"}
     assert set(card["items"][0]) >= {"id", "title", "status", "evidence", "findings"}
