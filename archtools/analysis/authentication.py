@@ -3,6 +3,7 @@ and what is public by design."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from archtools.analysis.entry_scope import (
@@ -18,9 +19,10 @@ from archtools.analysis.entry_scope import (
 from archtools.analysis.entrypoints import Entry, route_of
 from archtools.analysis.flow import Seeds, function_scope
 from archtools.analysis.middleware import MiddlewareInfo, vulnerable_to_bypass
+from archtools.analysis.roles import DbOp
 from archtools.analysis.summaries import Summary
 from archtools.analysis.trpc import context_identity
-from archtools.facts.code import Call
+from archtools.facts.code import Call, Expr
 from archtools.results import Check, CheckStatus, EntryKind, Evidence
 
 
@@ -41,6 +43,40 @@ SIGNED_WEBHOOK = "public by design: a webhook that verifies its signature"
 def _authenticated(gate: Evidence, kind: str | None) -> Check:
     """A pass, naming the guard and the kind of caller it proves."""
     return Check(status=CheckStatus.PASS, evidence=[gate], kind=kind or "session")
+
+
+_DRIZZLE_FLAG = re.compile(r"eq\(\s*[\w.]+\.(\w+)\s*,\s*(?:true|['\"]public['\"])\s*\)", re.I)
+_PUBLIC_VALUES = {"true", "'public'", '"public"', "'PUBLIC'", '"PUBLIC"'}
+
+
+def _public_flag(expr: Expr, flags: list[str]) -> str | None:
+    """`isPublic: true` in a Prisma where (at any depth), or `eq(t.isPublic, true)` in Drizzle."""
+    for pair in expr.pairs:
+        if pair.key in flags and pair.value.text.strip() in _PUBLIC_VALUES:
+            return f"`{pair.key}: {pair.value.text.strip()}`"
+        inner = _public_flag(pair.value, flags)
+        if inner is not None:
+            return inner
+    for item in expr.items:
+        inner = _public_flag(item, flags)
+        if inner is not None:
+            return inner
+    match = _DRIZZLE_FLAG.search(expr.text)
+    if match is not None and match.group(1) in flags:
+        return f"`{match.group(0)}`"
+    return None
+
+
+def _op_calls(checks: CheckerBase, ops: list[DbOp] | None) -> frozenset[tuple[str, int]]:
+    """The calls that make up the database operations (a Drizzle chain is several calls)."""
+    found: set[tuple[str, int]] = set()
+    for op in ops or []:
+        calls = checks.ctx.program.files[op.file].calls
+        index: int | None = op.call
+        while index is not None and (op.file, index) not in found:
+            found.add((op.file, index))
+            index = calls[index].receiver
+    return frozenset(found)
 
 
 def _within(funcs: set[int | None]) -> Callable[[int | None, int], bool]:
@@ -118,6 +154,7 @@ class AuthenticationChecks(CheckerBase):
         problems: list[Problem],
         *,
         touches_data: bool,
+        ops: list[DbOp] | None = None,
         first_op: tuple[int, str] | None = None,
     ) -> Check:
         # The guard that protects the operations decides first: a sign-in flow that does check a
@@ -173,6 +210,15 @@ class AuthenticationChecks(CheckerBase):
                 )
             )
             return _authenticated(covered, "session")
+        public_content = self._public_content(ops or [])
+        if (
+            public_content is not None
+            and self._sensitive_call(
+                scope.facts.path, scope.has, 0, set(), database=False, skip=_op_calls(self, ops)
+            )
+            is None
+        ):
+            return make_check(CheckStatus.NA, public_content)
         webhook = any(
             word in (entry.route or "").lower().split("/")
             for word in self.k.public_routes.webhook_words
@@ -217,12 +263,34 @@ class AuthenticationChecks(CheckerBase):
         )
         return make_check(CheckStatus.FAIL, detail)
 
+    def _public_content(self, ops: list[DbOp]) -> Evidence | None:
+        """Reads only, each filtered to rows marked public (`isPublic: true`, `eq(t.published,
+        true)`): public content, which needs no signed-in caller."""
+        if not ops or any(op.kind != "read" for op in ops):
+            return None
+        flags = self.k.public_routes.public_flags
+        found: list[tuple[DbOp, str]] = []
+        for op in ops:
+            flag = next((f for w in op.where if (f := _public_flag(w, flags))), None)
+            if flag is None:
+                return None
+            found.append((op, flag))
+        op, flag = found[0]
+        return Evidence(
+            file=op.file,
+            line=op.line,
+            detail=f"public content: every read is limited to rows marked public ({flag})",
+        )
+
     def _sensitive_call(
         self,
         file: str,
         runs: Callable[[int | None, int], bool],
         depth: int,
         seen: set[tuple[str, int | None]],
+        *,
+        database: bool = True,
+        skip: frozenset[tuple[str, int]] = frozenset(),
     ) -> Evidence | None:
         """The first call that may do something worth protecting: one into a package outside the
         inert list, an outbound `fetch`, a database operation in a helper, or code that cannot be
@@ -230,7 +298,11 @@ class AuthenticationChecks(CheckerBase):
         program, summaries = self.ctx.program, self.ctx.summaries
         inert = tuple(self.k.sensitive_operations.inert_packages)
         for call in program.files[file].calls:
-            if not runs(call.func, call.line) or call.callee.startswith(RESPONSE_BUILDERS):
+            if (
+                not runs(call.func, call.line)
+                or call.callee.startswith(RESPONSE_BUILDERS)
+                or (file, call.index) in skip
+            ):
                 continue
             here = Evidence(file=file, line=call.line, detail=f"calls {call.callee}()")
             callee = call.callee.removeprefix("await ").removeprefix("new ")
@@ -248,7 +320,7 @@ class AuthenticationChecks(CheckerBase):
                 if depth >= 3:
                     return here
                 seen.add(target)
-                if any(
+                if database and any(
                     op.func in function_scope(program.files[target[0]], target[1])
                     for op in self.ctx.classifier.db_ops(target[0])
                 ):
@@ -258,6 +330,8 @@ class AuthenticationChecks(CheckerBase):
                     _within(function_scope(program.files[target[0]], target[1])),
                     depth + 1,
                     seen,
+                    database=database,
+                    skip=skip,
                 )
                 if inner is not None:
                     return here

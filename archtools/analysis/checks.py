@@ -76,6 +76,7 @@ class EntryChecker(AuthorizationChecks, DataChecks):
             public,
             problems,
             touches_data=bool(ops),
+            ops=[op for op, _flow in ops],
             first_op=own_ops[0] if own_ops else None,
         )
         if authn.status == CheckStatus.PASS and authn.kind in ("session", "api_key"):

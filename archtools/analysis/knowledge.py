@@ -96,6 +96,7 @@ class PublicRoutes(_Frozen):
     anonymous_functions: list[str]
     signature_calls: list[str]
     signature_verifiers: list[str]
+    public_flags: list[str]
 
 
 class GuardKnowledge(_Frozen):

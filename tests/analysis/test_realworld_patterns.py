@@ -789,3 +789,25 @@ export const notesRouter = router({
     point = entry(result, "trpc_procedure:server/routers/notes.ts#notes.archive")
     assert statuses(point)["authentication"] == "pass"
     assert point.checks.authentication.evidence[0].file == "server/trpc.ts"
+
+
+def test_reads_limited_to_public_rows_need_no_sign_in(tmp_path: Path) -> None:
+    # Public content: the only read is filtered to rows marked public. The same read without the
+    # flag serves anyone's notes and stays an authentication failure.
+    public = """import { prisma } from "@/lib/db";
+export async function GET(req: Request, { params }: { params: { id: string } }) {
+  const note = await prisma.note.findFirst({ where: { id: params.id, isPublic: true } });
+  return Response.json(note);
+}
+"""
+    private = public.replace(", isPublic: true", "")
+    result = audit_files(
+        tmp_path,
+        {"app/api/shared/[id]/route.ts": public, "app/api/any/[id]/route.ts": private},
+    )
+    point = entry(result, "route_handler:app/api/shared/[id]/route.ts#GET")
+    assert statuses(point)["authentication"] == "n/a"
+    evidence = point.checks.authentication.evidence[0]
+    assert evidence.line == 3 and "isPublic: true" in evidence.detail
+    point = entry(result, "route_handler:app/api/any/[id]/route.ts#GET")
+    assert statuses(point)["authentication"] == "fail"
