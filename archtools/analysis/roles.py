@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from archtools.analysis.knowledge import GuardKnowledge
-from archtools.analysis.program import Program
+from archtools.analysis.program import Program, Symbol
 from archtools.facts.code import Call, Expr, ExprKind
 from archtools.facts.schema import Schema
 
@@ -146,16 +146,36 @@ class CallClassifier:
         if root != call.callee:
             return None
         symbol = self.program.lookup(file, root)
+        for _ in range(3):  # `export const auth = cache(nextAuth)`: the memoized function
+            if symbol is None or symbol.destructured:
+                break
+            wrapped = self.program.value_call(symbol)
+            if (
+                wrapped is None
+                or wrapped.callee not in ("cache", "React.cache")
+                or len(wrapped.args) != 1
+                or wrapped.args[0].kind != ExprKind.IDENTIFIER
+            ):
+                return None
+            symbol = self.program.lookup(symbol.file, wrapped.args[0].text)
         if symbol is None or not symbol.destructured:
             return None
         init_call = self.program.value_call(symbol)
         if init_call is None:
             return None
         callee, _package = self.canonical(symbol.file, init_call)
+        key = self._destructured_key(symbol)
         for factory in self.knowledge.auth_factories:
-            if callee == factory.call and symbol.name in factory.session:
+            if callee == factory.call and key in factory.session:
                 return AuthCall(AuthKind.SESSION, factory.library, call.callee)
         return None
+
+    def _destructured_key(self, symbol: Symbol) -> str:
+        """The property a destructured name was bound from (`{ auth: nextAuth }` binds `auth`)."""
+        for var in self.program.files[symbol.file].vars:
+            if var.func is None and symbol.name in var.names and len(var.keys) == len(var.names):
+                return var.keys[var.names.index(symbol.name)] or symbol.name
+        return symbol.name
 
     def auth_factory_handlers(self, file: str, name: str) -> str | None:
         """The library name when `name` in `file` is a route handler built by an auth library."""

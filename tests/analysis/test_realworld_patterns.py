@@ -811,3 +811,26 @@ export async function GET(req: Request, { params }: { params: { id: string } }) 
     assert evidence.line == 3 and "isPublic: true" in evidence.detail
     point = entry(result, "route_handler:app/api/any/[id]/route.ts#GET")
     assert statuses(point)["authentication"] == "fail"
+
+
+def test_class1_memoized_renamed_auth_js_session(tmp_path: Path) -> None:
+    # `const { auth: nextAuth } = NextAuth(...)` then `export const auth = cache(nextAuth)`: still the
+    # Auth.js session call.
+    setup = """import NextAuth from "next-auth";
+import { cache } from "react";
+const { handlers, auth: nextAuth } = NextAuth({ providers: [] });
+export const auth = cache(nextAuth);
+export { handlers };
+"""
+    route = """import { auth } from "@/lib/auth";
+import { prisma } from "@/lib/db";
+export async function GET() {
+  const session = await auth();
+  if (!session?.user?.id) return new Response(null, { status: 401 });
+  return Response.json(await prisma.note.findMany({ where: { authorId: session.user.id } }));
+}
+"""
+    result = audit_files(tmp_path, {"lib/auth.ts": setup, "app/api/mine/route.ts": route})
+    point = entry(result, "route_handler:app/api/mine/route.ts#GET")
+    assert statuses(point)["authentication"] == "pass"
+    assert point.checks.authentication.evidence[0].line == 5
