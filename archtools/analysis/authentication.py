@@ -54,13 +54,9 @@ def _public_flag(expr: Expr, flags: list[str]) -> str | None:
     for pair in expr.pairs:
         if pair.key in flags and pair.value.text.strip() in _PUBLIC_VALUES:
             return f"`{pair.key}: {pair.value.text.strip()}`"
-        inner = _public_flag(pair.value, flags)
-        if inner is not None:
-            return inner
-    for item in expr.items:
-        inner = _public_flag(item, flags)
-        if inner is not None:
-            return inner
+    for inner in (*(pair.value for pair in expr.pairs), *expr.items):
+        if (found := _public_flag(inner, flags)) is not None:
+            return found
     match = _DRIZZLE_FLAG.search(expr.text)
     if match is not None and match.group(1) in flags:
         return f"`{match.group(0)}`"

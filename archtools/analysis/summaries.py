@@ -228,23 +228,25 @@ class Summaries:
                 return self.identity_kind(flow.identity[root])
         return "session"
 
-    def _credential_lookups(self, file: str, func: int | None) -> dict[str, DbOp]:
-        """Reads of an API-key or access-token row by a presented value, by the names that hold
-        the row (a lookup that stops when none is found authenticates the caller); an `...OrThrow`
-        lookup is listed under `#<line>`."""
+    def _credential_lookups(
+        self, file: str, func: int | None
+    ) -> tuple[dict[str, DbOp], list[DbOp]]:
+        """Reads of an API-key or access-token row by a presented value (a lookup that stops when
+        none is found authenticates the caller): by the names that hold the row, and the
+        `...OrThrow` ones, which stop by themselves."""
         models = self.knowledge.credentials.key_models
-        found: dict[str, DbOp] = {}
+        rows: dict[str, DbOp] = {}
+        throwing: list[DbOp] = []
         for op in self.classifier.db_ops(file):
             if op.func != func or op.kind != "read" or not op.where:
                 continue
             name = (op.model or op.table or "").replace("_", "").lower()
             if name not in models and name.removesuffix("s") not in models:
                 continue
-            for var in op.assigned_to:
-                found[var] = op
+            rows.update(dict.fromkeys(op.assigned_to, op))
             if op.operation.endswith("OrThrow"):
-                found[f"#{op.line}"] = op
-        return found
+                throwing.append(op)
+        return rows, throwing
 
     def validator_calls(self, file: str, scope: set[int | None]) -> set[int]:
         return {
@@ -328,9 +330,9 @@ class Summaries:
             for name in var.names
         }
         secrets_present: set[str] = set()
-        credential_rows = self._credential_lookups(file, func)
-        for marker, op in credential_rows.items():
-            if marker.startswith("#") and keep(op.line):
+        credential_rows, throwing_lookups = self._credential_lookups(file, func)
+        for op in throwing_lookups:
+            if keep(op.line):
                 gate = Evidence(
                     file=file,
                     line=op.line,
