@@ -46,6 +46,8 @@ class AnalysisContext:
             self.summaries.target,
             tuple(self.knowledge.sinks.packages + self.knowledge.sinks.file_system),
             tuple(self.knowledge.public_routes.signature_calls),
+            tuple(self.knowledge.sinks.inert_callees),
+            tuple(self.knowledge.sinks.inert_methods),
         )
 
 

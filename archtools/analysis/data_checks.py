@@ -15,7 +15,7 @@ from archtools.analysis.entry_scope import (
 from archtools.analysis.entrypoints import Entry
 from archtools.analysis.flow import Seeds
 from archtools.analysis.problems import upload_checks
-from archtools.facts.code import Expr
+from archtools.facts.code import Call, Expr
 from archtools.results import Check, CheckStatus, Evidence
 
 
@@ -64,6 +64,7 @@ class DataChecks(CheckerBase):
                         f"unvalidated client input `{expr.text[:60]}` reaches {op.callee}()",
                     )
                     break
+        inline = self._validated_inline(ops)
         upload = upload_checks(scope.facts, scope.funcs, scope.flow)
         for line, path in upload:
             flag(
@@ -111,24 +112,29 @@ class DataChecks(CheckerBase):
         if fails:
             return Check(status=CheckStatus.FAIL, evidence=fails)
         flow = scope.flow
-        if flow.validated:
-            first = sorted(flow.validated.values(), key=lambda e: e.line)[0]
-            if first.line == 1 and entry.chain:
-                schema_call = next(
-                    (
-                        (f, c)
-                        for f, c in entry.chain
-                        if c.name in ("input", "schema", "inputSchema")
-                    ),
-                    None,
-                )
-                if schema_call is not None:
-                    first = Evidence(
-                        file=schema_call[0],
-                        line=schema_call[1].line,
-                        detail=f"input validated by {schema_call[1].callee}()",
-                    )
+        by_schema = {n: e for n, e in flow.validated.items() if n not in flow.hand_checked}
+        if flow.hand_checked and not by_schema:
+            checked = self._hand_checks_that_matter(scope)
+            if checked:
+                return make_check(CheckStatus.PASS, *checked)
+        elif by_schema:
+            first = sorted(by_schema.values(), key=lambda e: e.line)[0]
+            chain_schema = _chain_schema(entry)
+            if first.line == 1 and chain_schema is not None:
+                first = chain_schema
             return make_check(CheckStatus.PASS, first)
+        chain_schema = _chain_schema(entry)
+        if chain_schema is not None:
+            return make_check(CheckStatus.PASS, chain_schema)
+        if inline:
+            return make_check(CheckStatus.PASS, inline[0])
+        tainted = {name for name in flow.inputs if name not in flow.identity}
+        requests = frozenset(n for n, what in flow.inputs.items() if what == "request")
+        in_helper = self.ctx.sinks.validated_in_helper(
+            scope.facts.path, scope.has, tainted, requests
+        )
+        if in_helper is not None:
+            return make_check(CheckStatus.PASS, in_helper)
         used = self._inputs_used(scope)
         if not used:
             return make_check(
@@ -143,6 +149,47 @@ class DataChecks(CheckerBase):
                 detail="client input is read but reaches no database operation or other sink",
             ),
         )
+
+    def _validated_inline(self, ops: list[OpFlow]) -> list[Evidence]:
+        """Client values a validator or coercion checks inside the operation itself:
+        `where: { id: Number(req.query.id) }`."""
+        found: list[Evidence] = []
+        for op, flow in ops:
+            calls = self.ctx.program.files[op.file].calls
+            for expr in op.where + op.data:
+                values = [expr, *(pair.value for pair in expr.pairs)]
+                for value in values:
+                    if value.call is None or value.call not in flow.validating_calls:
+                        continue
+                    call = calls[value.call]
+                    if any(flow.is_client_value(arg) for arg in call.args):
+                        found.append(
+                            Evidence(
+                                file=op.file,
+                                line=value.line,
+                                detail=f"`{value.text[:50]}`: the client's value is checked by "
+                                f"{call.callee}() where {op.callee}() uses it",
+                            )
+                        )
+        return sorted(found, key=lambda e: (e.file, e.line))
+
+    def _hand_checks_that_matter(self, scope: EntryScope) -> list[Evidence]:
+        """The hand-written checks of the values that go on to a database operation or another sink
+        (a value that is only compared needs none)."""
+        flow = scope.flow
+        requests = frozenset(n for n, what in flow.inputs.items() if what == "request")
+        evidence: list[Evidence] = []
+        for name in sorted(flow.hand_checked, key=lambda n: flow.validated[n].line):
+            reached = self.ctx.sinks.first_sink(
+                scope.facts.path,
+                scope.has,
+                {name},
+                database=True,
+                requests=requests,
+            )
+            if reached is not None:
+                evidence.append(flow.validated[name])
+        return evidence
 
     def _inputs_used(self, scope: EntryScope) -> list[int]:
         names = set(scope.flow.inputs)
@@ -295,3 +342,24 @@ def _whole_request(arg: Expr, requests: set[str]) -> bool:
         path.split(".")[1:2] and path.split(".")[1] in ("body", "query", "json", "formData")
         for path in arg.paths
     )
+
+
+def _chain_schema(entry: Entry) -> Evidence | None:
+    """The input schema of a procedure or action client (`.input(schema)`, `.schema(schema)`) that
+    accepts some input (`.input(z.void())` accepts none)."""
+    for file, call in entry.chain:
+        if call.name in ("input", "schema", "inputSchema") and not _takes_nothing(call):
+            return Evidence(
+                file=file,
+                line=call.args[0].line if call.args else call.line,
+                detail=f"input validated by {call.callee}()",
+            )
+    return None
+
+
+_NO_INPUT_SCHEMAS = ("z.void()", "z.undefined()", "z.never()", "v.void()", "v.undefined()")
+
+
+def _takes_nothing(schema_call: Call) -> bool:
+    """`.schema(z.void())`: the procedure accepts no input at all."""
+    return bool(schema_call.args) and schema_call.args[0].text.replace(" ", "") in _NO_INPUT_SCHEMAS

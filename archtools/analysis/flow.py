@@ -45,6 +45,8 @@ class Flow:
     input_reads: list[Evidence] = field(default_factory=list)
     identity_paths: tuple[str, ...] = ()
     validating_calls: set[int] = field(default_factory=set)  # calls whose result is validated
+    # the validated names that a hand-written check let through (an exit guard), not a schema
+    hand_checked: set[str] = field(default_factory=set)
 
     def is_identity(self, expr: Expr) -> bool:
         if any(r in self.identity for r in expr.roots):
@@ -81,12 +83,23 @@ def function_flow(
     identity_calls: dict[int, Evidence],
     validator_calls: set[int],
     trusted_calls: set[int] | None = None,
+    hand_checked: dict[str, Evidence] | None = None,
 ) -> Flow:
     """Propagate labels through the function's declarations in source order.
 
     identity_calls: call index -> evidence, for calls that return the caller's identity.
     validator_calls: call indexes whose value is validated data.
-    trusted_calls: call indexes whose value is verified server-side (a webhook's signed event)."""
+    trusted_calls: call indexes whose value is verified server-side (a webhook's signed event).
+    hand_checked: names an exit guard rejects when they fail a check, with the guard: validated from
+    the guard on."""
+    hand_checked = hand_checked or {}
+
+    def checked_before(line: int) -> None:
+        for name, guard in hand_checked.items():
+            if guard.line < line and name in flow.inputs and name not in flow.validated:
+                flow.validated[name] = guard
+                flow.hand_checked.add(name)
+
     trusted_calls = trusted_calls or set()
     flow = Flow(
         inputs=dict(seeds.inputs),
@@ -113,6 +126,7 @@ def function_flow(
                 )
             )
     for var in sorted((v for v in facts.vars if v.func in scope), key=lambda v: v.line):
+        checked_before(var.line)
         init = var.init
         if init is None:
             continue
@@ -174,6 +188,7 @@ def function_flow(
                     flow.inputs.setdefault(name, "validated input")
             elif label_input is not None:
                 flow.inputs[name] = label_input
+    checked_before(facts.lines + 1)
     return flow
 
 

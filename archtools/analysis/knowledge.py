@@ -36,12 +36,18 @@ class PackageCall(_Frozen):
     call: str
 
 
+class ManualChecks(_Frozen):
+    methods: list[str]
+    predicate_prefixes: list[str]
+
+
 class Validation(_Frozen):
     methods: list[str]
     functions: list[PackageCall]
     schema_packages: list[str]
     form_helpers: list[str]
     coercions: list[str]
+    manual_checks: ManualChecks
 
 
 class RateLimiting(_Frozen):
@@ -65,6 +71,8 @@ class SensitiveOperations(_Frozen):
 class Sinks(_Frozen):
     packages: list[str]
     file_system: list[str]
+    inert_callees: list[str]
+    inert_methods: list[str]
 
 
 class RawSql(_Frozen):

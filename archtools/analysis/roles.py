@@ -229,6 +229,20 @@ class CallClassifier:
                     return True
         return call.name in self.knowledge.validation.form_helpers
 
+    def is_schema_check(self, file: str, call: Call) -> bool:
+        """A validator that checks a shape (not a coercion, not a parser of another format such as
+        `Papa.parse` or `JSON.parse`)."""
+        if call.callee in self.knowledge.validation.coercions or not self.is_validator(file, call):
+            return False
+        root = call.callee.split(".", 1)[0].split("(", 1)[0]
+        symbol = self.program.lookup(file, root)
+        if symbol is None or symbol.package is None:
+            return True
+        return any(
+            symbol.package == p or symbol.package.startswith(p + "/")
+            for p in self.knowledge.validation.schema_packages
+        )
+
     def is_rate_limit(self, file: str, call: Call) -> bool:
         rl = self.knowledge.rate_limiting
         _callee, package = self.canonical(file, call)

@@ -8,12 +8,14 @@ assignments, destructuring, string methods and template strings."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from archtools.analysis.flow import function_scope
 from archtools.analysis.program import Program
 from archtools.analysis.roles import CallClassifier
 from archtools.facts.code import Call, Expr, ExprKind
+from archtools.results import Evidence
 
 MAX_DEPTH = 3
 _COERCIONS = ("Math.",)  # besides the validators' coercions (knowledge: validation.coercions)
@@ -50,8 +52,12 @@ class SinkFinder:
         target_of: TargetOf,
         sink_packages: tuple[str, ...],
         trusted_calls: tuple[str, ...] = (),
+        inert_callees: tuple[str, ...] = (),
+        inert_methods: tuple[str, ...] = (),
     ) -> None:
+        self.inert_methods = frozenset(inert_methods)
         self.trusted_calls = trusted_calls  # signature checks: what they return is verified
+        self.inert_callees = frozenset(name.lower() for name in inert_callees)
         self.program = program
         self.classifier = classifier
         self.target_of = target_of
@@ -107,9 +113,45 @@ class SinkFinder:
             if not used or self.classifier.is_validator(file, call):
                 continue
             value = call.args[used[0]].text[:60]
-            found = self._call_sink(file, call, used, value, depth)
+            found = self._call_sink(file, call, used, value, depth, tainted)
             if found is not None:
                 return found
+        return None
+
+    def validated_in_helper(
+        self, file: str, runs: Runs, tainted: set[str], requests: frozenset[str]
+    ) -> Evidence | None:
+        """Where a repository helper that receives the client's value checks it against a schema
+        first (`postLink(req.body)` whose body starts with `PostLinkSchema.safeParse(body)`)."""
+        facts = self.program.files[file]
+        for call in facts.calls:
+            if not runs(call.func, call.line):
+                continue
+            used = [i for i, arg in enumerate(call.args) if self._carries(arg, tainted, requests)]
+            target = self.target_of(file, call) if used else None
+            if target is None or target[1] is None:
+                continue
+            inner = self.program.files[target[0]]
+            params = inner.functions[target[1]].params
+            names = {
+                name
+                for i in used
+                if i < len(params)
+                for name in (params[i].names or (params[i].name,))
+            }
+            scope = function_scope(inner, target[1])
+            for check in inner.calls:
+                if (
+                    check.func in scope
+                    and any(set(roots(arg)) & names for arg in check.args)
+                    and self.classifier.is_schema_check(target[0], check)
+                ):
+                    return Evidence(
+                        file=target[0],
+                        line=check.line,
+                        detail=f"`{call.args[used[0]].text[:40]}` is validated by "
+                        f"{check.callee}() in {call.callee.removeprefix('await ')}()",
+                    )
         return None
 
     def _server_values(self, file: str, runs: Runs) -> set[str]:
@@ -121,7 +163,11 @@ class SinkFinder:
         for call in facts.calls:
             if not runs(call.func, call.line) or not call.assigned_to:
                 continue
-            if call.index in lookups or self.target_of(file, call) is not None:
+            if (
+                call.index in lookups
+                or self.target_of(file, call) is not None
+                or self._opaque(file, call, frozenset())
+            ):
                 names |= set(call.assigned_to)
         return names
 
@@ -136,7 +182,13 @@ class SinkFinder:
         )
 
     def _call_sink(
-        self, file: str, call: Call, used: list[int], value: str, depth: int
+        self,
+        file: str,
+        call: Call,
+        used: list[int],
+        value: str,
+        depth: int,
+        tainted: AbstractSet[str] = frozenset(),
     ) -> Sink | None:
         callee = call.callee.removeprefix("await ").removeprefix("new ")
         if callee.startswith(_COERCIONS):
@@ -155,6 +207,15 @@ class SinkFinder:
                 return Sink(file, call.line, value, f"{callee}() ({package})", False)
             return None
         target = self.target_of(file, call)
+        direct = all(call.args[i].kind != ExprKind.CALL for i in used)
+        if target is None and direct and self._opaque(file, call, tainted):
+            return Sink(
+                file,
+                call.line,
+                value,
+                f"{callee}(), repository code archtools cannot follow",
+                False,
+            )
         if target is None or target[1] is None or depth >= MAX_DEPTH:
             return None
         params = self.program.files[target[0]].functions[target[1]].params
@@ -185,6 +246,49 @@ class SinkFinder:
             inner.database,
             inner.model,
         )
+
+    def _opaque(self, file: str, call: Call, tainted: AbstractSet[str]) -> bool:
+        """Whether the call hands the value to the application's own code that cannot be followed:
+        a method of an object or class the repository exports (`Tag.create(input)`), or of a
+        service object a repository function built (`const { users } = await services();
+        users.update(input)`). Such code acts on what it is given; loggers, response helpers and the
+        language's built-ins do not."""
+        callee = call.callee.removeprefix("await ").removeprefix("new ")
+        root = callee.split(".", 1)[0].split("(", 1)[0]
+        if not root or root in tainted or root.lower() in self.inert_callees:
+            return False
+        if call.name in self.inert_methods:
+            return False
+        symbol = self.program.lookup(file, root)
+        if symbol is not None:
+            if symbol.package is not None or symbol.func is not None or "." not in callee:
+                return False
+            if symbol.value is None:  # a class or an object the repository exports
+                return True
+            return self._built_by_repository(symbol.file, symbol.value)
+        facts = self.program.files[file]
+        return any(c.name == root for c in facts.classes) or any(
+            root in var.names and var.init is not None and self._built_by_repository(file, var.init)
+            for var in facts.vars
+        )
+
+    def _built_by_repository(self, file: str, value: Expr) -> bool:
+        """A service object: what a repository function returned (`await services()`), or a client
+        the repository made of a sink package (`new Stripe(...)`, `new Redis(...)`); not a built-in
+        (`new TextEncoder()`) or an in-memory helper (`new Fuse(rows)`)."""
+        if value.call is None:
+            return False
+        calls = self.program.files[file].calls
+        built = calls[value.call]
+        while built.receiver is not None:
+            built = calls[built.receiver]
+        if self.target_of(file, built) is not None:
+            return True
+        made_by = built.callee.removeprefix("await ").removeprefix("new ")
+        maker = self.program.lookup(file, made_by)
+        if maker is None:  # a class of this file (`new Database(adapter)`), or a global
+            return any(c.name == made_by for c in self.program.files[file].classes)
+        return maker.package is None or _listed(maker.package, self.sink_packages)
 
     def _is_cookie_store(self, file: str, call: Call) -> bool:
         if "cookies" in call.callee:

@@ -13,6 +13,7 @@ from archtools.analysis.knowledge import GuardKnowledge
 from archtools.analysis.program import Program
 from archtools.analysis.roles import AuthKind, CallClassifier, DbOp
 from archtools.analysis.sessions import SessionLookups
+from archtools.analysis.value_checks import checked_by_guards
 from archtools.facts.code import Call, ExitKind, Expr, FileFacts
 from archtools.results import Evidence
 
@@ -265,6 +266,11 @@ class Summaries:
             identity_calls=self.identity_calls(file, scope),
             validator_calls=self.validator_calls(file, scope),
             trusted_calls=self.trusted_calls(file, scope),
+            hand_checked=checked_by_guards(
+                facts,
+                lambda guard_func, _line: guard_func == func,
+                self.knowledge.validation.manual_checks,
+            ),
         )
 
     def trusted_calls(self, file: str, scope: set[int | None]) -> set[int]:

@@ -204,6 +204,14 @@ class TypeDecl(_Frozen, frozen=True):
     exported: bool
 
 
+class ClassDecl(_Frozen, frozen=True):
+    """A class declared in the file: `class Database extends SyncDatabase<R> {...}`."""
+
+    name: str
+    line: int
+    extends: str | None = None  # the superclass expression, type arguments dropped
+
+
 class AnyUse(_Frozen, frozen=True):
     func: int | None
     line: int
@@ -240,6 +248,7 @@ class FileFacts(_Frozen, frozen=True):
     env_reads: tuple[EnvRead, ...] = ()
     secrets: tuple[StringLiteral, ...] = ()
     types: tuple[TypeDecl, ...] = ()
+    classes: tuple[ClassDecl, ...] = ()
     any_uses: tuple[AnyUse, ...] = ()
     comments: tuple[CommentDirective, ...] = ()
     syntax_errors: tuple[SyntaxProblem, ...] = ()

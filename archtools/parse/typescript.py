@@ -11,6 +11,7 @@ from archtools.facts.code import (
     AnyUse,
     Branch,
     Call,
+    ClassDecl,
     CommentDirective,
     Comparison,
     EnvRead,
@@ -159,6 +160,7 @@ class _Extractor:
                     if (t := self.type_of(n))
                 ]
             ),
+            classes=tuple([c for n in self.nodes("class") if (c := self.class_of(n))]),
             any_uses=tuple([self.any_use_of(n) for n in self.nodes("any")]),
             comments=tuple(self.comments()),
             syntax_errors=tuple(self.syntax_errors()),
@@ -661,6 +663,22 @@ class _Extractor:
             fields=tuple(fields),
             exported=parent is not None and parent.type == "export_statement",
         )
+
+    def class_of(self, node: Node) -> ClassDecl | None:
+        name = node.child_by_field_name("name")
+        if name is None:
+            return None
+        extends = None
+        for child in node.named_children:
+            if child.type == "class_heritage":
+                clause = next(
+                    (c for c in child.named_children if c.type == "extends_clause"), child
+                )
+                value = clause.child_by_field_name("value") or (
+                    clause.named_children[0] if clause.named_children else None
+                )
+                extends = text_of(value) if value is not None else None
+        return ClassDecl(name=text_of(name), line=line_of(node), extends=extends)
 
     def any_use_of(self, node: Node) -> AnyUse:
         where = "variable"

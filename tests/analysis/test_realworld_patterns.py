@@ -834,3 +834,216 @@ export async function GET() {
     point = entry(result, "route_handler:app/api/mine/route.ts#GET")
     assert statuses(point)["authentication"] == "pass"
     assert point.checks.authentication.evidence[0].line == 5
+
+
+def test_class6_client_value_handed_to_a_service_object_the_repository_built(
+    tmp_path: Path,
+) -> None:
+    # `services()` is the repository's own; what its objects do with the value cannot be followed,
+    # but they act on it: the unvalidated value reaches them.
+    services = """export function services() {
+  return { tags: makeTags() };
+}
+declare function makeTags(): { create(input: unknown): Promise<void> };
+"""
+    action = """"use server";
+import { services } from "@/lib/services";
+export async function createTag(input: { name: string }) {
+  const { tags } = services();
+  console.log(input);
+  await tags.create(input);
+}
+"""
+    result = audit_files(tmp_path, {"lib/services.ts": services, "app/tags/actions.ts": action})
+    check = entry(result, "server_action:app/tags/actions.ts#createTag").checks.input_validation
+    assert check.status.value == "fail"
+    assert check.evidence[0].line == 6 and "cannot follow" in check.evidence[0].detail
+
+
+def test_class6_a_logged_value_reaches_no_sink(tmp_path: Path) -> None:
+    action = """"use server";
+export async function track(event: string) {
+  console.log(event);
+  logger.info(event);
+}
+declare const logger: { info(message: string): void };
+"""
+    result = audit_files(tmp_path, {"app/track/actions.ts": action})
+    check = entry(result, "server_action:app/track/actions.ts#track").checks.input_validation
+    assert check.status.value != "fail", check
+
+
+HELPER_WITH_SCHEMA = """import { z } from "zod";
+import { prisma } from "@/lib/db";
+const NoteSchema = z.object({ title: z.string().max(80) });
+export async function postNote(body: unknown) {
+  const parsed = NoteSchema.safeParse(body);
+  if (!parsed.success) throw new Error("invalid");
+  return prisma.note.create({ data: { title: parsed.data.title, authorId: "x" } });
+}
+"""
+
+
+def test_class6_a_helper_that_checks_its_parameter_against_a_schema_validates_it(
+    tmp_path: Path,
+) -> None:
+    route = """import { postNote } from "@/lib/notes";
+export async function POST(req: Request) {
+  const body = await req.json();
+  return Response.json(await postNote(body));
+}
+"""
+    result = audit_files(
+        tmp_path, {"lib/notes.ts": HELPER_WITH_SCHEMA, "app/api/notes/route.ts": route}
+    )
+    check = entry(result, "route_handler:app/api/notes/route.ts#POST").checks.input_validation
+    assert check.status.value == "pass"
+    assert (check.evidence[0].file, check.evidence[0].line) == ("lib/notes.ts", 5)
+
+
+def test_class6_a_coercion_or_csv_parser_in_a_helper_is_no_schema_check(tmp_path: Path) -> None:
+    helper = """import Papa from "papaparse";
+import { prisma } from "@/lib/db";
+export async function importNotes(text: string) {
+  const rows = Papa.parse(text).data as string[][];
+  return prisma.note.createMany({ data: rows.map((r) => ({ title: r[0], authorId: "x" })) });
+}
+"""
+    route = """import { importNotes } from "@/lib/import";
+export async function POST(req: Request) {
+  const text = await req.text();
+  return Response.json(await importNotes(text));
+}
+"""
+    result = audit_files(
+        tmp_path,
+        {"lib/import.ts": helper, "app/api/import/route.ts": route},
+        dependencies={"papaparse": "5.4.1"},
+    )
+    check = entry(result, "route_handler:app/api/import/route.ts#POST").checks.input_validation
+    assert check.status.value != "pass", check
+
+
+def test_class6_a_procedure_input_schema_validates_even_if_the_handler_ignores_input(
+    tmp_path: Path,
+) -> None:
+    router = """import { z } from "zod";
+import { prisma } from "@/lib/db";
+import { router, authedProcedure } from "../trpc";
+export const notesRouter = router({
+  count: authedProcedure
+    .input(z.object({ since: z.date() }))
+    .query(({ ctx }) => prisma.note.count({ where: { authorId: ctx.user.id } })),
+  all: authedProcedure
+    .input(z.void())
+    .query(({ ctx }) => prisma.note.findMany({ where: { authorId: ctx.user.id } })),
+});
+"""
+    result = audit_files(
+        tmp_path,
+        {
+            "server/trpc.ts": TRPC_BASE,
+            "server/routers/notes.ts": router,
+            "server/root.ts": 'import { router } from "./trpc";\nimport { notesRouter } from "./routers/notes";\nexport const appRouter = router({ notes: notesRouter });\n',
+        },
+        dependencies={"@trpc/server": "11.0.0"},
+    )
+    count = entry(result, "trpc_procedure:server/routers/notes.ts#notes.count")
+    assert statuses(count)["input_validation"] == "pass"
+    assert count.checks.input_validation.evidence[0].line == 6
+    everything = entry(result, "trpc_procedure:server/routers/notes.ts#notes.all")
+    assert statuses(everything)["input_validation"] == "n/a"
+
+
+USERS_DB = """import sqlite3 from "better-sqlite3";
+class Database {
+  constructor(private file: string) {}
+  queryOne(sql: string, params: unknown[]) {
+    return sqlite3(this.file).prepare(sql).get(...params);
+  }
+}
+export const db = new Database("app.db");
+export function userByEmail(email: string) {
+  return db.queryOne("SELECT id FROM user WHERE email = ?", [email]);
+}
+export function verifyEmailInput(email: string): boolean {
+  return /^.+@.+\\..+$/.test(email) && email.length < 256;
+}
+"""
+
+
+def _login_action(checks: str) -> str:
+    return f""""use server";
+import {{ userByEmail, verifyEmailInput }} from "@/lib/db";
+export async function login(_prev: unknown, formData: FormData) {{
+  const email = formData.get("email");
+{checks}
+  const user = userByEmail(email as string);
+  return {{ found: user !== null }};
+}}
+"""
+
+
+def test_class6_a_value_handed_to_a_method_of_a_class_of_the_repository_is_used(
+    tmp_path: Path,
+) -> None:
+    result = audit_files(
+        tmp_path, {"lib/db.ts": USERS_DB, "app/login/actions.ts": _login_action("")}
+    )
+    check = entry(result, "server_action:app/login/actions.ts#login").checks.input_validation
+    assert check.status.value == "fail"
+    assert "db.queryOne()" in check.evidence[0].detail
+
+
+def test_class6_an_exit_on_a_failed_hand_written_check_validates_the_value(tmp_path: Path) -> None:
+    checks = """  if (typeof email !== "string") return { message: "missing" };
+  if (!verifyEmailInput(email)) return { message: "invalid" };"""
+    result = audit_files(
+        tmp_path, {"lib/db.ts": USERS_DB, "app/login/actions.ts": _login_action(checks)}
+    )
+    check = entry(result, "server_action:app/login/actions.ts#login").checks.input_validation
+    assert check.status.value == "pass"
+    assert check.evidence[0].line == 5 and "checked by hand" in check.evidence[0].detail
+
+
+def test_class6_a_check_that_does_not_exit_or_only_tests_presence_validates_nothing(
+    tmp_path: Path,
+) -> None:
+    checks = """  if (!email) return { message: "missing" };
+  if (verifyEmailInput(String(email))) console.log("looks fine");"""
+    result = audit_files(
+        tmp_path, {"lib/db.ts": USERS_DB, "app/login/actions.ts": _login_action(checks)}
+    )
+    check = entry(result, "server_action:app/login/actions.ts#login").checks.input_validation
+    assert check.status.value == "fail"
+
+
+def test_class6_a_hand_checked_value_that_is_only_compared_needs_no_validation(
+    tmp_path: Path,
+) -> None:
+    action = """"use server";
+export async function confirm(_prev: unknown, formData: FormData) {
+  const code = formData.get("code");
+  if (typeof code !== "string") return { message: "missing" };
+  return { ok: code === "123456" };
+}
+"""
+    result = audit_files(tmp_path, {"app/confirm/actions.ts": action})
+    check = entry(result, "server_action:app/confirm/actions.ts#confirm").checks.input_validation
+    assert check.status.value == "n/a"
+
+
+def test_class6_a_coercion_inside_the_query_validates_the_id(tmp_path: Path) -> None:
+    route = """import type { NextApiRequest, NextApiResponse } from "next";
+import { prisma } from "@/lib/db";
+export default async function handler(req: NextApiRequest, res: NextApiResponse) {
+  const note = await prisma.note.findUnique({
+    where: { id: Number(req.query.id) },
+  });
+  return res.json({ title: note?.title });
+}
+"""
+    result = audit_files(tmp_path, {"pages/api/notes/[id].ts": route})
+    check = entry(result, "pages_api:pages/api/notes/[id].ts#default").checks.input_validation
+    assert check.status.value == "pass"
+    assert check.evidence[0].line == 5 and "Number()" in check.evidence[0].detail

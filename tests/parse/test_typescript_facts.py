@@ -217,3 +217,15 @@ def test_jsx_files_parse_with_the_tsx_grammar() -> None:
         "components/a.tsx",
     )
     assert f.language == "tsx" and f.directives == ("use client",) and not f.syntax_errors
+
+
+def test_class_declarations_with_their_superclass() -> None:
+    f = facts(
+        "class Database extends SyncDatabase<Result> { query() {} }\n"
+        "export abstract class Repo {}\n"
+        "export default class extends Base {}\n"
+    )
+    assert [(c.name, c.line, c.extends) for c in f.classes] == [
+        ("Database", 1, "SyncDatabase"),
+        ("Repo", 2, None),
+    ]

@@ -52,6 +52,8 @@
 
 (type_alias_declaration) @type.alias
 (interface_declaration) @type.interface
+(class_declaration) @class
+(abstract_class_declaration) @class
 
 ((predefined_type) @any
   (#eq? @any "any"))
