@@ -135,6 +135,9 @@ class DataChecks(CheckerBase):
         )
         if in_helper is not None:
             return make_check(CheckStatus.PASS, in_helper)
+        fixed = self.ctx.sinks.fixed_destinations(scope.facts.path, scope.has, tainted, requests)
+        if fixed:
+            return make_check(CheckStatus.PASS, *fixed)
         used = self._inputs_used(scope)
         if not used:
             return make_check(
@@ -144,7 +147,7 @@ class DataChecks(CheckerBase):
         return make_check(
             CheckStatus.NA,
             Evidence(
-                file=entry.file,
+                file=scope.facts.path,
                 line=used[0],
                 detail="client input is read but reaches no database operation or other sink",
             ),

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from archtools.analysis.flow import Seeds
 from archtools.analysis.program import Program, Symbol
-from archtools.facts.code import Call, Export, ExportKind, FileFacts
+from archtools.facts.code import Call, Export, ExportKind, Expr, ExprKind, FileFacts
 from archtools.results import EntryKind, Evidence
 
 if TYPE_CHECKING:
@@ -296,6 +296,25 @@ class EntryFinder:
         )
         self._resolve_export_handler(base, facts.path, default)
         base.seeds = _request_seeds(self.program, base.handler, pages=True)
+        table = self._method_table(base.handler) if base.handler is not None else []
+        if table:
+            return [
+                Entry(
+                    kind=EntryKind.PAGES_API,
+                    file=facts.path,
+                    line=base.line,
+                    name="default",
+                    method=method,
+                    route=route,
+                    app=app.path,
+                    handler=handler,
+                    seeds=_request_seeds(self.program, handler, pages=True),
+                    wrappers=base.wrappers,
+                    chain=base.chain,
+                    unresolved=base.unresolved,
+                )
+                for method, handler in table
+            ]
         if base.handler is None or base.handler[0] != facts.path:
             return [base]
         branches = [
@@ -327,6 +346,44 @@ class EntryFinder:
                 )
             )
         return entries
+
+    def _method_table(self, handler: tuple[str, int | None]) -> list[tuple[str, tuple[str, int]]]:
+        """`await dispatch(req, res, { GET: handleGET, POST: handlePOST })`: a handler that only hands
+        the request to one function per method. Each method is then its own entry point, run by its
+        function. A handler that checks anything itself first keeps the request whole."""
+        file, func = handler
+        facts = self.program.files[file]
+        if any(guard.func == func for guard in facts.guards):
+            return []
+        for call in facts.calls:
+            if call.func != func:
+                continue
+            for arg in call.args:
+                keys = [pair.key for pair in arg.pairs]
+                if (
+                    arg.kind != ExprKind.OBJECT
+                    or not keys
+                    or any(key not in HTTP_METHODS for key in keys)
+                ):
+                    continue
+                table = [
+                    (pair.key, target)
+                    for pair in arg.pairs
+                    if (target := self._function_value(file, pair.value)) is not None
+                ]
+                if len(table) == len(keys):
+                    return table
+        return []
+
+    def _function_value(self, file: str, value: Expr) -> tuple[str, int] | None:
+        if value.func is not None:
+            return (file, value.func)
+        if value.kind != ExprKind.IDENTIFIER:
+            return None
+        symbol = self.program.lookup(file, value.text)
+        if symbol is None or symbol.func is None:
+            return None
+        return (symbol.file, symbol.func)
 
     # -- Server Actions -----------------------------------------------------------------------------
 

@@ -173,6 +173,8 @@ def function_flow(
             label_valid = next(flow.validated[r] for r in init.roots if r in flow.validated)
         if label_input is None and label_valid is None and flow.is_input(init):
             label_input = next(flow.inputs[r] for r in init.roots if r in flow.inputs)
+        if label_input == "request" and _reads_request_data(init, facts, flow):
+            label_input = "request data"  # the body or query, not the request and its credentials
         if (
             label_input is None
             and label_valid is None
@@ -190,6 +192,31 @@ def function_flow(
                 flow.inputs[name] = label_input
     checked_before(facts.lines + 1)
     return flow
+
+
+_REQUEST_DATA = ("body", "query", "url", "nextUrl", "searchParams")
+
+
+def _reads_request_data(init: Expr, facts: FileFacts, flow: Flow) -> bool:
+    """Whether a value taken from a request object is the client's data (`await req.json()`,
+    `req.body`, `new URL(req.url).searchParams`) rather than the request itself or its headers and
+    cookies, which a helper is handed to authenticate the caller."""
+    requests = {name for name, what in flow.inputs.items() if what == "request"}
+    exprs = [init]
+    if init.call is not None:
+        for index in _chain_indexes(facts, init.call):
+            call = facts.calls[index]
+            root = call.callee.split(".", 1)[0].split("(", 1)[0]
+            if root in requests and call.name in INPUT_METHODS:
+                return True
+            exprs.extend(call.args)
+    return any(
+        path.split(".")[0] in requests
+        and path.split(".")[1:2]
+        and path.split(".")[1] in _REQUEST_DATA
+        for expr in exprs
+        for path in expr.paths
+    )
 
 
 def _reads_input(init: Expr, calls: Sequence[Call], flow: Flow) -> bool:

@@ -7,6 +7,7 @@ assignments, destructuring, string methods and template strings."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ _COERCIONS = ("Math.",)  # besides the validators' coercions (knowledge: validat
 _REDIRECTS = ("redirect", "permanentRedirect")
 _REQUEST_VALUES = ("body", "query", "json", "formData", "text", "nextUrl", "searchParams")
 Runs = Callable[[int | None, int], bool]
+_REPOSITORY_CODE = "(repository code archtools cannot follow)"
 TargetOf = Callable[[str, Call], tuple[str, int | None] | None]
 
 
@@ -166,7 +168,7 @@ class SinkFinder:
             if (
                 call.index in lookups
                 or self.target_of(file, call) is not None
-                or self._opaque(file, call, frozenset())
+                or self._opaque(file, call, frozenset()) is not None
             ):
                 names |= set(call.assigned_to)
         return names
@@ -191,31 +193,30 @@ class SinkFinder:
         tainted: AbstractSet[str] = frozenset(),
     ) -> Sink | None:
         callee = call.callee.removeprefix("await ").removeprefix("new ")
-        if callee.startswith(_COERCIONS):
-            return None
+        if callee.startswith(_COERCIONS) or call.name in self.trusted_calls:
+            return None  # a signature check verifies the payload it is handed
         if call.name == "set" and self._is_cookie_store(file, call):
             if 1 not in used and not (0 in used and call.args[0].kind == ExprKind.OBJECT):
                 return None  # the name or the options, not the value
             return Sink(file, call.line, value, "a cookie", False)
         if callee == "fetch" and 0 in used:
+            if self._fixed_origin(file, call.args[0], tainted):
+                return None
             return Sink(file, call.line, value, "fetch() as its URL", False)
         canonical, package = self.classifier.canonical(file, call)
         if package is not None:
             if package.startswith("next/navigation") and canonical in _REDIRECTS:
+                if call.args and self._fixed_origin(file, call.args[0], tainted):
+                    return None
                 return Sink(file, call.line, value, f"{callee}() as its destination", False)
             if _listed(package, self.sink_packages):
                 return Sink(file, call.line, value, f"{callee}() ({package})", False)
             return None
         target = self.target_of(file, call)
         direct = all(call.args[i].kind != ExprKind.CALL for i in used)
-        if target is None and direct and self._opaque(file, call, tainted):
-            return Sink(
-                file,
-                call.line,
-                value,
-                f"{callee}(), repository code archtools cannot follow",
-                False,
-            )
+        acting = self._opaque(file, call, tainted) if target is None and direct else None
+        if acting is not None:
+            return Sink(file, call.line, value, f"{callee}() {acting}", False)
         if target is None or target[1] is None or depth >= MAX_DEPTH:
             return None
         params = self.program.files[target[0]].functions[target[1]].params
@@ -247,48 +248,101 @@ class SinkFinder:
             inner.model,
         )
 
-    def _opaque(self, file: str, call: Call, tainted: AbstractSet[str]) -> bool:
-        """Whether the call hands the value to the application's own code that cannot be followed:
-        a method of an object or class the repository exports (`Tag.create(input)`), or of a
-        service object a repository function built (`const { users } = await services();
-        users.update(input)`). Such code acts on what it is given; loggers, response helpers and the
-        language's built-ins do not."""
+    def fixed_destinations(
+        self, file: str, runs: Runs, tainted: set[str], requests: frozenset[str]
+    ) -> list[Evidence]:
+        """Redirects and fetches that carry the client's values on an origin the server chose."""
+        found: list[Evidence] = []
+        for call in self.program.files[file].calls:
+            if not runs(call.func, call.line) or not call.args:
+                continue
+            if not self._carries(call.args[0], tainted, requests):
+                continue
+            callee = call.callee.removeprefix("await ")
+            canonical, package = self.classifier.canonical(file, call)
+            destination = callee == "fetch" or (
+                package is not None
+                and package.startswith("next/navigation")
+                and canonical in _REDIRECTS
+            )
+            if destination and self._fixed_origin(file, call.args[0], tainted):
+                found.append(
+                    Evidence(
+                        file=file,
+                        line=call.line,
+                        detail=f"{callee}() carries the client's values only after an origin "
+                        "the server chose",
+                    )
+                )
+        return found
+
+    def _fixed_origin(
+        self, file: str, url: Expr, tainted: AbstractSet[str], depth: int = 0
+    ) -> bool:
+        """Whether a URL built with the client's values starts with an origin the server chose
+        (`https://app.example.com/x?${query}`, `${BASE_URL}/docs/${slug}`): the client picks a path
+        or a query on that host, not where the request or the redirect goes."""
+        if url.kind in (ExprKind.STRING, ExprKind.TEMPLATE):
+            return _starts_with_origin(url.text, tainted)
+        roots_tainted = [r for r in url.roots if r in tainted]
+        if not roots_tainted or depth > 2:
+            return False
+        facts = self.program.files[file]
+        for name in roots_tainted:
+            inits = [v.init for v in facts.vars if name in v.names[:1] and v.init is not None]
+            if len(inits) != 1 or not self._fixed_origin(file, inits[0], tainted, depth + 1):
+                return False
+        return True
+
+    def _opaque(self, file: str, call: Call, tainted: AbstractSet[str]) -> str | None:
+        """What acts on a value the call hands over, when that cannot be followed: a method of an
+        object or class the repository exports (`Tag.create(input)`), of a service object a
+        repository function built (`const { users } = await services(); users.update(input)`), or
+        of a client made of a sink package (`new Resend(key)`). Loggers, response helpers and the
+        language's built-ins take values without acting on them."""
         callee = call.callee.removeprefix("await ").removeprefix("new ")
         root = callee.split(".", 1)[0].split("(", 1)[0]
         if not root or root in tainted or root.lower() in self.inert_callees:
-            return False
+            return None
         if call.name in self.inert_methods:
-            return False
+            return None
         symbol = self.program.lookup(file, root)
         if symbol is not None:
             if symbol.package is not None or symbol.func is not None or "." not in callee:
-                return False
+                return None
             if symbol.value is None:  # a class or an object the repository exports
-                return True
-            return self._built_by_repository(symbol.file, symbol.value)
+                return _REPOSITORY_CODE
+            return self._maker(symbol.file, symbol.value)
         facts = self.program.files[file]
-        return any(c.name == root for c in facts.classes) or any(
-            root in var.names and var.init is not None and self._built_by_repository(file, var.init)
-            for var in facts.vars
-        )
+        if any(c.name == root for c in facts.classes):
+            return _REPOSITORY_CODE
+        for var in facts.vars:
+            if root in var.names and var.init is not None:
+                maker = self._maker(file, var.init)
+                if maker is not None:
+                    return maker
+        return None
 
-    def _built_by_repository(self, file: str, value: Expr) -> bool:
-        """A service object: what a repository function returned (`await services()`), or a client
-        the repository made of a sink package (`new Stripe(...)`, `new Redis(...)`); not a built-in
-        (`new TextEncoder()`) or an in-memory helper (`new Fuse(rows)`)."""
+    def _maker(self, file: str, value: Expr) -> str | None:
+        """Who built a service object: a repository function (`await services()`) or class of this
+        file (`new Database(adapter)`), or a sink package (`new Stripe(key)`, `new Redis(url)`); not
+        a built-in (`new TextEncoder()`) or an in-memory helper (`new Fuse(rows)`)."""
         if value.call is None:
-            return False
+            return None
         calls = self.program.files[file].calls
         built = calls[value.call]
         while built.receiver is not None:
             built = calls[built.receiver]
         if self.target_of(file, built) is not None:
-            return True
+            return _REPOSITORY_CODE
         made_by = built.callee.removeprefix("await ").removeprefix("new ")
         maker = self.program.lookup(file, made_by)
-        if maker is None:  # a class of this file (`new Database(adapter)`), or a global
-            return any(c.name == made_by for c in self.program.files[file].classes)
-        return maker.package is None or _listed(maker.package, self.sink_packages)
+        if maker is None:
+            classes = self.program.files[file].classes
+            return _REPOSITORY_CODE if any(c.name == made_by for c in classes) else None
+        if maker.package is None:
+            return _REPOSITORY_CODE
+        return f"({maker.package})" if _listed(maker.package, self.sink_packages) else None
 
     def _is_cookie_store(self, file: str, call: Call) -> bool:
         if "cookies" in call.callee:
@@ -303,3 +357,28 @@ class SinkFinder:
 
 def _listed(package: str, names: tuple[str, ...]) -> bool:
     return any(package == p or package.startswith(p + "/") for p in names)
+
+
+_ORIGIN = re.compile(r"""^[`'"]https?://[^/`'"$]+(/|[`'"]$)""")
+
+
+def _starts_with_origin(text: str, tainted: AbstractSet[str]) -> bool:
+    """A string or template whose scheme and host are written out, or whose first substitution is
+    a value of the server's (`${process.env.APP_URL}/x/${id}`, a ternary of literal origins)."""
+    if _ORIGIN.match(text):
+        return True
+    if not text.startswith("`${"):
+        return False
+    depth, end = 0, None
+    for i, ch in enumerate(text[1:], start=1):
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                end = i
+                break
+    if end is None or text[end + 1 : end + 2] != "/":
+        return False  # the origin must end where the path starts
+    first = text[3:end]
+    return not any(re.search(rf"\b{re.escape(name)}\b", first) for name in tainted)

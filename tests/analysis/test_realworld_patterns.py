@@ -1047,3 +1047,100 @@ export default async function handler(req: NextApiRequest, res: NextApiResponse)
     check = entry(result, "pages_api:pages/api/notes/[id].ts#default").checks.input_validation
     assert check.status.value == "pass"
     assert check.evidence[0].line == 5 and "Number()" in check.evidence[0].detail
+
+
+def test_class6_the_parsed_body_of_a_request_is_the_clients_data(tmp_path: Path) -> None:
+    # `await req.json()` is what the client sent; the request object itself (its headers and cookies,
+    # handed to session helpers) is not.
+    route = """import { Resend } from "resend";
+const resend = new Resend(process.env.RESEND_KEY);
+export async function POST(req: Request) {
+  const body = await req.json();
+  await resend.emails.send({ to: body.email, from: "a@example.com", subject: "Hi", html: body.html });
+  return Response.json({ sent: true });
+}
+"""
+    result = audit_files(
+        tmp_path, {"app/api/invite/route.ts": route}, dependencies={"resend": "4.0.0"}
+    )
+    check = entry(result, "route_handler:app/api/invite/route.ts#POST").checks.input_validation
+    assert check.status.value == "fail"
+    assert check.evidence[0].line == 5 and "(resend)" in check.evidence[0].detail
+
+
+def test_class8_a_method_table_dispatch_makes_one_entry_per_method(tmp_path: Path) -> None:
+    dispatch = """import type { NextApiRequest, NextApiResponse } from "next";
+type Handler = (req: NextApiRequest, res: NextApiResponse) => Promise<void>;
+export async function byMethod(req: NextApiRequest, res: NextApiResponse, table: Record<string, Handler>) {
+  const run = table[req.method ?? ""];
+  if (!run) return res.status(405).end();
+  await run(req, res);
+}
+"""
+    route = """import type { NextApiRequest, NextApiResponse } from "next";
+import { prisma } from "@/lib/db";
+import { byMethod } from "@/lib/api";
+
+const handler = async (req: NextApiRequest, res: NextApiResponse) => {
+  await byMethod(req, res, { GET: handleGET, POST: handlePOST });
+};
+
+const handleGET = async (req: NextApiRequest, res: NextApiResponse) => {
+  res.json(await prisma.note.findMany({ select: { title: true } }));
+};
+
+const handlePOST = async (req: NextApiRequest, res: NextApiResponse) => {
+  const { title } = req.body;
+  res.json(await prisma.note.create({ data: { title, authorId: "x" } }));
+};
+
+export default handler;
+"""
+    result = audit_files(tmp_path, {"lib/api.ts": dispatch, "pages/api/notes.ts": route})
+    ids = {e.id for e in result.entry_points}
+    assert {
+        "pages_api:pages/api/notes.ts#default.GET",
+        "pages_api:pages/api/notes.ts#default.POST",
+    } <= ids
+    post = entry(result, "pages_api:pages/api/notes.ts#default.POST").checks.input_validation
+    assert post.status.value == "fail" and post.evidence[0].line == 15
+    get = entry(result, "pages_api:pages/api/notes.ts#default.GET").checks.input_validation
+    assert get.status.value == "n/a"
+
+
+def test_class6_a_redirect_on_an_origin_the_server_chose_is_no_open_redirect(
+    tmp_path: Path,
+) -> None:
+    route = """import { redirect } from "next/navigation";
+export async function GET(request: Request) {
+  const { searchParams } = new URL(request.url);
+  const fixed = `${process.env.APP_URL}/settings?${searchParams}`;
+  const next = searchParams.get("next");
+  if (searchParams.has("open")) redirect(next ?? "/");
+  redirect(fixed);
+}
+"""
+    safe = route.replace('  if (searchParams.has("open")) redirect(next ?? "/");\n', "")
+    result = audit_files(tmp_path / "safe", {"app/api/back/route.ts": safe})
+    check = entry(result, "route_handler:app/api/back/route.ts#GET").checks.input_validation
+    assert check.status.value == "pass" and check.evidence[0].line == 6
+    result = audit_files(tmp_path / "open", {"app/api/back/route.ts": route})
+    check = entry(result, "route_handler:app/api/back/route.ts#GET").checks.input_validation
+    assert check.status.value == "fail" and check.evidence[0].line == 6
+
+
+def test_class6_a_signature_check_is_no_sink_for_the_payload_it_verifies(tmp_path: Path) -> None:
+    route = """import Stripe from "stripe";
+const stripe = new Stripe(process.env.STRIPE_KEY ?? "");
+export async function POST(req: Request) {
+  const body = await req.text();
+  const signature = req.headers.get("stripe-signature") ?? "";
+  const event = stripe.webhooks.constructEvent(body, signature, process.env.STRIPE_WEBHOOK_SECRET ?? "");
+  return Response.json({ type: event.type });
+}
+"""
+    result = audit_files(
+        tmp_path, {"app/api/webhooks/stripe/route.ts": route}, dependencies={"stripe": "17.0.0"}
+    )
+    point = entry(result, "route_handler:app/api/webhooks/stripe/route.ts#POST")
+    assert statuses(point)["input_validation"] != "fail", point.checks.input_validation
