@@ -136,6 +136,7 @@ class DataChecks(CheckerBase):
         if in_helper is not None:
             return make_check(CheckStatus.PASS, in_helper)
         fixed = self.ctx.sinks.fixed_destinations(scope.facts.path, scope.has, tainted, requests)
+        fixed += self.ctx.sinks.checked_arguments(scope.facts.path, scope.has, tainted, requests)
         if fixed:
             return make_check(CheckStatus.PASS, *fixed)
         used = self._inputs_used(scope)

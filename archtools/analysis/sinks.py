@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from archtools.analysis.flow import function_scope
 from archtools.analysis.program import Program
 from archtools.analysis.roles import CallClassifier
-from archtools.facts.code import Call, Expr, ExprKind
+from archtools.facts.code import Call, Expr, ExprKind, FileFacts, VarDecl
 from archtools.results import Evidence
 
 MAX_DEPTH = 3
@@ -111,7 +111,11 @@ class SinkFinder:
         for call in facts.calls:
             if not runs(call.func, call.line):
                 continue
-            used = [i for i, arg in enumerate(call.args) if self._carries(arg, tainted, requests)]
+            used = [
+                i
+                for i, arg in enumerate(call.args)
+                if self._carries_raw(file, arg, tainted, requests)
+            ]
             if not used or self.classifier.is_validator(file, call):
                 continue
             value = call.args[used[0]].text[:60]
@@ -172,6 +176,27 @@ class SinkFinder:
             ):
                 names |= set(call.assigned_to)
         return names
+
+    def _carries_raw(
+        self, file: str, arg: Expr, tainted: set[str], requests: frozenset[str]
+    ) -> bool:
+        """Carries the client's values as they were sent: not through a validator or a coercion
+        (`getLink(Number(req.query.id))`, `{ userId: user.id, linkId: Number(id) }`)."""
+        if arg.kind == ExprKind.CALL and arg.call is not None:
+            call = self.program.files[file].calls[arg.call]
+            if self.classifier.is_validator(file, call) or call.callee.startswith(_COERCIONS):
+                return False
+        if arg.kind == ExprKind.OBJECT and arg.pairs:
+            return any(self._carries_raw(file, pair.value, tainted, requests) for pair in arg.pairs)
+        if arg.kind == ExprKind.FUNCTION and arg.func is not None:
+            # a callback that returns the client's value: `update(() => ({ lang }))`
+            return any(
+                ret.func == arg.func
+                and ret.value is not None
+                and self._carries_raw(file, ret.value, tainted, requests)
+                for ret in self.program.files[file].returns
+            )
+        return self._carries(arg, tainted, requests)
 
     @staticmethod
     def _carries(arg: Expr, tainted: set[str], requests: frozenset[str]) -> bool:
@@ -248,6 +273,37 @@ class SinkFinder:
             inner.model,
         )
 
+    def checked_arguments(
+        self, file: str, runs: Runs, tainted: set[str], requests: frozenset[str]
+    ) -> list[Evidence]:
+        """Client values that a validator or a coercion checks as they are handed to code that would
+        otherwise take them into a sink (`getLinkById(Number(req.query.id))`)."""
+        calls = self.program.files[file].calls
+        found: list[Evidence] = []
+        for call in calls:
+            if not runs(call.func, call.line):
+                continue
+            for i, arg in enumerate(call.args):
+                values = [arg, *(pair.value for pair in arg.pairs)]
+                for value in values:
+                    if value.call is None or not self._carries(value, tainted, requests):
+                        continue
+                    check = calls[value.call]
+                    if not self.classifier.is_validator(file, check):
+                        continue
+                    if self._call_sink(file, call, [i], value.text[:60], 0, tainted) is None:
+                        continue
+                    found.append(
+                        Evidence(
+                            file=file,
+                            line=value.line,
+                            detail=f"`{value.text[:50]}`: the client's value is checked by "
+                            f"{check.callee}() before {call.callee.removeprefix('await ')}() "
+                            "uses it",
+                        )
+                    )
+        return found
+
     def fixed_destinations(
         self, file: str, runs: Runs, tainted: set[str], requests: frozenset[str]
     ) -> list[Evidence]:
@@ -316,14 +372,12 @@ class SinkFinder:
         facts = self.program.files[file]
         if any(c.name == root for c in facts.classes):
             return _REPOSITORY_CODE
-        for var in facts.vars:
-            if root in var.names and var.init is not None:
-                maker = self._maker(file, var.init)
-                if maker is not None:
-                    return maker
-        return None
+        local = _declared(facts, root, call.func)
+        if local is None or local.init is None:
+            return None
+        return self._maker(file, local.init, local.func)
 
-    def _maker(self, file: str, value: Expr) -> str | None:
+    def _maker(self, file: str, value: Expr, func: int | None = None, depth: int = 0) -> str | None:
         """Who built a service object: a repository function (`await services()`) or class of this
         file (`new Database(adapter)`), or a sink package (`new Stripe(key)`, `new Redis(url)`); not
         a built-in (`new TextEncoder()`) or an in-memory helper (`new Fuse(rows)`)."""
@@ -338,8 +392,15 @@ class SinkFinder:
         made_by = built.callee.removeprefix("await ").removeprefix("new ")
         maker = self.program.lookup(file, made_by)
         if maker is None:
-            classes = self.program.files[file].classes
-            return _REPOSITORY_CODE if any(c.name == made_by for c in classes) else None
+            facts = self.program.files[file]
+            if any(c.name == made_by for c in facts.classes):
+                return _REPOSITORY_CODE
+            # made of another local service object: `const pipe = redis.pipeline()`
+            root = made_by.split(".", 1)[0]
+            local = _declared(facts, root, func)
+            if "." in made_by and local is not None and local.init is not None and depth < 3:
+                return self._maker(file, local.init, local.func, depth + 1)
+            return None
         if maker.package is None:
             return _REPOSITORY_CODE
         return f"({maker.package})" if _listed(maker.package, self.sink_packages) else None
@@ -382,3 +443,12 @@ def _starts_with_origin(text: str, tainted: AbstractSet[str]) -> bool:
         return False  # the origin must end where the path starts
     first = text[3:end]
     return not any(re.search(rf"\b{re.escape(name)}\b", first) for name in tainted)
+
+
+def _declared(facts: FileFacts, name: str, func: int | None) -> VarDecl | None:
+    """The declaration `name` refers to from code in `func`: its own, else the module's."""
+    own = [v for v in facts.vars if name in v.names and v.func == func]
+    if own:
+        return own[-1]
+    module = [v for v in facts.vars if name in v.names and v.func is None]
+    return module[-1] if module else None

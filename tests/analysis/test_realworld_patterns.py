@@ -1144,3 +1144,67 @@ export async function POST(req: Request) {
     )
     point = entry(result, "route_handler:app/api/webhooks/stripe/route.ts#POST")
     assert statuses(point)["input_validation"] != "fail", point.checks.input_validation
+
+
+def test_class6_a_callback_returning_the_clients_value_carries_it(tmp_path: Path) -> None:
+    action = """"use server";
+import { cookies } from "next/headers";
+async function readModifyWrite(modifier: (old: Record<string, unknown>) => Record<string, unknown>) {
+  const store = await cookies();
+  const updated = { ...modifier({}) };
+  store.set({ name: "settings", value: JSON.stringify(updated) });
+}
+export async function updateLang(lang: string) {
+  await readModifyWrite(() => ({ lang }));
+}
+"""
+    result = audit_files(tmp_path, {"app/settings/actions.ts": action})
+    check = entry(
+        result, "server_action:app/settings/actions.ts#updateLang"
+    ).checks.input_validation
+    assert check.status.value == "fail" and "cookie" in check.evidence[0].detail
+
+
+def test_class6_an_id_coerced_as_it_is_handed_to_a_helper_is_validated(tmp_path: Path) -> None:
+    helper = """import { prisma } from "@/lib/db";
+export async function noteById(id: number) {
+  return prisma.note.findUnique({ where: { id: String(id) }, select: { title: true } });
+}
+"""
+    route = """import type { NextApiRequest, NextApiResponse } from "next";
+import { noteById } from "@/lib/notes";
+export default async function handler(req: NextApiRequest, res: NextApiResponse) {
+  return res.json(await noteById(Number(req.query.id)));
+}
+"""
+    result = audit_files(tmp_path, {"lib/notes.ts": helper, "pages/api/notes/[id].ts": route})
+    check = entry(result, "pages_api:pages/api/notes/[id].ts#default").checks.input_validation
+    assert check.status.value == "pass"
+    assert check.evidence[0].line == 4 and "Number()" in check.evidence[0].detail
+
+
+def test_class6_a_key_written_through_a_pipeline_of_a_redis_client_reaches_it(
+    tmp_path: Path,
+) -> None:
+    helper = """import { Redis } from "@upstash/redis";
+export async function resultById(id: string) {
+  const redis = Redis.fromEnv();
+  const pipe = redis.pipeline();
+  pipe.hgetall(`result:${id}`);
+  return pipe.exec();
+}
+"""
+    route = """import { resultById } from "@/lib/results";
+export async function GET(req: Request) {
+  const { searchParams } = new URL(req.url);
+  const id = searchParams.get("id") ?? "";
+  return Response.json(await resultById(id));
+}
+"""
+    result = audit_files(
+        tmp_path,
+        {"lib/results.ts": helper, "app/api/results/route.ts": route},
+        dependencies={"@upstash/redis": "1.34.0"},
+    )
+    check = entry(result, "route_handler:app/api/results/route.ts#GET").checks.input_validation
+    assert check.status.value == "fail" and "(@upstash/redis)" in check.evidence[0].detail
