@@ -157,11 +157,35 @@ def _load_schema(
     if drizzle_files or any(app.drizzle for app in repo.apps):
         from archtools.facts.drizzle import extract_drizzle_schema
 
-        selected = {p: facts[p] for p in drizzle_files if p in facts} or facts
+        reached = _schema_modules(drizzle_files, facts, repo)
+        selected = {p: facts[p] for p in reached if p in facts} or facts
         schema, problems = extract_drizzle_schema(selected)
         errors.extend(_parse_errors(problems))
         return schema
     return Schema()
+
+
+MAX_SCHEMA_MODULES = 2000
+
+
+def _schema_modules(
+    files: list[str], facts: Mapping[str, FileFacts], repo: Repository
+) -> list[str]:
+    """The schema files drizzle.config names and the modules they re-export or import from the
+    repository: a config often names one `index.ts` that only does `export * from "./users"`."""
+    seen = [f for f in files if f in facts]
+    queue = list(seen)
+    while queue and len(seen) < MAX_SCHEMA_MODULES:
+        file = queue.pop()
+        sources = [e.source for e in facts[file].exports if e.source] + [
+            i.source for i in facts[file].imports if not i.type_only
+        ]
+        for source in sources:
+            target = repo.resolve_import(file, source)
+            if target is not None and target in facts and target not in seen:
+                seen.append(target)
+                queue.append(target)
+    return sorted(seen)
 
 
 def _parse_errors(problems: list[ParseError]) -> list[AuditError]:

@@ -38,6 +38,7 @@ class PackageCall(_Frozen):
 
 class ManualChecks(_Frozen):
     methods: list[str]
+    value_methods: list[str]
     predicate_prefixes: list[str]
 
 

@@ -46,10 +46,14 @@ def _how_checked(facts: FileFacts, guard: Guard, name: str, vocabulary: ManualCh
     if re.search(rf"\b{escaped}(\?)?\.length\b", text) and re.search(r"[<>]|[!=]==?", text):
         return "its length"
     for call in _condition_calls(facts, guard):
+        negated = re.search(rf"!\s*(await\s+)?{re.escape(call.callee)}\s*\(", text)
+        if not negated:
+            continue  # the exit must be taken when the check fails: `if (!check(x)) return`
+        on_value = call.callee.split(".", 1)[0] == name and "." in call.callee
+        if on_value and call.name in vocabulary.value_methods:
+            return f"{call.callee}()"  # `if (!email.includes("@")) return`
         if not any(name in arg.roots for arg in call.args):
             continue
-        if not re.search(rf"!\s*(await\s+)?{re.escape(call.callee)}\s*\(", text):
-            continue  # the exit must be taken when the check fails: `if (!check(x)) return`
         if call.name in vocabulary.methods:
             return f"{call.callee}()"
         if any(_named(call.name, prefix) for prefix in vocabulary.predicate_prefixes):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from archtools.pipeline import load_schema
 from tests.support.minirepo import PRISMA_SCHEMA, entry, make_repo, run_audit, statuses
 
 TRPC_BASE = """import { initTRPC, TRPCError } from "@trpc/server";
@@ -1208,3 +1209,36 @@ export async function GET(req: Request) {
     )
     check = entry(result, "route_handler:app/api/results/route.ts#GET").checks.input_validation
     assert check.status.value == "fail" and "(@upstash/redis)" in check.evidence[0].detail
+
+
+def test_a_drizzle_schema_barrel_is_followed_to_the_modules_it_re_exports(tmp_path: Path) -> None:
+    # drizzle.config names one index.ts that only re-exports: the tables are in the modules behind it.
+    make_repo(
+        tmp_path,
+        {
+            "drizzle.config.ts": DRIZZLE_CONFIG,
+            "db/index.ts": DRIZZLE_DB,
+            "db/schema.ts": 'export * from "./tables/users";\nexport { posts } from "./tables/posts";\n',
+            "db/tables/users.ts": DRIZZLE_SCHEMA,
+            "db/tables/posts.ts": 'import { pgTable, text } from "drizzle-orm/pg-core";\n'
+            'export const posts = pgTable("posts", { id: text("id").primaryKey() });\n',
+        },
+        schema=None,
+        dependencies={"drizzle-orm": "0.43.1"},
+    )
+    assert sorted(model.name for model in load_schema(tmp_path).models) == ["posts", "users"]
+
+
+def test_class6_a_failed_test_of_the_values_own_text_is_a_check(tmp_path: Path) -> None:
+    action = """"use server";
+import { prisma } from "@/lib/db";
+export async function findByEmail(_prev: unknown, formData: FormData) {
+  const email = String(formData.get("email") ?? "");
+  if (!email.includes("@")) return { error: "invalid" };
+  const user = await prisma.user.findUnique({ where: { email }, select: { id: true } });
+  return { found: user !== null };
+}
+"""
+    result = audit_files(tmp_path, {"app/login/actions.ts": action})
+    check = entry(result, "server_action:app/login/actions.ts#findByEmail").checks.input_validation
+    assert check.status.value == "pass" and check.evidence[0].line == 5
