@@ -22,8 +22,10 @@ from archtools.analysis.middleware import MiddlewareInfo, vulnerable_to_bypass
 from archtools.analysis.roles import DbOp
 from archtools.analysis.summaries import Summary
 from archtools.analysis.trpc import context_identity
-from archtools.facts.code import Call, Expr
+from archtools.facts.code import Call, Expr, ExprKind
 from archtools.results import Check, CheckStatus, EntryKind, Evidence
+
+_LITERALS = (ExprKind.ARRAY, ExprKind.OBJECT, ExprKind.STRING, ExprKind.NUMBER, ExprKind.TEMPLATE)
 
 
 def _inert_package(package: str, inert: tuple[str, ...]) -> bool:
@@ -115,6 +117,16 @@ class AuthenticationChecks(CheckerBase):
                 line=entry.line,
                 detail="public by design: an operation for signed-out users (sign-up, sign-in, recovery)",
             )
+        library = self._auth_library_handler(scope)
+        if library is not None:
+            return library
+        password = self._password_check(scope.facts.path, scope.has, 0, set())
+        if password is not None:
+            return Evidence(
+                file=password.file,
+                line=password.line,
+                detail=f"public by design: a sign-in, it checks a password with {password.detail}",
+            )
         for call in scope.facts.calls:
             if scope.has(call.func, call.line) and call.name in TRPC_ADAPTERS:
                 return Evidence(
@@ -140,6 +152,61 @@ class AuthenticationChecks(CheckerBase):
                             line=call.line,
                             detail=f"{SIGNED_WEBHOOK} with {call.callee}()",
                         )
+        return None
+
+    def _password_check(
+        self,
+        file: str,
+        runs: Callable[[int | None, int], bool],
+        depth: int,
+        seen: set[tuple[str, int | None]],
+    ) -> Evidence | None:
+        """The password check on the entry point's way (in its code or its helpers')."""
+        verifiers = self.k.public_routes.password_verifiers
+        for call in self.ctx.program.files[file].calls:
+            if not runs(call.func, call.line):
+                continue
+            _callee, package = self.ctx.classifier.canonical(file, call)
+            if package is not None:
+                if any(v.package == package and v.call == call.name for v in verifiers):
+                    return Evidence(file=file, line=call.line, detail=f"{call.callee}()")
+                continue
+            target = self.ctx.summaries.target(file, call)
+            if target is None or target in seen or depth >= 3:
+                continue
+            seen.add(target)
+            inner = self._password_check(
+                target[0],
+                _within(function_scope(self.ctx.program.files[target[0]], target[1])),
+                depth + 1,
+                seen,
+            )
+            if inner is not None:
+                return inner
+        return None
+
+    def _auth_library_handler(self, scope: EntryScope) -> Evidence | None:
+        """`return NextAuth(req, res, options)`: the handler hands the request to the auth library's
+        own endpoints (sign-in, callbacks, sign-out), which are public by design."""
+        requests = {name for name, what in scope.flow.inputs.items() if what == "request"}
+        factories = {factory.call for factory in self.k.auth_factories}
+        for call in scope.facts.calls:
+            if not scope.has(call.func, call.line) or call.func not in scope.funcs:
+                continue
+            if not any(set(arg.roots) & requests for arg in call.args):
+                continue
+            callee, package = self.ctx.classifier.canonical(scope.facts.path, call)
+            if (
+                package is not None
+                and any(package.startswith(p) for p in self.k.auth_handler_packages)
+                and callee.split(".", 1)[0] in factories
+            ):
+                return Evidence(
+                    file=scope.facts.path,
+                    line=call.line,
+                    detail=f"public by design: the request goes to the sign-in handler of "
+                    f"{package} ({call.callee.removeprefix('await ')}())",
+                )
         return None
 
     def _authentication(
@@ -337,6 +404,8 @@ class AuthenticationChecks(CheckerBase):
             if symbol is not None and symbol.package is None and root != callee:
                 # A module-level object of the repository: a client (`stripe.x()`) unless it was
                 # built by an inert package (`zSettings.parse()`, a zod schema).
+                if symbol.value is not None and symbol.value.kind in _LITERALS:
+                    continue  # a list or a table written in the code (`providers.filter(...)`)
                 made = program.value_call(symbol)
                 origin = self.ctx.classifier.canonical(symbol.file, made)[1] if made else None
                 if origin is None or not _inert_package(origin, inert):

@@ -106,6 +106,7 @@ class PublicRoutes(_Frozen):
     signature_calls: list[str]
     signature_verifiers: list[str]
     public_flags: list[str]
+    password_verifiers: list[PackageCall]
 
 
 class GuardKnowledge(_Frozen):

@@ -1242,3 +1242,74 @@ export async function findByEmail(_prev: unknown, formData: FormData) {
     result = audit_files(tmp_path, {"app/login/actions.ts": action})
     check = entry(result, "server_action:app/login/actions.ts#findByEmail").checks.input_validation
     assert check.status.value == "pass" and check.evidence[0].line == 5
+
+
+def test_class1_a_handler_that_hands_the_request_to_next_auth_is_its_sign_in_endpoint(
+    tmp_path: Path,
+) -> None:
+    route = """import type { NextApiRequest, NextApiResponse } from "next";
+import NextAuth from "next-auth";
+import { prisma } from "@/lib/db";
+import { options } from "@/lib/auth-options";
+export default async function auth(req: NextApiRequest, res: NextApiResponse) {
+  return await NextAuth(req, res, {
+    ...options,
+    events: {
+      signIn: async ({ user }) => {
+        await prisma.user.update({ where: { id: user.id }, data: { email: user.email ?? "" } });
+      },
+    },
+  });
+}
+"""
+    files = {"lib/auth-options.ts": "export const options = { providers: [] };\n"}
+    result = audit_files(tmp_path, {**files, "pages/api/auth/[...auth].ts": route})
+    point = entry(result, "pages_api:pages/api/auth/[...auth].ts#default")
+    check = point.checks.authentication
+    assert check.status.value == "n/a" and check.evidence[0].line == 6
+    assert "sign-in handler of next-auth" in check.evidence[0].detail
+
+
+def test_class1_a_credential_exchange_is_a_sign_in(tmp_path: Path) -> None:
+    # No session to check: the password is the credential, checked in a helper before a key is made.
+    helper = """import bcrypt from "bcryptjs";
+import { prisma } from "@/lib/db";
+export async function passwordMatches(email: string, password: string) {
+  const user = await prisma.user.findUnique({ where: { email }, select: { id: true, hash: true } });
+  return user !== null && (await bcrypt.compare(password, user.hash));
+}
+"""
+    route = """import { prisma } from "@/lib/db";
+import { passwordMatches } from "@/lib/password";
+export async function POST(req: Request) {
+  const { email, password } = await req.json();
+  if (!(await passwordMatches(email, password))) return new Response(null, { status: 401 });
+  const token = await prisma.session.create({ data: { email } });
+  return Response.json({ token: token.id });
+}
+"""
+    result = audit_files(
+        tmp_path,
+        {"lib/password.ts": helper, "app/api/session/route.ts": route},
+        dependencies={"bcryptjs": "2.4.3"},
+    )
+    check = entry(result, "route_handler:app/api/session/route.ts#POST").checks.authentication
+    assert check.status.value == "n/a"
+    assert (check.evidence[0].file, check.evidence[0].line) == ("lib/password.ts", 5)
+
+
+def test_class1_a_list_written_in_the_code_protects_nothing(tmp_path: Path) -> None:
+    providers = """export const providers = [
+  { id: "github", enabled: process.env.GITHUB_ID !== undefined },
+  { id: "google", enabled: process.env.GOOGLE_ID !== undefined },
+];
+"""
+    route = """import type { NextApiRequest, NextApiResponse } from "next";
+import { providers } from "@/lib/providers";
+export default function handler(_req: NextApiRequest, res: NextApiResponse) {
+  res.json(providers.filter((p) => p.enabled).map((p) => p.id));
+}
+"""
+    result = audit_files(tmp_path, {"lib/providers.ts": providers, "pages/api/logins.ts": route})
+    point = entry(result, "pages_api:pages/api/logins.ts#default")
+    assert statuses(point)["authentication"] == "n/a", point.checks.authentication
