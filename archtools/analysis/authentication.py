@@ -226,8 +226,9 @@ class AuthenticationChecks(CheckerBase):
         if built is not None:
             return _authenticated(*built)
         gate = scope.summary.auth_gate
+        gate_line = scope.summary.auth_line
         if gate is not None and not (
-            first_op is not None and gate.file == scope.facts.path and first_op[0] < gate.line
+            first_op is not None and gate_line is not None and first_op[0] < gate_line
         ):
             return _authenticated(gate, scope.summary.auth_kind)
         if public is not None and public.detail.startswith(SIGNED_WEBHOOK):
@@ -250,7 +251,7 @@ class AuthenticationChecks(CheckerBase):
                 Evidence(
                     file=scope.facts.path,
                     line=first_op[0],
-                    detail=f"{first_op[1]}() runs before the check at line {gate.line} "
+                    detail=f"{first_op[1]}() runs before the check at line {gate_line} "
                     f"({gate.detail})",
                 ),
             )

@@ -217,7 +217,7 @@ def _enforcement(program: Program, summaries: Summaries, file: str) -> Evidence 
         summary = summaries.compute_with(file, function.index, seeds, flow)
         if summary.auth_gate is not None:
             return Evidence(
-                file=file,
+                file=summary.auth_gate.file,
                 line=summary.auth_gate.line,
                 detail=f"middleware {summary.auth_gate.detail}",
             )

@@ -14,7 +14,7 @@ from archtools.analysis.program import Program
 from archtools.analysis.roles import AuthKind, CallClassifier, DbOp
 from archtools.analysis.sessions import SessionLookups
 from archtools.analysis.value_checks import checked_by_guards
-from archtools.facts.code import Call, ExitKind, Expr, FileFacts
+from archtools.facts.code import Call, ExitKind, Expr, FileFacts, Guard
 from archtools.results import Evidence
 
 FuncKey = tuple[str, int | None]
@@ -34,6 +34,9 @@ class Summary:
     # The gate throws or redirects, so it stops the request wherever this function is called; a gate
     # that only returns early from this function guards a caller only where it branches on the result.
     auth_stops: bool = True
+    auth_line: int | None = (
+        None  # where in this function the gate takes effect (a call to a helper)
+    )
     identity_kind: str = "session"  # the kind of caller `returns_identity` is
     returns_identity: Evidence | None = None
     role_gate: Evidence | None = None
@@ -45,6 +48,9 @@ class Summary:
     # (`requireMembership(teamId, userId)`): a gate when the caller passes its own identity.
     membership_lookup: Evidence | None = None
     returns_role: Evidence | None = None  # returns whether the user holds a role (`isAdmin()`)
+    # Throws or redirects when a parameter (or one field of it) is missing: `if (!email) throw`.
+    # Keyed by (parameter index, field or None); a gate for callers that pass the signed-in user.
+    param_gates: dict[tuple[int, str | None], Evidence] = field(default_factory=dict)
 
 
 # Roots of calls that only write the response or a log line.
@@ -55,14 +61,17 @@ def _is_root(name: str, subject: str) -> bool:
     return subject.split(".", 1)[0].split("?", 1)[0] == name
 
 
-def _set_gate(summary: Summary, gate: Evidence, kind: str | None, *, stops: bool) -> None:
+def _set_gate(
+    summary: Summary, gate: Evidence, kind: str | None, *, stops: bool, at: int | None = None
+) -> None:
     summary.auth_gate, summary.auth_kind, summary.auth_stops = gate, kind, stops
+    summary.auth_line = gate.line if at is None else at
 
 
-def _earlier(gate: Evidence | None, call: Call) -> bool:
+def _earlier(summary: Summary, call: Call) -> bool:
     """Whether a gate at `call` comes before the one found so far (the first gate on the way in is
     the one that protects what follows; a later check on a looked-up row is no authentication)."""
-    return gate is None or call.line < gate.line  # one summary's guards and calls share a file
+    return summary.auth_line is None or call.line < summary.auth_line
 
 
 def _holds_identity(flow: Flow, subject: str) -> bool:
@@ -205,6 +214,53 @@ class Summaries:
                 detail=f"{_EXIT_WORDS[guard.exit]} when `{guard.condition.text}`, the result of {said}",
             )
             _set_gate(summary, gate, inner.auth_kind, stops=guard.exit != ExitKind.RETURN)
+            return
+
+    @staticmethod
+    def _param_gate(
+        summary: Summary, facts: FileFacts, func: int | None, guard: Guard, verb: str
+    ) -> None:
+        """Record `if (!email) throw ...` on a parameter (or a field of a destructured one)."""
+        if func is None:
+            return
+        for index, param in enumerate(facts.functions[func].params):
+            fields: list[tuple[str | None, str]] = [
+                (key, name) for key, names in param.by_key.items() for name in names
+            ] or [(None, name) for name in (param.names or (param.name,))]
+            for key, name in fields:
+                if (index, key) in summary.param_gates or name not in guard.condition.roots:
+                    continue
+                if tests_presence(guard.condition.text, partial(_is_root, name)):
+                    summary.param_gates[(index, key)] = Evidence(
+                        file=facts.path,
+                        line=guard.line,
+                        detail=f"{verb} when `{guard.condition.text}`",
+                    )
+
+    def _gate_on_passed_identity(
+        self, summary: Summary, flow: Flow, file: str, call: Call, inner: Summary, where: str
+    ) -> None:
+        """A helper that stops when a parameter is missing guards a caller that passes the signed-in
+        user there (`getLimits({ email: token?.email })` into `if (!email) throw`)."""
+        for (index, key), gate in sorted(inner.param_gates.items(), key=lambda kv: kv[1].line):
+            if index >= len(call.args):
+                continue
+            arg = call.args[index]
+            passed = (
+                arg
+                if key is None
+                else next((pair.value for pair in arg.pairs if pair.key == key), None)
+            )
+            if passed is None or not flow.is_identity(passed):
+                continue
+            evidence = Evidence(
+                file=gate.file,
+                line=gate.line,
+                detail=f"{gate.detail} in {call.callee}(), which {file}:{call.line} passes the "
+                f"signed-in user (`{passed.text[:40]}`)",
+            )
+            kind = self._tested_identity_kind(flow, passed)
+            _set_gate(summary, evidence, kind, stops=True, at=call.line)
             return
 
     def _delegates(self, facts: FileFacts, call: Call) -> bool:
@@ -384,6 +440,8 @@ class Summaries:
                     f"(`{guard.condition.text}`, looked up at line {op.line})",
                 )
                 _set_gate(summary, gate, "api_key", stops=stops)
+            if stops:
+                self._param_gate(summary, facts, func, guard, verb)
             secret = compares_secret(guard.condition.text, secret_values, secrets_present)
             if summary.auth_gate is None and secret is not None:
                 gate = Evidence(
@@ -408,7 +466,7 @@ class Summaries:
             direct = call.func in own
             auth = self.classifier.auth_call(file, call)
             if auth is not None:
-                if auth.kind == AuthKind.ENFORCING and direct and _earlier(summary.auth_gate, call):
+                if auth.kind == AuthKind.ENFORCING and direct and _earlier(summary, call):
                     gate = Evidence(
                         file=file,
                         line=call.line,
@@ -426,7 +484,7 @@ class Summaries:
             if (
                 direct
                 and call.name.removeprefix("new ") in signature_verifiers
-                and _earlier(summary.auth_gate, call)
+                and _earlier(summary, call)
             ):
                 gate = Evidence(
                     file=file,
@@ -454,8 +512,10 @@ class Summaries:
                 continue
             (tfile, tfunc), inner = resolved
             where = self._where(tfile, tfunc)
-            if direct and _earlier(summary.auth_gate, call) and inner.auth_gate is not None:
+            if direct and _earlier(summary, call) and inner.auth_gate is not None:
                 self._inherit_gate(summary, facts, call, inner, where)
+            if direct and _earlier(summary, call) and inner.param_gates:
+                self._gate_on_passed_identity(summary, flow, file, call, inner, where)
             if direct and summary.role_gate is None and inner.role_gate is not None:
                 summary.role_gate = Evidence(
                     file=file,

@@ -1313,3 +1313,39 @@ export default function handler(_req: NextApiRequest, res: NextApiResponse) {
     result = audit_files(tmp_path, {"lib/providers.ts": providers, "pages/api/logins.ts": route})
     point = entry(result, "pages_api:pages/api/logins.ts#default")
     assert statuses(point)["authentication"] == "n/a", point.checks.authentication
+
+
+def test_class1_a_helper_that_throws_without_the_user_it_is_passed_authenticates(
+    tmp_path: Path,
+) -> None:
+    helper = """import { prisma } from "@/lib/db";
+export async function limitsOf({ email, teamId }: { email?: string | null; teamId: number | null }) {
+  if (!email) {
+    throw new Error("UNAUTHORIZED");
+  }
+  return prisma.user.findFirst({ where: { email }, select: { id: true } });
+}
+"""
+    route = """import type { NextApiRequest, NextApiResponse } from "next";
+import { getToken } from "next-auth/jwt";
+import { prisma } from "@/lib/db";
+import { limitsOf } from "@/lib/limits";
+export default async function handler(req: NextApiRequest, res: NextApiResponse) {
+  const token = await getToken({ req });
+  const limits = await limitsOf({ email: token?.email, teamId: null });
+  return res.json(limits);
+}
+"""
+    unguarded = route.replace(
+        "  const limits",
+        '  await prisma.note.findMany({ where: { authorId: "x" } });\n  const limits',
+    )
+    result = audit_files(tmp_path / "a", {"lib/limits.ts": helper, "pages/api/limits.ts": route})
+    check = entry(result, "pages_api:pages/api/limits.ts#default").checks.authentication
+    assert check.status.value == "pass"
+    assert (check.evidence[0].file, check.evidence[0].line) == ("lib/limits.ts", 3)
+    result = audit_files(
+        tmp_path / "b", {"lib/limits.ts": helper, "pages/api/limits.ts": unguarded}
+    )
+    check = entry(result, "pages_api:pages/api/limits.ts#default").checks.authentication
+    assert check.status.value == "fail" and check.evidence[0].line == 7  # the query runs first
