@@ -435,6 +435,40 @@ class AuthenticationChecks(CheckerBase):
                     )
         return found
 
+    def _context_from_middleware(self, entry: Entry) -> tuple[str, ...]:
+        """Context fields a gated middleware of the chain derives from the caller and hands on
+        (`next({ ctx: { ...ctx, user, workspace } })` after it resolved the user's workspace): the
+        procedures built on it find the caller's scope there (`ctx.workspace`)."""
+        learned: list[str] = []
+        for file, call in entry.chain:
+            if call.name not in ("use", "middleware") and call not in entry.wrappers:
+                continue
+            for mfile, mfunc in self._functions_of_args(file, call):
+                facts = self.ctx.program.files[mfile]
+                for func in function_scope(facts, mfunc):
+                    seeds = Seeds(identity_paths=context_identity(facts, func))
+                    flow = self.ctx.summaries.flow(mfile, func, seeds)
+                    if self.ctx.summaries.compute_with(mfile, func, seeds, flow).auth_gate is None:
+                        continue
+                    for next_call in facts.calls:
+                        if next_call.func != func or next_call.name != "next":
+                            continue
+                        for arg in next_call.args:
+                            for pair in arg.pairs:
+                                if pair.key != "ctx":
+                                    continue
+                                learned += [
+                                    f"ctx.{field.key}"
+                                    for field in pair.value.pairs
+                                    if field.key != "..." and flow.is_identity(field.value)
+                                ]
+        if not learned or entry.handler is None:
+            return ()
+        file, func = entry.handler
+        whole = context_identity(self.ctx.program.files[file], func)
+        prefixes = {p.split(".", 1)[0] for p in whole if not p.startswith("ctx.")}
+        return tuple(dict.fromkeys(learned + [f"{w}.{p}" for w in prefixes for p in learned]))
+
     def _chain_gate(self, entry: Entry) -> tuple[Evidence, str | None] | None:
         for file, call, summary in self._chain_summaries(entry):
             if summary.auth_gate is not None:

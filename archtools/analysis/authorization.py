@@ -17,7 +17,7 @@ from archtools.analysis.entry_scope import (
 from archtools.analysis.entrypoints import Entry
 from archtools.analysis.flow import Flow
 from archtools.analysis.roles import DbOp
-from archtools.facts.code import Expr
+from archtools.facts.code import Expr, ExprKind
 from archtools.results import Check, CheckStatus, Evidence
 
 
@@ -48,6 +48,7 @@ class AuthorizationChecks(AuthenticationChecks):
                 ),
                 "an admin operation without a role check",
             )
+        scoped = self._scoped_results(ops, scope.facts.path)
         for op, flow in ops:
             if op.model is None or op.model not in self.ctx.owned:
                 continue
@@ -62,12 +63,25 @@ class AuthorizationChecks(AuthenticationChecks):
                     continue
             else:
                 client = [c for w in op.where if (c := client_part(w, flow)) is not None]
+                from_scoped = [c for c in client if _taken_from(c, flow, scoped.get(op.file, {}))]
+                if from_scoped and len(from_scoped) == len(client):
+                    source = scoped[op.file][_client_roots(from_scoped[0], flow)[0]]
+                    passes.append(
+                        Evidence(
+                            file=op.file,
+                            line=op.line,
+                            detail=f"{op.callee}() uses `{from_scoped[0].text[:40]}`, taken from "
+                            f"the row {source.callee}() (line {source.line}) found for the caller",
+                        )
+                    )
+                    continue
             bound = any(flow.is_identity(w) for w in op.where)
             if (
                 not creating
                 and op.kind != "read"
                 and not bound
                 and not client
+                and self._filter_visible(op)
                 and not self._scoped(op)
             ):
                 flag(
@@ -114,7 +128,7 @@ class AuthorizationChecks(AuthenticationChecks):
                 passes.append(
                     Evidence(
                         file=op.file,
-                        line=op.line,
+                        line=self._binding_line(op, flow),
                         detail=f"{op.callee}() binds the {op.model} the client chose to the signed-in user",
                     )
                 )
@@ -170,6 +184,14 @@ class AuthorizationChecks(AuthenticationChecks):
                     found.append(pair.value)
         return found
 
+    def _filter_visible(self, op: DbOp) -> bool:
+        """Whether the operation's filter is written at the call: `prisma.x.upsert(build(args))`
+        builds it elsewhere, and what it selects is not known here."""
+        call = self.ctx.program.files[op.file].calls[op.call]
+        head = self.ctx.program.chain(op.file, call)[0]  # `db.update(t)` of a Drizzle chain
+        first = head.args[0] if head.args else None
+        return first is None or first.kind == ExprKind.OBJECT or first.text == op.table
+
     def _scoped(self, op: DbOp) -> bool:
         """Whether a where clause names a row: its id, a unique column or an owner column."""
         model = self.ctx.schema.model(op.model or "")
@@ -184,6 +206,8 @@ class AuthorizationChecks(AuthenticationChecks):
             c for f in model.fields if f.relation is not None for c in f.relation.fields
         }
         row_columns |= {f.name for f in model.fields if f.id or f.unique}
+        # a filter on a related row (`collection: { id }`) names the rows that belong to it
+        row_columns |= {f.name for f in model.fields if f.relation is not None}
         named: set[str] = set()
         stack = list(op.where)
         while stack:
@@ -205,6 +229,53 @@ class AuthorizationChecks(AuthenticationChecks):
                 )
         return None
 
+    def _scoped_results(self, ops: list[OpFlow], entry_file: str) -> dict[str, dict[str, DbOp]]:
+        """Per file, the names holding rows a query bound to the caller returned (`const existing =
+        await tx.select()...where(and(eq(t.id, input.id), eq(t.workspaceId, ctx.workspace.id)))`),
+        directly or through a helper that returns that row: a key taken from them is one the
+        caller may use."""
+        found: dict[str, dict[str, DbOp]] = {}
+        returning: dict[tuple[str, int | None], DbOp] = {}
+        program = self.ctx.program
+        for op, flow in ops:
+            made = op.operation in ("create", "insert")  # a row this request just made
+            if not made and (not op.returns_rows or not any(flow.is_identity(w) for w in op.where)):
+                continue
+            for name in op.assigned_to:
+                found.setdefault(op.file, {}).setdefault(name, op)
+            returned = op.returned or any(
+                ret.func == op.func
+                and ret.value is not None
+                and set(ret.value.roots) & set(op.assigned_to)
+                for ret in program.files[op.file].returns
+            )
+            if returned:
+                returning.setdefault((op.file, op.func), op)
+        if not returning:
+            return found
+        for file in {op.file for op, _ in ops} | {entry_file}:
+            for call in program.files[file].calls:
+                source = returning.get(self.ctx.summaries.target(file, call) or ("", None))
+                if source is not None and call.assigned_to:
+                    for name in call.assigned_to:
+                        found.setdefault(file, {}).setdefault(name, source)
+        return found
+
+    def _binding_line(self, op: DbOp, flow: Flow) -> int:
+        """The line of the filter value that names the caller (`eq(t.workspaceId, ctx.workspace.id)`
+        inside an `and(...)` of several lines), else the operation's."""
+        calls = self.ctx.program.files[op.file].calls
+        stack = list(op.where)
+        while stack:
+            expr = stack.pop(0)
+            if expr.kind in (ExprKind.MEMBER, ExprKind.IDENTIFIER) and flow.is_identity(expr):
+                return expr.line
+            stack.extend(pair.value for pair in expr.pairs)
+            stack.extend(expr.items)
+            if expr.call is not None:
+                stack.extend(calls[expr.call].args)
+        return op.line
+
     def _caller_filter(self, op: DbOp, flow: Flow) -> Evidence:
         """The filter of `op` that names the caller, at its own line (`userId: session.user.id`)."""
         stack = list(op.where)
@@ -222,7 +293,7 @@ class AuthorizationChecks(AuthenticationChecks):
             stack.extend(expr.items)
         return Evidence(
             file=op.file,
-            line=op.line,
+            line=self._binding_line(op, flow),
             detail=f"{op.callee}() is filtered by the signed-in user",
         )
 
@@ -282,3 +353,12 @@ class AuthorizationChecks(AuthenticationChecks):
         return None
 
     # -- input validation ----------------------------------------------------------------------------
+
+
+def _client_roots(expr: Expr, flow: Flow) -> list[str]:
+    return [r for r in expr.roots if r in flow.inputs and r not in flow.identity]
+
+
+def _taken_from(expr: Expr, flow: Flow, scoped: dict[str, DbOp]) -> bool:
+    roots = _client_roots(expr, flow)
+    return bool(roots) and all(r in scoped for r in roots)

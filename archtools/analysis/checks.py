@@ -3,6 +3,8 @@ audit logging), each with evidence, plus the problems that code rules turn into 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from archtools.analysis.authorization import AuthorizationChecks
 from archtools.analysis.data_checks import DataChecks
 from archtools.analysis.entry_scope import (
@@ -30,6 +32,12 @@ class EntryChecker(AuthorizationChecks, DataChecks):
             return self._unresolved(entry)
         file, func = entry.handler
         facts = self.ctx.program.files[file]
+        learned = self._context_from_middleware(entry) if entry.chain else ()
+        if learned:
+            entry.seeds = replace(
+                entry.seeds,
+                identity_paths=tuple(dict.fromkeys(entry.seeds.identity_paths + learned)),
+            )
         flow = self.ctx.summaries.flow(file, func, entry.seeds)
         other_branches = [
             (b.line, b.end_line)

@@ -3,6 +3,8 @@ of the helpers it calls."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from archtools.analysis.entry_scope import (
     CheckerBase,
     EntryScope,
@@ -13,9 +15,9 @@ from archtools.analysis.entry_scope import (
     make_check,
 )
 from archtools.analysis.entrypoints import Entry
-from archtools.analysis.flow import Seeds
+from archtools.analysis.flow import Flow, Seeds, function_scope
 from archtools.analysis.problems import upload_checks
-from archtools.facts.code import Call, Expr
+from archtools.facts.code import Call, Expr, ExprKind
 from archtools.results import Check, CheckStatus, Evidence
 
 
@@ -297,45 +299,108 @@ class DataChecks(CheckerBase):
 
     def _helper_ops(self, scope: EntryScope) -> list[OpFlow]:
         """Database operations of repository functions the handler calls, judged with what the handler
-        passes them: a parameter given a client value is client input, one given the caller's identity is
-        identity (one level deep)."""
+        passes them: a parameter given a client value is client input, one given the caller's identity
+        (or the context that carries it) is identity; followed through helpers of helpers."""
         found: list[OpFlow] = []
-        seen: set[tuple[str, int | None]] = set()
-        for call in scope.facts.calls:
-            if not scope.has(call.func, call.line):
+        self._ops_below(scope.facts.path, scope.has, scope.flow, 0, set(), found)
+        return found
+
+    def _ops_below(
+        self,
+        file: str,
+        runs: Callable[[int | None, int], bool],
+        flow: Flow,
+        depth: int,
+        seen: set[tuple[str, int | None]],
+        found: list[OpFlow],
+    ) -> None:
+        requests = {n for n, what in flow.inputs.items() if what == "request"}
+        for call in self.ctx.program.files[file].calls:
+            if not runs(call.func, call.line):
                 continue
-            target = self.ctx.summaries.target(scope.facts.path, call)
-            if target is None or target in seen or target[1] is None:
+            target = self.ctx.summaries.target(file, call)
+            if target is None or target in seen:
                 continue
             seen.add(target)
             tfile, tfunc = target
-            helper_ops = [op for op in self.ctx.classifier.db_ops(tfile) if op.func == tfunc]
-            if not helper_ops or tfunc is None:
+            if tfunc is None:
                 continue
+            inside = function_scope(self.ctx.program.files[tfile], tfunc)
             function = self.ctx.program.function(tfile, tfunc)
             seeds = Seeds()
-            requests = {n for n, what in scope.flow.inputs.items() if what == "request"}
             for param, arg in zip(function.params, call.args, strict=False):
                 if _whole_request(arg, requests):
                     continue  # its headers and cookies are credentials, judged by authentication
-                for name in param.names:
-                    if scope.flow.is_identity(arg):
-                        seeds.identity[name] = Evidence(
-                            file=scope.facts.path,
-                            line=call.line,
-                            detail=f"{arg.text} passed to {call.callee}()",
-                        )
-                    elif scope.flow.is_client_value(arg) or scope.flow.is_input(arg):
-                        seeds.inputs[name] = "client value passed by the caller"
-                        if not scope.flow.is_input(arg):
-                            seeds.validated.add(name)
+                if arg.kind == ExprKind.OBJECT and arg.pairs and param.by_key:
+                    for pair in arg.pairs:  # `helper({ ctx, input })` into `({ ctx, input })`
+                        for name in param.by_key.get(pair.key, []):
+                            _seed(seeds, name, pair.value, flow, file, call)
+                elif arg.kind == ExprKind.OBJECT and arg.pairs and not param.keys:
+                    for pair in arg.pairs:  # into `(args)`: `args.ctx`, `args.input`
+                        _seed(seeds, f"{param.name}.{pair.key}", pair.value, flow, file, call)
+                else:
+                    for name in param.names or (param.name,):
+                        _seed(seeds, name, arg, flow, file, call)
             helper_flow = self.ctx.summaries.flow(tfile, tfunc, seeds)
             for name in seeds.validated:
                 helper_flow.validated.setdefault(
                     name, Evidence(file=tfile, line=function.line, detail="validated by the caller")
                 )
-            found.extend((op, helper_flow) for op in helper_ops)
-        return found
+            found.extend(
+                (op, helper_flow) for op in self.ctx.classifier.db_ops(tfile) if op.func in inside
+            )
+            if depth < MAX_HELPER_DEPTH:
+                self._ops_below(tfile, _within(inside), helper_flow, depth + 1, seen, found)
+
+
+MAX_HELPER_DEPTH = 2
+
+
+def _within(funcs: set[int | None]) -> Callable[[int | None, int], bool]:
+    return lambda func, _line: func in funcs
+
+
+def _seed(seeds: Seeds, name: str, value: Expr, flow: Flow, file: str, call: Call) -> None:
+    """What a helper's parameter (or `param.key`) holds, from what the caller passes it: the
+    caller's identity, the context that carries it (`toServiceCtx(ctx)` hands on `ctx.workspace`),
+    or a client value."""
+    if flow.is_identity(value):
+        if "." in name:
+            seeds.identity_paths = (*seeds.identity_paths, name)
+        else:
+            seeds.identity[name] = Evidence(
+                file=file,
+                line=call.line,
+                detail=f"{value.text[:40]} passed to {call.callee}()",
+            )
+        return
+    context = [
+        root
+        for root in value.roots
+        if any(path.startswith(root + ".") for path in flow.identity_paths)
+    ]
+    if context and (value.kind == ExprKind.IDENTIFIER or value.call is not None):
+        root = context[0]
+        seeds.identity_paths = tuple(
+            dict.fromkeys(
+                seeds.identity_paths
+                + tuple(
+                    name + path[len(root) :]
+                    for path in flow.identity_paths
+                    if path.startswith(root + ".")
+                )
+            )
+        )
+        return
+    if flow.is_client_value(value) or flow.is_input(value):
+        if "." in name:
+            seeds.input_paths = (*seeds.input_paths, name)
+            if not flow.is_input(value):
+                seeds.validated_paths = (*seeds.validated_paths, name)
+            return
+        seeds.inputs[name] = "client value passed by the caller"
+        if not flow.is_input(value):
+            seeds.validated.add(name)
 
 
 def _whole_request(arg: Expr, requests: set[str]) -> bool:

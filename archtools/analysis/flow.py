@@ -35,6 +35,10 @@ class Seeds:
     identity: dict[str, Evidence] = field(
         default_factory=dict
     )  # parameters given the caller's identity
+    # fields of a parameter that hold the client's values (`entry.targetId` of `helper(entry)`),
+    # and those of them a schema already checked
+    input_paths: tuple[str, ...] = ()
+    validated_paths: tuple[str, ...] = ()
 
 
 @dataclass
@@ -47,6 +51,8 @@ class Flow:
     validating_calls: set[int] = field(default_factory=set)  # calls whose result is validated
     # the validated names that a hand-written check let through (an exit guard), not a schema
     hand_checked: set[str] = field(default_factory=set)
+    input_paths: tuple[str, ...] = ()
+    validated_paths: tuple[str, ...] = ()
 
     def is_identity(self, expr: Expr) -> bool:
         if any(r in self.identity for r in expr.roots):
@@ -60,6 +66,10 @@ class Flow:
             return False
         if expr.kind == ExprKind.OBJECT and expr.pairs:
             return any(self.is_input(pair.value) for pair in expr.pairs)
+        if any(
+            _under(p, self.input_paths) and not _under(p, self.validated_paths) for p in expr.paths
+        ):
+            return True
         return any(root in self.inputs and root not in self.validated for root in expr.roots)
 
     def is_client_value(self, expr: Expr) -> bool:
@@ -68,7 +78,11 @@ class Flow:
             return not self.is_identity(expr) or any(
                 root in self.inputs and root not in self.identity for root in expr.roots
             )
-        return False
+        return any(_under(p, self.input_paths) for p in expr.paths)
+
+
+def _carries_context(flow: Flow, name: str) -> bool:
+    return any(path.startswith(name + ".") for path in flow.identity_paths)
 
 
 def _under(path: str, prefixes: tuple[str, ...]) -> bool:
@@ -84,6 +98,7 @@ def function_flow(
     validator_calls: set[int],
     trusted_calls: set[int] | None = None,
     hand_checked: dict[str, Evidence] | None = None,
+    queries: frozenset[int] = frozenset(),
 ) -> Flow:
     """Propagate labels through the function's declarations in source order.
 
@@ -91,7 +106,9 @@ def function_flow(
     validator_calls: call indexes whose value is validated data.
     trusted_calls: call indexes whose value is verified server-side (a webhook's signed event).
     hand_checked: names an exit guard rejects when they fail a check, with the guard: validated from
-    the guard on."""
+    the guard on.
+    queries: the calls that run a database operation; a row one finds with the caller's identity
+    among its filters is the caller's, even when a client key selected it."""
     hand_checked = hand_checked or {}
 
     def checked_before(line: int) -> None:
@@ -106,6 +123,8 @@ def function_flow(
         identity=dict(seeds.identity),
         identity_paths=seeds.identity_paths,
         validating_calls=set(validator_calls),
+        input_paths=seeds.input_paths,
+        validated_paths=seeds.validated_paths,
     )
     for name in seeds.validated:
         flow.validated[name] = Evidence(
@@ -130,6 +149,36 @@ def function_flow(
         init = var.init
         if init is None:
             continue
+        if var.keys and init.kind == ExprKind.IDENTIFIER:
+            for key, name in zip(var.keys, var.names, strict=False):
+                field_path = (
+                    f"{init.text}.{key}"  # `{ targetId } = entry`, `entry.targetId` the client's
+                )
+                if _under(field_path, flow.input_paths):
+                    flow.inputs.setdefault(name, "client value passed by the caller")
+                    if _under(field_path, flow.validated_paths):
+                        flow.validated.setdefault(
+                            name,
+                            Evidence(
+                                file=facts.path, line=var.line, detail="validated by the caller"
+                            ),
+                        )
+        if var.keys and init.kind == ExprKind.IDENTIFIER and _carries_context(flow, init.text):
+            # `const { ctx } = args` where `args.ctx.workspace` holds the caller: `ctx.workspace`
+            for key, name in zip(var.keys, var.names, strict=False):
+                prefix = f"{init.text}.{key}"
+                if (
+                    prefix in flow.identity_paths
+                ):  # `{ userId } = args` with `args.userId` the caller
+                    flow.identity[name] = Evidence(
+                        file=facts.path, line=var.line, detail=f"{prefix} holds the caller"
+                    )
+                inherited = tuple(
+                    name + path[len(prefix) :]
+                    for path in flow.identity_paths
+                    if path.startswith(prefix + ".")
+                )
+                flow.identity_paths = tuple(dict.fromkeys(flow.identity_paths + inherited))
         label_identity: Evidence | None = None
         label_input: str | None = None
         label_valid: Evidence | None = None
@@ -158,7 +207,10 @@ def function_flow(
                     label_input = flow.inputs.get(croot) or next(
                         (flow.inputs[r] for r in sorted(args_roots) if r in flow.inputs), "input"
                     )
-        if label_identity is None and label_valid is None and flow.is_identity(init):
+        mixed = init.call is not None and init.call not in queries and flow.is_client_value(init)
+        if label_identity is None and label_valid is None and flow.is_identity(init) and not mixed:
+            # (a value computed from the caller and a client key, `whereFor({ id, userId })`, is
+            # not the caller's alone: it stays the client's)
             first = next((r for r in init.roots if r in flow.identity), None)
             label_identity = (
                 flow.identity[first]
@@ -172,7 +224,19 @@ def function_flow(
         ):
             label_valid = next(flow.validated[r] for r in init.roots if r in flow.validated)
         if label_input is None and label_valid is None and flow.is_input(init):
-            label_input = next(flow.inputs[r] for r in init.roots if r in flow.inputs)
+            label_input = next(
+                (flow.inputs[r] for r in init.roots if r in flow.inputs),
+                "client value passed by the caller",
+            )
+        if (
+            label_identity is None
+            and label_input is None
+            and label_valid is None
+            and any(_under(p, flow.input_paths) for p in init.paths)
+        ):  # a field the caller filled with a value its schema had checked
+            label_valid = Evidence(file=facts.path, line=var.line, detail="validated by the caller")
+            for name in var.names:
+                flow.inputs.setdefault(name, "validated input")
         if label_input == "request" and _reads_request_data(init, facts, flow):
             label_input = "request data"  # the body or query, not the request and its credentials
         if (

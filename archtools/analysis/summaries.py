@@ -327,6 +327,7 @@ class Summaries:
                 lambda guard_func, _line: guard_func == func,
                 self.knowledge.validation.manual_checks,
             ),
+            queries=frozenset(op.call for op in self.classifier.db_ops(file)),
         )
 
     def trusted_calls(self, file: str, scope: set[int | None]) -> set[int]:

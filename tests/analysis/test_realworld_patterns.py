@@ -1349,3 +1349,106 @@ export default async function handler(req: NextApiRequest, res: NextApiResponse)
     )
     check = entry(result, "pages_api:pages/api/limits.ts#default").checks.authentication
     assert check.status.value == "fail" and check.evidence[0].line == 7  # the query runs first
+
+
+SCOPED_TRPC = """import { initTRPC, TRPCError } from "@trpc/server";
+import { prisma } from "@/lib/db";
+type Context = { user: { id: string } | null };
+const t = initTRPC.context<Context>().create();
+export const router = t.router;
+const withMember = t.middleware(async (opts) => {
+  const { ctx } = opts;
+  if (!ctx.user?.id) throw new TRPCError({ code: "UNAUTHORIZED" });
+  const member = await prisma.membership.findFirst({ where: { userId: ctx.user.id } });
+  if (!member) throw new TRPCError({ code: "FORBIDDEN" });
+  return opts.next({ ctx: { ...ctx, member } });
+});
+export const memberProcedure = t.procedure.use(withMember);
+"""
+
+NOTE_SERVICE = """import { prisma } from "@/lib/db";
+async function noteOf(args: { id: string; authorId: string }) {
+  const { id, authorId } = args;
+  const row = await prisma.note.findFirst({
+    where: {
+      id,
+      authorId,
+    },
+  });
+  if (!row) throw new Error("not found");
+  return row;
+}
+export async function archiveNote(args: { ctx: { member: { userId: string } }; input: { id: string } }) {
+  const { ctx } = args;
+  const existing = await noteOf({ id: args.input.id, authorId: ctx.member.userId });
+  await prisma.note.update({ where: { id: existing.id }, data: { deletedAt: new Date() } });
+}
+"""
+
+NOTE_ROUTER = """import { z } from "zod";
+import { router, memberProcedure } from "../trpc";
+import { archiveNote } from "@/lib/notes";
+export const notesRouter = router({
+  archive: memberProcedure
+    .input(z.object({ id: z.string() }))
+    .mutation(({ ctx, input }) => archiveNote({ ctx, input: { id: input.id } })),
+});
+"""
+
+
+def _scoped_service(tmp_path: Path, service: str):  # type: ignore[no-untyped-def]
+    return audit_files(
+        tmp_path,
+        {
+            "server/trpc.ts": SCOPED_TRPC,
+            "server/routers/notes.ts": NOTE_ROUTER,
+            "server/root.ts": 'import { router } from "./trpc";\nimport { notesRouter } from "./routers/notes";\nexport const appRouter = router({ notes: notesRouter });\n',
+            "lib/notes.ts": service,
+        },
+        dependencies={"@trpc/server": "11.0.0"},
+    )
+
+
+def test_class5_a_row_found_in_the_scope_a_middleware_set_authorizes_what_follows(
+    tmp_path: Path,
+) -> None:
+    # The middleware resolves the caller's membership into ctx.member; the service, two helpers
+    # deep, binds the client's id to it and then changes the row it found.
+    result = _scoped_service(tmp_path / "bound", NOTE_SERVICE)
+    check = entry(
+        result, "trpc_procedure:server/routers/notes.ts#notes.archive"
+    ).checks.authorization
+    assert check.status.value == "pass", check
+    lines = {(e.file, e.line) for e in check.evidence}
+    assert ("lib/notes.ts", 7) in lines  # authorId, the filter that binds the client's id
+    unbound = NOTE_SERVICE.replace("      authorId,\n", "")
+    result = _scoped_service(tmp_path / "unbound", unbound)
+    check = entry(
+        result, "trpc_procedure:server/routers/notes.ts#notes.archive"
+    ).checks.authorization
+    assert check.status.value == "fail", check
+    failing = {(e.file, e.line) for e in check.evidence if "without binding" in e.detail}
+    assert failing == {("lib/notes.ts", 4), ("lib/notes.ts", 15)}
+
+
+def test_class5_a_value_built_from_the_caller_and_a_client_key_is_not_the_callers(
+    tmp_path: Path,
+) -> None:
+    helper = """export function whereFor(args: { id: string; userId: string }) {
+  return args.userId === "" ? { id: args.id } : { id: args.id };
+}
+"""
+    action = """"use server";
+import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+import { whereFor } from "@/lib/where";
+export async function readNote(id: string) {
+  const session = await auth();
+  if (!session?.user?.id) throw new Error("unauthorized");
+  const where = whereFor({ id, userId: session.user.id });
+  return prisma.note.findFirst({ where });
+}
+"""
+    result = audit_files(tmp_path, {"lib/where.ts": helper, "app/notes/actions.ts": action})
+    check = entry(result, "server_action:app/notes/actions.ts#readNote").checks.authorization
+    assert check.status.value == "fail", check
