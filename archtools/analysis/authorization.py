@@ -3,6 +3,8 @@ checks on admin operations, owner columns from the session, scoped writes."""
 
 from __future__ import annotations
 
+import re
+
 from archtools.analysis.authentication import AuthenticationChecks
 from archtools.analysis.entry_scope import (
     EntryScope,
@@ -15,9 +17,10 @@ from archtools.analysis.entry_scope import (
     make_check,
 )
 from archtools.analysis.entrypoints import Entry
-from archtools.analysis.flow import Flow
+from archtools.analysis.flow import Flow, Seeds, function_scope
 from archtools.analysis.roles import DbOp
-from archtools.facts.code import Expr, ExprKind
+from archtools.analysis.trpc import context_identity
+from archtools.facts.code import ExitKind, Expr, ExprKind
 from archtools.results import Check, CheckStatus, Evidence
 
 
@@ -32,6 +35,9 @@ class AuthorizationChecks(AuthenticationChecks):
         passes: list[Evidence] = []
         fails: list[Evidence] = []
         role_gate = summary.role_gate or self._chain_role_gate(entry)
+        owned_keys = self._chain_ownership(entry)
+        if owned_keys:
+            passes.append(next(iter(owned_keys.values())))
         admin = is_admin(entry)
         if role_gate is not None:
             passes.append(role_gate)
@@ -133,7 +139,16 @@ class AuthorizationChecks(AuthenticationChecks):
                     )
                 )
                 continue
-            gate = summary.membership_gate or self._compared_after(op, scope, flow) or role_gate
+            checked_key = next(
+                (owned_keys[key] for key in owned_keys if any(_names_key(c, key) for c in client)),
+                None,
+            )
+            gate = (
+                summary.membership_gate
+                or checked_key
+                or self._compared_after(op, scope, flow)
+                or role_gate
+            )
             if gate is not None:
                 passes.append(gate)
                 continue
@@ -261,6 +276,80 @@ class AuthorizationChecks(AuthenticationChecks):
                         found.setdefault(file, {}).setdefault(name, source)
         return found
 
+    def _chain_ownership(self, entry: Entry) -> dict[str, Evidence]:
+        """Input fields a middleware of the procedure checks the caller owns before the handler runs
+        (`.use(ensureTagOwnership)`, which hands `input.tagId` to `Tag.fromId()`, which throws
+        unless the tag's owner is the caller), with that check."""
+        program, summaries = self.ctx.program, self.ctx.summaries
+        found: dict[str, Evidence] = {}
+        for file, call in entry.chain:
+            if call.name != "use":
+                continue
+            for mfile, mfunc in self._functions_of_args(file, call):
+                for inner in program.files[mfile].calls:
+                    if inner.func != mfunc:
+                        continue
+                    keys = [
+                        match.group(1)
+                        for arg in inner.args
+                        for path in arg.paths
+                        if (match := _INPUT_FIELD.search(path)) is not None
+                    ]
+                    target = summaries.target(mfile, inner) if keys else None
+                    check = self._owner_check(*target, 0) if target is not None else None
+                    if check is None:
+                        continue
+                    for key in keys:
+                        found.setdefault(
+                            key,
+                            Evidence(
+                                file=check.file,
+                                line=check.line,
+                                detail=f"the procedure's middleware ({mfile}:{inner.line}) hands "
+                                f"`input.{key}` to {inner.callee.removeprefix('await ')}(), "
+                                f"which {check.detail}",
+                            ),
+                        )
+        return found
+
+    def _owner_check(self, file: str, func: int | None, depth: int) -> Evidence | None:
+        """A guard of `func` that throws unless a row belongs to the caller: a comparison with the
+        caller (`tag.userId !== ctx.user.id`), or a helper that makes one."""
+        facts = self.ctx.program.files[file]
+        flow = self.ctx.summaries.flow(
+            file, func, Seeds(identity_paths=context_identity(facts, func))
+        )
+        for guard in sorted(facts.guards, key=lambda g: g.line):
+            if guard.func != func or guard.exit == ExitKind.RETURN:
+                continue
+            text = guard.condition.text
+            if flow.is_identity(guard.condition) and _COMPARES.search(text):
+                return Evidence(file=file, line=guard.line, detail=f"throws when `{text[:60]}`")
+            for call in facts.calls:
+                if call.func != func or call.line != guard.line or depth >= 2:
+                    continue
+                if f"{call.callee.removeprefix('await ')}(" not in text:
+                    continue
+                target = self.ctx.summaries.target(file, call)
+                if target is not None and self._compares_caller(*target):
+                    return Evidence(
+                        file=file,
+                        line=guard.line,
+                        detail=f"throws when `{text[:60]}`, {call.callee}() comparing the row's "
+                        "owner with the caller",
+                    )
+        return None
+
+    def _compares_caller(self, file: str, func: int | None) -> bool:
+        facts = self.ctx.program.files[file]
+        flow = self.ctx.summaries.flow(
+            file, func, Seeds(identity_paths=context_identity(facts, func))
+        )
+        return any(
+            c.func == func and (flow.is_identity(c.left) != flow.is_identity(c.right))
+            for c in facts.comparisons
+        )
+
     def _binding_line(self, op: DbOp, flow: Flow) -> int:
         """The line of the filter value that names the caller (`eq(t.workspaceId, ctx.workspace.id)`
         inside an `and(...)` of several lines), else the operation's."""
@@ -340,13 +429,16 @@ class AuthorizationChecks(AuthenticationChecks):
         if not op.assigned_to:
             return None
         names = set(op.assigned_to)
-        for cmp in scope.facts.comparisons:
-            if not scope.has(cmp.func, cmp.line) or cmp.line < op.line:
+        facts = self.ctx.program.files[op.file]
+        inside = function_scope(facts, op.func)
+        for cmp in facts.comparisons:
+            here = scope.has(cmp.func, cmp.line) if op.file == scope.facts.path else True
+            if not here or cmp.func not in inside or cmp.line < op.line:
                 continue
             sides = (cmp.left, cmp.right)
             if any(set(s.roots) & names for s in sides) and any(flow.is_identity(s) for s in sides):
                 return Evidence(
-                    file=scope.facts.path,
+                    file=op.file,
                     line=cmp.line,
                     detail=f"compares the fetched {op.model} with the signed-in user",
                 )
@@ -362,3 +454,12 @@ def _client_roots(expr: Expr, flow: Flow) -> list[str]:
 def _taken_from(expr: Expr, flow: Flow, scoped: dict[str, DbOp]) -> bool:
     roots = _client_roots(expr, flow)
     return bool(roots) and all(r in scoped for r in roots)
+
+
+_INPUT_FIELD = re.compile(r"(?:^|\.)input\.(\w+)$")
+_COMPARES = re.compile(r"[!=]==?")
+
+
+def _names_key(expr: Expr, key: str) -> bool:
+    """`input.bookmarkId`, or a name destructured from it, as the client key of an operation."""
+    return any(path.endswith("." + key) for path in expr.paths) or key in expr.roots

@@ -3,6 +3,7 @@ audit logging), each with evidence, plus the problems that code rules turn into 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from archtools.analysis.authorization import AuthorizationChecks
@@ -18,9 +19,10 @@ from archtools.analysis.entry_scope import (
     make_check,
 )
 from archtools.analysis.entrypoints import Entry
-from archtools.analysis.flow import function_scope
+from archtools.analysis.flow import Seeds, function_scope
 from archtools.analysis.problems import entry_problems
 from archtools.analysis.sinks import Sink
+from archtools.analysis.trpc import context_identity
 from archtools.results import CheckStatus, EntryKind, Evidence
 
 __all__ = ["EntryAnalysis", "EntryChecker", "Problem"]
@@ -56,6 +58,7 @@ class EntryChecker(AuthorizationChecks, DataChecks):
         )
         ops = [(op, flow) for op in self.ctx.classifier.db_ops(file) if scope.has(op.func, op.line)]
         ops += self._helper_ops(scope)
+        ops += self._chain_ops(entry)
         if entry.kind == EntryKind.PAGE and self._params_reach_data(scope) is None:
             na = make_check(
                 CheckStatus.NA,
@@ -122,6 +125,48 @@ class EntryChecker(AuthorizationChecks, DataChecks):
 
     # -- unresolved handlers ------------------------------------------------------------------------
 
+    def _chain_ops(self, entry: Entry) -> list[OpFlow]:
+        """Database operations of the procedure's own middleware that reads its input (`.use()` of a
+        function that loads `opts.input.noteId`): they run for this entry point with the client's
+        key before the handler does."""
+        found: list[OpFlow] = []
+        seen: set[tuple[str, int | None]] = set()
+        for file, call in entry.chain:
+            if call.name != "use":
+                continue
+            for mfile, mfunc in self._functions_of_args(file, call):
+                facts = self.ctx.program.files[mfile]
+                if mfunc is None or (mfile, mfunc) in seen:
+                    continue
+                seen.add((mfile, mfunc))
+                params = facts.functions[mfunc].params
+                whole = params[0].name if params and not params[0].keys else None
+                input_paths = ("input",) + ((f"{whole}.input",) if whole else ())
+                inside = function_scope(facts, mfunc)
+                reads_input = any(
+                    path == p or path.startswith(p + ".")
+                    for c in facts.calls
+                    if c.func in inside
+                    for arg in c.args
+                    for path in arg.paths
+                    for p in input_paths
+                )
+                if not reads_input:
+                    continue
+                schema = any(c.name in ("input", "schema", "inputSchema") for _, c in entry.chain)
+                validated = input_paths if schema else ()
+                seeds = Seeds(
+                    identity_paths=context_identity(facts, mfunc),
+                    input_paths=input_paths,
+                    validated_paths=validated,
+                )
+                flow = self.ctx.summaries.flow(mfile, mfunc, seeds)
+                found += [
+                    (op, flow) for op in self.ctx.classifier.db_ops(mfile) if op.func in inside
+                ]
+                self._ops_below(mfile, _within(inside), flow, 0, seen, found)
+        return found
+
     def _unresolved(self, entry: Entry) -> EntryAnalysis:
         library = self.ctx.classifier.auth_factory_handlers(entry.file, entry.name)
         if library is None:
@@ -175,3 +220,7 @@ class EntryChecker(AuthorizationChecks, DataChecks):
         self, entry: Entry, scope: EntryScope, ops: list[OpFlow], problems: list[Problem]
     ) -> None:
         problems.extend(entry_problems(self.ctx, entry, scope.facts, scope.funcs, scope.flow, ops))
+
+
+def _within(funcs: set[int | None]) -> Callable[[int | None, int], bool]:
+    return lambda func, _line: func in funcs

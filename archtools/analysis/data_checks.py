@@ -374,13 +374,12 @@ def _seed(seeds: Seeds, name: str, value: Expr, flow: Flow, file: str, call: Cal
                 detail=f"{value.text[:40]} passed to {call.callee}()",
             )
         return
-    context = [
-        root
-        for root in value.roots
-        if any(path.startswith(root + ".") for path in flow.identity_paths)
-    ]
-    if context and (value.kind == ExprKind.IDENTIFIER or value.call is not None):
-        root = context[0]
+    if value.kind in (ExprKind.IDENTIFIER, ExprKind.MEMBER):
+        context = [value.text] if _carries_paths(flow, value.text) else []
+    else:
+        context = [root for root in value.roots if _carries_paths(flow, root)]
+    if context and (value.kind in (ExprKind.IDENTIFIER, ExprKind.MEMBER) or value.call is not None):
+        root = context[0]  # `opts.ctx` hands on `opts.ctx.user` as `<param>.user`
         seeds.identity_paths = tuple(
             dict.fromkeys(
                 seeds.identity_paths
@@ -401,6 +400,10 @@ def _seed(seeds: Seeds, name: str, value: Expr, flow: Flow, file: str, call: Cal
         seeds.inputs[name] = "client value passed by the caller"
         if not flow.is_input(value):
             seeds.validated.add(name)
+
+
+def _carries_paths(flow: Flow, prefix: str) -> bool:
+    return any(path.startswith(prefix + ".") for path in flow.identity_paths)
 
 
 def _whole_request(arg: Expr, requests: set[str]) -> bool:

@@ -94,6 +94,8 @@ class Program:
                 value=init,
                 destructured=root not in var.names[:1] or len(var.keys) > 0,
             )
+        if any(declared.name == root for declared in self.files[file].classes):
+            return Symbol(file=file, name=root)  # a class of this file
         for imp in self.files[file].imports:
             for bound in imp.names:
                 if bound.local != root:

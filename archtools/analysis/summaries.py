@@ -120,11 +120,30 @@ class Summaries:
             symbol = self.program.lookup_export(symbol.file, parts[1])
             if symbol is None:
                 return None
+        elif len(parts) == 2:
+            return self._static_method(symbol.file, symbol.name, parts[1])
         elif len(parts) > 1:
             return None
         return self.function_of_symbol(
             symbol.file, symbol.func, symbol.value.call if symbol.value else None
         )
+
+    def _static_method(self, file: str, class_name: str, method: str) -> FuncKey | None:
+        """`Tag.fromId(ctx, id)`: the method of a class the repository declares."""
+        facts = self.program.files.get(file)
+        if facts is None:
+            return None
+        for declared in facts.classes:
+            if declared.name != class_name:
+                continue
+            for function in facts.functions:
+                if (
+                    function.name == method
+                    and function.parent is None
+                    and declared.line <= function.line <= declared.end_line
+                ):
+                    return (file, function.index)
+        return None
 
     def function_of_symbol(
         self, file: str, func: int | None, value_call: int | None

@@ -210,6 +210,7 @@ class ClassDecl(_Frozen, frozen=True):
     name: str
     line: int
     extends: str | None = None  # the superclass expression, type arguments dropped
+    end_line: int = 0
 
 
 class AnyUse(_Frozen, frozen=True):

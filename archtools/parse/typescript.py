@@ -678,7 +678,12 @@ class _Extractor:
                     clause.named_children[0] if clause.named_children else None
                 )
                 extends = text_of(value) if value is not None else None
-        return ClassDecl(name=text_of(name), line=line_of(node), extends=extends)
+        return ClassDecl(
+            name=text_of(name),
+            line=line_of(node),
+            extends=extends,
+            end_line=node.end_point.row + 1,
+        )
 
     def any_use_of(self, node: Node) -> AnyUse:
         where = "variable"

@@ -1452,3 +1452,74 @@ export async function readNote(id: string) {
     result = audit_files(tmp_path, {"lib/where.ts": helper, "app/notes/actions.ts": action})
     check = entry(result, "server_action:app/notes/actions.ts#readNote").checks.authorization
     assert check.status.value == "fail", check
+
+
+TAG_MODEL = """import { TRPCError } from "@trpc/server";
+import { prisma } from "@/lib/db";
+type Ctx = { user: { id: string } };
+export class Note {
+  constructor(private ctx: Ctx, public row: { id: string; authorId: string }) {}
+  static async fromId(ctx: Ctx, id: string) {
+    const row = await prisma.note.findFirst({ where: { id } });
+    if (!row) throw new TRPCError({ code: "NOT_FOUND" });
+    if (row.authorId !== ctx.user.id) {
+      throw new TRPCError({ code: "FORBIDDEN" });
+    }
+    return new Note(ctx, row);
+  }
+  async archive() {
+    await prisma.note.update({ where: { id: this.row.id }, data: { deletedAt: new Date() } });
+  }
+}
+"""
+
+OWNED_ROUTER = """import { z } from "zod";
+import { experimental_trpcMiddleware } from "@trpc/server";
+import { router, authedProcedure } from "../trpc";
+import { Note } from "@/lib/note-model";
+const ensureNoteOwnership = experimental_trpcMiddleware<{
+  ctx: { user: { id: string } };
+  input: { noteId: string };
+}>().create(async (opts) => {
+  const note = await Note.fromId(opts.ctx, opts.input.noteId);
+  return opts.next({ ctx: { ...opts.ctx, note } });
+});
+export const notesRouter = router({
+  archive: authedProcedure
+    .input(z.object({ noteId: z.string() }))
+    .use(ensureNoteOwnership)
+    .mutation(async ({ ctx }) => ctx.note.archive()),
+});
+"""
+
+
+def test_class5_an_ownership_middleware_of_the_procedure_authorizes_its_key(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "server/trpc.ts": TRPC_BASE,
+        "server/root.ts": 'import { router } from "./trpc";\nimport { notesRouter } from "./routers/notes";\nexport const appRouter = router({ notes: notesRouter });\n',
+        "server/routers/notes.ts": OWNED_ROUTER,
+    }
+    result = audit_files(
+        tmp_path / "owned",
+        {**files, "lib/note-model.ts": TAG_MODEL},
+        dependencies={"@trpc/server": "11.0.0"},
+    )
+    check = entry(
+        result, "trpc_procedure:server/routers/notes.ts#notes.archive"
+    ).checks.authorization
+    assert check.status.value == "pass", check
+    assert (check.evidence[0].file, check.evidence[0].line) == ("lib/note-model.ts", 9)
+    # Without the owner comparison the middleware only checks that the note exists.
+    unchecked = TAG_MODEL.replace("row.authorId !== ctx.user.id", "row.id === ''")
+    result = audit_files(
+        tmp_path / "unchecked",
+        {**files, "lib/note-model.ts": unchecked},
+        dependencies={"@trpc/server": "11.0.0"},
+    )
+    check = entry(
+        result, "trpc_procedure:server/routers/notes.ts#notes.archive"
+    ).checks.authorization
+    assert check.status.value == "fail", check
+    assert (check.evidence[0].file, check.evidence[0].line) == ("lib/note-model.ts", 7)
