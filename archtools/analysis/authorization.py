@@ -4,6 +4,7 @@ checks on admin operations, owner columns from the session, scoped writes."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from archtools.analysis.authentication import AuthenticationChecks
 from archtools.analysis.entry_scope import (
@@ -19,8 +20,9 @@ from archtools.analysis.entry_scope import (
 from archtools.analysis.entrypoints import Entry
 from archtools.analysis.flow import Flow, Seeds, function_scope
 from archtools.analysis.roles import DbOp
+from archtools.analysis.sinks import REPOSITORY_CODE
 from archtools.analysis.trpc import context_identity
-from archtools.facts.code import ExitKind, Expr, ExprKind
+from archtools.facts.code import Call, ExitKind, Expr, ExprKind
 from archtools.results import Check, CheckStatus, Evidence
 
 
@@ -169,6 +171,11 @@ class AuthorizationChecks(AuthenticationChecks):
             return Check(status=CheckStatus.FAIL, evidence=fails + passes)
         if passes:
             return Check(status=CheckStatus.PASS, evidence=passes)
+        keyed = self._keyed_by_caller(scope)
+        if keyed is not None and keyed.detail.startswith(_UNDECIDED):
+            return make_check(CheckStatus.UNKNOWN, keyed)
+        if keyed is not None:
+            return make_check(CheckStatus.PASS, keyed)
         return make_check(
             CheckStatus.NA,
             Evidence(
@@ -275,6 +282,63 @@ class AuthorizationChecks(AuthenticationChecks):
                     for name in call.assigned_to:
                         found.setdefault(file, {}).setdefault(name, source)
         return found
+
+    def _keyed_by_caller(self, scope: EntryScope) -> Evidence | None:
+        """Data the handler reaches only through helpers it hands the caller's identity alone
+        (`getUserTOTPKey(user.id)`, whose SQL selects by that id): the caller's own records."""
+        flow, facts = scope.flow, scope.facts
+        undecided: Evidence | None = None
+        for call in facts.calls:
+            if not scope.has(call.func, call.line) or not call.args:
+                continue
+            keyed = [i for i, arg in enumerate(call.args) if flow.is_identity(arg)]
+            chosen = [i for i, arg in enumerate(call.args) if flow.is_client_value(arg)]
+            if chosen and flow.identity and undecided is None:
+                undecided = self._client_key_in_sql(scope, call, chosen)
+            if not keyed or chosen:
+                continue
+            target = self.ctx.summaries.target(facts.path, call)
+            if target is None or target[1] is None:
+                continue
+            params = self.ctx.program.files[target[0]].functions[target[1]].params
+            names = {
+                n for i in keyed if i < len(params) for n in (params[i].names or (params[i].name,))
+            }
+            inside = function_scope(self.ctx.program.files[target[0]], target[1])
+            sink = self.ctx.sinks.first_sink(target[0], _within(inside), names, database=True)
+            if sink is not None and (sink.database or sink.target.endswith(REPOSITORY_CODE)):
+                return Evidence(
+                    file=facts.path,
+                    line=call.line,
+                    detail=f"{call.callee.removeprefix('await ')}() is given only the caller's "
+                    f"identity (`{call.args[keyed[0]].text[:40]}`), which selects the records "
+                    f"{sink.target.split(' (', 1)[0]} acts on",
+                )
+        return undecided
+
+    def _client_key_in_sql(
+        self, scope: EntryScope, call: Call, chosen: list[int]
+    ) -> Evidence | None:
+        """A signed-in caller's request hands a client value to a helper whose queries archtools
+        cannot map to a model (raw SQL through the repository's own database code): whether the
+        row is the caller's cannot be told."""
+        target = self.ctx.summaries.target(scope.facts.path, call)
+        if target is None or target[1] is None:
+            return None
+        params = self.ctx.program.files[target[0]].functions[target[1]].params
+        names = {
+            n for i in chosen if i < len(params) for n in (params[i].names or (params[i].name,))
+        }
+        inside = function_scope(self.ctx.program.files[target[0]], target[1])
+        sink = self.ctx.sinks.first_sink(target[0], _within(inside), names, database=True)
+        if sink is None or not sink.target.endswith(REPOSITORY_CODE):
+            return None
+        return Evidence(
+            file=scope.facts.path,
+            line=call.line,
+            detail=f"{_UNDECIDED}: `{call.args[chosen[0]].text[:40]}` from the client reaches "
+            f"{sink.target.split(' (', 1)[0]}, whose rows archtools cannot tie to a model",
+        )
 
     def _chain_ownership(self, entry: Entry) -> dict[str, Evidence]:
         """Input fields a middleware of the procedure checks the caller owns before the handler runs
@@ -456,6 +520,7 @@ def _taken_from(expr: Expr, flow: Flow, scoped: dict[str, DbOp]) -> bool:
     return bool(roots) and all(r in scoped for r in roots)
 
 
+_UNDECIDED = "cannot tell whether the row is the caller's"
 _INPUT_FIELD = re.compile(r"(?:^|\.)input\.(\w+)$")
 _COMPARES = re.compile(r"[!=]==?")
 
@@ -463,3 +528,7 @@ _COMPARES = re.compile(r"[!=]==?")
 def _names_key(expr: Expr, key: str) -> bool:
     """`input.bookmarkId`, or a name destructured from it, as the client key of an operation."""
     return any(path.endswith("." + key) for path in expr.paths) or key in expr.roots
+
+
+def _within(funcs: set[int | None]) -> Callable[[int | None, int], bool]:
+    return lambda func, _line: func in funcs

@@ -23,7 +23,7 @@ _COERCIONS = ("Math.",)  # besides the validators' coercions (knowledge: validat
 _REDIRECTS = ("redirect", "permanentRedirect")
 _REQUEST_VALUES = ("body", "query", "json", "formData", "text", "nextUrl", "searchParams")
 Runs = Callable[[int | None, int], bool]
-_REPOSITORY_CODE = "(repository code archtools cannot follow)"
+REPOSITORY_CODE = "(repository code archtools cannot follow)"
 TargetOf = Callable[[str, Call], tuple[str, int | None] | None]
 
 
@@ -367,11 +367,11 @@ class SinkFinder:
             if symbol.package is not None or symbol.func is not None or "." not in callee:
                 return None
             if symbol.value is None:  # a class or an object the repository exports
-                return _REPOSITORY_CODE
+                return REPOSITORY_CODE
             return self._maker(symbol.file, symbol.value)
         facts = self.program.files[file]
         if any(c.name == root for c in facts.classes):
-            return _REPOSITORY_CODE
+            return REPOSITORY_CODE
         local = _declared(facts, root, call.func)
         if local is None or local.init is None:
             return None
@@ -388,13 +388,13 @@ class SinkFinder:
         while built.receiver is not None:
             built = calls[built.receiver]
         if self.target_of(file, built) is not None:
-            return _REPOSITORY_CODE
+            return REPOSITORY_CODE
         made_by = built.callee.removeprefix("await ").removeprefix("new ")
         maker = self.program.lookup(file, made_by)
         if maker is None:
             facts = self.program.files[file]
             if any(c.name == made_by for c in facts.classes):
-                return _REPOSITORY_CODE
+                return REPOSITORY_CODE
             # made of another local service object: `const pipe = redis.pipeline()`
             root = made_by.split(".", 1)[0]
             local = _declared(facts, root, func)
@@ -402,7 +402,7 @@ class SinkFinder:
                 return self._maker(file, local.init, local.func, depth + 1)
             return None
         if maker.package is None:
-            return _REPOSITORY_CODE
+            return REPOSITORY_CODE
         return f"({maker.package})" if _listed(maker.package, self.sink_packages) else None
 
     def _is_cookie_store(self, file: str, call: Call) -> bool:

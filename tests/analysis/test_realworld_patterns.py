@@ -1523,3 +1523,37 @@ def test_class5_an_ownership_middleware_of_the_procedure_authorizes_its_key(
     ).checks.authorization
     assert check.status.value == "fail", check
     assert (check.evidence[0].file, check.evidence[0].line) == ("lib/note-model.ts", 7)
+
+
+def test_class5_helpers_handed_only_the_callers_id_act_on_the_callers_records(
+    tmp_path: Path,
+) -> None:
+    # Raw SQL through the repository's own database class: no model to judge, but the only key the
+    # helper is given is the caller's id.
+    helpers = (
+        USERS_DB
+        + """export function totpKeyOf(userId: string) {
+  return db.queryOne("SELECT key FROM totp WHERE user_id = ?", [userId]);
+}
+"""
+    )
+    action = """"use server";
+import { auth } from "@/auth";
+import { totpKeyOf } from "@/lib/db";
+export async function readKey() {
+  const session = await auth();
+  if (!session?.user?.id) return null;
+  return totpKeyOf(session.user.id);
+}
+"""
+    result = audit_files(tmp_path / "own", {"lib/db.ts": helpers, "app/2fa/actions.ts": action})
+    check = entry(result, "server_action:app/2fa/actions.ts#readKey").checks.authorization
+    assert check.status.value == "pass" and check.evidence[0].line == 7, check
+    chosen = action.replace("readKey()", "readKey(userId: string)").replace(
+        "totpKeyOf(session.user.id)", "totpKeyOf(userId)"
+    )
+    result = audit_files(tmp_path / "chosen", {"lib/db.ts": helpers, "app/2fa/actions.ts": chosen})
+    check = entry(result, "server_action:app/2fa/actions.ts#readKey").checks.authorization
+    # a client id into SQL that maps to no model: undecidable, and said so
+    assert check.status.value == "unknown", check
+    assert "cannot tell" in check.evidence[0].detail and check.evidence[0].line == 7
