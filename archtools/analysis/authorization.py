@@ -245,9 +245,10 @@ class AuthorizationChecks(AuthenticationChecks):
         for file, call, summary in self._chain_summaries(entry):
             if summary.role_gate is not None:
                 return Evidence(
-                    file=file,
-                    line=call.line,
-                    detail=f"built with {call.callee}() whose code {summary.role_gate.detail}",
+                    file=summary.role_gate.file,
+                    line=summary.role_gate.line,
+                    detail=f"{summary.role_gate.detail}, in the middleware of {call.callee}() "
+                    f"({file}:{call.line})",
                 )
         return None
 

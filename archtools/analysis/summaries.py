@@ -584,7 +584,8 @@ class Summaries:
             if (
                 ret.func == func
                 and ret.value is not None
-                and any(p.rsplit(".", 1)[-1] in role_fields for p in ret.value.paths)
+                # `user.role === "ADMIN"`, `user.roles.includes(Role.ADMIN)`
+                and any(set(p.split(".")[1:]) & role_fields for p in ret.value.paths)
             ):
                 return Evidence(
                     file=file,
@@ -594,8 +595,15 @@ class Summaries:
         return None
 
     def _role_function(self, file: str, roots: Sequence[str]) -> str | None:
-        """A function named in a condition that returns whether the user holds a role."""
-        for root in roots:
+        """A function named in a condition that returns whether the user holds a role, called there
+        or for a local value the condition tests (`const admin = isAdmin(user); if (!admin) throw`)."""
+        facts = self.program.files[file]
+        called = [
+            facts.calls[var.init.call].callee.removeprefix("await ").split(".", 1)[0]
+            for var in facts.vars
+            if var.init is not None and var.init.call is not None and set(var.names) & set(roots)
+        ]
+        for root in [*roots, *called]:
             symbol = self.program.lookup(file, root)
             if symbol is None or symbol.package is not None:
                 continue

@@ -1557,3 +1557,43 @@ export async function readKey() {
     # a client id into SQL that maps to no model: undecidable, and said so
     assert check.status.value == "unknown", check
     assert "cannot tell" in check.evidence[0].detail and check.evidence[0].line == 7
+
+
+def test_class5_an_admin_middleware_testing_a_role_list_through_a_local_value(
+    tmp_path: Path,
+) -> None:
+    trpc = (
+        TRPC_BASE
+        + """const isAdmin = (user: { roles: string[] }) => user.roles.includes("ADMIN");
+export const adminProcedure = authedProcedure.use(async ({ ctx, next }) => {
+  const admin = isAdmin(ctx.user as { id: string; roles: string[] });
+  if (!admin) {
+    throw new TRPCError({ code: "FORBIDDEN" });
+  }
+  return next();
+});
+"""
+    )
+    admin_router = """import { z } from "zod";
+import { prisma } from "@/lib/db";
+import { router, adminProcedure } from "../trpc";
+export const adminRouter = router({
+  findNotes: adminProcedure
+    .input(z.object({ title: z.string() }))
+    .query(({ input }) => prisma.note.findMany({ where: { title: input.title } })),
+});
+"""
+    result = audit_files(
+        tmp_path,
+        {
+            "server/trpc.ts": trpc,
+            "server/routers/admin.ts": admin_router,
+            "server/root.ts": 'import { router } from "./trpc";\nimport { adminRouter } from "./routers/admin";\nexport const appRouter = router({ admin: adminRouter });\n',
+        },
+        dependencies={"@trpc/server": "11.0.0"},
+    )
+    check = entry(
+        result, "trpc_procedure:server/routers/admin.ts#admin.findNotes"
+    ).checks.authorization
+    assert check.status.value == "pass", check
+    assert (check.evidence[0].file, check.evidence[0].line) == ("server/trpc.ts", 21)
