@@ -43,7 +43,7 @@ class AuthorizationChecks(AuthenticationChecks):
         admin = is_admin(entry)
         if role_gate is not None:
             passes.append(role_gate)
-        elif admin:
+        elif admin and self.ctx.has_roles:
             flag(
                 fails,
                 problems,

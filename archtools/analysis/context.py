@@ -49,6 +49,21 @@ class AnalysisContext:
             tuple(self.knowledge.sinks.inert_callees),
             tuple(self.knowledge.sinks.inert_methods),
         )
+        self.has_roles = app_has_roles(self.program, self.schema, self.knowledge)
+
+
+def app_has_roles(program: Program, schema: Schema, knowledge: GuardKnowledge) -> bool:
+    """Whether the app tells its users apart by role: a role column in the schema, or a condition
+    on one in the code. Without roles, every signed-in operator may use the admin area."""
+    fields = set(knowledge.ownership.role_fields)
+    if any(f.name in fields for m in schema.models for f in m.fields):
+        return True
+    return any(
+        set(path.split(".")[1:]) & fields
+        for facts in program.files.values()
+        for guard in facts.guards
+        for path in guard.condition.paths
+    )
 
 
 def owned_models(schema: Schema, knowledge: GuardKnowledge) -> dict[str, str]:

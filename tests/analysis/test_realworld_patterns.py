@@ -1597,3 +1597,28 @@ export const adminRouter = router({
     ).checks.authorization
     assert check.status.value == "pass", check
     assert (check.evidence[0].file, check.evidence[0].line) == ("server/trpc.ts", 21)
+
+
+def test_az003_needs_an_app_that_tells_users_apart_by_role(tmp_path: Path) -> None:
+    # A single-operator service: whoever signs in runs the admin area. An app with a role column
+    # must check it there.
+    route = """import { auth } from "@/auth";
+import { settings } from "@/lib/settings";
+export async function POST(req: Request) {
+  const session = await auth();
+  if (!session?.user) return new Response(null, { status: 401 });
+  const { name } = await req.json();
+  await settings.update({ name: String(name) });
+  return Response.json({ ok: true });
+}
+"""
+    store = "export const settings = { async update(_: { name: string }) {} };\n"
+    files = {"app/api/admin/branding/route.ts": route, "lib/settings.ts": store}
+    single = audit_files(tmp_path / "single", files, schema=None)
+    point = entry(single, "route_handler:app/api/admin/branding/route.ts#POST")
+    assert statuses(point)["authorization"] == "n/a"
+    assert not [f for f in single.findings if f.rule == "AZ003"]
+    roles = audit_files(tmp_path / "roles", files)  # the default schema has User.role
+    point = entry(roles, "route_handler:app/api/admin/branding/route.ts#POST")
+    assert statuses(point)["authorization"] == "fail"
+    assert [f for f in roles.findings if f.rule == "AZ003"]
