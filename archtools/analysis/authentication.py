@@ -117,6 +117,12 @@ class AuthenticationChecks(CheckerBase):
                 line=entry.line,
                 detail="public by design: an operation for signed-out users (sign-up, sign-in, recovery)",
             )
+        if entry.kind == EntryKind.ROUTE_HANDLER and entry.name == "OPTIONS":
+            return Evidence(
+                file=entry.file,
+                line=entry.line,
+                detail="public by design: the CORS preflight, which browsers send without credentials",
+            )
         library = self._auth_library_handler(scope)
         if library is not None:
             return library

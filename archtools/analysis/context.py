@@ -50,6 +50,36 @@ class AnalysisContext:
             tuple(self.knowledge.sinks.inert_methods),
         )
         self.has_roles = app_has_roles(self.program, self.schema, self.knowledge)
+        self.caches = app_caches(self.program)
+
+
+CACHE_CALLS = {"unstable_cache", "cacheTag", "cacheLife"}
+
+
+def app_caches(program: Program) -> bool:
+    """Whether the app keeps rendered data in Next.js caches that a write would leave stale: a
+    `'use cache'` module, a cached function (`unstable_cache`, `cacheTag`), a page that revalidates
+    on a timer or is forced static, or a fetch cached by Next.js. An app whose pages render per
+    request has no cache to refresh after a Server Action (a revalidatePath call elsewhere shows
+    intent, not a cache)."""
+    for facts in program.files.values():
+        if "use cache" in facts.directives:
+            return True
+        if any(call.name in CACHE_CALLS for call in facts.calls):
+            return True
+        for export in facts.exports:
+            init = export.init.text if export.init is not None else ""
+            if export.name == "revalidate" and init not in ("0", "false"):
+                return True
+            if export.name == "dynamic" and "force-static" in init:
+                return True
+        if any(
+            call.name == "fetch"
+            and any("force-cache" in a.text or "revalidate" in a.text for a in call.args)
+            for call in facts.calls
+        ):
+            return True
+    return False
 
 
 def app_has_roles(program: Program, schema: Schema, knowledge: GuardKnowledge) -> bool:

@@ -107,6 +107,7 @@ class PublicRoutes(_Frozen):
     signature_verifiers: list[str]
     public_flags: list[str]
     password_verifiers: list[PackageCall]
+    secret_comparisons: list[str]
 
 
 class GuardKnowledge(_Frozen):

@@ -104,6 +104,7 @@ def entry_problems(
             )
     if (
         entry.kind == EntryKind.SERVER_ACTION
+        and ctx.caches
         and any(op.kind != "read" for op in ops)
         and not any(c.name in REVALIDATE_CALLS for c in calls)
     ):

@@ -3,6 +3,7 @@ rate-limits, writes an audit log. Computed on demand, memoized, cycles broken co
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -51,6 +52,9 @@ class Summary:
     # Throws or redirects when a parameter (or one field of it) is missing: `if (!email) throw`.
     # Keyed by (parameter index, field or None); a gate for callers that pass the signed-in user.
     param_gates: dict[tuple[int, str | None], Evidence] = field(default_factory=dict)
+    # Returns whether the request carries a shared secret, compared in constant time
+    # (`return timingSafeEqual(a, b)`): a gate where the caller exits when it is false.
+    returns_secret_check: Evidence | None = None
 
 
 # Roots of calls that only write the response or a log line.
@@ -462,6 +466,15 @@ class Summaries:
                 _set_gate(summary, gate, "api_key", stops=stops)
             if stops:
                 self._param_gate(summary, facts, func, guard, verb)
+            if summary.auth_gate is None:
+                checker = self._secret_checker(file, guard)
+                if checker is not None:
+                    gate = Evidence(
+                        file=file,
+                        line=guard.line,
+                        detail=f"{verb} when `{guard.condition.text}`, {checker}",
+                    )
+                    _set_gate(summary, gate, "internal", stops=stops)
             secret = compares_secret(guard.condition.text, secret_values, secrets_present)
             if summary.auth_gate is None and secret is not None:
                 gate = Evidence(
@@ -577,7 +590,38 @@ class Summaries:
         summary.membership_gate = summary.membership_gate or self._membership_gate(file, func, flow)
         summary.membership_lookup = self._membership_lookup(file, func)
         summary.returns_role = self._returns_role(file, func, role_fields)
+        summary.returns_secret_check = self._returns_secret_check(file, func)
         return summary
+
+    def _returns_secret_check(self, file: str, func: int | None) -> Evidence | None:
+        names = self.knowledge.public_routes.secret_comparisons
+        for ret in self.program.files[file].returns:
+            if ret.func != func or ret.value is None:
+                continue
+            found = next((n for n in names if f"{n}(" in ret.value.text), None)
+            if found is not None:
+                return Evidence(
+                    file=file,
+                    line=ret.line,
+                    detail=f"returns whether the request's secret matches ({found}())",
+                )
+        return None
+
+    def _secret_checker(self, file: str, guard: Guard) -> str | None:
+        """`if (!isAuthorized(req)) return 401` where isAuthorized returns a constant-time
+        comparison of the request's token with a secret."""
+        text = guard.condition.text
+        for call in self.program.files[file].calls:
+            if call.func != guard.func or call.line != guard.line:
+                continue
+            callee = call.callee.removeprefix("await ")
+            if not re.search(rf"!\s*(await\s+)?{re.escape(callee)}\s*\(", text):
+                continue
+            resolved = self.callee_summary(file, call)
+            if resolved is not None and resolved[1].returns_secret_check is not None:
+                inner = resolved[1].returns_secret_check
+                return f"{callee}() ({inner.file}:{inner.line}) {inner.detail}"
+        return None
 
     def _returns_role(self, file: str, func: int | None, role_fields: set[str]) -> Evidence | None:
         for ret in self.program.files[file].returns:

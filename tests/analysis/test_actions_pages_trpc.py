@@ -40,7 +40,10 @@ export async function deleteNote(id: string) {
   await prisma.note.delete({ where: { id } });
 }
 """
-    make_repo(tmp_path, {"app/notes/actions.ts": actions})
+    cached_page = (
+        "export const revalidate = 60;\nexport default function Notes() {\n  return null;\n}\n"
+    )
+    make_repo(tmp_path, {"app/notes/actions.ts": actions, "app/notes/page.tsx": cached_page})
     result = run_audit(tmp_path)
     create = entry(result, "server_action:app/notes/actions.ts#createNote")
     assert (create.method, create.route) == ("POST", "/notes")

@@ -1622,3 +1622,29 @@ export async function POST(req: Request) {
     point = entry(roles, "route_handler:app/api/admin/branding/route.ts#POST")
     assert statuses(point)["authorization"] == "fail"
     assert [f for f in roles.findings if f.rule == "AZ003"]
+
+
+def test_nxt001_needs_a_cache_that_a_write_would_leave_stale(tmp_path: Path) -> None:
+    action = """"use server";
+import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+export async function rename(id: string, title: string) {
+  const session = await auth();
+  if (!session?.user?.id) throw new Error("unauthorized");
+  await prisma.note.updateMany({ where: { id, authorId: session.user.id }, data: { title } });
+}
+"""
+    per_request = (
+        "export const revalidate = 0;\nexport default function Notes() {\n  return null;\n}\n"
+    )
+    timed = per_request.replace("revalidate = 0", "revalidate = 60")
+    fresh = audit_files(
+        tmp_path / "fresh", {"app/notes/actions.ts": action, "app/notes/page.tsx": per_request}
+    )
+    assert not [f for f in fresh.findings if f.rule == "NXT001"]
+    cached = audit_files(
+        tmp_path / "cached", {"app/notes/actions.ts": action, "app/notes/page.tsx": timed}
+    )
+    assert [(f.file, f.line) for f in cached.findings if f.rule == "NXT001"] == [
+        ("app/notes/actions.ts", 7)
+    ]
