@@ -1648,3 +1648,49 @@ export async function rename(id: string, title: string) {
     assert [(f.file, f.line) for f in cached.findings if f.rule == "NXT001"] == [
         ("app/notes/actions.ts", 7)
     ]
+
+
+def test_class4_a_helper_returning_a_constant_time_comparison_guards_the_caller(
+    tmp_path: Path,
+) -> None:
+    route = """import type { NextApiRequest, NextApiResponse } from "next";
+import { timingSafeEqual } from "crypto";
+import { prisma } from "@/lib/db";
+const isAuthorized = (req: NextApiRequest) => {
+  const secret = process.env.PUBSUB_TOKEN;
+  const token = req.query.token;
+  if (!secret || typeof token !== "string") return false;
+  const a = new TextEncoder().encode(token);
+  const b = new TextEncoder().encode(secret);
+  return a.length === b.length && timingSafeEqual(a, b);
+};
+export default async function hook(req: NextApiRequest, res: NextApiResponse) {
+  if (!isAuthorized(req)) {
+    return res.status(401).json({});
+  }
+  await prisma.note.deleteMany({ where: { title: "" } });
+  return res.json({ ok: true });
+}
+"""
+    result = audit_files(tmp_path, {"pages/api/hooks/pubsub.ts": route})
+    point = entry(result, "pages_api:pages/api/hooks/pubsub.ts#default")
+    check = point.checks.authentication
+    assert (check.status.value, check.kind) == ("pass", "internal"), check
+    assert check.evidence[0].line == 13
+
+
+def test_a_cors_preflight_is_public_by_design(tmp_path: Path) -> None:
+    route = """import { prisma } from "@/lib/db";
+import { cors } from "@/lib/cors";
+export async function GET() {
+  return Response.json(await prisma.note.count());
+}
+export function OPTIONS(request: Request) {
+  return cors(request, new Response(null, { status: 204 }));
+}
+"""
+    helper = "export function cors(_req: Request, res: Response) {\n  return res;\n}\n"
+    result = audit_files(tmp_path, {"app/api/stats/route.ts": route, "lib/cors.ts": helper})
+    point = entry(result, "route_handler:app/api/stats/route.ts#OPTIONS")
+    assert statuses(point)["authentication"] == "n/a"
+    assert "preflight" in point.checks.authentication.evidence[0].detail
