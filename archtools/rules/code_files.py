@@ -40,7 +40,25 @@ SAFE_PUBLIC_SUFFIXES = (
     "CLIENT_ID",
     "_URL",
     "_DSN",
+    # on/off switches named after what they switch (`NEXT_PUBLIC_CREDENTIALS_ENABLED`)
+    "_ENABLED",
+    "_DISABLED",
+    # keys their vendors issue for browsers, restricted by referrer or domain, not secrets
+    "GOOGLE_MAPS_API_KEY",
+    "MAPS_API_KEY",
+    "FIREBASE_API_KEY",
+    "KNOCK_API_KEY",
+    "ALGOLIA_SEARCH_API_KEY",
+    "SEARCH_ONLY_API_KEY",
+    "MAPBOX_ACCESS_TOKEN",
+    "POSTHOG_KEY",
+    "POSTHOG_API_KEY",
 )
+# Database URLs whose host is this machine or a local container: development placeholders.
+LOCAL_DATABASE = re.compile(
+    r"@(localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]|host\.docker\.internal)[:/]"
+)
+TEST_FILE = re.compile(r"(\.(test|spec)\.[cm]?[jt]sx?$|(^|/)(__tests__|__mocks__|tests?|e2e)/)")
 UNSAFE_RAW = ("$queryRawUnsafe", "$executeRawUnsafe")
 RAW_HELPERS = ("Prisma.raw", "sql.raw")
 LEAKY_PATHS = re.compile(r"\b(err|error|e|ex|exception)\.(message|stack)\b|String\((err|error|e)\)")
@@ -94,8 +112,13 @@ def secret_kind(value: str, context: str) -> str | None:
 
 
 def hardcoded_secrets(path: str, facts: FileFacts) -> Iterator[Hit]:
+    """Credentials written in the code; test fixtures and local development databases are not."""
+    if TEST_FILE.search(path):
+        return
     for literal in facts.secrets:
         kind = secret_kind(literal.value, literal.context)
+        if kind == "database URL with password" and LOCAL_DATABASE.search(literal.value):
+            continue
         if kind is not None and "example" not in literal.value.lower():
             yield Hit(
                 rule="SEC003",

@@ -443,11 +443,15 @@ export async function loginAction(email: string) {
     assert statuses(point)["rate_limiting"] == "pass"
 
 
-@pytest.mark.xfail(strict=True, reason="SEC003: a local development database URL is no secret")
 def test_local_placeholder_credentials_are_not_hardcoded_secrets(tmp_path: Path) -> None:
     config = 'export const databaseUrl = process.env.DATABASE_URL ?? "postgres://postgres:postgres@localhost:5432/app";\n'
-    result = audit_files(tmp_path, {"lib/config.ts": config})
-    assert [f for f in result.findings if f.rule == "SEC003"] == []
+    remote = config.replace("localhost", "db.internal.acme-prod.net")
+    fixture = 'export const key = "sk_live_51HqLyjWDarjtT1zdp7dc9a0ZkZb1";\n'
+    result = audit_files(
+        tmp_path,
+        {"lib/config.ts": config, "lib/remote.ts": remote, "lib/keys.test.ts": fixture},
+    )
+    assert [f.file for f in result.findings if f.rule == "SEC003"] == ["lib/remote.ts"]
 
 
 def test_an_action_that_only_sets_a_preference_cookie_protects_nothing(tmp_path: Path) -> None:
@@ -1694,3 +1698,14 @@ export function OPTIONS(request: Request) {
     point = entry(result, "route_handler:app/api/stats/route.ts#OPTIONS")
     assert statuses(point)["authentication"] == "n/a"
     assert "preflight" in point.checks.authentication.evidence[0].detail
+
+
+def test_sec001_spares_switches_and_keys_issued_for_browsers(tmp_path: Path) -> None:
+    env = (
+        "NEXT_PUBLIC_CREDENTIALS_ENABLED=true\n"
+        "NEXT_PUBLIC_GOOGLE_MAPS_API_KEY=AIzaSyA-placeholder\n"
+        "NEXT_PUBLIC_STRIPE_SECRET_KEY=\n"
+    )
+    result = audit_files(tmp_path, {".env.example": env})
+    flagged = [f.message.split(" ", 1)[0] for f in result.findings if f.rule == "SEC001"]
+    assert flagged == ["NEXT_PUBLIC_STRIPE_SECRET_KEY"]
