@@ -11,9 +11,9 @@ from archtools.analysis.context import (
     sensitive_fields,
 )
 from archtools.analysis.entry_scope import Problem
-from archtools.analysis.flow import Flow
+from archtools.analysis.flow import Flow, function_scope
 from archtools.analysis.roles import DbOp
-from archtools.facts.code import FileFacts
+from archtools.facts.code import Call, Expr, ExprKind, FileFacts
 from archtools.results import EntryKind
 
 if TYPE_CHECKING:
@@ -41,18 +41,26 @@ def entry_problems(
     problems: list[Problem] = []
     ops = [op for op, _flow in ops_with_flow]
     calls = [c for c in facts.calls if c.func in funcs]
+    # values sent back whole (`return invite`, `{ ...invite }`), not one field of them (`invite.email`)
     returned_roots = {
-        r for ret in facts.returns if ret.func in funcs and ret.value for r in ret.value.roots
+        r
+        for ret in facts.returns
+        if ret.func in funcs and ret.value
+        for r in _whole(facts, ret.value)
     }
     for call in calls:
         if call.returned or call.name in RESPONSE_CALLS or call.callee.endswith(".json"):
-            returned_roots |= {r for a in call.args for r in a.roots}
+            returned_roots |= {r for a in call.args for r in _whole(facts, a)}
+    responded = _responded_functions(ctx, facts, calls, returned_roots)
     for op in ops:
         if op.model is None:
             continue
         secret_fields = sensitive_fields(ctx.schema, op.model)
         if secret_fields and op.returns_rows and not op.narrowed:
-            leaks = op.returned or bool(set(op.assigned_to) & returned_roots)
+            if op.file == facts.path and op.func in funcs:
+                leaks = op.returned or bool(set(op.assigned_to) & returned_roots)
+            else:  # in a helper: only what the helper hands back to a response
+                leaks = _helper_returns_row(ctx, op, responded)
             if leaks:
                 problems.append(
                     Problem(
@@ -207,3 +215,78 @@ def _same_origin_path(text: str) -> bool:
 def code(text: str) -> str:
     """Source text quoted for a message: in backticks unless it holds one itself."""
     return f"`{text}`" if "`" not in text else f"«{text}»"
+
+
+def _responded_functions(
+    ctx: AnalysisContext, facts: FileFacts, calls: list[Call], returned_roots: set[str]
+) -> set[tuple[str, int | None]]:
+    """The repository functions whose result the entry point sends back (returned, put in a response,
+    or assigned to a value that is), and the functions those hand their own result from."""
+    in_response = {
+        arg.call
+        for call in calls
+        if call.name in RESPONSE_CALLS or call.callee.endswith(".json")
+        for outer in call.args
+        for arg in (outer, *(pair.value for pair in outer.pairs))
+        if arg.call is not None
+    }
+    frontier = [
+        (facts.path, call)
+        for call in calls
+        if call.returned or set(call.assigned_to) & returned_roots or call.index in in_response
+    ]
+    found: set[tuple[str, int | None]] = set()
+    for _ in range(4):
+        following: list[tuple[str, Call]] = []
+        for file, call in frontier:
+            target = ctx.summaries.target(file, call)
+            if target is None or target in found:
+                continue
+            found.add(target)
+            inner = ctx.program.files[target[0]]
+            scope = function_scope(inner, target[1])
+            following += [(target[0], c) for c in inner.calls if c.func in scope and c.returned]
+        frontier = following
+    return found
+
+
+def _helper_returns_row(
+    ctx: AnalysisContext, op: DbOp, responded: set[tuple[str, int | None]]
+) -> bool:
+    facts = ctx.program.files[op.file]
+    func = op.func
+    while func is not None and (op.file, func) not in responded:
+        func = facts.functions[func].parent
+    if func is None:
+        return False
+    scope = function_scope(facts, func)
+    returned = {
+        r
+        for ret in facts.returns
+        if ret.func in scope and ret.value
+        for r in _whole(facts, ret.value)
+    }
+    return op.returned or bool(set(op.assigned_to) & returned)
+
+
+def _whole(facts: FileFacts, expr: Expr, depth: int = 0) -> set[str]:
+    """The names an expression hands on whole: `invite`, `{ ...invite }`, `[invite]`, `f(invite)`;
+    not `invite.email`, which is one field of it."""
+    if depth > 6:
+        return set(expr.roots)
+    if expr.kind == ExprKind.IDENTIFIER:
+        return {expr.text}
+    if expr.kind == ExprKind.MEMBER:
+        return set()
+    if expr.kind == ExprKind.OBJECT and expr.pairs:
+        return {r for pair in expr.pairs for r in _whole(facts, pair.value, depth + 1)}
+    if expr.kind == ExprKind.ARRAY and expr.items:
+        return {r for item in expr.items for r in _whole(facts, item, depth + 1)}
+    if expr.kind == ExprKind.CALL and expr.call is not None:
+        call = facts.calls[expr.call]
+        return {r for arg in call.args for r in _whole(facts, arg, depth + 1)} | (
+            {call.callee.split(".", 1)[0]} & set(expr.roots) if "." in call.callee else set()
+        )
+    return {r for r in expr.roots if not any(p.startswith(r + ".") for p in expr.paths)} or (
+        set(expr.roots) - {p.split(".", 1)[0] for p in expr.paths}
+    )

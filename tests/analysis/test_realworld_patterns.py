@@ -1709,3 +1709,24 @@ def test_sec001_spares_switches_and_keys_issued_for_browsers(tmp_path: Path) -> 
     result = audit_files(tmp_path, {".env.example": env})
     flagged = [f.message.split(" ", 1)[0] for f in result.findings if f.rule == "SEC001"]
     assert flagged == ["NEXT_PUBLIC_STRIPE_SECRET_KEY"]
+
+
+def test_exp001_only_when_the_row_goes_back_whole(tmp_path: Path) -> None:
+    # The user row carries passwordHash: returning one field of it exposes nothing more.
+    action = """"use server";
+import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+export async function myEmail() {
+  const session = await auth();
+  if (!session?.user?.id) throw new Error("unauthorized");
+  const user = await prisma.user.findUnique({ where: { id: session.user.id } });
+  return { email: user?.email };
+}
+"""
+    whole = action.replace("return { email: user?.email };", "return { ...user };")
+    fields = audit_files(tmp_path / "fields", {"app/me/actions.ts": action})
+    assert not [f for f in fields.findings if f.rule == "EXP001"]
+    spread = audit_files(tmp_path / "whole", {"app/me/actions.ts": whole})
+    assert [(f.file, f.line) for f in spread.findings if f.rule == "EXP001"] == [
+        ("app/me/actions.ts", 7)
+    ]
