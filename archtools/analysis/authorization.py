@@ -117,6 +117,7 @@ class AuthorizationChecks(AuthenticationChecks):
                     and op.kind == "read"
                     and not op.where
                     and not creating
+                    and not op.subquery
                 ):
                     flag(
                         fails,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from archtools.analysis.knowledge import GuardKnowledge
@@ -44,7 +44,25 @@ class DbOp:
     returns_rows: bool = True  # the operation's value carries rows back
     assigned_to: tuple[str, ...] = ()
     returned: bool = False
+    # a Drizzle builder used inside another query (a join or a from): the outer query bounds it
+    subquery: bool = False
 
+
+_SUBQUERY_SLOTS = {
+    "from",
+    "with",
+    "leftJoin",
+    "rightJoin",
+    "innerJoin",
+    "fullJoin",
+    "leftJoinLateral",
+    "innerJoinLateral",
+    "crossJoinLateral",
+    "inArray",
+    "notInArray",
+    "exists",
+    "notExists",
+}
 
 _NOT_VALIDATORS = {
     "JSON",
@@ -280,14 +298,35 @@ class CallClassifier:
     def _find_db_ops(self, file: str) -> list[DbOp]:
         facts = self.program.files[file]
         receivers = {c.receiver for c in facts.calls if c.receiver is not None}
+        # Drizzle builders handed to another query (`.from(sub)`, `.leftJoinLateral(sub, ...)`,
+        # `inArray(t.id, sub)`) are parts of it, not operations of their own.
+        inside: set[int | str] = set()
+        for c in facts.calls:
+            if c.name in _SUBQUERY_SLOTS:
+                for arg in c.args:
+                    inside.update(arg.roots)
+                    if arg.call is not None:
+                        inside.add(arg.call)
         ops: list[DbOp] = []
         for call in facts.calls:
             if call.index in receivers:
                 continue  # only the outermost call of a chain describes the operation
-            op = self._prisma_op(file, call) or self._drizzle_op(file, call)
+            op = self._prisma_op(file, call)
+            if op is None:
+                op = self._drizzle_op(file, call)
+                if op is not None and self._subquery(call, inside):
+                    op = replace(op, subquery=True)
             if op is not None:
                 ops.append(op)
         return ops
+
+    @staticmethod
+    def _subquery(call: Call, inside: set[int | str]) -> bool:
+        if call.name == "as" or call.index in inside:
+            return True
+        return not (call.awaited or call.returned) and any(
+            name in inside for name in call.assigned_to
+        )
 
     def _prisma_op(self, file: str, call: Call) -> DbOp | None:
         segments = call.callee.split(".")

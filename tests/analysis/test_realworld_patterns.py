@@ -1730,3 +1730,28 @@ export async function myEmail() {
     assert [(f.file, f.line) for f in spread.findings if f.rule == "EXP001"] == [
         ("app/me/actions.ts", 7)
     ]
+
+
+def test_class5_a_drizzle_subquery_is_bounded_by_the_query_around_it(tmp_path: Path) -> None:
+    action = """"use server";
+import { eq } from "drizzle-orm";
+import { auth } from "@/auth";
+import { db } from "@/db";
+import { users } from "@/db/schema";
+export async function me() {
+  const session = await auth();
+  if (!session?.user?.id) throw new Error("unauthorized");
+  const everyone = db.select({ id: users.id, email: users.email }).from(users);
+  return db.select().from(everyone.as("everyone")).where(eq(users.id, session.user.id));
+}
+"""
+    files = {
+        "drizzle.config.ts": DRIZZLE_CONFIG,
+        "db/index.ts": DRIZZLE_DB,
+        "db/schema.ts": DRIZZLE_SCHEMA,
+        "app/me/actions.ts": action,
+    }
+    result = audit_files(tmp_path, files, schema=None, dependencies={"drizzle-orm": "0.43.1"})
+    point = entry(result, "server_action:app/me/actions.ts#me")
+    assert statuses(point)["authorization"] != "fail", point.checks.authorization
+    assert not [f for f in result.findings if f.rule == "AZ001"]
