@@ -51,13 +51,13 @@ _DRIZZLE_FLAG = re.compile(r"eq\(\s*[\w.]+\.(\w+)\s*,\s*(?:true|['\"]public['\"]
 _PUBLIC_VALUES = {"true", "'public'", '"public"', "'PUBLIC'", '"PUBLIC"'}
 
 
-def _public_flag(expr: Expr, flags: list[str]) -> str | None:
+def public_flag(expr: Expr, flags: list[str]) -> str | None:
     """`isPublic: true` in a Prisma where (at any depth), or `eq(t.isPublic, true)` in Drizzle."""
     for pair in expr.pairs:
         if pair.key in flags and pair.value.text.strip() in _PUBLIC_VALUES:
             return f"`{pair.key}: {pair.value.text.strip()}`"
     for inner in (*(pair.value for pair in expr.pairs), *expr.items):
-        if (found := _public_flag(inner, flags)) is not None:
+        if (found := public_flag(inner, flags)) is not None:
             return found
     match = _DRIZZLE_FLAG.search(expr.text)
     if match is not None and match.group(1) in flags:
@@ -341,7 +341,7 @@ class AuthenticationChecks(CheckerBase):
         flags = self.k.public_routes.public_flags
         found: list[tuple[DbOp, str]] = []
         for op in ops:
-            flag = next((f for w in op.where if (f := _public_flag(w, flags))), None)
+            flag = next((f for w in op.where if (f := public_flag(w, flags))), None)
             if flag is None:
                 return None
             found.append((op, flag))

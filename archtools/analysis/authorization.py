@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from archtools.analysis.authentication import AuthenticationChecks
+from archtools.analysis.authentication import AuthenticationChecks, public_flag
 from archtools.analysis.entry_scope import (
     EntryScope,
     OpFlow,
@@ -57,6 +57,7 @@ class AuthorizationChecks(AuthenticationChecks):
                 "an admin operation without a role check",
             )
         scoped = self._scoped_results(ops, scope.facts.path)
+        public_reads: list[Evidence] = []
         for op, flow in ops:
             if op.model is None or op.model not in self.ctx.owned:
                 continue
@@ -155,6 +156,20 @@ class AuthorizationChecks(AuthenticationChecks):
             if gate is not None:
                 passes.append(gate)
                 continue
+            public = None
+            if op.kind == "read":
+                flags = self.k.public_routes.public_flags
+                public = next((f for w in op.where if (f := public_flag(w, flags))), None)
+            if public is not None:  # the client picks among rows marked public: no IDOR
+                public_reads.append(
+                    Evidence(
+                        file=op.file,
+                        line=op.line,
+                        detail=f"{op.callee}() lets the client choose only among {op.model} rows "
+                        f"marked public ({public})",
+                    )
+                )
+                continue
             flag(
                 fails,
                 problems,
@@ -172,6 +187,8 @@ class AuthorizationChecks(AuthenticationChecks):
             return Check(status=CheckStatus.FAIL, evidence=fails + passes)
         if passes:
             return Check(status=CheckStatus.PASS, evidence=passes)
+        if public_reads:
+            return make_check(CheckStatus.NA, public_reads[0])
         keyed = self._keyed_by_caller(scope)
         if keyed is not None and keyed.detail.startswith(_UNDECIDED):
             return make_check(CheckStatus.UNKNOWN, keyed)

@@ -1755,3 +1755,31 @@ export async function me() {
     point = entry(result, "server_action:app/me/actions.ts#me")
     assert statuses(point)["authorization"] != "fail", point.checks.authorization
     assert not [f for f in result.findings if f.rule == "AZ001"]
+
+
+def test_class5_a_client_key_among_rows_marked_public_is_no_idor(tmp_path: Path) -> None:
+    page_route = """import { prisma } from "@/lib/db";
+export async function GET(_req: Request, { params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const notes = await prisma.note.findMany({ where: { authorId: id, isPublic: true }, select: { title: true } });
+  return Response.json(notes);
+}
+"""
+    schema = PRISMA_SCHEMA.replace(
+        "  deletedAt DateTime?\n", "  deletedAt DateTime?\n  isPublic  Boolean   @default(false)\n"
+    )
+    result = audit_files(
+        tmp_path / "public", {"app/api/users/[id]/notes/route.ts": page_route}, schema=schema
+    )
+    check = entry(
+        result, "route_handler:app/api/users/[id]/notes/route.ts#GET"
+    ).checks.authorization
+    assert check.status.value == "n/a" and "marked public" in check.evidence[0].detail, check
+    private = page_route.replace(", isPublic: true", "")
+    result = audit_files(
+        tmp_path / "private", {"app/api/users/[id]/notes/route.ts": private}, schema=schema
+    )
+    check = entry(
+        result, "route_handler:app/api/users/[id]/notes/route.ts#GET"
+    ).checks.authorization
+    assert check.status.value == "fail", check
