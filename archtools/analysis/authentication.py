@@ -51,6 +51,10 @@ _DRIZZLE_FLAG = re.compile(r"eq\(\s*[\w.]+\.(\w+)\s*,\s*(?:true|['\"]public['\"]
 _PUBLIC_VALUES = {"true", "'public'", '"public"', "'PUBLIC'", '"PUBLIC"'}
 
 
+# Public asset routes are public by design, yet what they read by a client's key is still judged.
+PUBLIC_ASSET = "public by design: a public asset route"
+
+
 def public_flag(expr: Expr, flags: list[str]) -> str | None:
     """`isPublic: true` in a Prisma where (at any depth), or `eq(t.isPublic, true)` in Drizzle."""
     for pair in expr.pairs:
@@ -141,6 +145,21 @@ class AuthenticationChecks(CheckerBase):
                     detail=f"{TRANSPORT}; each procedure is checked on its own",
                 )
         if entry.kind in (EntryKind.ROUTE_HANDLER, EntryKind.PAGES_API) and segments:
+            asset = next(
+                (s for s in segments if s.lower() in self.k.public_routes.public_assets), None
+            )
+            writes = any(
+                op.kind != "read"
+                for op in self.ctx.classifier.db_ops(scope.facts.path)
+                if scope.has(op.func, op.line)
+            )
+            if asset is not None and entry.method in ("GET", "HEAD", "*") and not writes:
+                return Evidence(
+                    file=entry.file,
+                    line=entry.line,
+                    detail=f"{PUBLIC_ASSET} ({asset}) that browsers and crawlers fetch without "
+                    "signing in",
+                )
             if segments[-1].lower() in self.k.public_routes.health:
                 return Evidence(
                     file=entry.file,

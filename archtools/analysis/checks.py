@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
+from archtools.analysis.authentication import PUBLIC_ASSET
 from archtools.analysis.authorization import AuthorizationChecks
 from archtools.analysis.data_checks import DataChecks
 from archtools.analysis.entry_scope import (
@@ -94,7 +95,11 @@ class EntryChecker(AuthorizationChecks, DataChecks):
             public = None  # a signed-in caller after all: its rows can be bound to it
         elif authn.status == CheckStatus.PASS and public is None:
             public = authn.evidence[0]  # a signed or internal caller: no user session by design
-        if public is not None and not is_admin(entry):
+        if (
+            public is not None
+            and not is_admin(entry)
+            and not public.detail.startswith(PUBLIC_ASSET)
+        ):
             authz = make_check(
                 CheckStatus.NA,
                 Evidence(

@@ -101,6 +101,7 @@ class Ownership(_Frozen):
 class PublicRoutes(_Frozen):
     health: list[str]
     webhook_words: list[str]
+    public_assets: list[str]
     anonymous_route_words: list[str]
     anonymous_functions: list[str]
     signature_calls: list[str]

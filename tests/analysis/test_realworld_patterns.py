@@ -1783,3 +1783,28 @@ export async function GET(_req: Request, { params }: { params: Promise<{ id: str
         result, "route_handler:app/api/users/[id]/notes/route.ts#GET"
     ).checks.authorization
     assert check.status.value == "fail", check
+
+
+def test_public_asset_routes_are_public_by_design_for_reading_only(tmp_path: Path) -> None:
+    image = """import { prisma } from "@/lib/db";
+export async function GET(req: Request) {
+  const id = new URL(req.url).searchParams.get("id") ?? "";
+  const note = await prisma.note.findUnique({ where: { id }, select: { title: true } });
+  return new Response(note?.title ?? "");
+}
+"""
+    upload = """import { prisma } from "@/lib/db";
+export async function POST(req: Request) {
+  const { id, title } = await req.json();
+  await prisma.note.update({ where: { id: String(id) }, data: { title: String(title) } });
+  return new Response(null, { status: 204 });
+}
+"""
+    result = audit_files(
+        tmp_path, {"app/api/og/note/route.ts": image, "app/api/og/upload/route.ts": upload}
+    )
+    preview = entry(result, "route_handler:app/api/og/note/route.ts#GET")
+    assert statuses(preview)["authentication"] == "n/a"
+    assert statuses(preview)["authorization"] == "fail"  # what it reads is still judged
+    writer = entry(result, "route_handler:app/api/og/upload/route.ts#POST")
+    assert statuses(writer)["authentication"] == "fail"
