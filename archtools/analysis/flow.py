@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -64,6 +65,8 @@ class Flow:
         (`{ id: Number(req.query.id) }` carries no raw input), judged part by part in objects."""
         if expr.call is not None and expr.call in self.validating_calls:
             return False
+        if checked_in_place(expr):
+            return False
         if expr.kind == ExprKind.OBJECT and expr.pairs:
             return any(self.is_input(pair.value) for pair in expr.pairs)
         if any(
@@ -79,6 +82,22 @@ class Flow:
                 root in self.inputs and root not in self.identity for root in expr.roots
             )
         return any(_under(p, self.input_paths) for p in expr.paths)
+
+
+# `typeof q.search === "string" ? q.search : undefined`: the value is used only once its type held.
+_TYPE_CHECKED = re.compile(
+    r"^\(?\s*typeof\s+(?P<v>[\w.$\[\]\"']+)\s*===?\s*[\"'](string|number|boolean)[\"']\s*\)?\s*\?\s*(?P=v)\s*:"
+)
+# `q.take ? Number(q.take) : undefined`: the value is used only through a coercion.
+_COERCED = re.compile(r"^[^?]+\?\s*(Number|parseInt|parseFloat|Boolean|BigInt)\(")
+
+
+def checked_in_place(expr: Expr) -> bool:
+    """A conditional that hands the client's value on only once a check held (its type) or only
+    through a coercion."""
+    return expr.kind == ExprKind.OTHER and bool(
+        _TYPE_CHECKED.match(expr.text) or _COERCED.match(expr.text)
+    )
 
 
 def _carries_context(flow: Flow, name: str) -> bool:
@@ -242,6 +261,8 @@ def function_flow(
         if (
             label_input is None
             and label_valid is None
+            and not (init.kind == ExprKind.OBJECT and init.pairs)  # judged pair by pair above
+            and not checked_in_place(init)
             and any(_under(p, ("req.body", "req.query", "request.body")) for p in init.paths)
         ):
             label_input = "request"

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
-from archtools.analysis.flow import function_scope
+from archtools.analysis.flow import checked_in_place, function_scope
 from archtools.analysis.program import Program
 from archtools.analysis.roles import CallClassifier
 from archtools.facts.code import Call, Expr, ExprKind, FileFacts, VarDecl
@@ -186,6 +186,8 @@ class SinkFinder:
             call = self.program.files[file].calls[arg.call]
             if self.classifier.is_validator(file, call) or call.callee.startswith(_COERCIONS):
                 return False
+        if checked_in_place(arg):
+            return False
         if arg.kind == ExprKind.OBJECT and arg.pairs:
             return any(self._carries_raw(file, pair.value, tainted, requests) for pair in arg.pairs)
         if arg.kind == ExprKind.FUNCTION and arg.func is not None:

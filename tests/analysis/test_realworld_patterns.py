@@ -1808,3 +1808,25 @@ export async function POST(req: Request) {
     assert statuses(preview)["authorization"] == "fail"  # what it reads is still judged
     writer = entry(result, "route_handler:app/api/og/upload/route.ts#POST")
     assert statuses(writer)["authentication"] == "fail"
+
+
+def test_class6_a_value_used_only_once_its_type_held_is_checked_in_place(tmp_path: Path) -> None:
+    route = """import type { NextApiRequest, NextApiResponse } from "next";
+import { prisma } from "@/lib/db";
+export default async function handler(req: NextApiRequest, res: NextApiResponse) {
+  const filters = {
+    title: typeof req.query.title === "string" ? req.query.title : undefined,
+    take: req.query.take ? Number(req.query.take) : undefined,
+  };
+  return res.json(await prisma.note.findMany({ where: { title: filters.title }, take: filters.take }));
+}
+"""
+    unchecked = route.replace(
+        'typeof req.query.title === "string" ? req.query.title : undefined', "req.query.title"
+    )
+    checked = audit_files(tmp_path / "checked", {"pages/api/notes.ts": route})
+    check = entry(checked, "pages_api:pages/api/notes.ts#default").checks.input_validation
+    assert check.status.value != "fail", check
+    raw = audit_files(tmp_path / "raw", {"pages/api/notes.ts": unchecked})
+    check = entry(raw, "pages_api:pages/api/notes.ts#default").checks.input_validation
+    assert check.status.value == "fail", check
