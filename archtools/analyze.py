@@ -25,7 +25,7 @@ from archtools.checklist.features import (
 )
 from archtools.checklist.scorecard import build_scorecard
 from archtools.errors import InputError
-from archtools.results import AuditError, Checks, EntryPoint, Finding, Scorecard
+from archtools.results import AuditError, Checks, EntryKind, EntryPoint, Finding, Scorecard
 from archtools.rules import code_files
 from archtools.rules.base import Hit
 from archtools.rules.catalog import rule_catalog
@@ -171,6 +171,17 @@ def analyse(loaded: Loaded, options: AuditOptions) -> Analysis:
         env_files=_env_files(loaded), resolver=loaded.repo.resolve_import, schema=loaded.schema
     )
     entries = EntryFinder(program).find(apps, visit=file_rules.visit)  # one pass for both
+    # A 'use server' module that only server code imports gets no action id: its exports are
+    # functions, not Server Actions a browser can post to.
+    entries = [
+        e
+        for e in entries
+        if not (
+            e.kind == EntryKind.SERVER_ACTION
+            and "use server" in code[e.file].directives
+            and ctx.importers.reached_from_react(e.file) is False
+        )
+    ]
     checker = EntryChecker(ctx)
     analyses = [a for a in map(checker.analyse, entries) if a.reads_data]
     if options.progress is not None:

@@ -50,3 +50,32 @@ class Importers:
             if len(seen) > MAX_FILES:
                 return None
         return sorted(pages)
+
+    def reached_from_react(self, file: str) -> bool | None:
+        """Whether a module ends up in the React graph, where a `'use server'` export becomes a
+        Server Action with an id a browser can post to: imported, directly or through other modules,
+        by a page, a layout, a component (`.tsx`/`.jsx`) or a `'use client'` file. False when it is
+        imported only by server code (route handlers, routers, scripts); None when nothing imports it
+        or the search gives up."""
+        graph = self._graph()
+        if not graph.get(file):
+            return None
+        seen = {file}
+        queue = deque([file])
+        while queue:
+            current = queue.popleft()
+            if current != file and self._react(current):
+                return True
+            for importer in sorted(graph.get(current, ())):
+                if importer not in seen:
+                    seen.add(importer)
+                    queue.append(importer)
+            if len(seen) > MAX_FILES:
+                return None
+        return False
+
+    def _react(self, file: str) -> bool:
+        if file.endswith((".tsx", ".jsx")):
+            return True
+        facts = self.program.files.get(file)
+        return facts is not None and "use client" in facts.directives

@@ -351,9 +351,6 @@ app.get("/notes/:id", async (c) => {
     assert "rpc_procedure" in kinds
 
 
-@pytest.mark.xfail(
-    strict=True, reason="class 8: a 'use server' module no client code imports is no Server Action"
-)
 def test_class8_use_server_module_reached_only_from_server_code(tmp_path: Path) -> None:
     helper = """"use server";
 import { prisma } from "@/lib/db";
