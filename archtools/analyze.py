@@ -173,13 +173,14 @@ def analyse(loaded: Loaded, options: AuditOptions) -> Analysis:
     entries = EntryFinder(program).find(apps, visit=file_rules.visit)  # one pass for both
     # A 'use server' module that only server code imports gets no action id: its exports are
     # functions, not Server Actions a browser can post to.
+    pages_dirs = tuple(app.pages_dir for app in apps if app.pages_dir)
     entries = [
         e
         for e in entries
         if not (
             e.kind == EntryKind.SERVER_ACTION
             and "use server" in code[e.file].directives
-            and ctx.importers.reached_from_react(e.file) is False
+            and ctx.importers.reached_from_react(e.file, pages_dirs) is False
         )
     ]
     checker = EntryChecker(ctx)

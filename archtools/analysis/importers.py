@@ -51,12 +51,13 @@ class Importers:
                 return None
         return sorted(pages)
 
-    def reached_from_react(self, file: str) -> bool | None:
+    def reached_from_react(self, file: str, pages_dirs: tuple[str, ...] = ()) -> bool | None:
         """Whether a module ends up in the React graph, where a `'use server'` export becomes a
         Server Action with an id a browser can post to: imported, directly or through other modules,
         by a page, a layout, a component (`.tsx`/`.jsx`) or a `'use client'` file. False when it is
         imported only by server code (route handlers, routers, scripts); None when nothing imports it
-        or the search gives up."""
+        or the search gives up. Route handlers and the Pages Router (`pages_dirs`) hold no Server
+        Actions, so a `.tsx` there is server code."""
         graph = self._graph()
         if not graph.get(file):
             return None
@@ -64,7 +65,7 @@ class Importers:
         queue = deque([file])
         while queue:
             current = queue.popleft()
-            if current != file and self._react(current):
+            if current != file and self._react(current, pages_dirs):
                 return True
             for importer in sorted(graph.get(current, ())):
                 if importer not in seen:
@@ -74,7 +75,11 @@ class Importers:
                 return None
         return False
 
-    def _react(self, file: str) -> bool:
+    def _react(self, file: str, pages_dirs: tuple[str, ...]) -> bool:
+        if posixpath.basename(file).rsplit(".", 1)[0] == "route":
+            return False
+        if any(file.startswith(folder + "/") for folder in pages_dirs):
+            return False
         if file.endswith((".tsx", ".jsx")):
             return True
         facts = self.program.files.get(file)

@@ -366,10 +366,29 @@ export async function POST(req: Request) {
   await renameNote("n1", session.user.id, "t");
 }
 """
-    result = audit_files(
-        tmp_path, {"lib/server-only/rename-note.ts": helper, "app/api/rename/route.ts": route}
-    )
+    pages_api = """import { renameNote } from "@/lib/server-only/rename-note";
+export default async function handler(req: any, res: any) {
+  res.json(await renameNote("n1", "u1", "t"));
+}
+"""
+    files = {
+        "lib/server-only/rename-note.ts": helper,
+        "app/api/rename/route.ts": route,
+        # A .tsx in the Pages Router is still server code: no Server Action lives there.
+        "pages/api/v1/[...rest].tsx": pages_api,
+    }
+    result = audit_files(tmp_path, files)
     assert not [e for e in result.entry_points if e.kind.value == "server_action"]
+
+    form = """"use client";
+import { renameNote } from "@/lib/server-only/rename-note";
+export function RenameForm() {
+  return <form action={() => renameNote("n1", "u1", "t")} />;
+}
+"""
+    result = audit_files(tmp_path / "client", {**files, "components/rename-form.tsx": form})
+    actions = [e.id for e in result.entry_points if e.kind.value == "server_action"]
+    assert actions == ["server_action:lib/server-only/rename-note.ts#renameNote"]
 
 
 def test_class6_number_coercion_with_a_check_validates_an_id(tmp_path: Path) -> None:
