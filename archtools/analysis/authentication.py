@@ -39,6 +39,21 @@ def _named(name: str, word: str) -> bool:
     return name == word or (name.startswith(word) and name[len(word)].isupper())
 
 
+def name_words(name: str) -> list[str]:
+    """The words of a camelCase, snake_case or kebab-case name: `verifyEmailToken` and
+    `verify-email-token` are [verify, email, token]."""
+    return [w.lower() for w in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", name)]
+
+
+def _names_phrase(name: str, phrases: list[str]) -> str | None:
+    words = name_words(name)
+    for phrase in phrases:
+        wanted = phrase.split()
+        if any(words[i : i + len(wanted)] == wanted for i in range(len(words))):
+            return phrase
+    return None
+
+
 SIGNED_WEBHOOK = "public by design: a webhook that verifies its signature"
 
 
@@ -112,9 +127,16 @@ class AuthenticationChecks(CheckerBase):
                     detail=f"public by design: declared public ({declared})",
                 )
         anonymous = self.k.public_routes
-        if any(s.lower() in anonymous.anonymous_route_words for s in segments) or (
-            entry.kind == EntryKind.SERVER_ACTION
-            and any(_named(entry.name, word) for word in anonymous.anonymous_functions)
+        if (
+            any(s.lower() in anonymous.anonymous_route_words for s in segments)
+            or any(_names_phrase(s, anonymous.anonymous_phrases) for s in segments)
+            or (
+                entry.kind == EntryKind.SERVER_ACTION
+                and (
+                    any(_named(entry.name, word) for word in anonymous.anonymous_functions)
+                    or _names_phrase(entry.name, anonymous.anonymous_phrases) is not None
+                )
+            )
         ):
             return Evidence(
                 file=entry.file,

@@ -104,6 +104,7 @@ class PublicRoutes(_Frozen):
     public_assets: list[str]
     anonymous_route_words: list[str]
     anonymous_functions: list[str]
+    anonymous_phrases: list[str]
     signature_calls: list[str]
     signature_verifiers: list[str]
     public_flags: list[str]

@@ -520,6 +520,51 @@ export async function signInWithCredentials(email: string, password: string) {
     assert statuses(point)["authentication"] == "n/a"
 
 
+def test_flows_for_signed_out_visitors_named_by_their_words_are_public_by_design(
+    tmp_path: Path,
+) -> None:
+    # The flow's words anywhere in a name (generatePasswordResetPrompt, verify-email-token) or a
+    # route segment `public` say it is meant for signed-out visitors; a look-alike word does not.
+    actions = """"use server";
+import { prisma } from "@/lib/db";
+export async function generatePasswordResetPrompt(email: string) {
+  await prisma.user.update({ where: { email }, data: { resetCode: "x" } });
+}
+export async function updateContact(id: string, phone: string) {
+  await prisma.user.update({ where: { id }, data: { phone } });
+}
+"""
+    route = """import { prisma } from "@/lib/db";
+export async function GET(req: Request) {
+  const token = new URL(req.url).searchParams.get("token") ?? "";
+  return Response.json(await prisma.user.findFirst({ where: { resetCode: token } }));
+}
+"""
+    form = """"use client";
+import { generatePasswordResetPrompt, updateContact } from "./actions";
+export function Forms() {
+  return <form action={() => { generatePasswordResetPrompt("a"); updateContact("b", "c"); }} />;
+}
+"""
+    result = audit_files(
+        tmp_path,
+        {
+            "app/account/actions.ts": actions,
+            "app/account/forms.tsx": form,
+            "app/api/verify-email-token/route.ts": route,
+            "app/api/v1/public/users/route.ts": route,
+        },
+    )
+    for point_id in (
+        "server_action:app/account/actions.ts#generatePasswordResetPrompt",
+        "route_handler:app/api/verify-email-token/route.ts#GET",
+        "route_handler:app/api/v1/public/users/route.ts#GET",
+    ):
+        assert statuses(entry(result, point_id))["authentication"] == "n/a", point_id
+    contact = entry(result, "server_action:app/account/actions.ts#updateContact")
+    assert statuses(contact)["authentication"] == "fail"
+
+
 DRIZZLE_DB = """import { drizzle } from "drizzle-orm/node-postgres";
 import * as schema from "./schema";
 export const db = drizzle(process.env.DATABASE_URL!, { schema });

@@ -231,7 +231,7 @@ export const config = { matcher: ["/api/private/:path*"] };
         {
             "middleware.ts": middleware,
             "app/api/private/notes/route.ts": open_route,
-            "app/api/public/notes/route.ts": open_route,
+            "app/api/open/notes/route.ts": open_route,
         },
         next_version="14.2.3",
     )
@@ -243,7 +243,7 @@ export const config = { matcher: ["/api/private/:path*"] };
     assert [(f.file, f.line) for f in middleware_only] == [("app/api/private/notes/route.ts", 3)]
     assert "CVE-2025-29927" in middleware_only[0].message
     assert (
-        statuses(entry(result, "route_handler:app/api/public/notes/route.ts#GET"))["authentication"]
+        statuses(entry(result, "route_handler:app/api/open/notes/route.ts#GET"))["authentication"]
         == "fail"
     )
 
