@@ -207,6 +207,11 @@ def function_flow(
         )
         if trusted and not (init.call is not None and init.call in identity_calls):
             continue
+        # What a query returns is stored data, not the client's: the key that picked the row is
+        # judged at the query (authorization), and the row's fields are the database's.
+        stored = init.call is not None and any(
+            i in queries for i in _chain_indexes(facts, init.call)
+        )
         if init.call is not None:
             call = calls[init.call]
             chain_calls = _chain_indexes(facts, init.call)
@@ -219,7 +224,7 @@ def function_flow(
                         line=calls[index].line,
                         detail=f"validated by {calls[index].callee}()",
                     )
-            if label_valid is None and not trusted:
+            if label_valid is None and not trusted and not stored:
                 args_roots = {r for a in call.args for r in a.roots}
                 croot = call.callee.split(".", 1)[0].split("(", 1)[0]
                 if croot in flow.inputs or args_roots & set(flow.inputs):
@@ -242,7 +247,7 @@ def function_flow(
             and not flow.is_input(init)
         ):
             label_valid = next(flow.validated[r] for r in init.roots if r in flow.validated)
-        if label_input is None and label_valid is None and flow.is_input(init):
+        if label_input is None and label_valid is None and not stored and flow.is_input(init):
             label_input = next(
                 (flow.inputs[r] for r in init.roots if r in flow.inputs),
                 "client value passed by the caller",

@@ -565,6 +565,22 @@ export function Forms() {
     assert statuses(contact)["authentication"] == "fail"
 
 
+def test_class2_fields_of_a_row_the_database_returned_are_not_client_input(tmp_path: Path) -> None:
+    # The client's key picks the row; the row's authorId is stored data, not the client's value.
+    route = """import { prisma } from "@/lib/db";
+export async function POST(req: Request) {
+  const { token } = await req.json();
+  const pending = await prisma.note.findFirst({ where: { id: token } });
+  if (!pending) return new Response(null, { status: 404 });
+  await prisma.user.update({ where: { id: pending.authorId }, data: { name: "verified" } });
+  return new Response(null, { status: 204 });
+}
+"""
+    result = audit_files(tmp_path, {"app/api/verify-email/route.ts": route})
+    flagged = [(f.rule, f.line) for f in result.findings if f.rule.startswith("VAL")]
+    assert flagged == [("VAL001", 4)]  # the raw key in the lookup, not the row's own authorId
+
+
 DRIZZLE_DB = """import { drizzle } from "drizzle-orm/node-postgres";
 import * as schema from "./schema";
 export const db = drizzle(process.env.DATABASE_URL!, { schema });
