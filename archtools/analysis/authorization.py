@@ -25,6 +25,10 @@ from archtools.analysis.trpc import context_identity
 from archtools.facts.code import Call, ExitKind, Expr, ExprKind
 from archtools.results import Check, CheckStatus, Evidence
 
+# Columns holding a secret handed to the row's intended user (a share link, an invitation, a
+# signing or verification link): `token`, `shareToken`, `invite_token`, `secret`; not `tokenId`.
+_SECRET_COLUMN = re.compile(r"(?:^|[a-z_])(?:token|secret|Token|Secret)$")
+
 
 class AuthorizationChecks(AuthenticationChecks):
     def _authorization(
@@ -143,6 +147,10 @@ class AuthorizationChecks(AuthenticationChecks):
                     )
                 )
                 continue
+            secret = self._secret_filter(op, flow)
+            if secret is not None:
+                passes.append(secret)
+                continue
             checked_key = next(
                 (owned_keys[key] for key in owned_keys if any(_names_key(c, key) for c in client)),
                 None,
@@ -201,6 +209,45 @@ class AuthorizationChecks(AuthenticationChecks):
                 line=entry.line,
                 detail="no client-chosen row of a user-owned model is accessed",
             ),
+        )
+
+    def _secret_filter(self, op: DbOp, flow: Flow) -> Evidence | None:
+        """A filter that matches a secret the client presents (`token`, `shareToken`,
+        `recipients: { some: { token } }`, `eq(t.inviteToken, input.token)`): only a holder of the
+        secret reaches the row, which is the row's access policy (a share link, an invitation, a
+        signing link)."""
+        calls = self.ctx.program.files[op.file].calls
+        stack = list(op.where)
+        seen = 0
+        while stack and seen < 200:
+            seen += 1
+            expr = stack.pop()
+            for pair in expr.pairs:
+                if _SECRET_COLUMN.search(pair.key) and (
+                    flow.is_client_value(pair.value) or flow.is_input(pair.value)
+                ):
+                    return self._secret_evidence(op, pair.key, pair.value)
+                stack.append(pair.value)
+            stack.extend(expr.items)
+            if expr.kind == ExprKind.CALL and expr.call is not None:
+                call = calls[expr.call]
+                args = call.args
+                if call.name == "eq" and len(args) == 2:
+                    column = args[0].text.rsplit(".", 1)[-1]
+                    if _SECRET_COLUMN.search(column) and (
+                        flow.is_client_value(args[1]) or flow.is_input(args[1])
+                    ):
+                        return self._secret_evidence(op, column, args[1])
+                stack.extend(args)
+        return None
+
+    @staticmethod
+    def _secret_evidence(op: DbOp, column: str, value: Expr) -> Evidence:
+        return Evidence(
+            file=op.file,
+            line=value.line or op.line,
+            detail=f"{op.callee}() finds the {op.model} row only by the secret `{column}` the "
+            f"client presents (`{value.text[:40]}`): holding it is the access",
         )
 
     def _client_references(self, op: DbOp, flow: Flow) -> list[Expr]:
@@ -273,34 +320,56 @@ class AuthorizationChecks(AuthenticationChecks):
     def _scoped_results(self, ops: list[OpFlow], entry_file: str) -> dict[str, dict[str, DbOp]]:
         """Per file, the names holding rows a query bound to the caller returned (`const existing =
         await tx.select()...where(and(eq(t.id, input.id), eq(t.workspaceId, ctx.workspace.id)))`),
-        directly or through a helper that returns that row: a key taken from them is one the
-        caller may use."""
+        or found by a secret the caller holds (`recipients: { some: { token } }`), directly or
+        through a helper that returns that row: a key taken from them is one the caller may use."""
         found: dict[str, dict[str, DbOp]] = {}
         returning: dict[tuple[str, int | None], DbOp] = {}
         program = self.ctx.program
-        for op, flow in ops:
-            made = op.operation in ("create", "insert")  # a row this request just made
-            if not made and (not op.returns_rows or not any(flow.is_identity(w) for w in op.where)):
-                continue
-            for name in op.assigned_to:
-                found.setdefault(op.file, {}).setdefault(name, op)
-            returned = op.returned or any(
-                ret.func == op.func
-                and ret.value is not None
-                and set(ret.value.roots) & set(op.assigned_to)
-                for ret in program.files[op.file].returns
-            )
-            if returned:
-                returning.setdefault((op.file, op.func), op)
-        if not returning:
-            return found
-        for file in {op.file for op, _ in ops} | {entry_file}:
-            for call in program.files[file].calls:
-                source = returning.get(self.ctx.summaries.target(file, call) or ("", None))
-                if source is not None and call.assigned_to:
-                    for name in call.assigned_to:
-                        found.setdefault(file, {}).setdefault(name, source)
+        for _round in range(2):  # a row found by a key taken from a scoped row is scoped too
+            for op, flow in ops:
+                if not self._scopes_result(op, flow, found.get(op.file, {})):
+                    continue
+                for name in op.assigned_to:
+                    found.setdefault(op.file, {}).setdefault(name, op)
+                returned = op.returned or any(
+                    ret.func == op.func
+                    and ret.value is not None
+                    and set(ret.value.roots) & set(op.assigned_to)
+                    for ret in program.files[op.file].returns
+                )
+                if returned:
+                    returning.setdefault((op.file, op.func), op)
+            for file in {op.file for op, _ in ops} | {entry_file}:
+                facts = program.files[file]
+                for call in facts.calls if returning else ():
+                    source = returning.get(self.ctx.summaries.target(file, call) or ("", None))
+                    if source is not None and call.assigned_to:
+                        for name in call.assigned_to:
+                            found.setdefault(file, {}).setdefault(name, source)
+                names = found.get(file)
+                if not names:
+                    continue
+                for var in sorted(facts.vars, key=lambda v: v.line):
+                    # `const [recipient] = document.recipients`: part of a scoped row
+                    init = var.init
+                    if init is not None and init.roots and all(r in names for r in init.roots):
+                        for name in var.names:
+                            names.setdefault(name, names[init.roots[0]])
         return found
+
+    def _scopes_result(self, op: DbOp, flow: Flow, scoped: dict[str, DbOp]) -> bool:
+        """Whether the rows an operation returns are the caller's to use: it made them, bound them
+        to the caller, found them by a secret the caller holds, or by keys of such rows."""
+        if op.operation in ("create", "insert"):  # a row this request just made
+            return True
+        if not op.returns_rows:
+            return False
+        if any(flow.is_identity(w) for w in op.where):
+            return True
+        client = [c for w in op.where if (c := client_part(w, flow)) is not None]
+        if client and all(_taken_from(c, flow, scoped) for c in client):
+            return True
+        return self._secret_filter(op, flow) is not None
 
     def _keyed_by_caller(self, scope: EntryScope) -> Evidence | None:
         """Data the handler reaches only through helpers it hands the caller's identity alone

@@ -243,6 +243,7 @@ def function_flow(
             )
         if (
             label_valid is None
+            and not stored
             and any(r in flow.validated for r in init.roots)
             and not flow.is_input(init)
         ):
@@ -256,6 +257,7 @@ def function_flow(
             label_identity is None
             and label_input is None
             and label_valid is None
+            and not stored
             and any(_under(p, flow.input_paths) for p in init.paths)
         ):  # a field the caller filled with a value its schema had checked
             label_valid = Evidence(file=facts.path, line=var.line, detail="validated by the caller")

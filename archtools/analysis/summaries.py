@@ -98,6 +98,7 @@ class Summaries:
         self._identity_calls: dict[tuple[str, frozenset[int | None]], dict[int, Evidence]] = {}
         # The kind of caller behind each identity source, by the place its evidence names.
         self._identity_kinds: dict[tuple[str, int], str] = {}
+        self._returns_rows: dict[FuncKey, bool] = {}
         self.sessions = SessionLookups(program, self._verifies_or_queries, self.target)
 
     def _verifies_or_queries(self, file: str, call: Call) -> bool:
@@ -108,6 +109,33 @@ class Summaries:
             op.func == call.func and op.line <= call.line <= op.line + 2
             for op in self.classifier.db_ops(file)
         )
+
+    def _query_calls(self, file: str, scope: set[int | None]) -> frozenset[int]:
+        """The calls whose value is what a database query returned: the queries themselves and
+        calls of repository helpers that return a query's rows (`const doc = await getDoc(id)`)."""
+        found = {op.call for op in self.classifier.db_ops(file)}
+        for call in self.program.files[file].calls:
+            if call.func in scope and call.assigned_to and call.index not in found:
+                target = self.target(file, call)
+                if target is not None and self.returns_rows(*target):
+                    found.add(call.index)
+        return frozenset(found)
+
+    def returns_rows(self, file: str, func: int | None) -> bool:
+        """Whether a function returns the rows one of its own queries found."""
+        key = (file, func)
+        if key not in self._returns_rows:
+            returns = [r for r in self.program.files[file].returns if r.func == func and r.value]
+            self._returns_rows[key] = any(
+                op.func == func
+                and op.returns_rows
+                and (
+                    op.returned
+                    or any(set(r.value.roots) & set(op.assigned_to) for r in returns if r.value)
+                )
+                for op in self.classifier.db_ops(file)
+            )
+        return self._returns_rows[key]
 
     # -- resolving calls to functions -------------------------------------------------------------
 
@@ -350,7 +378,7 @@ class Summaries:
                 lambda guard_func, _line: guard_func == func,
                 self.knowledge.validation.manual_checks,
             ),
-            queries=frozenset(op.call for op in self.classifier.db_ops(file)),
+            queries=self._query_calls(file, scope),
         )
 
     def trusted_calls(self, file: str, scope: set[int | None]) -> set[int]:

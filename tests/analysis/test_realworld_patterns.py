@@ -1509,7 +1509,8 @@ def test_class5_a_row_found_in_the_scope_a_middleware_set_authorizes_what_follow
     ).checks.authorization
     assert check.status.value == "fail", check
     failing = {(e.file, e.line) for e in check.evidence if "without binding" in e.detail}
-    assert failing == {("lib/notes.ts", 4), ("lib/notes.ts", 15)}
+    # the lookup by the client's id alone; the change of the row it found follows from it
+    assert failing == {("lib/notes.ts", 4)}
 
 
 def test_class5_a_value_built_from_the_caller_and_a_client_key_is_not_the_callers(
@@ -1907,3 +1908,47 @@ export default async function handler(req: NextApiRequest, res: NextApiResponse)
     raw = audit_files(tmp_path / "raw", {"pages/api/notes.ts": unchecked})
     check = entry(raw, "pages_api:pages/api/notes.ts#default").checks.input_validation
     assert check.status.value == "fail", check
+
+
+def test_class3_a_row_found_by_a_secret_the_client_holds_is_scoped(tmp_path: Path) -> None:
+    # A signing link: the note is found by its id and the share token the visitor holds; keys
+    # read from that row (and from rows found by them) are the visitor's to use.
+    helper = """import { prisma } from "@/lib/db";
+const findShared = async ({ token, noteId }: { token: string; noteId: string }) => {
+  return await prisma.note.findFirstOrThrow({ where: { id: noteId, shareToken: token } });
+};
+export async function signSharedNote(token: string, noteId: string) {
+  const note = await findShared({ token, noteId });
+  const [first] = [note];
+  const author = await prisma.user.findFirst({ where: { id: first.authorId } });
+  await prisma.note.update({ where: { id: first.id }, data: { title: "signed by " + author?.id } });
+}
+"""
+    action = """"use server";
+import { z } from "zod";
+import { signSharedNote } from "@/lib/sign";
+export async function sign(raw: unknown) {
+  const { token, noteId } = z.object({ token: z.string(), noteId: z.string() }).parse(raw);
+  await signSharedNote(token, noteId);
+}
+"""
+    form = """"use client";
+import { sign } from "./actions";
+export function SignForm() {
+  return <form action={() => sign({})} />;
+}
+"""
+    schema = PRISMA_SCHEMA.replace(
+        "  deletedAt DateTime?\n", "  deletedAt DateTime?\n  shareToken String?\n"
+    )
+    files = {"lib/sign.ts": helper, "app/s/actions.ts": action, "app/s/form.tsx": form}
+    result = audit_files(tmp_path / "token", files, schema=schema)
+    check = entry(result, "server_action:app/s/actions.ts#sign").checks.authorization
+    assert check.status.value == "pass", check
+    assert any("secret `shareToken`" in e.detail for e in check.evidence), check
+    assert not [f for f in result.findings if f.rule == "AZ001"]
+
+    unscoped = {**files, "lib/sign.ts": helper.replace(", shareToken: token", "")}
+    result = audit_files(tmp_path / "id-only", unscoped, schema=schema)
+    flagged = sorted(f.line for f in result.findings if f.rule == "AZ001")
+    assert flagged == [3], flagged  # the lookup by id alone; what follows uses its row
