@@ -578,19 +578,56 @@ class AuthorizationChecks(AuthenticationChecks):
         return found
 
     def _compared_after(self, op: DbOp, scope: EntryScope, flow: Flow) -> Evidence | None:
-        if not op.assigned_to:
+        """The loaded row compared with the signed-in user before it is used: where the query
+        runs, or in the entry point's code that receives the row from the helper running it
+        (`const found = await getRecipe(id); if (found.createdBy !== userId) ...`)."""
+        if op.assigned_to:
+            facts = self.ctx.program.files[op.file]
+            same_file = op.file == scope.facts.path
+            inside = function_scope(facts, op.func)
+
+            def after_query(func: int | None, line: int) -> bool:
+                return (
+                    func in inside and line >= op.line and (not same_file or scope.has(func, line))
+                )
+
+            found = self._comparison(op, facts.path, set(op.assigned_to), after_query, flow)
+            if found is not None:
+                return found
+        in_handler = op.file == scope.facts.path and scope.has(op.func, op.line)
+        if in_handler or not self.ctx.summaries.returns_rows(op.file, op.func):
             return None
-        names = set(op.assigned_to)
-        facts = self.ctx.program.files[op.file]
-        inside = function_scope(facts, op.func)
-        for cmp in facts.comparisons:
-            here = scope.has(cmp.func, cmp.line) if op.file == scope.facts.path else True
-            if not here or cmp.func not in inside or cmp.line < op.line:
+        for call in scope.facts.calls:
+            if not (call.assigned_to and scope.has(call.func, call.line)):
+                continue
+            if self.ctx.summaries.target(scope.facts.path, call) != (op.file, op.func):
+                continue
+            found = self._comparison(
+                op,
+                scope.facts.path,
+                set(call.assigned_to),
+                _runs_from(scope, call.line),
+                scope.flow,
+            )
+            if found is not None:
+                return found
+        return None
+
+    def _comparison(
+        self,
+        op: DbOp,
+        file: str,
+        names: set[str],
+        runs: Callable[[int | None, int], bool],
+        flow: Flow,
+    ) -> Evidence | None:
+        for cmp in self.ctx.program.files[file].comparisons:
+            if not runs(cmp.func, cmp.line):
                 continue
             sides = (cmp.left, cmp.right)
             if any(set(s.roots) & names for s in sides) and any(flow.is_identity(s) for s in sides):
                 return Evidence(
-                    file=op.file,
+                    file=file,
                     line=cmp.line,
                     detail=f"compares the fetched {op.model} with the signed-in user",
                 )
@@ -616,6 +653,10 @@ _COMPARES = re.compile(r"[!=]==?")
 def _names_key(expr: Expr, key: str) -> bool:
     """`input.bookmarkId`, or a name destructured from it, as the client key of an operation."""
     return any(path.endswith("." + key) for path in expr.paths) or key in expr.roots
+
+
+def _runs_from(scope: EntryScope, first: int) -> Callable[[int | None, int], bool]:
+    return lambda func, line: line >= first and scope.has(func, line)
 
 
 def _within(funcs: set[int | None]) -> Callable[[int | None, int], bool]:

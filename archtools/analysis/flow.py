@@ -118,6 +118,7 @@ def function_flow(
     trusted_calls: set[int] | None = None,
     hand_checked: dict[str, Evidence] | None = None,
     queries: frozenset[int] = frozenset(),
+    row_helpers: frozenset[int] = frozenset(),
 ) -> Flow:
     """Propagate labels through the function's declarations in source order.
 
@@ -127,7 +128,9 @@ def function_flow(
     hand_checked: names an exit guard rejects when they fail a check, with the guard: validated from
     the guard on.
     queries: the calls that run a database operation; a row one finds with the caller's identity
-    among its filters is the caller's, even when a client key selected it."""
+    among its filters is the caller's, even when a client key selected it.
+    row_helpers: calls of helpers returning what their own query found. What a query returns is
+    stored data, never the client's; a helper handed the caller is not known to filter by it."""
     hand_checked = hand_checked or {}
 
     def checked_before(line: int) -> None:
@@ -210,7 +213,7 @@ def function_flow(
         # What a query returns is stored data, not the client's: the key that picked the row is
         # judged at the query (authorization), and the row's fields are the database's.
         stored = init.call is not None and any(
-            i in queries for i in _chain_indexes(facts, init.call)
+            i in queries or i in row_helpers for i in _chain_indexes(facts, init.call)
         )
         if init.call is not None:
             call = calls[init.call]

@@ -110,12 +110,12 @@ class Summaries:
             for op in self.classifier.db_ops(file)
         )
 
-    def _query_calls(self, file: str, scope: set[int | None]) -> frozenset[int]:
-        """The calls whose value is what a database query returned: the queries themselves and
-        calls of repository helpers that return a query's rows (`const doc = await getDoc(id)`)."""
-        found = {op.call for op in self.classifier.db_ops(file)}
+    def _row_helper_calls(self, file: str, scope: set[int | None]) -> frozenset[int]:
+        """The calls of repository helpers that return what one of their queries found
+        (`const doc = await getDoc(id)`)."""
+        found: set[int] = set()
         for call in self.program.files[file].calls:
-            if call.func in scope and call.assigned_to and call.index not in found:
+            if call.func in scope and call.assigned_to:
                 target = self.target(file, call)
                 if target is not None and self.returns_rows(*target):
                     found.add(call.index)
@@ -378,7 +378,8 @@ class Summaries:
                 lambda guard_func, _line: guard_func == func,
                 self.knowledge.validation.manual_checks,
             ),
-            queries=self._query_calls(file, scope),
+            queries=frozenset(op.call for op in self.classifier.db_ops(file)),
+            row_helpers=self._row_helper_calls(file, scope),
         )
 
     def trusted_calls(self, file: str, scope: set[int | None]) -> set[int]:

@@ -1952,3 +1952,38 @@ export function SignForm() {
     result = audit_files(tmp_path / "id-only", unscoped, schema=schema)
     flagged = sorted(f.line for f in result.findings if f.rule == "AZ001")
     assert flagged == [3], flagged  # the lookup by id alone; what follows uses its row
+
+
+def test_class3_a_row_a_helper_loads_then_compared_with_the_caller_is_authorized(
+    tmp_path: Path,
+) -> None:
+    # The helper loads by id alone; the page compares what it got with the signed-in user
+    # before showing it. A helper handed the caller's id is not known to filter by it.
+    page = """import { auth } from "@/auth";
+import { notFound, unauthorized } from "next/navigation";
+import { prisma } from "@/lib/db";
+const loadNote = async (id: string, viewer?: string) => {
+  return await prisma.note.findFirst({ where: { id } });
+};
+export default async function Page({ params }: { params: Promise<{ id: string }> }) {
+  const session = await auth();
+  const userId = session?.user?.id;
+  const { id } = await params;
+  const note = await loadNote(id, userId);
+  if (!note) notFound();
+  const isAuthor = note.authorId === userId;
+  if (!isAuthor) unauthorized();
+  return <h1>{note.title}</h1>;
+}
+"""
+    result = audit_files(tmp_path / "compared", {"app/notes/[id]/page.tsx": page})
+    check = entry(result, "page:app/notes/[id]/page.tsx#default").checks.authorization
+    assert check.status.value == "pass", check
+    assert check.evidence[0].line == 13, check
+
+    unchecked = page.replace(
+        "  const isAuthor = note.authorId === userId;\n  if (!isAuthor) unauthorized();\n", ""
+    )
+    result = audit_files(tmp_path / "unchecked", {"app/notes/[id]/page.tsx": unchecked})
+    check = entry(result, "page:app/notes/[id]/page.tsx#default").checks.authorization
+    assert check.status.value == "fail", check
