@@ -80,10 +80,13 @@ class Program:
     def _lookup(self, file: str, root: str, depth: int) -> Symbol | None:
         if depth > 12 or file not in self.files:
             return None
-        funcs = self.module_functions(file)
-        if root in funcs:
-            return Symbol(file=file, name=root, func=funcs[root])
+        # A module-level binding: a declared function, or a variable. Methods of an object literal
+        # (`NextAuth({ events: { signIn() {} } })`) carry a name but bind none, so a variable of
+        # that name (`const { signIn } = NextAuth(...)`) is the one the module means.
         var = self.module_vars(file).get(root)
+        funcs = self.module_functions(file)
+        if var is None and root in funcs:
+            return Symbol(file=file, name=root, func=funcs[root])
         if var is not None:
             init = var.init
             func = init.func if init is not None else None

@@ -1987,3 +1987,45 @@ export default async function Page({ params }: { params: Promise<{ id: string }>
     result = audit_files(tmp_path / "unchecked", {"app/notes/[id]/page.tsx": unchecked})
     check = entry(result, "page:app/notes/[id]/page.tsx#default").checks.authorization
     assert check.status.value == "fail", check
+
+
+CACHED_PAGE = """import { unstable_cache } from "next/cache";
+import { prisma } from "@/lib/db";
+const notes = unstable_cache(async () => prisma.note.count(), ["notes"]);
+export default async function Page() {
+  return <p>{await notes()}</p>;
+}
+"""
+
+
+def test_a_method_of_an_object_literal_binds_no_module_name(tmp_path: Path) -> None:
+    # `signIn` is what NextAuth returns; the `events.signIn` method beside it runs later, in the
+    # OAuth callback, and is not what the Server Action calls.
+    auth = """import NextAuth from "next-auth";
+import { prisma } from "@/lib/db";
+const { handlers, signIn, auth } = NextAuth({
+  providers: [],
+  events: {
+    async signIn(params) {
+      await prisma.note.deleteMany({ where: { authorId: String(params.user.id) } });
+    },
+  },
+});
+export { handlers, signIn, auth };
+"""
+    page = """import { signIn } from "@/auth";
+export default function Page() {
+  return (
+    <form
+      action={async () => {
+        "use server";
+        await signIn("github");
+      }}
+    />
+  );
+}
+"""
+    result = audit_files(
+        tmp_path, {"auth.ts": auth, "app/login/page.tsx": page, "app/cached/page.tsx": CACHED_PAGE}
+    )
+    assert not [f for f in result.findings if f.file == "auth.ts" or f.rule == "NXT001"]
