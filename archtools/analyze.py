@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from archtools.analysis.checks import EntryAnalysis, EntryChecker
 from archtools.analysis.context import AnalysisContext
-from archtools.analysis.entrypoints import EntryFinder
+from archtools.analysis.entrypoints import AppLayout, EntryFinder
 from archtools.analysis.knowledge import guard_knowledge
 from archtools.analysis.middleware import analyse_middleware
 from archtools.analysis.program import Program
@@ -171,8 +171,9 @@ def analyse(loaded: Loaded, options: AuditOptions) -> Analysis:
         env_files=_env_files(loaded), resolver=loaded.repo.resolve_import, schema=loaded.schema
     )
     entries = EntryFinder(program).find(apps, visit=file_rules.visit)  # one pass for both
-    # A 'use server' module that only server code imports gets no action id: its exports are
-    # functions, not Server Actions a browser can post to.
+    # A 'use server' module that only server code imports, or a shared package's module that
+    # nothing imports, gets no action id: its exports are functions, not Server Actions a browser
+    # can post to.
     pages_dirs = tuple(app.pages_dir for app in apps if app.pages_dir)
     entries = [
         e
@@ -180,7 +181,13 @@ def analyse(loaded: Loaded, options: AuditOptions) -> Analysis:
         if not (
             e.kind == EntryKind.SERVER_ACTION
             and "use server" in code[e.file].directives
-            and ctx.importers.reached_from_react(e.file, pages_dirs) is False
+            and (
+                ctx.importers.reached_from_react(e.file, pages_dirs) is False
+                or (
+                    not _inside_an_app(e.file, apps)
+                    and not ctx.importers.named_in_any_import(e.file)
+                )
+            )
         )
     ]
     checker = EntryChecker(ctx)
@@ -230,6 +237,10 @@ def analyse(loaded: Loaded, options: AuditOptions) -> Analysis:
     return Analysis(
         entry_points=entry_points, findings=findings, scorecards=scorecards, errors=errors
     )
+
+
+def _inside_an_app(file: str, apps: list[AppLayout]) -> bool:
+    return any(app.path == "." or file.startswith(app.path + "/") for app in apps)
 
 
 def _snippet(loaded: Loaded, file: str, line: int) -> list[str]:

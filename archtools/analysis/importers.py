@@ -84,3 +84,16 @@ class Importers:
             return True
         facts = self.program.files.get(file)
         return facts is not None and "use client" in facts.directives
+
+    def named_in_any_import(self, file: str) -> bool:
+        """Whether any import in the repository names the module, resolved or not (`from
+        "@/lib/update-title"` with an alias the resolver does not know still names it)."""
+        stem = posixpath.basename(file).rsplit(".", 1)[0]
+        if stem == "index":
+            stem = posixpath.basename(posixpath.dirname(file))
+        for facts in self.program.files.values():
+            for imp in facts.imports:
+                last = imp.source.rstrip("/").rsplit("/", 1)[-1]
+                if last.rsplit(".", 1)[0] == stem or last == stem:
+                    return True
+        return False

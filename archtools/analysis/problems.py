@@ -133,6 +133,8 @@ def entry_problems(
             and call.args
             and (flow.is_input(call.args[0]) or flow.is_client_value(call.args[0]))
             and not _same_origin_path(call.args[0].text)
+            and not ctx.sinks.fixed_origin(facts.path, call.args[0], set(flow.inputs))
+            and not _provider_response(facts, call.args[0], flow)
         ):
             problems.append(
                 Problem(
@@ -207,9 +209,32 @@ def _upload_names(facts: FileFacts, funcs: set[int | None], flow: Flow) -> set[s
 
 
 def _same_origin_path(text: str) -> bool:
-    """A target that starts with a fixed local path (`/notes/${id}`) cannot leave the site."""
+    """A target that starts with a fixed local path (`/notes/${id}`, `new URL("/x", req.url)`)
+    cannot leave the site."""
+    if text.startswith("new URL("):
+        text = text.removeprefix("new URL(").lstrip()
     stripped = text[1:] if text[:1] in "`'\"" else ""
     return stripped.startswith("/") and not stripped.startswith(("//", "/\\"))
+
+
+def _provider_response(facts: FileFacts, target: Expr, flow: Flow) -> bool:
+    """A target taken from what a service's client answered (`session.url` of
+    `stripe.checkout.sessions.create(...)`, `data.url` of `supabase.auth.signInWithOAuth(...)`):
+    the provider's page, whatever the client's values that went into the request."""
+    if not target.roots or not any(p.lower().endswith("url") for p in target.paths):
+        return False
+    for root in target.roots:
+        if root in flow.validated:  # `schema.parse(query)`: the client's value, checked
+            return False
+        decls = [v for v in facts.vars if root in v.names and v.init is not None]
+        if len(decls) != 1 or decls[0].init is None or decls[0].init.call is None:
+            return False
+        made = facts.calls[decls[0].init.call]
+        callee = made.callee.removeprefix("await ")
+        service = callee.split(".", 1)[0].split("(", 1)[0]
+        if "." not in callee or not service or service in flow.inputs:
+            return False
+    return True
 
 
 def code(text: str) -> str:

@@ -227,13 +227,13 @@ class SinkFinder:
                 return None  # the name or the options, not the value
             return Sink(file, call.line, value, "a cookie", False)
         if callee == "fetch" and 0 in used:
-            if self._fixed_origin(file, call.args[0], tainted):
+            if self.fixed_origin(file, call.args[0], tainted):
                 return None
             return Sink(file, call.line, value, "fetch() as its URL", False)
         canonical, package = self.classifier.canonical(file, call)
         if package is not None:
             if package.startswith("next/navigation") and canonical in _REDIRECTS:
-                if call.args and self._fixed_origin(file, call.args[0], tainted):
+                if call.args and self.fixed_origin(file, call.args[0], tainted):
                     return None
                 return Sink(file, call.line, value, f"{callee}() as its destination", False)
             if _listed(package, self.sink_packages):
@@ -323,7 +323,7 @@ class SinkFinder:
                 and package.startswith("next/navigation")
                 and canonical in _REDIRECTS
             )
-            if destination and self._fixed_origin(file, call.args[0], tainted):
+            if destination and self.fixed_origin(file, call.args[0], tainted):
                 found.append(
                     Evidence(
                         file=file,
@@ -334,9 +334,7 @@ class SinkFinder:
                 )
         return found
 
-    def _fixed_origin(
-        self, file: str, url: Expr, tainted: AbstractSet[str], depth: int = 0
-    ) -> bool:
+    def fixed_origin(self, file: str, url: Expr, tainted: AbstractSet[str], depth: int = 0) -> bool:
         """Whether a URL built with the client's values starts with an origin the server chose
         (`https://app.example.com/x?${query}`, `${BASE_URL}/docs/${slug}`): the client picks a path
         or a query on that host, not where the request or the redirect goes."""
@@ -348,7 +346,7 @@ class SinkFinder:
         facts = self.program.files[file]
         for name in roots_tainted:
             inits = [v.init for v in facts.vars if name in v.names[:1] and v.init is not None]
-            if len(inits) != 1 or not self._fixed_origin(file, inits[0], tainted, depth + 1):
+            if len(inits) != 1 or not self.fixed_origin(file, inits[0], tainted, depth + 1):
                 return False
         return True
 
