@@ -218,7 +218,10 @@ def analyse(loaded: Loaded, options: AuditOptions) -> Analysis:
                 )
             )
     file_pass = file_rules.finish(code)
-    hits += file_pass.hits
+    # An error sent back is a leak only in code that answers requests: not in a CLI, a mobile
+    # app, a script or a worker the Next.js app never imports.
+    server = ctx.importers.server_code({e.file for e in entries})
+    hits += [h for h in file_pass.hits if h.rule not in SERVER_RESPONSE_RULES or h.file in server]
     hits += _strict_mode_hits(loaded)
     hits += run_schema_rules(loaded.schema)
     migration_hits, has_migrations = _migration_hits(loaded, errors)
@@ -237,6 +240,9 @@ def analyse(loaded: Loaded, options: AuditOptions) -> Analysis:
     return Analysis(
         entry_points=entry_points, findings=findings, scorecards=scorecards, errors=errors
     )
+
+
+SERVER_RESPONSE_RULES = {"EXP002"}
 
 
 def _inside_an_app(file: str, apps: list[AppLayout]) -> bool:

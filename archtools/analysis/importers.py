@@ -97,3 +97,23 @@ class Importers:
                 if last.rsplit(".", 1)[0] == stem or last == stem:
                     return True
         return False
+
+    def server_code(self, entry_files: set[str]) -> set[str]:
+        """The entry points' files and the modules they import, transitively, that hold server
+        code: components (`.tsx`/`.jsx`) and `'use client'` modules are where imports stop."""
+        seen = set(entry_files)
+        queue = deque(sorted(entry_files))
+        while queue:
+            current = queue.popleft()
+            facts = self.program.files.get(current)
+            if facts is None:
+                continue
+            for imp in facts.imports:
+                if imp.type_only:
+                    continue
+                target = self.program.resolve(current, imp.source)
+                if target is None or target in seen or self._react(target, ()):
+                    continue
+                seen.add(target)
+                queue.append(target)
+        return seen

@@ -2096,3 +2096,28 @@ export async function renameNote(id: string, title: string) {
     result = audit_files(tmp_path / "in-app", {**files, "apps/web/app/rename.ts": helper})
     actions = [e.id for e in result.entry_points if e.kind.value == "server_action"]
     assert actions == ["server_action:apps/web/app/rename.ts#renameNote"], actions
+
+
+def test_class8_an_error_echoed_outside_the_apps_server_code_is_no_leak(tmp_path: Path) -> None:
+    # The same catch block answers a request in a route handler, and prints to a terminal in a
+    # CLI that no entry point imports.
+    leaky = """export async function GET() {
+  try {
+    return Response.json({ ok: true });
+  } catch (error: any) {
+    return Response.json({ error: error.message }, { status: 500 });
+  }
+}
+"""
+    cli = """import { Command } from "commander";
+const program = new Command();
+program.action(async () => {
+  try {
+    await fetch("https://example.com");
+  } catch (error: any) {
+    return Response.json({ error: error.message });
+  }
+});
+"""
+    result = audit_files(tmp_path, {"app/api/items/route.ts": leaky, "cli/src/index.ts": cli})
+    assert [f.file for f in result.findings if f.rule == "EXP002"] == ["app/api/items/route.ts"]
