@@ -113,7 +113,12 @@ class EntryChecker(AuthorizationChecks, DataChecks):
         validation = self._validation(entry, scope, ops, problems)
         rate = self._rate_limiting(entry, scope, problems)
         audit = self._audit_logging(entry, scope, ops, problems)
-        self._other_problems(entry, scope, ops, problems)
+        signed_in = authn.status == CheckStatus.PASS and authn.kind in ("session", "api_key")
+        problems.extend(
+            entry_problems(
+                self.ctx, entry, scope.facts, scope.funcs, scope.flow, ops, signed_in=signed_in
+            )
+        )
         return EntryAnalysis(
             entry=entry,
             checks={
@@ -220,11 +225,6 @@ class EntryChecker(AuthorizationChecks, DataChecks):
         return self.ctx.sinks.first_sink(
             scope.facts.path, scope.has, set(scope.flow.inputs), database=True, propagate=False
         )
-
-    def _other_problems(
-        self, entry: Entry, scope: EntryScope, ops: list[OpFlow], problems: list[Problem]
-    ) -> None:
-        problems.extend(entry_problems(self.ctx, entry, scope.facts, scope.funcs, scope.flow, ops))
 
 
 def _within(funcs: set[int | None]) -> Callable[[int | None, int], bool]:

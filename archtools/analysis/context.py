@@ -19,6 +19,13 @@ SENSITIVE_FIELD = re.compile(
     r"(password|passwd|secret|token|apikey|api_key|hash|salt|ssn|otp|totp|private_?key|recovery)",
     re.I,
 )
+# Of those, the fields no one may read back, their owner included: credentials the server only
+# checks against (password hashes, salts, one-time-password and 2FA secrets, recovery codes, private
+# keys). Bearer tokens and shared secrets (a share link's token, a webhook's signing secret) are
+# shown to the row's owner by design, and are a leak only where anyone may read the row.
+CREDENTIAL_FIELD = re.compile(
+    r"(password|passwd|hash|salt|otp|totp|two_?factor|private_?key|recovery)", re.I
+)
 MEMBERSHIP_NAME = re.compile(r"(member|collaborator|participant|seat)", re.I)
 SOFT_DELETE_FIELDS = ("deletedAt", "deleted_at", "isDeleted", "is_deleted", "archivedAt")
 VERSION_FIELDS = ("version", "lockVersion", "lock_version", "revision")
@@ -165,5 +172,10 @@ def sensitive_fields(schema: Schema, model: str) -> list[str]:
     return [
         f.name
         for f in found.fields
-        if f.kind == FieldKind.SCALAR and SENSITIVE_FIELD.search(f.name)
+        if f.kind == FieldKind.SCALAR
+        and SENSITIVE_FIELD.search(f.name)
+        and not _NOT_A_SECRET_TYPE.search(f.type)  # `passwordProtected Boolean`, `otpExpiresAt`
     ]
+
+
+_NOT_A_SECRET_TYPE = re.compile(r"bool|int|date|time|float|double|decimal|numeric|real", re.I)

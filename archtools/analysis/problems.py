@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from archtools.analysis.context import (
+    CREDENTIAL_FIELD,
     SOFT_DELETE_FIELDS,
     VERSION_FIELDS,
     AnalysisContext,
@@ -37,7 +38,11 @@ def entry_problems(
     funcs: set[int | None],
     flow: Flow,
     ops_with_flow: list[tuple[DbOp, Flow]],
+    *,
+    signed_in: bool = False,
 ) -> list[Problem]:
+    """signed_in: the caller is a signed-in user (or an API key's holder), who may read back the
+    bearer tokens of the rows it may read; credentials stay secret from everyone."""
     problems: list[Problem] = []
     ops = [op for op, _flow in ops_with_flow]
     calls = [c for c in facts.calls if c.func in funcs]
@@ -56,6 +61,8 @@ def entry_problems(
         if op.model is None:
             continue
         secret_fields = sensitive_fields(ctx.schema, op.model)
+        if signed_in:
+            secret_fields = [f for f in secret_fields if CREDENTIAL_FIELD.search(f)]
         if secret_fields and op.returns_rows and not op.narrowed:
             if op.file == facts.path and op.func in funcs:
                 leaks = op.returned or bool(set(op.assigned_to) & returned_roots)

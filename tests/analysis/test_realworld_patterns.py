@@ -2121,3 +2121,37 @@ program.action(async () => {
 """
     result = audit_files(tmp_path, {"app/api/items/route.ts": leaky, "cli/src/index.ts": cli})
     assert [f.file for f in result.findings if f.rule == "EXP002"] == ["app/api/items/route.ts"]
+
+
+def test_exp001_a_bearer_token_goes_back_to_its_owner_by_design(tmp_path: Path) -> None:
+    # A note's share token is the link its signed-in owner copies; anyone else reading it, or
+    # anyone reading a password hash, is the leak. A flag named for a secret holds none.
+    schema = PRISMA_SCHEMA.replace(
+        "  deletedAt DateTime?\n",
+        "  deletedAt DateTime?\n  shareToken String?\n  tokenRequired Boolean @default(false)\n",
+    )
+    owner = """"use server";
+import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+export async function myNote(id: string) {
+  const session = await auth();
+  if (!session?.user?.id) throw new Error("unauthorized");
+  return prisma.note.findFirst({ where: { id, authorId: session.user.id } });
+}
+"""
+    anyone = """import { prisma } from "@/lib/db";
+export async function GET() {
+  const note = await prisma.note.findFirst({ where: { title: "welcome" } });
+  return Response.json(note);
+}
+"""
+    result = audit_files(
+        tmp_path, {"app/notes/actions.ts": owner, "app/api/welcome/route.ts": anyone}, schema=schema
+    )
+    leaks = [(f.file, f.message) for f in result.findings if f.rule == "EXP001"]
+    assert leaks == [
+        (
+            "app/api/welcome/route.ts",
+            "prisma.note.findFirst() returns whole Note rows, including shareToken",
+        )
+    ], leaks
