@@ -34,6 +34,39 @@ def _inert_package(package: str, inert: tuple[str, ...]) -> bool:
     return any(package == p or package.startswith(p + "/") for p in inert)
 
 
+_AGGREGATES = ("count", "aggregate", "groupBy", "$count")
+_REGEX_LITERAL = re.compile(r"^/[^/*]")
+_BUILT_INS = {"Set", "Map", "WeakMap", "WeakSet", "Date", "RegExp", "URL", "URLSearchParams"}
+
+
+class _PublicReads:
+    """What still needs a signed-in caller when an entry point only reads: a write, a read of a
+    user's rows, or a call into a package that acts (mail, payments, storage, auth providers)."""
+
+    def __init__(self, checks: CheckerBase) -> None:
+        self.owned = checks.ctx.owned
+        # without a schema, whose rows a query reads is unknown: every read counts
+        self.known = bool(checks.ctx.schema.models)
+        self.flags = checks.k.public_routes.public_flags
+        self.acting = tuple(
+            checks.k.sinks.packages
+            + [a.package for a in checks.k.authentication if a.package]
+            + checks.k.sensitive_operations.database_packages
+        )
+
+    def touches(self, op: DbOp) -> bool:
+        if op.kind != "read":
+            return True
+        if op.model is None or not self.known:
+            return True  # raw SQL or a table the schema does not name: whose rows is unknown
+        if op.model not in self.owned or op.operation in _AGGREGATES:
+            return False
+        return not any(public_flag(w, self.flags) for w in op.where)
+
+    def acts(self, package: str) -> bool:
+        return _inert_package(package, self.acting)
+
+
 def _named(name: str, word: str) -> bool:
     """`signInWithCredentials` and `signIn` are named `signIn`; `signInfo` is not."""
     return name == word or (name.startswith(word) and name[len(word)].isupper())
@@ -349,6 +382,10 @@ class AuthenticationChecks(CheckerBase):
                     "request, response and rendering helpers (directly or through its helpers)",
                 ),
             )
+        if not webhook and not scope.flow.identity:
+            reads = self._public_reads(entry, scope, ops or [])
+            if reads is not None:
+                return make_check(CheckStatus.NA, reads)
         handler_line = entry.line
         if scope.flow.identity:
             first = sorted(scope.flow.identity.values(), key=lambda e: e.line)[0]
@@ -373,6 +410,42 @@ class AuthenticationChecks(CheckerBase):
             )
         )
         return make_check(CheckStatus.FAIL, detail)
+
+    def _plain_value(self, file: str, made: Call) -> bool:
+        """A module value built by the language from values written in the code: `new Set([...])`,
+        or a method of a list written in the module (`PAGE_TYPES.filter(...)`)."""
+        callee = made.callee.removeprefix("new ")
+        if callee in _BUILT_INS:
+            return True
+        root = callee.split(".", 1)[0]
+        if root == callee:
+            return False
+        symbol = self.ctx.program.lookup(file, root)
+        value = symbol.value if symbol is not None and symbol.package is None else None
+        return value is not None and (value.kind in _LITERALS or value.text.startswith(("[", "{")))
+
+    def _public_reads(self, entry: Entry, scope: EntryScope, ops: list[DbOp]) -> Evidence | None:
+        """Public by design: it changes nothing, reads no user's rows (only data no user owns,
+        counts, or rows marked public) and calls nothing that acts (mail, payments, storage, an
+        auth provider), directly or through its helpers: content, catalogs and statistics."""
+        judge = _PublicReads(self)
+        if any(judge.touches(op) for op in ops):
+            return None
+        acting = self._sensitive_call(
+            scope.facts.path, scope.has, 0, set(), skip=_op_calls(self, ops), reads_only=judge
+        )
+        if acting is not None:
+            return None
+        read = sorted({op.model or op.table or "?" for op in ops})
+        what = (
+            f"reads only {', '.join(read[:3])}, which no user owns," if read else "reads no data,"
+        )
+        return Evidence(
+            file=entry.file,
+            line=entry.line,
+            detail=f"public by design: it {what} changes nothing and calls nothing that acts "
+            "on a user's behalf (directly or through its helpers)",
+        )
 
     def _public_content(self, ops: list[DbOp]) -> Evidence | None:
         """Reads only, each filtered to rows marked public (`isPublic: true`, `eq(t.published,
@@ -402,12 +475,17 @@ class AuthenticationChecks(CheckerBase):
         *,
         database: bool = True,
         skip: frozenset[tuple[str, int]] = frozenset(),
+        reads_only: _PublicReads | None = None,
     ) -> Evidence | None:
         """The first call that may do something worth protecting: one into a package outside the
         inert list, an outbound `fetch`, a database operation in a helper, or code that cannot be
-        followed. Calls on local values and built-ins are not; repository helpers are followed."""
+        followed. Calls on local values and built-ins are not; repository helpers are followed.
+        With `reads_only`, only what it counts is: database operations on users' data and calls
+        into packages that act (mail, payments, storage, auth providers)."""
         program, summaries = self.ctx.program, self.ctx.summaries
         inert = tuple(self.k.sensitive_operations.inert_packages)
+        if reads_only is not None:
+            skip = skip | _op_calls(self, self.ctx.classifier.db_ops(file))
         for call in program.files[file].calls:
             if (
                 not runs(call.func, call.line)
@@ -418,21 +496,26 @@ class AuthenticationChecks(CheckerBase):
             here = Evidence(file=file, line=call.line, detail=f"calls {call.callee}()")
             callee = call.callee.removeprefix("await ").removeprefix("new ")
             if callee.split("(", 1)[0] == "fetch":
+                if reads_only is not None:
+                    continue  # where it may go is input validation's question
                 return here
             _canonical, package = self.ctx.classifier.canonical(file, call)
             if package is not None:
                 if _inert_package(package, inert):
+                    continue
+                if reads_only is not None and not reads_only.acts(package):
                     continue
                 return here
             target = summaries.target(file, call)
             if target is not None:
                 if target in seen:
                     continue
-                if depth >= 3:
+                if depth >= (8 if reads_only is not None else 3):
                     return here
                 seen.add(target)
                 if database and any(
                     op.func in function_scope(program.files[target[0]], target[1])
+                    and (reads_only is None or reads_only.touches(op))
                     for op in self.ctx.classifier.db_ops(target[0])
                 ):
                     return here
@@ -443,20 +526,35 @@ class AuthenticationChecks(CheckerBase):
                     seen,
                     database=database,
                     skip=skip,
+                    reads_only=reads_only,
                 )
                 if inner is not None:
                     return here
                 continue
             root = callee.split(".", 1)[0].split("(", 1)[0]
             symbol = program.lookup(file, root)
+            if symbol is not None and symbol.func is not None and "(" in callee:
+                continue  # `getPosts().sort()`: the function's own call is judged on its own
             if symbol is not None and symbol.package is None and root != callee:
                 # A module-level object of the repository: a client (`stripe.x()`) unless it was
                 # built by an inert package (`zSettings.parse()`, a zod schema).
-                if symbol.value is not None and symbol.value.kind in _LITERALS:
-                    continue  # a list or a table written in the code (`providers.filter(...)`)
+                if symbol.value is not None and (
+                    symbol.value.kind in _LITERALS
+                    or _REGEX_LITERAL.match(symbol.value.text)
+                    or symbol.value.text.startswith(("[", "{"))  # `[...] as const`
+                ):
+                    continue  # a list, a table or a pattern written in the code
                 made = program.value_call(symbol)
+                if made is not None and self._plain_value(symbol.file, made):
+                    continue  # `new Set([...])`, `TYPES.filter(...)`: values of the language
                 origin = self.ctx.classifier.canonical(symbol.file, made)[1] if made else None
                 if origin is None or not _inert_package(origin, inert):
+                    if (
+                        reads_only is not None
+                        and origin is not None
+                        and not reads_only.acts(origin)
+                    ):
+                        continue
                     return here
         return None
 

@@ -2155,3 +2155,57 @@ export async function GET() {
             "prisma.note.findFirst() returns whole Note rows, including shareToken",
         )
     ], leaks
+
+
+def test_an_entry_point_that_reads_nothing_of_a_user_is_public_by_design(tmp_path: Path) -> None:
+    # A blog page reading files through helpers, and a count of notes, need no signed-in caller;
+    # reading notes themselves does.
+    content = """import fs from "node:fs";
+import path from "node:path";
+const KINDS = ["blog", "changelog"] as const;
+const WANTED = KINDS.filter((k) => k !== "changelog");
+function read(dir: string) {
+  return fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), "utf8"));
+}
+export function getPosts() {
+  return WANTED.flatMap((kind) => read(path.join(process.cwd(), "content", kind)));
+}
+export function getPost(slug: string) {
+  return fs.readFileSync(path.join(process.cwd(), "content", "blog", slug + ".mdx"), "utf8");
+}
+"""
+    page = """import { getPost, getPosts } from "@/lib/content";
+export default async function Post({ params }: { params: Promise<{ slug: string }> }) {
+  const { slug } = await params;
+  const others = getPosts().sort();
+  return <article data-more={others.length}>{getPost(slug)}</article>;
+}
+"""
+    stats = """import { prisma } from "@/lib/db";
+export async function GET() {
+  return Response.json({ notes: await prisma.note.count() });
+}
+"""
+    notes = stats.replace("{ notes: await prisma.note.count() }", "await prisma.note.findMany()")
+    result = audit_files(
+        tmp_path,
+        {
+            "lib/content.ts": content,
+            "app/blog/[slug]/page.tsx": page,
+            "app/api/stats/route.ts": stats,
+            "app/api/notes/route.ts": notes,
+        },
+    )
+    for point_id in (
+        "page:app/blog/[slug]/page.tsx#default",
+        "route_handler:app/api/stats/route.ts#GET",
+    ):
+        check = entry(result, point_id).checks.authentication
+        assert check.status.value == "n/a" and "public by design" in check.evidence[0].detail, (
+            point_id,
+            check,
+        )
+    assert (
+        statuses(entry(result, "route_handler:app/api/notes/route.ts#GET"))["authentication"]
+        == "fail"
+    )

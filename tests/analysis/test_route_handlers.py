@@ -149,7 +149,7 @@ export const GET = withAuth(async (req, userId) => Response.json({ userId }));
 """
     route2 = """import { withLogging } from "@/lib/with-logging";
 import { prisma } from "@/lib/db";
-export const GET = withLogging(async (req) => Response.json(await prisma.note.count()));
+export const GET = withLogging(async (req) => Response.json(await prisma.note.findMany()));
 """
     make_repo(
         tmp_path,
