@@ -22,7 +22,7 @@ from archtools.analysis.flow import Flow, Seeds, function_scope
 from archtools.analysis.roles import DbOp
 from archtools.analysis.sinks import REPOSITORY_CODE
 from archtools.analysis.trpc import context_identity
-from archtools.facts.code import Call, ExitKind, Expr, ExprKind
+from archtools.facts.code import Call, ExitKind, Expr, ExprKind, Pair
 from archtools.results import Check, CheckStatus, Evidence
 
 # Columns holding a secret handed to the row's intended user (a share link, an invitation, a
@@ -269,7 +269,39 @@ class AuthorizationChecks(AuthenticationChecks):
                     flow.is_client_value(pair.value) or flow.is_input(pair.value)
                 ):
                     found.append(pair.value)
+            for pair, elements in self._mapped_rows(op.file, data):
+                # `values(input.recipes.map((r) => ({ recipeId: r.id })))`: one row per element
+                # of the client's list, each key taken from its element
+                if (
+                    pair.key in targets
+                    and elements & set(pair.value.roots)
+                    and (flow.is_client_value(data) or flow.is_input(data))
+                ):
+                    found.append(pair.value)
         return found
+
+    def _mapped_rows(self, file: str, data: Expr) -> list[tuple[Pair, frozenset[str]]]:
+        """The fields of the rows `input.items.map(cb)` builds from a list the client sent, with
+        the names cb gives its element."""
+        facts = self.ctx.program.files[file]
+        if data.call is None:
+            return []
+        call = facts.calls[data.call]
+        if call.name not in ("map", "flatMap") or not call.args or call.args[0].func is None:
+            return []
+        if "." not in call.callee.removesuffix("." + call.name):
+            return []  # a list the code built (`ids.map(...)`), not one read from the request
+        function = facts.functions[call.args[0].func]
+        if not function.params:
+            return []
+        param = function.params[0]
+        elements = frozenset(param.names or (param.name,))  # `(r) =>`, `([kind, meal]) =>`
+        return [
+            (pair, elements)
+            for ret in facts.returns
+            if ret.func == function.index and ret.value is not None
+            for pair in ret.value.pairs
+        ]
 
     def _filter_visible(self, op: DbOp) -> bool:
         """Whether the operation's filter is written at the call: `prisma.x.upsert(build(args))`

@@ -212,8 +212,9 @@ def function_flow(
             continue
         # What a query returns is stored data, not the client's: the key that picked the row is
         # judged at the query (authorization), and the row's fields are the database's.
-        stored = init.call is not None and any(
-            i in queries or i in row_helpers for i in _chain_indexes(facts, init.call)
+        stored = init.call is not None and (
+            any(i in queries or i in row_helpers for i in _chain_indexes(facts, init.call))
+            or _awaits_queries(facts, calls[init.call], queries | row_helpers)
         )
         if init.call is not None:
             call = calls[init.call]
@@ -287,6 +288,17 @@ def function_flow(
                 flow.inputs[name] = label_input
     checked_before(facts.lines + 1)
     return flow
+
+
+def _awaits_queries(facts: FileFacts, call: Call, queries: frozenset[int]) -> bool:
+    """`const [a, b] = await Promise.all([db.select()..., cond ? db.select()... : []])`: the
+    results of the queries it waits for."""
+    if call.callee.removeprefix("await ") not in ("Promise.all", "Promise.allSettled"):
+        return False
+    return any(
+        facts.calls[i].func == call.func and call.line <= facts.calls[i].line <= call.end_line
+        for i in queries
+    )
 
 
 _REQUEST_DATA = ("body", "query", "url", "nextUrl", "searchParams")

@@ -2209,3 +2209,53 @@ export async function GET() {
         statuses(entry(result, "route_handler:app/api/notes/route.ts#GET"))["authentication"]
         == "fail"
     )
+
+
+def test_class3_rows_built_from_a_list_the_client_sent_are_judged_per_key(
+    tmp_path: Path,
+) -> None:
+    # The new meal is the caller's; the notes it links come from the client's list and are not
+    # checked. Links built from ids the caller's own query found are.
+    schema = (
+        PRISMA_SCHEMA
+        + """
+model Pin {
+  noteId String
+  note   Note   @relation(fields: [noteId], references: [id])
+  userId String
+  user   User   @relation(fields: [userId], references: [id])
+  @@id([noteId, userId])
+}
+"""
+    )
+    schema = schema.replace("model User {\n", "model User {\n  pins Pin[]\n").replace(
+        "model Note {\n", "model Note {\n  pins Pin[]\n"
+    )
+    action = """"use server";
+import { z } from "zod";
+import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+export async function pin(raw: unknown) {
+  const session = await auth();
+  if (!session?.user?.id) throw new Error("unauthorized");
+  const input = z.object({ notes: z.array(z.object({ id: z.string() })) }).parse(raw);
+  await prisma.pin.createMany({
+    data: input.notes.map((n) => ({ noteId: n.id, userId: session.user.id })),
+  });
+}
+"""
+    form = '"use client";\nimport { pin } from "./actions";\nexport function F() {\n  return <form action={() => pin({})} />;\n}\n'
+    files = {"app/pins/actions.ts": action, "app/pins/form.tsx": form}
+    result = audit_files(tmp_path / "client-list", files, schema=schema)
+    check = entry(result, "server_action:app/pins/actions.ts#pin").checks.authorization
+    assert check.status.value == "fail" and "`n.id`" in check.evidence[0].detail, check
+
+    owned = action.replace(
+        "  await prisma.pin.createMany({\n    data: input.notes.map(",
+        "  const mine = await prisma.note.findMany({\n"
+        "    where: { id: { in: input.notes.map((n) => n.id) }, authorId: session.user.id },\n"
+        "  });\n  await prisma.pin.createMany({\n    data: mine.map(",
+    )
+    result = audit_files(tmp_path / "owned", {**files, "app/pins/actions.ts": owned}, schema=schema)
+    check = entry(result, "server_action:app/pins/actions.ts#pin").checks.authorization
+    assert check.status.value == "pass", check
