@@ -191,6 +191,24 @@ class AuthorizationChecks(AuthenticationChecks):
                 ),
                 f"{op.callee}() uses `{client[0].text}` chosen by the client without binding it to the signed-in user",
             )
+        for key, call, key_binding in self._storage_keys(scope):
+            if key_binding is not None:
+                passes.append(key_binding)
+                continue
+            flag(
+                fails,
+                problems,
+                Problem(
+                    "AZ001",
+                    scope.facts.path,
+                    call.line,
+                    f"IDOR: {call.callee.removeprefix('await ')}() reaches the stored object "
+                    f"`{key.text[:60]}` chosen by the client with no ownership check",
+                    f"storage:{call.callee}:{key.text[:60]}",
+                ),
+                f"{call.callee.removeprefix('await ')}() uses the object key `{key.text[:60]}` "
+                "chosen by the client without binding it to the signed-in user",
+            )
         if fails:
             return Check(status=CheckStatus.FAIL, evidence=fails + passes)
         if passes:
@@ -249,6 +267,57 @@ class AuthorizationChecks(AuthenticationChecks):
             detail=f"{op.callee}() finds the {op.model} row only by the secret `{column}` the "
             f"client presents (`{value.text[:40]}`): holding it is the access",
         )
+
+    def _storage_keys(self, scope: EntryScope) -> list[tuple[Expr, Call, Evidence | None]]:
+        """Object storage keys the client chose that nothing binds to the caller: `Key` of an S3
+        command, the path of a blob or a Supabase bucket call. A key built with the caller's id
+        (`${user.id}/${name}`) or checked against it before use is bound."""
+        known = self.k.ownership
+        facts, flow = scope.facts, scope.flow
+        found: list[tuple[Expr, Call, Evidence | None]] = []
+        for call in facts.calls:
+            if not scope.has(call.func, call.line) or not call.args:
+                continue
+            keys: list[Expr] = []
+            name = call.name.removeprefix("new ")
+            first = call.args[0]
+            if name in known.storage_commands and call.callee.startswith("new "):
+                keys = [p.value for p in first.pairs if p.key == "Key"]
+            elif name in known.storage_bucket_methods and ".storage.from(" in call.callee:
+                keys = list(first.items) or [first]
+            else:
+                package = self.ctx.classifier.canonical(facts.path, call)[1]
+                if any(c.package == package and c.call == name for c in known.storage_calls):
+                    keys = [first]
+            for key in keys:
+                if not (flow.is_client_value(key) or flow.is_input(key)):
+                    continue
+                bound = (
+                    Evidence(
+                        file=facts.path,
+                        line=key.line or call.line,
+                        detail=f"the object key `{key.text[:60]}` is built with the signed-in user",
+                    )
+                    if flow.is_identity(key)
+                    else self._key_checked(scope, key)
+                )
+                found.append((key, call, bound))
+        return found
+
+    def _key_checked(self, scope: EntryScope, key: Expr) -> Evidence | None:
+        """An exit guard that tests the key against the caller (`if (!key.startsWith(user.id))`)."""
+        roots = set(key.roots)
+        for guard in scope.facts.guards:
+            if not scope.has(guard.func, guard.line):
+                continue
+            condition = guard.condition
+            if roots & set(condition.roots) and scope.flow.is_identity(condition):
+                return Evidence(
+                    file=scope.facts.path,
+                    line=guard.line,
+                    detail=f"`{condition.text[:60]}` ties the object key to the signed-in user",
+                )
+        return None
 
     def _client_references(self, op: DbOp, flow: Flow) -> list[Expr]:
         """Client-chosen foreign keys to user-owned models in the data of a create (`teamId: input.teamId`)."""

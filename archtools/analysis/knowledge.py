@@ -97,6 +97,9 @@ class Ownership(_Frozen):
     owner_fields: list[str]
     membership_models: list[str]
     role_fields: list[str]
+    storage_commands: list[str]
+    storage_calls: list[PackageCall]
+    storage_bucket_methods: list[str]
 
 
 class PublicRoutes(_Frozen):

@@ -2259,3 +2259,57 @@ export async function pin(raw: unknown) {
     result = audit_files(tmp_path / "owned", {**files, "app/pins/actions.ts": owned}, schema=schema)
     check = entry(result, "server_action:app/pins/actions.ts#pin").checks.authorization
     assert check.status.value == "pass", check
+
+
+def test_object_storage_keys_the_client_chooses_are_judged_like_rows(tmp_path: Path) -> None:
+    actions = """"use server";
+import { DeleteObjectCommand } from "@aws-sdk/client-s3";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { auth } from "@/auth";
+import { s3 } from "@/lib/s3";
+export async function deleteImage(key: string) {
+  const session = await auth();
+  if (!session?.user?.id) throw new Error("unauthorized");
+  const command = new DeleteObjectCommand({ Bucket: "images", Key: key });
+  return getSignedUrl(s3, command, { expiresIn: 60 });
+}
+export async function deleteMyImage(name: string) {
+  const session = await auth();
+  if (!session?.user?.id) throw new Error("unauthorized");
+  const command = new DeleteObjectCommand({ Bucket: "images", Key: `${session.user.id}/${name}` });
+  return getSignedUrl(s3, command, { expiresIn: 60 });
+}
+export async function deleteCheckedImage(key: string) {
+  const session = await auth();
+  if (!session?.user?.id) throw new Error("unauthorized");
+  if (!key.startsWith(`${session.user.id}/`)) throw new Error("forbidden");
+  const command = new DeleteObjectCommand({ Bucket: "images", Key: key });
+  return getSignedUrl(s3, command, { expiresIn: 60 });
+}
+"""
+    s3 = 'import { S3Client } from "@aws-sdk/client-s3";\nexport const s3 = new S3Client({});\n'
+    form = """"use client";
+import { deleteImage, deleteMyImage, deleteCheckedImage } from "./actions";
+export function F() {
+  return <form action={() => { deleteImage("a"); deleteMyImage("b"); deleteCheckedImage("c"); }} />;
+}
+"""
+    result = audit_files(
+        tmp_path,
+        {"app/images/actions.ts": actions, "app/images/form.tsx": form, "lib/s3.ts": s3},
+        dependencies={"@aws-sdk/client-s3": "3.0.0"},
+    )
+    verdicts = {
+        name: statuses(entry(result, f"server_action:app/images/actions.ts#{name}"))[
+            "authorization"
+        ]
+        for name in ("deleteImage", "deleteMyImage", "deleteCheckedImage")
+    }
+    assert verdicts == {
+        "deleteImage": "fail",
+        "deleteMyImage": "pass",
+        "deleteCheckedImage": "pass",
+    }
+    checked = entry(result, "server_action:app/images/actions.ts#deleteCheckedImage")
+    assert checked.checks.authorization.evidence[0].line == 21
+    assert [f.line for f in result.findings if f.rule == "AZ001"] == [9]
