@@ -17,7 +17,7 @@ from archtools.analysis.entry_scope import (
     make_check,
 )
 from archtools.analysis.entrypoints import Entry, route_of
-from archtools.analysis.flow import Seeds, function_scope
+from archtools.analysis.flow import Flow, Seeds, function_scope
 from archtools.analysis.middleware import MiddlewareInfo, vulnerable_to_bypass
 from archtools.analysis.roles import DbOp
 from archtools.analysis.summaries import Summary
@@ -35,6 +35,9 @@ def _inert_package(package: str, inert: tuple[str, ...]) -> bool:
 
 
 _AGGREGATES = ("count", "aggregate", "groupBy", "$count")
+# Columns holding a secret handed to the row's intended user (a share link, an invitation, a
+# signing or verification link): `token`, `shareToken`, `invite_token`, `secret`; not `tokenId`.
+_SECRET_COLUMN = re.compile(r"(?:^|[a-z_])(?:token|secret|Token|Secret)$")
 _REGEX_LITERAL = re.compile(r"^/[^/*]")
 _BUILT_INS = {"Set", "Map", "WeakMap", "WeakSet", "Date", "RegExp", "URL", "URLSearchParams"}
 
@@ -299,6 +302,7 @@ class AuthenticationChecks(CheckerBase):
         touches_data: bool,
         ops: list[DbOp] | None = None,
         first_op: tuple[int, str] | None = None,
+        op_flows: list[tuple[DbOp, Flow]] | None = None,
     ) -> Check:
         # The guard that protects the operations decides first: a sign-in flow that does check a
         # session (a pending password reset, a signed-in logout) is authenticated, not public.
@@ -383,7 +387,9 @@ class AuthenticationChecks(CheckerBase):
                 ),
             )
         if not webhook and not scope.flow.identity:
-            reads = self._public_reads(entry, scope, ops or [])
+            reads = self._public_reads(entry, scope, ops or []) or self._capability_access(
+                op_flows or []
+            )
             if reads is not None:
                 return make_check(CheckStatus.NA, reads)
         handler_line = entry.line
@@ -445,6 +451,68 @@ class AuthenticationChecks(CheckerBase):
             line=entry.line,
             detail=f"public by design: it {what} changes nothing and calls nothing that acts "
             "on a user's behalf (directly or through its helpers)",
+        )
+
+    def _secret_filter(self, op: DbOp, flow: Flow) -> Evidence | None:
+        """A filter that matches a secret the client presents (`token`, `shareToken`,
+        `recipients: { some: { token } }`, `eq(t.inviteToken, input.token)`): only a holder of the
+        secret reaches the row, which is the row's access policy (a share link, an invitation, a
+        signing link)."""
+        calls = self.ctx.program.files[op.file].calls
+        stack = list(op.where)
+        seen = 0
+        while stack and seen < 200:
+            seen += 1
+            expr = stack.pop()
+            for pair in expr.pairs:
+                if _SECRET_COLUMN.search(pair.key) and (
+                    flow.is_client_value(pair.value) or flow.is_input(pair.value)
+                ):
+                    return self._secret_evidence(op, pair.key, pair.value)
+                stack.append(pair.value)
+            stack.extend(expr.items)
+            if expr.kind == ExprKind.CALL and expr.call is not None:
+                call = calls[expr.call]
+                args = call.args
+                if call.name == "eq" and len(args) == 2:
+                    column = args[0].text.rsplit(".", 1)[-1]
+                    if _SECRET_COLUMN.search(column) and (
+                        flow.is_client_value(args[1]) or flow.is_input(args[1])
+                    ):
+                        return self._secret_evidence(op, column, args[1])
+                stack.extend(args)
+        return None
+
+    @staticmethod
+    def _secret_evidence(op: DbOp, column: str, value: Expr) -> Evidence:
+        return Evidence(
+            file=op.file,
+            line=value.line or op.line,
+            detail=f"{op.callee}() finds the {op.model} row only by the secret `{column}` the "
+            f"client presents (`{value.text[:40]}`): holding it is the access",
+        )
+
+    def _capability_access(self, op_flows: list[tuple[DbOp, Flow]]) -> Evidence | None:
+        """Public by design: what it touches it finds by a secret the client presents (a signing,
+        invitation or unsubscribe link's token), and every other query is keyed by what those
+        found, not by the client."""
+        judge = _PublicReads(self)
+        found: Evidence | None = None
+        for op, flow in op_flows:
+            if not judge.touches(op):
+                continue
+            secret = self._secret_filter(op, flow)
+            if secret is not None:
+                found = found or secret
+                continue
+            if any(flow.is_client_value(w) or flow.is_input(w) for w in op.where):
+                return None
+        if found is None:
+            return None
+        return Evidence(
+            file=found.file,
+            line=found.line,
+            detail=f"public by design: the caller holds a link's secret; {found.detail}",
         )
 
     def _public_content(self, ops: list[DbOp]) -> Evidence | None:

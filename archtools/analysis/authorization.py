@@ -25,10 +25,6 @@ from archtools.analysis.trpc import context_identity
 from archtools.facts.code import Call, ExitKind, Expr, ExprKind, Pair
 from archtools.results import Check, CheckStatus, Evidence
 
-# Columns holding a secret handed to the row's intended user (a share link, an invitation, a
-# signing or verification link): `token`, `shareToken`, `invite_token`, `secret`; not `tokenId`.
-_SECRET_COLUMN = re.compile(r"(?:^|[a-z_])(?:token|secret|Token|Secret)$")
-
 
 class AuthorizationChecks(AuthenticationChecks):
     def _authorization(
@@ -227,45 +223,6 @@ class AuthorizationChecks(AuthenticationChecks):
                 line=entry.line,
                 detail="no client-chosen row of a user-owned model is accessed",
             ),
-        )
-
-    def _secret_filter(self, op: DbOp, flow: Flow) -> Evidence | None:
-        """A filter that matches a secret the client presents (`token`, `shareToken`,
-        `recipients: { some: { token } }`, `eq(t.inviteToken, input.token)`): only a holder of the
-        secret reaches the row, which is the row's access policy (a share link, an invitation, a
-        signing link)."""
-        calls = self.ctx.program.files[op.file].calls
-        stack = list(op.where)
-        seen = 0
-        while stack and seen < 200:
-            seen += 1
-            expr = stack.pop()
-            for pair in expr.pairs:
-                if _SECRET_COLUMN.search(pair.key) and (
-                    flow.is_client_value(pair.value) or flow.is_input(pair.value)
-                ):
-                    return self._secret_evidence(op, pair.key, pair.value)
-                stack.append(pair.value)
-            stack.extend(expr.items)
-            if expr.kind == ExprKind.CALL and expr.call is not None:
-                call = calls[expr.call]
-                args = call.args
-                if call.name == "eq" and len(args) == 2:
-                    column = args[0].text.rsplit(".", 1)[-1]
-                    if _SECRET_COLUMN.search(column) and (
-                        flow.is_client_value(args[1]) or flow.is_input(args[1])
-                    ):
-                        return self._secret_evidence(op, column, args[1])
-                stack.extend(args)
-        return None
-
-    @staticmethod
-    def _secret_evidence(op: DbOp, column: str, value: Expr) -> Evidence:
-        return Evidence(
-            file=op.file,
-            line=value.line or op.line,
-            detail=f"{op.callee}() finds the {op.model} row only by the secret `{column}` the "
-            f"client presents (`{value.text[:40]}`): holding it is the access",
         )
 
     def _storage_keys(self, scope: EntryScope) -> list[tuple[Expr, Call, Evidence | None]]:

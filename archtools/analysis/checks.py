@@ -90,6 +90,7 @@ class EntryChecker(AuthorizationChecks, DataChecks):
             touches_data=bool(ops),
             ops=[op for op, _flow in ops],
             first_op=own_ops[0] if own_ops else None,
+            op_flows=ops,
         )
         if authn.status == CheckStatus.PASS and authn.kind in ("session", "api_key"):
             public = None  # a signed-in caller after all: its rows can be bound to it

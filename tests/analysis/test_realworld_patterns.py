@@ -2313,3 +2313,33 @@ export function F() {
     checked = entry(result, "server_action:app/images/actions.ts#deleteCheckedImage")
     assert checked.checks.authorization.evidence[0].line == 21
     assert [f.line for f in result.findings if f.rule == "AZ001"] == [9]
+
+
+def test_class4_a_link_whose_secret_token_opens_the_row_is_public_by_design(
+    tmp_path: Path,
+) -> None:
+    # A signing link: no account, the token in the link is the access. The same route keyed by a
+    # plain id needs a signed-in caller.
+    schema = PRISMA_SCHEMA.replace(
+        "  deletedAt DateTime?\n", "  deletedAt DateTime?\n  shareToken String?\n"
+    )
+    route = """import { z } from "zod";
+import { prisma } from "@/lib/db";
+export async function POST(req: Request) {
+  const { token } = z.object({ token: z.string().min(32) }).parse(await req.json());
+  const note = await prisma.note.findFirst({ where: { shareToken: token } });
+  if (!note) return new Response(null, { status: 404 });
+  await prisma.note.update({ where: { id: note.id }, data: { title: "signed" } });
+  return new Response(null, { status: 204 });
+}
+"""
+    by_id = route.replace("{ shareToken: token }", "{ id: token }")
+    result = audit_files(
+        tmp_path, {"app/api/sign/route.ts": route, "app/api/open/route.ts": by_id}, schema=schema
+    )
+    signed = entry(result, "route_handler:app/api/sign/route.ts#POST").checks.authentication
+    assert signed.status.value == "n/a" and "secret `shareToken`" in signed.evidence[0].detail
+    assert (
+        statuses(entry(result, "route_handler:app/api/open/route.ts#POST"))["authentication"]
+        == "fail"
+    )
