@@ -31,6 +31,7 @@ from archtools.rules.base import Hit
 from archtools.rules.catalog import rule_catalog
 from archtools.rules.file_pass import FileRules
 from archtools.rules.findings import build_findings, suppressions
+from archtools.rules.selection import RuleSelection
 
 if TYPE_CHECKING:
     from archtools.pipeline import AuditOptions, Loaded
@@ -226,6 +227,9 @@ def analyse(loaded: Loaded, options: AuditOptions) -> Analysis:
     hits += run_schema_rules(loaded.schema)
     migration_hits, has_migrations = _migration_hits(loaded, errors)
     hits += migration_hits
+
+    selection = RuleSelection(config.select, config.ignore).then(options.select, options.ignore)
+    hits = [hit for hit in hits if selection.reports(hit.rule)]
 
     ignored, ignore_errors = suppressions(file_pass.comments)
     errors += ignore_errors

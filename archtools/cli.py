@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import NoReturn, TextIO
 
 from archtools.errors import ArchtoolsError, InputError
+from archtools.rules.selection import check_selectors, parse_selectors
 from archtools.version import __version__
 
 EXIT_OK = 0
@@ -91,6 +92,20 @@ def _add_audit_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--baseline", type=Path, help="a baseline file: its findings are reported as accepted"
+    )
+    parser.add_argument(
+        "--select",
+        type=parse_selectors,
+        metavar="RULES",
+        help="report only these rules: ids and prefixes, comma-separated (ATH,AZ001); "
+        "replaces [rules] select of archtools.toml",
+    )
+    parser.add_argument(
+        "--ignore",
+        type=parse_selectors,
+        default=(),
+        metavar="RULES",
+        help="do not report these rules (ids and prefixes); adds to [rules] ignore",
     )
 
 
@@ -174,8 +189,17 @@ def _audit_options(args: argparse.Namespace, bar: ProgressBar) -> object:
         from archtools.baseline import read_baseline
 
         baseline = read_baseline(args.baseline)
+    from archtools.rules.catalog import rule_catalog
+
+    select, ignore = getattr(args, "select", None), getattr(args, "ignore", ())
+    check_selectors((*(select or ()), *ignore), rule_catalog().keys(), "--select/--ignore")
     options = AuditOptions(
-        use_cache=not args.no_cache, workers=args.jobs, baseline=baseline, progress=bar
+        use_cache=not args.no_cache,
+        workers=args.jobs,
+        baseline=baseline,
+        progress=bar,
+        select=select,
+        ignore=ignore,
     )
     if getattr(args, "file_time_limit", None) is not None:
         options.file_time_limit = args.file_time_limit or None

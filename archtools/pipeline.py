@@ -24,6 +24,7 @@ from archtools.results import (
     ToolInfo,
 )
 from archtools.results_cache import ResultsCache, audit_key
+from archtools.rules.selection import RuleSelection
 from archtools.source.files import CODE_LANGUAGES
 from archtools.source.repository import Repository, load_repository
 from archtools.source.texts import SourceTexts
@@ -42,6 +43,9 @@ class AuditOptions:
     progress: Progress | None = None
     max_file_bytes: int = 1_000_000
     file_time_limit: float | None = FILE_TIME_LIMIT  # seconds per file; None: no limit
+    # --select / --ignore: rule ids and prefixes; they override and extend archtools.toml's [rules]
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
 
 
 @dataclass
@@ -234,7 +238,11 @@ def _audit(path: Path, options: AuditOptions) -> Audit:
     read_errors: list[AuditError] = []
     texts = read_sources(repo, read_errors)
     cache = ResultsCache(options.cache_dir or default_cache_dir()) if options.use_cache else None
-    extra = [f"max-file-bytes={options.max_file_bytes}", *sorted(options.baseline)]
+    extra = [
+        f"max-file-bytes={options.max_file_bytes}",
+        RuleSelection(options.select, options.ignore).key(),
+        *sorted(options.baseline),
+    ]
     key = audit_key(texts, extra) if cache is not None else ""
     if cache is not None:
         known = cache.get(repo.root, key)

@@ -9,6 +9,8 @@ import tomllib
 from dataclasses import dataclass, field
 
 from archtools.errors import InputError
+from archtools.rules.catalog import rule_catalog
+from archtools.rules.selection import check_selectors
 
 PROJECT_FEATURE = "project"
 _GENERIC_SEGMENTS = {
@@ -35,6 +37,9 @@ class ProjectConfig:
     features: dict[str, list[str]] = field(default_factory=dict)
     public_routes: list[str] = field(default_factory=list)
     path: str | None = None
+    # [rules] select / ignore: rule ids and prefixes (None: every rule)
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
 
 
 def parse_config(text: str, path: str = "archtools.toml") -> ProjectConfig:
@@ -50,10 +55,24 @@ def parse_config(text: str, path: str = "archtools.toml") -> ProjectConfig:
         raise InputError(f"{path}: [features] maps a feature name to a list of path globs")
     if not isinstance(public_raw, list) or not all(isinstance(r, str) for r in public_raw):
         raise InputError(f"{path}: [public] routes is a list of route paths")
+    rules_raw = data.get("rules", {})
+    select_raw = rules_raw.get("select") if isinstance(rules_raw, dict) else None
+    ignore_raw = rules_raw.get("ignore", []) if isinstance(rules_raw, dict) else None
+    for name, value in (("select", select_raw), ("ignore", ignore_raw)):
+        if value is not None and not (
+            isinstance(value, list) and all(isinstance(v, str) for v in value)
+        ):
+            raise InputError(f"{path}: [rules] {name} is a list of rule ids and prefixes")
+    known = rule_catalog().keys()
+    select = None if select_raw is None else tuple(v.strip().upper() for v in select_raw)
+    ignore = tuple(v.strip().upper() for v in ignore_raw or [])
+    check_selectors((*(select or ()), *ignore), known, f"{path}: [rules]")
     return ProjectConfig(
         features={str(k): list(v) for k, v in features_raw.items()},
         public_routes=list(public_raw),
         path=path,
+        select=select,
+        ignore=ignore,
     )
 
 

@@ -1,0 +1,57 @@
+"""Which rules an audit reports: `--select` / `--ignore` (and `[rules]` in archtools.toml) take rule
+ids and prefixes, as ruff does. The most specific selector that matches a rule decides: with
+`select = ["ATH"]` and `ignore = ["ATH002"]`, ATH001 is reported and ATH002 is not; with `select`
+left out, every rule is, less the ignored ones."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from archtools.errors import InputError
+
+
+@dataclass(frozen=True)
+class RuleSelection:
+    select: tuple[str, ...] | None = None  # None: every rule
+    ignore: tuple[str, ...] = ()
+
+    def reports(self, rule: str) -> bool:
+        chosen = [s for s in self.select or () if rule.startswith(s)]
+        dropped = [s for s in self.ignore if rule.startswith(s)]
+        best_chosen = max((len(s) for s in chosen), default=-1)
+        best_dropped = max((len(s) for s in dropped), default=-1)
+        if best_dropped >= 0 and best_dropped >= best_chosen:
+            return False
+        return self.select is None or best_chosen >= 0
+
+    def key(self) -> str:
+        """What the selection adds to a cached audit's key."""
+        chosen = "*" if self.select is None else ",".join(self.select)
+        return f"select={chosen};ignore={','.join(self.ignore)}"
+
+    def then(self, select: tuple[str, ...] | None, ignore: tuple[str, ...]) -> RuleSelection:
+        """This selection (from archtools.toml) overridden by the command line's: its `--select`
+        replaces the file's, its `--ignore` adds to it."""
+        return RuleSelection(
+            select=select if select is not None else self.select,
+            ignore=tuple(dict.fromkeys(self.ignore + ignore)),
+        )
+
+
+def parse_selectors(text: str) -> tuple[str, ...]:
+    """`ATH, az001` from the command line: upper-cased, empty parts dropped."""
+    return tuple(part.strip().upper() for part in text.split(",") if part.strip())
+
+
+def check_selectors(selectors: Iterable[str], known: Iterable[str], where: str) -> None:
+    """Each selector must be a rule id or the prefix of one (`ALL` is not a prefix here: leave
+    `select` out to report every rule)."""
+    ids = sorted(known)
+    for selector in selectors:
+        if not any(rule.startswith(selector) for rule in ids):
+            families = sorted({rule.rstrip("0123456789") for rule in ids})
+            raise InputError(
+                f"{where}: {selector!r} is no rule id or prefix "
+                f"(families: {', '.join(families)}; `archtools rules` lists every rule)"
+            )
