@@ -52,6 +52,7 @@ class DataChecks(CheckerBase):
                 continue
             for expr in op.where + op.data:
                 if flow.is_input(expr):
+                    value = _input_part(expr, flow)
                     flag(
                         fails,
                         problems,
@@ -63,7 +64,7 @@ class DataChecks(CheckerBase):
                             f"unvalidated:{op.callee}:{expr.text[:40]}",
                             op.model,
                         ),
-                        f"unvalidated client input `{expr.text[:60]}` reaches {op.callee}()",
+                        f"unvalidated client input `{value.text[:60]}` reaches {op.callee}()",
                     )
                     break
         inline = self._validated_inline(ops)
@@ -87,6 +88,13 @@ class DataChecks(CheckerBase):
                 name
                 for name in flow.inputs
                 if name not in flow.validated and name not in flow.identity
+            }
+            # fields the schema let through unchecked (`cursor: z.any()`)
+            tainted |= {
+                path
+                for path in flow.input_paths
+                if not any(path == v or path.startswith(v + ".") for v in flow.validated_paths)
+                and path.split(".", 1)[0] in flow.validated
             }
             requests = frozenset(n for n, what in flow.inputs.items() if what == "request")
             sink = self.ctx.sinks.first_sink(
@@ -400,6 +408,15 @@ def _seed(seeds: Seeds, name: str, value: Expr, flow: Flow, file: str, call: Cal
         seeds.inputs[name] = "client value passed by the caller"
         if not flow.is_input(value):
             seeds.validated.add(name)
+
+
+def _input_part(expr: Expr, flow: Flow) -> Expr:
+    """The innermost part of a where or data object that holds the unchecked value
+    (`input.cursor` in `{ id: input.id, createdAt: input.cursor }`)."""
+    for inner in (*(pair.value for pair in expr.pairs), *expr.items):
+        if flow.is_input(inner):
+            return _input_part(inner, flow)
+    return expr
 
 
 def _carries_paths(flow: Flow, prefix: str) -> bool:

@@ -36,6 +36,26 @@ def roots(expr: Expr) -> set[str]:
     return found
 
 
+def _paths(expr: Expr) -> set[str]:
+    found = set(expr.paths)
+    for item in expr.items:
+        found |= _paths(item)
+    for pair in expr.pairs:
+        found |= _paths(pair.value)
+    return found
+
+
+def tainted_by(expr: Expr, tainted: AbstractSet[str]) -> bool:
+    """Whether the expression reads a tainted name, or a tainted field (`input.cursor`) of a value
+    whose other fields were checked."""
+    if roots(expr) & tainted:
+        return True
+    fields = [t for t in tainted if "." in t]
+    return bool(fields) and any(
+        path == field or path.startswith(field + ".") for path in _paths(expr) for field in fields
+    )
+
+
 @dataclass(frozen=True)
 class Sink:
     file: str
@@ -86,7 +106,7 @@ class SinkFinder:
         facts = self.program.files[file]
         tainted = set(tainted) - requests - self._server_values(file, runs)
         for var in sorted(facts.vars, key=lambda v: v.line) if propagate else ():
-            if var.init is None or not runs(var.func, var.line) or not roots(var.init) & tainted:
+            if var.init is None or not runs(var.func, var.line) or not tainted_by(var.init, tainted):
                 continue
             call = facts.calls[var.init.call] if var.init.call is not None else None
             if call is not None and (
@@ -104,7 +124,7 @@ class SinkFinder:
                 if not runs(op.func, op.line):
                     continue
                 for expr in op.where + op.data:
-                    if roots(expr) & tainted:
+                    if tainted_by(expr, tainted):
                         return Sink(
                             file, expr.line, expr.text[:60], f"{op.callee}()", True, op.model
                         )
@@ -202,7 +222,7 @@ class SinkFinder:
 
     @staticmethod
     def _carries(arg: Expr, tainted: set[str], requests: frozenset[str]) -> bool:
-        if roots(arg) & tainted:
+        if tainted_by(arg, tainted):
             return True
         return any(
             path.split(".", 2)[1:2] and path.split(".", 2)[1] in _REQUEST_VALUES

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from archtools.analysis.entrypoints import TRPC_KINDS, TRPC_ROUTER_CALLS, Entry, builder_chain
 from archtools.analysis.flow import Seeds
 from archtools.analysis.program import Program
-from archtools.facts.code import Call, Expr, FileFacts
+from archtools.facts.code import Call, Expr, ExprKind, FileFacts
 from archtools.results import EntryKind
 
 CONTEXT_IDENTITY = ("ctx.session", "ctx.user", "ctx.userId", "ctx.auth")
@@ -111,12 +111,41 @@ def _procedure(program: Program, app: str, file: str, call: Call, path: str, key
     entry.handler = (file, handler.func)
     function = program.function(file, handler.func)
     seeds = Seeds(identity_paths=context_identity(program.files[file], handler.func))
-    has_input = any(c.name == "input" for _f, c in entry.chain)
+    schemas = [(f, c) for f, c in entry.chain if c.name == "input"]
+    loose = [field for f, c in schemas for field in unchecked_fields(program, f, c)]
     for param in function.params[:1]:
         names = param.by_key.get("input", ["input"] if param.name == "input" else [])
         for name in names:
             seeds.inputs[name] = "tRPC input"
-            if has_input:
+            if schemas:
                 seeds.validated.add(name)
+                # `cursor: z.any()` accepts whatever the client sends: that field is unchecked
+                seeds.input_paths += tuple(f"{name}.{field}" for field in loose)
     entry.seeds = seeds
     return entry
+
+
+_ANYTHING = ("z.any()", "z.unknown()", "v.any()", "v.unknown()")
+
+
+def unchecked_fields(program: Program, file: str, schema_call: Call) -> list[str]:
+    """The fields of an object schema (`.input(z.object({ cursor: z.any().nullish() }))`, written
+    inline or as a variable of the module) that accept any value."""
+    if not schema_call.args:
+        return []
+    schema = schema_call.args[0]
+    if schema.kind == ExprKind.IDENTIFIER:
+        symbol = program.lookup(file, schema.text)
+        if symbol is None or symbol.value is None or symbol.package is not None:
+            return []
+        file, schema = symbol.file, symbol.value
+    if schema.call is None:
+        return []
+    made = program.files[file].calls[schema.call]
+    if made.name not in ("object", "strictObject", "looseObject") or not made.args:
+        return []
+    return [
+        pair.key
+        for pair in made.args[0].pairs
+        if pair.value.text.replace(" ", "").startswith(_ANYTHING)
+    ]

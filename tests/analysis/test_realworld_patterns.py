@@ -2343,3 +2343,33 @@ export async function POST(req: Request) {
         statuses(entry(result, "route_handler:app/api/open/route.ts#POST"))["authentication"]
         == "fail"
     )
+
+
+def test_class6_a_schema_field_that_accepts_anything_checks_nothing(tmp_path: Path) -> None:
+    # `cursor: z.any()` lets whatever the client sends into the query; `title` is checked.
+    loose = LABELS_ROUTER.replace(
+        "z.object({ id: z.string(), title: z.string() })",
+        "z.object({ id: z.string(), title: z.string(), cursor: z.any().nullish() })",
+    ).replace(
+        "where: { id: input.id, authorId: ctx.user.id },",
+        "where: { id: input.id, authorId: ctx.user.id, createdAt: input.cursor },",
+    )
+    root = 'import { router } from "./trpc";\nimport { labelsRouter } from "./routers/labels";\nexport const appRouter = router({ labels: labelsRouter });\n'
+    verdicts = {}
+    for name, router in (("strict", LABELS_ROUTER), ("loose", loose)):
+        make_repo(
+            tmp_path / name,
+            {
+                "server/trpc.ts": TRPC_BASE,
+                "server/routers/labels.ts": router,
+                "server/root.ts": root,
+            },
+            dependencies={"@trpc/server": "11.0.0"},
+        )
+        point = entry(
+            run_audit(tmp_path / name), "trpc_procedure:server/routers/labels.ts#labels.rename"
+        )
+        verdicts[name] = point.checks.input_validation
+    assert verdicts["strict"].status.value == "pass"
+    assert verdicts["loose"].status.value == "fail", verdicts["loose"]
+    assert "input.cursor" in verdicts["loose"].evidence[0].detail
