@@ -106,7 +106,11 @@ class SinkFinder:
         facts = self.program.files[file]
         tainted = set(tainted) - requests - self._server_values(file, runs)
         for var in sorted(facts.vars, key=lambda v: v.line) if propagate else ():
-            if var.init is None or not runs(var.func, var.line) or not tainted_by(var.init, tainted):
+            if (
+                var.init is None
+                or not runs(var.func, var.line)
+                or not tainted_by(var.init, tainted)
+            ):
                 continue
             call = facts.calls[var.init.call] if var.init.call is not None else None
             if call is not None and (
