@@ -115,10 +115,8 @@ class EntryFinder:
     ) -> list[Entry]:
         """Every entry point of `apps`, in one pass over the files; `visit` sees each file's facts
         on the way, so that other per-file work needs no pass of its own."""
-        from archtools.analysis.trpc import (  # trpc builds on this module
-            find_procedures,
-            routers_in,
-        )
+        from archtools.analysis.hono import hono_routes  # hono and trpc build on this module
+        from archtools.analysis.trpc import find_procedures, routers_in
 
         found: dict[int, list[Entry]] = {index: [] for index in range(len(apps))}
         routers: dict[int, list[RouterCall]] = {index: [] for index in range(len(apps))}
@@ -144,6 +142,7 @@ class EntryFinder:
         for index, app in enumerate(apps):
             entries += found[index]
             entries += find_procedures(self.program, app.path, routers[index])
+            entries += hono_routes(self.program, found[index])
         unique: dict[str, Entry] = {}
         for entry in entries:
             unique.setdefault(entry.id, entry)

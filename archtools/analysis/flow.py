@@ -11,6 +11,8 @@ from archtools.results import Evidence
 
 INPUT_METHODS = {"json", "formData", "text", "arrayBuffer", "blob"}
 SEARCH_METHODS = {"get", "getAll", "has", "entries"}
+# Hono's request accessors (`c.req.param("id")`, `c.req.query()`); its headers stay credentials
+HONO_REQUEST_METHODS = {"param", "query", "queries", "parseBody", "valid"}
 INPUT_PATHS = (
     "req.body",
     "req.query",
@@ -314,7 +316,10 @@ def _reads_request_data(init: Expr, facts: FileFacts, flow: Flow) -> bool:
         for index in _chain_indexes(facts, init.call):
             call = facts.calls[index]
             root = call.callee.split(".", 1)[0].split("(", 1)[0]
-            if root in requests and call.name in INPUT_METHODS:
+            if root in requests and (
+                call.name in INPUT_METHODS
+                or (call.name in HONO_REQUEST_METHODS and ".req." in call.callee)
+            ):
                 return True
             exprs.extend(call.args)
     return any(

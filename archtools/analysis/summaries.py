@@ -360,7 +360,12 @@ class Summaries:
         return {
             c.index
             for c in self.program.files[file].calls
-            if c.func in scope and self.classifier.is_validator(file, c)
+            if c.func in scope
+            and (
+                self.classifier.is_validator(file, c)
+                # Hono's `c.req.valid("json")`: what a validator middleware of the route checked
+                or c.callee.removeprefix("await ").endswith(".req.valid")
+            )
         }
 
     def flow(self, file: str, func: int | None, seeds: Seeds | None = None) -> Flow:

@@ -22,7 +22,13 @@ def context_identity(facts: FileFacts, func: int | None) -> tuple[str, ...]:
     if not params or params[0].keys or not params[0].name.isidentifier():
         return CONTEXT_IDENTITY
     whole = params[0].name
-    return CONTEXT_IDENTITY + tuple(f"{whole}.{path}" for path in CONTEXT_IDENTITY)
+    # `opts.ctx.user`; and in a Hono middleware `(c, next)`, the variables set on `c` before it
+    # (`c.var.ctx.user`, `c.var.user`)
+    return (
+        CONTEXT_IDENTITY
+        + tuple(f"{whole}.{path}" for path in CONTEXT_IDENTITY)
+        + tuple(f"{whole}.var.{path}" for path in (*CONTEXT_IDENTITY, "user", "session"))
+    )
 
 
 @dataclass(frozen=True)

@@ -331,24 +331,51 @@ export default async function NotePage({ params }: { params: Promise<{ id: strin
     assert not [e for e in result.entry_points if e.file.endswith("layout.tsx")]
 
 
-@pytest.mark.xfail(strict=True, reason="class 8: Hono routers mounted in a catch-all route")
 def test_class8_hono_routes_mounted_in_next_are_entry_points(tmp_path: Path) -> None:
+    # The catch-all route hands every request to a Hono app; its routes, through `.route()` and
+    # `.basePath()`, are entry points, authenticated by the `.use()` middleware before them.
     api = """import { Hono } from "hono";
+import { createMiddleware } from "hono/factory";
+import { HTTPException } from "hono/http-exception";
 import { prisma } from "@/lib/db";
-export const app = new Hono().basePath("/api");
-app.get("/notes/:id", async (c) => {
-  const note = await prisma.note.findUnique({ where: { id: c.req.param("id") } });
-  return c.json(note);
+const requireUser = createMiddleware(async (c, next) => {
+  if (!c.var.user) {
+    throw new HTTPException(401, { message: "Unauthorized" });
+  }
+  await next();
 });
+const notes = new Hono()
+  .get("/:id/preview", async (c) => {
+    const note = await prisma.note.findUnique({ where: { id: c.req.param("id") } });
+    return c.json(note);
+  })
+  .use(requireUser)
+  .delete("/:id", async (c) => {
+    await prisma.note.delete({ where: { id: c.req.param("id") } });
+    return c.body(null, 204);
+  });
+export const app = new Hono().basePath("/api");
+app.route("/notes", notes);
 """
-    mount = 'import { handle } from "hono/vercel";\nimport { app } from "@/server/api";\nexport const GET = handle(app);\n'
+    mount = 'import { handle } from "hono/vercel";\nimport { app } from "@/server/api";\nexport const GET = handle(app);\nexport const DELETE = handle(app);\n'
     result = audit_files(
         tmp_path,
         {"server/api.ts": api, "app/api/[[...route]]/route.ts": mount},
         dependencies={"hono": "4.6.0"},
     )
-    kinds = {e.kind.value for e in result.entry_points}
-    assert "rpc_procedure" in kinds
+    routes = {
+        e.id: (e.route, e.method) for e in result.entry_points if e.kind.value == "rpc_procedure"
+    }
+    assert routes == {
+        "rpc_procedure:server/api.ts#GET /:id/preview": ("/api/notes/:id/preview", "GET"),
+        "rpc_procedure:server/api.ts#DELETE /:id": ("/api/notes/:id", "DELETE"),
+    }
+    open_read = entry(result, "rpc_procedure:server/api.ts#GET /:id/preview")
+    assert statuses(open_read)["authentication"] == "fail"
+    delete = entry(result, "rpc_procedure:server/api.ts#DELETE /:id").checks.authentication
+    assert delete.status.value == "pass" and delete.evidence[0].line == 6, delete
+    # the route parameter is the client's value, unchecked on its way into the query
+    assert statuses(open_read)["input_validation"] == "fail"
 
 
 def test_class8_use_server_module_reached_only_from_server_code(tmp_path: Path) -> None:
