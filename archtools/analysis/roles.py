@@ -8,7 +8,7 @@ from enum import StrEnum
 from archtools.analysis.knowledge import GuardKnowledge
 from archtools.analysis.program import Program, Symbol
 from archtools.facts.code import Call, Expr, ExprKind
-from archtools.facts.schema import Schema
+from archtools.facts.schema import Orm, Schema
 
 
 class AuthKind(StrEnum):
@@ -329,6 +329,8 @@ class CallClassifier:
         )
 
     def _prisma_op(self, file: str, call: Call) -> DbOp | None:
+        if self.schema.orm == Orm.DRIZZLE:
+            return None  # `api.highlights.delete()` in a Drizzle app is no Prisma delegate
         segments = call.callee.split(".")
         if len(segments) < 2 or "()" in call.callee:
             return None

@@ -2400,3 +2400,27 @@ def test_class6_a_schema_field_that_accepts_anything_checks_nothing(tmp_path: Pa
     assert verdicts["strict"].status.value == "pass"
     assert verdicts["loose"].status.value == "fail", verdicts["loose"]
     assert "input.cursor" in verdicts["loose"].evidence[0].detail
+
+
+def test_class7_a_prisma_shaped_call_in_a_drizzle_app_is_no_database_operation(
+    tmp_path: Path,
+) -> None:
+    # `api.users.delete()` calls a procedure of the app's own API client, not a Prisma delegate.
+    action = """"use server";
+import { auth } from "@/auth";
+import { api } from "@/lib/api";
+export async function removeUser(id: string) {
+  const session = await auth();
+  if (!session?.user?.id) throw new Error("unauthorized");
+  await api.users.delete({ id });
+}
+"""
+    files = {
+        "drizzle.config.ts": DRIZZLE_CONFIG,
+        "db/index.ts": DRIZZLE_DB,
+        "db/schema.ts": DRIZZLE_SCHEMA,
+        "lib/api.ts": "export const api = createCaller({});\n",
+        "app/users/actions.ts": action,
+    }
+    result = audit_files(tmp_path, files, schema=None, dependencies={"drizzle-orm": "0.43.1"})
+    assert not [f for f in result.findings if f.rule.startswith("AZ")], result.findings
