@@ -71,6 +71,9 @@ class Call(_Frozen, frozen=True):
     returned: bool = False  # the call's value is returned (possibly through await/new)
     tagged_template: bool = False
     in_catch: bool = False
+    # inside a `try` of its function whose `catch` goes on without rethrowing: what the call
+    # throws does not stop the request
+    caught: bool = False
 
 
 class Param(_Frozen, frozen=True):

@@ -120,6 +120,18 @@ class _Extractor:
         function = self.ancestry.nearest(node, 0)
         return self.function_index.get(function.id) if function is not None else None
 
+    def caught(self, node: Node) -> bool:
+        """Inside the body of a `try` of the same function whose `catch` lets the function go on
+        (it neither rethrows, returns nor redirects)."""
+        child, parent = node, node.parent
+        while parent is not None and parent.type not in FUNCTION_TYPES:
+            if parent.type == "try_statement" and child == parent.child_by_field_name("body"):
+                handler = parent.child_by_field_name("handler")
+                if handler is not None and not _exits(handler):
+                    return True
+            child, parent = parent, parent.parent
+        return False
+
     def in_catch(self, node: Node) -> bool:
         """Inside a `catch` block of the function that holds it (not of an outer function)."""
         holder = self.ancestry.nearest(node, 1)
@@ -444,6 +456,7 @@ class _Extractor:
             returned=returned,
             tagged_template=tagged,
             in_catch=self.in_catch(node),
+            caught=self.caught(node),
         )
 
     def var_of(self, node: Node) -> VarDecl | None:
@@ -830,3 +843,22 @@ def _equalities(node: Node, depth: int = 0) -> list[tuple[str, str]]:
     if left.type == "string" and right.type in ("member_expression", "identifier"):
         return [(callee_of(right), string_value(left))]
     return []
+
+
+_EXIT_STATEMENTS = frozenset({"throw_statement", "return_statement"})
+_EXIT_CALLS = (b"redirect(", b"notFound(", b"unauthorized(", b"forbidden(", b"permanentRedirect(")
+
+
+def _exits(handler: Node) -> bool:
+    """Whether a `catch` clause leaves the function: it rethrows, returns (an error response) or
+    redirects, outside any function nested in it."""
+    stack = list(handler.children)
+    while stack:
+        node = stack.pop()
+        if node.type in _EXIT_STATEMENTS:
+            return True
+        if node.type == "call_expression" and (node.text or b"").startswith(_EXIT_CALLS):
+            return True
+        if node.type not in FUNCTION_TYPES:
+            stack.extend(node.children)
+    return False

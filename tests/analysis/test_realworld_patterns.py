@@ -2424,3 +2424,44 @@ export async function removeUser(id: string) {
     }
     result = audit_files(tmp_path, files, schema=None, dependencies={"drizzle-orm": "0.43.1"})
     assert not [f for f in result.findings if f.rule.startswith("AZ")], result.findings
+
+
+def test_class5_a_check_whose_throw_a_catch_swallows_guards_nothing(tmp_path: Path) -> None:
+    # The key is checked only when one is sent, and a failed check falls through to the next
+    # lines: no gate. A catch that answers with an error and returns does stop the request.
+    helper = """import { prisma } from "@/lib/db";
+export async function requireKey(token: string) {
+  const key = await prisma.apiKey.findFirstOrThrow({ where: { key: token } });
+  return key.userId;
+}
+"""
+    swallowed = """import { requireKey } from "@/lib/keys";
+import { prisma } from "@/lib/db";
+export async function GET(req: Request) {
+  try {
+    await requireKey(req.headers.get("x-api-key") ?? "");
+  } catch {
+    // fall through to the anonymous view
+  }
+  return Response.json(await prisma.note.findMany());
+}
+"""
+    answered = swallowed.replace(
+        "    // fall through to the anonymous view\n",
+        '    return new Response("unauthorized", { status: 401 });\n',
+    )
+    schema = (
+        PRISMA_SCHEMA
+        + "\nmodel ApiKey {\n  id     String @id\n  key    String @unique\n  userId String\n}\n"
+    )
+    result = audit_files(
+        tmp_path,
+        {"lib/keys.ts": helper, "app/api/a/route.ts": swallowed, "app/api/b/route.ts": answered},
+        schema=schema,
+    )
+    assert (
+        statuses(entry(result, "route_handler:app/api/a/route.ts#GET"))["authentication"] == "fail"
+    )
+    assert (
+        statuses(entry(result, "route_handler:app/api/b/route.ts#GET"))["authentication"] == "pass"
+    )
