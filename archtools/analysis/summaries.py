@@ -579,7 +579,12 @@ class Summaries:
                 continue
             (tfile, tfunc), inner = resolved
             where = self._where(tfile, tfunc)
-            if direct and _earlier(summary, call) and inner.auth_gate is not None and not call.caught:
+            if (
+                direct
+                and _earlier(summary, call)
+                and inner.auth_gate is not None
+                and not call.caught
+            ):
                 # (a gate whose throw a `catch` here swallows lets the request go on)
                 self._inherit_gate(summary, facts, call, inner, where)
             if direct and _earlier(summary, call) and inner.param_gates:
