@@ -293,10 +293,11 @@ def score_features(
             by_directory[posixpath.dirname(file)].add(feature)
     assigned: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
-        # The entry point's feature; else the features touching its model; else those owning its
-        # file or a file in its folder; else the project as a whole.
-        if finding.entry_point in entry_feature:
-            targets = {entry_feature[finding.entry_point]}
+        # The features of the entry points that reach it; else the features touching its model;
+        # else those owning its file or a file in its folder; else the project as a whole.
+        reached = {entry_feature[e] for e in finding.entry_points if e in entry_feature}
+        if reached:
+            targets = reached
         else:
             targets = set(by_model.get(finding.model or "", set()))
             targets = (

@@ -62,6 +62,7 @@ _PLACED = (
     "return",
     "compare.op",
     "switch",
+    "try",
     "env.member",
     "env.subscript",
     "any",
@@ -113,6 +114,7 @@ class _Extractor:
         self.describe = ExprDescriber(self.call_index, self.function_index)
         placed = [n for name in _PLACED for n in caps.get(name, [])]
         self.ancestry = treesitter.Ancestry(root, placed, (FUNCTION_TYPES, _FUNCTION_OR_CATCH))
+        self._swallowing: list[tuple[int, int, int | None]] | None = None
 
     # -- navigation -------------------------------------------------------------------------------
 
@@ -123,14 +125,21 @@ class _Extractor:
     def caught(self, node: Node) -> bool:
         """Inside the body of a `try` of the same function whose `catch` lets the function go on
         (it neither rethrows, returns nor redirects)."""
-        child, parent = node, node.parent
-        while parent is not None and parent.type not in FUNCTION_TYPES:
-            if parent.type == "try_statement" and child == parent.child_by_field_name("body"):
-                handler = parent.child_by_field_name("handler")
-                if handler is not None and not _exits(handler):
-                    return True
-            child, parent = parent, parent.parent
-        return False
+        if self._swallowing is None:
+            self._swallowing = []
+            for statement in self.caps.get("try", []):
+                body = statement.child_by_field_name("body")
+                handler = statement.child_by_field_name("handler")
+                if body is not None and handler is not None and not _exits(handler):
+                    owner = self.enclosing_function(statement)
+                    self._swallowing.append((body.start_byte, body.end_byte, owner))
+        if not self._swallowing:
+            return False
+        owner = self.enclosing_function(node)
+        return any(
+            start <= node.start_byte and node.end_byte <= end and function == owner
+            for start, end, function in self._swallowing
+        )
 
     def in_catch(self, node: Node) -> bool:
         """Inside a `catch` block of the function that holds it (not of an outer function)."""

@@ -17,7 +17,15 @@ SNIPPET_CONTEXT = 2
 
 
 def fingerprint(hit: Hit) -> str:
-    """Stable across unrelated edits: the rule, the file and what was found, never the line number."""
+    """Stable across unrelated edits: the rule, the file and what was found, never the line number
+    nor which entry points reach it (one finding per location)."""
+    identity = "\x1f".join((hit.rule, hit.file, hit.key or hit.message))
+    return hashlib.sha256(identity.encode()).hexdigest()[:32]
+
+
+def entry_fingerprint(hit: Hit) -> str:
+    """The fingerprint of one entry point's copy of a finding, as audits before one finding per
+    location wrote them: older baselines still accept the finding by it."""
     identity = "\x1f".join((hit.rule, hit.file, hit.entry_point or "", hit.key or hit.message))
     return hashlib.sha256(identity.encode()).hexdigest()[:32]
 
@@ -58,17 +66,24 @@ def build_findings(
     ignored: Mapping[tuple[str, int, str], str],
     baseline: set[str],
 ) -> list[Finding]:
-    findings: dict[str, Finding] = {}
+    # One finding per location: the hits of one problem, reached from several entry points.
+    grouped: dict[str, list[Hit]] = {}
     for hit in hits:
-        meta = catalog.get(hit.rule)
-        if meta is None:
+        if hit.rule not in catalog:
             raise KeyError(f"rule {hit.rule} has no catalog entry")
-        print_id = fingerprint(hit)
+        grouped.setdefault(fingerprint(hit), []).append(hit)
+    findings: dict[str, Finding] = {}
+    for print_id, group in grouped.items():
+        hit = group[0]
+        meta = catalog[hit.rule]
+        entry_points = sorted({h.entry_point for h in group if h.entry_point})
         reason = ignored.get((hit.file, hit.line, hit.rule))
-        if reason is None and print_id in baseline:
+        if reason is None and (
+            print_id in baseline or any(entry_fingerprint(h) in baseline for h in group)
+        ):
             reason = "accepted in the baseline"
         lines = source_line(hit.file, hit.line)
-        finding = Finding(
+        findings[print_id] = Finding(
             rule=meta.id,
             title=meta.title,
             severity=meta.severity,
@@ -77,8 +92,8 @@ def build_findings(
             file=hit.file,
             line=hit.line,
             end_line=hit.end_line,
-            entry_point=hit.entry_point,
-            entry_points=[hit.entry_point] if hit.entry_point else [],
+            entry_point=entry_points[0] if entry_points else None,
+            entry_points=entry_points,
             model=hit.model,
             message=hit.message,
             fingerprint=print_id,
@@ -87,5 +102,4 @@ def build_findings(
             snippet="\n".join(lines) if lines else None,
             suppressed=reason,
         )
-        findings.setdefault(print_id, finding)
     return sorted(findings.values(), key=lambda f: (f.file, f.line, f.rule, f.fingerprint))

@@ -331,7 +331,7 @@ class VerdictView(RichView):
             for f in audit.findings
             if f.rule == self.rule
             and f.file == self.file
-            and (self.entry is None or f.entry_point == self.entry)
+            and (self.entry is None or self.entry in (f.entry_point, *f.entry_points))
         )
 
     def _status(self, audit: Audit) -> str:

@@ -2465,3 +2465,49 @@ export async function GET(req: Request) {
     assert (
         statuses(entry(result, "route_handler:app/api/b/route.ts#GET"))["authentication"] == "pass"
     )
+
+
+def test_one_finding_per_location_lists_every_entry_point_that_reaches_it(tmp_path: Path) -> None:
+    from archtools.rules.base import Hit
+    from archtools.rules.catalog import rule_catalog
+    from archtools.rules.findings import build_findings, entry_fingerprint
+
+    helper = """import { prisma } from "@/lib/db";
+export async function rename(id: string, title: string) {
+  await prisma.note.update({ where: { id }, data: { title } });
+}
+"""
+    route = """import { rename } from "@/lib/notes";
+export async function POST(req: Request) {
+  const { id, title } = await req.json();
+  await rename(id, title);
+  return new Response(null, { status: 204 });
+}
+"""
+    result = audit_files(
+        tmp_path,
+        {"lib/notes.ts": helper, "app/api/a/route.ts": route, "app/api/b/route.ts": route},
+    )
+    at_helper = [f for f in result.findings if f.file == "lib/notes.ts" and f.rule == "VAL001"]
+    assert len(at_helper) == 1, at_helper
+    assert at_helper[0].entry_points == [
+        "route_handler:app/api/a/route.ts#POST",
+        "route_handler:app/api/b/route.ts#POST",
+    ]
+    # a baseline written when each entry point had its own copy still accepts the finding
+    hit = Hit(
+        rule="VAL001",
+        file="lib/notes.ts",
+        line=3,
+        message="m",
+        entry_point="route_handler:app/api/b/route.ts#POST",
+        key="k",
+    )
+    (accepted,) = build_findings(
+        [hit],
+        rule_catalog(),
+        source_line=lambda _f, _l: [],
+        ignored={},
+        baseline={entry_fingerprint(hit)},
+    )
+    assert accepted.suppressed == "accepted in the baseline"

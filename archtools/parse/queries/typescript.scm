@@ -1,5 +1,5 @@
 ; Consumer: archtools/parse/typescript.py (extract_code_facts). One query per grammar, one captures() pass
-; per file. Captures guaranteed: @function @call @new @var @if @return @compare.op @switch @import @export
+; per file. Captures guaranteed: @function @call @new @var @if @return @compare.op @switch @try @import @export
 ; @directive @env.member @env.subscript @string @comment @type.alias @type.interface @any @error @assign
 
 [
@@ -18,6 +18,7 @@
 (if_statement) @if
 (return_statement) @return
 (switch_statement) @switch
+(try_statement) @try
 
 ; Comparisons by their operator token; the consumer takes its parent binary_expression. A pattern
 ; rooted at the binary_expression would wait for the operator after the left operand, holding one
