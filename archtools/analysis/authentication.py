@@ -44,18 +44,15 @@ _BUILT_INS = {"Set", "Map", "WeakMap", "WeakSet", "Date", "RegExp", "URL", "URLS
 
 class _PublicReads:
     """What still needs a signed-in caller when an entry point only reads: a write, a read of a
-    user's rows, or a call into a package that acts (mail, payments, storage, auth providers)."""
+    user's rows, or a call into a package that may act (any but the content readers: mail,
+    payments, storage, auth providers, an app's own service SDK)."""
 
     def __init__(self, checks: CheckerBase) -> None:
         self.owned = checks.ctx.owned
         # without a schema, whose rows a query reads is unknown: every read counts
         self.known = bool(checks.ctx.schema.models)
         self.flags = checks.k.public_routes.public_flags
-        self.acting = tuple(
-            checks.k.sinks.packages
-            + [a.package for a in checks.k.authentication if a.package]
-            + checks.k.sensitive_operations.database_packages
-        )
+        self.read_only = tuple(checks.k.sensitive_operations.read_only_packages)
 
     def touches(self, op: DbOp) -> bool:
         if op.kind != "read":
@@ -67,7 +64,8 @@ class _PublicReads:
         return not any(public_flag(w, self.flags) for w in op.where)
 
     def acts(self, package: str) -> bool:
-        return _inert_package(package, self.acting)
+        """Every package but those that only read or render content may act for the caller."""
+        return not _inert_package(package, self.read_only)
 
 
 def _named(name: str, word: str) -> bool:

@@ -66,7 +66,7 @@ class SensitiveOperations(_Frozen):
     route_words: list[str]
     function_words: list[str]
     callee_hints: list[str]
-    database_packages: list[str]
+    read_only_packages: list[str]
     inert_packages: list[str]
 
 

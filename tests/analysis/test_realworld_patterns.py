@@ -2511,3 +2511,21 @@ export async function POST(req: Request) {
         baseline={entry_fingerprint(hit)},
     )
     assert accepted.suppressed == "accepted in the baseline"
+
+
+def test_a_call_into_a_package_that_may_act_keeps_an_entry_point_sensitive(tmp_path: Path) -> None:
+    # No query of its own, but the SSO service it calls changes connections: not public content.
+    route = """import jackson from "@boxyhq/saml-jackson";
+export async function DELETE(req: Request) {
+  const { connectionAPIController } = await jackson({ externalUrl: "https://sso.example.com" });
+  await connectionAPIController.deleteConnections(await req.json());
+  return new Response(null, { status: 204 });
+}
+"""
+    result = audit_files(
+        tmp_path,
+        {"app/api/sso/route.ts": route},
+        dependencies={"@boxyhq/saml-jackson": "1.0.0"},
+    )
+    point = entry(result, "route_handler:app/api/sso/route.ts#DELETE")
+    assert statuses(point)["authentication"] == "fail"
