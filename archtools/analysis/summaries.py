@@ -462,8 +462,8 @@ class Summaries:
                 _set_gate(summary, gate, "api_key", stops=True)
                 break
         for guard in sorted(facts.guards, key=lambda g: g.line):
-            if guard.func not in own or not keep(guard.line):
-                continue
+            if guard.func not in own or not keep(guard.line) or guard.caught:
+                continue  # (a throw a catch of this function swallows stops nothing)
             verb = _EXIT_WORDS[guard.exit]
             stops = guard.exit != ExitKind.RETURN
             if summary.role_gate is None:

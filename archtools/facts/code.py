@@ -125,6 +125,9 @@ class Guard(_Frozen, frozen=True):
     exit: ExitKind
     exit_line: int
     negated: bool = False  # condition starts with `!` (or `=== null`/`== null`)
+    # inside a `try` whose `catch` goes on: a throw (or Next.js redirect, which throws) there is
+    # swallowed and stops nothing
+    caught: bool = False
 
 
 class Return(_Frozen, frozen=True):

@@ -20,7 +20,7 @@ from archtools.facts.workers import WorkerPool
 from archtools.version import __version__, code_digest
 
 # Bump when the facts model or the extractor changes meaning, so old cache entries are never trusted.
-FACTS_FORMAT = 8
+FACTS_FORMAT = 9
 CHUNK_SIZE = 16
 PARALLEL_THRESHOLD = 64  # below this many files to parse, a second process costs more than it saves
 FILE_TIME_LIMIT = 20.0  # seconds one file may take to parse and extract

@@ -523,6 +523,7 @@ class _Extractor:
             exit=exit_kind,
             exit_line=exit_line,
             negated=negated,
+            caught=exit_kind != ExitKind.RETURN and self.caught(node),
         )
 
     def returns(self) -> list[Return]:

@@ -2529,3 +2529,37 @@ export async function DELETE(req: Request) {
     )
     point = entry(result, "route_handler:app/api/sso/route.ts#DELETE")
     assert statuses(point)["authentication"] == "fail"
+
+
+def test_class5_a_session_check_inside_a_swallowing_try_guards_nothing(tmp_path: Path) -> None:
+    # redirect() throws in Next.js: a catch that goes on swallows it with any other throw.
+    action = """"use server";
+import { redirect } from "next/navigation";
+import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+export async function clearNotes() {
+  try {
+    const session = await auth();
+    if (!session?.user) redirect("/login");
+  } catch (error) {
+    console.error(error);
+  }
+  await prisma.note.deleteMany({});
+}
+"""
+    form = '"use client";\nimport { clearNotes } from "./actions";\nexport function F() {\n  return <form action={clearNotes} />;\n}\n'
+    kept = action.replace(
+        "  } catch (error) {\n    console.error(error);\n  }\n", "  } finally {\n  }\n"
+    )
+    result = audit_files(
+        tmp_path / "swallowed", {"app/n/actions.ts": action, "app/n/form.tsx": form}
+    )
+    assert (
+        statuses(entry(result, "server_action:app/n/actions.ts#clearNotes"))["authentication"]
+        == "fail"
+    )
+    result = audit_files(tmp_path / "kept", {"app/n/actions.ts": kept, "app/n/form.tsx": form})
+    assert (
+        statuses(entry(result, "server_action:app/n/actions.ts#clearNotes"))["authentication"]
+        == "pass"
+    )
