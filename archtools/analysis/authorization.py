@@ -71,7 +71,7 @@ class AuthorizationChecks(AuthenticationChecks):
                     passes.append(owner)  # a new row owned by the caller
                     continue
             else:
-                client = [c for w in op.where if (c := client_part(w, flow)) is not None]
+                client = _client_keys(op, flow)
                 from_scoped = [c for c in client if _taken_from(c, flow, scoped.get(op.file, {}))]
                 if from_scoped and len(from_scoped) == len(client):
                     source = scoped[op.file][_client_roots(from_scoped[0], flow)[0]]
@@ -424,7 +424,7 @@ class AuthorizationChecks(AuthenticationChecks):
             return False
         if any(flow.is_identity(w) for w in op.where):
             return True
-        client = [c for w in op.where if (c := client_part(w, flow)) is not None]
+        client = _client_keys(op, flow)
         if client and all(_taken_from(c, flow, scoped) for c in client):
             return True
         return self._secret_filter(op, flow) is not None
@@ -692,6 +692,11 @@ class AuthorizationChecks(AuthenticationChecks):
         return None
 
     # -- input validation ----------------------------------------------------------------------------
+
+
+def _client_keys(op: DbOp, flow: Flow) -> list[Expr]:
+    """The parts of an operation's filter the client chose (`params.id` in `{ id: params.id }`)."""
+    return [c for w in op.where if (c := client_part(w, flow)) is not None]
 
 
 def _client_roots(expr: Expr, flow: Flow) -> list[str]:

@@ -31,25 +31,31 @@ class Importers:
             self._reverse = reverse
         return self._reverse
 
-    def pages_importing(self, file: str) -> list[str] | None:
-        """The page and layout files that reach `file` through imports; None when the search
-        gives up (too many importers to say)."""
+    def _importers(self, file: str) -> list[str] | None:
+        """Every module that reaches `file` through imports, nearest first; None when the search
+        gives up (more than MAX_FILES: a module imported everywhere is everywhere)."""
         graph = self._graph()
         seen = {file}
         queue = deque([file])
-        pages: list[str] = []
+        found: list[str] = []
         while queue:
             current = queue.popleft()
-            stem = posixpath.basename(current).rsplit(".", 1)[0]
-            if stem in PAGE_STEMS and current != file:
-                pages.append(current)
             for importer in sorted(graph.get(current, ())):
                 if importer not in seen:
                     seen.add(importer)
                     queue.append(importer)
+                    found.append(importer)
             if len(seen) > MAX_FILES:
                 return None
-        return sorted(pages)
+        return found
+
+    def pages_importing(self, file: str) -> list[str] | None:
+        """The page and layout files that reach `file` through imports; None when the search
+        gives up (too many importers to say)."""
+        importers = self._importers(file)
+        if importers is None:
+            return None
+        return sorted(f for f in importers if posixpath.basename(f).rsplit(".", 1)[0] in PAGE_STEMS)
 
     def reached_from_react(self, file: str, pages_dirs: tuple[str, ...] = ()) -> bool | None:
         """Whether a module ends up in the React graph, where a `'use server'` export becomes a
@@ -58,22 +64,12 @@ class Importers:
         imported only by server code (route handlers, routers, scripts); None when nothing imports it
         or the search gives up. Route handlers and the Pages Router (`pages_dirs`) hold no Server
         Actions, so a `.tsx` there is server code."""
-        graph = self._graph()
-        if not graph.get(file):
+        if not self._graph().get(file):
             return None
-        seen = {file}
-        queue = deque([file])
-        while queue:
-            current = queue.popleft()
-            if current != file and self._react(current, pages_dirs):
-                return True
-            for importer in sorted(graph.get(current, ())):
-                if importer not in seen:
-                    seen.add(importer)
-                    queue.append(importer)
-            if len(seen) > MAX_FILES:
-                return None
-        return False
+        importers = self._importers(file)
+        if importers is None:
+            return None
+        return any(self._react(f, pages_dirs) for f in importers)
 
     def _react(self, file: str, pages_dirs: tuple[str, ...]) -> bool:
         if posixpath.basename(file).rsplit(".", 1)[0] == "route":

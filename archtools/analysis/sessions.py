@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 
 from archtools.analysis.program import Program
-from archtools.facts.code import Call, Expr, FileFacts
+from archtools.facts.code import Call, FileFacts
 from archtools.results import Evidence
 
 MAX_DEPTH = 3
@@ -30,15 +30,6 @@ _LOOKUP_NAME = re.compile(
     re.I,
 )
 _STORE_ROOT = re.compile(r"db|sql|prisma|redis|kv|pool|client|database|store|conn", re.I)
-
-
-def _roots(expr: Expr) -> set[str]:
-    found = set(expr.roots)
-    for item in expr.items:
-        found |= _roots(item)
-    for pair in expr.pairs:
-        found |= _roots(pair.value)
-    return found
 
 
 class SessionLookups:
@@ -95,16 +86,16 @@ class SessionLookups:
             if call is not None and self._is_lookup(facts, call, tainted, depth):
                 results |= set(var.names)
                 evidence = evidence or self._evidence(facts, call)
-            elif _roots(var.init) & results:
+            elif var.init.all_roots() & results:
                 results |= set(var.names)
-            elif _roots(var.init) & tainted and not (
+            elif var.init.all_roots() & tainted and not (
                 call is not None and _DECODERS.match(call.callee)
             ):
                 tainted |= set(var.names)
         for ret in facts.returns:
             if ret.func != func or ret.value is None:
                 continue
-            if _roots(ret.value) & results and evidence is not None:
+            if ret.value.all_roots() & results and evidence is not None:
                 return evidence
             if ret.value.call is not None:
                 call = facts.calls[ret.value.call]
@@ -113,7 +104,7 @@ class SessionLookups:
         return None
 
     def _is_lookup(self, facts: FileFacts, call: Call, tainted: set[str], depth: int) -> bool:
-        uses = [i for i, arg in enumerate(call.args) if _roots(arg) & tainted]
+        uses = [i for i, arg in enumerate(call.args) if arg.all_roots() & tainted]
         if not uses or _DECODERS.match(call.callee):
             return False
         if self.is_store_call(facts.path, call):

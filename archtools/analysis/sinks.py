@@ -27,32 +27,16 @@ REPOSITORY_CODE = "(repository code archtools cannot follow)"
 TargetOf = Callable[[str, Call], tuple[str, int | None] | None]
 
 
-def roots(expr: Expr) -> set[str]:
-    found = set(expr.roots)
-    for item in expr.items:
-        found |= roots(item)
-    for pair in expr.pairs:
-        found |= roots(pair.value)
-    return found
-
-
-def _paths(expr: Expr) -> set[str]:
-    found = set(expr.paths)
-    for item in expr.items:
-        found |= _paths(item)
-    for pair in expr.pairs:
-        found |= _paths(pair.value)
-    return found
-
-
 def tainted_by(expr: Expr, tainted: AbstractSet[str]) -> bool:
     """Whether the expression reads a tainted name, or a tainted field (`input.cursor`) of a value
     whose other fields were checked."""
-    if roots(expr) & tainted:
+    if expr.all_roots() & tainted:
         return True
     fields = [t for t in tainted if "." in t]
     return bool(fields) and any(
-        path == field or path.startswith(field + ".") for path in _paths(expr) for field in fields
+        path == field or path.startswith(field + ".")
+        for path in expr.all_paths()
+        for field in fields
     )
 
 
@@ -173,7 +157,7 @@ class SinkFinder:
             for check in inner.calls:
                 if (
                     check.func in scope
-                    and any(set(roots(arg)) & names for arg in check.args)
+                    and any(arg.all_roots() & names for arg in check.args)
                     and self.classifier.is_schema_check(target[0], check)
                 ):
                     return Evidence(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from enum import StrEnum
 
 from msgspec import Struct, field
@@ -51,6 +52,21 @@ class Expr(_Frozen, frozen=True):
     func: int | None = None  # for functions: index into FileFacts.functions
     value: str | None = None  # for strings: the literal value
     interpolated: bool = False  # template strings with ${...}
+
+    def parts(self) -> Iterator[Expr]:
+        """This expression and those nested in its arrays and objects."""
+        yield self
+        for item in self.items:
+            yield from item.parts()
+        for pair in self.pairs:
+            yield from pair.value.parts()
+
+    def all_roots(self) -> set[str]:
+        """The identifiers read anywhere in it, its array items and object values included."""
+        return {root for part in self.parts() for root in part.roots}
+
+    def all_paths(self) -> set[str]:
+        return {path for part in self.parts() for path in part.paths}
 
 
 class Call(_Frozen, frozen=True):
