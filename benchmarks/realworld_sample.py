@@ -1,7 +1,7 @@
 """Draws the seeded random sample of findings to classify (tests/realworld/findings/<app>.yaml).
 
-Per rule family, `per_family` findings are drawn across every audited app (all of them where the
-family fires fewer times). Findings already classified and still reported stay, with their verdicts;
+Per split and rule family, `per_family` findings are drawn across the split's audited apps (all of
+them where the family fires fewer times), so each split's precision rests on a sample of its own. Findings already classified and still reported stay, with their verdicts;
 those the audit no longer reports are dropped; the quota is topped up with new ones, written with
 `verdict: null` to classify."""
 
@@ -37,20 +37,21 @@ def _classified(folder: Path) -> set[tuple[str, str, str, int]]:
 def draw_sample(
     runs: list[AppRun], folder: Path, per_family: int, seed: int, commit: str
 ) -> dict[Path, int]:
-    pool: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    pool: dict[tuple[str, str], list[tuple[str, dict[str, Any]]]] = {}
     for run in runs:
         if run.audit is None:
             continue
         for finding in sorted(run.audit.get("findings", []), key=_key):
-            pool.setdefault(rule_family(finding["rule"]), []).append((run.labels.name, finding))
+            stratum = (run.labels.split, rule_family(finding["rule"]))
+            pool.setdefault(stratum, []).append((run.labels.name, finding))
     classified = _classified(folder)
     rng = random.Random(seed)
     chosen: dict[str, list[dict[str, Any]]] = {}
-    for family in sorted(pool):
+    for stratum in sorted(pool):
         # Findings already classified and still reported stay in the sample; the rest of the
-        # family's quota is drawn at random from what has not been classified.
-        kept = [(app, f) for app, f in pool[family] if (app, *_key(f)) in classified]
-        fresh = [(app, f) for app, f in pool[family] if (app, *_key(f)) not in classified]
+        # stratum's quota is drawn at random from what has not been classified.
+        kept = [(app, f) for app, f in pool[stratum] if (app, *_key(f)) in classified]
+        fresh = [(app, f) for app, f in pool[stratum] if (app, *_key(f)) not in classified]
         drawn = kept + rng.sample(fresh, max(0, min(per_family - len(kept), len(fresh))))
         for app, finding in drawn:
             chosen.setdefault(app, []).append(finding)
