@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 from archtools.analysis.checks import EntryAnalysis, EntryChecker
 from archtools.analysis.context import AnalysisContext
-from archtools.analysis.entrypoints import AppLayout, EntryFinder
+from archtools.analysis.entry import AppLayout
+from archtools.analysis.entrypoints import EntryFinder
 from archtools.analysis.knowledge import guard_knowledge
 from archtools.analysis.middleware import analyse_middleware
 from archtools.analysis.program import Program
@@ -34,7 +35,8 @@ from archtools.rules.findings import build_findings, suppressions
 from archtools.rules.selection import RuleSelection
 
 if TYPE_CHECKING:
-    from archtools.pipeline import AuditOptions, Loaded
+    from archtools.loading import AuditOptions, Loaded
+    from archtools.source.repository import Repository
 
 CONFIG_FILE = "archtools.toml"
 
@@ -145,7 +147,6 @@ def _entry_point(analysis: EntryAnalysis, feature: str) -> EntryPoint:
 
 
 def analyse(loaded: Loaded, options: AuditOptions) -> Analysis:
-    from archtools.pipeline import app_layouts
     from archtools.rules.schema_lint import run_schema_rules
 
     errors: list[AuditError] = []
@@ -247,6 +248,19 @@ def analyse(loaded: Loaded, options: AuditOptions) -> Analysis:
 
 
 SERVER_RESPONSE_RULES = {"EXP002"}
+
+
+def app_layouts(repo: Repository) -> list[AppLayout]:
+    return [
+        AppLayout(
+            path=app.path,
+            app_dir=app.app_dir,
+            pages_dir=app.pages_dir,
+            middleware=app.middleware,
+            next_version=app.next_version,
+        )
+        for app in repo.apps
+    ]
 
 
 def _inside_an_app(file: str, apps: list[AppLayout]) -> bool:

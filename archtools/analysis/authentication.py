@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from archtools.analysis.entry import Entry
 from archtools.analysis.entry_scope import (
     RESPONSE_BUILDERS,
     TRANSPORT,
@@ -16,7 +17,7 @@ from archtools.analysis.entry_scope import (
     describe,
     make_check,
 )
-from archtools.analysis.entrypoints import Entry, route_of
+from archtools.analysis.entrypoints import route_of
 from archtools.analysis.flow import Flow, Seeds, function_scope
 from archtools.analysis.middleware import MiddlewareInfo, vulnerable_to_bypass
 from archtools.analysis.roles import DbOp

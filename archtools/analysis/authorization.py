@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 
 from archtools.analysis.authentication import AuthenticationChecks, public_flag
+from archtools.analysis.entry import Entry
 from archtools.analysis.entry_scope import (
     EntryScope,
     OpFlow,
@@ -17,7 +18,6 @@ from archtools.analysis.entry_scope import (
     is_admin,
     make_check,
 )
-from archtools.analysis.entrypoints import Entry
 from archtools.analysis.flow import Flow, Seeds, function_scope
 from archtools.analysis.roles import DbOp
 from archtools.analysis.sinks import REPOSITORY_CODE

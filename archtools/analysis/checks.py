@@ -9,6 +9,7 @@ from dataclasses import replace
 from archtools.analysis.authentication import PUBLIC_ASSET
 from archtools.analysis.authorization import AuthorizationChecks
 from archtools.analysis.data_checks import DataChecks
+from archtools.analysis.entry import Entry
 from archtools.analysis.entry_scope import (
     CHECK_NAMES_ORDER,
     TRANSPORT,
@@ -19,7 +20,6 @@ from archtools.analysis.entry_scope import (
     is_admin,
     make_check,
 )
-from archtools.analysis.entrypoints import Entry
 from archtools.analysis.flow import Seeds, function_scope
 from archtools.analysis.problems import entry_problems
 from archtools.analysis.sinks import Sink

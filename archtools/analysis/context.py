@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from archtools.analysis.entrypoints import AppLayout
+from archtools.analysis.entry import AppLayout
 from archtools.analysis.importers import Importers
 from archtools.analysis.knowledge import GuardKnowledge
 from archtools.analysis.middleware import MiddlewareInfo

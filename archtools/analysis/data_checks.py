@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from archtools.analysis.entry import Entry
 from archtools.analysis.entry_scope import (
     CheckerBase,
     EntryScope,
@@ -14,7 +15,6 @@ from archtools.analysis.entry_scope import (
     flag,
     make_check,
 )
-from archtools.analysis.entrypoints import Entry
 from archtools.analysis.flow import Flow, Seeds, function_scope
 from archtools.analysis.problems import upload_checks
 from archtools.facts.code import Call, Expr, ExprKind

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from archtools.analysis.context import AnalysisContext
-from archtools.analysis.entrypoints import Entry
+from archtools.analysis.entry import Entry
 from archtools.analysis.flow import Flow
 from archtools.analysis.knowledge import GuardKnowledge
 from archtools.analysis.roles import DbOp

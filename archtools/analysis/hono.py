@@ -8,7 +8,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 
-from archtools.analysis.entrypoints import Entry
+from archtools.analysis.entry import Entry
 from archtools.analysis.flow import Seeds
 from archtools.analysis.program import Program
 from archtools.facts.code import Call, Expr, ExprKind

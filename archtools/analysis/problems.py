@@ -18,7 +18,7 @@ from archtools.facts.code import Call, Expr, ExprKind, FileFacts
 from archtools.results import EntryKind
 
 if TYPE_CHECKING:
-    from archtools.analysis.entrypoints import Entry
+    from archtools.analysis.entry import Entry
 
 REDIRECT_CALLS = (
     "redirect",

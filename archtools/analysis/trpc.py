@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from archtools.analysis.entrypoints import TRPC_KINDS, TRPC_ROUTER_CALLS, Entry, builder_chain
+from archtools.analysis.entry import TRPC_KINDS, TRPC_ROUTER_CALLS, Entry, builder_chain
 from archtools.analysis.flow import Seeds
 from archtools.analysis.program import Program
 from archtools.facts.code import Call, Expr, ExprKind, FileFacts

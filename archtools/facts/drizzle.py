@@ -21,7 +21,7 @@ from archtools.facts.drizzle_relations import (
 )
 from archtools.facts.drizzle_symbols import Ref, Symbols, last_segment, string_of
 from archtools.facts.schema import Enum, Model, Orm, Schema
-from archtools.parse.ts_exprs import MAX_PAIRS
+from archtools.facts.ts_exprs import MAX_PAIRS
 
 TABLE_BUILDERS = {"pgTable": "pg", "mysqlTable": "mysql", "sqliteTable": "sqlite"}
 SCHEMA_BUILDERS = {"pgSchema": "pg", "mysqlSchema": "mysql"}

@@ -198,7 +198,7 @@ def _open_cache(directory: Path | None) -> FactsCache | None:
 
 
 def _extract_one(job: FactsJob) -> PackedFacts | FactsFailure:
-    from archtools.parse.typescript import TOO_DEEP, extract_code_facts
+    from archtools.facts.typescript import TOO_DEEP, extract_code_facts
 
     try:
         facts = extract_code_facts(job.path, job.content)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from archtools.parse.prisma import prisma_errors_tolerant
+from archtools.facts.prisma import prisma_errors_tolerant
 from archtools.parse.treesitter import grammar_for, parse
 from archtools.source import load_repository
 from benchmarks.generate_repo import CODE_SUFFIXES, generate, plan

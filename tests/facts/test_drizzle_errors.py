@@ -13,7 +13,7 @@ from archtools.facts import drizzle
 from archtools.facts.code import FileFacts
 from archtools.facts.drizzle import extract_drizzle_schema
 from archtools.facts.schema import Field, FieldKind, Relation, Schema
-from archtools.parse.typescript import extract_code_facts
+from archtools.facts.typescript import extract_code_facts
 
 FIXTURES = Path(__file__).parent / "fixtures" / "drizzle"
 PG = 'import { pgTable, text, integer, index, foreignKey } from "drizzle-orm/pg-core";\n'

@@ -10,7 +10,7 @@ from archtools.errors import ParseError
 from archtools.facts.code import FileFacts
 from archtools.facts.drizzle import drizzle_table_files, extract_drizzle_schema
 from archtools.facts.schema import Enum, Field, FieldKind, Model, Orm, Relation, Schema
-from archtools.parse.typescript import extract_code_facts
+from archtools.facts.typescript import extract_code_facts
 
 FIXTURES = Path(__file__).parent / "fixtures" / "drizzle"
 

@@ -10,9 +10,8 @@ import time
 
 import pytest
 
-from archtools.facts import store
+from archtools.facts import store, typescript
 from archtools.facts.store import FactsJob, collect_facts
-from archtools.parse import typescript
 
 ROUTE = "export async function GET() {{ return Response.json({{ n: {n} }}); }}\n"
 

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 import archtools.facts.store as store
+from archtools.facts import typescript
 from archtools.facts.code import FileFacts
 from archtools.facts.store import FactsJob, collect_facts, unpack_facts
-from archtools.parse import typescript
 from archtools.pipeline import AuditOptions, audit
 from archtools.results import Audit
 

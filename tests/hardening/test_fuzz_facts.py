@@ -18,9 +18,9 @@ from tree_sitter import Node
 
 from archtools.facts.code import FileFacts, SyntaxProblem
 from archtools.facts.store import FactsJob, collect_facts
+from archtools.facts.ts_exprs import FUNCTION_TYPES
+from archtools.facts.typescript import TOO_DEEP, extract_code_facts
 from archtools.parse import treesitter
-from archtools.parse.ts_exprs import FUNCTION_TYPES
-from archtools.parse.typescript import TOO_DEEP, extract_code_facts
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 SOURCES = sorted(p for p in SAMPLES.rglob("*") if p.suffix in (".ts", ".tsx") and p.is_file())

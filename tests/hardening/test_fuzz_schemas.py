@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 from archtools.errors import ParseError
 from archtools.facts.drizzle import extract_drizzle_schema
+from archtools.facts.prisma import parse_prisma, prisma_errors_tolerant
 from archtools.facts.schema import Schema
-from archtools.parse.prisma import parse_prisma, prisma_errors_tolerant
+from archtools.facts.typescript import extract_code_facts
 from archtools.parse.sql_migrations import parse_migration
-from archtools.parse.typescript import extract_code_facts
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 PRISMA = "notes-secure/prisma/schema.prisma"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from archtools.errors import ParseError
-from archtools.parse.prisma import parse_prisma, parse_prisma_file, prisma_errors_tolerant
+from archtools.facts.prisma import parse_prisma, parse_prisma_file, prisma_errors_tolerant
 
 PATH = "prisma/schema.prisma"
 

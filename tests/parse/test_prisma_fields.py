@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from archtools.facts.prisma import parse_prisma_file
 from archtools.facts.schema import Field, FieldKind, Model, Relation
-from archtools.parse.prisma import parse_prisma_file
 
 PATH = "schema.prisma"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from archtools.errors import InputError, ParseError
+from archtools.facts.prisma import load_schema_path, parse_prisma, parse_prisma_file
 from archtools.facts.schema import FieldKind, Relation
-from archtools.parse.prisma import load_schema_path, parse_prisma, parse_prisma_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "prisma"
 MULTI = FIXTURES / "multi"

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archtools.errors import ParseError
+from archtools.facts.prisma import parse_prisma, parse_prisma_file, prisma_errors_tolerant
 from archtools.facts.schema import FieldKind, Relation, Schema
-from archtools.parse.prisma import parse_prisma, parse_prisma_file, prisma_errors_tolerant
 from tests.parse.prisma_gen import generate_schema
 
 BIG = generate_schema(models=300, fields=4000)

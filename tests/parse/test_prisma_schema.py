@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from archtools.facts.prisma import parse_prisma_file
 from archtools.facts.schema import Enum, Field, FieldKind, Model, Orm, Schema
-from archtools.parse.prisma import parse_prisma_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "prisma"
 PATH = "prisma/schema.prisma"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from archtools.parse.typescript import extract_code_facts
+from archtools.facts.typescript import extract_code_facts
 
 CLEAN = {
     "jsx-text.tsx": "export function A() {\n  return <h2>Members & Roles</h2>;\n}\n",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from archtools.facts.code import ExitKind, ExportKind, ExprKind, FileFacts
-from archtools.parse.typescript import extract_code_facts
+from archtools.facts.typescript import extract_code_facts
 
 
 def facts(code: str, path: str = "app/api/x/route.ts") -> FileFacts:

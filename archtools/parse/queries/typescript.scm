@@ -1,4 +1,4 @@
-; Consumer: archtools/parse/typescript.py (extract_code_facts). One query per grammar, one captures() pass
+; Consumer: archtools/facts/typescript.py (extract_code_facts). One query per grammar, one captures() pass
 ; per file. Captures guaranteed: @function @call @new @var @if @return @compare.op @switch @try @import @export
 ; @directive @env.member @env.subscript @string @comment @type.alias @type.interface @any @error @assign
 

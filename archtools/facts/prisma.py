@@ -39,9 +39,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from archtools.errors import InputError, ParseError
+from archtools.facts.prisma_build import build_schema
 from archtools.facts.schema import Schema
 from archtools.parse.prisma_ast import FileAst
-from archtools.parse.prisma_build import build_schema
 from archtools.parse.prisma_syntax import parse_file_ast
 
 __all__ = ["load_schema_path", "parse_prisma", "parse_prisma_file", "prisma_errors_tolerant"]

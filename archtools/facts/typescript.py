@@ -31,9 +31,7 @@ from archtools.facts.code import (
     TypeDecl,
     VarDecl,
 )
-from archtools.parse import treesitter
-from archtools.parse.repair import repair
-from archtools.parse.ts_exprs import (
+from archtools.facts.ts_exprs import (
     EXIT_CALLS,
     FUNCTION_TYPES,
     ExprDescriber,
@@ -44,6 +42,8 @@ from archtools.parse.ts_exprs import (
     string_value,
     text_of,
 )
+from archtools.parse import treesitter
+from archtools.parse.repair import repair
 
 MAX_SYNTAX_ERRORS = 20
 MAX_SECRETS = 50
