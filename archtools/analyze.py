@@ -73,7 +73,7 @@ def _env_files(loaded: Loaded) -> list[code_files.EnvFile]:
     return found
 
 
-def _strict_mode_hits(loaded: Loaded) -> list[Hit]:
+def _tsconfigs(loaded: Loaded) -> list[tuple[str, bool | None, int]]:
     tsconfigs = []
     for app in loaded.repo.apps:
         if app.tsconfig is not None:
@@ -84,7 +84,7 @@ def _strict_mode_hits(loaded: Loaded) -> list[Hit]:
                     _line_of_key(loaded, app.tsconfig.path, "strict"),
                 )
             )
-    return list(code_files.check_strict_mode(sorted(set(tsconfigs))))
+    return sorted(set(tsconfigs))
 
 
 def _line_of_key(loaded: Loaded, path: str, key: str) -> int:
@@ -100,7 +100,9 @@ def _line_of_key(loaded: Loaded, path: str, key: str) -> int:
     return 1
 
 
-def _migration_hits(loaded: Loaded, errors: list[AuditError]) -> tuple[list[Hit], bool]:
+def _migration_hits(
+    loaded: Loaded, errors: list[AuditError], selection: RuleSelection
+) -> tuple[list[Hit], bool]:
     if not any(f.path.endswith(".sql") for f in loaded.repo.files):
         return [], False  # no SQL at all: skip loading the SQL parser
     from archtools.parse.sql_migrations import find_migration_files, parse_migration
@@ -125,7 +127,7 @@ def _migration_hits(loaded: Loaded, errors: list[AuditError]) -> tuple[list[Hit]
                 )
             )
         migrations.append(parsed)
-    return run_migration_rules(migrations), bool(migrations)
+    return run_migration_rules(migrations, selection.reports), bool(migrations)
 
 
 def _entry_point(analysis: EntryAnalysis, feature: str) -> EntryPoint:
@@ -147,7 +149,7 @@ def _entry_point(analysis: EntryAnalysis, feature: str) -> EntryPoint:
 
 
 def analyse(loaded: Loaded, options: AuditOptions) -> Analysis:
-    from archtools.rules.schema_lint import run_schema_rules
+    from archtools.rules.schema_lint import SCHEMA_RULES, run_schema_rules
 
     errors: list[AuditError] = []
     config = _config(loaded, errors)
@@ -169,8 +171,13 @@ def analyse(loaded: Loaded, options: AuditOptions) -> Analysis:
     for app in apps:
         if app.middleware and app.middleware in code:
             ctx.middleware[app.path] = analyse_middleware(program, summaries, app.middleware)
+    selection = RuleSelection(config.select, config.ignore).then(options.select, options.ignore)
     file_rules = FileRules(
-        env_files=_env_files(loaded), resolver=loaded.repo.resolve_import, schema=loaded.schema
+        env_files=_env_files(loaded),
+        resolver=loaded.repo.resolve_import,
+        schema=loaded.schema,
+        tsconfigs=_tsconfigs(loaded),
+        reports=selection.reports,
     )
     entries = EntryFinder(program).find(apps, visit=file_rules.visit)  # one pass for both
     # A 'use server' module that only server code imports, or a shared package's module that
@@ -224,13 +231,10 @@ def analyse(loaded: Loaded, options: AuditOptions) -> Analysis:
     # app, a script or a worker the Next.js app never imports.
     server = ctx.importers.server_code({e.file for e in entries})
     hits += [h for h in file_pass.hits if h.rule not in SERVER_RESPONSE_RULES or h.file in server]
-    hits += _strict_mode_hits(loaded)
-    hits += run_schema_rules(loaded.schema)
-    migration_hits, has_migrations = _migration_hits(loaded, errors)
+    hits += run_schema_rules(loaded.schema, [r for r in SCHEMA_RULES if selection.reports(r)])
+    migration_hits, has_migrations = _migration_hits(loaded, errors, selection)
     hits += migration_hits
-
-    selection = RuleSelection(config.select, config.ignore).then(options.select, options.ignore)
-    hits = [hit for hit in hits if selection.reports(hit.rule)]
+    hits = [hit for hit in hits if selection.reports(hit.rule)]  # the entry-point rules
 
     ignored, ignore_errors = suppressions(file_pass.comments)
     errors += ignore_errors

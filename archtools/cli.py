@@ -334,9 +334,10 @@ def cmd_matrix(args: argparse.Namespace) -> int:
 
 
 def cmd_rules(_args: argparse.Namespace) -> int:
-    from archtools.rules.catalog import rule_catalog
+    from archtools.rules.registry import registered_rules
 
-    for meta in rule_catalog().values():
+    for rule in registered_rules().values():
+        meta = rule.meta
         cwe = ",".join(meta.cwe) or "-"
         print(f"{meta.id:<8} {meta.severity.value:<9} {meta.name:<36} {cwe:<16} {meta.title}")
     return EXIT_OK

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 
 from archtools.facts.code import ExprKind, FileFacts, Import
 from archtools.facts.schema import Schema
@@ -111,7 +111,7 @@ def secret_kind(value: str, context: str) -> str | None:
     return None
 
 
-def hardcoded_secrets(path: str, facts: FileFacts) -> Iterator[Hit]:
+def hardcoded_secrets(path: str, facts: FileFacts, _ctx: CodeContext) -> Iterator[Hit]:
     """Credentials written in the code; test fixtures and local development databases are not."""
     if TEST_FILE.search(path):
         return
@@ -137,7 +137,8 @@ def _public_secret(name: str) -> bool:
     return bool(SECRET_NAME.search(name))
 
 
-def public_env_files(env_files: list[EnvFile]) -> Iterator[Hit]:
+def public_env_files(ctx: CodeContext) -> Iterator[Hit]:
+    env_files = ctx.env_files
     for env in env_files:
         for name, _value, line in env.entries:
             if _public_secret(name):
@@ -150,7 +151,7 @@ def public_env_files(env_files: list[EnvFile]) -> Iterator[Hit]:
                 )
 
 
-def next_config_env(path: str, facts: FileFacts) -> Iterator[Hit]:
+def next_config_env(path: str, facts: FileFacts, _ctx: CodeContext) -> Iterator[Hit]:
     if not re.search(r"(^|/)next\.config\.(js|mjs|ts|cjs)$", path):
         return
     for call_or_var in facts.vars:
@@ -171,7 +172,7 @@ def next_config_env(path: str, facts: FileFacts) -> Iterator[Hit]:
                     )
 
 
-def public_env_reads(path: str, facts: FileFacts) -> Iterator[Hit]:
+def public_env_reads(path: str, facts: FileFacts, _ctx: CodeContext) -> Iterator[Hit]:
     for read in facts.env_reads:
         if _public_secret(read.name):
             yield Hit(
@@ -181,6 +182,12 @@ def public_env_reads(path: str, facts: FileFacts) -> Iterator[Hit]:
                 message=f"{read.name} names a secret but NEXT_PUBLIC_ ships it to the browser",
                 key=f"public-env-read:{read.name}",
             )
+
+
+def client_boundaries(ctx: CodeContext) -> Iterator[Hit]:
+    """Every client file's boundary, once every server-only module is known."""
+    for path in ctx.client_files:
+        yield from client_boundary(path, ctx.files[path], ctx.resolver, ctx.server_modules)
 
 
 def client_boundary(
@@ -241,7 +248,7 @@ def is_server_only(facts: FileFacts) -> bool:
     )
 
 
-def raw_sql(path: str, facts: FileFacts) -> Iterator[Hit]:
+def raw_sql(path: str, facts: FileFacts, _ctx: CodeContext) -> Iterator[Hit]:
     for call in facts.calls:
         name = call.callee.rsplit(".", 1)[-1]
         if name in UNSAFE_RAW and call.args:
@@ -282,7 +289,7 @@ def _describe_sql_arg(kind: ExprKind, text: str) -> str:
     return f"`{text[:40]}`"
 
 
-def error_leaks(path: str, facts: FileFacts) -> Iterator[Hit]:
+def error_leaks(path: str, facts: FileFacts, _ctx: CodeContext) -> Iterator[Hit]:
     if "use client" in facts.directives:
         return
     for call in facts.calls:
@@ -307,7 +314,7 @@ def error_leaks(path: str, facts: FileFacts) -> Iterator[Hit]:
                 break
 
 
-def supabase_session(path: str, facts: FileFacts) -> Iterator[Hit]:
+def supabase_session(path: str, facts: FileFacts, _ctx: CodeContext) -> Iterator[Hit]:
     if "use client" in facts.directives:
         return
     for call in facts.calls:
@@ -334,8 +341,8 @@ class ModelNames:
         return cls(fields=fields, singular={name.rstrip("s").lower(): name for name in fields})
 
 
-def model_types(path: str, facts: FileFacts, names: ModelNames) -> Iterator[Hit]:
-    models, singular = names.fields, names.singular
+def model_types(path: str, facts: FileFacts, ctx: CodeContext) -> Iterator[Hit]:
+    models, singular = ctx.names.fields, ctx.names.singular
     for decl in facts.types:
         model = (models.get(decl.name) and decl.name) or singular.get(decl.name.lower())
         if model is None or len(decl.fields) < 2:
@@ -352,8 +359,8 @@ def model_types(path: str, facts: FileFacts, names: ModelNames) -> Iterator[Hit]
             )
 
 
-def check_strict_mode(tsconfigs: list[tuple[str, bool | None, int]]) -> Iterator[Hit]:
-    for path, strict, line in tsconfigs:
+def check_strict_mode(ctx: CodeContext) -> Iterator[Hit]:
+    for path, strict, line in ctx.tsconfigs:
         if strict is False or strict is None:
             yield Hit(
                 rule="TYP002",
@@ -362,3 +369,48 @@ def check_strict_mode(tsconfigs: list[tuple[str, bool | None, int]]) -> Iterator
                 message="TypeScript strict mode is off: null checks and implicit any go unreported",
                 key=f"strict:{path}",
             )
+
+
+@dataclass
+class CodeContext:
+    """What the code rules read besides one file's facts: the project's env files and tsconfigs, the
+    import resolver, the schema's model names; and, gathered while the files are visited, the
+    server-only modules and the client files (the project checks run once all are known)."""
+
+    resolver: Resolver
+    names: ModelNames
+    env_files: list[EnvFile] = field(default_factory=list)
+    tsconfigs: list[tuple[str, bool | None, int]] = field(default_factory=list)
+    files: Mapping[str, FileFacts] = field(default_factory=dict)
+    server_modules: set[str] = field(default_factory=set)
+    client_files: list[str] = field(default_factory=list)
+
+
+FileCheck = Callable[[str, FileFacts, CodeContext], Iterable[Hit]]
+ProjectCheck = Callable[[CodeContext], Iterable[Hit]]
+
+
+@dataclass(frozen=True)
+class CodeRule:
+    """A rule decided from the files' facts: checks run on each file, checks run once on the
+    project, or both. Its metadata and docs are its entry in archtools/knowledge/rules/code.yaml."""
+
+    id: str
+    per_file: tuple[FileCheck, ...] = ()
+    per_project: tuple[ProjectCheck, ...] = ()
+
+
+# The only list of code rules the engine runs (archtools/rules/file_pass.py). A new one is a check
+# above (or in a module of its own) and one line here.
+CODE_RULES: tuple[CodeRule, ...] = (
+    CodeRule("SEC003", per_file=(hardcoded_secrets,)),
+    CodeRule(
+        "SEC001", per_file=(next_config_env, public_env_reads), per_project=(public_env_files,)
+    ),
+    CodeRule("SEC002", per_project=(client_boundaries,)),
+    CodeRule("INJ001", per_file=(raw_sql,)),
+    CodeRule("EXP002", per_file=(error_leaks,)),
+    CodeRule("ATH003", per_file=(supabase_session,)),
+    CodeRule("TYP003", per_file=(model_types,)),
+    CodeRule("TYP002", per_project=(check_strict_mode,)),
+)

@@ -403,9 +403,17 @@ MIGRATION_RULES: list[tuple[str, MigrationRule]] = [
 """The only list of migration rules: rule id -> function."""
 
 
-def run_migration_rules(migrations: Sequence[MigrationFile]) -> list[Hit]:
-    """Every migration rule over the files (any order in; applying order used), sorted hits out."""
+def run_migration_rules(
+    migrations: Sequence[MigrationFile], reports: Callable[[str], bool] = lambda _rule: True
+) -> list[Hit]:
+    """Every migration rule `reports` selects over the files (any order in; applying order used),
+    sorted hits out."""
     ordered = order_migrations(migrations)
     history = build_history(ordered)
-    hits = [hit for _, rule in MIGRATION_RULES for hit in rule(ordered, history)]
+    hits = [
+        hit
+        for rule_id, rule in MIGRATION_RULES
+        if reports(rule_id)
+        for hit in rule(ordered, history)
+    ]
     return sorted(hits, key=lambda h: (h.file, h.line, h.rule, h.key))
