@@ -27,8 +27,6 @@ CREDENTIAL_FIELD = re.compile(
     r"(password|passwd|hash|salt|otp|totp|two_?factor|private_?key|recovery)", re.I
 )
 MEMBERSHIP_NAME = re.compile(r"(member|collaborator|participant|seat)", re.I)
-SOFT_DELETE_FIELDS = ("deletedAt", "deleted_at", "isDeleted", "is_deleted", "archivedAt")
-VERSION_FIELDS = ("version", "lockVersion", "lock_version", "revision")
 
 
 @dataclass

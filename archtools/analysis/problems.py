@@ -6,8 +6,6 @@ from typing import TYPE_CHECKING
 
 from archtools.analysis.context import (
     CREDENTIAL_FIELD,
-    SOFT_DELETE_FIELDS,
-    VERSION_FIELDS,
     AnalysisContext,
     sensitive_fields,
 )
@@ -15,6 +13,7 @@ from archtools.analysis.entry_scope import Problem
 from archtools.analysis.flow import Flow, function_scope
 from archtools.analysis.roles import DbOp
 from archtools.facts.code import Call, Expr, ExprKind, FileFacts
+from archtools.knowledge.vocabulary import is_soft_delete_field, is_version_field, loose
 from archtools.results import EntryKind
 
 if TYPE_CHECKING:
@@ -81,8 +80,9 @@ def entry_problems(
                 )
         model = ctx.schema.model(op.model)
         field_names = {f.name for f in model.fields} if model else set()
-        if op.kind == "delete" and field_names & set(SOFT_DELETE_FIELDS):
-            soft = sorted(field_names & set(SOFT_DELETE_FIELDS))[0]
+        soft_delete = sorted(f for f in field_names if is_soft_delete_field(f))
+        if op.kind == "delete" and soft_delete:
+            soft = soft_delete[0]
             problems.append(
                 Problem(
                     "DATA001",
@@ -93,12 +93,11 @@ def entry_problems(
                     op.model,
                 )
             )
-        version = sorted(field_names & set(VERSION_FIELDS))
+        version = sorted(f for f in field_names if is_version_field(f))
         written = {p.key for d in op.data for p in d.pairs}
-        soft_only = bool(written) and written <= set(SOFT_DELETE_FIELDS) | {
-            "updatedAt",
-            "updated_at",
-        }
+        soft_only = bool(written) and all(
+            is_soft_delete_field(key) or loose(key) == "updatedat" for key in written
+        )
         if (
             op.kind == "write"
             and version

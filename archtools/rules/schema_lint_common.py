@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from archtools.facts.schema import Field, FieldKind, Model, Orm, Schema
+from archtools.knowledge.vocabulary import loose
 from archtools.rules.base import Hit
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
@@ -29,7 +30,7 @@ def singular(word: str) -> str:
 
 def squash(name: str) -> str:
     """A name compared loosely: lower case, no underscores (`created_at` == `createdAt`)."""
-    return name.replace("_", "").lower()
+    return loose(name)
 
 
 def is_string(field: Field) -> bool:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archtools.facts.schema import Field, Model, Schema
+from archtools.knowledge.vocabulary import is_soft_delete_field
 from archtools.rules.base import Hit
-from archtools.rules.schema_lint_common import is_drizzle, make_hit, owned_relations, squash, tables
-
-SOFT_DELETE_FIELDS = frozenset({"deletedat", "isdeleted", "deleted", "deletedon", "deletedtime"})
+from archtools.rules.schema_lint_common import is_drizzle, make_hit, owned_relations, tables
 
 
 def _default_action(schema: Schema, field: Field) -> str:
@@ -46,7 +45,7 @@ def relation_without_on_delete(schema: Schema) -> Iterator[Hit]:
 
 def soft_delete_field(model: Model) -> Field | None:
     """The field marking a soft-deleted row (deletedAt, deleted_at, isDeleted, ...), if any."""
-    return next((f for f in model.fields if squash(f.name) in SOFT_DELETE_FIELDS), None)
+    return next((f for f in model.fields if is_soft_delete_field(f.name)), None)
 
 
 def required_relation_to_soft_deleted(schema: Schema) -> Iterator[Hit]:
