@@ -25,6 +25,7 @@ from archtools.analysis.summaries import Summary
 from archtools.analysis.trpc import context_identity
 from archtools.facts.code import Call, Expr, ExprKind
 from archtools.results import Check, CheckStatus, EntryKind, Evidence
+from archtools.source.globs import glob_match
 
 _LITERALS = (ExprKind.ARRAY, ExprKind.OBJECT, ExprKind.STRING, ExprKind.NUMBER, ExprKind.TEMPLATE)
 
@@ -155,7 +156,7 @@ class AuthenticationChecks(CheckerBase):
         route = entry.route or ""
         segments = [s for s in route.split("/") if s]
         for declared in self.ctx.public_routes:
-            if route == declared or (declared.endswith("*") and route.startswith(declared[:-1])):
+            if glob_match(route, declared):
                 return Evidence(
                     file=entry.file,
                     line=entry.line,

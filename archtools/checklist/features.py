@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 import posixpath
 import re
 import tomllib
@@ -11,6 +10,7 @@ from dataclasses import dataclass, field
 from archtools.errors import InputError
 from archtools.rules.catalog import rule_catalog
 from archtools.rules.selection import check_selectors
+from archtools.source.globs import Globs
 
 PROJECT_FEATURE = "project"
 _GENERIC_SEGMENTS = {
@@ -94,7 +94,8 @@ def _clean(segment: str) -> str | None:
 
 def feature_of(kind: str, file: str, route: str | None, config: ProjectConfig) -> str:
     for name, globs in config.features.items():
-        if any(fnmatch.fnmatch(file, g) or (route and fnmatch.fnmatch(route, g)) for g in globs):
+        matcher = Globs(globs)
+        if matcher.match(file) or (route and matcher.match(route)):
             return name
     if kind == "trpc_procedure" and route:
         return route.split(".", 1)[0].lower()

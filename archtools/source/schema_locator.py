@@ -12,8 +12,9 @@ from archtools.source.configtext import (
     read_string_property,
     strip_comments,
 )
+from archtools.source.globs import Globs
 from archtools.source.reading import RepoFS, join_rel, normalize_rel
-from archtools.source.workspaces import PackageManifest, glob_to_regex
+from archtools.source.workspaces import PackageManifest
 
 PRISMA_CONFIG_NAMES = tuple(
     f"prisma.config.{ext}" for ext in ("ts", "mts", "cts", "js", "mjs", "cjs")
@@ -142,6 +143,5 @@ def _match_schema_files(patterns: list[str], files: Set[str], dirs: Set[str]) ->
             elif norm in files:
                 matched.add(norm)
             continue
-        regex = glob_to_regex(pattern)
-        matched.update(f for f in files if regex.fullmatch(f))
+        matched.update(Globs([pattern]).filter(files))
     return sorted(matched)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 import yaml
 
 from archtools.source.configtext import parse_json_object
+from archtools.source.globs import Globs
 from archtools.source.reading import RepoFS, parent_rel
 from archtools.yaml_data import safe_load
 
@@ -86,58 +86,7 @@ def workspace_globs(fs: RepoFS, root: PackageManifest | None) -> list[str] | Non
 
 def match_workspace_dirs(globs: list[str], package_dirs: Iterable[str]) -> list[str]:
     """The package directories (holding a package.json) that the globs include, sorted."""
-    includes: list[re.Pattern[str]] = []
-    excludes: list[re.Pattern[str]] = []
-    for glob in globs:
-        negated = glob.startswith("!")
-        pattern = glob_to_regex(glob[1:] if negated else glob)
-        (excludes if negated else includes).append(pattern)
-    return sorted(
-        d
-        for d in package_dirs
-        if d != "."
-        and any(p.fullmatch(d) for p in includes)
-        and not any(p.fullmatch(d) for p in excludes)
-    )
-
-
-def glob_to_regex(glob: str) -> re.Pattern[str]:
-    """A workspace glob (`apps/*`, `packages/**`, `{a,b}/*`) as a regex over directory paths."""
-    glob = glob.strip()
-    while glob.startswith("./"):
-        glob = glob[2:]
-    glob = glob.rstrip("/")
-    if glob.endswith("/package.json"):
-        glob = glob[: -len("/package.json")]
-    parts: list[str] = []
-    segments = glob.split("/")
-    for index, segment in enumerate(segments):
-        last = index == len(segments) - 1
-        if segment == "**":
-            parts.append(".*" if last else "(?:[^/]+/)*")
-            continue
-        parts.append(_segment_regex(segment) + ("" if last else "/"))
-    return re.compile("".join(parts))
-
-
-def _segment_regex(segment: str) -> str:
-    out: list[str] = []
-    i = 0
-    while i < len(segment):
-        ch = segment[i]
-        if ch == "*":
-            out.append("[^/]*")
-        elif ch == "?":
-            out.append("[^/]")
-        elif ch == "{" and "}" in segment[i:]:
-            close = segment.index("}", i)
-            options = segment[i + 1 : close].split(",")
-            out.append("(?:" + "|".join(_segment_regex(o) for o in options) + ")")
-            i = close
-        else:
-            out.append(re.escape(ch))
-        i += 1
-    return "".join(out)
+    return Globs(globs, directories=True).filter(d for d in package_dirs if d != ".")
 
 
 def workspace_packages(

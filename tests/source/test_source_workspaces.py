@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from archtools.source.globs import Globs
 from archtools.source.reading import RepoFS
 from archtools.source.workspaces import (
     PackageManifest,
-    glob_to_regex,
     match_workspace_dirs,
     read_manifests,
     workspace_globs,
@@ -37,8 +37,8 @@ MakeRepo = Callable[..., Path]
         ("apps/*/package.json", "apps/web", True),
     ],
 )
-def test_glob_to_regex(glob: str, path: str, matches: bool) -> None:
-    assert bool(glob_to_regex(glob).fullmatch(path)) is matches
+def test_workspace_globs(glob: str, path: str, matches: bool) -> None:
+    assert Globs([glob], directories=True).match(path) is matches
 
 
 def test_match_workspace_dirs_with_negation() -> None:
