@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from archtools.results import Audit, EntryPoint
 from tests.support.minirepo import entry, make_repo, rules_at, run_audit, statuses
 
 HEAD = """import { auth } from "@/auth";
@@ -22,7 +23,9 @@ AUTH = """  const session = await auth();
 """
 
 
-def audit_one(tmp_path: Path, body: str, route: str = "app/api/notes/[id]/route.ts", **extra: str):
+def audit_one(
+    tmp_path: Path, body: str, route: str = "app/api/notes/[id]/route.ts", **extra: str
+) -> tuple[Audit, EntryPoint]:
     make_repo(tmp_path, {route: handler(body), **extra})
     result = run_audit(tmp_path)
     return result, entry(result, f"route_handler:{route}#POST")

@@ -24,7 +24,7 @@ def notebook_paths() -> list[Path]:
 
 
 def refresh(path: Path) -> None:
-    notebook = nbformat.read(path, as_version=4)
+    notebook = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
     client = NotebookClient(
         notebook,
         kernel_name="python3",
@@ -34,7 +34,7 @@ def refresh(path: Path) -> None:
         store_widget_state=False,
     )
     client.execute()
-    path.write_text(nbformat.writes(notebook) + "\n", encoding="utf-8")
+    path.write_text(nbformat.writes(notebook) + "\n", encoding="utf-8")  # type: ignore[no-untyped-call]
 
 
 def main(argv: list[str]) -> int:

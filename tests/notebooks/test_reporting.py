@@ -70,7 +70,7 @@ def test_notebook_mode_runs_the_report_notebook_with_papermill(tmp_path: Path) -
     written = write_reports(SHOP, out, notebook=True)
     assert written == [out / name for name in NAMES] + [out / "audit-report.ipynb"]
     assert all(path.is_file() for path in written)
-    executed = nbformat.read(out / "audit-report.ipynb", as_version=4)
+    executed = nbformat.read(out / "audit-report.ipynb", as_version=4)  # type: ignore[no-untyped-call]
     injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert len(injected) == 1
     assert f"repo_path = {str(SHOP.resolve())!r}" in injected[0].source.replace('"', "'")

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
+from archtools.facts import prisma
 from archtools.rules.base import RuleMeta
 from archtools.rules.schema_lint import SCHEMA_RULES, run_schema_rules
 
@@ -59,7 +60,6 @@ def test_catalog_entries_are_complete() -> None:
 
 @pytest.mark.parametrize("rule_id", list(SCHEMA_RULES))
 def test_examples_trigger_and_stay_clean(rule_id: str) -> None:
-    prisma = pytest.importorskip("archtools.facts.prisma")
     doc = BY_ID[rule_id].doc
     bad = prisma.parse_prisma({doc.bad.path: doc.bad.code})
     good = prisma.parse_prisma({doc.good.path: doc.good.code})
@@ -69,7 +69,6 @@ def test_examples_trigger_and_stay_clean(rule_id: str) -> None:
 
 
 def test_parsed_blog_schema_hits() -> None:
-    prisma = pytest.importorskip("archtools.facts.prisma")
     text = (FIXTURES / "blog.prisma").read_text(encoding="utf-8")
     found = run_schema_rules(prisma.parse_prisma({"prisma/schema.prisma": text}))
     assert [(h.rule, h.line, h.model, h.key) for h in found] == [

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -115,3 +116,37 @@ def test_expected_grades_follow_from_the_expected_checks_and_findings(name: str)
     findings = [f for f in result.findings if (f.rule, f.file, f.line) in listed]
     grades = {(s.feature, s.grade) for s in score_features(entries, findings, has_migrations=True)}
     assert grades == {(s["feature"], s["grade"]) for s in wanted["scorecards"]}
+
+
+MARKER = re.compile(r"(?://|--|#)\s*expect:\s*([A-Z]+\d{3}(?:\s*,\s*[A-Z]+\d{3})*)")
+
+
+def _markers(name: str) -> list[tuple[str, str, int]]:
+    """(rule, file, line) of every `expect: RULE` comment in the app: the line below it."""
+    root = SAMPLES / name
+    found = []
+    for path in sorted(root.rglob("*")):
+        if not path.is_file() or path.name in ("expected.yaml", "README.md"):
+            continue
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except UnicodeDecodeError:
+            continue
+        for number, line in enumerate(lines, start=1):
+            match = MARKER.search(line)
+            if match:
+                for rule in match.group(1).split(","):
+                    found.append((rule.strip(), path.relative_to(root).as_posix(), number + 1))
+    return sorted(found)
+
+
+@pytest.mark.parametrize("name", APPS)
+def test_expect_markers_are_the_expected_findings(name: str) -> None:
+    """Every `expect:` marker in the source is a finding of expected.yaml and back (tsconfig.json,
+    which cannot carry a comment, aside)."""
+    listed = sorted(
+        (f["rule"], f["file"], f["line"])
+        for f in expected(name)["findings"]
+        if not f["file"].endswith(".json")
+    )
+    assert _markers(name) == listed

@@ -4,6 +4,7 @@ repo-derived string carries markup, script and Markdown payloads."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, cast
 
 import pytest
 
@@ -193,7 +194,10 @@ def _entry_points(h: Transform) -> list[EntryPoint]:
 def _findings(h: Transform) -> list[Finding]:
     out = []
     for rule, name, title, sev, file, line, end, message, fp, extras in FINDINGS:
-        fields = {k: (h(v) if k in _HOSTILE_KEYS else v) for k, v in extras.items()}
+        fields: dict[str, Any] = {
+            k: (h(v) if k in _HOSTILE_KEYS else v)
+            for k, v in cast("dict[str, Any]", extras).items()
+        }
         out.append(
             Finding(
                 rule=rule,
@@ -313,7 +317,7 @@ def build_audit(h: Transform = same) -> Audit:
         repo=RepoInfo(root=h("acme-notes"), commit=h("3f2a9c1"), apps=apps),
         stats=stats,
         errors=[error],
-        schema_=_schema(h),
+        schema=_schema(h),
         entry_points=entry_points,
         findings=findings,
         scorecards=_scorecards(h),

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from archtools.errors import InputError
+from archtools.facts import prisma
 from archtools.facts.schema import Enum, Field, FieldKind, Model, Orm, Relation, Schema
 from archtools.views.erd import erd_dbml, erd_dot, erd_graph, erd_mermaid, node_id, render_erd
 from archtools.views.erd_model import End, assign_clusters, name_prefix, relation_edges
@@ -627,7 +628,6 @@ def test_render_without_dot_binary_says_so(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_parsed_schema_gives_the_same_diagrams() -> None:
-    prisma = pytest.importorskip("archtools.facts.prisma")
     text = (FIXTURES / "blog.prisma").read_text(encoding="utf-8")
     parsed = prisma.parse_prisma({FILE: text})
     built = blog_schema(profile_enforced=True)  # only relationMode = "prisma" drops foreign keys
@@ -637,7 +637,6 @@ def test_parsed_schema_gives_the_same_diagrams() -> None:
 
 
 def test_multi_file_schema_is_clustered_by_file() -> None:
-    prisma = pytest.importorskip("archtools.facts.prisma")
     folder = FIXTURES / "multi"
     sources = {
         f"prisma/schema/{p.name}": p.read_text(encoding="utf-8")

@@ -177,7 +177,10 @@ def test_suppressed_rules_errors_skipped(audit: Audit, rules: dict[str, RuleMeta
 
 def _outside_fences(md: str) -> tuple[str, list[str]]:
     """The text outside fenced code blocks, and the blocks' contents."""
-    outside, blocks, fence_open, body = [], [], "", []
+    outside: list[str] = []
+    blocks: list[str] = []
+    body: list[str] = []
+    fence_open = ""
     for line in md.splitlines():
         ticks = re.match(r"`{3,}", line)
         if not fence_open and ticks:

@@ -229,7 +229,7 @@ def build_audit(h: Transform = lambda text: text) -> Audit:
         tool=ToolInfo(version="0.0.0"),
         repo=RepoInfo(root=h("tiny")),
         stats=Stats(files_scanned=3, entry_points=4, findings=len(findings)),
-        schema_=build_schema(),
+        schema=build_schema(),
         entry_points=_entry_points(h),
         findings=findings,
         scorecards=_scorecards(h),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from archtools.results import Audit
@@ -25,7 +26,7 @@ ADMIN = "route_handler:app/api/admin/invoices/route.ts#GET"
 ACTION = "server_action:app/actions.ts#rename"
 
 
-def ids(entries: list[object]) -> list[str]:
+def ids(entries: Sequence[object]) -> list[str]:
     return [e.id for e in entries]  # type: ignore[attr-defined]
 
 
