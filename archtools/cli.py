@@ -16,11 +16,11 @@ from typing import NoReturn, TextIO
 from archtools.errors import ArchtoolsError, InputError
 from archtools.rules.selection import check_selectors, parse_selectors
 from archtools.version import __version__
+from archtools.views.render import REPORT_FORMATS
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
-FORMATS = ("text", "json", "md", "html", "sarif")
 SEVERITIES = ("critical", "high", "medium", "low", "info", "none")
 
 
@@ -117,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = sub.add_parser("audit", help="audit a repository and write a report")
     _add_audit_options(audit)
-    audit.add_argument("--format", choices=FORMATS, default="text")
+    audit.add_argument("--format", choices=REPORT_FORMATS, default="text")
     audit.add_argument("-o", "--output", type=Path, help="write the report to this file")
     audit.add_argument(
         "--fail-on", choices=SEVERITIES, default="none", help="exit 1 when a finding is this severe"
@@ -220,12 +220,12 @@ def _run_audit(args: argparse.Namespace) -> object:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     from archtools.results import Audit, Severity
-    from archtools.views.render import render_report
+    from archtools.views.render import render_report, report_format
 
     result = _run_audit(args)
     assert isinstance(result, Audit)
     erd_svg = None
-    if args.format == "html" and result.schema_.models:
+    if report_format(args.format).wants_erd and result.schema_.models:
         erd_svg = _erd_svg_or_none(result)
     from archtools.rules.catalog import rule_catalog
 

@@ -7,16 +7,15 @@ from pathlib import Path
 
 from archtools.errors import ArchtoolsError, InputError
 from archtools.results import Audit
+from archtools.views.render import FORMATS, FORMATS_BY_NAME
 
-# Report format -> file name inside the output folder.
-REPORT_FILES: dict[str, str] = {
-    "html": "report.html",
-    "md": "report.md",
-    "sarif": "report.sarif",
-    "json": "audit.json",
-    "text": "report.txt",
-}
-DEFAULT_FORMATS: tuple[str, ...] = ("html", "md", "sarif", "json")
+# Report format -> file name inside the output folder (the format registry's, in views/render.py).
+REPORT_FILES: dict[str, str] = {f.name: f.file_name for f in FORMATS}
+DEFAULT_FORMATS: tuple[str, ...] = tuple(
+    f.name
+    for f in sorted(FORMATS, key=lambda f: f.report_folder or 0)
+    if f.report_folder is not None
+)
 REPORT_NOTEBOOK = "05-audit-report.ipynb"
 EXECUTED_NOTEBOOK = "audit-report.ipynb"
 MAX_ERD_MODELS = 60  # larger schemas are drawn as an overview (model names only)
@@ -57,17 +56,17 @@ def write_report_files(
     from archtools.views.render import render_report
 
     wanted = list(dict.fromkeys(formats))
-    unknown = [f for f in wanted if f not in REPORT_FILES]
+    unknown = [f for f in wanted if f not in FORMATS_BY_NAME]
     if unknown:
         raise InputError(
-            f"unknown report format {unknown[0]!r}; expected some of: {', '.join(REPORT_FILES)}"
+            f"unknown report format {unknown[0]!r}; expected some of: {', '.join(FORMATS_BY_NAME)}"
         )
     out.mkdir(parents=True, exist_ok=True)
-    erd_svg = _erd_svg(audit) if "html" in wanted else None
+    erd_svg = _erd_svg(audit) if any(FORMATS_BY_NAME[f].wants_erd for f in wanted) else None
     rules = rule_catalog()
     written = []
     for fmt in wanted:
-        target = out / REPORT_FILES[fmt]
+        target = out / FORMATS_BY_NAME[fmt].file_name
         target.write_text(render_report(audit, fmt, erd_svg=erd_svg, rules=rules), "utf-8")
         written.append(target)
     return written

@@ -1,14 +1,68 @@
-"""One entry point for every report format: picks the renderer for a format name."""
+"""The registry of report formats: one entry per format, naming its renderer, the file `archtools
+report` writes it to and what it needs. The CLI's --format choices, `archtools report` and
+`render_report` all read this list; a new format is one renderer module and one line here."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import cast
 
 from archtools.errors import InputError
 from archtools.results import Audit
 from archtools.rules.base import RuleMeta
 
-REPORT_FORMATS: tuple[str, ...] = ("text", "json", "md", "html", "sarif")
+
+@dataclass(frozen=True)
+class RenderInputs:
+    """What a renderer may use besides the audit: the ERD drawn as SVG, the rule catalog (for rule
+    docs) and whether the terminal takes colour."""
+
+    erd_svg: str | None = None
+    rules: Mapping[str, RuleMeta] | None = None
+    color: bool = False
+
+
+Renderer = Callable[[Audit, RenderInputs], str]
+
+
+@dataclass(frozen=True)
+class ReportFormat:
+    name: str
+    file_name: str  # what `archtools report` writes it as
+    renderer: str  # "module:function", imported on first use: --format json never loads Jinja2
+    wants_erd: bool = False  # embeds the ERD (drawn with graphviz before rendering)
+    # Where `archtools report` writes it by default, first to last; None: only when asked for.
+    report_folder: int | None = 1
+
+    def render(self, audit: Audit, inputs: RenderInputs) -> str:
+        module, function = self.renderer.split(":")
+        return cast(Renderer, getattr(importlib.import_module(module), function))(audit, inputs)
+
+
+FORMATS: tuple[ReportFormat, ...] = (
+    ReportFormat("text", "report.txt", "archtools.views.report_text:render", report_folder=None),
+    ReportFormat("json", "audit.json", "archtools.views.render:render_json", report_folder=4),
+    ReportFormat("md", "report.md", "archtools.views.report_markdown:render", report_folder=2),
+    ReportFormat("html", "report.html", "archtools.views.report_html:render", wants_erd=True),
+    ReportFormat("sarif", "report.sarif", "archtools.views.report_sarif:render", report_folder=3),
+)
+FORMATS_BY_NAME: dict[str, ReportFormat] = {f.name: f for f in FORMATS}
+REPORT_FORMATS: tuple[str, ...] = tuple(FORMATS_BY_NAME)
+
+
+def render_json(audit: Audit, _inputs: RenderInputs) -> str:
+    return audit.to_json()
+
+
+def report_format(name: str) -> ReportFormat:
+    found = FORMATS_BY_NAME.get(name)
+    if found is None:
+        raise InputError(
+            f"unknown report format {name!r}; expected one of: {', '.join(REPORT_FORMATS)}"
+        )
+    return found
 
 
 def render_report(
@@ -19,25 +73,7 @@ def render_report(
     rules: Mapping[str, RuleMeta] | None = None,
     color: bool = False,
 ) -> str:
-    """The audit in one of REPORT_FORMATS. `erd_svg` feeds the HTML report only, `rules` (the
-    catalog, for rule docs) the Markdown, HTML and SARIF ones, `color` the text one."""
-    # Each renderer is imported on demand so `--format json` never pays for Jinja2 or the rest.
-    if fmt == "json":
-        return audit.to_json()
-    if fmt == "text":
-        from archtools.views.report_text import render_text
-
-        return render_text(audit, color=color)
-    if fmt == "md":
-        from archtools.views.report_markdown import render_markdown
-
-        return render_markdown(audit, rules=rules)
-    if fmt == "html":
-        from archtools.views.report_html import render_html
-
-        return render_html(audit, erd_svg=erd_svg, rules=rules)
-    if fmt == "sarif":
-        from archtools.views.report_sarif import render_sarif
-
-        return render_sarif(audit, rules=rules)
-    raise InputError(f"unknown report format {fmt!r}; expected one of: {', '.join(REPORT_FORMATS)}")
+    """The audit in one of REPORT_FORMATS. `erd_svg` feeds the formats that want the ERD, `rules`
+    (the catalog, for rule docs) those that document rules, `color` the text one."""
+    inputs = RenderInputs(erd_svg=erd_svg, rules=rules, color=color)
+    return report_format(fmt).render(audit, inputs)

@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from archtools.results import CHECK_NAMES, Audit
 from archtools.rules.base import RuleMeta
+from archtools.views.render import RenderInputs
 from archtools.views.report_data import (
     CHECK_LABELS,
     CHECK_STATUSES,
@@ -140,3 +141,7 @@ def render_html(
         errors=sorted(audit.errors, key=lambda e: (e.file, e.line or 0, e.message)),
         skipped=sorted(audit.skipped, key=lambda k: (k.file, k.reason)),
     )
+
+
+def render(audit: Audit, inputs: RenderInputs) -> str:
+    return render_html(audit, erd_svg=inputs.erd_svg, rules=inputs.rules)

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from archtools.results import CHECK_NAMES, Audit, Finding, Scorecard
 from archtools.rules.base import RuleExample, RuleMeta
+from archtools.views.render import RenderInputs
 from archtools.views.report_data import (
     CHECK_LABELS,
     KIND_LABELS,
@@ -249,3 +250,7 @@ def render_markdown(audit: Audit, *, rules: Mapping[str, RuleMeta] | None = None
         )
         out += [""]
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def render(audit: Audit, inputs: RenderInputs) -> str:
+    return render_markdown(audit, rules=inputs.rules)

@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from archtools.results import Audit, AuditError, Finding, Severity
 from archtools.rules.base import RuleMeta
+from archtools.views.render import RenderInputs
 from archtools.views.report_data import reveal
 from archtools.views.report_markdown import escape_md, fence
 
@@ -204,3 +205,7 @@ def sarif_log(audit: Audit, *, rules: Mapping[str, RuleMeta] | None = None) -> d
 
 def render_sarif(audit: Audit, *, rules: Mapping[str, RuleMeta] | None = None) -> str:
     return json.dumps(sarif_log(audit, rules=rules), indent=2, ensure_ascii=False) + "\n"
+
+
+def render(audit: Audit, inputs: RenderInputs) -> str:
+    return render_sarif(audit, rules=inputs.rules)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from archtools.results import CHECK_NAMES, Audit, Finding
+from archtools.views.render import RenderInputs
 from archtools.views.report_data import (
     CHECK_LABELS,
     KIND_LABELS,
@@ -135,3 +136,7 @@ def render_text(audit: Audit, *, color: bool = False, top: int = 10) -> str:
     if audit.skipped:
         out += ["", f"Skipped files: {len(audit.skipped)} (see the HTML or Markdown report)"]
     return "\n".join(out) + "\n"
+
+
+def render(audit: Audit, inputs: RenderInputs) -> str:
+    return render_text(audit, color=inputs.color)

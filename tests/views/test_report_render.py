@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from archtools.errors import InputError
 from archtools.results import Audit
 from archtools.rules.base import RuleMeta
-from archtools.views.render import REPORT_FORMATS, render_report
+from archtools.views.render import REPORT_FORMATS, RenderInputs, render_report
 from archtools.views.report_html import render_html
 from archtools.views.report_markdown import render_markdown
 from archtools.views.report_sarif import render_sarif
@@ -41,3 +43,20 @@ def test_unknown_format(audit: Audit) -> None:
         InputError, match="unknown report format 'pdf'; expected one of: text, json"
     ):
         render_report(audit, "pdf")
+
+
+def render_count(audit: Audit, inputs: RenderInputs) -> str:
+    return f"{len(audit.findings)} findings, erd={inputs.erd_svg is not None}\n"
+
+
+def test_a_format_is_one_registry_entry(
+    audit: Audit, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from archtools import reporting
+    from archtools.views import render
+
+    extra = render.ReportFormat("count", "count.txt", f"{__name__}:render_count")
+    monkeypatch.setitem(render.FORMATS_BY_NAME, "count", extra)
+    assert render_report(audit, "count") == f"{len(audit.findings)} findings, erd=False\n"
+    [written] = reporting.write_report_files(audit, tmp_path, ["count"])
+    assert written.name == "count.txt" and "findings" in written.read_text()
