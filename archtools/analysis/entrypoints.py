@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from archtools.analysis.entry import AppLayout, Entry, builder_chain
 from archtools.analysis.flow import Seeds
 from archtools.analysis.hono import hono_routes
 from archtools.analysis.program import Program
-from archtools.analysis.trpc import RouterCall, find_procedures, routers_in
+from archtools.analysis.trpc import find_procedures, routers_in
 from archtools.facts.code import Call, Export, ExportKind, Expr, ExprKind, FileFacts
 from archtools.results import EntryKind, Evidence
 
@@ -73,7 +75,7 @@ class EntryFinder:
         """Every entry point of `apps`, in one pass over the files; `visit` sees each file's facts
         on the way, so that other per-file work needs no pass of its own."""
         found: dict[int, list[Entry]] = {index: [] for index in range(len(apps))}
-        routers: dict[int, list[RouterCall]] = {index: [] for index in range(len(apps))}
+        collected: dict[tuple[int, str], list[Any]] = {}
         for file in sorted(self.program.files):
             facts = self.program.files[file]
             if visit is not None:
@@ -82,21 +84,19 @@ class EntryFinder:
             for index, app in enumerate(apps):
                 if app.path != owner:
                     continue
-                routers[index] += routers_in(file, facts)
-                if app.app_dir and _under(file, app.app_dir):
-                    stem = _strip_suffix(posixpath.basename(file))
-                    if stem in ROUTE_FILE_STEMS:
-                        found[index].extend(self._route_handlers(app, facts))
-                    elif stem in PAGE_FILE_STEMS:
-                        found[index].extend(self._pages(app, facts))
-                if app.pages_dir and _under(file, posixpath.join(app.pages_dir, "api")):
-                    found[index].extend(self._pages_api(app, facts))
-                found[index].extend(self._server_actions(app, facts))
+                for mounted in MOUNTED_KINDS:
+                    collected.setdefault((index, mounted.name), []).extend(
+                        mounted.collect(file, facts)
+                    )
+                for kind in FILE_KINDS:
+                    if kind.applies(app, file):
+                        found[index].extend(kind.find(self, app, facts))
         entries: list[Entry] = []
         for index, app in enumerate(apps):
             entries += found[index]
-            entries += find_procedures(self.program, app.path, routers[index])
-            entries += hono_routes(self.program, found[index])
+            for mounted in MOUNTED_KINDS:
+                got = collected.get((index, mounted.name), [])
+                entries += mounted.find(self.program, app, got, found[index])
         unique: dict[str, Entry] = {}
         for entry in entries:
             unique.setdefault(entry.id, entry)
@@ -114,7 +114,7 @@ class EntryFinder:
 
     # -- App Router route handlers ----------------------------------------------------------------
 
-    def _route_handlers(self, app: AppLayout, facts: FileFacts) -> list[Entry]:
+    def route_handlers(self, app: AppLayout, facts: FileFacts) -> list[Entry]:
         assert app.app_dir is not None
         route = route_of(app.app_dir, facts.path)
         entries = []
@@ -138,7 +138,7 @@ class EntryFinder:
 
     # -- App Router pages that read by params --------------------------------------------------------
 
-    def _pages(self, app: AppLayout, facts: FileFacts) -> list[Entry]:
+    def pages(self, app: AppLayout, facts: FileFacts) -> list[Entry]:
         """Candidates: a page's or layout's default export and its generateMetadata when they take
         route params or search params. The checks keep only those that read data with them."""
         assert app.app_dir is not None
@@ -231,7 +231,7 @@ class EntryFinder:
 
     # -- Pages Router API routes ------------------------------------------------------------------
 
-    def _pages_api(self, app: AppLayout, facts: FileFacts) -> list[Entry]:
+    def pages_api(self, app: AppLayout, facts: FileFacts) -> list[Entry]:
         assert app.pages_dir is not None
         route = pages_route_of(app.pages_dir, facts.path)
         default = next((e for e in facts.exports if e.name == "default"), None)
@@ -340,7 +340,7 @@ class EntryFinder:
 
     # -- Server Actions -----------------------------------------------------------------------------
 
-    def _server_actions(self, app: AppLayout, facts: FileFacts) -> list[Entry]:
+    def server_actions(self, app: AppLayout, facts: FileFacts) -> list[Entry]:
         entries: list[Entry] = []
         route = None
         if app.app_dir and _under(facts.path, app.app_dir):
@@ -487,3 +487,62 @@ def _argument_seeds(program: Program, handler: tuple[str, int | None] | None) ->
         for name in param.names:
             seeds.inputs[name] = "action arguments"
     return seeds
+
+
+# -- the registry of entry-point kinds ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """An entry-point kind found file by file: `applies` says whether a file of the app can hold
+    one, `find` reads its entry points from the file's facts."""
+
+    name: str
+    applies: Callable[[AppLayout, str], bool]
+    find: Callable[[EntryFinder, AppLayout, FileFacts], list[Entry]]
+
+
+@dataclass(frozen=True)
+class MountedKind:
+    """An entry-point kind found once per app: `collect` gathers what each file of the app declares
+    (router calls), `find` turns it, with the app's file-level entry points (the route handlers a
+    router or an app is mounted in), into entry points."""
+
+    name: str
+    collect: Callable[[str, FileFacts], list[Any]]
+    find: Callable[[Program, AppLayout, list[Any], list[Entry]], list[Entry]]
+
+
+def _stem_in(app: AppLayout, file: str, stems: tuple[str, ...]) -> bool:
+    return (
+        bool(app.app_dir)
+        and _under(file, app.app_dir)
+        and (_strip_suffix(posixpath.basename(file)) in stems)
+    )
+
+
+def _in_pages_api(app: AppLayout, file: str) -> bool:
+    return bool(app.pages_dir) and _under(file, posixpath.join(app.pages_dir or "", "api"))
+
+
+# The entry-point kinds, file-level first. A new kind is a finder and one line here.
+FILE_KINDS: tuple[FileKind, ...] = (
+    FileKind(
+        "route_handler", lambda a, f: _stem_in(a, f, ROUTE_FILE_STEMS), EntryFinder.route_handlers
+    ),
+    FileKind("page", lambda a, f: _stem_in(a, f, PAGE_FILE_STEMS), EntryFinder.pages),
+    FileKind("pages_api", _in_pages_api, EntryFinder.pages_api),
+    FileKind("server_action", lambda _a, _f: True, EntryFinder.server_actions),
+)
+MOUNTED_KINDS: tuple[MountedKind, ...] = (
+    MountedKind(
+        "trpc_procedure",
+        lambda file, facts: list(routers_in(file, facts)),
+        lambda program, app, routers, _found: find_procedures(program, app.path, routers),
+    ),
+    MountedKind(
+        "hono_route",
+        lambda _file, _facts: [],
+        lambda program, _app, _nothing, found: hono_routes(program, found),
+    ),
+)
