@@ -27,7 +27,7 @@ from archtools.checklist.features import (
 from archtools.checklist.scorecard import build_scorecard
 from archtools.errors import InputError
 from archtools.results import AuditError, Checks, EntryKind, EntryPoint, Finding, Scorecard
-from archtools.rules import code_files
+from archtools.rules import code as code_rules
 from archtools.rules.base import Hit
 from archtools.rules.catalog import rule_catalog
 from archtools.rules.file_pass import FileRules
@@ -60,7 +60,7 @@ def _config(loaded: Loaded, errors: list[AuditError]) -> ProjectConfig:
         return ProjectConfig()
 
 
-def _env_files(loaded: Loaded) -> list[code_files.EnvFile]:
+def _env_files(loaded: Loaded) -> list[code_rules.EnvFile]:
     found = []
     for path in sorted(p for p in loaded.texts if re.search(r"(^|/)\.env[^/]*$", p)):
         text = loaded.texts[path]
@@ -69,7 +69,7 @@ def _env_files(loaded: Loaded) -> list[code_files.EnvFile]:
             match = re.match(r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$", line)
             if match:
                 entries.append((match.group(1), match.group(2).strip().strip("\"'"), number))
-        found.append(code_files.EnvFile(path=path, entries=entries))
+        found.append(code_rules.EnvFile(path=path, entries=entries))
     return found
 
 

@@ -26,6 +26,8 @@ class RuleExample(BaseModel):
 class RuleDoc(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     why: str
+    # What the rule cannot see statically: where it may miss a problem or report one that is not.
+    limitations: str = ""
     bad: RuleExample
     good: RuleExample
     references: list[str] = []

@@ -9,14 +9,8 @@ from dataclasses import dataclass, field
 from archtools.facts.code import CommentDirective, FileFacts
 from archtools.facts.schema import Schema
 from archtools.rules.base import Hit
-from archtools.rules.code_files import (
-    CODE_RULES,
-    CodeContext,
-    EnvFile,
-    ModelNames,
-    Resolver,
-    is_server_only,
-)
+from archtools.rules.code import CODE_RULES, CodeContext, EnvFile, ModelNames, Resolver
+from archtools.rules.code.client_boundary import is_server_only
 
 
 @dataclass

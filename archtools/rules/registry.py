@@ -11,14 +11,14 @@ from functools import cache
 
 from archtools.rules.base import RuleMeta
 from archtools.rules.catalog import rule_catalog
-from archtools.rules.code_files import CODE_RULES
+from archtools.rules.code import CODE_RULES
 from archtools.rules.migrations import MIGRATION_RULES
 from archtools.rules.schema_lint import SCHEMA_RULES
 
 
 class RuleSource(StrEnum):
     ENTRY = "entry"  # decided per entry point (archtools/analysis/checks.py, problems.py)
-    FILE = "file"  # from each file's facts and the project's files (archtools/rules/code_files.py)
+    FILE = "file"  # from each file's facts and the project's files (archtools/rules/code/)
     SCHEMA = "schema"  # from the schema model (archtools/rules/schema_lint.py)
     MIGRATION = "migration"  # from parsed migrations (archtools/rules/migrations.py)
 

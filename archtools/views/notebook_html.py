@@ -119,5 +119,10 @@ def rule_doc_html(rule: RuleMeta) -> str:
         f"<pre>{esc(doc.bad.code.rstrip())}</pre>"
         f"<p><b>Use instead</b> <code>{esc(doc.good.path)}</code></p>"
         f"<pre>{esc(doc.good.code.rstrip())}</pre>"
+        + (
+            f"<p><b>Known limitations</b> {esc(doc.limitations.strip())}</p>"
+            if doc.limitations.strip()
+            else ""
+        )
         + (f"<p><b>References</b></p><ul>{refs}</ul>" if refs else "")
     )

@@ -74,6 +74,9 @@ def _help(meta: RuleMeta) -> dict[str, str]:
         f"### Example\n\n{fence(doc.bad.code, doc.bad.lang)}\n\n"
         f"### Use instead\n\n{fence(doc.good.code, doc.good.lang)}\n"
     )
+    if doc.limitations.strip():
+        text += f"\nKnown limitations\n{doc.limitations.strip()}\n"
+        markdown += f"\n### Known limitations\n\n{doc.limitations.strip()}\n"
     if refs:
         text += f"\nReferences:{refs}\n"
         markdown += f"\n### References\n{refs}\n"

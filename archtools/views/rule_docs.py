@@ -14,6 +14,7 @@ def render_rule_text(meta: RuleMeta) -> str:
         "Why is this bad?",
         meta.doc.why.strip(),
         "",
+        *(["Known limitations", meta.doc.limitations.strip(), ""] if meta.doc.limitations else []),
         f"Example ({meta.doc.bad.path}):",
         *("    " + line for line in meta.doc.bad.code.rstrip().splitlines()),
         "",

@@ -290,6 +290,7 @@ def test_rules_and_explain(capsys: pytest.CaptureFixture[str]) -> None:
     assert (
         text.startswith("AZ001 idor-unbound-id")
         and "Why is this bad?" in text
+        and "Known limitations" in text
         and "Use instead" in text
     )
     assert main(["explain", "NOPE999"]) == 2

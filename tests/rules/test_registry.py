@@ -11,7 +11,7 @@ import archtools.rules.registry as registry
 from archtools.facts.code import FileFacts
 from archtools.facts.schema import Schema
 from archtools.rules.base import Hit
-from archtools.rules.code_files import CodeContext, CodeRule
+from archtools.rules.code import CodeContext, CodeRule
 
 
 def _every_file(path: str, _facts: FileFacts, _ctx: CodeContext) -> Iterator[Hit]:
@@ -68,3 +68,12 @@ def test_a_rule_without_a_doc_is_an_error(monkeypatch: pytest.MonkeyPatch) -> No
             registry.registered_rules()
     finally:
         registry.registered_rules.cache_clear()
+
+
+def test_every_rule_says_what_it_cannot_see() -> None:
+    thin = [
+        rule_id
+        for rule_id, rule in registry.registered_rules().items()
+        if len(rule.meta.doc.limitations.split()) < 15
+    ]
+    assert thin == [], f"rules whose doc has no known-limitations paragraph: {thin}"

@@ -373,6 +373,7 @@ def build_rules() -> dict[str, RuleMeta]:
             family=family,
             doc=RuleDoc(
                 why=why,
+                limitations=f"{name} cannot see <runtime> values.",
                 bad=RuleExample(lang="ts", path="app/api/x/route.ts", code=bad),
                 good=RuleExample(lang="ts", path="app/api/x/route.ts", code=good),
                 references=refs,

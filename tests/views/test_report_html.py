@@ -148,6 +148,10 @@ def test_sections_and_links(audit: Audit, rules: dict[str, RuleMeta]) -> None:
     rules_shown = [a["id"] for t, a in page.tags if t == "article" and a.get("class") == "rule"]
     assert rules_shown == ["rule-ATH001", "rule-AZ001", "rule-VAL001"]  # used rules only
     assert "Any signed-in user can read or delete another user&#39;s rows" in html
+    assert (
+        "<h4>Known limitations</h4>\n<p>idor-unbound-id cannot see &lt;runtime&gt; values.</p>"
+        in html
+    )
     assert '<h3 id="severity-critical">Critical (1)</h3>' in html
     assert (
         "<dt>Suppressed</dt><dd>archtools-ignore EXP001: the select drops passwordHash</dd>" in html

@@ -90,6 +90,8 @@ def test_driver_and_rules(audit: Audit, rules: dict[str, RuleMeta]) -> None:
         "problem.severity": "error",
     }
     assert "### Why is this bad?" in az001["help"]["markdown"]
+    assert "### Known limitations\n\nidor-unbound-id cannot see" in az001["help"]["markdown"]
+    assert "Known limitations\nidor-unbound-id cannot see" in az001["help"]["text"]
     assert (
         "```ts\nawait prisma.note.delete({ where: { id: params.id } });\n```"
         in (az001["help"]["markdown"])

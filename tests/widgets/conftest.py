@@ -244,7 +244,7 @@ def build_rules() -> dict[str, RuleMeta]:
         return RuleMeta(
             id=id_, name=name, title=f"{name} title", severity=Severity.HIGH, confidence="high",
             cwe=["CWE-639"], family="code",
-            doc=RuleDoc(why=f"Why {name} hurts.", bad=example, good=example, references=["https://example.org/ref"]),
+            doc=RuleDoc(why=f"Why {name} hurts.", limitations=f"{name} cannot see <runtime> values.", bad=example, good=example, references=["https://example.org/ref"]),
         )  # fmt: skip
 
     return {

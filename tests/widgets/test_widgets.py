@@ -161,6 +161,7 @@ class TestFindingsBrowser:
         html = browser._detail.value
         assert '<div class="rule-doc"><h4>AZ001 idor-unbound-id</h4>' in html
         assert "<b>Why is this bad?</b> Why idor-unbound-id hurts." in html
+        assert "<b>Known limitations</b> idor-unbound-id cannot see &lt;runtime&gt;" in html
         assert re.findall(r"<mark>\s*(\d+)", html) == ["7"]
         browser.selected = "fp-az3-admin"  # no documentation in this catalog
         assert "No rule documentation." in browser._detail.value

@@ -1,0 +1,56 @@
+"""INJ001: raw SQL built from values."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from archtools.facts.code import ExprKind, FileFacts
+from archtools.rules.base import Hit
+from archtools.rules.code.base import CodeContext, CodeRule
+
+UNSAFE_RAW = ("$queryRawUnsafe", "$executeRawUnsafe")
+RAW_HELPERS = ("Prisma.raw", "sql.raw")
+
+
+def raw_sql(path: str, facts: FileFacts, _ctx: CodeContext) -> Iterator[Hit]:
+    for call in facts.calls:
+        name = call.callee.rsplit(".", 1)[-1]
+        if name in UNSAFE_RAW and call.args:
+            arg = call.args[0]
+            dynamic = (
+                (arg.kind == ExprKind.TEMPLATE and arg.interpolated)
+                or (arg.kind not in (ExprKind.STRING, ExprKind.TEMPLATE) and "+" in arg.text)
+                or arg.kind in (ExprKind.IDENTIFIER, ExprKind.CALL, ExprKind.MEMBER)
+            )
+            if dynamic:
+                yield Hit(
+                    rule="INJ001",
+                    file=path,
+                    line=call.line,
+                    message=f"{name}() runs SQL built from values; use the tagged $queryRaw`...` form",
+                    key=f"raw-sql:{name}:{arg.text[:40]}",
+                )
+        elif (
+            any(call.callee == h or call.callee.endswith("." + h) for h in RAW_HELPERS)
+            and call.args
+        ):
+            arg = call.args[0]
+            if arg.kind not in (ExprKind.STRING,) and not (
+                arg.kind == ExprKind.TEMPLATE and not arg.interpolated
+            ):
+                yield Hit(
+                    rule="INJ001",
+                    file=path,
+                    line=call.line,
+                    message=f"{call.callee}() inserts {_describe_sql_arg(arg.kind, arg.text)} into SQL unescaped",
+                    key=f"raw-helper:{call.callee}:{arg.text[:40]}",
+                )
+
+
+def _describe_sql_arg(kind: ExprKind, text: str) -> str:
+    if kind == ExprKind.TEMPLATE:
+        return "a template string with interpolated values"
+    return f"`{text[:40]}`"
+
+
+RULE = CodeRule("INJ001", per_file=(raw_sql,))
