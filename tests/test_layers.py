@@ -118,7 +118,9 @@ def test_no_import_cycles() -> None:
 
 
 def test_the_checks_fail_on_an_upward_import_and_a_cycle(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert ("archtools.facts.code", 10) in GRAPH["archtools.facts.typescript"]
+    assert "archtools.facts.code" in {
+        module for module, _line in GRAPH["archtools.facts.typescript"]
+    }
     monkeypatch.setitem(GRAPH, "archtools.parse.treesitter", [("archtools.facts.typescript", 7)])
     assert _upward("archtools.parse.treesitter") == ["line 7: archtools.facts.typescript"]
     cycle = _cycle_from("archtools.parse.treesitter")

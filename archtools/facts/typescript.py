@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -46,6 +47,9 @@ from archtools.parse import treesitter
 from archtools.parse.repair import repair
 
 MAX_SYNTAX_ERRORS = 20
+# A PEM private key written in the code: its armour line is a secret whatever surrounds it.
+PEM_PRIVATE_KEY = re.compile(r"\s*-----BEGIN ([A-Z]+ )?PRIVATE KEY-----")
+MAX_PEM_LITERAL = 8_000
 MAX_SECRETS = 50
 # The only syntax problem of a file nested too deeply to analyse: nothing else is extracted.
 TOO_DEEP = "expression nesting too deep to analyse"
@@ -649,14 +653,17 @@ class _Extractor:
     def secrets(self) -> list[StringLiteral]:
         found: list[StringLiteral] = []
         for node in self.nodes("string"):
-            if node.end_byte - node.start_byte < 18 or node.end_byte - node.start_byte > 400:
+            size = node.end_byte - node.start_byte
+            if size < 18 or size > MAX_PEM_LITERAL:
                 continue
             if node.type == "template_string" and any(
                 c.type == "template_substitution" for c in node.named_children
             ):
                 continue
             value = string_value(node)
-            if " " in value or "\n" in value or len(value) < 16:
+            if PEM_PRIVATE_KEY.match(value):
+                value = value.strip()[:64]  # the armour names the key; its body is not kept
+            elif size > 400 or " " in value or "\n" in value or len(value) < 16:
                 continue
             parent = node.parent
             if parent is not None and parent.type in ("import_statement", "export_statement"):

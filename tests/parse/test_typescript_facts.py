@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from archtools.facts.code import ExitKind, ExportKind, ExprKind, FileFacts
 from archtools.facts.typescript import extract_code_facts
+from archtools.rules.code.secrets import secret_kind
 
 
 def facts(code: str, path: str = "app/api/x/route.ts") -> FileFacts:
@@ -229,3 +230,19 @@ def test_class_declarations_with_their_superclass() -> None:
         ("Database", 1, "SyncDatabase"),
         ("Repo", 2, None),
     ]
+
+
+def test_a_pem_private_key_is_a_secret_literal_however_long() -> None:
+    body = "\\n".join("MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7" for _ in range(30))
+    f = facts(
+        f'const signingKey = "-----BEGIN PRIVATE KEY-----\\n{body}\\n-----END PRIVATE KEY-----";\n'
+        "const greeting = `hello there, this sentence is long but it is plain prose`;\n"
+    )
+    ((value, context, line),) = [(s.value, s.context, s.line) for s in f.secrets]
+    assert (value[:27], len(value), context, line) == (
+        "-----BEGIN PRIVATE KEY-----",
+        64,
+        "signingKey",
+        1,
+    )
+    assert secret_kind(value, context) == "private key"
