@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from archtools.analysis.checks import EntryAnalysis, EntryChecker
 from archtools.analysis.context import AnalysisContext
-from archtools.analysis.entry import AppLayout
+from archtools.analysis.entry import AppLayout, Entry
 from archtools.analysis.entrypoints import EntryFinder
 from archtools.analysis.knowledge import guard_knowledge
 from archtools.analysis.middleware import analyse_middleware
@@ -149,28 +149,13 @@ def _entry_point(analysis: EntryAnalysis, feature: str) -> EntryPoint:
 
 
 def analyse(loaded: Loaded, options: AuditOptions) -> Analysis:
+    """Find the entry points and their checks, run every selected rule, and score the features."""
     from archtools.rules.schema_lint import SCHEMA_RULES, run_schema_rules
 
     errors: list[AuditError] = []
     config = _config(loaded, errors)
     code = loaded.facts
-    program = Program(files=code, resolve_import=loaded.repo.resolve_import)
-    knowledge = guard_knowledge()
-    classifier = CallClassifier(program, knowledge, loaded.schema)
-    summaries = Summaries(program, classifier, knowledge)
-    apps = app_layouts(loaded.repo)
-    ctx = AnalysisContext(
-        program=program,
-        knowledge=knowledge,
-        schema=loaded.schema,
-        classifier=classifier,
-        summaries=summaries,
-        apps=apps,
-        public_routes=config.public_routes,
-    )
-    for app in apps:
-        if app.middleware and app.middleware in code:
-            ctx.middleware[app.path] = analyse_middleware(program, summaries, app.middleware)
+    ctx = _analysis_context(loaded, config)
     selection = RuleSelection(config.select, config.ignore).then(options.select, options.ignore)
     file_rules = FileRules(
         env_files=_env_files(loaded),
@@ -179,53 +164,17 @@ def analyse(loaded: Loaded, options: AuditOptions) -> Analysis:
         tsconfigs=_tsconfigs(loaded),
         reports=selection.reports,
     )
-    entries = EntryFinder(program).find(apps, visit=file_rules.visit)  # one pass for both
-    # A 'use server' module that only server code imports, or a shared package's module that
-    # nothing imports, gets no action id: its exports are functions, not Server Actions a browser
-    # can post to.
-    pages_dirs = tuple(app.pages_dir for app in apps if app.pages_dir)
-    entries = [
-        e
-        for e in entries
-        if not (
-            e.kind == EntryKind.SERVER_ACTION
-            and "use server" in code[e.file].directives
-            and (
-                ctx.importers.reached_from_react(e.file, pages_dirs) is False
-                or (
-                    not _inside_an_app(e.file, apps)
-                    and not ctx.importers.named_in_any_import(e.file)
-                )
-            )
-        )
-    ]
+    entries = EntryFinder(ctx.program).find(ctx.apps, visit=file_rules.visit)  # one pass for both
+    entries = [e for e in entries if not _unpostable_action(ctx, loaded, e)]
     checker = EntryChecker(ctx)
     analyses = [a for a in map(checker.analyse, entries) if a.reads_data]
     if options.progress is not None:
         options.progress("analyse", len(analyses), len(analyses))
 
-    raw_features = {
-        a.entry.id: feature_of(a.entry.kind.value, a.entry.file, a.entry.route, config)
-        for a in analyses
-    }
-    plural = merge_plurals(set(raw_features.values()))
-    features = {k: plural[v] for k, v in raw_features.items()}
+    features = _features(analyses, config)
     entry_points = [_entry_point(a, features[a.entry.id]) for a in analyses]
 
-    hits: list[Hit] = []
-    for analysis in analyses:
-        for problem in analysis.problems:
-            hits.append(
-                Hit(
-                    rule=problem.rule,
-                    file=problem.file,
-                    line=problem.line,
-                    message=problem.message,
-                    entry_point=analysis.entry.id,
-                    model=problem.model,
-                    key=problem.key,
-                )
-            )
+    hits = _problem_hits(analyses)
     file_pass = file_rules.finish(code)
     # An error sent back is a leak only in code that answers requests: not in a CLI, a mobile
     # app, a script or a worker the Next.js app never imports.
@@ -249,6 +198,75 @@ def analyse(loaded: Loaded, options: AuditOptions) -> Analysis:
     return Analysis(
         entry_points=entry_points, findings=findings, scorecards=scorecards, errors=errors
     )
+
+
+def _analysis_context(loaded: Loaded, config: ProjectConfig) -> AnalysisContext:
+    """The program, its knowledge and summaries, its apps and their middleware."""
+    code = loaded.facts
+    program = Program(files=code, resolve_import=loaded.repo.resolve_import)
+    knowledge = guard_knowledge()
+    classifier = CallClassifier(program, knowledge, loaded.schema)
+    summaries = Summaries(program, classifier, knowledge)
+    apps = app_layouts(loaded.repo)
+    ctx = AnalysisContext(
+        program=program,
+        knowledge=knowledge,
+        schema=loaded.schema,
+        classifier=classifier,
+        summaries=summaries,
+        apps=apps,
+        public_routes=config.public_routes,
+    )
+    for app in apps:
+        if app.middleware and app.middleware in code:
+            ctx.middleware[app.path] = analyse_middleware(program, summaries, app.middleware)
+    return ctx
+
+
+def _unpostable_action(ctx: AnalysisContext, loaded: Loaded, entry: Entry) -> bool:
+    """A 'use server' module that only server code imports, or a shared package's module that
+    nothing imports, gets no action id: its exports are functions, not Server Actions a browser
+    can post to."""
+    apps = ctx.apps
+    pages_dirs = tuple(app.pages_dir for app in apps if app.pages_dir)
+    return (
+        entry.kind == EntryKind.SERVER_ACTION
+        and "use server" in loaded.facts[entry.file].directives
+        and (
+            ctx.importers.reached_from_react(entry.file, pages_dirs) is False
+            or (
+                not _inside_an_app(entry.file, apps)
+                and not ctx.importers.named_in_any_import(entry.file)
+            )
+        )
+    )
+
+
+def _features(analyses: list[EntryAnalysis], config: ProjectConfig) -> dict[str, str]:
+    """The feature each entry point belongs to, by entry id (plural names merged)."""
+    raw_features = {
+        a.entry.id: feature_of(a.entry.kind.value, a.entry.file, a.entry.route, config)
+        for a in analyses
+    }
+    plural = merge_plurals(set(raw_features.values()))
+    return {k: plural[v] for k, v in raw_features.items()}
+
+
+def _problem_hits(analyses: list[EntryAnalysis]) -> list[Hit]:
+    """The problems the entry-point checks found, as rule hits."""
+    return [
+        Hit(
+            rule=problem.rule,
+            file=problem.file,
+            line=problem.line,
+            message=problem.message,
+            entry_point=analysis.entry.id,
+            model=problem.model,
+            key=problem.key,
+        )
+        for analysis in analyses
+        for problem in analysis.problems
+    ]
 
 
 SERVER_RESPONSE_RULES = {"EXP002"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from archtools.analysis.entry import Entry
 from archtools.analysis.entry_scope import (
@@ -68,6 +69,18 @@ class _PublicReads:
     def acts(self, package: str) -> bool:
         """Every package but those that only read or render content may act for the caller."""
         return not _inert_package(package, self.read_only)
+
+
+@dataclass(frozen=True)
+class _Search:
+    """One level of the search for a sensitive call: how deep, what was followed, what counts."""
+
+    depth: int
+    seen: set[tuple[str, int | None]]  # the helpers followed so far (shared by every level)
+    database: bool
+    skip: frozenset[tuple[str, int]]
+    reads_only: _PublicReads | None
+    inert: tuple[str, ...]
 
 
 def _named(name: str, word: str) -> bool:
@@ -153,6 +166,8 @@ class AuthenticationChecks(CheckerBase):
     # -- authentication ------------------------------------------------------------------------------
 
     def _public_reason(self, entry: Entry, scope: EntryScope) -> Evidence | None:
+        """Why an entry point is public by design, if it is: declared public, an operation for
+        signed-out users, what its handler does, or the kind of route it is."""
         route = entry.route or ""
         segments = [s for s in route.split("/") if s]
         for declared in self.ctx.public_routes:
@@ -162,8 +177,18 @@ class AuthenticationChecks(CheckerBase):
                     line=entry.line,
                     detail=f"public by design: declared public ({declared})",
                 )
+        if self._for_signed_out_users(entry, segments):
+            return Evidence(
+                file=entry.file,
+                line=entry.line,
+                detail="public by design: an operation for signed-out users (sign-up, sign-in, recovery)",
+            )
+        return self._public_handler(entry, scope) or self._public_route_kind(entry, scope, segments)
+
+    def _for_signed_out_users(self, entry: Entry, segments: list[str]) -> bool:
+        """A route or Server Action named for signed-out users (sign-up, sign-in, recovery)."""
         anonymous = self.k.public_routes
-        if (
+        return (
             any(s.lower() in anonymous.anonymous_route_words for s in segments)
             or any(_names_phrase(s, anonymous.anonymous_phrases) for s in segments)
             or (
@@ -173,12 +198,11 @@ class AuthenticationChecks(CheckerBase):
                     or _names_phrase(entry.name, anonymous.anonymous_phrases) is not None
                 )
             )
-        ):
-            return Evidence(
-                file=entry.file,
-                line=entry.line,
-                detail="public by design: an operation for signed-out users (sign-up, sign-in, recovery)",
-            )
+        )
+
+    def _public_handler(self, entry: Entry, scope: EntryScope) -> Evidence | None:
+        """Public by what the handler does: a CORS preflight, the auth library's own endpoints, a
+        sign-in that checks a password, or a tRPC adapter whose procedures are checked one by one."""
         if entry.kind == EntryKind.ROUTE_HANDLER and entry.name == "OPTIONS":
             return Evidence(
                 file=entry.file,
@@ -202,39 +226,45 @@ class AuthenticationChecks(CheckerBase):
                     line=call.line,
                     detail=f"{TRANSPORT}; each procedure is checked on its own",
                 )
-        if entry.kind in (EntryKind.ROUTE_HANDLER, EntryKind.PAGES_API) and segments:
-            asset = next(
-                (s for s in segments if s.lower() in self.k.public_routes.public_assets), None
+        return None
+
+    def _public_route_kind(
+        self, entry: Entry, scope: EntryScope, segments: list[str]
+    ) -> Evidence | None:
+        """Public by the kind of route: a public asset read without writes, a health check, or a
+        webhook that verifies its signature."""
+        if entry.kind not in (EntryKind.ROUTE_HANDLER, EntryKind.PAGES_API) or not segments:
+            return None
+        asset = next((s for s in segments if s.lower() in self.k.public_routes.public_assets), None)
+        writes = any(
+            op.kind != "read"
+            for op in self.ctx.classifier.db_ops(scope.facts.path)
+            if scope.has(op.func, op.line)
+        )
+        if asset is not None and entry.method in ("GET", "HEAD", "*") and not writes:
+            return Evidence(
+                file=entry.file,
+                line=entry.line,
+                detail=f"{PUBLIC_ASSET} ({asset}) that browsers and crawlers fetch without "
+                "signing in",
             )
-            writes = any(
-                op.kind != "read"
-                for op in self.ctx.classifier.db_ops(scope.facts.path)
-                if scope.has(op.func, op.line)
+        if segments[-1].lower() in self.k.public_routes.health:
+            return Evidence(
+                file=entry.file,
+                line=entry.line,
+                detail=f"public by design: the {segments[-1]} route",
             )
-            if asset is not None and entry.method in ("GET", "HEAD", "*") and not writes:
-                return Evidence(
-                    file=entry.file,
-                    line=entry.line,
-                    detail=f"{PUBLIC_ASSET} ({asset}) that browsers and crawlers fetch without "
-                    "signing in",
-                )
-            if segments[-1].lower() in self.k.public_routes.health:
-                return Evidence(
-                    file=entry.file,
-                    line=entry.line,
-                    detail=f"public by design: the {segments[-1]} route",
-                )
-            if any(s.lower() in self.k.public_routes.webhook_words for s in segments):
-                for call in scope.facts.calls:
-                    if (
-                        scope.has(call.func, call.line)
-                        and call.name.removeprefix("new ") in self.k.public_routes.signature_calls
-                    ):
-                        return Evidence(
-                            file=entry.file,
-                            line=call.line,
-                            detail=f"{SIGNED_WEBHOOK} with {call.callee}()",
-                        )
+        if any(s.lower() in self.k.public_routes.webhook_words for s in segments):
+            for call in scope.facts.calls:
+                if (
+                    scope.has(call.func, call.line)
+                    and call.name.removeprefix("new ") in self.k.public_routes.signature_calls
+                ):
+                    return Evidence(
+                        file=entry.file,
+                        line=call.line,
+                        detail=f"{SIGNED_WEBHOOK} with {call.callee}()",
+                    )
         return None
 
     def _password_check(
@@ -304,8 +334,56 @@ class AuthenticationChecks(CheckerBase):
         first_op: tuple[int, str] | None = None,
         op_flows: list[tuple[DbOp, Flow]] | None = None,
     ) -> Check:
+        """pass: a gate protects the operations (in the code, a chain, or covering middleware);
+        n/a: public by design, or nothing worth protecting; fail: nothing stops a signed-out
+        request, or the gate comes after the first operation."""
         # The guard that protects the operations decides first: a sign-in flow that does check a
         # session (a pending password reset, a signed-in logout) is authenticated, not public.
+        gated = self._gate_or_public(entry, scope, public, problems, first_op)
+        if gated is not None:
+            return gated
+        covered = self._middleware_only(entry, problems)
+        if covered is not None:
+            return covered
+        exempt = self._nothing_to_protect(
+            entry, scope, touches_data=touches_data, ops=ops or [], op_flows=op_flows or []
+        )
+        if exempt is not None:
+            return exempt
+        if scope.flow.identity:
+            first = sorted(scope.flow.identity.values(), key=lambda e: e.line)[0]
+            detail = Evidence(
+                file=first.file,
+                line=first.line,
+                detail=f"reads the user ({first.detail}) but nothing stops a signed-out request",
+            )
+        else:
+            detail = Evidence(
+                file=entry.file,
+                line=entry.line,
+                detail="no authentication: no auth call, wrapper, procedure middleware or covering middleware",
+            )
+        problems.append(
+            Problem(
+                rule="ATH001",
+                file=entry.file,
+                line=entry.line,
+                message=f"{describe(entry)} does not authenticate the caller",
+                key=f"missing-authentication:{entry.id}",
+            )
+        )
+        return make_check(CheckStatus.FAIL, detail)
+
+    def _gate_or_public(
+        self,
+        entry: Entry,
+        scope: EntryScope,
+        public: Evidence | None,
+        problems: list[Problem],
+        first_op: tuple[int, str] | None,
+    ) -> Check | None:
+        """The gate in a chain or in the code decides first, unless it comes after the first
+        operation (a failure); then a signed webhook passes and a public entry point is n/a."""
         built = self._chain_gate(entry)  # procedure middleware and wrappers run first
         if built is not None:
             return _authenticated(*built)
@@ -319,46 +397,62 @@ class AuthenticationChecks(CheckerBase):
             return _authenticated(public, "signature")
         if public is not None:
             return make_check(CheckStatus.NA, public)
-        if gate is not None and first_op is not None:
-            # The check comes after the query: a signed-out request has been answered by then.
-            problems.append(
-                Problem(
-                    rule="ATH001",
-                    file=entry.file,
-                    line=first_op[0],
-                    message=f"{describe(entry)} runs {first_op[1]}() before it checks the caller",
-                    key=f"missing-authentication:{entry.id}",
-                )
+        if gate is None or first_op is None:
+            return None
+        # The check comes after the query: a signed-out request has been answered by then.
+        problems.append(
+            Problem(
+                rule="ATH001",
+                file=entry.file,
+                line=first_op[0],
+                message=f"{describe(entry)} runs {first_op[1]}() before it checks the caller",
+                key=f"missing-authentication:{entry.id}",
             )
-            return make_check(
-                CheckStatus.FAIL,
-                Evidence(
-                    file=scope.facts.path,
-                    line=first_op[0],
-                    detail=f"{first_op[1]}() runs before the check at line {gate_line} "
-                    f"({gate.detail})",
-                ),
-            )
+        )
+        return make_check(
+            CheckStatus.FAIL,
+            Evidence(
+                file=scope.facts.path,
+                line=first_op[0],
+                detail=f"{first_op[1]}() runs before the check at line {gate_line} ({gate.detail})",
+            ),
+        )
+
+    def _middleware_only(self, entry: Entry, problems: list[Problem]) -> Check | None:
+        """Covered by middleware alone: a pass, with a problem (and the bypass of old Next.js)."""
         covered = self._middleware_gate(entry)
-        if covered is not None:
-            app = next((a for a in self.ctx.apps if a.path == entry.app), None)
-            bypass = vulnerable_to_bypass(app.next_version if app else None)
-            note = (
-                f"; Next.js {app.next_version if app else '?'} allows bypassing middleware (CVE-2025-29927)"
-                if bypass
-                else ""
+        if covered is None:
+            return None
+        app = next((a for a in self.ctx.apps if a.path == entry.app), None)
+        bypass = vulnerable_to_bypass(app.next_version if app else None)
+        note = (
+            f"; Next.js {app.next_version if app else '?'} allows bypassing middleware (CVE-2025-29927)"
+            if bypass
+            else ""
+        )
+        problems.append(
+            Problem(
+                rule="ATH002",
+                file=entry.file,
+                line=entry.line,
+                message=f"{entry.name} relies on middleware alone for authentication{note}",
+                key=f"middleware-only:{entry.route}:{entry.method}",
             )
-            problems.append(
-                Problem(
-                    rule="ATH002",
-                    file=entry.file,
-                    line=entry.line,
-                    message=f"{entry.name} relies on middleware alone for authentication{note}",
-                    key=f"middleware-only:{entry.route}:{entry.method}",
-                )
-            )
-            return _authenticated(covered, "session")
-        public_content = self._public_content(ops or [])
+        )
+        return _authenticated(covered, "session")
+
+    def _nothing_to_protect(
+        self,
+        entry: Entry,
+        scope: EntryScope,
+        *,
+        touches_data: bool,
+        ops: list[DbOp],
+        op_flows: list[tuple[DbOp, Flow]],
+    ) -> Check | None:
+        """n/a without a gate: public content, no sensitive operation at all, or only public reads
+        (unless it is a webhook or reads the user)."""
+        public_content = self._public_content(ops)
         if (
             public_content is not None
             and self._sensitive_call(
@@ -387,35 +481,10 @@ class AuthenticationChecks(CheckerBase):
                 ),
             )
         if not webhook and not scope.flow.identity:
-            reads = self._public_reads(entry, scope, ops or []) or self._capability_access(
-                op_flows or []
-            )
+            reads = self._public_reads(entry, scope, ops) or self._capability_access(op_flows)
             if reads is not None:
                 return make_check(CheckStatus.NA, reads)
-        handler_line = entry.line
-        if scope.flow.identity:
-            first = sorted(scope.flow.identity.values(), key=lambda e: e.line)[0]
-            detail = Evidence(
-                file=first.file,
-                line=first.line,
-                detail=f"reads the user ({first.detail}) but nothing stops a signed-out request",
-            )
-        else:
-            detail = Evidence(
-                file=entry.file,
-                line=handler_line,
-                detail="no authentication: no auth call, wrapper, procedure middleware or covering middleware",
-            )
-        problems.append(
-            Problem(
-                rule="ATH001",
-                file=entry.file,
-                line=entry.line,
-                message=f"{describe(entry)} does not authenticate the caller",
-                key=f"missing-authentication:{entry.id}",
-            )
-        )
-        return make_check(CheckStatus.FAIL, detail)
+        return None
 
     def _plain_value(self, file: str, made: Call) -> bool:
         """A module value built by the language from values written in the code: `new Set([...])`,
@@ -550,81 +619,93 @@ class AuthenticationChecks(CheckerBase):
         followed. Calls on local values and built-ins are not; repository helpers are followed.
         With `reads_only`, only what it counts is: database operations on users' data and calls
         into packages that act (mail, payments, storage, auth providers)."""
-        program, summaries = self.ctx.program, self.ctx.summaries
-        inert = tuple(self.k.sensitive_operations.inert_packages)
         if reads_only is not None:
             skip = skip | _op_calls(self, self.ctx.classifier.db_ops(file))
-        for call in program.files[file].calls:
+        search = _Search(
+            depth=depth,
+            seen=seen,
+            database=database,
+            skip=skip,
+            reads_only=reads_only,
+            inert=tuple(self.k.sensitive_operations.inert_packages),
+        )
+        for call in self.ctx.program.files[file].calls:
             if (
                 not runs(call.func, call.line)
                 or call.callee.startswith(RESPONSE_BUILDERS)
                 or (file, call.index) in skip
             ):
                 continue
-            here = Evidence(file=file, line=call.line, detail=f"calls {call.callee}()")
-            callee = call.callee.removeprefix("await ").removeprefix("new ")
-            if callee.split("(", 1)[0] == "fetch":
-                if reads_only is not None:
-                    continue  # where it may go is input validation's question
-                return here
-            _canonical, package = self.ctx.classifier.canonical(file, call)
-            if package is not None:
-                if _inert_package(package, inert):
-                    continue
-                if reads_only is not None and not reads_only.acts(package):
-                    continue
-                return here
-            target = summaries.target(file, call)
-            if target is not None:
-                if target in seen:
-                    continue
-                if depth >= (8 if reads_only is not None else 3):
-                    return here
-                seen.add(target)
-                if database and any(
-                    op.func in function_scope(program.files[target[0]], target[1])
-                    and (reads_only is None or reads_only.touches(op))
-                    for op in self.ctx.classifier.db_ops(target[0])
-                ):
-                    return here
-                inner = self._sensitive_call(
-                    target[0],
-                    _within(function_scope(program.files[target[0]], target[1])),
-                    depth + 1,
-                    seen,
-                    database=database,
-                    skip=skip,
-                    reads_only=reads_only,
-                )
-                if inner is not None:
-                    return here
-                continue
-            root = callee.split(".", 1)[0].split("(", 1)[0]
-            symbol = program.lookup(file, root)
-            if symbol is not None and symbol.func is not None and "(" in callee:
-                continue  # `getPosts().sort()`: the function's own call is judged on its own
-            if symbol is not None and symbol.package is None and root != callee:
-                # A module-level object of the repository: a client (`stripe.x()`) unless it was
-                # built by an inert package (`zSettings.parse()`, a zod schema).
-                if symbol.value is not None and (
-                    symbol.value.kind in _LITERALS
-                    or _REGEX_LITERAL.match(symbol.value.text)
-                    or symbol.value.text.startswith(("[", "{"))  # `[...] as const`
-                ):
-                    continue  # a list, a table or a pattern written in the code
-                made = program.value_call(symbol)
-                if made is not None and self._plain_value(symbol.file, made):
-                    continue  # `new Set([...])`, `TYPES.filter(...)`: values of the language
-                origin = self.ctx.classifier.canonical(symbol.file, made)[1] if made else None
-                if origin is None or not _inert_package(origin, inert):
-                    if (
-                        reads_only is not None
-                        and origin is not None
-                        and not reads_only.acts(origin)
-                    ):
-                        continue
-                    return here
+            if self._is_sensitive(search, file, call):
+                return Evidence(file=file, line=call.line, detail=f"calls {call.callee}()")
         return None
+
+    def _is_sensitive(self, search: _Search, file: str, call: Call) -> bool:
+        """Whether one call may do something worth protecting (see `_sensitive_call`)."""
+        reads_only = search.reads_only
+        callee = call.callee.removeprefix("await ").removeprefix("new ")
+        if callee.split("(", 1)[0] == "fetch":
+            return reads_only is None  # (with reads_only, where it may go is validation's question)
+        _canonical, package = self.ctx.classifier.canonical(file, call)
+        if package is not None:
+            return not _inert_package(package, search.inert) and (
+                reads_only is None or reads_only.acts(package)
+            )
+        target = self.ctx.summaries.target(file, call)
+        if target is not None:
+            return self._sensitive_helper(search, target)
+        return self._sensitive_module_object(search, file, callee)
+
+    def _sensitive_helper(self, search: _Search, target: tuple[str, int | None]) -> bool:
+        """A repository helper not seen yet is sensitive when it runs a database operation (that
+        counts) or makes a sensitive call, or when it is too deep to follow."""
+        reads_only = search.reads_only
+        if target in search.seen:
+            return False
+        if search.depth >= (8 if reads_only is not None else 3):
+            return True
+        search.seen.add(target)
+        scope = function_scope(self.ctx.program.files[target[0]], target[1])
+        if search.database and any(
+            op.func in scope and (reads_only is None or reads_only.touches(op))
+            for op in self.ctx.classifier.db_ops(target[0])
+        ):
+            return True
+        inner = self._sensitive_call(
+            target[0],
+            _within(scope),
+            search.depth + 1,
+            search.seen,
+            database=search.database,
+            skip=search.skip,
+            reads_only=reads_only,
+        )
+        return inner is not None
+
+    def _sensitive_module_object(self, search: _Search, file: str, callee: str) -> bool:
+        """A method of a module-level object of the repository: a client (`stripe.x()`) unless it
+        was built by an inert package (`zSettings.parse()`, a zod schema) or is a plain value."""
+        program = self.ctx.program
+        root = callee.split(".", 1)[0].split("(", 1)[0]
+        symbol = program.lookup(file, root)
+        if symbol is not None and symbol.func is not None and "(" in callee:
+            return False  # `getPosts().sort()`: the function's own call is judged on its own
+        if symbol is None or symbol.package is not None or root == callee:
+            return False
+        if symbol.value is not None and (
+            symbol.value.kind in _LITERALS
+            or _REGEX_LITERAL.match(symbol.value.text)
+            or symbol.value.text.startswith(("[", "{"))  # `[...] as const`
+        ):
+            return False  # a list, a table or a pattern written in the code
+        made = program.value_call(symbol)
+        if made is not None and self._plain_value(symbol.file, made):
+            return False  # `new Set([...])`, `TYPES.filter(...)`: values of the language
+        origin = self.ctx.classifier.canonical(symbol.file, made)[1] if made else None
+        if origin is not None and _inert_package(origin, search.inert):
+            return False
+        reads_only = search.reads_only
+        return reads_only is None or origin is None or reads_only.acts(origin)
 
     def _chain_summaries(self, entry: Entry) -> list[tuple[str, Call, Summary]]:
         """Summaries of the middleware a builder chain or wrapper runs (`.use(fn)`, `withAuth(...)`)."""

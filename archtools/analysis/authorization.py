@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from archtools.analysis.authentication import AuthenticationChecks, public_flag
 from archtools.analysis.entry import Entry
@@ -26,6 +27,31 @@ from archtools.facts.code import Call, ExitKind, Expr, ExprKind, Pair
 from archtools.results import Check, CheckStatus, Evidence
 
 
+@dataclass
+class _Tally:
+    """The evidence of one entry's authorization check, gathered as its operations are judged."""
+
+    problems: list[Problem]
+    passes: list[Evidence] = field(default_factory=list)
+    fails: list[Evidence] = field(default_factory=list)
+    public_reads: list[Evidence] = field(default_factory=list)
+
+    def flag(self, problem: Problem, detail: str) -> None:
+        """Record a failure and the problem it reports."""
+        flag(self.fails, self.problems, problem, detail)
+
+
+@dataclass(frozen=True)
+class _Access:
+    """What each operation of an entry is judged against: its gates and the rows bound to the caller."""
+
+    scope: EntryScope
+    role_gate: Evidence | None
+    owned_keys: dict[str, Evidence]
+    admin: bool
+    scoped: dict[str, dict[str, DbOp]]
+
+
 class AuthorizationChecks(AuthenticationChecks):
     def _authorization(
         self, entry: Entry, scope: EntryScope, ops: list[OpFlow], problems: list[Problem]
@@ -33,20 +59,16 @@ class AuthorizationChecks(AuthenticationChecks):
         """pass: every client-chosen row of a user-owned model is bound to the caller or gated;
         fail: one is not (IDOR), an admin operation has no role check, or a write is unscoped;
         n/a: no client-chosen row of a user-owned model is touched."""
-        summary = scope.summary
-        passes: list[Evidence] = []
-        fails: list[Evidence] = []
-        role_gate = summary.role_gate or self._chain_role_gate(entry)
+        tally = _Tally(problems)
+        role_gate = scope.summary.role_gate or self._chain_role_gate(entry)
         owned_keys = self._chain_ownership(entry)
         if owned_keys:
-            passes.append(next(iter(owned_keys.values())))
+            tally.passes.append(next(iter(owned_keys.values())))
         admin = is_admin(entry)
         if role_gate is not None:
-            passes.append(role_gate)
+            tally.passes.append(role_gate)
         elif admin and self.ctx.has_roles:
-            flag(
-                fails,
-                problems,
+            tally.flag(
                 Problem(
                     "AZ003",
                     entry.file,
@@ -56,144 +78,180 @@ class AuthorizationChecks(AuthenticationChecks):
                 ),
                 "an admin operation without a role check",
             )
-        scoped = self._scoped_results(ops, scope.facts.path)
-        public_reads: list[Evidence] = []
+        access = _Access(
+            scope=scope,
+            role_gate=role_gate,
+            owned_keys=owned_keys,
+            admin=admin,
+            scoped=self._scoped_results(ops, scope.facts.path),
+        )
         for op, flow in ops:
-            if op.model is None or op.model not in self.ctx.owned:
-                continue
-            creating = op.operation in ("create", "createMany", "insert")
-            if creating:
-                if self._owner_from_input(op, flow, problems, fails):
-                    continue
-                client = self._client_references(op, flow)
-                owner = self._owner_from_identity(op, flow)
-                if owner is not None and not client:
-                    passes.append(owner)  # a new row owned by the caller
-                    continue
-            else:
-                client = _client_keys(op, flow)
-                from_scoped = [c for c in client if _taken_from(c, flow, scoped.get(op.file, {}))]
-                if from_scoped and len(from_scoped) == len(client):
-                    source = scoped[op.file][_client_roots(from_scoped[0], flow)[0]]
-                    passes.append(
-                        Evidence(
-                            file=op.file,
-                            line=op.line,
-                            detail=f"{op.callee}() uses `{from_scoped[0].text[:40]}`, taken from "
-                            f"the row {source.callee}() (line {source.line}) found for the caller",
-                        )
-                    )
-                    continue
-            bound = any(flow.is_identity(w) for w in op.where)
-            if (
-                not creating
-                and op.kind != "read"
-                and not bound
-                and not client
-                and self._filter_visible(op)
-                and not self._scoped(op)
-            ):
-                flag(
-                    fails,
-                    problems,
-                    Problem(
-                        "AZ004",
-                        op.file,
-                        op.line,
-                        f"{op.callee}() changes {op.model} rows without limiting them to a row or to the caller",
-                        f"unscoped:{op.callee}",
-                        op.model,
-                    ),
-                    f"{op.callee}() changes {op.model} rows of every user",
+            if op.model is not None and op.model in self.ctx.owned:
+                self._judge_owned_op(access, tally, op, flow)
+        self._judge_storage_keys(scope, tally)
+        return self._authorization_verdict(entry, scope, tally)
+
+    def _judge_owned_op(self, access: _Access, tally: _Tally, op: DbOp, flow: Flow) -> None:
+        """Judge one operation on a user-owned model: who chose its rows, and what binds them."""
+        creating = op.operation in ("create", "createMany", "insert")
+        if creating:
+            client = self._new_row_client_keys(op, flow, tally)
+        else:
+            client = self._existing_row_client_keys(access, op, flow, tally)
+        if client is None:
+            return
+        bound = any(flow.is_identity(w) for w in op.where)
+        if not client:
+            self._judge_caller_chosen_rows(access, tally, op, flow, bound=bound, creating=creating)
+        elif bound:
+            tally.passes.append(
+                Evidence(
+                    file=op.file,
+                    line=self._binding_line(op, flow),
+                    detail=f"{op.callee}() binds the {op.model} the client chose to the signed-in user",
                 )
-                continue
-            if not client and bound:
-                # Rows selected by the caller alone: the caller's own (a pass, with the filter).
-                passes.append(self._caller_filter(op, flow))
-                continue
-            if not client:
-                if (
-                    not admin
-                    and role_gate is None
-                    and op.kind == "read"
-                    and not op.where
-                    and not creating
-                    and not op.subquery
-                ):
-                    flag(
-                        fails,
-                        problems,
-                        Problem(
-                            "AZ001",
-                            op.file,
-                            op.line,
-                            f"{op.callee}() returns all {op.model} rows to any caller",
-                            f"unbound-read:{op.callee}",
-                            op.model,
-                        ),
-                        f"{op.callee}() reads every {op.model} row, not only the caller's",
-                    )
-                continue
-            if bound:
-                passes.append(
-                    Evidence(
-                        file=op.file,
-                        line=self._binding_line(op, flow),
-                        detail=f"{op.callee}() binds the {op.model} the client chose to the signed-in user",
-                    )
-                )
-                continue
-            secret = self._secret_filter(op, flow)
-            if secret is not None:
-                passes.append(secret)
-                continue
-            checked_key = next(
-                (owned_keys[key] for key in owned_keys if any(_names_key(c, key) for c in client)),
-                None,
             )
-            gate = (
-                summary.membership_gate
-                or checked_key
-                or self._compared_after(op, scope, flow)
-                or role_gate
-            )
-            if gate is not None:
-                passes.append(gate)
-                continue
-            public = None
-            if op.kind == "read":
-                flags = self.k.public_routes.public_flags
-                public = next((f for w in op.where if (f := public_flag(w, flags))), None)
-            if public is not None:  # the client picks among rows marked public: no IDOR
-                public_reads.append(
-                    Evidence(
-                        file=op.file,
-                        line=op.line,
-                        detail=f"{op.callee}() lets the client choose only among {op.model} rows "
-                        f"marked public ({public})",
-                    )
+        else:
+            self._judge_client_chosen_rows(access, tally, op, flow, client)
+
+    def _new_row_client_keys(self, op: DbOp, flow: Flow, tally: _Tally) -> list[Expr] | None:
+        """The client-chosen references of a create, or None once it is judged: an owner column
+        from the client fails, a new row owned by the caller alone passes."""
+        if self._owner_from_input(op, flow, tally.problems, tally.fails):
+            return None
+        client = self._client_references(op, flow)
+        owner = self._owner_from_identity(op, flow)
+        if owner is not None and not client:
+            tally.passes.append(owner)  # a new row owned by the caller
+            return None
+        return client
+
+    @staticmethod
+    def _existing_row_client_keys(
+        access: _Access, op: DbOp, flow: Flow, tally: _Tally
+    ) -> list[Expr] | None:
+        """The client-chosen parts of an operation's filter, or None when every one was taken from
+        a row found for the caller (a pass)."""
+        client = _client_keys(op, flow)
+        from_scoped = [c for c in client if _taken_from(c, flow, access.scoped.get(op.file, {}))]
+        if from_scoped and len(from_scoped) == len(client):
+            source = access.scoped[op.file][_client_roots(from_scoped[0], flow)[0]]
+            tally.passes.append(
+                Evidence(
+                    file=op.file,
+                    line=op.line,
+                    detail=f"{op.callee}() uses `{from_scoped[0].text[:40]}`, taken from "
+                    f"the row {source.callee}() (line {source.line}) found for the caller",
                 )
-                continue
-            flag(
-                fails,
-                problems,
+            )
+            return None
+        return client
+
+    def _judge_caller_chosen_rows(
+        self, access: _Access, tally: _Tally, op: DbOp, flow: Flow, *, bound: bool, creating: bool
+    ) -> None:
+        """An operation with no client-chosen key: an unscoped write or a read of every row fails,
+        rows selected by the caller alone are the caller's own."""
+        if (
+            not creating
+            and op.kind != "read"
+            and not bound
+            and self._filter_visible(op)
+            and not self._scoped(op)
+        ):
+            tally.flag(
+                Problem(
+                    "AZ004",
+                    op.file,
+                    op.line,
+                    f"{op.callee}() changes {op.model} rows without limiting them to a row or to the caller",
+                    f"unscoped:{op.callee}",
+                    op.model,
+                ),
+                f"{op.callee}() changes {op.model} rows of every user",
+            )
+            return
+        if bound:
+            # Rows selected by the caller alone: the caller's own (a pass, with the filter).
+            tally.passes.append(self._caller_filter(op, flow))
+            return
+        if (
+            not access.admin
+            and access.role_gate is None
+            and op.kind == "read"
+            and not op.where
+            and not creating
+            and not op.subquery
+        ):
+            tally.flag(
                 Problem(
                     "AZ001",
                     op.file,
                     op.line,
-                    f"IDOR: {op.callee}() uses `{client[0].text}` from the client with no ownership check",
-                    f"idor:{op.callee}:{client[0].text}",
+                    f"{op.callee}() returns all {op.model} rows to any caller",
+                    f"unbound-read:{op.callee}",
                     op.model,
                 ),
-                f"{op.callee}() uses `{client[0].text}` chosen by the client without binding it to the signed-in user",
+                f"{op.callee}() reads every {op.model} row, not only the caller's",
             )
+
+    def _judge_client_chosen_rows(
+        self, access: _Access, tally: _Tally, op: DbOp, flow: Flow, client: list[Expr]
+    ) -> None:
+        """Rows the client chose and no filter binds to the caller: a secret filter, a membership,
+        ownership or role gate, or a comparison afterwards passes; a choice among public rows is
+        n/a; otherwise an IDOR."""
+        secret = self._secret_filter(op, flow)
+        if secret is not None:
+            tally.passes.append(secret)
+            return
+        owned_keys = access.owned_keys
+        checked_key = next(
+            (owned_keys[key] for key in owned_keys if any(_names_key(c, key) for c in client)),
+            None,
+        )
+        gate = (
+            access.scope.summary.membership_gate
+            or checked_key
+            or self._compared_after(op, access.scope, flow)
+            or access.role_gate
+        )
+        if gate is not None:
+            tally.passes.append(gate)
+            return
+        public = None
+        if op.kind == "read":
+            flags = self.k.public_routes.public_flags
+            public = next((f for w in op.where if (f := public_flag(w, flags))), None)
+        if public is not None:  # the client picks among rows marked public: no IDOR
+            tally.public_reads.append(
+                Evidence(
+                    file=op.file,
+                    line=op.line,
+                    detail=f"{op.callee}() lets the client choose only among {op.model} rows "
+                    f"marked public ({public})",
+                )
+            )
+            return
+        tally.flag(
+            Problem(
+                "AZ001",
+                op.file,
+                op.line,
+                f"IDOR: {op.callee}() uses `{client[0].text}` from the client with no ownership check",
+                f"idor:{op.callee}:{client[0].text}",
+                op.model,
+            ),
+            f"{op.callee}() uses `{client[0].text}` chosen by the client without binding it to the signed-in user",
+        )
+
+    def _judge_storage_keys(self, scope: EntryScope, tally: _Tally) -> None:
+        """Object storage keys the client chose pass when bound to the caller, else an IDOR."""
         for key, call, key_binding in self._storage_keys(scope):
             if key_binding is not None:
-                passes.append(key_binding)
+                tally.passes.append(key_binding)
                 continue
-            flag(
-                fails,
-                problems,
+            tally.flag(
                 Problem(
                     "AZ001",
                     scope.facts.path,
@@ -205,12 +263,16 @@ class AuthorizationChecks(AuthenticationChecks):
                 f"{call.callee.removeprefix('await ')}() uses the object key `{key.text[:60]}` "
                 "chosen by the client without binding it to the signed-in user",
             )
-        if fails:
-            return Check(status=CheckStatus.FAIL, evidence=fails + passes)
-        if passes:
-            return Check(status=CheckStatus.PASS, evidence=passes)
-        if public_reads:
-            return make_check(CheckStatus.NA, public_reads[0])
+
+    def _authorization_verdict(self, entry: Entry, scope: EntryScope, tally: _Tally) -> Check:
+        """The check from the evidence gathered: any failure fails, any pass passes; otherwise
+        public reads are n/a and data keyed by the caller alone decides."""
+        if tally.fails:
+            return Check(status=CheckStatus.FAIL, evidence=tally.fails + tally.passes)
+        if tally.passes:
+            return Check(status=CheckStatus.PASS, evidence=tally.passes)
+        if tally.public_reads:
+            return make_check(CheckStatus.NA, tally.public_reads[0])
         keyed = self._keyed_by_caller(scope)
         if keyed is not None and keyed.detail.startswith(_UNDECIDED):
             return make_check(CheckStatus.UNKNOWN, keyed)

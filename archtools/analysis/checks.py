@@ -24,16 +24,48 @@ from archtools.analysis.flow import Seeds, function_scope
 from archtools.analysis.problems import entry_problems
 from archtools.analysis.sinks import Sink
 from archtools.analysis.trpc import context_identity
-from archtools.results import CheckStatus, EntryKind, Evidence
+from archtools.results import Check, CheckStatus, EntryKind, Evidence
 
 __all__ = ["EntryAnalysis", "EntryChecker", "Problem"]
 
 
 class EntryChecker(AuthorizationChecks, DataChecks):
     def analyse(self, entry: Entry) -> EntryAnalysis:
+        """The five checks of one entry point and the problems found on its way."""
         if entry.handler is None:
             return self._unresolved(entry)
         file, func = entry.handler
+        scope = self._entry_scope(entry, file, func)
+        ops = [
+            (op, scope.flow)
+            for op in self.ctx.classifier.db_ops(file)
+            if scope.has(op.func, op.line)
+        ]
+        ops += self._helper_ops(scope)
+        ops += self._chain_ops(entry)
+        if entry.kind == EntryKind.PAGE and self._params_reach_data(scope) is None:
+            na = make_check(
+                CheckStatus.NA,
+                Evidence(file=entry.file, line=entry.line, detail="its params reach no data"),
+            )
+            return EntryAnalysis(
+                entry=entry,
+                checks=dict.fromkeys(CHECK_NAMES_ORDER, na),
+                public=False,
+                models=[],
+                reads_data=False,
+            )
+        public = self._public_reason(entry, scope)
+        if public is not None and public.detail.startswith(TRANSPORT):
+            na = make_check(CheckStatus.NA, public)
+            return EntryAnalysis(
+                entry=entry, checks=dict.fromkeys(CHECK_NAMES_ORDER, na), public=True, models=[]
+            )
+        return self._five_checks(entry, file, scope, ops, public)
+
+    def _entry_scope(self, entry: Entry, file: str, func: int | None) -> EntryScope:
+        """The code that runs for the entry, with its flow (seeded by what the chain's middleware
+        puts in the context) and its summary, limited to the entry's method branch."""
         facts = self.ctx.program.files[file]
         learned = self._context_from_middleware(entry) if entry.chain else ()
         if learned:
@@ -54,31 +86,21 @@ class EntryChecker(AuthorizationChecks, DataChecks):
         summary = self.ctx.summaries.compute_with(
             file, func, entry.seeds, flow, include=in_branch if entry.branch is not None else None
         )
-        scope = EntryScope(
+        return EntryScope(
             facts, function_scope(facts, func), entry.branch, flow, summary, other_branches
         )
-        ops = [(op, flow) for op in self.ctx.classifier.db_ops(file) if scope.has(op.func, op.line)]
-        ops += self._helper_ops(scope)
-        ops += self._chain_ops(entry)
-        if entry.kind == EntryKind.PAGE and self._params_reach_data(scope) is None:
-            na = make_check(
-                CheckStatus.NA,
-                Evidence(file=entry.file, line=entry.line, detail="its params reach no data"),
-            )
-            return EntryAnalysis(
-                entry=entry,
-                checks=dict.fromkeys(CHECK_NAMES_ORDER, na),
-                public=False,
-                models=[],
-                reads_data=False,
-            )
+
+    def _five_checks(
+        self,
+        entry: Entry,
+        file: str,
+        scope: EntryScope,
+        ops: list[OpFlow],
+        public: Evidence | None,
+    ) -> EntryAnalysis:
+        """Run the checks in order (authentication decides whether the caller is public) and
+        collect the problems they and the entry's code raise."""
         problems: list[Problem] = []
-        public = self._public_reason(entry, scope)
-        if public is not None and public.detail.startswith(TRANSPORT):
-            na = make_check(CheckStatus.NA, public)
-            return EntryAnalysis(
-                entry=entry, checks=dict.fromkeys(CHECK_NAMES_ORDER, na), public=True, models=[]
-            )
         own_ops = sorted(
             (op.line, op.callee) for op, _ in ops if op.file == file and scope.has(op.func, op.line)
         )
@@ -96,21 +118,7 @@ class EntryChecker(AuthorizationChecks, DataChecks):
             public = None  # a signed-in caller after all: its rows can be bound to it
         elif authn.status == CheckStatus.PASS and public is None:
             public = authn.evidence[0]  # a signed or internal caller: no user session by design
-        if (
-            public is not None
-            and not is_admin(entry)
-            and not public.detail.startswith(PUBLIC_ASSET)
-        ):
-            authz = make_check(
-                CheckStatus.NA,
-                Evidence(
-                    file=public.file,
-                    line=public.line,
-                    detail="public by design: there is no signed-in user to bind rows to",
-                ),
-            )
-        else:
-            authz = self._authorization(entry, scope, ops, problems)
+        authz = self._authorization_unless_public(entry, scope, ops, problems, public)
         validation = self._validation(entry, scope, ops, problems)
         rate = self._rate_limiting(entry, scope, problems)
         audit = self._audit_logging(entry, scope, ops, problems)
@@ -133,6 +141,31 @@ class EntryChecker(AuthorizationChecks, DataChecks):
             models=sorted({op.model for op, _flow in ops if op.model}),
             problems=problems,
         )
+
+    def _authorization_unless_public(
+        self,
+        entry: Entry,
+        scope: EntryScope,
+        ops: list[OpFlow],
+        problems: list[Problem],
+        public: Evidence | None,
+    ) -> Check:
+        """n/a for a public entry point (no signed-in user to bind rows to) unless it is an admin
+        operation or a public asset; otherwise the authorization check."""
+        if (
+            public is not None
+            and not is_admin(entry)
+            and not public.detail.startswith(PUBLIC_ASSET)
+        ):
+            return make_check(
+                CheckStatus.NA,
+                Evidence(
+                    file=public.file,
+                    line=public.line,
+                    detail="public by design: there is no signed-in user to bind rows to",
+                ),
+            )
+        return self._authorization(entry, scope, ops, problems)
 
     # -- unresolved handlers ------------------------------------------------------------------------
 

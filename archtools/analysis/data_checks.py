@@ -17,6 +17,7 @@ from archtools.analysis.entry_scope import (
 )
 from archtools.analysis.flow import Flow, Seeds, function_scope
 from archtools.analysis.problems import upload_checks
+from archtools.analysis.roles import DbOp
 from archtools.facts.code import Call, Expr, ExprKind
 from archtools.results import Check, CheckStatus, Evidence
 
@@ -25,51 +26,14 @@ class DataChecks(CheckerBase):
     def _validation(
         self, entry: Entry, scope: EntryScope, ops: list[OpFlow], problems: list[Problem]
     ) -> Check:
+        """fail: client input reaches an operation or another sink unvalidated, goes whole into a
+        write, or an upload check trusts what the client declares; pass: a schema, a hand check
+        or a coercion validates it; n/a: no client input reaches a sink."""
         fails: list[Evidence] = []
         for op, flow in ops:
-            whole = [
-                d
-                for d in op.data
-                if (d.kind.value in ("identifier", "call") or any(p.key == "..." for p in d.pairs))
-                and flow.is_input(d)
-                and not flow.is_identity(d)
-            ]
-            for data in whole:
-                flag(
-                    fails,
-                    problems,
-                    Problem(
-                        "VAL002",
-                        op.file,
-                        data.line,
-                        f"request data is passed whole into {op.callee}(): mass assignment",
-                        f"mass-assignment:{op.callee}",
-                        op.model,
-                    ),
-                    f"request data `{data.text[:60]}` goes whole into {op.callee}()",
-                )
-            if whole:
-                continue
-            for expr in op.where + op.data:
-                if flow.is_input(expr):
-                    value = _input_part(expr, flow)
-                    flag(
-                        fails,
-                        problems,
-                        Problem(
-                            "VAL001",
-                            op.file,
-                            expr.line,
-                            f"unvalidated input reaches {op.callee}()",
-                            f"unvalidated:{op.callee}:{expr.text[:40]}",
-                            op.model,
-                        ),
-                        f"unvalidated client input `{value.text[:60]}` reaches {op.callee}()",
-                    )
-                    break
+            _flag_unvalidated_op(op, flow, fails, problems)
         inline = self._validated_inline(ops)
-        upload = upload_checks(scope.facts, scope.funcs, scope.flow)
-        for line, path in upload:
+        for line, path in upload_checks(scope.facts, scope.funcs, scope.flow):
             flag(
                 fails,
                 problems,
@@ -83,44 +47,54 @@ class DataChecks(CheckerBase):
                 f"the upload check trusts `{path}`, which the client declares",
             )
         if not fails:
-            flow = scope.flow
-            tainted = {
-                name
-                for name in flow.inputs
-                if name not in flow.validated and name not in flow.identity
-            }
-            # fields the schema let through unchecked (`cursor: z.any()`)
-            tainted |= {
-                path
-                for path in flow.input_paths
-                if not any(path == v or path.startswith(v + ".") for v in flow.validated_paths)
-                and path.split(".", 1)[0] in flow.validated
-            }
-            requests = frozenset(n for n, what in flow.inputs.items() if what == "request")
-            sink = self.ctx.sinks.first_sink(
-                scope.facts.path,
-                scope.has,
-                tainted,
-                database=False,
-                propagate=False,
-                requests=requests,
-            )
-            if sink is not None:
-                detail = f"unvalidated client input `{sink.value}` reaches {sink.target}"
-                if sink.database:
-                    problem = Problem(
-                        "VAL001",
-                        sink.file,
-                        sink.line,
-                        f"unvalidated input reaches {sink.target}",
-                        f"unvalidated:{sink.target}:{sink.value[:40]}",
-                        sink.model,
-                    )
-                    flag(fails, problems, problem, detail)
-                else:
-                    fails.append(Evidence(file=sink.file, line=sink.line, detail=detail))
+            self._flag_unvalidated_sink(scope, fails, problems)
         if fails:
             return Check(status=CheckStatus.FAIL, evidence=fails)
+        return self._validated_input(entry, scope, inline)
+
+    def _flag_unvalidated_sink(
+        self, scope: EntryScope, fails: list[Evidence], problems: list[Problem]
+    ) -> None:
+        """The first sink other than the operations that unvalidated client input reaches."""
+        flow = scope.flow
+        tainted = {
+            name for name in flow.inputs if name not in flow.validated and name not in flow.identity
+        }
+        # fields the schema let through unchecked (`cursor: z.any()`)
+        tainted |= {
+            path
+            for path in flow.input_paths
+            if not any(path == v or path.startswith(v + ".") for v in flow.validated_paths)
+            and path.split(".", 1)[0] in flow.validated
+        }
+        requests = frozenset(n for n, what in flow.inputs.items() if what == "request")
+        sink = self.ctx.sinks.first_sink(
+            scope.facts.path,
+            scope.has,
+            tainted,
+            database=False,
+            propagate=False,
+            requests=requests,
+        )
+        if sink is None:
+            return
+        detail = f"unvalidated client input `{sink.value}` reaches {sink.target}"
+        if sink.database:
+            problem = Problem(
+                "VAL001",
+                sink.file,
+                sink.line,
+                f"unvalidated input reaches {sink.target}",
+                f"unvalidated:{sink.target}:{sink.value[:40]}",
+                sink.model,
+            )
+            flag(fails, problems, problem, detail)
+        else:
+            fails.append(Evidence(file=sink.file, line=sink.line, detail=detail))
+
+    def _validated_input(self, entry: Entry, scope: EntryScope, inline: list[Evidence]) -> Check:
+        """With nothing unvalidated: what validates the input (a schema, hand checks, the chain's
+        schema, an inline coercion), or n/a."""
         flow = scope.flow
         by_schema = {n: e for n, e in flow.validated.items() if n not in flow.hand_checked}
         if flow.hand_checked and not by_schema:
@@ -138,6 +112,12 @@ class DataChecks(CheckerBase):
             return make_check(CheckStatus.PASS, chain_schema)
         if inline:
             return make_check(CheckStatus.PASS, inline[0])
+        return self._validated_at_sinks(entry, scope)
+
+    def _validated_at_sinks(self, entry: Entry, scope: EntryScope) -> Check:
+        """Input checked where it is used (in a helper, by a fixed destination or a checked
+        argument) passes; otherwise n/a, as it reaches no sink."""
+        flow = scope.flow
         tainted = {name for name in flow.inputs if name not in flow.identity}
         requests = frozenset(n for n, what in flow.inputs.items() if what == "request")
         in_helper = self.ctx.sinks.validated_in_helper(
@@ -408,6 +388,53 @@ def _seed(seeds: Seeds, name: str, value: Expr, flow: Flow, file: str, call: Cal
         seeds.inputs[name] = "client value passed by the caller"
         if not flow.is_input(value):
             seeds.validated.add(name)
+
+
+def _flag_unvalidated_op(
+    op: DbOp, flow: Flow, fails: list[Evidence], problems: list[Problem]
+) -> None:
+    """Request data passed whole into an operation (mass assignment), or else the first
+    unvalidated input in its filter or data."""
+    whole = [
+        d
+        for d in op.data
+        if (d.kind.value in ("identifier", "call") or any(p.key == "..." for p in d.pairs))
+        and flow.is_input(d)
+        and not flow.is_identity(d)
+    ]
+    for data in whole:
+        flag(
+            fails,
+            problems,
+            Problem(
+                "VAL002",
+                op.file,
+                data.line,
+                f"request data is passed whole into {op.callee}(): mass assignment",
+                f"mass-assignment:{op.callee}",
+                op.model,
+            ),
+            f"request data `{data.text[:60]}` goes whole into {op.callee}()",
+        )
+    if whole:
+        return
+    for expr in op.where + op.data:
+        if flow.is_input(expr):
+            value = _input_part(expr, flow)
+            flag(
+                fails,
+                problems,
+                Problem(
+                    "VAL001",
+                    op.file,
+                    expr.line,
+                    f"unvalidated input reaches {op.callee}()",
+                    f"unvalidated:{op.callee}:{expr.text[:40]}",
+                    op.model,
+                ),
+                f"unvalidated client input `{value.text[:60]}` reaches {op.callee}()",
+            )
+            return
 
 
 def _input_part(expr: Expr, flow: Flow) -> Expr:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from archtools.facts.code import Call, Expr, ExprKind, FileFacts
+from archtools.facts.code import Call, Expr, ExprKind, FileFacts, VarDecl
 from archtools.results import Evidence
 
 INPUT_METHODS = {"json", "formData", "text", "arrayBuffer", "blob"}
@@ -110,6 +110,28 @@ def _under(path: str, prefixes: tuple[str, ...]) -> bool:
     return any(path == p or path.startswith(p + ".") for p in prefixes)
 
 
+@dataclass(frozen=True)
+class _Sources:
+    """What the calls of a function are known to return, for labelling its declarations."""
+
+    facts: FileFacts
+    identity_calls: dict[int, Evidence]
+    validator_calls: set[int]
+    trusted_calls: set[int]
+    hand_checked: dict[str, Evidence]
+    queries: frozenset[int]
+    row_helpers: frozenset[int]
+
+
+@dataclass
+class _Labels:
+    """What the names one declaration binds become: the caller's, the client's, or validated."""
+
+    identity: Evidence | None = None
+    input: str | None = None
+    valid: Evidence | None = None
+
+
 def function_flow(
     facts: FileFacts,
     func: int | None,
@@ -133,15 +155,28 @@ def function_flow(
     among its filters is the caller's, even when a client key selected it.
     row_helpers: calls of helpers returning what their own query found. What a query returns is
     stored data, never the client's; a helper handed the caller is not known to filter by it."""
-    hand_checked = hand_checked or {}
+    sources = _Sources(
+        facts=facts,
+        identity_calls=identity_calls,
+        validator_calls=validator_calls,
+        trusted_calls=trusted_calls or set(),
+        hand_checked=hand_checked or {},
+        queries=queries,
+        row_helpers=row_helpers,
+    )
+    flow = _seeded_flow(facts, seeds, validator_calls)
+    scope = _scope(facts, func)
+    _record_input_reads(facts, flow, scope)
+    for var in sorted((v for v in facts.vars if v.func in scope), key=lambda v: v.line):
+        _checked_before(sources, flow, var.line)
+        if var.init is not None:
+            _label_declaration(sources, flow, var, var.init)
+    _checked_before(sources, flow, facts.lines + 1)
+    return flow
 
-    def checked_before(line: int) -> None:
-        for name, guard in hand_checked.items():
-            if guard.line < line and name in flow.inputs and name not in flow.validated:
-                flow.validated[name] = guard
-                flow.hand_checked.add(name)
 
-    trusted_calls = trusted_calls or set()
+def _seeded_flow(facts: FileFacts, seeds: Seeds, validator_calls: set[int]) -> Flow:
+    """The flow as the function starts: what its parameters and context hold."""
     flow = Flow(
         inputs=dict(seeds.inputs),
         identity=dict(seeds.identity),
@@ -154,9 +189,12 @@ def function_flow(
         flow.validated[name] = Evidence(
             file=facts.path, line=1, detail=f"{name} is validated by its schema"
         )
-    scope = _scope(facts, func)
-    calls = facts.calls
-    for call in calls:
+    return flow
+
+
+def _record_input_reads(facts: FileFacts, flow: Flow, scope: set[int | None]) -> None:
+    """The calls that read the client's input from a request or search params (`req.json()`)."""
+    for call in facts.calls:
         if call.func not in scope:
             continue
         root = call.callee.split(".", 1)[0].split("(", 1)[0]
@@ -168,128 +206,183 @@ def function_flow(
                     detail=f"reads client input with {call.callee}()",
                 )
             )
-    for var in sorted((v for v in facts.vars if v.func in scope), key=lambda v: v.line):
-        checked_before(var.line)
-        init = var.init
-        if init is None:
-            continue
-        if var.keys and init.kind == ExprKind.IDENTIFIER:
-            for key, name in zip(var.keys, var.names, strict=False):
-                field_path = (
-                    f"{init.text}.{key}"  # `{ targetId } = entry`, `entry.targetId` the client's
+
+
+def _checked_before(sources: _Sources, flow: Flow, line: int) -> None:
+    """Inputs an exit guard before `line` rejected when they failed a check are validated."""
+    for name, guard in sources.hand_checked.items():
+        if guard.line < line and name in flow.inputs and name not in flow.validated:
+            flow.validated[name] = guard
+            flow.hand_checked.add(name)
+
+
+def _label_declaration(sources: _Sources, flow: Flow, var: VarDecl, init: Expr) -> None:
+    """Label the names one declaration binds by what its initializer holds."""
+    facts = sources.facts
+    _destructure_client_fields(facts, flow, var, init)
+    _destructure_context(facts, flow, var, init)
+    # A verified payload (a signed event, the row an API key found) is not client input.
+    trusted = init.call is not None and any(
+        i in sources.trusted_calls for i in _chain_indexes(facts, init.call)
+    )
+    if trusted and not (init.call is not None and init.call in sources.identity_calls):
+        return
+    stored = _is_stored(sources, init)
+    labels = _Labels()
+    if init.call is not None:
+        _label_from_call(sources, flow, init.call, labels, unchecked=not trusted and not stored)
+    _label_identity_value(sources, flow, var, init, labels)
+    _label_client_value(facts, flow, var, init, labels, stored=stored)
+    _label_request(facts, flow, init, labels)
+    _bind_labels(facts, flow, var, init, labels)
+
+
+def _destructure_client_fields(facts: FileFacts, flow: Flow, var: VarDecl, init: Expr) -> None:
+    """`{ targetId } = entry` where `entry.targetId` is the client's: the name is client input
+    (validated when the caller's schema checked that field)."""
+    if not (var.keys and init.kind == ExprKind.IDENTIFIER):
+        return
+    for key, name in zip(var.keys, var.names, strict=False):
+        field_path = f"{init.text}.{key}"  # `{ targetId } = entry`, `entry.targetId` the client's
+        if _under(field_path, flow.input_paths):
+            flow.inputs.setdefault(name, "client value passed by the caller")
+            if _under(field_path, flow.validated_paths):
+                flow.validated.setdefault(
+                    name,
+                    Evidence(file=facts.path, line=var.line, detail="validated by the caller"),
                 )
-                if _under(field_path, flow.input_paths):
-                    flow.inputs.setdefault(name, "client value passed by the caller")
-                    if _under(field_path, flow.validated_paths):
-                        flow.validated.setdefault(
-                            name,
-                            Evidence(
-                                file=facts.path, line=var.line, detail="validated by the caller"
-                            ),
-                        )
-        if var.keys and init.kind == ExprKind.IDENTIFIER and _carries_context(flow, init.text):
-            # `const { ctx } = args` where `args.ctx.workspace` holds the caller: `ctx.workspace`
-            for key, name in zip(var.keys, var.names, strict=False):
-                prefix = f"{init.text}.{key}"
-                if (
-                    prefix in flow.identity_paths
-                ):  # `{ userId } = args` with `args.userId` the caller
-                    flow.identity[name] = Evidence(
-                        file=facts.path, line=var.line, detail=f"{prefix} holds the caller"
-                    )
-                inherited = tuple(
-                    name + path[len(prefix) :]
-                    for path in flow.identity_paths
-                    if path.startswith(prefix + ".")
-                )
-                flow.identity_paths = tuple(dict.fromkeys(flow.identity_paths + inherited))
-        label_identity: Evidence | None = None
-        label_input: str | None = None
-        label_valid: Evidence | None = None
-        # A verified payload (a signed event, the row an API key found) is not client input.
-        trusted = init.call is not None and any(
-            i in trusted_calls for i in _chain_indexes(facts, init.call)
-        )
-        if trusted and not (init.call is not None and init.call in identity_calls):
-            continue
-        # What a query returns is stored data, not the client's: the key that picked the row is
-        # judged at the query (authorization), and the row's fields are the database's.
-        stored = init.call is not None and (
-            any(i in queries or i in row_helpers for i in _chain_indexes(facts, init.call))
-            or _awaits_queries(facts, calls[init.call], queries | row_helpers)
-        )
-        if init.call is not None:
-            call = calls[init.call]
-            chain_calls = _chain_indexes(facts, init.call)
-            for index in chain_calls:
-                if index in identity_calls:
-                    label_identity = identity_calls[index]
-                if index in validator_calls:
-                    label_valid = Evidence(
-                        file=facts.path,
-                        line=calls[index].line,
-                        detail=f"validated by {calls[index].callee}()",
-                    )
-            if label_valid is None and not trusted and not stored:
-                args_roots = {r for a in call.args for r in a.roots}
-                croot = call.callee.split(".", 1)[0].split("(", 1)[0]
-                if croot in flow.inputs or args_roots & set(flow.inputs):
-                    label_input = flow.inputs.get(croot) or next(
-                        (flow.inputs[r] for r in sorted(args_roots) if r in flow.inputs), "input"
-                    )
-        mixed = init.call is not None and init.call not in queries and flow.is_client_value(init)
-        if label_identity is None and label_valid is None and flow.is_identity(init) and not mixed:
-            # (a value computed from the caller and a client key, `whereFor({ id, userId })`, is
-            # not the caller's alone: it stays the client's)
-            first = next((r for r in init.roots if r in flow.identity), None)
-            label_identity = (
-                flow.identity[first]
-                if first is not None
-                else Evidence(file=facts.path, line=var.line, detail=f"identity from {init.text}")
+
+
+def _destructure_context(facts: FileFacts, flow: Flow, var: VarDecl, init: Expr) -> None:
+    """`const { ctx } = args` where `args.ctx.workspace` holds the caller: `ctx.workspace` does."""
+    if not (var.keys and init.kind == ExprKind.IDENTIFIER and _carries_context(flow, init.text)):
+        return
+    for key, name in zip(var.keys, var.names, strict=False):
+        prefix = f"{init.text}.{key}"
+        if prefix in flow.identity_paths:  # `{ userId } = args` with `args.userId` the caller
+            flow.identity[name] = Evidence(
+                file=facts.path, line=var.line, detail=f"{prefix} holds the caller"
             )
-        if (
-            label_valid is None
-            and not stored
-            and any(r in flow.validated for r in init.roots)
-            and not flow.is_input(init)
-        ):
-            label_valid = next(flow.validated[r] for r in init.roots if r in flow.validated)
-        if label_input is None and label_valid is None and not stored and flow.is_input(init):
-            label_input = next(
-                (flow.inputs[r] for r in init.roots if r in flow.inputs),
-                "client value passed by the caller",
+        inherited = tuple(
+            name + path[len(prefix) :]
+            for path in flow.identity_paths
+            if path.startswith(prefix + ".")
+        )
+        flow.identity_paths = tuple(dict.fromkeys(flow.identity_paths + inherited))
+
+
+def _is_stored(sources: _Sources, init: Expr) -> bool:
+    """What a query returns is stored data, not the client's: the key that picked the row is
+    judged at the query (authorization), and the row's fields are the database's."""
+    if init.call is None:
+        return False
+    facts = sources.facts
+    found = sources.queries | sources.row_helpers
+    return any(i in found for i in _chain_indexes(facts, init.call)) or _awaits_queries(
+        facts, facts.calls[init.call], found
+    )
+
+
+def _label_from_call(
+    sources: _Sources, flow: Flow, index: int, labels: _Labels, *, unchecked: bool
+) -> None:
+    """A value a call returns: the caller's identity or validated data by the calls of its chain;
+    client input when the call reads it (unless it is trusted, stored or validated)."""
+    calls = sources.facts.calls
+    for link in _chain_indexes(sources.facts, index):
+        if link in sources.identity_calls:
+            labels.identity = sources.identity_calls[link]
+        if link in sources.validator_calls:
+            labels.valid = Evidence(
+                file=sources.facts.path,
+                line=calls[link].line,
+                detail=f"validated by {calls[link].callee}()",
             )
-        if (
-            label_identity is None
-            and label_input is None
-            and label_valid is None
-            and not stored
-            and any(_under(p, flow.input_paths) for p in init.paths)
-        ):  # a field the caller filled with a value its schema had checked
-            label_valid = Evidence(file=facts.path, line=var.line, detail="validated by the caller")
-            for name in var.names:
-                flow.inputs.setdefault(name, "validated input")
-        if label_input == "request" and _reads_request_data(init, facts, flow):
-            label_input = "request data"  # the body or query, not the request and its credentials
-        if (
-            label_input is None
-            and label_valid is None
-            and not (init.kind == ExprKind.OBJECT and init.pairs)  # judged pair by pair above
-            and not checked_in_place(init)
-            and any(_under(p, ("req.body", "req.query", "request.body")) for p in init.paths)
-        ):
-            label_input = "request"
+    if labels.valid is None and unchecked:
+        call = calls[index]
+        args_roots = {r for a in call.args for r in a.roots}
+        croot = call.callee.split(".", 1)[0].split("(", 1)[0]
+        if croot in flow.inputs or args_roots & set(flow.inputs):
+            labels.input = flow.inputs.get(croot) or next(
+                (flow.inputs[r] for r in sorted(args_roots) if r in flow.inputs), "input"
+            )
+
+
+def _label_identity_value(
+    sources: _Sources, flow: Flow, var: VarDecl, init: Expr, labels: _Labels
+) -> None:
+    """A value derived from the caller's identity is the caller's, unless a client value is mixed
+    into a call computing it."""
+    mixed = (
+        init.call is not None and init.call not in sources.queries and flow.is_client_value(init)
+    )
+    if labels.identity is None and labels.valid is None and flow.is_identity(init) and not mixed:
+        # (a value computed from the caller and a client key, `whereFor({ id, userId })`, is
+        # not the caller's alone: it stays the client's)
+        first = next((r for r in init.roots if r in flow.identity), None)
+        labels.identity = (
+            flow.identity[first]
+            if first is not None
+            else Evidence(
+                file=sources.facts.path, line=var.line, detail=f"identity from {init.text}"
+            )
+        )
+
+
+def _label_client_value(
+    facts: FileFacts, flow: Flow, var: VarDecl, init: Expr, labels: _Labels, *, stored: bool
+) -> None:
+    """A value derived from validated names stays validated; from raw input, it is input; a field
+    the caller filled is validated by the caller's schema."""
+    if stored:
+        return
+    if (
+        labels.valid is None
+        and any(r in flow.validated for r in init.roots)
+        and not flow.is_input(init)
+    ):
+        labels.valid = next(flow.validated[r] for r in init.roots if r in flow.validated)
+    if labels.input is None and labels.valid is None and flow.is_input(init):
+        labels.input = next(
+            (flow.inputs[r] for r in init.roots if r in flow.inputs),
+            "client value passed by the caller",
+        )
+    if (
+        labels.identity is None
+        and labels.input is None
+        and labels.valid is None
+        and any(_under(p, flow.input_paths) for p in init.paths)
+    ):  # a field the caller filled with a value its schema had checked
+        labels.valid = Evidence(file=facts.path, line=var.line, detail="validated by the caller")
         for name in var.names:
-            if label_identity is not None:
-                flow.identity[name] = label_identity
-            elif label_valid is not None:
-                flow.validated[name] = label_valid
-                if _reads_input(init, calls, flow):
-                    flow.inputs.setdefault(name, "validated input")
-            elif label_input is not None:
-                flow.inputs[name] = label_input
-    checked_before(facts.lines + 1)
-    return flow
+            flow.inputs.setdefault(name, "validated input")
+
+
+def _label_request(facts: FileFacts, flow: Flow, init: Expr, labels: _Labels) -> None:
+    """Tell the request's data (its body or query) from the request and its credentials."""
+    if labels.input == "request" and _reads_request_data(init, facts, flow):
+        labels.input = "request data"  # the body or query, not the request and its credentials
+    if (
+        labels.input is None
+        and labels.valid is None
+        and not (init.kind == ExprKind.OBJECT and init.pairs)  # judged pair by pair above
+        and not checked_in_place(init)
+        and any(_under(p, ("req.body", "req.query", "request.body")) for p in init.paths)
+    ):
+        labels.input = "request"
+
+
+def _bind_labels(facts: FileFacts, flow: Flow, var: VarDecl, init: Expr, labels: _Labels) -> None:
+    """Give each declared name its label: identity first, then validated, then input."""
+    for name in var.names:
+        if labels.identity is not None:
+            flow.identity[name] = labels.identity
+        elif labels.valid is not None:
+            flow.validated[name] = labels.valid
+            if _reads_input(init, facts.calls, flow):
+                flow.inputs.setdefault(name, "validated input")
+        elif labels.input is not None:
+            flow.inputs[name] = labels.input
 
 
 def _awaits_queries(facts: FileFacts, call: Call, queries: frozenset[int]) -> bool:

@@ -31,13 +31,14 @@ class Importers:
             self._reverse = reverse
         return self._reverse
 
-    def _importers(self, file: str) -> list[str] | None:
-        """Every module that reaches `file` through imports, nearest first; None when the search
-        gives up (more than MAX_FILES: a module imported everywhere is everywhere)."""
+    def _importers(self, file: str, first: list[str] | None = None) -> list[str] | None:
+        """Every module that reaches `file` through imports, nearest first (from `first`, the
+        direct importers, when given); None when the search gives up (more than MAX_FILES: a module
+        imported everywhere is everywhere)."""
         graph = self._graph()
-        seen = {file}
-        queue = deque([file])
-        found: list[str] = []
+        seen = {file, *(first or ())}
+        queue = deque(first if first is not None else [file])
+        found: list[str] = list(first or ())
         while queue:
             current = queue.popleft()
             for importer in sorted(graph.get(current, ())):
@@ -53,6 +54,23 @@ class Importers:
         """The page and layout files that reach `file` through imports; None when the search
         gives up (too many importers to say)."""
         importers = self._importers(file)
+        if importers is None:
+            return None
+        return sorted(f for f in importers if posixpath.basename(f).rsplit(".", 1)[0] in PAGE_STEMS)
+
+    def pages_importing_name(self, file: str, name: str) -> list[str] | None:
+        """The page and layout files that reach one export of `file`: through the modules that
+        import that name (or the whole module) from it, then through anything importing those.
+        None when the search gives up."""
+        direct: list[str] = []
+        for importer in sorted(self._graph().get(file, ())):
+            for imp in self.program.files[importer].imports:
+                if imp.type_only or self.program.resolve(importer, imp.source) != file:
+                    continue
+                if any(n.imported in (name, "*") for n in imp.names):
+                    direct.append(importer)
+                    break
+        importers = self._importers(file, direct)
         if importers is None:
             return None
         return sorted(f for f in importers if posixpath.basename(f).rsplit(".", 1)[0] in PAGE_STEMS)

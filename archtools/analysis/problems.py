@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from archtools.analysis.context import (
@@ -30,6 +31,19 @@ REVALIDATE_CALLS = ("revalidatePath", "revalidateTag", "updateTag", "refresh", "
 RESPONSE_CALLS = ("json", "send", "Response", "NextResponse")
 
 
+@dataclass(frozen=True)
+class _Response:
+    """What an entry point sends back: the names returned whole and the functions whose result it
+    responds with, and whether the caller may read back bearer tokens."""
+
+    ctx: AnalysisContext
+    facts: FileFacts
+    funcs: set[int | None]
+    returned_roots: set[str]
+    responded: set[tuple[str, int | None]]
+    signed_in: bool
+
+
 def entry_problems(
     ctx: AnalysisContext,
     entry: Entry,
@@ -45,7 +59,35 @@ def entry_problems(
     problems: list[Problem] = []
     ops = [op for op, _flow in ops_with_flow]
     calls = [c for c in facts.calls if c.func in funcs]
-    # values sent back whole (`return invite`, `{ ...invite }`), not one field of them (`invite.email`)
+    returned_roots = _returned_roots(facts, funcs, calls)
+    response = _Response(
+        ctx=ctx,
+        facts=facts,
+        funcs=funcs,
+        returned_roots=returned_roots,
+        responded=_responded_functions(ctx, facts, calls, returned_roots),
+        signed_in=signed_in,
+    )
+    for op in ops:
+        if op.model is None:
+            continue
+        exposed = _exposure(response, op, op.model)
+        if exposed is not None:
+            problems.append(exposed)
+        problems.extend(_write_problems(ctx, op, op.model))
+    revalidation = _missing_revalidation(ctx, entry, ops, calls)
+    if revalidation is not None:
+        problems.append(revalidation)
+    problems.extend(_open_redirects(ctx, facts, calls, flow))
+    untyped = _untyped_handler(entry, facts)
+    if untyped is not None:
+        problems.append(untyped)
+    return problems
+
+
+def _returned_roots(facts: FileFacts, funcs: set[int | None], calls: list[Call]) -> set[str]:
+    """The values sent back whole (`return invite`, `{ ...invite }`), not one field of them
+    (`invite.email`): returned, or handed to a response."""
     returned_roots = {
         r
         for ret in facts.returns
@@ -55,84 +97,104 @@ def entry_problems(
     for call in calls:
         if call.returned or call.name in RESPONSE_CALLS or call.callee.endswith(".json"):
             returned_roots |= {r for a in call.args for r in _whole(facts, a)}
-    responded = _responded_functions(ctx, facts, calls, returned_roots)
-    for op in ops:
-        if op.model is None:
-            continue
-        secret_fields = sensitive_fields(ctx.schema, op.model)
-        if signed_in:
-            secret_fields = [f for f in secret_fields if CREDENTIAL_FIELD.search(f)]
-        if secret_fields and op.returns_rows and not op.narrowed:
-            if op.file == facts.path and op.func in funcs:
-                leaks = op.returned or bool(set(op.assigned_to) & returned_roots)
-            else:  # in a helper: only what the helper hands back to a response
-                leaks = _helper_returns_row(ctx, op, responded)
-            if leaks:
-                problems.append(
-                    Problem(
-                        "EXP001",
-                        op.file,
-                        op.line,
-                        f"{op.callee}() returns whole {op.model} rows, including {', '.join(secret_fields)}",
-                        f"sensitive:{op.model}:{op.callee}",
-                        op.model,
-                    )
-                )
-        model = ctx.schema.model(op.model)
-        field_names = {f.name for f in model.fields} if model else set()
-        soft_delete = sorted(f for f in field_names if is_soft_delete_field(f))
-        if op.kind == "delete" and soft_delete:
-            soft = soft_delete[0]
-            problems.append(
-                Problem(
-                    "DATA001",
-                    op.file,
-                    op.line,
-                    f"{op.callee}() hard-deletes {op.model}, which is soft-deleted through {soft}",
-                    f"hard-delete:{op.model}:{op.callee}",
-                    op.model,
-                )
+    return returned_roots
+
+
+def _exposure(response: _Response, op: DbOp, model: str) -> Problem | None:
+    """EXP001: a query returns whole rows with secret fields and the entry point sends them back."""
+    secret_fields = sensitive_fields(response.ctx.schema, model)
+    if response.signed_in:
+        secret_fields = [f for f in secret_fields if CREDENTIAL_FIELD.search(f)]
+    if not (secret_fields and op.returns_rows and not op.narrowed):
+        return None
+    if op.file == response.facts.path and op.func in response.funcs:
+        leaks = op.returned or bool(set(op.assigned_to) & response.returned_roots)
+    else:  # in a helper: only what the helper hands back to a response
+        leaks = _helper_returns_row(response.ctx, op, response.responded)
+    if not leaks:
+        return None
+    return Problem(
+        "EXP001",
+        op.file,
+        op.line,
+        f"{op.callee}() returns whole {model} rows, including {', '.join(secret_fields)}",
+        f"sensitive:{model}:{op.callee}",
+        model,
+    )
+
+
+def _write_problems(ctx: AnalysisContext, op: DbOp, model: str) -> list[Problem]:
+    """DATA001: a hard delete of a soft-deleted model; DATA002: an update of a versioned model that
+    does not check the version."""
+    problems: list[Problem] = []
+    schema_model = ctx.schema.model(model)
+    field_names = {f.name for f in schema_model.fields} if schema_model else set()
+    soft_delete = sorted(f for f in field_names if is_soft_delete_field(f))
+    if op.kind == "delete" and soft_delete:
+        soft = soft_delete[0]
+        problems.append(
+            Problem(
+                "DATA001",
+                op.file,
+                op.line,
+                f"{op.callee}() hard-deletes {model}, which is soft-deleted through {soft}",
+                f"hard-delete:{model}:{op.callee}",
+                model,
             )
-        version = sorted(f for f in field_names if is_version_field(f))
-        written = {p.key for d in op.data for p in d.pairs}
-        soft_only = bool(written) and all(
-            is_soft_delete_field(key) or loose(key) == "updatedat" for key in written
         )
-        if (
-            op.kind == "write"
-            and version
-            and op.where
-            and not soft_only
-            and op.operation not in ("create", "insert", "upsert")
-            and not any(version[0] in w.text for w in op.where)
-        ):
-            problems.append(
-                Problem(
-                    "DATA002",
-                    op.file,
-                    op.line,
-                    f"{op.callee}() updates {op.model} without checking {version[0]}: concurrent edits are lost",
-                    f"optimistic-lock:{op.model}:{op.callee}",
-                    op.model,
-                )
-            )
+    version = sorted(f for f in field_names if is_version_field(f))
+    written = {p.key for d in op.data for p in d.pairs}
+    soft_only = bool(written) and all(
+        is_soft_delete_field(key) or loose(key) == "updatedat" for key in written
+    )
     if (
+        op.kind == "write"
+        and version
+        and op.where
+        and not soft_only
+        and op.operation not in ("create", "insert", "upsert")
+        and not any(version[0] in w.text for w in op.where)
+    ):
+        problems.append(
+            Problem(
+                "DATA002",
+                op.file,
+                op.line,
+                f"{op.callee}() updates {model} without checking {version[0]}: concurrent edits are lost",
+                f"optimistic-lock:{model}:{op.callee}",
+                model,
+            )
+        )
+    return problems
+
+
+def _missing_revalidation(
+    ctx: AnalysisContext, entry: Entry, ops: list[DbOp], calls: list[Call]
+) -> Problem | None:
+    """NXT001: a Server Action changes data behind a cache but never revalidates a path or tag."""
+    if not (
         entry.kind == EntryKind.SERVER_ACTION
         and ctx.caches
         and any(op.kind != "read" for op in ops)
         and not any(c.name in REVALIDATE_CALLS for c in calls)
     ):
-        first = next(op for op in ops if op.kind != "read")
-        problems.append(
-            Problem(
-                "NXT001",
-                first.file,
-                first.line,
-                f"Server Action {entry.name} changes {first.model} but never revalidates a path or tag",
-                f"revalidate:{entry.id}",
-                first.model,
-            )
-        )
+        return None
+    first = next(op for op in ops if op.kind != "read")
+    return Problem(
+        "NXT001",
+        first.file,
+        first.line,
+        f"Server Action {entry.name} changes {first.model} but never revalidates a path or tag",
+        f"revalidate:{entry.id}",
+        first.model,
+    )
+
+
+def _open_redirects(
+    ctx: AnalysisContext, facts: FileFacts, calls: list[Call], flow: Flow
+) -> list[Problem]:
+    """NXT002: redirects to a destination the client chose, off this origin."""
+    problems: list[Problem] = []
     for call in calls:
         if (
             call.callee in REDIRECT_CALLS
@@ -151,22 +213,26 @@ def entry_problems(
                     f"open-redirect:{call.callee}:{call.args[0].text}",
                 )
             )
-    if entry.handler is not None and entry.handler[1] is not None:
-        function = facts.functions[entry.handler[1]] if entry.handler[0] == facts.path else None
-        if function is not None:
-            for use in facts.any_uses:
-                if use.func == function.index and use.where in ("parameter", "return"):
-                    problems.append(
-                        Problem(
-                            "TYP001",
-                            facts.path,
-                            use.line,
-                            f"{entry.name} takes or returns `any`: its input is not type-checked",
-                            f"any:{entry.id}",
-                        )
-                    )
-                    break
     return problems
+
+
+def _untyped_handler(entry: Entry, facts: FileFacts) -> Problem | None:
+    """TYP001: the handler takes or returns `any`, so its input is not type-checked."""
+    if entry.handler is None or entry.handler[1] is None:
+        return None
+    function = facts.functions[entry.handler[1]] if entry.handler[0] == facts.path else None
+    if function is None:
+        return None
+    for use in facts.any_uses:
+        if use.func == function.index and use.where in ("parameter", "return"):
+            return Problem(
+                "TYP001",
+                facts.path,
+                use.line,
+                f"{entry.name} takes or returns `any`: its input is not type-checked",
+                f"any:{entry.id}",
+            )
+    return None
 
 
 def upload_checks(facts: FileFacts, funcs: set[int | None], flow: Flow) -> list[tuple[int, str]]:

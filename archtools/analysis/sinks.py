@@ -25,6 +25,9 @@ _REQUEST_VALUES = ("body", "query", "json", "formData", "text", "nextUrl", "sear
 Runs = Callable[[int | None, int], bool]
 REPOSITORY_CODE = "(repository code archtools cannot follow)"
 TargetOf = Callable[[str, Call], tuple[str, int | None] | None]
+# How a tRPC client or server-side caller invokes a procedure: `api.tags.get(input)`,
+# `trpc.note.byId.query(input)`, `caller.x.y.mutate(input)`.
+_PROCEDURE_VERBS = frozenset({"query", "mutate", "fetch", "prefetch", "ensureData"})
 
 
 def tainted_by(expr: Expr, tainted: AbstractSet[str]) -> bool:
@@ -69,6 +72,34 @@ class SinkFinder:
         self.target_of = target_of
         self.sink_packages = sink_packages
         self._memo: dict[tuple[str, int | None, frozenset[str]], Sink | None] = {}
+        # tRPC procedures by every dotted suffix of their path of two segments or more, with where
+        # their input schema is (None for a procedure without one); set once entry points are known
+        self._procedures: dict[str, list[Evidence | None]] = {}
+
+    def know_procedures(self, procedures: dict[str, Evidence | None]) -> None:
+        """The app's tRPC procedures (dotted path -> the `.input()` that validates what they take)."""
+        self._procedures = {}
+        for path, schema in procedures.items():
+            segments = path.split(".")
+            for start in range(len(segments) - 1):
+                self._procedures.setdefault(".".join(segments[start:]), []).append(schema)
+
+    def procedure_schema(self, call: Call) -> Evidence | None:
+        """The input schema of the tRPC procedure a call invokes through a client or a caller
+        (`c.var.api.tags.get({ tagId })`), when every procedure its path can name has one."""
+        if not self._procedures:
+            return None
+        callee = call.callee.removeprefix("await ")
+        if "(" in callee:
+            return None
+        segments = callee.split(".")
+        if segments[-1] in _PROCEDURE_VERBS:
+            segments = segments[:-1]
+        for start in range(1, len(segments) - 1):  # longest path first, never the bare root
+            schemas = self._procedures.get(".".join(segments[start:]))
+            if schemas:
+                return schemas[0] if all(schemas) else None
+        return None
 
     def first_sink(
         self,
@@ -230,6 +261,8 @@ class SinkFinder:
         callee = call.callee.removeprefix("await ").removeprefix("new ")
         if callee.startswith(_COERCIONS) or call.name in self.trusted_calls:
             return None  # a signature check verifies the payload it is handed
+        if self.procedure_schema(call) is not None:
+            return None  # the tRPC procedure validates its input with its own schema
         if call.name == "set" and self._is_cookie_store(file, call):
             if 1 not in used and not (0 in used and call.args[0].kind == ExprKind.OBJECT):
                 return None  # the name or the options, not the value
@@ -312,6 +345,30 @@ class SinkFinder:
                             "uses it",
                         )
                     )
+        return found
+
+    def procedure_inputs(
+        self, file: str, runs: Runs, tainted: set[str], requests: frozenset[str]
+    ) -> list[Evidence]:
+        """Client values handed to a tRPC procedure through a client or a server-side caller, which
+        the procedure's input schema validates before its resolver runs."""
+        found: list[Evidence] = []
+        for call in self.program.files[file].calls:
+            if not runs(call.func, call.line) or not any(
+                self._carries_raw(file, arg, tainted, requests) for arg in call.args
+            ):
+                continue
+            schema = self.procedure_schema(call)
+            if schema is not None:
+                found.append(
+                    Evidence(
+                        file=file,
+                        line=call.line,
+                        detail=f"{call.callee.removeprefix('await ')}() hands the client's value "
+                        f"to a tRPC procedure that validates it ({schema.detail}, "
+                        f"{schema.file}:{schema.line})",
+                    )
+                )
         return found
 
     def fixed_destinations(

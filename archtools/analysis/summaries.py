@@ -86,6 +86,40 @@ def _holds_identity(flow: Flow, subject: str) -> bool:
     return any(subject == path or subject.startswith(path + ".") for path in flow.identity_paths)
 
 
+@dataclass(frozen=True)
+class _Scan:
+    """One function being summarized: its facts and flow, the lines kept, and what its guards read."""
+
+    file: str
+    func: int | None
+    facts: FileFacts
+    flow: Flow
+    keep: Callable[[int], bool]
+    scope: set[int | None]
+    role_fields: set[str]
+    # Local names and what they were set from; the secrets guards test present (grows as read).
+    secret_values: dict[str, str]
+    secrets_present: set[str]
+    credential_rows: dict[str, DbOp]
+    signature_verifiers: set[str]
+
+
+def _inherit_marks(summary: Summary, file: str, call: Call, inner: Summary, where: str) -> None:
+    """A rate limit or an audit log of a callee, wherever in the function it is called."""
+    if summary.rate_limit is None and inner.rate_limit is not None:
+        summary.rate_limit = Evidence(
+            file=file,
+            line=call.line,
+            detail=f"calls {call.callee}() ({where}), {inner.rate_limit.detail}",
+        )
+    if summary.audit_log is None and inner.audit_log is not None:
+        summary.audit_log = Evidence(
+            file=file,
+            line=call.line,
+            detail=f"calls {call.callee}() ({where}), which {inner.audit_log.detail}",
+        )
+
+
 class Summaries:
     def __init__(
         self, program: Program, classifier: CallClassifier, knowledge: GuardKnowledge
@@ -438,200 +472,258 @@ class Summaries:
     ) -> Summary:
         """The summary of one function; `include` limits it to some lines (one method branch)."""
         facts = self.program.files[file]
-        keep = include or (lambda _line: True)
-        own = {func}
         scope = function_scope(facts, func)
-        summary = Summary()
-        role_fields = set(self.knowledge.ownership.role_fields)
-        secret_values = {
-            name: var.init.text
-            for var in facts.vars
-            if var.func in scope and var.init is not None
-            for name in var.names
-        }
-        secrets_present: set[str] = set()
         credential_rows, throwing_lookups = self._credential_lookups(file, func)
-        for op in throwing_lookups:
-            if keep(op.line):
+        scan = _Scan(
+            file=file,
+            func=func,
+            facts=facts,
+            flow=flow,
+            keep=include or (lambda _line: True),
+            scope=scope,
+            role_fields=set(self.knowledge.ownership.role_fields),
+            secret_values={
+                name: var.init.text
+                for var in facts.vars
+                if var.func in scope and var.init is not None
+                for name in var.names
+            },
+            secrets_present=set(),
+            credential_rows=credential_rows,
+            signature_verifiers=set(self.knowledge.public_routes.signature_verifiers),
+        )
+        summary = Summary()
+        self._gate_on_throwing_lookup(scan, summary, throwing_lookups)
+        for guard in sorted(facts.guards, key=lambda g: g.line):
+            if guard.func != func or not scan.keep(guard.line) or guard.caught:
+                continue  # (a throw a catch of this function swallows stops nothing)
+            self._read_guard(scan, summary, guard)
+        for call in facts.calls:
+            if call.func not in scope or not scan.keep(call.line):
+                continue
+            self._read_call(scan, summary, call)
+        self._read_returns(scan, summary)
+        return summary
+
+    @staticmethod
+    def _gate_on_throwing_lookup(scan: _Scan, summary: Summary, lookups: list[DbOp]) -> None:
+        """The first `...OrThrow` read of a key row in the lines kept authenticates the caller."""
+        for op in lookups:
+            if scan.keep(op.line):
                 gate = Evidence(
-                    file=file,
+                    file=scan.file,
                     line=op.line,
                     detail=f"{op.callee}() throws when no {op.model or op.table} matches the "
                     "presented key",
                 )
                 _set_gate(summary, gate, "api_key", stops=True)
-                break
-        for guard in sorted(facts.guards, key=lambda g: g.line):
-            if guard.func not in own or not keep(guard.line) or guard.caught:
-                continue  # (a throw a catch of this function swallows stops nothing)
-            verb = _EXIT_WORDS[guard.exit]
-            stops = guard.exit != ExitKind.RETURN
-            if summary.role_gate is None:
-                checker = self._role_function(file, guard.condition.roots)
-                if checker is not None:
-                    summary.role_gate = Evidence(
-                        file=file,
-                        line=guard.line,
-                        detail=f"{verb} unless `{guard.condition.text}` holds, which {checker}",
-                    )
-            if (
-                summary.auth_gate is None
-                and flow.is_identity(guard.condition)
-                and tests_presence(guard.condition.text, lambda s: _holds_identity(flow, s))
-            ):
+                return
+
+    # -- the guards of the function -----------------------------------------------------------------
+
+    def _read_guard(self, scan: _Scan, summary: Summary, guard: Guard) -> None:
+        """What one exit of the function proves: a role, the caller, a key, a parameter, a secret."""
+        verb = _EXIT_WORDS[guard.exit]
+        stops = guard.exit != ExitKind.RETURN
+        if summary.role_gate is None:
+            self._role_function_gate(scan, summary, guard, verb)
+        self._identity_guard_gate(scan, summary, guard, verb, stops=stops)
+        self._credential_guard_gate(scan, summary, guard, verb, stops=stops)
+        if stops:
+            self._param_gate(summary, scan.facts, scan.func, guard, verb)
+        self._secret_guard_gate(scan, summary, guard, verb, stops=stops)
+        if summary.role_gate is None and any(
+            p.rsplit(".", 1)[-1] in scan.role_fields for p in guard.condition.paths
+        ):
+            summary.role_gate = Evidence(
+                file=scan.file,
+                line=guard.line,
+                detail=f"{verb} unless the role check `{guard.condition.text}` holds",
+            )
+
+    def _role_function_gate(self, scan: _Scan, summary: Summary, guard: Guard, verb: str) -> None:
+        """`if (!isAdmin(user)) throw`: an exit on a function that returns whether a role is held."""
+        checker = self._role_function(scan.file, guard.condition.roots)
+        if checker is not None:
+            summary.role_gate = Evidence(
+                file=scan.file,
+                line=guard.line,
+                detail=f"{verb} unless `{guard.condition.text}` holds, which {checker}",
+            )
+
+    def _identity_guard_gate(
+        self, scan: _Scan, summary: Summary, guard: Guard, verb: str, *, stops: bool
+    ) -> None:
+        """`if (!session) return 401`: an exit when the signed-in user is missing."""
+        flow = scan.flow
+        if (
+            summary.auth_gate is None
+            and flow.is_identity(guard.condition)
+            and tests_presence(guard.condition.text, lambda s: _holds_identity(flow, s))
+        ):
+            gate = Evidence(
+                file=scan.file, line=guard.line, detail=f"{verb} when `{guard.condition.text}`"
+            )
+            kind = self._tested_identity_kind(flow, guard.condition)
+            _set_gate(summary, gate, kind, stops=stops)
+
+    @staticmethod
+    def _credential_guard_gate(
+        scan: _Scan, summary: Summary, guard: Guard, verb: str, *, stops: bool
+    ) -> None:
+        """`if (!apiKey) return 401` on the row a presented key looked up: the key authenticates."""
+        row = next((r for r in guard.condition.roots if r in scan.credential_rows), None)
+        if (
+            summary.auth_gate is None
+            and row is not None
+            and tests_presence(guard.condition.text, partial(_is_root, row))
+        ):
+            op = scan.credential_rows[row]
+            gate = Evidence(
+                file=scan.file,
+                line=guard.line,
+                detail=f"{verb} when no {op.model or op.table} matches the presented key "
+                f"(`{guard.condition.text}`, looked up at line {op.line})",
+            )
+            _set_gate(summary, gate, "api_key", stops=stops)
+
+    def _secret_guard_gate(
+        self, scan: _Scan, summary: Summary, guard: Guard, verb: str, *, stops: bool
+    ) -> None:
+        """An exit unless the request carries a server secret: through a helper that compares it, or
+        compared in the condition itself (every guard is read for the secrets it tests present)."""
+        if summary.auth_gate is None:
+            checker = self._secret_checker(scan.file, guard)
+            if checker is not None:
                 gate = Evidence(
-                    file=file, line=guard.line, detail=f"{verb} when `{guard.condition.text}`"
-                )
-                kind = self._tested_identity_kind(flow, guard.condition)
-                _set_gate(summary, gate, kind, stops=stops)
-            row = next((r for r in guard.condition.roots if r in credential_rows), None)
-            if (
-                summary.auth_gate is None
-                and row is not None
-                and tests_presence(guard.condition.text, partial(_is_root, row))
-            ):
-                op = credential_rows[row]
-                gate = Evidence(
-                    file=file,
+                    file=scan.file,
                     line=guard.line,
-                    detail=f"{verb} when no {op.model or op.table} matches the presented key "
-                    f"(`{guard.condition.text}`, looked up at line {op.line})",
-                )
-                _set_gate(summary, gate, "api_key", stops=stops)
-            if stops:
-                self._param_gate(summary, facts, func, guard, verb)
-            if summary.auth_gate is None:
-                checker = self._secret_checker(file, guard)
-                if checker is not None:
-                    gate = Evidence(
-                        file=file,
-                        line=guard.line,
-                        detail=f"{verb} when `{guard.condition.text}`, {checker}",
-                    )
-                    _set_gate(summary, gate, "internal", stops=stops)
-            secret = compares_secret(guard.condition.text, secret_values, secrets_present)
-            if summary.auth_gate is None and secret is not None:
-                gate = Evidence(
-                    file=file,
-                    line=guard.line,
-                    detail=f"{verb} unless the request carries the {secret} secret "
-                    f"(`{guard.condition.text}`)",
+                    detail=f"{verb} when `{guard.condition.text}`, {checker}",
                 )
                 _set_gate(summary, gate, "internal", stops=stops)
-            if summary.role_gate is None and any(
-                p.rsplit(".", 1)[-1] in role_fields for p in guard.condition.paths
-            ):
-                summary.role_gate = Evidence(
-                    file=file,
-                    line=guard.line,
-                    detail=f"{verb} unless the role check `{guard.condition.text}` holds",
-                )
-        signature_verifiers = set(self.knowledge.public_routes.signature_verifiers)
-        for call in facts.calls:
-            if call.func not in scope or not keep(call.line):
-                continue
-            direct = call.func in own
-            auth = self.classifier.auth_call(file, call)
-            if auth is not None:
-                if auth.kind == AuthKind.ENFORCING and direct and _earlier(summary, call):
-                    gate = Evidence(
-                        file=file,
-                        line=call.line,
-                        detail=f"{call.callee}() ({auth.library}) rejects requests without a user",
-                    )
-                    _set_gate(summary, gate, auth.caller, stops=True)
-                elif auth.kind == AuthKind.UNSAFE:
-                    summary.unsafe_session.append(
-                        Evidence(
-                            file=file,
-                            line=call.line,
-                            detail=f"{call.callee}() does not verify the session",
-                        )
-                    )
-            if (
-                direct
-                and call.name.removeprefix("new ") in signature_verifiers
-                and _earlier(summary, call)
-            ):
+        secret = compares_secret(guard.condition.text, scan.secret_values, scan.secrets_present)
+        if summary.auth_gate is None and secret is not None:
+            gate = Evidence(
+                file=scan.file,
+                line=guard.line,
+                detail=f"{verb} unless the request carries the {secret} secret "
+                f"(`{guard.condition.text}`)",
+            )
+            _set_gate(summary, gate, "internal", stops=stops)
+
+    # -- the calls of the function ------------------------------------------------------------------
+
+    def _read_call(self, scan: _Scan, summary: Summary, call: Call) -> None:
+        """What one call in the function proves, by itself or through the callee's summary."""
+        direct = call.func == scan.func
+        self._auth_call_gate(scan, summary, call, direct=direct)
+        self._call_marks(scan.file, summary, call)
+        resolved = self.callee_summary(scan.file, call)
+        if resolved is None:
+            return
+        (tfile, tfunc), inner = resolved
+        where = self._where(tfile, tfunc)
+        if direct:
+            self._inherit_direct_gates(scan, summary, call, inner, where)
+        _inherit_marks(summary, scan.file, call, inner, where)
+
+    def _auth_call_gate(self, scan: _Scan, summary: Summary, call: Call, *, direct: bool) -> None:
+        """A library call that rejects requests without a user or a valid signature, or reads a
+        session without verifying it."""
+        auth = self.classifier.auth_call(scan.file, call)
+        if auth is not None:
+            if auth.kind == AuthKind.ENFORCING and direct and _earlier(summary, call):
                 gate = Evidence(
-                    file=file,
+                    file=scan.file,
                     line=call.line,
-                    detail=f"{call.callee}() verifies the request's signature and throws when it "
-                    "does not match",
+                    detail=f"{call.callee}() ({auth.library}) rejects requests without a user",
                 )
-                _set_gate(summary, gate, "signature", stops=True)
-            if call.name == "has" and any(
-                "role" in a.text or "permission" in a.text for a in call.args
-            ):
-                summary.role_gate = summary.role_gate or Evidence(
-                    file=file, line=call.line, detail=f"checks a role with {call.callee}()"
+                _set_gate(summary, gate, auth.caller, stops=True)
+            elif auth.kind == AuthKind.UNSAFE:
+                summary.unsafe_session.append(
+                    Evidence(
+                        file=scan.file,
+                        line=call.line,
+                        detail=f"{call.callee}() does not verify the session",
+                    )
                 )
-            if summary.rate_limit is None and self.classifier.is_rate_limit(file, call):
-                summary.rate_limit = Evidence(
-                    file=file, line=call.line, detail=f"rate limited by {call.callee}()"
-                )
-            if summary.audit_log is None and self.classifier.is_audit_log(file, call):
-                summary.audit_log = Evidence(
-                    file=file, line=call.line, detail=f"writes an audit log with {call.callee}()"
-                )
-            resolved = self.callee_summary(file, call)
-            if resolved is None:
-                continue
-            (tfile, tfunc), inner = resolved
-            where = self._where(tfile, tfunc)
-            if (
-                direct
-                and _earlier(summary, call)
-                and inner.auth_gate is not None
-                and not call.caught
-            ):
-                # (a gate whose throw a `catch` here swallows lets the request go on)
-                self._inherit_gate(summary, facts, call, inner, where)
-            if direct and _earlier(summary, call) and inner.param_gates:
-                self._gate_on_passed_identity(summary, flow, file, call, inner, where)
-            if direct and summary.role_gate is None and inner.role_gate is not None:
-                summary.role_gate = Evidence(
-                    file=file,
-                    line=call.line,
-                    detail=f"calls {call.callee}() ({where}) which {inner.role_gate.detail}",
-                )
-            if (
-                direct
-                and summary.membership_gate is None
-                and inner.membership_lookup is not None
-                and any(flow.is_identity(arg) for arg in call.args)
-            ):
-                summary.membership_gate = Evidence(
-                    file=file,
-                    line=call.line,
-                    detail=f"calls {call.callee}() ({where}) with the signed-in user, which {inner.membership_lookup.detail}",
-                )
-            if direct and summary.membership_gate is None and inner.membership_gate is not None:
-                summary.membership_gate = Evidence(
-                    file=file,
-                    line=call.line,
-                    detail=f"calls {call.callee}() ({where}) which {inner.membership_gate.detail}",
-                )
-            if summary.rate_limit is None and inner.rate_limit is not None:
-                summary.rate_limit = Evidence(
-                    file=file,
-                    line=call.line,
-                    detail=f"calls {call.callee}() ({where}), {inner.rate_limit.detail}",
-                )
-            if summary.audit_log is None and inner.audit_log is not None:
-                summary.audit_log = Evidence(
-                    file=file,
-                    line=call.line,
-                    detail=f"calls {call.callee}() ({where}), which {inner.audit_log.detail}",
-                )
+        if (
+            direct
+            and call.name.removeprefix("new ") in scan.signature_verifiers
+            and _earlier(summary, call)
+        ):
+            gate = Evidence(
+                file=scan.file,
+                line=call.line,
+                detail=f"{call.callee}() verifies the request's signature and throws when it "
+                "does not match",
+            )
+            _set_gate(summary, gate, "signature", stops=True)
+
+    def _call_marks(self, file: str, summary: Summary, call: Call) -> None:
+        """A role check (`has({ role })`), a rate limit or an audit log the call makes itself."""
+        if call.name == "has" and any(
+            "role" in a.text or "permission" in a.text for a in call.args
+        ):
+            summary.role_gate = summary.role_gate or Evidence(
+                file=file, line=call.line, detail=f"checks a role with {call.callee}()"
+            )
+        if summary.rate_limit is None and self.classifier.is_rate_limit(file, call):
+            summary.rate_limit = Evidence(
+                file=file, line=call.line, detail=f"rate limited by {call.callee}()"
+            )
+        if summary.audit_log is None and self.classifier.is_audit_log(file, call):
+            summary.audit_log = Evidence(
+                file=file, line=call.line, detail=f"writes an audit log with {call.callee}()"
+            )
+
+    def _inherit_direct_gates(
+        self, scan: _Scan, summary: Summary, call: Call, inner: Summary, where: str
+    ) -> None:
+        """The gates of a callee this function calls itself (not from a nested function): the
+        caller's authentication, role and membership checks."""
+        file, flow = scan.file, scan.flow
+        if _earlier(summary, call) and inner.auth_gate is not None and not call.caught:
+            # (a gate whose throw a `catch` here swallows lets the request go on)
+            self._inherit_gate(summary, scan.facts, call, inner, where)
+        if _earlier(summary, call) and inner.param_gates:
+            self._gate_on_passed_identity(summary, flow, file, call, inner, where)
+        if summary.role_gate is None and inner.role_gate is not None:
+            summary.role_gate = Evidence(
+                file=file,
+                line=call.line,
+                detail=f"calls {call.callee}() ({where}) which {inner.role_gate.detail}",
+            )
+        if (
+            summary.membership_gate is None
+            and inner.membership_lookup is not None
+            and any(flow.is_identity(arg) for arg in call.args)
+        ):
+            summary.membership_gate = Evidence(
+                file=file,
+                line=call.line,
+                detail=f"calls {call.callee}() ({where}) with the signed-in user, which {inner.membership_lookup.detail}",
+            )
+        if summary.membership_gate is None and inner.membership_gate is not None:
+            summary.membership_gate = Evidence(
+                file=file,
+                line=call.line,
+                detail=f"calls {call.callee}() ({where}) which {inner.membership_gate.detail}",
+            )
+
+    # -- what the function returns ------------------------------------------------------------------
+
+    def _read_returns(self, scan: _Scan, summary: Summary) -> None:
+        """What the function hands its caller: the identity, a role check, a secret check, and the
+        membership it looks up."""
+        file, func, flow = scan.file, scan.func, scan.flow
         summary.returns_identity = self._returns_identity(file, func, flow)
         if summary.returns_identity is not None:
             summary.identity_kind = self.identity_kind(summary.returns_identity)
         summary.membership_gate = summary.membership_gate or self._membership_gate(file, func, flow)
         summary.membership_lookup = self._membership_lookup(file, func)
-        summary.returns_role = self._returns_role(file, func, role_fields)
+        summary.returns_role = self._returns_role(file, func, scan.role_fields)
         summary.returns_secret_check = self._returns_secret_check(file, func)
-        return summary
 
     def _returns_secret_check(self, file: str, func: int | None) -> Evidence | None:
         names = self.knowledge.public_routes.secret_comparisons
