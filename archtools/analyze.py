@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from archtools.analysis.checks import EntryAnalysis, EntryChecker
 from archtools.analysis.context import AnalysisContext
-from archtools.analysis.entry import AppLayout, Entry
+from archtools.analysis.entry import AppLayout, Entry, chain_schema
 from archtools.analysis.entrypoints import EntryFinder
 from archtools.analysis.knowledge import guard_knowledge
 from archtools.analysis.middleware import analyse_middleware
@@ -166,6 +166,13 @@ def analyse(loaded: Loaded, options: AuditOptions) -> Analysis:
     )
     entries = EntryFinder(ctx.program).find(ctx.apps, visit=file_rules.visit)  # one pass for both
     entries = [e for e in entries if not _unpostable_action(ctx, loaded, e)]
+    ctx.sinks.know_procedures(
+        {
+            e.route: chain_schema(e)
+            for e in entries
+            if e.kind == EntryKind.TRPC_PROCEDURE and e.route is not None
+        }
+    )
     checker = EntryChecker(ctx)
     analyses = [a for a in map(checker.analyse, entries) if a.reads_data]
     if options.progress is not None:

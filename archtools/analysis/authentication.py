@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from archtools.analysis.context import CREDENTIAL_FIELD
 from archtools.analysis.entry import Entry
 from archtools.analysis.entry_scope import (
     RESPONSE_BUILDERS,
@@ -183,20 +184,76 @@ class AuthenticationChecks(CheckerBase):
                 line=entry.line,
                 detail="public by design: an operation for signed-out users (sign-up, sign-in, recovery)",
             )
-        return self._public_handler(entry, scope) or self._public_route_kind(entry, scope, segments)
+        return (
+            self._offered_to_signed_out_users(entry, scope)
+            or self._public_handler(entry, scope)
+            or self._public_route_kind(entry, scope, segments)
+        )
+
+    def _names_signed_out_flow(self, segments: list[str]) -> bool:
+        """Route segments that name a flow for signed-out users (`sign-up`, `forgot-password`)."""
+        anonymous = self.k.public_routes
+        return any(s.lower() in anonymous.anonymous_route_words for s in segments) or any(
+            _names_phrase(s, anonymous.anonymous_phrases) for s in segments
+        )
+
+    def _offered_to_signed_out_users(self, entry: Entry, scope: EntryScope) -> Evidence | None:
+        """A Server Action that a sign-up, sign-in or recovery page imports (an availability check
+        the sign-up form runs) and that no middleware guards there: the app offers it to
+        signed-out users. Not when it reads credentials back (a password hash): whatever the page
+        does with them, anyone may call the action for any account."""
+        if entry.kind != EntryKind.SERVER_ACTION or "@" in entry.name:
+            return None  # (an inline action belongs to its page's own route)
+        if self._reads_credentials(scope):
+            return None
+        app = next((a for a in self.ctx.apps if a.path == entry.app), None)
+        if app is None or app.app_dir is None:
+            return None
+        info = self.ctx.middleware.get(entry.app)
+        for page in self.ctx.importers.pages_importing_name(entry.file, entry.name) or ():
+            route = route_of(app.app_dir, page)
+            if route is None or not self._names_signed_out_flow(route.split("/")):
+                continue
+            if info is not None and info.enforces(route) is not None:
+                continue
+            return Evidence(
+                file=page,
+                line=1,
+                detail=f"public by design: offered to signed-out users by the {route} page",
+            )
+        return None
+
+    def _reads_credentials(self, scope: EntryScope) -> bool:
+        """Whether a read of the entry point's own code returns a credential column: picked by a
+        `select`/`columns` list, or in the whole row of a model that has one."""
+        fields_of = {m.name: [f.name for f in m.fields] for m in self.ctx.schema.models}
+        for op in self.ctx.classifier.db_ops(scope.facts.path):
+            if op.kind != "read" or not op.returns_rows or not scope.has(op.func, op.line):
+                continue
+            if op.narrowed:
+                call = self.ctx.program.files[op.file].calls[op.call]
+                fields = [
+                    picked.key
+                    for arg in call.args
+                    for pair in arg.pairs
+                    if pair.key in ("select", "columns")
+                    for picked in pair.value.pairs
+                    if picked.value.text == "true"
+                ]
+            else:
+                fields = fields_of.get(op.model or "", [])
+            if any(CREDENTIAL_FIELD.search(name) for name in fields):
+                return True
+        return False
 
     def _for_signed_out_users(self, entry: Entry, segments: list[str]) -> bool:
         """A route or Server Action named for signed-out users (sign-up, sign-in, recovery)."""
         anonymous = self.k.public_routes
-        return (
-            any(s.lower() in anonymous.anonymous_route_words for s in segments)
-            or any(_names_phrase(s, anonymous.anonymous_phrases) for s in segments)
-            or (
-                entry.kind == EntryKind.SERVER_ACTION
-                and (
-                    any(_named(entry.name, word) for word in anonymous.anonymous_functions)
-                    or _names_phrase(entry.name, anonymous.anonymous_phrases) is not None
-                )
+        return self._names_signed_out_flow(segments) or (
+            entry.kind == EntryKind.SERVER_ACTION
+            and (
+                any(_named(entry.name, word) for word in anonymous.anonymous_functions)
+                or _names_phrase(entry.name, anonymous.anonymous_phrases) is not None
             )
         )
 

@@ -26,6 +26,9 @@ from archtools.analysis.trpc import context_identity
 from archtools.facts.code import Call, ExitKind, Expr, ExprKind, Pair
 from archtools.results import Check, CheckStatus, Evidence
 
+_CREATES = ("create", "createMany", "createManyAndReturn", "insert")
+_SESSION_HELPER_DEPTH = 2
+
 
 @dataclass
 class _Tally:
@@ -35,6 +38,7 @@ class _Tally:
     passes: list[Evidence] = field(default_factory=list)
     fails: list[Evidence] = field(default_factory=list)
     public_reads: list[Evidence] = field(default_factory=list)
+    new_own_rows: list[Evidence] = field(default_factory=list)  # creates owned by the caller
 
     def flag(self, problem: Problem, detail: str) -> None:
         """Record a failure and the problem it reports."""
@@ -85,15 +89,20 @@ class AuthorizationChecks(AuthenticationChecks):
             admin=admin,
             scoped=self._scoped_results(ops, scope.facts.path),
         )
+        session = self._session_helpers(scope)
         for op, flow in ops:
+            if any(op.file == file and op.func in funcs for file, funcs in session):
+                continue  # the lookups that find the caller are authentication's, not its data
             if op.model is not None and op.model in self.ctx.owned:
                 self._judge_owned_op(access, tally, op, flow)
+            elif op.operation not in _CREATES and any(flow.is_identity(w) for w in op.where):
+                tally.passes.append(self._caller_filter(op, flow))
         self._judge_storage_keys(scope, tally)
         return self._authorization_verdict(entry, scope, tally)
 
     def _judge_owned_op(self, access: _Access, tally: _Tally, op: DbOp, flow: Flow) -> None:
         """Judge one operation on a user-owned model: who chose its rows, and what binds them."""
-        creating = op.operation in ("create", "createMany", "insert")
+        creating = op.operation in _CREATES
         if creating:
             client = self._new_row_client_keys(op, flow, tally)
         else:
@@ -122,7 +131,14 @@ class AuthorizationChecks(AuthenticationChecks):
         client = self._client_references(op, flow)
         owner = self._owner_from_identity(op, flow)
         if owner is not None and not client:
-            tally.passes.append(owner)  # a new row owned by the caller
+            # a new row owned by the caller reaches no row of anyone else's
+            tally.new_own_rows.append(
+                Evidence(
+                    file=owner.file,
+                    line=owner.line,
+                    detail=f"{owner.detail}: a new row of the caller's own, no existing row chosen",
+                )
+            )
             return None
         return client
 
@@ -264,6 +280,35 @@ class AuthorizationChecks(AuthenticationChecks):
                 "chosen by the client without binding it to the signed-in user",
             )
 
+    def _session_helpers(self, scope: EntryScope) -> list[tuple[str, set[int | None]]]:
+        """The functions that find the caller (helpers whose summary returns the signed-in user,
+        `verifyUser(req)`) and the helpers they call: their queries look the caller up."""
+        found: list[tuple[str, set[int | None]]] = []
+        seen: set[tuple[str, int | None]] = set()
+        pending = [
+            (target, 0)
+            for call in scope.facts.calls
+            if scope.has(call.func, call.line)
+            and (target := self.ctx.summaries.target(scope.facts.path, call)) is not None
+            and target[1] is not None
+            and self.ctx.summaries.of(*target).returns_identity is not None
+        ]
+        while pending:
+            (file, func), depth = pending.pop()
+            if (file, func) in seen:
+                continue
+            seen.add((file, func))
+            facts = self.ctx.program.files[file]
+            inside = function_scope(facts, func)
+            found.append((file, inside))
+            if depth >= _SESSION_HELPER_DEPTH:
+                continue
+            for call in facts.calls:
+                target = self.ctx.summaries.target(file, call) if call.func in inside else None
+                if target is not None and target[1] is not None:
+                    pending.append((target, depth + 1))
+        return found
+
     def _authorization_verdict(self, entry: Entry, scope: EntryScope, tally: _Tally) -> Check:
         """The check from the evidence gathered: any failure fails, any pass passes; otherwise
         public reads are n/a and data keyed by the caller alone decides."""
@@ -273,6 +318,8 @@ class AuthorizationChecks(AuthenticationChecks):
             return Check(status=CheckStatus.PASS, evidence=tally.passes)
         if tally.public_reads:
             return make_check(CheckStatus.NA, tally.public_reads[0])
+        if tally.new_own_rows:
+            return make_check(CheckStatus.NA, tally.new_own_rows[0])
         keyed = self._keyed_by_caller(scope)
         if keyed is not None and keyed.detail.startswith(_UNDECIDED):
             return make_check(CheckStatus.UNKNOWN, keyed)

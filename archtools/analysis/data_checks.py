@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from archtools.analysis.entry import Entry
+from archtools.analysis.entry import Entry, chain_schema
 from archtools.analysis.entry_scope import (
     CheckerBase,
     EntryScope,
@@ -103,13 +103,13 @@ class DataChecks(CheckerBase):
                 return make_check(CheckStatus.PASS, *checked)
         elif by_schema:
             first = sorted(by_schema.values(), key=lambda e: e.line)[0]
-            chain_schema = _chain_schema(entry)
-            if first.line == 1 and chain_schema is not None:
-                first = chain_schema
+            schema = chain_schema(entry)
+            if first.line == 1 and schema is not None:
+                first = schema
             return make_check(CheckStatus.PASS, first)
-        chain_schema = _chain_schema(entry)
-        if chain_schema is not None:
-            return make_check(CheckStatus.PASS, chain_schema)
+        schema = chain_schema(entry)
+        if schema is not None:
+            return make_check(CheckStatus.PASS, schema)
         if inline:
             return make_check(CheckStatus.PASS, inline[0])
         return self._validated_at_sinks(entry, scope)
@@ -127,6 +127,7 @@ class DataChecks(CheckerBase):
             return make_check(CheckStatus.PASS, in_helper)
         fixed = self.ctx.sinks.fixed_destinations(scope.facts.path, scope.has, tainted, requests)
         fixed += self.ctx.sinks.checked_arguments(scope.facts.path, scope.has, tainted, requests)
+        fixed += self.ctx.sinks.procedure_inputs(scope.facts.path, scope.has, tainted, requests)
         if fixed:
             return make_check(CheckStatus.PASS, *fixed)
         used = self._inputs_used(scope)
@@ -458,24 +459,3 @@ def _whole_request(arg: Expr, requests: set[str]) -> bool:
         path.split(".")[1:2] and path.split(".")[1] in ("body", "query", "json", "formData")
         for path in arg.paths
     )
-
-
-def _chain_schema(entry: Entry) -> Evidence | None:
-    """The input schema of a procedure or action client (`.input(schema)`, `.schema(schema)`) that
-    accepts some input (`.input(z.void())` accepts none)."""
-    for file, call in entry.chain:
-        if call.name in ("input", "schema", "inputSchema") and not _takes_nothing(call):
-            return Evidence(
-                file=file,
-                line=call.args[0].line if call.args else call.line,
-                detail=f"input validated by {call.callee}()",
-            )
-    return None
-
-
-_NO_INPUT_SCHEMAS = ("z.void()", "z.undefined()", "z.never()", "v.void()", "v.undefined()")
-
-
-def _takes_nothing(schema_call: Call) -> bool:
-    """`.schema(z.void())`: the procedure accepts no input at all."""
-    return bool(schema_call.args) and schema_call.args[0].text.replace(" ", "") in _NO_INPUT_SCHEMAS

@@ -87,3 +87,24 @@ def _returned_builder(program: Program, symbol: Symbol) -> Call | None:
     receivers = {c.receiver for c in calls}
     outermost = [c for c in calls if c.index not in receivers]
     return outermost[-1] if len(outermost) == 1 else None
+
+
+def chain_schema(entry: Entry) -> Evidence | None:
+    """The input schema of a procedure or action client (`.input(schema)`, `.schema(schema)`) that
+    accepts some input (`.input(z.void())` accepts none)."""
+    for file, call in entry.chain:
+        if call.name in ("input", "schema", "inputSchema") and not _takes_nothing(call):
+            return Evidence(
+                file=file,
+                line=call.args[0].line if call.args else call.line,
+                detail=f"input validated by {call.callee}()",
+            )
+    return None
+
+
+_NO_INPUT_SCHEMAS = ("z.void()", "z.undefined()", "z.never()", "v.void()", "v.undefined()")
+
+
+def _takes_nothing(schema_call: Call) -> bool:
+    """`.schema(z.void())`: the procedure accepts no input at all."""
+    return bool(schema_call.args) and schema_call.args[0].text.replace(" ", "") in _NO_INPUT_SCHEMAS

@@ -15,7 +15,7 @@ from archtools.analysis.program import Program
 from archtools.analysis.roles import AuthKind, CallClassifier, DbOp
 from archtools.analysis.sessions import SessionLookups
 from archtools.analysis.value_checks import checked_by_guards
-from archtools.facts.code import Call, ExitKind, Expr, FileFacts, Guard
+from archtools.facts.code import Call, ExitKind, Expr, ExprKind, FileFacts, Guard
 from archtools.results import Evidence
 
 FuncKey = tuple[str, int | None]
@@ -187,7 +187,9 @@ class Summaries:
             if symbol is None:
                 return None
         elif len(parts) == 2:
-            return self._static_method(symbol.file, symbol.name, parts[1])
+            return self._static_method(symbol.file, symbol.name, parts[1]) or _object_method(
+                symbol.file, symbol.value, parts[1]
+            )
         elif len(parts) > 1:
             return None
         return self.function_of_symbol(
@@ -848,3 +850,14 @@ class Summaries:
                     detail=f"looks up {op.model} bound to the signed-in user and stops when none is found",
                 )
         return None
+
+
+def _object_method(file: str, value: Expr | None, key: str) -> FuncKey | None:
+    """`blog.getPost(slug)`: a function held by a key of an object the module declares
+    (`export const blog = { getPost: async (slug) => {...} }`)."""
+    if value is None or value.kind != ExprKind.OBJECT:
+        return None
+    for pair in value.pairs:
+        if pair.key == key and pair.value.func is not None:
+            return (file, pair.value.func)
+    return None

@@ -49,7 +49,7 @@ export async function deleteNote(id: string) {
     assert (create.method, create.route) == ("POST", "/notes")
     assert statuses(create) == {
         "authentication": "pass",
-        "authorization": "pass",  # the new note is owned by the caller
+        "authorization": "n/a",  # the new note is the caller's own: no existing row is chosen
         "input_validation": "pass",
         "rate_limiting": "n/a",
         "audit_logging": "n/a",

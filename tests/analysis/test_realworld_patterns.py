@@ -307,6 +307,112 @@ export function NoteCard({ note, role }: { note: Note; role: Role }) {
     assert [f for f in result.findings if f.rule == "SEC002"] == []
 
 
+def test_class8_an_action_a_sign_up_page_offers_is_public_by_design(tmp_path: Path) -> None:
+    # The sign-up form checks whether an email is taken through a Server Action: signed-out users
+    # call it by design. The module's other action, which no signed-out page imports, is not.
+    actions = """'use server';
+import { prisma } from "@/lib/db";
+export async function isEmailTaken(email: string) {
+  return (await prisma.user.count({ where: { email } })) > 0;
+}
+export async function accountRecord(email: string) {
+  return prisma.user.findUnique({ where: { email }, select: { id: true, passwordHash: true } });
+}
+export async function deleteNote(id: string) {
+  await prisma.note.delete({ where: { id } });
+}
+"""
+    form = """'use client';
+import { isEmailTaken, accountRecord } from "@/lib/account-actions";
+export function SignUpForm() {
+  return <input onBlur={(e) => { isEmailTaken(e.target.value); accountRecord(e.target.value); }} />;
+}
+"""
+    register = """import { SignUpForm } from "@/components/sign-up-form";
+export default function RegisterPage() {
+  return <SignUpForm />;
+}
+"""
+    notes = """'use client';
+import { deleteNote, isEmailTaken } from "@/lib/account-actions";
+export default function NotesPage() {
+  return <button onClick={() => { deleteNote("n1"); isEmailTaken("a@b.c"); }}>x</button>;
+}
+"""
+    result = audit_files(
+        tmp_path,
+        {
+            "lib/account-actions.ts": actions,
+            "components/sign-up-form.tsx": form,
+            "app/(auth)/register/page.tsx": register,
+            "app/notes/page.tsx": notes,
+        },
+    )
+    taken = entry(result, "server_action:lib/account-actions.ts#isEmailTaken")
+    assert statuses(taken)["authentication"] == "n/a"
+    (why,) = taken.checks.authentication.evidence
+    assert (why.file, why.detail) == (
+        "app/(auth)/register/page.tsx",
+        "public by design: offered to signed-out users by the /register page",
+    )
+    delete = entry(result, "server_action:lib/account-actions.ts#deleteNote")
+    assert statuses(delete)["authentication"] == "fail"
+    # Handing a password hash to anyone who asks is not what a sign-up page offers.
+    credentials = entry(result, "server_action:lib/account-actions.ts#accountRecord")
+    assert statuses(credentials)["authentication"] == "fail"
+
+
+def test_class2_the_lookup_that_finds_the_caller_is_not_the_entry_points_data(
+    tmp_path: Path,
+) -> None:
+    # verifyUser() reads the caller's row to authenticate; the route then only creates a row of
+    # the caller's own: no existing row is chosen, so authorization has nothing to bind (n/a).
+    verify = """import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+export async function verifyUser() {
+  const session = await auth();
+  if (!session?.user?.id) return null;
+  return prisma.user.findUnique({ where: { id: session.user.id } });
+}
+"""
+    route = """import { verifyUser } from "@/lib/verify-user";
+import { prisma } from "@/lib/db";
+export async function POST() {
+  const user = await verifyUser();
+  if (!user) return new Response(null, { status: 401 });
+  const note = await prisma.note.create({ data: { title: "x", body: "", authorId: user.id } });
+  return Response.json({ id: note.id });
+}
+"""
+    settings = """'use server';
+import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+export async function rename(email: string) {
+  const session = await auth();
+  if (!session?.user?.id) throw new Error("unauthorized");
+  await prisma.user.update({ where: { id: session.user.id }, data: { email: email.slice(0, 200) } });
+}
+"""
+    result = audit_files(
+        tmp_path,
+        {
+            "lib/verify-user.ts": verify,
+            "app/api/notes/route.ts": route,
+            "app/settings/actions.ts": settings,
+        },
+    )
+    create = entry(result, "route_handler:app/api/notes/route.ts#POST")
+    assert statuses(create)["authentication"] == "pass"
+    assert statuses(create)["authorization"] == "n/a"
+    (why,) = create.checks.authorization.evidence
+    assert (why.file, why.line) == ("app/api/notes/route.ts", 6)
+    assert "a new row of the caller's own" in why.detail
+    # A write filtered by the caller alone is the caller's own row: a pass naming the filter.
+    own = entry(result, "server_action:app/settings/actions.ts#rename")
+    assert statuses(own)["authorization"] == "pass"
+    assert own.checks.authorization.evidence[0].line == 7
+
+
 def test_class8_a_page_reading_by_params_is_an_entry_point(tmp_path: Path) -> None:
     page = """import { prisma } from "@/lib/db";
 export default async function NotePage({ params }: { params: Promise<{ id: string }> }) {
@@ -329,6 +435,32 @@ export default async function NotePage({ params }: { params: Promise<{ id: strin
     assert statuses(point)["authorization"] == "fail"
     # The layout only renders its param: no entry point.
     assert not [e for e in result.entry_points if e.file.endswith("layout.tsx")]
+
+
+def test_class8_a_page_reading_a_headless_cms_by_slug_is_an_entry_point(tmp_path: Path) -> None:
+    # The slug reaches a CMS client's query (a third-party API) through an object of helpers.
+    cms = """import { basehub as basehubClient } from "basehub";
+const basehub = basehubClient({ token: process.env.BASEHUB_TOKEN });
+export const blog = {
+  postQuery: (slug: string) => ({ blog: { posts: { __args: { filter: { slug: { eq: slug } } } } } }),
+  getPost: async (slug: string) => {
+    const query = blog.postQuery(slug);
+    const data = await basehub.query(query);
+    return data.blog.posts.item;
+  },
+};
+"""
+    page = """import { blog } from "@/lib/cms";
+export default async function Post({ params }: { params: Promise<{ slug: string }> }) {
+  const { slug } = await params;
+  const post = await blog.getPost(slug);
+  return <h1>{post?.title}</h1>;
+}
+"""
+    result = audit_files(tmp_path, {"lib/cms.ts": cms, "app/blog/[slug]/page.tsx": page})
+    point = entry(result, "page:app/blog/[slug]/page.tsx#default")
+    assert statuses(point)["input_validation"] == "fail"
+    assert "basehub.query()" in point.checks.input_validation.evidence[0].detail
 
 
 def test_class8_hono_routes_mounted_in_next_are_entry_points(tmp_path: Path) -> None:
@@ -416,6 +548,38 @@ export function RenameForm() {
     result = audit_files(tmp_path / "client", {**files, "components/rename-form.tsx": form})
     actions = [e.id for e in result.entry_points if e.kind.value == "server_action"]
     assert actions == ["server_action:lib/server-only/rename-note.ts#renameNote"]
+
+
+def test_class6_input_handed_to_a_trpc_procedure_is_validated_by_its_schema(
+    tmp_path: Path,
+) -> None:
+    # A REST route calls the tRPC router through a server-side caller: the procedure's `.input()`
+    # schema checks what the route hands it before its resolver runs.
+    route = """import { auth } from "@/auth";
+import { appRouter } from "@/server/root";
+export async function PATCH(req: Request, { params }: { params: Promise<{ id: string }> }) {
+  const session = await auth();
+  if (!session?.user?.id) return new Response(null, { status: 401 });
+  const { id } = await params;
+  const { title } = await req.json();
+  const caller = appRouter.createCaller({ user: session.user });
+  return Response.json(await caller.labels.rename({ id, title }));
+}
+"""
+    result = audit_files(
+        tmp_path,
+        {
+            "server/trpc.ts": TRPC_BASE,
+            "server/routers/labels.ts": LABELS_ROUTER,
+            "server/root.ts": 'import { router } from "./trpc";\nimport { labelsRouter } from "./routers/labels";\nexport const appRouter = router({ labels: labelsRouter });\n',
+            "app/api/labels/[id]/route.ts": route,
+        },
+    )
+    point = entry(result, "route_handler:app/api/labels/[id]/route.ts#PATCH")
+    assert statuses(point)["input_validation"] == "pass"
+    (evidence,) = point.checks.input_validation.evidence
+    assert (evidence.file, evidence.line) == ("app/api/labels/[id]/route.ts", 9)
+    assert "tRPC procedure" in evidence.detail and "server/routers/labels.ts:9" in evidence.detail
 
 
 def test_class6_number_coercion_with_a_check_validates_an_id(tmp_path: Path) -> None:
