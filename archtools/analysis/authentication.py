@@ -429,7 +429,28 @@ class AuthenticationChecks(CheckerBase):
                 key=f"missing-authentication:{entry.id}",
             )
         )
-        return make_check(CheckStatus.FAIL, detail)
+        exposed = self._first_sensitive(scope, ops or [])
+        return make_check(CheckStatus.FAIL, detail, *([exposed] if exposed else []))
+
+    def _first_sensitive(self, scope: EntryScope, ops: list[DbOp]) -> Evidence | None:
+        """What a signed-out request reaches first: a database operation, or the first call that
+        may act (into a package, a repository helper that does, code that cannot be followed)."""
+        if ops:
+            op = min(ops, key=lambda o: (o.file != scope.facts.path, o.line))
+            return Evidence(
+                file=op.file,
+                line=op.line,
+                detail=f"reached without a signed-in user: {op.callee}() "
+                f"({op.kind} of {op.model or op.table or 'a table'})",
+            )
+        call = self._sensitive_call(scope.facts.path, scope.has, 0, set())
+        if call is None:
+            return None
+        return Evidence(
+            file=call.file,
+            line=call.line,
+            detail=f"reached without a signed-in user: {call.detail}",
+        )
 
     def _gate_or_public(
         self,

@@ -450,7 +450,13 @@ export const blog = {
   },
 };
 """
-    page = """import { blog } from "@/lib/cms";
+    page = """import merge from "lodash.merge";
+import { blog } from "@/lib/cms";
+export async function generateMetadata({ params }: { params: Promise<{ slug: string }> }) {
+  const { slug } = await params;
+  const post = await blog.getPost(slug);
+  return merge({ title: "Blog" }, { title: post?.title });
+}
 export default async function Post({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
   const post = await blog.getPost(slug);
@@ -461,6 +467,10 @@ export default async function Post({ params }: { params: Promise<{ slug: string 
     point = entry(result, "page:app/blog/[slug]/page.tsx#default")
     assert statuses(point)["input_validation"] == "fail"
     assert "basehub.query()" in point.checks.input_validation.evidence[0].detail
+    # Published content: reading it needs no signed-in user; lodash only computes a value.
+    assert statuses(point)["authentication"] == "n/a"
+    metadata = entry(result, "page:app/blog/[slug]/page.tsx#generateMetadata")
+    assert statuses(metadata)["authentication"] == "n/a"
 
 
 def test_class8_hono_routes_mounted_in_next_are_entry_points(tmp_path: Path) -> None:
