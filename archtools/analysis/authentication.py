@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from archtools.analysis.context import CREDENTIAL_FIELD
+from archtools.analysis.context import CREDENTIAL_FIELD, holds_personal_data
 from archtools.analysis.entry import Entry
 from archtools.analysis.entry_scope import (
     RESPONSE_BUILDERS,
@@ -39,6 +39,7 @@ def _inert_package(package: str, inert: tuple[str, ...]) -> bool:
 
 
 _AGGREGATES = ("count", "aggregate", "groupBy", "$count")
+_CREDENTIAL_TABLE = re.compile(r"session|token|credential|api_?key|^accounts?$", re.I)
 # Columns holding a secret handed to the row's intended user (a share link, an invitation, a
 # signing or verification link): `token`, `shareToken`, `invite_token`, `secret`; not `tokenId`.
 _SECRET_COLUMN = re.compile(r"(?:^|[a-z_])(?:token|secret|Token|Secret)$")
@@ -55,6 +56,7 @@ class _PublicReads:
         self.owned = checks.ctx.owned
         # without a schema, whose rows a query reads is unknown: every read counts
         self.known = bool(checks.ctx.schema.models)
+        self.schema = checks.ctx.schema
         self.flags = checks.k.public_routes.public_flags
         self.read_only = tuple(checks.k.sensitive_operations.read_only_packages)
 
@@ -63,7 +65,9 @@ class _PublicReads:
             return True
         if op.model is None or not self.known:
             return True  # raw SQL or a table the schema does not name: whose rows is unknown
-        if op.model not in self.owned or op.operation in _AGGREGATES:
+        if op.operation in _AGGREGATES:
+            return False
+        if op.model not in self.owned and not holds_personal_data(self.schema, op.model):
             return False
         return not any(public_flag(w, self.flags) for w in op.where)
 
@@ -396,6 +400,9 @@ class AuthenticationChecks(CheckerBase):
         request, or the gate comes after the first operation."""
         # The guard that protects the operations decides first: a sign-in flow that does check a
         # session (a pending password reset, a signed-in logout) is authenticated, not public.
+        lookup = self._session_lookup(entry, scope, ops or [])
+        if lookup is not None:
+            return make_check(CheckStatus.NA, lookup)
         gated = self._gate_or_public(entry, scope, public, problems, first_op)
         if gated is not None:
             return gated
@@ -528,8 +535,8 @@ class AuthenticationChecks(CheckerBase):
         ops: list[DbOp],
         op_flows: list[tuple[DbOp, Flow]],
     ) -> Check | None:
-        """n/a without a gate: public content, no sensitive operation at all, or only public reads
-        (unless it is a webhook or reads the user)."""
+        """n/a without a gate: the session lookup itself, public content, no sensitive operation at
+        all, or only public reads (unless it is a webhook or reads the user)."""
         public_content = self._public_content(ops)
         if (
             public_content is not None
@@ -563,6 +570,34 @@ class AuthenticationChecks(CheckerBase):
             if reads is not None:
                 return make_check(CheckStatus.NA, reads)
         return None
+
+    def _session_lookup(self, entry: Entry, scope: EntryScope, ops: list[DbOp]) -> Evidence | None:
+        """The entry point is the session lookup itself (a session helper exported from a 'use
+        server' module): it finds the caller from the request's own credentials and returns them,
+        or nothing, and touches no other table."""
+        found = scope.summary.returns_identity
+        if (
+            found is None
+            or entry.kind != EntryKind.SERVER_ACTION
+            or not ops
+            or not all(self._finds_the_caller(op) for op in ops)
+        ):
+            return None
+        return Evidence(
+            file=found.file,
+            line=found.line,
+            detail="it finds the caller from the request's own credentials and returns them "
+            f"({found.detail}), or nothing: no one else's data",
+        )
+
+    def _finds_the_caller(self, op: DbOp) -> bool:
+        """A read of the tables that say who the caller is: the user model, sessions, accounts,
+        tokens and keys (`prisma.session.findUnique({ where: { id: cookieValue } })`), or the
+        deletion of an expired session on the way."""
+        model = op.model or op.table or ""
+        if _CREDENTIAL_TABLE.search(model) is not None:
+            return op.kind in ("read", "delete")
+        return op.kind == "read" and model in self.k.ownership.user_models
 
     def _plain_value(self, file: str, made: Call) -> bool:
         """A module value built by the language from values written in the code: `new Set([...])`,

@@ -63,6 +63,9 @@ class AuthorizationChecks(AuthenticationChecks):
         """pass: every client-chosen row of a user-owned model is bound to the caller or gated;
         fail: one is not (IDOR), an admin operation has no role check, or a write is unscoped;
         n/a: no client-chosen row of a user-owned model is touched."""
+        lookup = self._session_lookup(entry, scope, [op for op, _flow in ops])
+        if lookup is not None:
+            return make_check(CheckStatus.NA, lookup)
         tally = _Tally(problems)
         role_gate = scope.summary.role_gate or self._chain_role_gate(entry)
         owned_keys = self._chain_ownership(entry)

@@ -26,6 +26,11 @@ SENSITIVE_FIELD = re.compile(
 CREDENTIAL_FIELD = re.compile(
     r"(password|passwd|hash|salt|otp|totp|two_?factor|private_?key|recovery)", re.I
 )
+# Columns that hold people's personal data: a table with one is nobody's public content, whether or
+# not any user owns its rows (a waitlist of emails, an inbox, a contact log).
+PERSONAL_FIELD = re.compile(
+    r"(e_?mail|phone|mobile|street|postal|zip_?code|birth|ip_?address)", re.I
+)
 MEMBERSHIP_NAME = re.compile(r"(member|collaborator|participant|seat)", re.I)
 
 
@@ -174,6 +179,18 @@ def sensitive_fields(schema: Schema, model: str) -> list[str]:
         and SENSITIVE_FIELD.search(f.name)
         and not _NOT_A_SECRET_TYPE.search(f.type)  # `passwordProtected Boolean`, `otpExpiresAt`
     ]
+
+
+def holds_personal_data(schema: Schema, model: str) -> bool:
+    """Whether a model keeps personal data or secrets in a column of its own."""
+    found = schema.model(model)
+    if found is None:
+        return False
+    return (
+        bool(sensitive_fields(schema, model))
+        or PERSONAL_FIELD.search(model) is not None  # an Email or Phone table: messages, numbers
+        or any(f.kind == FieldKind.SCALAR and PERSONAL_FIELD.search(f.name) for f in found.fields)
+    )
 
 
 _NOT_A_SECRET_TYPE = re.compile(r"bool|int|date|time|float|double|decimal|numeric|real", re.I)

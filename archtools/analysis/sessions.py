@@ -48,12 +48,19 @@ class SessionLookups:
 
     def returns_session(self, file: str, func: int | None) -> Evidence | None:
         facts = self.program.files[file]
+        own = [v for v in facts.vars if v.func == func and v.init is not None]
+        # the cookie store or its getter, taken first (`const { get } = await cookies()`)
+        stores = {
+            name
+            for v in own
+            if v.init is not None and _CREDENTIAL_READ.search(v.init.text)
+            for name in v.names
+        }
         credentials = {
             name
-            for var in facts.vars
-            if var.func == func
-            and var.init is not None
-            and _CREDENTIAL_READ.search(var.init.text)
+            for var in own
+            if var.init is not None
+            and (_CREDENTIAL_READ.search(var.init.text) or bool(set(var.init.roots) & stores))
             and _CREDENTIAL_NAME.search(var.init.text + " " + " ".join(var.names))
             for name in var.names
         }

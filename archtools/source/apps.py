@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from archtools.source.reading import RepoFS, join_rel
 from archtools.source.schema_locator import (
     DrizzleConfig,
+    find_prisma_schemas,
     locate_prisma_schemas,
     read_drizzle_config,
 )
@@ -159,6 +160,13 @@ def _data_schema(
         if prisma or drizzle is not None:
             break
         level = next_level
+    if (
+        not prisma
+        and drizzle is None
+        and manifest is not None
+        and "@prisma/client" in manifest.dependency_names()
+    ):
+        prisma = find_prisma_schemas(directory, index.files, set(index.manifests) - {directory})
     return prisma, drizzle
 
 

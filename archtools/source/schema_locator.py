@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Set
 
 from pydantic import BaseModel, ConfigDict
@@ -66,6 +67,25 @@ def locate_prisma_schemas(
         if found:
             return found
     return []
+
+
+def find_prisma_schemas(package_dir: str, files: Set[str], other_packages: Set[str]) -> list[str]:
+    """The .prisma files of a package that uses Prisma but keeps its schema where neither its
+    manifest nor a prisma.config says (the path is passed to the CLI as `--schema` in a script or a
+    task file): the package's own .prisma files, when they all sit in one folder (one schema, or
+    the files of a multi-file one). Files of nested packages are theirs, not this one's."""
+    prefix = "" if package_dir in ("", ".") else package_dir.rstrip("/") + "/"
+    nested = [d.rstrip("/") + "/" for d in other_packages if d not in ("", ".")]
+    found = sorted(
+        f
+        for f in files
+        if f.endswith(".prisma")
+        and f.startswith(prefix)
+        and "node_modules/" not in f
+        and not any(f.startswith(d) for d in nested if d.startswith(prefix) and d != prefix)
+    )
+    folders = {posixpath.dirname(f) for f in found}
+    return found if len(folders) == 1 else []
 
 
 def _prisma_files_at(target: str, files: Set[str], dirs: Set[str]) -> list[str]:

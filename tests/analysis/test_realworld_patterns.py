@@ -413,6 +413,123 @@ export async function rename(email: string) {
     assert own.checks.authorization.evidence[0].line == 7
 
 
+def test_class3_a_schema_outside_the_default_places_still_makes_models_owned(
+    tmp_path: Path,
+) -> None:
+    # The schema lives in src/prisma/ (the CLI is given --schema); without it no model is known
+    # to be owned and every IDOR goes unseen.
+    route = """import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+export async function DELETE(_req: Request, { params }: { params: Promise<{ id: string }> }) {
+  const session = await auth();
+  if (!session?.user?.id) return new Response(null, { status: 401 });
+  const { id } = await params;
+  await prisma.note.delete({ where: { id } });
+  return new Response(null, { status: 204 });
+}
+"""
+    result = audit_files(
+        tmp_path,
+        {"src/prisma/schema.prisma": PRISMA_SCHEMA, "app/api/notes/[id]/route.ts": route},
+        schema=None,
+    )
+    assert {m.name for m in result.schema_.models} >= {"User", "Note"}
+    point = entry(result, "route_handler:app/api/notes/[id]/route.ts#DELETE")
+    assert statuses(point)["authorization"] == "fail"
+
+
+WAITLIST_SCHEMA = (
+    PRISMA_SCHEMA
+    + """
+model WaitlistSignup {
+  id        String   @id @default(cuid())
+  email     String   @unique
+  createdAt DateTime @default(now())
+}
+
+model Session {
+  id        String   @id
+  userId    String
+  expiresAt DateTime
+}
+
+model Country {
+  code String @id
+  name String
+}
+"""
+)
+
+
+def test_class5_a_table_of_peoples_emails_is_not_public_content(tmp_path: Path) -> None:
+    # No user owns a waitlist row, but the emails are people's personal data: reading them with no
+    # signed-in caller is the finding. A catalog of countries is public content.
+    actions = """'use server';
+import { prisma } from "@/lib/db";
+export async function listSignups() {
+  return prisma.waitlistSignup.findMany({ take: 50 });
+}
+export async function listCountries() {
+  return prisma.country.findMany();
+}
+"""
+    make_repo(tmp_path, {"app/admin/actions.ts": actions}, schema=WAITLIST_SCHEMA)
+    result = run_audit(tmp_path)
+    signups = entry(result, "server_action:app/admin/actions.ts#listSignups")
+    assert statuses(signups)["authentication"] == "fail"
+    countries = entry(result, "server_action:app/admin/actions.ts#listCountries")
+    assert statuses(countries)["authentication"] == "n/a"
+
+
+def test_class1_a_session_helper_exported_as_an_action_is_the_lookup_itself(
+    tmp_path: Path,
+) -> None:
+    # A 'use server' auth module: its cookie reader (through the store's destructured getter) is a
+    # hand-rolled session, which its callers are gated by; exported, it is also a Server Action
+    # that only finds the caller, so it is not a missing-authentication finding.
+    auth_module = """'use server';
+import { cookies } from "next/headers";
+import { prisma } from "@/lib/db";
+export async function getServerSession() {
+  const { get: getCookie } = await cookies();
+  const sessionId = getCookie("session_id")?.value;
+  if (!sessionId) return null;
+  const session = await prisma.session.findUnique({ where: { id: sessionId } });
+  if (!session || session.expiresAt < new Date()) return null;
+  return session;
+}
+"""
+    action = """'use server';
+import { getServerSession } from "@/lib/auth";
+import { prisma } from "@/lib/db";
+export async function removeNote(id: string) {
+  const session = await getServerSession();
+  if (!session) throw new Error("unauthorized");
+  await prisma.note.deleteMany({ where: { id, authorId: session.userId } });
+}
+"""
+    make_repo(
+        tmp_path,
+        {
+            "lib/auth.ts": auth_module,
+            "app/notes/actions.ts": action,
+            "app/layout.tsx": 'import { getServerSession } from "@/lib/auth";\n'
+            "export default async function Layout({ children }: { children: React.ReactNode }) {\n"
+            "  const session = await getServerSession();\n"
+            "  return <body data-signed-in={Boolean(session)}>{children}</body>;\n}\n",
+        },
+        schema=WAITLIST_SCHEMA,
+    )
+    result = run_audit(tmp_path)
+    lookup = entry(result, "server_action:lib/auth.ts#getServerSession")
+    assert statuses(lookup)["authentication"] == "n/a"
+    assert "finds the caller from the request's own credentials" in (
+        lookup.checks.authentication.evidence[0].detail
+    )
+    remove = entry(result, "server_action:app/notes/actions.ts#removeNote")
+    assert statuses(remove)["authentication"] == "pass"
+
+
 def test_class8_a_page_reading_by_params_is_an_entry_point(tmp_path: Path) -> None:
     page = """import { prisma } from "@/lib/db";
 export default async function NotePage({ params }: { params: Promise<{ id: string }> }) {

@@ -10,6 +10,7 @@ import pytest
 from archtools.source.reading import RepoFS
 from archtools.source.schema_locator import (
     DrizzleConfig,
+    find_prisma_schemas,
     locate_prisma_schemas,
     read_drizzle_config,
 )
@@ -193,3 +194,22 @@ def test_drizzle_custom_config_name_and_absence(make_repo: MakeRepo) -> None:
     assert config is not None
     assert (config.path, config.schema_files) == ("drizzle.prod.config.ts", ["s.ts"])
     assert drizzle(root, {"s.ts": "x"}) is None
+
+
+def test_a_prisma_schema_kept_elsewhere_is_found_in_the_package() -> None:
+    # `prisma generate --schema src/prisma/schema.prisma` in a task file: the package's only
+    # .prisma files are its schema; a nested package's are that package's own.
+    files = {
+        "src/prisma/schema.prisma",
+        "packages/db/prisma/schema.prisma",
+        "node_modules/x/schema.prisma",
+    }
+    assert find_prisma_schemas(".", files, {"packages/db"}) == ["src/prisma/schema.prisma"]
+    # a multi-file schema: one folder
+    split = {"db/schema/user.prisma", "db/schema/note.prisma"}
+    assert find_prisma_schemas(".", split, set()) == [
+        "db/schema/note.prisma",
+        "db/schema/user.prisma",
+    ]
+    # two unrelated folders: which one is the schema cannot be told
+    assert find_prisma_schemas(".", {"a/schema.prisma", "b/schema.prisma"}, set()) == []
