@@ -111,9 +111,11 @@ def _names_phrase(name: str, phrases: list[str]) -> str | None:
 SIGNED_WEBHOOK = "public by design: a webhook that verifies its signature"
 
 
-def _authenticated(gate: Evidence, kind: str | None) -> Check:
-    """A pass, naming the guard and the kind of caller it proves."""
-    return Check(status=CheckStatus.PASS, evidence=[gate], kind=kind or "session")
+def _authenticated(gate: Evidence, kind: str | None, via: list[Evidence] | None = None) -> Check:
+    """A pass, naming the guard and the kind of caller it proves; for a helper's guard, where the
+    helper checks too (the line that rejects the request)."""
+    evidence = [gate, *(e for e in via or [] if (e.file, e.line) != (gate.file, gate.line))]
+    return Check(status=CheckStatus.PASS, evidence=evidence, kind=kind or "session")
 
 
 _DRIZZLE_FLAG = re.compile(r"eq\(\s*[\w.]+\.(\w+)\s*,\s*(?:true|['\"]public['\"])\s*\)", re.I)
@@ -477,7 +479,9 @@ class AuthenticationChecks(CheckerBase):
         if gate is not None and not (
             first_op is not None and gate_line is not None and first_op[0] < gate_line
         ):
-            return _authenticated(gate, scope.summary.auth_kind)
+            return _authenticated(
+                gate, scope.summary.auth_kind, [*scope.summary.auth_via, *scope.summary.auth_also]
+            )
         if public is not None and public.detail.startswith(SIGNED_WEBHOOK):
             return _authenticated(public, "signature")
         if public is not None:
@@ -876,15 +880,22 @@ class AuthenticationChecks(CheckerBase):
         prefixes = {p.split(".", 1)[0] for p in whole if not p.startswith("ctx.")}
         return tuple(dict.fromkeys(learned + [f"{w}.{p}" for w in prefixes for p in learned]))
 
-    def _chain_gate(self, entry: Entry) -> tuple[Evidence, str | None] | None:
+    def _chain_gate(self, entry: Entry) -> tuple[Evidence, str | None, list[Evidence]] | None:
+        """The gate of the procedure middleware or wrapper that runs first, with where its helpers
+        check and the gates of its other paths."""
         for file, call, summary in self._chain_summaries(entry):
             if summary.auth_gate is not None:
                 gate = summary.auth_gate
-                return Evidence(
-                    file=gate.file,
-                    line=gate.line,
-                    detail=f"{gate.detail}, in the middleware of {call.callee}() ({file}:{call.line})",
-                ), summary.auth_kind
+                return (
+                    Evidence(
+                        file=gate.file,
+                        line=gate.line,
+                        detail=f"{gate.detail}, in the middleware of {call.callee}() "
+                        f"({file}:{call.line})",
+                    ),
+                    summary.auth_kind,
+                    [*summary.auth_via, *summary.auth_also],
+                )
         return None
 
     def _functions_of_args(self, file: str, call: Call) -> list[tuple[str, int | None]]:

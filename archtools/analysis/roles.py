@@ -48,6 +48,27 @@ class DbOp:
     subquery: bool = False
 
 
+@dataclass
+class _DrizzleShape:
+    """What a Drizzle call reads or writes, before its table is matched to a model."""
+
+    table: str | None
+    kind: str  # read | write | delete
+    where: list[Expr] = field(default_factory=list)
+    data: list[Expr] = field(default_factory=list)
+    narrowed: bool = False
+    returns_rows: bool = True
+
+
+# the kind of operation each Drizzle query-builder root starts
+_DRIZZLE_ROOT_KINDS = {
+    "select": "read",
+    "selectDistinct": "read",
+    "insert": "write",
+    "update": "write",
+    "delete": "delete",
+}
+
 _SUBQUERY_SLOTS = {
     "from",
     "with",
@@ -386,51 +407,19 @@ class CallClassifier:
         if len(segments) < 2:
             return None
         operation = segments[-1]
-        table: str | None = None
-        kind: str | None = None
-        where: list[Expr] = []
-        data: list[Expr] = []
-        narrowed = False
-        returns_rows = True
         if (
             len(segments) >= 3
             and segments[-3] == "query"
             and operation in ("findFirst", "findMany")
         ):
-            table = segments[-2]
-            kind = "read"
-            if head.args and head.args[0].kind == ExprKind.OBJECT:
-                for pair in head.args[0].pairs:
-                    if pair.key == "where":
-                        where.extend(self._callback_parts(file, pair.value))
-                    elif pair.key == "columns":
-                        narrowed = True
+            shape = self._drizzle_relational(file, head, segments[-2])
         elif operation in self.knowledge.database.drizzle_roots and operation != "query":
-            kind = {
-                "select": "read",
-                "selectDistinct": "read",
-                "insert": "write",
-                "update": "write",
-                "delete": "delete",
-            }[operation]
-            if operation in ("select", "selectDistinct"):
-                narrowed = bool(head.args) and head.args[0].kind == ExprKind.OBJECT
-            elif head.args and head.args[0].kind == ExprKind.IDENTIFIER:
-                table = head.args[0].text
-            returns_rows = operation in ("select", "selectDistinct")
-            for link in chain[1:]:
-                if link.name == "from" and link.args:
-                    table = link.args[0].text
-                elif link.name == "where":
-                    where.extend(link.args)
-                elif link.name in ("values", "set"):
-                    data.extend(link.args)
-                elif link.name == "returning":
-                    returns_rows = True
-                    narrowed = narrowed or bool(link.args)
-        if kind is None or table is None:
+            shape = self._drizzle_builder(chain, operation)
+        else:
             return None
-        model = self.accessors.get(table)
+        if shape.table is None:
+            return None
+        model = self.accessors.get(shape.table)
         if model is None:
             return None
         return DbOp(
@@ -440,13 +429,46 @@ class CallClassifier:
             call=call.index,
             callee=call.callee,
             model=model,
-            table=table,
-            kind=kind,
+            table=shape.table,
+            kind=shape.kind,
             operation=operation,
-            where=where,
-            data=data,
-            narrowed=narrowed,
-            returns_rows=returns_rows,
+            where=shape.where,
+            data=shape.data,
+            narrowed=shape.narrowed,
+            returns_rows=shape.returns_rows,
             assigned_to=tuple(call.assigned_to),
             returned=call.returned,
         )
+
+    def _drizzle_relational(self, file: str, head: Call, table: str) -> _DrizzleShape:
+        """A relational read (`db.query.notes.findFirst({ where, columns })`)."""
+        shape = _DrizzleShape(table=table, kind="read")
+        if head.args and head.args[0].kind == ExprKind.OBJECT:
+            for pair in head.args[0].pairs:
+                if pair.key == "where":
+                    shape.where.extend(self._callback_parts(file, pair.value))
+                elif pair.key == "columns":
+                    shape.narrowed = True
+        return shape
+
+    @staticmethod
+    def _drizzle_builder(chain: list[Call], operation: str) -> _DrizzleShape:
+        """A query-builder chain (`db.select().from(t).where(...)`, `db.insert(t).values(...)`)."""
+        head = chain[0]
+        shape = _DrizzleShape(table=None, kind=_DRIZZLE_ROOT_KINDS[operation])
+        if operation in ("select", "selectDistinct"):
+            shape.narrowed = bool(head.args) and head.args[0].kind == ExprKind.OBJECT
+        elif head.args and head.args[0].kind == ExprKind.IDENTIFIER:
+            shape.table = head.args[0].text
+        shape.returns_rows = operation in ("select", "selectDistinct")
+        for link in chain[1:]:
+            if link.name == "from" and link.args:
+                shape.table = link.args[0].text
+            elif link.name == "where":
+                shape.where.extend(link.args)
+            elif link.name in ("values", "set"):
+                shape.data.extend(link.args)
+            elif link.name == "returning":
+                shape.returns_rows = True
+                shape.narrowed = shape.narrowed or bool(link.args)
+        return shape

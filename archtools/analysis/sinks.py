@@ -280,6 +280,20 @@ class SinkFinder:
             if _listed(package, self.sink_packages):
                 return Sink(file, call.line, value, f"{callee}() ({package})", False)
             return None
+        return self._callee_sink(file, call, used, value, depth, tainted, callee)
+
+    def _callee_sink(
+        self,
+        file: str,
+        call: Call,
+        used: list[int],
+        value: str,
+        depth: int,
+        tainted: AbstractSet[str],
+        callee: str,
+    ) -> Sink | None:
+        """The sink reached through the called code: an opaque action it performs, or a sink
+        inside the project function it calls, with the used arguments as its parameters."""
         target = self.target_of(file, call)
         direct = all(call.args[i].kind != ExprKind.CALL for i in used)
         acting = self._opaque(file, call, tainted) if target is None and direct else None
@@ -293,18 +307,7 @@ class SinkFinder:
         )
         if not names:
             return None
-        key = (target[0], target[1], names)
-        if key not in self._memo:
-            self._memo[key] = None  # cycles
-            scope = function_scope(self.program.files[target[0]], target[1])
-            self._memo[key] = self.first_sink(
-                target[0],
-                lambda func, _line: func in scope,
-                set(names),
-                database=True,
-                depth=depth + 1,
-            )
-        inner = self._memo[key]
+        inner = self._sink_within(target[0], target[1], names, depth)
         if inner is None:
             return None
         return Sink(
@@ -315,6 +318,22 @@ class SinkFinder:
             inner.database,
             inner.model,
         )
+
+    def _sink_within(self, file: str, func: int, names: frozenset[str], depth: int) -> Sink | None:
+        """The first sink that `names`, the parameters of function `func`, reach in its body
+        (memoised; a call met again while it is being followed counts as none)."""
+        key = (file, func, names)
+        if key not in self._memo:
+            self._memo[key] = None  # cycles
+            scope = function_scope(self.program.files[file], func)
+            self._memo[key] = self.first_sink(
+                file,
+                lambda candidate, _line: candidate in scope,
+                set(names),
+                database=True,
+                depth=depth + 1,
+            )
+        return self._memo[key]
 
     def checked_arguments(
         self, file: str, runs: Runs, tainted: set[str], requests: frozenset[str]

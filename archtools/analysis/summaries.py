@@ -38,6 +38,12 @@ class Summary:
     auth_line: int | None = (
         None  # where in this function the gate takes effect (a call to a helper)
     )
+    # For a gate inherited from a helper: where the helpers check, outermost first and the check
+    # that rejects the request last (`if (!session) throw ...` in the session helper).
+    auth_via: list[Evidence] = field(default_factory=list)
+    # Gates of the same function on other paths (an API key on one branch, the session on the
+    # other): each rejects the requests of its own path.
+    auth_also: list[Evidence] = field(default_factory=list)
     identity_kind: str = "session"  # the kind of caller `returns_identity` is
     returns_identity: Evidence | None = None
     role_gate: Evidence | None = None
@@ -66,10 +72,21 @@ def _is_root(name: str, subject: str) -> bool:
 
 
 def _set_gate(
-    summary: Summary, gate: Evidence, kind: str | None, *, stops: bool, at: int | None = None
+    summary: Summary,
+    gate: Evidence,
+    kind: str | None,
+    *,
+    stops: bool,
+    at: int | None = None,
+    via: list[Evidence] | None = None,
 ) -> None:
+    replaced = summary.auth_gate
+    if replaced is not None and (replaced.file, replaced.line) != (gate.file, gate.line):
+        # an earlier gate takes over; the one found first still guards its own path
+        summary.auth_also = [replaced, *summary.auth_also]
     summary.auth_gate, summary.auth_kind, summary.auth_stops = gate, kind, stops
     summary.auth_line = gate.line if at is None else at
+    summary.auth_via = list(via or [])
 
 
 def _earlier(summary: Summary, call: Call) -> bool:
@@ -276,9 +293,10 @@ class Summaries:
         returns early (`return null`), at the branch on its result that exits here too."""
         assert inner.auth_gate is not None
         said = f"{call.callee}() ({where}) which {inner.auth_gate.detail}"
+        via = [inner.auth_gate, *inner.auth_via]
         if inner.auth_stops or call.returned or self._delegates(facts, call):
             gate = Evidence(file=facts.path, line=call.line, detail=f"calls {said}")
-            _set_gate(summary, gate, inner.auth_kind, stops=inner.auth_stops)
+            _set_gate(summary, gate, inner.auth_kind, stops=inner.auth_stops, via=via)
             return
         names = {
             name
@@ -300,7 +318,7 @@ class Summaries:
                 line=guard.line,
                 detail=f"{_EXIT_WORDS[guard.exit]} when `{guard.condition.text}`, the result of {said}",
             )
-            _set_gate(summary, gate, inner.auth_kind, stops=guard.exit != ExitKind.RETURN)
+            _set_gate(summary, gate, inner.auth_kind, stops=guard.exit != ExitKind.RETURN, via=via)
             return
 
     @staticmethod
@@ -558,14 +576,16 @@ class Summaries:
     ) -> None:
         """`if (!session) return 401`: an exit when the signed-in user is missing."""
         flow = scan.flow
-        if (
-            summary.auth_gate is None
-            and flow.is_identity(guard.condition)
-            and tests_presence(guard.condition.text, lambda s: _holds_identity(flow, s))
+        if flow.is_identity(guard.condition) and tests_presence(
+            guard.condition.text, lambda s: _holds_identity(flow, s)
         ):
             gate = Evidence(
                 file=scan.file, line=guard.line, detail=f"{verb} when `{guard.condition.text}`"
             )
+            if summary.auth_gate is not None:
+                if summary.auth_gate.line != guard.line:
+                    summary.auth_also.append(gate)
+                return
             kind = self._tested_identity_kind(flow, guard.condition)
             _set_gate(summary, gate, kind, stops=stops)
 

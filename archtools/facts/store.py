@@ -267,30 +267,20 @@ def collect_facts(
     failures: list[FactsFailure] = []
     try:
         hits = cache.get_many(sorted(set(keys.values()))) if cache is not None else CacheHits()
-        todo: list[int] = []  # indices of the jobs to parse
-        for index, path in enumerate(keys):
-            key = keys[path]
-            data = hits.packed.get(key)
-            if data is None:
-                todo.append(index)
-                continue
-            packed[path] = data
-            if key in hits.syntax:
-                syntax[path] = hits.syntax[key]
+        todo = _take_hits(keys, hits, packed, syntax)  # indices of the jobs to parse
         if progress is not None and len(packed):
             progress(len(packed))
-        fresh: list[tuple[str, bytes, SyntaxProblem | None]] = []
-        for result in _run(jobs, todo, workers, time_limit):
-            for item in result:
-                if isinstance(item, FactsFailure):
-                    failures.append(item)
-                else:
-                    packed[item.path] = item.data
-                    if item.syntax is not None:
-                        syntax[item.path] = item.syntax
-                    fresh.append((keys[item.path], item.data, item.syntax))
-            if progress is not None:
-                progress(len(result))
+        fresh = _parse_todo(
+            jobs,
+            todo,
+            keys,
+            packed,
+            syntax,
+            failures,
+            workers=workers,
+            progress=progress,
+            time_limit=time_limit,
+        )
         if cache is not None:
             cache.put_many(fresh)
     finally:
@@ -318,6 +308,55 @@ def collect_facts(
         cached=len(jobs) - len(todo),
         parsed=len(todo),
     )
+
+
+def _take_hits(
+    keys: dict[str, str],
+    hits: CacheHits,
+    packed: dict[str, bytes],
+    syntax: dict[str, SyntaxProblem],
+) -> list[int]:
+    """Puts the cached facts (and syntax problems) into `packed` and `syntax`; the indices of the
+    jobs the cache does not know, to be parsed."""
+    todo: list[int] = []
+    for index, path in enumerate(keys):
+        key = keys[path]
+        data = hits.packed.get(key)
+        if data is None:
+            todo.append(index)
+            continue
+        packed[path] = data
+        if key in hits.syntax:
+            syntax[path] = hits.syntax[key]
+    return todo
+
+
+def _parse_todo(
+    jobs: Sequence[FactsJob],
+    todo: list[int],
+    keys: dict[str, str],
+    packed: dict[str, bytes],
+    syntax: dict[str, SyntaxProblem],
+    failures: list[FactsFailure],
+    *,
+    workers: int | None,
+    progress: Callable[[int], None] | None,
+    time_limit: float | None,
+) -> list[tuple[str, bytes, SyntaxProblem | None]]:
+    """Parses the `todo` jobs into `packed`, `syntax` and `failures`; the rows to cache."""
+    fresh: list[tuple[str, bytes, SyntaxProblem | None]] = []
+    for result in _run(jobs, todo, workers, time_limit):
+        for item in result:
+            if isinstance(item, FactsFailure):
+                failures.append(item)
+            else:
+                packed[item.path] = item.data
+                if item.syntax is not None:
+                    syntax[item.path] = item.syntax
+                fresh.append((keys[item.path], item.data, item.syntax))
+        if progress is not None:
+            progress(len(result))
+    return fresh
 
 
 def _run(

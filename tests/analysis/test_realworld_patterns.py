@@ -530,6 +530,86 @@ export async function removeNote(id: string) {
     assert statuses(remove)["authentication"] == "pass"
 
 
+def test_class4_a_middleware_with_two_paths_names_both_gates(tmp_path: Path) -> None:
+    # An API key on one branch (a lookup that throws when no key matches), the session on the
+    # other: the pass names both, since each rejects the requests of its own path.
+    trpc = """import { initTRPC, TRPCError } from "@trpc/server";
+import { prisma } from "@/lib/db";
+type Context = { session: { userId: string } | null; authorization?: string };
+const t = initTRPC.context<Context>().create();
+export const router = t.router;
+export const authed = t.procedure.use(async ({ ctx, next }) => {
+  if (ctx.authorization) {
+    const key = await prisma.apiKey.findFirstOrThrow({ where: { token: ctx.authorization } });
+    return next({ ctx: { userId: key.userId } });
+  }
+  if (!ctx.session) {
+    throw new TRPCError({ code: "UNAUTHORIZED" });
+  }
+  return next({ ctx: { userId: ctx.session.userId } });
+});
+"""
+    notes = """import { z } from "zod";
+import { prisma } from "@/lib/db";
+import { authed, router } from "../trpc";
+export const notesRouter = router({
+  mine: authed.query(({ ctx }) => prisma.note.findMany({ where: { authorId: ctx.userId } })),
+});
+"""
+    schema = (
+        PRISMA_SCHEMA
+        + """
+model ApiKey {
+  id     String @id
+  token  String @unique
+  userId String
+}
+"""
+    )
+    make_repo(
+        tmp_path,
+        {
+            "server/trpc.ts": trpc,
+            "server/routers/notes.ts": notes,
+            "server/root.ts": 'import { router } from "./trpc";\nimport { notesRouter } from "./routers/notes";\nexport const appRouter = router({ notes: notesRouter });\n',
+        },
+        schema=schema,
+    )
+    point = entry(run_audit(tmp_path), "trpc_procedure:server/routers/notes.ts#notes.mine")
+    check = point.checks.authentication
+    assert check.status.value == "pass"
+    assert {(e.file, e.line) for e in check.evidence} >= {
+        ("server/trpc.ts", 8),
+        ("server/trpc.ts", 11),
+    }
+    # The key checked by a helper of its own: its gate comes first, the session's still counts.
+    helper = """import { TRPCError } from "@trpc/server";
+import { prisma } from "@/lib/db";
+export async function keyOwner(token: string) {
+  const key = await prisma.apiKey.findFirst({ where: { token } });
+  if (!key) throw new TRPCError({ code: "UNAUTHORIZED" });
+  return key.userId;
+}
+"""
+    by_helper = trpc.replace(
+        "    const key = await prisma.apiKey.findFirstOrThrow({ where: { token: ctx.authorization } });\n"
+        "    return next({ ctx: { userId: key.userId } });",
+        "    const userId = await keyOwner(ctx.authorization);\n    return next({ ctx: { userId } });",
+    ).replace('import { prisma } from "@/lib/db";', 'import { keyOwner } from "@/lib/keys";')
+    assert by_helper != trpc
+    (tmp_path / "server/trpc.ts").write_text(by_helper, encoding="utf-8")
+    (tmp_path / "lib/keys.ts").write_text(helper, encoding="utf-8")
+    check = entry(
+        run_audit(tmp_path), "trpc_procedure:server/routers/notes.ts#notes.mine"
+    ).checks.authentication
+    assert check.status.value == "pass"
+    assert {(e.file, e.line) for e in check.evidence} >= {
+        ("server/trpc.ts", 8),
+        ("lib/keys.ts", 5),
+        ("server/trpc.ts", 11),
+    }
+
+
 def test_class8_a_page_reading_by_params_is_an_entry_point(tmp_path: Path) -> None:
     page = """import { prisma } from "@/lib/db";
 export default async function NotePage({ params }: { params: Promise<{ id: string }> }) {

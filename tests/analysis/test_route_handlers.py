@@ -109,6 +109,9 @@ export async function GET() {
     assert statuses(point)["authentication"] == "pass"
     assert statuses(point)["authorization"] == "pass"  # the caller's own notes
     assert "requireUser() (lib/session.ts:4)" in point.checks.authentication.evidence[0].detail
+    # The evidence names the call and the helper's own check, the line that rejects the request.
+    lines = [(e.file, e.line) for e in point.checks.authentication.evidence]
+    assert lines == [("app/api/notes/route.ts", 5), ("lib/session.ts", 6)]
 
 
 def test_helper_that_only_reads_the_session_does_not_authenticate(tmp_path: Path) -> None:
