@@ -123,36 +123,69 @@ def load_sources(
     )
 
 
+# Reads a repository's schema for one ORM, or None when the repository does not use that ORM.
+SchemaReader = Callable[
+    [Repository, Mapping[str, FileFacts], SourceTexts, list[AuditError]], Schema | None
+]
+
+
 def _load_schema(
     repo: Repository,
     facts: Mapping[str, FileFacts],
     texts: SourceTexts,
     errors: list[AuditError],
 ) -> Schema:
-    prisma_files = sorted({p for app in repo.apps for p in app.prisma_schema})
-    if prisma_files:
-        from archtools.facts.prisma import prisma_errors_tolerant
+    """The schema of the first ORM in SCHEMA_READERS the repository uses; an empty one if none."""
+    for reader in SCHEMA_READERS:
+        schema = reader(repo, facts, texts, errors)
+        if schema is not None:
+            return schema
+    return Schema()
 
-        sources = {}
-        for path in prisma_files:
-            text = texts.get(path) or _read(repo, path, errors)
-            if text is not None:
-                sources[path] = text
-        schema, problems = prisma_errors_tolerant(sources)
-        errors.extend(_parse_errors(problems))
-        return schema
+
+def _prisma_schema(
+    repo: Repository,
+    _facts: Mapping[str, FileFacts],
+    texts: SourceTexts,
+    errors: list[AuditError],
+) -> Schema | None:
+    prisma_files = sorted({p for app in repo.apps for p in app.prisma_schema})
+    if not prisma_files:
+        return None
+    from archtools.facts.prisma import prisma_errors_tolerant
+
+    sources = {}
+    for path in prisma_files:
+        text = texts.get(path) or _read(repo, path, errors)
+        if text is not None:
+            sources[path] = text
+    schema, problems = prisma_errors_tolerant(sources)
+    errors.extend(_parse_errors(problems))
+    return schema
+
+
+def _drizzle_schema(
+    repo: Repository,
+    facts: Mapping[str, FileFacts],
+    _texts: SourceTexts,
+    errors: list[AuditError],
+) -> Schema | None:
     drizzle_files = sorted(
         {p for app in repo.apps if app.drizzle for p in app.drizzle.schema_files}
     )
-    if drizzle_files or any(app.drizzle for app in repo.apps):
-        from archtools.facts.drizzle import extract_drizzle_schema
+    if not drizzle_files and not any(app.drizzle for app in repo.apps):
+        return None
+    from archtools.facts.drizzle import extract_drizzle_schema
 
-        reached = _schema_modules(drizzle_files, facts, repo)
-        selected = {p: facts[p] for p in reached if p in facts} or facts
-        schema, problems = extract_drizzle_schema(selected)
-        errors.extend(_parse_errors(problems))
-        return schema
-    return Schema()
+    reached = _schema_modules(drizzle_files, facts, repo)
+    selected = {p: facts[p] for p in reached if p in facts} or facts
+    schema, problems = extract_drizzle_schema(selected)
+    errors.extend(_parse_errors(problems))
+    return schema
+
+
+# Tried in order: a repository with both a Prisma schema and a drizzle.config is read as Prisma.
+SCHEMA_READERS: tuple[SchemaReader, ...] = (_prisma_schema, _drizzle_schema)
 
 
 MAX_SCHEMA_MODULES = 2000

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from archtools.analysis import orms
 from archtools.analysis.knowledge import GuardKnowledge
+from archtools.analysis.orms import DbOp
 from archtools.analysis.program import Program, Symbol
-from archtools.facts.code import Call, Expr, ExprKind
-from archtools.facts.schema import Orm, Schema
+from archtools.facts.code import Call, ExprKind
+from archtools.facts.schema import Schema
+
+__all__ = ["AuthCall", "AuthKind", "CallClassifier", "DbOp", "prisma_accessors"]
 
 
 class AuthKind(StrEnum):
@@ -24,66 +28,6 @@ class AuthCall:
     callee: str
     caller: str = "session"  # the kind of caller it proves: session | api_key | internal
 
-
-@dataclass(frozen=True)
-class DbOp:
-    """One database operation (a Prisma call, or a whole Drizzle chain)."""
-
-    file: str
-    func: int | None
-    line: int
-    call: int  # the outermost call of the operation
-    callee: str
-    model: str | None
-    table: str | None  # the accessor or table identifier as written
-    kind: str  # read | write | delete
-    operation: str  # findUnique, update, select, insert...
-    where: list[Expr] = field(default_factory=list)
-    data: list[Expr] = field(default_factory=list)
-    narrowed: bool = False  # select/omit/columns limit the returned fields
-    returns_rows: bool = True  # the operation's value carries rows back
-    assigned_to: tuple[str, ...] = ()
-    returned: bool = False
-    # a Drizzle builder used inside another query (a join or a from): the outer query bounds it
-    subquery: bool = False
-
-
-@dataclass
-class _DrizzleShape:
-    """What a Drizzle call reads or writes, before its table is matched to a model."""
-
-    table: str | None
-    kind: str  # read | write | delete
-    where: list[Expr] = field(default_factory=list)
-    data: list[Expr] = field(default_factory=list)
-    narrowed: bool = False
-    returns_rows: bool = True
-
-
-# the kind of operation each Drizzle query-builder root starts
-_DRIZZLE_ROOT_KINDS = {
-    "select": "read",
-    "selectDistinct": "read",
-    "insert": "write",
-    "update": "write",
-    "delete": "delete",
-}
-
-_SUBQUERY_SLOTS = {
-    "from",
-    "with",
-    "leftJoin",
-    "rightJoin",
-    "innerJoin",
-    "fullJoin",
-    "leftJoinLateral",
-    "innerJoinLateral",
-    "crossJoinLateral",
-    "inArray",
-    "notInArray",
-    "exists",
-    "notExists",
-}
 
 _NOT_VALIDATORS = {
     "JSON",
@@ -296,13 +240,9 @@ class CallClassifier:
         """A write to an audit table (`prisma.auditLog.create`, `db.insert(auditLogs)`), or a call to
         a function named like an audit logger."""
         al = self.knowledge.audit_logging
-        segments = call.callee.split(".")
-        if len(segments) >= 2 and call.name.startswith("create"):
-            model = self.accessors.get(segments[-2])
-            if model is not None and _table_word(model) in self._audit_tables:
-                return True
-        if call.name == "insert" and call.args and call.args[0].kind is ExprKind.IDENTIFIER:
-            model = self.accessors.get(call.args[0].text)
+        for orm in orms.ORMS:
+            table = orm.inserts(call)
+            model = None if table is None else self.accessors.get(table)
             if model is not None and _table_word(model) in self._audit_tables:
                 return True
         return any(
@@ -319,156 +259,14 @@ class CallClassifier:
     def _find_db_ops(self, file: str) -> list[DbOp]:
         facts = self.program.files[file]
         receivers = {c.receiver for c in facts.calls if c.receiver is not None}
-        # Drizzle builders handed to another query (`.from(sub)`, `.leftJoinLateral(sub, ...)`,
-        # `inArray(t.id, sub)`) are parts of it, not operations of their own.
-        inside: set[int | str] = set()
-        for c in facts.calls:
-            if c.name in _SUBQUERY_SLOTS:
-                for arg in c.args:
-                    inside.update(arg.roots)
-                    if arg.call is not None:
-                        inside.add(arg.call)
+        readers = [(orm.read, orm.subqueries(facts)) for orm in orms.ORMS]
         ops: list[DbOp] = []
         for call in facts.calls:
             if call.index in receivers:
                 continue  # only the outermost call of a chain describes the operation
-            op = self._prisma_op(file, call)
-            if op is None:
-                op = self._drizzle_op(file, call)
-                if op is not None and self._subquery(call, inside):
-                    op = replace(op, subquery=True)
-            if op is not None:
-                ops.append(op)
+            for read, nested in readers:
+                op = read(self, file, call)
+                if op is not None:
+                    ops.append(replace(op, subquery=True) if nested(call) else op)
+                    break
         return ops
-
-    @staticmethod
-    def _subquery(call: Call, inside: set[int | str]) -> bool:
-        if call.name == "as" or call.index in inside:
-            return True
-        return not (call.awaited or call.returned) and any(
-            name in inside for name in call.assigned_to
-        )
-
-    def _prisma_op(self, file: str, call: Call) -> DbOp | None:
-        if self.schema.orm == Orm.DRIZZLE:
-            return None  # `api.highlights.delete()` in a Drizzle app is no Prisma delegate
-        segments = call.callee.split(".")
-        if len(segments) < 2 or "()" in call.callee:
-            return None
-        kind = self.knowledge.prisma_kind(segments[-1])
-        model = self.accessors.get(segments[-2])
-        if kind is None or model is None or segments[-3:-2] == ["query"]:
-            return None
-        where: list[Expr] = []
-        data: list[Expr] = []
-        narrowed = False
-        if call.args and call.args[0].kind == ExprKind.OBJECT:
-            for pair in call.args[0].pairs:
-                if pair.key == "where":
-                    where.append(pair.value)
-                elif pair.key in ("data", "create", "update"):
-                    data.append(pair.value)
-                elif pair.key in ("select", "omit"):
-                    narrowed = True
-        elif call.args:
-            data.extend(call.args)
-        return DbOp(
-            file=file,
-            func=call.func,
-            line=call.line,
-            call=call.index,
-            callee=call.callee,
-            model=model,
-            table=segments[-2],
-            kind=kind,
-            operation=segments[-1],
-            where=where,
-            data=data,
-            narrowed=narrowed
-            or segments[-1] in ("count", "aggregate", "groupBy", "deleteMany", "updateMany"),
-            returns_rows=segments[-1] not in ("count", "deleteMany", "updateMany", "createMany"),
-            assigned_to=tuple(call.assigned_to),
-            returned=call.returned,
-        )
-
-    def _callback_parts(self, file: str, value: Expr) -> list[Expr]:
-        """A filter written as a callback (`where: (t, { eq }) => eq(t.id, id)`) stands for the
-        arguments of the calls in its body; any other value for itself."""
-        if value.func is None:
-            return [value]
-        return [
-            arg for c in self.program.files[file].calls if c.func == value.func for arg in c.args
-        ] or [value]
-
-    def _drizzle_op(self, file: str, call: Call) -> DbOp | None:
-        chain = self.program.chain(file, call)
-        head = chain[0]
-        segments = head.callee.split(".")
-        if len(segments) < 2:
-            return None
-        operation = segments[-1]
-        if (
-            len(segments) >= 3
-            and segments[-3] == "query"
-            and operation in ("findFirst", "findMany")
-        ):
-            shape = self._drizzle_relational(file, head, segments[-2])
-        elif operation in self.knowledge.database.drizzle_roots and operation != "query":
-            shape = self._drizzle_builder(chain, operation)
-        else:
-            return None
-        if shape.table is None:
-            return None
-        model = self.accessors.get(shape.table)
-        if model is None:
-            return None
-        return DbOp(
-            file=file,
-            func=call.func,
-            line=head.line,
-            call=call.index,
-            callee=call.callee,
-            model=model,
-            table=shape.table,
-            kind=shape.kind,
-            operation=operation,
-            where=shape.where,
-            data=shape.data,
-            narrowed=shape.narrowed,
-            returns_rows=shape.returns_rows,
-            assigned_to=tuple(call.assigned_to),
-            returned=call.returned,
-        )
-
-    def _drizzle_relational(self, file: str, head: Call, table: str) -> _DrizzleShape:
-        """A relational read (`db.query.notes.findFirst({ where, columns })`)."""
-        shape = _DrizzleShape(table=table, kind="read")
-        if head.args and head.args[0].kind == ExprKind.OBJECT:
-            for pair in head.args[0].pairs:
-                if pair.key == "where":
-                    shape.where.extend(self._callback_parts(file, pair.value))
-                elif pair.key == "columns":
-                    shape.narrowed = True
-        return shape
-
-    @staticmethod
-    def _drizzle_builder(chain: list[Call], operation: str) -> _DrizzleShape:
-        """A query-builder chain (`db.select().from(t).where(...)`, `db.insert(t).values(...)`)."""
-        head = chain[0]
-        shape = _DrizzleShape(table=None, kind=_DRIZZLE_ROOT_KINDS[operation])
-        if operation in ("select", "selectDistinct"):
-            shape.narrowed = bool(head.args) and head.args[0].kind == ExprKind.OBJECT
-        elif head.args and head.args[0].kind == ExprKind.IDENTIFIER:
-            shape.table = head.args[0].text
-        shape.returns_rows = operation in ("select", "selectDistinct")
-        for link in chain[1:]:
-            if link.name == "from" and link.args:
-                shape.table = link.args[0].text
-            elif link.name == "where":
-                shape.where.extend(link.args)
-            elif link.name in ("values", "set"):
-                shape.data.extend(link.args)
-            elif link.name == "returning":
-                shape.returns_rows = True
-                shape.narrowed = shape.narrowed or bool(link.args)
-        return shape
