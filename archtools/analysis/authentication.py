@@ -23,7 +23,7 @@ from archtools.analysis.entrypoints import route_of
 from archtools.analysis.flow import Flow, Seeds, function_scope
 from archtools.analysis.middleware import MiddlewareInfo, vulnerable_to_bypass
 from archtools.analysis.roles import DbOp
-from archtools.analysis.summaries import Summary
+from archtools.analysis.summaries import CREDENTIAL_TABLE, Summary
 from archtools.analysis.trpc import context_identity
 from archtools.facts.code import Call, Expr, ExprKind
 from archtools.results import Check, CheckStatus, EntryKind, Evidence
@@ -39,7 +39,6 @@ def _inert_package(package: str, inert: tuple[str, ...]) -> bool:
 
 
 _AGGREGATES = ("count", "aggregate", "groupBy", "$count")
-_CREDENTIAL_TABLE = re.compile(r"session|token|credential|api_?key|^accounts?$", re.I)
 # Columns holding a secret handed to the row's intended user (a share link, an invitation, a
 # signing or verification link): `token`, `shareToken`, `invite_token`, `secret`; not `tokenId`.
 _SECRET_COLUMN = re.compile(r"(?:^|[a-z_])(?:token|secret|Token|Secret)$")
@@ -599,7 +598,7 @@ class AuthenticationChecks(CheckerBase):
         tokens and keys (`prisma.session.findUnique({ where: { id: cookieValue } })`), or the
         deletion of an expired session on the way."""
         model = op.model or op.table or ""
-        if _CREDENTIAL_TABLE.search(model) is not None:
+        if CREDENTIAL_TABLE.search(model) is not None:
             return op.kind in ("read", "delete")
         return op.kind == "read" and model in self.k.ownership.user_models
 

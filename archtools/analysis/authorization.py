@@ -54,6 +54,8 @@ class _Access:
     owned_keys: dict[str, Evidence]
     admin: bool
     scoped: dict[str, dict[str, DbOp]]
+    # the helper functions that run for the entry, with the flow each runs with
+    helpers: dict[tuple[str, int | None], Flow] = field(default_factory=dict)
 
 
 class AuthorizationChecks(AuthenticationChecks):
@@ -91,6 +93,7 @@ class AuthorizationChecks(AuthenticationChecks):
             owned_keys=owned_keys,
             admin=admin,
             scoped=self._scoped_results(ops, scope.facts.path),
+            helpers={(o.file, o.func): f for o, f in ops if o.file != scope.facts.path},
         )
         session = self._session_helpers(scope)
         for op, flow in ops:
@@ -233,6 +236,8 @@ class AuthorizationChecks(AuthenticationChecks):
             access.scope.summary.membership_gate
             or checked_key
             or self._compared_after(op, access.scope, flow)
+            or self._ownership_check_before(op, flow)
+            or self._compared_by_helper(op, access)
             or access.role_gate
         )
         if gate is not None:
@@ -783,6 +788,67 @@ class AuthorizationChecks(AuthenticationChecks):
                 return found
         return None
 
+    def _compared_by_helper(self, op: DbOp, access: _Access) -> Evidence | None:
+        """The row a lookup helper returns, compared with the caller by the helper of the entry
+        that called it (`const access = await getPermission({ userId, linkId }); if
+        (access?.ownerId !== userId) return 401`)."""
+        if not self.ctx.summaries.returns_rows(op.file, op.func):
+            return None
+        for (file, func), flow in access.helpers.items():
+            facts = self.ctx.program.files[file]
+            inside = function_scope(facts, func)
+            for call in facts.calls:
+                if not call.assigned_to or call.func not in inside:
+                    continue
+                if self.ctx.summaries.target(file, call) != (op.file, op.func):
+                    continue
+                runs = _after_in(inside, call.line)
+                found = self._comparison(op, file, set(call.assigned_to), runs, flow)
+                if found is not None:
+                    return found
+        return None
+
+    def _ownership_check_before(self, op: DbOp, flow: Flow) -> Evidence | None:
+        """An exit before the operation, in its function, unless a record loaded for the client's
+        key is the caller's: `const access = await getPermission({ userId, linkId }); if
+        (!(access?.ownerId === userId || isMember)) return 401;` then the write by that key."""
+        facts = self.ctx.program.files[op.file]
+        scope = function_scope(facts, op.func)
+        loaded: set[str] = set()  # records looked up by the client's key
+        verdicts: set[str] = set()  # what they say of the caller (`isMember`)
+        for var in sorted(facts.vars, key=lambda v: v.line):
+            if var.func not in scope or var.line >= op.line or var.init is None:
+                continue
+            init = var.init
+            if init.call is not None and any(
+                flow.is_client_value(part)
+                for arg in facts.calls[init.call].args
+                for part in (arg, *(pair.value for pair in arg.pairs))
+            ):
+                loaded.update(var.names)
+            elif init.all_roots() & loaded and flow.is_identity(init):
+                verdicts.update(var.names)
+        if not loaded:
+            return None
+        for guard in sorted(facts.guards, key=lambda g: g.line):
+            if guard.func not in scope or guard.line >= op.line or guard.caught:
+                continue
+            condition = guard.condition
+            roots = condition.all_roots()
+            compares_caller = (
+                bool(roots & loaded)
+                and flow.is_identity(condition)
+                and _COMPARES.search(condition.text) is not None
+            )
+            if compares_caller or roots & verdicts:
+                return Evidence(
+                    file=op.file,
+                    line=guard.line,
+                    detail="exits unless the record loaded for the client's key is the caller's "
+                    f"(`{condition.text[:60]}`), before {op.callee}()",
+                )
+        return None
+
     def _comparison(
         self,
         op: DbOp,
@@ -828,6 +894,11 @@ _COMPARES = re.compile(r"[!=]==?")
 def _names_key(expr: Expr, key: str) -> bool:
     """`input.bookmarkId`, or a name destructured from it, as the client key of an operation."""
     return any(path.endswith("." + key) for path in expr.paths) or key in expr.roots
+
+
+def _after_in(funcs: set[int | None], first: int) -> Callable[[int | None, int], bool]:
+    """Runs in `funcs` from line `first` on."""
+    return lambda func, line: func in funcs and line >= first
 
 
 def _runs_from(scope: EntryScope, first: int) -> Callable[[int | None, int], bool]:

@@ -854,12 +854,20 @@ class Summaries:
             )
         return None
 
+    def _finds_the_caller(self, op: DbOp) -> bool:
+        """A read of the user model or of a credential table: the caller's own identity."""
+        model = op.model or op.table or ""
+        return (
+            model in self.knowledge.ownership.user_models
+            or CREDENTIAL_TABLE.search(model) is not None
+        )
+
     def _membership_gate(self, file: str, func: int | None, flow: Flow) -> Evidence | None:
         """A lookup bound to the caller (membership, ownership) whose absence exits the function."""
         facts = self.program.files[file]
         guarded_roots = {r for g in facts.guards if g.func == func for r in g.condition.roots}
         for op in self.classifier.db_ops(file):
-            if op.func != func or op.kind != "read":
+            if op.func != func or op.kind != "read" or self._finds_the_caller(op):
                 continue
             if not any(flow.is_identity(w) for w in op.where):
                 continue
@@ -870,6 +878,11 @@ class Summaries:
                     detail=f"looks up {op.model} bound to the signed-in user and stops when none is found",
                 )
         return None
+
+
+# Tables that say who the caller is (sessions, tokens, keys, accounts): a lookup there bound to the
+# caller finds the caller, it is no membership of anything.
+CREDENTIAL_TABLE = re.compile(r"session|token|credential|api_?key|^accounts?$", re.I)
 
 
 def _object_method(file: str, value: Expr | None, key: str) -> FuncKey | None:

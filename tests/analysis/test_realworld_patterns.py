@@ -610,6 +610,80 @@ export async function keyOwner(token: string) {
     }
 
 
+def test_class3_a_row_checked_by_the_helper_that_loaded_it_through_another(
+    tmp_path: Path,
+) -> None:
+    # verifyUser() finds the caller through an access token (its lookup is no membership of
+    # anything); the controller loads the note's owner through getPermission() and exits unless
+    # it is the caller before deleting by the client's id. Without that check: an IDOR.
+    verify = """import { jwtVerify } from "jose";
+import { prisma } from "@/lib/db";
+const secret = new TextEncoder().encode(process.env.JWT_SECRET);
+export async function verifyUser(req: Request) {
+  const { payload } = await jwtVerify(req.headers.get("authorization") ?? "", secret);
+  const access = await prisma.accessToken.findFirst({ where: { userId: payload.sub } });
+  if (!access) return null;
+  return prisma.user.findUnique({ where: { id: payload.sub } });
+}
+"""
+    permission = """import { prisma } from "@/lib/db";
+export async function getPermission({ noteId }: { noteId: string }) {
+  return prisma.note.findFirst({ where: { id: noteId }, select: { authorId: true } });
+}
+"""
+    controller = """import { prisma } from "@/lib/db";
+import { getPermission } from "@/lib/permission";
+export async function deleteNoteById(userId: string, noteId: string) {
+  const access = await getPermission({ noteId });
+  if (access?.authorId !== userId) {
+    return { status: 401 };
+  }
+  await prisma.note.delete({ where: { id: noteId } });
+  return { status: 200 };
+}
+"""
+    route = """import { verifyUser } from "@/lib/verify-user";
+import { deleteNoteById } from "@/lib/delete-note";
+export async function DELETE(req: Request, { params }: { params: Promise<{ id: string }> }) {
+  const user = await verifyUser(req);
+  if (!user) return new Response(null, { status: 401 });
+  const { id } = await params;
+  const { status } = await deleteNoteById(user.id, id);
+  return new Response(null, { status });
+}
+"""
+    schema = (
+        PRISMA_SCHEMA
+        + """
+model AccessToken {
+  id     String @id
+  token  String @unique
+  userId String
+}
+"""
+    )
+    files = {
+        "lib/verify-user.ts": verify,
+        "lib/permission.ts": permission,
+        "lib/delete-note.ts": controller,
+        "app/api/notes/[id]/route.ts": route,
+    }
+    make_repo(tmp_path / "checked", files, schema=schema)
+    point = entry(
+        run_audit(tmp_path / "checked"), "route_handler:app/api/notes/[id]/route.ts#DELETE"
+    )
+    check = point.checks.authorization
+    assert check.status.value == "pass"
+    assert ("lib/delete-note.ts", 5) in {(e.file, e.line) for e in check.evidence}
+    unchecked = controller.replace(
+        "  if (access?.authorId !== userId) {\n    return { status: 401 };\n  }\n", ""
+    )
+    assert unchecked != controller
+    make_repo(tmp_path / "open", {**files, "lib/delete-note.ts": unchecked}, schema=schema)
+    point = entry(run_audit(tmp_path / "open"), "route_handler:app/api/notes/[id]/route.ts#DELETE")
+    assert statuses(point)["authorization"] == "fail"
+
+
 def test_class8_a_page_reading_by_params_is_an_entry_point(tmp_path: Path) -> None:
     page = """import { prisma } from "@/lib/db";
 export default async function NotePage({ params }: { params: Promise<{ id: string }> }) {
