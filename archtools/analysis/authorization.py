@@ -823,7 +823,7 @@ class AuthorizationChecks(AuthenticationChecks):
             if init.call is not None and any(
                 flow.is_client_value(part)
                 for arg in facts.calls[init.call].args
-                for part in (arg, *(pair.value for pair in arg.pairs))
+                for part in arg.parts()
             ):
                 loaded.update(var.names)
             elif init.all_roots() & loaded and flow.is_identity(init):

@@ -553,7 +553,10 @@ class Summaries:
             self._param_gate(summary, scan.facts, scan.func, guard, verb)
         self._secret_guard_gate(scan, summary, guard, verb, stops=stops)
         if summary.role_gate is None and any(
-            p.rsplit(".", 1)[-1] in scan.role_fields for p in guard.condition.paths
+            # `user.role !== "ADMIN"`, and through a list of roles: `!user.roles.some(...)`
+            p.rsplit(".", 1)[-1] in scan.role_fields
+            or (p.count(".") >= 2 and p.rsplit(".", 2)[-2] in scan.role_fields)
+            for p in guard.condition.paths
         ):
             summary.role_gate = Evidence(
                 file=scan.file,

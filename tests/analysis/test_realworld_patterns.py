@@ -3008,3 +3008,29 @@ export async function clearNotes() {
         statuses(entry(result, "server_action:app/n/actions.ts#clearNotes"))["authentication"]
         == "pass"
     )
+
+
+def test_class5_an_admin_check_over_a_list_of_roles_is_a_role_check(tmp_path: Path) -> None:
+    # `user.roles.some(r => r.role === "ADMIN")`: the role is found in the user's list of roles.
+    route = """import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+export async function POST(req: Request) {
+  const session = await auth();
+  if (!session?.user) return new Response(null, { status: 401 });
+  const user = await prisma.user.findUnique({
+    where: { id: session.user.id },
+    include: { roles: true },
+  });
+  if (!user?.roles.some((entry) => entry.role === "ADMIN")) {
+    return new Response(null, { status: 403 });
+  }
+  const { id } = await req.json();
+  await prisma.note.delete({ where: { id: String(id) } });
+  return Response.json({ ok: true });
+}
+"""
+    result = audit_files(tmp_path, {"app/api/admin/notes/route.ts": route})
+    point = entry(result, "route_handler:app/api/admin/notes/route.ts#POST")
+    assert statuses(point)["authorization"] == "pass"
+    assert 10 in {e.line for e in point.checks.authorization.evidence}
+    assert not [f for f in result.findings if f.rule == "AZ003"]
