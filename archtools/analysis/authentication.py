@@ -235,21 +235,23 @@ class AuthenticationChecks(CheckerBase):
         for op in self.ctx.classifier.db_ops(scope.facts.path):
             if op.kind != "read" or not op.returns_rows or not scope.has(op.func, op.line):
                 continue
-            if op.narrowed:
-                call = self.ctx.program.files[op.file].calls[op.call]
-                fields = [
-                    picked.key
-                    for arg in call.args
-                    for pair in arg.pairs
-                    if pair.key in ("select", "columns")
-                    for picked in pair.value.pairs
-                    if picked.value.text == "true"
-                ]
-            else:
-                fields = fields_of.get(op.model or "", [])
+            fields = self._picked_fields(op) if op.narrowed else fields_of.get(op.model or "", [])
             if any(CREDENTIAL_FIELD.search(name) for name in fields):
                 return True
         return False
+
+    def _picked_fields(self, op: DbOp) -> list[str]:
+        """The fields a narrowed read picks (`select: { id: true, name: true }`, Drizzle's
+        `columns`)."""
+        call = self.ctx.program.files[op.file].calls[op.call]
+        return [
+            picked.key
+            for arg in call.args
+            for pair in arg.pairs
+            if pair.key in ("select", "columns")
+            for picked in pair.value.pairs
+            if picked.value.text == "true"
+        ]
 
     def _for_signed_out_users(self, entry: Entry, segments: list[str]) -> bool:
         """A route or Server Action named for signed-out users (sign-up, sign-in, recovery)."""

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from archtools.analysis.authentication import AuthenticationChecks, public_flag
+from archtools.analysis.context import PERSONAL_FIELD, SENSITIVE_FIELD
 from archtools.analysis.entry import Entry
 from archtools.analysis.entry_scope import (
     EntryScope,
@@ -99,7 +100,10 @@ class AuthorizationChecks(AuthenticationChecks):
         for op, flow in ops:
             if any(op.file == file and op.func in funcs for file, funcs in session):
                 continue  # the lookups that find the caller are authentication's, not its data
-            if op.model is not None and op.model in self.ctx.owned:
+            profile = self._public_profile(op)
+            if profile is not None:
+                tally.public_reads.append(profile)
+            elif op.model is not None and op.model in self.ctx.owned:
                 self._judge_owned_op(access, tally, op, flow)
             elif op.operation not in _CREATES and any(flow.is_identity(w) for w in op.where):
                 tally.passes.append(self._caller_filter(op, flow))
@@ -287,6 +291,25 @@ class AuthorizationChecks(AuthenticationChecks):
                 f"{call.callee.removeprefix('await ')}() uses the object key `{key.text[:60]}` "
                 "chosen by the client without binding it to the signed-in user",
             )
+
+    def _public_profile(self, op: DbOp) -> Evidence | None:
+        """A read of users that picks only what any member of the app sees of another (`id`,
+        `name`, `image`): a directory or a profile, with no personal data or secret in it."""
+        if op.kind != "read" or not op.narrowed:
+            return None
+        if op.model is None or op.model not in self.k.ownership.user_models:
+            return None
+        fields = self._picked_fields(op)
+        if not fields or any(
+            SENSITIVE_FIELD.search(name) or PERSONAL_FIELD.search(name) for name in fields
+        ):
+            return None
+        return Evidence(
+            file=op.file,
+            line=op.line,
+            detail=f"{op.callee}() reads only profile fields of {op.model} "
+            f"({', '.join(fields[:4])}), no personal data",
+        )
 
     def _session_helpers(self, scope: EntryScope) -> list[tuple[str, set[int | None]]]:
         """The functions that find the caller (helpers whose summary returns the signed-in user,

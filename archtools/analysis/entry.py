@@ -42,6 +42,8 @@ class Entry:
     branch: tuple[int, int] | None = None  # line range of a `req.method` branch
     public_reason: str | None = None
     unresolved: str | None = None
+    # an input schema declared outside the chain (a tRPC v9 procedure's `input` option)
+    input_schema: Evidence | None = None
     evidence: list[Evidence] = field(default_factory=list)
 
     @property
@@ -91,7 +93,9 @@ def _returned_builder(program: Program, symbol: Symbol) -> Call | None:
 
 def chain_schema(entry: Entry) -> Evidence | None:
     """The input schema of a procedure or action client (`.input(schema)`, `.schema(schema)`) that
-    accepts some input (`.input(z.void())` accepts none)."""
+    accepts some input (`.input(z.void())` accepts none), or the procedure's own `input` option."""
+    if entry.input_schema is not None:
+        return entry.input_schema
     for file, call in entry.chain:
         if call.name in ("input", "schema", "inputSchema") and not _takes_nothing(call):
             return Evidence(

@@ -12,6 +12,7 @@ from archtools.analysis.flow import Seeds
 from archtools.analysis.hono import hono_routes
 from archtools.analysis.program import Program
 from archtools.analysis.trpc import find_procedures, routers_in
+from archtools.analysis.trpc_v9 import find_named_procedures, named_procedures_in
 from archtools.facts.code import Call, Export, ExportKind, Expr, ExprKind, FileFacts
 from archtools.results import EntryKind, Evidence
 
@@ -539,6 +540,13 @@ MOUNTED_KINDS: tuple[MountedKind, ...] = (
         "trpc_procedure",
         lambda file, facts: list(routers_in(file, facts)),
         lambda program, app, routers, _found: find_procedures(program, app.path, routers),
+    ),
+    MountedKind(
+        "trpc_v9_procedure",
+        lambda file, facts: list(named_procedures_in(file, facts)),
+        lambda program, app, procedures, _found: find_named_procedures(
+            program, app.path, procedures
+        ),
     ),
     MountedKind(
         "hono_route",

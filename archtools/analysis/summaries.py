@@ -555,6 +555,7 @@ class Summaries:
         if summary.role_gate is None and any(
             # `user.role !== "ADMIN"`, and through a list of roles: `!user.roles.some(...)`
             p.rsplit(".", 1)[-1] in scan.role_fields
+            or _ADMIN_FLAG.match(p.rsplit(".", 1)[-1]) is not None  # `ctx.isUserAdmin`
             or (p.count(".") >= 2 and p.rsplit(".", 2)[-2] in scan.role_fields)
             for p in guard.condition.paths
         ):
@@ -881,6 +882,10 @@ class Summaries:
                     detail=f"looks up {op.model} bound to the signed-in user and stops when none is found",
                 )
         return None
+
+
+# A flag a middleware derives from the caller's role: `isAdmin`, `isUserAdmin`, `isSuperAdmin`.
+_ADMIN_FLAG = re.compile(r"^is[A-Za-z]*Admin$")
 
 
 # Tables that say who the caller is (sessions, tokens, keys, accounts): a lookup there bound to the

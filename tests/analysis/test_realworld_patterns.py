@@ -3034,3 +3034,76 @@ export async function POST(req: Request) {
     assert statuses(point)["authorization"] == "pass"
     assert 10 in {e.line for e in point.checks.authorization.evidence}
     assert not [f for f in result.findings if f.rule == "AZ003"]
+
+
+V9_PROTECTED = """import * as trpc from "@trpc/server";
+type Context = { session: { user: { id: string; role: string } } | null };
+export function createProtectedRouter() {
+  return trpc.router<Context>().middleware(({ ctx, next }) => {
+    if (!ctx.session) {
+      throw new trpc.TRPCError({ code: "UNAUTHORIZED" });
+    }
+    const isUserAdmin = ctx.session.user.role === "ADMIN";
+    return next({ ctx: { ...ctx, session: ctx.session, isUserAdmin } });
+  });
+}
+"""
+
+V9_NOTES = """import { z } from "zod";
+import { TRPCError } from "@trpc/server";
+import { prisma } from "@/lib/db";
+import { createProtectedRouter } from "../protected-router";
+
+export const noteRouter = createProtectedRouter()
+  .query("detail", {
+    input: z.object({ id: z.string() }),
+    async resolve({ ctx, input }) {
+      return prisma.note.findFirst({ where: { id: input.id, authorId: ctx.session.user.id } });
+    },
+  })
+  .mutation("hide", {
+    input: z.string(),
+    async resolve({ ctx, input }) {
+      if (!ctx.isUserAdmin) {
+        throw new TRPCError({ code: "FORBIDDEN" });
+      }
+      return prisma.note.update({ where: { id: input }, data: { title: "hidden" } });
+    },
+  })
+  .query("author", {
+    input: z.object({ id: z.string() }),
+    async resolve({ input }) {
+      return prisma.user.findUnique({ where: { id: input.id }, select: { id: true, role: false } });
+    },
+  });
+"""
+
+
+def test_class8_trpc_v9_routers_merged_under_a_prefix(tmp_path: Path) -> None:
+    # tRPC v9: procedures chained by name on a router made by a factory whose middleware requires
+    # the session, merged into the app router under "note.". An admin flag the middleware derives
+    # from the role is a role check; a read of a user's public fields is no one's private data.
+    root = """import * as trpc from "@trpc/server";
+import { noteRouter } from "./routers/note";
+export const appRouter = trpc.router().merge("note.", noteRouter);
+"""
+    result = audit_files(
+        tmp_path,
+        {
+            "server/protected-router.ts": V9_PROTECTED,
+            "server/routers/note.ts": V9_NOTES,
+            "server/root.ts": root,
+        },
+        dependencies={"@trpc/server": "9.27.0"},
+    )
+    detail = entry(result, "trpc_procedure:server/routers/note.ts#note.detail")
+    assert statuses(detail)["authentication"] == "pass"
+    assert detail.checks.authentication.evidence[0].line == 5
+    assert statuses(detail)["authorization"] == "pass"
+    assert statuses(detail)["input_validation"] == "pass"
+    assert detail.checks.input_validation.evidence[0].line == 8
+    hide = entry(result, "trpc_procedure:server/routers/note.ts#note.hide")
+    assert statuses(hide)["authorization"] == "pass"
+    assert hide.checks.authorization.evidence[0].line == 16
+    author = entry(result, "trpc_procedure:server/routers/note.ts#note.author")
+    assert statuses(author)["authorization"] == "n/a"
