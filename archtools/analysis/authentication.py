@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from archtools.analysis.context import CREDENTIAL_FIELD, holds_personal_data
+from archtools.analysis.context import holds_personal_data, is_credential_name
 from archtools.analysis.entry import Entry
 from archtools.analysis.entry_scope import (
     RESPONSE_BUILDERS,
@@ -23,7 +23,7 @@ from archtools.analysis.entrypoints import route_of
 from archtools.analysis.flow import Flow, Seeds, function_scope
 from archtools.analysis.middleware import MiddlewareInfo, vulnerable_to_bypass
 from archtools.analysis.roles import DbOp
-from archtools.analysis.summaries import CREDENTIAL_TABLE, Summary
+from archtools.analysis.summaries import Summary, is_identity_table
 from archtools.analysis.trpc import context_identity
 from archtools.facts.code import Call, Expr, ExprKind
 from archtools.results import Check, CheckStatus, EntryKind, Evidence
@@ -236,7 +236,7 @@ class AuthenticationChecks(CheckerBase):
             if op.kind != "read" or not op.returns_rows or not scope.has(op.func, op.line):
                 continue
             fields = self._picked_fields(op) if op.narrowed else fields_of.get(op.model or "", [])
-            if any(CREDENTIAL_FIELD.search(name) for name in fields):
+            if any(is_credential_name(name) for name in fields):
                 return True
         return False
 
@@ -600,7 +600,7 @@ class AuthenticationChecks(CheckerBase):
         tokens and keys (`prisma.session.findUnique({ where: { id: cookieValue } })`), or the
         deletion of an expired session on the way."""
         model = op.model or op.table or ""
-        if CREDENTIAL_TABLE.search(model) is not None:
+        if is_identity_table(model):
             return op.kind in ("read", "delete")
         return op.kind == "read" and model in self.k.ownership.user_models
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from archtools.analysis.authentication import AuthenticationChecks, public_flag
-from archtools.analysis.context import PERSONAL_FIELD, SENSITIVE_FIELD
+from archtools.analysis.context import is_personal_name, is_sensitive_name
 from archtools.analysis.entry import Entry
 from archtools.analysis.entry_scope import (
     EntryScope,
@@ -300,9 +300,7 @@ class AuthorizationChecks(AuthenticationChecks):
         if op.model is None or op.model not in self.k.ownership.user_models:
             return None
         fields = self._picked_fields(op)
-        if not fields or any(
-            SENSITIVE_FIELD.search(name) or PERSONAL_FIELD.search(name) for name in fields
-        ):
+        if not fields or any(is_sensitive_name(name) or is_personal_name(name) for name in fields):
             return None
         return Evidence(
             file=op.file,

@@ -14,23 +14,27 @@ from archtools.analysis.roles import CallClassifier
 from archtools.analysis.sinks import SinkFinder
 from archtools.analysis.summaries import Summaries
 from archtools.facts.schema import FieldKind, Schema
+from archtools.knowledge.vocabulary import named_word
 
-SENSITIVE_FIELD = re.compile(
-    r"(password|passwd|secret|token|apikey|api_key|hash|salt|ssn|otp|totp|private_?key|recovery)",
-    re.I,
-)
-# Of those, the fields no one may read back, their owner included: credentials the server only
-# checks against (password hashes, salts, one-time-password and 2FA secrets, recovery codes, private
-# keys). Bearer tokens and shared secrets (a share link's token, a webhook's signing secret) are
-# shown to the row's owner by design, and are a leak only where anyone may read the row.
-CREDENTIAL_FIELD = re.compile(
-    r"(password|passwd|hash|salt|otp|totp|two_?factor|private_?key|recovery)", re.I
-)
-# Columns that hold people's personal data: a table with one is nobody's public content, whether or
-# not any user owns its rows (a waitlist of emails, an inbox, a contact log).
-PERSONAL_FIELD = re.compile(
-    r"(e_?mail|phone|mobile|street|postal|zip_?code|birth|ip_?address)", re.I
-)
+
+def is_sensitive_name(name: str) -> bool:
+    """A field named for a secret or a credential (knowledge/fields.yaml `secret`, `credential`)."""
+    return named_word(name, "secret") is not None or named_word(name, "credential") is not None
+
+
+def is_credential_name(name: str) -> bool:
+    """A field no one may read back, its owner included: password hashes, salts, one-time and
+    second-factor secrets, recovery codes, private keys (`credential`). Bearer tokens and shared
+    secrets (a share link's token, a webhook's signing secret) are shown to the row's owner by
+    design, and are a leak only where anyone may read the row."""
+    return named_word(name, "credential") is not None
+
+
+def is_personal_name(name: str) -> bool:
+    """A field or table named for people's personal data (`personal`: email, phone, address...)."""
+    return named_word(name, "personal") is not None
+
+
 MEMBERSHIP_NAME = re.compile(r"(member|collaborator|participant|seat)", re.I)
 
 
@@ -176,7 +180,7 @@ def sensitive_fields(schema: Schema, model: str) -> list[str]:
         f.name
         for f in found.fields
         if f.kind == FieldKind.SCALAR
-        and SENSITIVE_FIELD.search(f.name)
+        and is_sensitive_name(f.name)
         and not _NOT_A_SECRET_TYPE.search(f.type)  # `passwordProtected Boolean`, `otpExpiresAt`
     ]
 
@@ -188,8 +192,8 @@ def holds_personal_data(schema: Schema, model: str) -> bool:
         return False
     return (
         bool(sensitive_fields(schema, model))
-        or PERSONAL_FIELD.search(model) is not None  # an Email or Phone table: messages, numbers
-        or any(f.kind == FieldKind.SCALAR and PERSONAL_FIELD.search(f.name) for f in found.fields)
+        or is_personal_name(model)  # an Email or Phone table: messages, numbers
+        or any(f.kind == FieldKind.SCALAR and is_personal_name(f.name) for f in found.fields)
     )
 
 

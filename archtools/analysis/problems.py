@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from archtools.analysis.context import (
-    CREDENTIAL_FIELD,
     AnalysisContext,
+    is_credential_name,
     sensitive_fields,
 )
 from archtools.analysis.entry_scope import Problem
@@ -104,7 +104,7 @@ def _exposure(response: _Response, op: DbOp, model: str) -> Problem | None:
     """EXP001: a query returns whole rows with secret fields and the entry point sends them back."""
     secret_fields = sensitive_fields(response.ctx.schema, model)
     if response.signed_in:
-        secret_fields = [f for f in secret_fields if CREDENTIAL_FIELD.search(f)]
+        secret_fields = [f for f in secret_fields if is_credential_name(f)]
     if not (secret_fields and op.returns_rows and not op.narrowed):
         return None
     if op.file == response.facts.path and op.func in response.funcs:

@@ -16,6 +16,7 @@ from archtools.analysis.roles import AuthKind, CallClassifier, DbOp
 from archtools.analysis.sessions import SessionLookups
 from archtools.analysis.value_checks import checked_by_guards
 from archtools.facts.code import Call, ExitKind, Expr, ExprKind, FileFacts, Guard
+from archtools.knowledge.vocabulary import in_vocabulary, named_word
 from archtools.results import Evidence
 
 FuncKey = tuple[str, int | None]
@@ -861,10 +862,7 @@ class Summaries:
     def _finds_the_caller(self, op: DbOp) -> bool:
         """A read of the user model or of a credential table: the caller's own identity."""
         model = op.model or op.table or ""
-        return (
-            model in self.knowledge.ownership.user_models
-            or CREDENTIAL_TABLE.search(model) is not None
-        )
+        return model in self.knowledge.ownership.user_models or is_identity_table(model)
 
     def _membership_gate(self, file: str, func: int | None, flow: Flow) -> Evidence | None:
         """A lookup bound to the caller (membership, ownership) whose absence exits the function."""
@@ -890,7 +888,11 @@ _ADMIN_FLAG = re.compile(r"^is[A-Za-z]*Admin$")
 
 # Tables that say who the caller is (sessions, tokens, keys, accounts): a lookup there bound to the
 # caller finds the caller, it is no membership of anything.
-CREDENTIAL_TABLE = re.compile(r"session|token|credential|api_?key|^accounts?$", re.I)
+def is_identity_table(model: str) -> bool:
+    """Sessions, tokens, keys, credentials, and an `Account` table by its whole name."""
+    return named_word(model, "identity_tables") is not None or in_vocabulary(
+        model, "identity_table_names"
+    )
 
 
 def _object_method(file: str, value: Expr | None, key: str) -> FuncKey | None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib import resources
+from itertools import pairwise
 
 from archtools.yaml_data import safe_load
 
@@ -17,6 +19,40 @@ def loose(name: str) -> str:
 def _vocabulary(kind: str) -> frozenset[str]:
     text = resources.files("archtools.knowledge").joinpath("fields.yaml").read_text("utf-8")
     return frozenset(loose(name) for name in (safe_load(text) or {})[kind])
+
+
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+
+
+def words(name: str) -> list[str]:
+    """Lower-case words of a camelCase or snake_case name (`apiKeyHash` -> api, key, hash)."""
+    return [w.lower() for w in _WORD.findall(name)]
+
+
+def singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def named_word(name: str, kind: str) -> str | None:
+    """The word of vocabulary `kind` that `name` holds: one of its words, or two adjacent words
+    joined (`api_key` holds `apikey`), compared in the singular."""
+    listed = _vocabulary(kind)
+    parts = [singular(w) for w in words(name)]
+    for word in parts:
+        if word in listed:
+            return word
+    for first, second in pairwise(parts):
+        if first + second in listed:
+            return first + second
+    return None
+
+
+def in_vocabulary(word: str, kind: str) -> bool:
+    return loose(word) in _vocabulary(kind)
 
 
 def is_soft_delete_field(name: str) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -10,22 +9,8 @@ from archtools.facts.schema import Field, FieldKind, Model, Orm, Schema
 from archtools.knowledge.vocabulary import loose
 from archtools.rules.base import Hit
 
-_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 _STRING_TYPES = frozenset({"string", "text", "varchar", "char", "citext", "charactervarying"})
 POSTGRES_PROVIDERS = frozenset({"postgresql", "postgres"})
-
-
-def words(name: str) -> list[str]:
-    """Lower-case words of a camelCase or snake_case name (`apiKeyHash` -> api, key, hash)."""
-    return [w.lower() for w in _WORD.findall(name)]
-
-
-def singular(word: str) -> str:
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
-        return word[:-1]
-    return word
 
 
 def squash(name: str) -> str:

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from itertools import pairwise
 
 from archtools.facts.schema import FieldKind, Model, Schema
+from archtools.knowledge.vocabulary import in_vocabulary, named_word, singular, words
 from archtools.rules.base import Hit
 from archtools.rules.schema_lint_common import (
     foreign_key_columns,
     is_drizzle,
     is_string,
     make_hit,
-    singular,
     squash,
     tables,
-    words,
 )
 
 # --- SCH002 money-as-float ---------------------------------------------------------------------
@@ -63,24 +61,6 @@ def money_as_float(schema: Schema) -> Iterator[Hit]:
 
 # --- SCH006 sensitive-field-unprotected --------------------------------------------------------
 
-SENSITIVE_WORDS = frozenset(
-    {
-        "password", "passwd", "pwd", "passcode", "passphrase", "secret", "token", "ssn", "cvv",
-        "cvc", "otp", "pin", "credential", "apikey", "privatekey", "mnemonic",
-    }
-)  # fmt: skip
-_SENSITIVE_PAIRS = frozenset(
-    {("api", "key"), ("private", "key"), ("access", "key"), ("card", "number"),
-     ("social", "security")}
-)  # fmt: skip
-# Words that say the value is already protected (anywhere in the name, or in its doc comment).
-PROTECTED_WORDS = frozenset(
-    {
-        "hash", "hashed", "digest", "encrypted", "enc", "encrypt", "cipher", "ciphertext", "crypt",
-        "bcrypt", "argon", "argon2", "argon2id", "scrypt", "pbkdf2", "hmac", "sha", "sha256",
-        "sha512", "salt", "masked", "mask", "last4", "vault",
-    }
-)  # fmt: skip
 # Final words that make the field describe a secret rather than hold one (tokenType, apiKeyId).
 _DESCRIPTORS = frozenset(
     {
@@ -96,16 +76,6 @@ _WHAT = {
     "otp": "a one-time code", "pin": "a PIN", "mnemonic": "a wallet mnemonic",
 }  # fmt: skip
 _PII_WORDS = frozenset({"ssn", "cvv", "cvc"})
-
-
-def _sensitive_word(parts: list[str]) -> str | None:
-    for word in parts:
-        if singular(word) in SENSITIVE_WORDS:
-            return singular(word)
-    for pair in pairwise(parts):
-        if (pair[0], singular(pair[1])) in _SENSITIVE_PAIRS:
-            return "".join(pair)
-    return None
 
 
 def _advice(word: str) -> str:
@@ -128,11 +98,11 @@ def sensitive_field_unprotected(schema: Schema) -> Iterator[Hit]:
             if not is_string(field) or (model.name, field.name) in AUTH_ADAPTER_FIELDS:
                 continue
             parts = words(field.name)
-            word = _sensitive_word(parts)
+            word = named_word(field.name, "secret")
             if word is None or not parts or singular(parts[-1]) in _DESCRIPTORS:
                 continue
             hints = set(parts) | set(words(field.doc or ""))
-            if hints & PROTECTED_WORDS:
+            if any(in_vocabulary(hint, "protected") for hint in hints):
                 continue
             yield make_hit(
                 "SCH006",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archtools.facts.schema import Field, FieldKind, Model, Schema
+from archtools.knowledge.vocabulary import singular, words
 from archtools.rules.base import Hit
 from archtools.rules.schema_lint_common import (
     POSTGRES_PROVIDERS,
@@ -14,10 +15,8 @@ from archtools.rules.schema_lint_common import (
     keys_of,
     make_hit,
     owned_relations,
-    singular,
     squash,
     tables,
-    words,
 )
 
 
