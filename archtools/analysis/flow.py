@@ -13,15 +13,6 @@ INPUT_METHODS = {"json", "formData", "text", "arrayBuffer", "blob"}
 SEARCH_METHODS = {"get", "getAll", "has", "entries"}
 # Hono's request accessors (`c.req.param("id")`, `c.req.query()`); its headers stay credentials
 HONO_REQUEST_METHODS = {"param", "query", "queries", "parseBody", "valid"}
-INPUT_PATHS = (
-    "req.body",
-    "req.query",
-    "request.body",
-    "request.query",
-    "req.cookies",
-    "searchParams",
-    "params",
-)
 
 
 @dataclass

@@ -276,6 +276,3 @@ class FileFacts(_Frozen, frozen=True):
     comments: tuple[CommentDirective, ...] = ()
     syntax_errors: tuple[SyntaxProblem, ...] = ()
     lines: int = 0
-
-    def calls_in(self, func: int | None) -> list[Call]:
-        return [c for c in self.calls if c.func == func]

@@ -344,14 +344,3 @@ def extract_drizzle_schema(
     extraction.read_relations()
     errors = sorted(extraction.errors, key=lambda e: (e.file, e.line or 0, e.message))
     return extraction.schema(provider), errors
-
-
-def drizzle_table_files(files: Mapping[str, FileFacts]) -> list[str]:
-    """Files that call a Drizzle table builder (pgTable, mysqlTable, sqliteTable, x.table, ...)."""
-    symbols = Symbols(files)
-    factories = _Factories(symbols)
-    return [
-        path
-        for path in symbols.order
-        if any(factories.classify(path, call) is not None for call in files[path].calls)
-    ]

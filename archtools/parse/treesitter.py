@@ -12,7 +12,6 @@ from tree_sitter import Language, Node, Parser, Query, QueryCursor, Tree
 # accepts JSX; plain .ts files must not, because `<T>x` casts are not JSX there.
 _TYPESCRIPT_EXTENSIONS = {".ts", ".mts", ".cts"}
 _TSX_EXTENSIONS = {".tsx", ".js", ".jsx", ".mjs", ".cjs"}
-CODE_EXTENSIONS = frozenset(_TYPESCRIPT_EXTENSIONS | _TSX_EXTENSIONS)
 
 
 def grammar_for(path: str) -> str | None:

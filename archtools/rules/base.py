@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
 from archtools.results import Severity
 
 if TYPE_CHECKING:
-    from archtools.facts.schema import Schema
+    pass
 
 
 class RuleExample(BaseModel):
@@ -62,15 +61,3 @@ class Hit:
     model: str | None = None
     # Stable text that identifies the hit without its line number (for fingerprints).
     key: str = ""
-
-
-@dataclass
-class RuleContext:
-    """Everything a rule may read. Rules read facts only: never the source text, never the disk."""
-
-    schema: Schema
-    # Filled by the audit: per-file facts, entry point analysis, migrations, config, tsconfig.
-    extras: dict[str, Any] = field(default_factory=dict)
-
-
-RuleFunction = Callable[[RuleContext], Iterable[Hit]]

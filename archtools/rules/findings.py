@@ -13,7 +13,6 @@ from archtools.rules.base import Hit, RuleMeta
 IGNORE = re.compile(
     r"^archtools-ignore\s+(?P<rules>[A-Z]+\d+(?:\s*,\s*[A-Z]+\d+)*)\s*(?::\s*(?P<reason>.*))?$"
 )
-SNIPPET_CONTEXT = 2
 
 
 def fingerprint(hit: Hit) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 from archtools.errors import ParseError
 from archtools.facts.code import FileFacts
-from archtools.facts.drizzle import drizzle_table_files, extract_drizzle_schema
+from archtools.facts.drizzle import extract_drizzle_schema
 from archtools.facts.schema import Enum, Field, FieldKind, Model, Orm, Relation, Schema
 from archtools.facts.typescript import extract_code_facts
 
@@ -361,9 +361,14 @@ def test_table_files_and_provider_override() -> None:
     files = {**facts_of("split"), **facts_of("sqlite")}
     route = FIXTURES / "route.ts"
     files["route.ts"] = extract_code_facts("route.ts", route.read_bytes())
-    assert drizzle_table_files(files) == ["split/posts.ts", "split/users.ts", "sqlite/schema.ts"]
     schema, errors = extract_drizzle_schema(files, provider="cockroachdb")
     assert errors == []
+    # the route reads tables but declares none
+    assert sorted({m.file for m in schema.models}) == [
+        "split/posts.ts",
+        "split/users.ts",
+        "sqlite/schema.ts",
+    ]
     assert schema.provider == "cockroachdb"
     # two PostgreSQL tables against two SQLite ones: ties go to PostgreSQL
     assert extract_drizzle_schema(files)[0].provider == "postgresql"
