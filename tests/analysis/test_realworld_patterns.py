@@ -3107,3 +3107,36 @@ export const appRouter = trpc.router().merge("note.", noteRouter);
     assert hide.checks.authorization.evidence[0].line == 16
     author = entry(result, "trpc_procedure:server/routers/note.ts#note.author")
     assert statuses(author)["authorization"] == "n/a"
+
+
+def test_class8_a_drizzle_table_imported_under_another_name_is_still_queried(
+    tmp_path: Path,
+) -> None:
+    # `import { users as userTable }`: the update is an operation on users, filtered by the caller.
+    action = """"use server";
+import { auth } from "@/auth";
+import { db } from "@/db";
+import { users as userTable } from "@/db/schema";
+import { eq } from "drizzle-orm";
+
+export async function setEmail(email: string) {
+  const session = await auth();
+  if (!session?.user?.id) throw new Error("unauthorized");
+  await db.update(userTable).set({ email }).where(eq(userTable.id, session.user.id));
+}
+"""
+    result = audit_files(
+        tmp_path,
+        {
+            "drizzle.config.ts": DRIZZLE_CONFIG,
+            "db/index.ts": DRIZZLE_DB,
+            "db/schema.ts": DRIZZLE_SCHEMA,
+            "app/settings/actions.ts": action,
+        },
+        schema=None,
+        dependencies={"drizzle-orm": "0.43.1"},
+    )
+    point = entry(result, "server_action:app/settings/actions.ts#setEmail")
+    assert statuses(point)["authorization"] == "pass"
+    assert point.checks.authorization.evidence[0].line == 10
+    assert statuses(point)["input_validation"] == "fail"  # the email reaches the write unchecked

@@ -65,6 +65,10 @@ def read_op(ctx: OrmContext, file: str, call: Call) -> DbOp | None:
         return None
     model = ctx.accessors.get(shape.table)
     if model is None:
+        # a table imported under another name (`import { user as userTable } from "@/db/schema"`)
+        symbol = ctx.program.lookup(file, shape.table.split(".", 1)[0])
+        model = ctx.accessors.get(symbol.name) if symbol is not None else None
+    if model is None:
         return None
     return DbOp(
         file=file,
