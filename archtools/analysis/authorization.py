@@ -241,6 +241,7 @@ class AuthorizationChecks(AuthenticationChecks):
             or checked_key
             or self._compared_after(op, access.scope, flow)
             or self._ownership_check_before(op, flow)
+            or self._checked_after_load(op, flow)
             or self._compared_by_helper(op, access)
             or access.role_gate
         )
@@ -829,6 +830,43 @@ class AuthorizationChecks(AuthenticationChecks):
                     return found
         return None
 
+    def _checked_after_load(self, op: DbOp, flow: Flow) -> Evidence | None:
+        """A read by the client's key whose row goes, before any other use, into a check that
+        exits unless it is the caller's: `const link = await findUnique({ where: { id } });
+        const access = await getPermission({ userId, collectionId: link.collectionId }); if
+        (!(access?.ownerId === userId || isMember)) return 401`."""
+        if op.kind != "read" or not op.assigned_to:
+            return None
+        facts = self.ctx.program.files[op.file]
+        scope = function_scope(facts, op.func)
+        derived = set(op.assigned_to)
+        verdicts: set[str] = set()
+        for var in sorted(facts.vars, key=lambda v: v.line):
+            if var.func not in scope or var.line <= op.line or var.init is None:
+                continue
+            if var.init.all_roots() & (derived | verdicts):
+                if flow.is_identity(var.init):
+                    verdicts.update(var.names)
+                else:
+                    derived.update(var.names)
+        for guard in sorted(facts.guards, key=lambda g: g.line):
+            if guard.func not in scope or guard.line <= op.line or guard.caught:
+                continue
+            roots = guard.condition.all_roots()
+            compares_caller = (
+                bool(roots & derived)
+                and flow.is_identity(guard.condition)
+                and _COMPARES.search(guard.condition.text) is not None
+            )
+            if compares_caller or roots & verdicts:
+                return Evidence(
+                    file=op.file,
+                    line=guard.line,
+                    detail=f"the {op.model} {op.callee}() loads for the client's key is checked "
+                    f"against the caller (`{guard.condition.text[:60]}`) before use",
+                )
+        return None
+
     def _ownership_check_before(self, op: DbOp, flow: Flow) -> Evidence | None:
         """An exit before the operation, in its function, unless a record loaded for the client's
         key is the caller's: `const access = await getPermission({ userId, linkId }); if
@@ -847,7 +885,7 @@ class AuthorizationChecks(AuthenticationChecks):
                 for part in arg.parts()
             ):
                 loaded.update(var.names)
-            elif init.all_roots() & loaded and flow.is_identity(init):
+            elif init.all_roots() & (loaded | verdicts) and flow.is_identity(init):
                 verdicts.update(var.names)
         if not loaded:
             return None

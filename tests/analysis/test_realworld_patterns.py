@@ -3140,3 +3140,32 @@ export async function setEmail(email: string) {
     assert statuses(point)["authorization"] == "pass"
     assert point.checks.authorization.evidence[0].line == 10
     assert statuses(point)["input_validation"] == "fail"  # the email reaches the write unchecked
+
+
+def test_class3_a_row_loaded_by_the_clients_key_then_checked_before_use(tmp_path: Path) -> None:
+    # The note is loaded by the client's id only to find its team; the membership found for the
+    # caller in that team decides before the note is touched. Without the check: an IDOR.
+    route = """import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+export async function DELETE(_req: Request, { params }: { params: Promise<{ id: string }> }) {
+  const session = await auth();
+  if (!session?.user?.id) return new Response(null, { status: 401 });
+  const { id } = await params;
+  const note = await prisma.note.findUnique({ where: { id }, select: { title: true } });
+  const membership = await prisma.membership.findFirst({
+    where: { teamId: note?.title ?? "", userId: session.user.id },
+  });
+  const allowed = membership?.userId === session.user.id;
+  if (!allowed) return new Response(null, { status: 403 });
+  await prisma.note.delete({ where: { id } });
+  return new Response(null, { status: 204 });
+}
+"""
+    result = audit_files(tmp_path / "checked", {"app/api/notes/[id]/route.ts": route})
+    check = entry(result, "route_handler:app/api/notes/[id]/route.ts#DELETE").checks.authorization
+    assert check.status.value == "pass"
+    assert 12 in {e.line for e in check.evidence}
+    unchecked = route.replace("  if (!allowed) return new Response(null, { status: 403 });\n", "")
+    result = audit_files(tmp_path / "open", {"app/api/notes/[id]/route.ts": unchecked})
+    point = entry(result, "route_handler:app/api/notes/[id]/route.ts#DELETE")
+    assert statuses(point)["authorization"] == "fail"
