@@ -930,7 +930,7 @@ class AuthenticationChecks(CheckerBase):
         if enforced is None:
             return None
         return Evidence(
-            file=info.file,
+            file=enforced.file,  # the check itself (an Auth.js callback may live in auth.config)
             line=enforced.line,
             detail=f"covered by {info.file} ({enforced.detail})",
         )

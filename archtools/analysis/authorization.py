@@ -708,6 +708,11 @@ class AuthorizationChecks(AuthenticationChecks):
             expr = stack.pop(0)
             if expr.kind in (ExprKind.MEMBER, ExprKind.IDENTIFIER) and flow.is_identity(expr):
                 return expr.line
+            for pair in expr.pairs:  # `userId: result.userId ?? result.user.id`
+                if pair.value.kind not in (ExprKind.OBJECT, ExprKind.CALL) and flow.is_identity(
+                    pair.value
+                ):
+                    return pair.value.line
             stack.extend(pair.value for pair in expr.pairs)
             stack.extend(expr.items)
             if expr.call is not None:

@@ -747,10 +747,31 @@ class Summaries:
         summary.returns_identity = self._returns_identity(file, func, flow)
         if summary.returns_identity is not None:
             summary.identity_kind = self.identity_kind(summary.returns_identity)
+        elif summary.auth_kind == "api_key" and scan.credential_rows:
+            found = self._returns_key_row(scan)
+            if found is not None:
+                summary.returns_identity, summary.identity_kind = found, "api_key"
         summary.membership_gate = summary.membership_gate or self._membership_gate(file, func, flow)
         summary.membership_lookup = self._membership_lookup(file, func)
         summary.returns_role = self._returns_role(file, func, scan.role_fields)
         summary.returns_secret_check = self._returns_secret_check(file, func)
+
+    def _returns_key_row(self, scan: _Scan) -> Evidence | None:
+        """The row a presented API key found (or what is read from it), returned once the
+        function has stopped requests whose key matches none: the caller the key stands for."""
+        facts = self.program.files[scan.file]
+        rows = set(scan.credential_rows)
+        for var in sorted(facts.vars, key=lambda v: v.line):
+            if var.func == scan.func and var.init is not None and var.init.all_roots() & rows:
+                rows.update(var.names)  # `const { user } = apiToken`
+        for ret in facts.returns:
+            if ret.func == scan.func and ret.value is not None and ret.value.all_roots() & rows:
+                return Evidence(
+                    file=scan.file,
+                    line=ret.line,
+                    detail=f"returns `{ret.value.text[:40]}`, the row the presented key found",
+                )
+        return None
 
     def _returns_secret_check(self, file: str, func: int | None) -> Evidence | None:
         names = self.knowledge.public_routes.secret_comparisons

@@ -184,6 +184,31 @@ export default function Page() {
     assert point.checks.authentication.evidence[0].file == "auth.config.ts"
 
 
+def test_class1_a_page_covered_by_the_authorized_callback_names_its_file(
+    tmp_path: Path,
+) -> None:
+    # The check is the callback in auth.config.ts, not a line of middleware.ts.
+    page = """import { prisma } from "@/lib/db";
+export default async function Note({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const note = await prisma.note.findUnique({ where: { id } });
+  return <h1>{note?.title}</h1>;
+}
+"""
+    result = audit_files(
+        tmp_path,
+        {
+            "middleware.ts": NEXTAUTH_MIDDLEWARE,
+            "auth.config.ts": AUTH_CONFIG,
+            "app/notes/[id]/page.tsx": page,
+        },
+    )
+    point = entry(result, "page:app/notes/[id]/page.tsx#default")
+    assert statuses(point)["authentication"] == "pass"
+    (evidence,) = point.checks.authentication.evidence
+    assert (evidence.file, evidence.line) == ("auth.config.ts", 8)
+
+
 CLERK_PACKAGE = {
     "package.json": '{"name": "mono", "private": true, "workspaces": ["apps/*", "packages/*"]}',
     "apps/app/package.json": '{"name": "app", "dependencies": {"next": "15.3.2", "@repo/auth": "*", "@repo/database": "*"}}',
@@ -3169,3 +3194,49 @@ export async function DELETE(_req: Request, { params }: { params: Promise<{ id: 
     result = audit_files(tmp_path / "open", {"app/api/notes/[id]/route.ts": unchecked})
     point = entry(result, "route_handler:app/api/notes/[id]/route.ts#DELETE")
     assert statuses(point)["authorization"] == "fail"
+
+
+def test_class2_the_row_an_api_key_found_is_the_caller(tmp_path: Path) -> None:
+    # getKey() stops requests whose key matches no row and returns that row: the delete bound to
+    # the key's user is the caller's own webhook, named at the line of that filter.
+    keys = """import { prisma } from "@/lib/db";
+export async function getKey(token: string) {
+  const key = await prisma.apiKey.findFirst({ where: { token } });
+  if (!key) {
+    throw new Error("invalid key");
+  }
+  const { userId } = key;
+  return { ...key, userId };
+}
+"""
+    route = """import { prisma } from "@/lib/db";
+import { getKey } from "@/lib/keys";
+export async function DELETE(req: Request) {
+  const key = await getKey(req.headers.get("authorization") ?? "");
+  const { id } = await req.json();
+  const removed = await prisma.note.deleteMany({
+    where: {
+      id: String(id),
+      authorId: key.userId ?? "",
+    },
+  });
+  return Response.json({ removed: removed.count });
+}
+"""
+    schema = (
+        PRISMA_SCHEMA
+        + """
+model ApiKey {
+  id     String @id
+  token  String @unique
+  userId String
+}
+"""
+    )
+    make_repo(tmp_path, {"lib/keys.ts": keys, "app/api/notes/route.ts": route}, schema=schema)
+    point = entry(run_audit(tmp_path), "route_handler:app/api/notes/route.ts#DELETE")
+    assert statuses(point)["authentication"] == "pass"
+    assert point.checks.authentication.kind == "api_key"
+    check = point.checks.authorization
+    assert check.status.value == "pass"
+    assert ("app/api/notes/route.ts", 9) in {(e.file, e.line) for e in check.evidence}
