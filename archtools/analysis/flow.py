@@ -79,8 +79,9 @@ class Flow:
 
 # `typeof q.search === "string" ? q.search : undefined`: the value is used only once its type held.
 _TYPE_CHECKED = re.compile(
-    r"^\(?\s*typeof\s+(?P<v>[\w.$\[\]\"']+)\s*===?\s*[\"'](string|number|boolean)[\"']\s*\)?\s*\?\s*(?P=v)\s*:"
-)
+    r"^\(?\s*typeof\s+(?P<v>[\w.$\[\]\"']+)\s*===?\s*[\"'](string|number|boolean)[\"']\s*\)?\s*\?\s*"
+    r"(?P=v)(?:\s*\.\s*(?:trim|toLowerCase|toUpperCase|normalize)\(\))*\s*:"
+)  # `typeof x === "string" ? x.toLowerCase().trim() : ""`: string methods keep the check
 # `q.take ? Number(q.take) : undefined`: the value is used only through a coercion.
 _COERCED = re.compile(r"^[^?]+\?\s*(Number|parseInt|parseFloat|Boolean|BigInt)\(")
 
@@ -327,6 +328,20 @@ def _label_client_value(
     the caller filled is validated by the caller's schema."""
     if stored:
         return
+    if (
+        labels.valid is None
+        and checked_in_place(init)
+        and (
+            any(r in flow.inputs for r in init.roots)
+            or any(_under(p, ("req.body", "req.query", "request.body")) for p in init.paths)
+        )
+    ):  # `const email = typeof req.body.email === "string" ? req.body.email.trim() : ""`
+        labels.valid = Evidence(
+            file=facts.path,
+            line=var.line,
+            detail=f"`{init.text.split('?', 1)[0].strip()[:50]}` checks the value's type before "
+            "it is kept",
+        )
     if (
         labels.valid is None
         and any(r in flow.validated for r in init.roots)

@@ -3240,3 +3240,31 @@ model ApiKey {
     check = point.checks.authorization
     assert check.status.value == "pass"
     assert ("app/api/notes/route.ts", 9) in {(e.file, e.line) for e in check.evidence}
+
+
+def test_class6_a_type_check_in_a_conditional_validates_the_value_it_keeps(
+    tmp_path: Path,
+) -> None:
+    # `typeof x === "string" ? x.toLowerCase().trim() : ""`: only a string reaches the query.
+    checked = """import type { NextApiRequest, NextApiResponse } from "next";
+import { prisma } from "@/lib/db";
+export default async function handler(req: NextApiRequest, res: NextApiResponse) {
+  const email =
+    typeof req.body.email === "string"
+      ? req.body.email.toLowerCase().trim()
+      : "";
+  const user = await prisma.user.findUnique({ where: { email } });
+  return res.status(200).json({ found: Boolean(user) });
+}
+"""
+    unchecked = checked.replace(
+        '    typeof req.body.email === "string"\n      ? req.body.email.toLowerCase().trim()\n      : "";',
+        "    String(req.body.email ?? '').toLowerCase();",
+    )
+    assert unchecked != checked
+    result = audit_files(tmp_path / "a", {"pages/api/verify.ts": checked})
+    check = entry(result, "pages_api:pages/api/verify.ts#default").checks.input_validation
+    assert check.status.value == "pass" and check.evidence[0].line == 4
+    result = audit_files(tmp_path / "b", {"pages/api/verify.ts": unchecked})
+    point = entry(result, "pages_api:pages/api/verify.ts#default")
+    assert statuses(point)["input_validation"] == "fail"
