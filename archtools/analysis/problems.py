@@ -286,7 +286,8 @@ def _same_origin_path(text: str) -> bool:
     if text.startswith("new URL("):
         text = text.removeprefix("new URL(").lstrip()
     stripped = text[1:] if text[:1] in "`'\"" else ""
-    return stripped.startswith("/") and not stripped.startswith(("//", "/\\"))
+    # `/${next}` is not: the client's `/evil.example` makes it `//evil.example`, another site
+    return stripped.startswith("/") and not stripped.startswith(("//", "/\\", "/${"))
 
 
 def _provider_response(facts: FileFacts, target: Expr, flow: Flow) -> bool:

@@ -232,13 +232,16 @@ export async function GET(request: Request) {
   const next = new URL(request.url).searchParams.get("next") ?? "/";
   const id = new URL(request.url).searchParams.get("id") ?? "";
   if (id) redirect(`/notes/${id}`);
+  if (next.length > 40) redirect(`/${next}`);
   redirect(next);
 }
 """
     make_repo(tmp_path, {"app/auth/continue/route.ts": route})
     found = [f for f in run_audit(tmp_path).findings if f.rule == "NXT002"]
+    # `/${next}` with next = "/evil.example" is `//evil.example`: another site
     assert [(f.line, f.message) for f in found] == [
-        (8, "redirect() sends the user to `next`, chosen by the client")
+        (8, "redirect() sends the user to «`/${next}`», chosen by the client"),
+        (9, "redirect() sends the user to `next`, chosen by the client"),
     ]
 
 
