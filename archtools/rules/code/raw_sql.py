@@ -20,7 +20,8 @@ def raw_sql(path: str, facts: FileFacts, _ctx: CodeContext) -> Iterator[Hit]:
             dynamic = (
                 (arg.kind == ExprKind.TEMPLATE and arg.interpolated)
                 or (arg.kind not in (ExprKind.STRING, ExprKind.TEMPLATE) and "+" in arg.text)
-                or arg.kind in (ExprKind.IDENTIFIER, ExprKind.CALL, ExprKind.MEMBER)
+                or (arg.kind == ExprKind.IDENTIFIER and not _fixed_text(facts, arg.text))
+                or arg.kind in (ExprKind.CALL, ExprKind.MEMBER)
             )
             if dynamic:
                 yield Hit(
@@ -45,6 +46,16 @@ def raw_sql(path: str, facts: FileFacts, _ctx: CodeContext) -> Iterator[Hit]:
                     message=f"{call.callee}() inserts {_describe_sql_arg(arg.kind, arg.text)} into SQL unescaped",
                     key=f"raw-helper:{call.callee}:{arg.text[:40]}",
                 )
+
+
+def _fixed_text(facts: FileFacts, name: str) -> bool:
+    """`const sql = "SELECT ... WHERE id = $1"` declared once in the file, its values bound as
+    the call's other arguments: the SQL text is the code's, not built from values."""
+    inits = [v.init for v in facts.vars if name in v.names and v.init is not None]
+    return len(inits) == 1 and (
+        inits[0].kind == ExprKind.STRING
+        or (inits[0].kind == ExprKind.TEMPLATE and not inits[0].interpolated)
+    )
 
 
 def _describe_sql_arg(kind: ExprKind, text: str) -> str:
