@@ -10,7 +10,7 @@ from archtools.analysis.flow import Seeds
 from archtools.analysis.program import Program
 from archtools.analysis.roles import AuthKind
 from archtools.analysis.summaries import Summaries
-from archtools.facts.code import Expr, ExprKind
+from archtools.facts.code import Expr, ExprKind, FileFacts
 from archtools.results import Evidence
 
 # Next.js releases that fixed the middleware bypass through `x-middleware-subrequest` (CVE-2025-29927).
@@ -38,8 +38,11 @@ class MiddlewareInfo:
     public: RouteMatcher | None = None  # routes matching this are not enforced
     authorized: AuthorizedCallback | None = None  # Auth.js v5: its callback decides per path
     unresolved: str | None = None
+    matcher_unknown: bool = False  # a matcher archtools cannot read covers no route it can name
 
     def covers(self, route: str) -> bool:
+        if self.matcher_unknown:
+            return False
         return not self.matchers or any(r.fullmatch(route) for r in self.matchers)
 
     def enforces(self, route: str) -> Evidence | None:
@@ -98,6 +101,14 @@ def path_pattern_regex(pattern: str) -> re.Pattern[str] | None:
         return None
 
 
+def _declared_value(facts: FileFacts, expr: Expr) -> Expr:
+    """A matcher written as a module constant (`matcher: MATCHER`): the constant's value."""
+    if expr.kind != ExprKind.IDENTIFIER:
+        return expr
+    found = [v.init for v in facts.vars if v.func is None and expr.text in v.names and v.init]
+    return found[0] if len(found) == 1 and found[0] is not None else expr
+
+
 def _strings(expr: Expr) -> list[str]:
     if expr.kind in (ExprKind.STRING, ExprKind.TEMPLATE) and expr.value is not None:
         return [expr.value]
@@ -115,10 +126,15 @@ def analyse_middleware(program: Program, summaries: Summaries, file: str) -> Mid
         if export.name == "config" and export.init is not None:
             for pair in export.init.pairs:
                 if pair.key == "matcher":
-                    info.matcher_text = _strings(pair.value)
+                    value = _declared_value(facts, pair.value)
+                    info.matcher_text = _strings(value)
                     info.matchers = [
                         r for t in info.matcher_text if (r := path_pattern_regex(t)) is not None
                     ]
+                    if not info.matchers:
+                        # built at runtime: which routes it covers is unknown, so none is
+                        # counted as covered (an empty list would mean every route)
+                        info.matcher_unknown = True
     matchers: list[RouteMatcher] = []
     for call in facts.calls:
         if call.name == "createRouteMatcher" and call.args and call.assigned_to:

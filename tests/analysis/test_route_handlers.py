@@ -251,6 +251,35 @@ export const config = { matcher: ["/api/private/:path*"] };
     )
 
 
+def test_a_matcher_in_a_constant_is_read_and_one_built_at_runtime_covers_nothing(
+    tmp_path: Path,
+) -> None:
+    # `matcher: PRIVATE` is the constant's list; a matcher archtools cannot read is no proof
+    # that a route is covered (an empty list of matchers would mean every route).
+    middleware = """import { auth } from "@/auth";
+const PRIVATE = ["/api/private/:path*"];
+export default auth((req) => {
+  if (!req.auth) return Response.redirect(new URL("/login", req.url));
+});
+export const config = { matcher: MATCHER_HERE };
+"""
+    files = {"app/api/private/notes/route.ts": UNGUARDED, "app/api/open/notes/route.ts": UNGUARDED}
+    make_repo(
+        tmp_path / "constant",
+        {"middleware.ts": middleware.replace("MATCHER_HERE", "PRIVATE"), **files},
+    )
+    result = run_audit(tmp_path / "constant")
+    private = entry(result, "route_handler:app/api/private/notes/route.ts#GET")
+    assert statuses(private)["authentication"] == "pass"
+    opened = entry(result, "route_handler:app/api/open/notes/route.ts#GET")
+    assert statuses(opened)["authentication"] == "fail"
+    runtime = middleware.replace("MATCHER_HERE", 'process.env.MATCHER?.split(",") ?? []')
+    make_repo(tmp_path / "runtime", {"middleware.ts": runtime, **files})
+    result = run_audit(tmp_path / "runtime")
+    private = entry(result, "route_handler:app/api/private/notes/route.ts#GET")
+    assert statuses(private)["authentication"] == "fail"
+
+
 def test_clerk_middleware_protects_matched_routes_only(tmp_path: Path) -> None:
     middleware = """import { clerkMiddleware, createRouteMatcher } from "@clerk/nextjs/server";
 const isProtectedRoute = createRouteMatcher(["/api/orders(.*)"]);
