@@ -84,11 +84,20 @@ class SinkFinder:
             for start in range(len(segments) - 1):
                 self._procedures.setdefault(".".join(segments[start:]), []).append(schema)
 
-    def procedure_schema(self, call: Call) -> Evidence | None:
+    def procedure_schema(self, file: str, call: Call) -> Evidence | None:
         """The input schema of the tRPC procedure a call invokes through a client or a caller
-        (`c.var.api.tags.get({ tagId })`), when every procedure its path can name has one."""
+        (`c.var.api.tags.get({ tagId })`), when every procedure its path can name has one. A
+        package's call (`prisma.user.create`) or a database operation is never one, whatever its
+        path spells."""
         if not self._procedures:
             return None
+        if self.classifier.canonical(file, call)[1] is not None or any(
+            op.call == call.index for op in self.classifier.db_ops(file)
+        ):
+            return None
+        acting = self._opaque(file, call, frozenset())
+        if acting is not None and acting != REPOSITORY_CODE:
+            return None  # a client of a service package (`stripe.x.y()`)
         callee = call.callee.removeprefix("await ")
         if "(" in callee:
             return None
@@ -261,7 +270,7 @@ class SinkFinder:
         callee = call.callee.removeprefix("await ").removeprefix("new ")
         if callee.startswith(_COERCIONS) or call.name in self.trusted_calls:
             return None  # a signature check verifies the payload it is handed
-        if self.procedure_schema(call) is not None:
+        if self.procedure_schema(file, call) is not None:
             return None  # the tRPC procedure validates its input with its own schema
         if call.name == "set" and self._is_cookie_store(file, call):
             if 1 not in used and not (0 in used and call.args[0].kind == ExprKind.OBJECT):
@@ -377,7 +386,7 @@ class SinkFinder:
                 self._carries_raw(file, arg, tainted, requests) for arg in call.args
             ):
                 continue
-            schema = self.procedure_schema(call)
+            schema = self.procedure_schema(file, call)
             if schema is not None:
                 found.append(
                     Evidence(

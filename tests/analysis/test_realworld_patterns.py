@@ -886,6 +886,20 @@ export async function PATCH(req: Request, { params }: { params: Promise<{ id: st
     (evidence,) = point.checks.input_validation.evidence
     assert (evidence.file, evidence.line) == ("app/api/labels/[id]/route.ts", 9)
     assert "tRPC procedure" in evidence.detail and "server/routers/labels.ts:9" in evidence.detail
+    # A service client's call whose path spells a procedure's (`stripe.labels.rename`) is still
+    # a sink: no procedure's schema checks what it is handed.
+    direct = route.replace(
+        "  const caller = appRouter.createCaller({ user: session.user });\n"
+        "  return Response.json(await caller.labels.rename({ id, title }));",
+        "  return Response.json(await stripe.labels.rename({ id, title }));",
+    ).replace(
+        'import { appRouter } from "@/server/root";',
+        'import Stripe from "stripe";\nconst stripe = new Stripe(process.env.STRIPE_KEY ?? "");',
+    )
+    assert direct != route
+    (tmp_path / "app/api/labels/[id]/route.ts").write_text(direct, encoding="utf-8")
+    point = entry(run_audit(tmp_path), "route_handler:app/api/labels/[id]/route.ts#PATCH")
+    assert statuses(point)["input_validation"] == "fail"
 
 
 def test_class6_number_coercion_with_a_check_validates_an_id(tmp_path: Path) -> None:
