@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from archtools.analysis.authentication import AuthenticationChecks, public_flag
+from archtools.analysis.authentication import public_flag
 from archtools.analysis.context import is_personal_name, is_sensitive_name
 from archtools.analysis.entry import Entry
 from archtools.analysis.entry_scope import (
@@ -21,6 +21,7 @@ from archtools.analysis.entry_scope import (
     make_check,
 )
 from archtools.analysis.flow import Flow, Seeds, function_scope
+from archtools.analysis.load_checks import COMPARES, LoadChecks
 from archtools.analysis.roles import DbOp
 from archtools.analysis.sinks import REPOSITORY_CODE
 from archtools.analysis.trpc import context_identity
@@ -59,7 +60,7 @@ class _Access:
     helpers: dict[tuple[str, int | None], Flow] = field(default_factory=dict)
 
 
-class AuthorizationChecks(AuthenticationChecks):
+class AuthorizationChecks(LoadChecks):
     def _authorization(
         self, entry: Entry, scope: EntryScope, ops: list[OpFlow], problems: list[Problem]
     ) -> Check:
@@ -242,7 +243,7 @@ class AuthorizationChecks(AuthenticationChecks):
             or self._compared_after(op, access.scope, flow)
             or self._ownership_check_before(op, flow)
             or self._checked_after_load(op, flow)
-            or self._compared_by_helper(op, access)
+            or self._compared_by_helper(op, access.helpers)
             or access.role_gate
         )
         if gate is not None:
@@ -672,7 +673,7 @@ class AuthorizationChecks(AuthenticationChecks):
             if guard.func != func or guard.exit == ExitKind.RETURN:
                 continue
             text = guard.condition.text
-            if flow.is_identity(guard.condition) and _COMPARES.search(text):
+            if flow.is_identity(guard.condition) and COMPARES.search(text):
                 return Evidence(file=file, line=guard.line, detail=f"throws when `{text[:60]}`")
             for call in facts.calls:
                 if call.func != func or call.line != guard.line or depth >= 2:
@@ -779,162 +780,6 @@ class AuthorizationChecks(AuthenticationChecks):
                     found = True
         return found
 
-    def _compared_after(self, op: DbOp, scope: EntryScope, flow: Flow) -> Evidence | None:
-        """The loaded row compared with the signed-in user before it is used: where the query
-        runs, or in the entry point's code that receives the row from the helper running it
-        (`const found = await getRecipe(id); if (found.createdBy !== userId) ...`)."""
-        if op.assigned_to:
-            facts = self.ctx.program.files[op.file]
-            same_file = op.file == scope.facts.path
-            inside = function_scope(facts, op.func)
-
-            def after_query(func: int | None, line: int) -> bool:
-                return (
-                    func in inside and line >= op.line and (not same_file or scope.has(func, line))
-                )
-
-            found = self._comparison(op, facts.path, set(op.assigned_to), after_query, flow)
-            if found is not None:
-                return found
-        in_handler = op.file == scope.facts.path and scope.has(op.func, op.line)
-        if in_handler or not self.ctx.summaries.returns_rows(op.file, op.func):
-            return None
-        for call in scope.facts.calls:
-            if not (call.assigned_to and scope.has(call.func, call.line)):
-                continue
-            if self.ctx.summaries.target(scope.facts.path, call) != (op.file, op.func):
-                continue
-            found = self._comparison(
-                op,
-                scope.facts.path,
-                set(call.assigned_to),
-                _runs_from(scope, call.line),
-                scope.flow,
-            )
-            if found is not None:
-                return found
-        return None
-
-    def _compared_by_helper(self, op: DbOp, access: _Access) -> Evidence | None:
-        """The row a lookup helper returns, compared with the caller by the helper of the entry
-        that called it (`const access = await getPermission({ userId, linkId }); if
-        (access?.ownerId !== userId) return 401`)."""
-        if not self.ctx.summaries.returns_rows(op.file, op.func):
-            return None
-        for (file, func), flow in access.helpers.items():
-            facts = self.ctx.program.files[file]
-            inside = function_scope(facts, func)
-            for call in facts.calls:
-                if not call.assigned_to or call.func not in inside:
-                    continue
-                if self.ctx.summaries.target(file, call) != (op.file, op.func):
-                    continue
-                runs = _after_in(inside, call.line)
-                found = self._comparison(op, file, set(call.assigned_to), runs, flow)
-                if found is not None:
-                    return found
-        return None
-
-    def _checked_after_load(self, op: DbOp, flow: Flow) -> Evidence | None:
-        """A read by the client's key whose row goes, before any other use, into a check that
-        exits unless it is the caller's: `const link = await findUnique({ where: { id } });
-        const access = await getPermission({ userId, collectionId: link.collectionId }); if
-        (!(access?.ownerId === userId || isMember)) return 401`."""
-        if op.kind != "read" or not op.assigned_to:
-            return None
-        facts = self.ctx.program.files[op.file]
-        scope = function_scope(facts, op.func)
-        derived = set(op.assigned_to)
-        verdicts: set[str] = set()
-        for var in sorted(facts.vars, key=lambda v: v.line):
-            if var.func not in scope or var.line <= op.line or var.init is None:
-                continue
-            if var.init.all_roots() & (derived | verdicts):
-                if flow.is_identity(var.init):
-                    verdicts.update(var.names)
-                else:
-                    derived.update(var.names)
-        for guard in sorted(facts.guards, key=lambda g: g.line):
-            if guard.func not in scope or guard.line <= op.line or guard.caught:
-                continue
-            roots = guard.condition.all_roots()
-            compares_caller = (
-                bool(roots & derived)
-                and flow.is_identity(guard.condition)
-                and _COMPARES.search(guard.condition.text) is not None
-            )
-            if compares_caller or roots & verdicts:
-                return Evidence(
-                    file=op.file,
-                    line=guard.line,
-                    detail=f"the {op.model} {op.callee}() loads for the client's key is checked "
-                    f"against the caller (`{guard.condition.text[:60]}`) before use",
-                )
-        return None
-
-    def _ownership_check_before(self, op: DbOp, flow: Flow) -> Evidence | None:
-        """An exit before the operation, in its function, unless a record loaded for the client's
-        key is the caller's: `const access = await getPermission({ userId, linkId }); if
-        (!(access?.ownerId === userId || isMember)) return 401;` then the write by that key."""
-        facts = self.ctx.program.files[op.file]
-        scope = function_scope(facts, op.func)
-        loaded: set[str] = set()  # records looked up by the client's key
-        verdicts: set[str] = set()  # what they say of the caller (`isMember`)
-        for var in sorted(facts.vars, key=lambda v: v.line):
-            if var.func not in scope or var.line >= op.line or var.init is None:
-                continue
-            init = var.init
-            if init.call is not None and any(
-                flow.is_client_value(part)
-                for arg in facts.calls[init.call].args
-                for part in arg.parts()
-            ):
-                loaded.update(var.names)
-            elif init.all_roots() & (loaded | verdicts) and flow.is_identity(init):
-                verdicts.update(var.names)
-        if not loaded:
-            return None
-        for guard in sorted(facts.guards, key=lambda g: g.line):
-            if guard.func not in scope or guard.line >= op.line or guard.caught:
-                continue
-            condition = guard.condition
-            roots = condition.all_roots()
-            compares_caller = (
-                bool(roots & loaded)
-                and flow.is_identity(condition)
-                and _COMPARES.search(condition.text) is not None
-            )
-            if compares_caller or roots & verdicts:
-                return Evidence(
-                    file=op.file,
-                    line=guard.line,
-                    detail="exits unless the record loaded for the client's key is the caller's "
-                    f"(`{condition.text[:60]}`), before {op.callee}()",
-                )
-        return None
-
-    def _comparison(
-        self,
-        op: DbOp,
-        file: str,
-        names: set[str],
-        runs: Callable[[int | None, int], bool],
-        flow: Flow,
-    ) -> Evidence | None:
-        for cmp in self.ctx.program.files[file].comparisons:
-            if not runs(cmp.func, cmp.line):
-                continue
-            sides = (cmp.left, cmp.right)
-            if any(set(s.roots) & names for s in sides) and any(flow.is_identity(s) for s in sides):
-                return Evidence(
-                    file=file,
-                    line=cmp.line,
-                    detail=f"compares the fetched {op.model} with the signed-in user",
-                )
-        return None
-
-    # -- input validation ----------------------------------------------------------------------------
-
 
 def _client_keys(op: DbOp, flow: Flow) -> list[Expr]:
     """The parts of an operation's filter the client chose (`params.id` in `{ id: params.id }`)."""
@@ -952,21 +797,11 @@ def _taken_from(expr: Expr, flow: Flow, scoped: dict[str, DbOp]) -> bool:
 
 _UNDECIDED = "cannot tell whether the row is the caller's"
 _INPUT_FIELD = re.compile(r"(?:^|\.)input\.(\w+)$")
-_COMPARES = re.compile(r"[!=]==?")
 
 
 def _names_key(expr: Expr, key: str) -> bool:
     """`input.bookmarkId`, or a name destructured from it, as the client key of an operation."""
     return any(path.endswith("." + key) for path in expr.paths) or key in expr.roots
-
-
-def _after_in(funcs: set[int | None], first: int) -> Callable[[int | None, int], bool]:
-    """Runs in `funcs` from line `first` on."""
-    return lambda func, line: func in funcs and line >= first
-
-
-def _runs_from(scope: EntryScope, first: int) -> Callable[[int | None, int], bool]:
-    return lambda func, line: line >= first and scope.has(func, line)
 
 
 def _within(funcs: set[int | None]) -> Callable[[int | None, int], bool]:
