@@ -153,12 +153,16 @@ class CallClassifier:
                 return AuthCall(AuthKind.SESSION, factory.library, call.callee)
         return None
 
-    def _destructured_key(self, symbol: Symbol) -> str:
-        """The property a destructured name was bound from (`{ auth: nextAuth }` binds `auth`)."""
+    def _bound_key(self, symbol: Symbol) -> str | None:
+        """The property a destructured name was bound from, or None for a name bound whole."""
         for var in self.program.files[symbol.file].vars:
             if var.func is None and symbol.name in var.names and len(var.keys) == len(var.names):
                 return var.keys[var.names.index(symbol.name)] or symbol.name
-        return symbol.name
+        return None
+
+    def _destructured_key(self, symbol: Symbol) -> str:
+        """The property a destructured name was bound from (`{ auth: nextAuth }` binds `auth`)."""
+        return self._bound_key(symbol) or symbol.name
 
     def auth_factory_handlers(self, file: str, name: str) -> str | None:
         """The library name when `name` in `file` is a route handler built by an auth library."""
@@ -188,8 +192,13 @@ class CallClassifier:
         if init_call is None:
             return None
         callee, package = self.canonical(symbol.file, init_call)
+        key = self._bound_key(symbol)
         for factory in self.knowledge.auth_factories:
-            if callee.split(".", 1)[0] == factory.call:
+            # the factory's whole result (`export default NextAuth(options)`), or one of the keys
+            # it builds handlers on (`export const { handlers } = NextAuth(cfg)`), not `auth`
+            if callee.split(".", 1)[0] == factory.call and (
+                key is None or key in factory.handlers
+            ):
                 return factory.library
         if package is not None and any(
             package.startswith(p) for p in self.knowledge.auth_handler_packages

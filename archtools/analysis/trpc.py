@@ -6,11 +6,13 @@ from dataclasses import dataclass
 
 from archtools.analysis.entry import TRPC_KINDS, TRPC_ROUTER_CALLS, Entry, builder_chain
 from archtools.analysis.flow import Seeds
+from archtools.analysis.knowledge import guard_knowledge
 from archtools.analysis.program import Program
 from archtools.facts.code import Call, Expr, ExprKind, FileFacts
 from archtools.results import EntryKind
 
-CONTEXT_IDENTITY = ("ctx.session", "ctx.user", "ctx.userId", "ctx.auth")
+# The context paths that hold the caller (knowledge/guards.yaml `context_identity`).
+CONTEXT_IDENTITY = tuple(guard_knowledge().context_identity)
 
 
 def context_identity(facts: FileFacts, func: int | None) -> tuple[str, ...]:

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from archtools.analysis.knowledge import guard_knowledge
 from archtools.facts.code import ExprKind, FileFacts
 from archtools.rules.base import Hit
 from archtools.rules.code.base import CodeContext, CodeRule
 
-UNSAFE_RAW = ("$queryRawUnsafe", "$executeRawUnsafe")
-RAW_HELPERS = ("Prisma.raw", "sql.raw")
-
 
 def raw_sql(path: str, facts: FileFacts, _ctx: CodeContext) -> Iterator[Hit]:
+    known = guard_knowledge().database.raw_sql  # knowledge/guards.yaml `database.raw_sql`
     for call in facts.calls:
         name = call.callee.rsplit(".", 1)[-1]
-        if name in UNSAFE_RAW and call.args:
+        if name in known.unsafe and call.args:
             arg = call.args[0]
             dynamic = (
                 (arg.kind == ExprKind.TEMPLATE and arg.interpolated)
@@ -32,7 +31,7 @@ def raw_sql(path: str, facts: FileFacts, _ctx: CodeContext) -> Iterator[Hit]:
                     key=f"raw-sql:{name}:{arg.text[:40]}",
                 )
         elif (
-            any(call.callee == h or call.callee.endswith("." + h) for h in RAW_HELPERS)
+            any(call.callee == h or call.callee.endswith("." + h) for h in known.raw_helpers)
             and call.args
         ):
             arg = call.args[0]
