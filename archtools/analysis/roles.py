@@ -196,9 +196,7 @@ class CallClassifier:
         for factory in self.knowledge.auth_factories:
             # the factory's whole result (`export default NextAuth(options)`), or one of the keys
             # it builds handlers on (`export const { handlers } = NextAuth(cfg)`), not `auth`
-            if callee.split(".", 1)[0] == factory.call and (
-                key is None or key in factory.handlers
-            ):
+            if callee.split(".", 1)[0] == factory.call and (key is None or key in factory.handlers):
                 return factory.library
         if package is not None and any(
             package.startswith(p) for p in self.knowledge.auth_handler_packages
