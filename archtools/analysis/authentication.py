@@ -209,8 +209,6 @@ class AuthenticationChecks(CheckerBase):
         does with them, anyone may call the action for any account."""
         if entry.kind != EntryKind.SERVER_ACTION or "@" in entry.name:
             return None  # (an inline action belongs to its page's own route)
-        if self._reads_credentials(scope):
-            return None
         app = next((a for a in self.ctx.apps if a.path == entry.app), None)
         if app is None or app.app_dir is None:
             return None
@@ -221,6 +219,8 @@ class AuthenticationChecks(CheckerBase):
                 continue
             if info is not None and info.enforces(route) is not None:
                 continue
+            if self._reads_credentials(scope):
+                return None
             return Evidence(
                 file=page,
                 line=1,

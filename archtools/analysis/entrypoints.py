@@ -11,7 +11,7 @@ from archtools.analysis.entry import AppLayout, Entry, builder_chain
 from archtools.analysis.flow import Seeds
 from archtools.analysis.hono import hono_routes
 from archtools.analysis.program import Program
-from archtools.analysis.trpc import CONTEXT_IDENTITY, find_procedures, routers_in
+from archtools.analysis.trpc import context_identity_paths, find_procedures, routers_in
 from archtools.analysis.trpc_v9 import find_named_procedures, named_procedures_in
 from archtools.facts.code import Call, Export, ExportKind, Expr, ExprKind, FileFacts
 from archtools.results import EntryKind, Evidence
@@ -417,7 +417,7 @@ class EntryFinder:
         first = function.params[0] if function.params else None
         by_key = first.by_key if first is not None else {}
         has_schema = any(c.name in ("schema", "inputSchema") for _f, c in entry.chain)
-        seeds = Seeds(identity_paths=CONTEXT_IDENTITY)
+        seeds = Seeds(identity_paths=context_identity_paths())
         for name in by_key.get("parsedInput", []) + by_key.get("clientInput", []):
             seeds.inputs[name] = "action input"
             if has_schema and name not in by_key.get("clientInput", []):

@@ -11,6 +11,7 @@ from archtools.analysis.authentication import AuthenticationChecks
 from archtools.analysis.entry_scope import EntryScope
 from archtools.analysis.flow import Flow, function_scope
 from archtools.analysis.roles import DbOp
+from archtools.facts.code import FileFacts, Guard
 from archtools.results import Evidence
 
 COMPARES = re.compile(r"[!=]==?")
@@ -94,23 +95,17 @@ class LoadChecks(AuthenticationChecks):
                     verdicts.update(var.names)
                 else:
                     derived.update(var.names)
-        for guard in sorted(facts.guards, key=lambda g: g.line):
-            if guard.func not in scope or guard.line <= op.line or guard.caught:
-                continue
-            roots = guard.condition.all_roots()
-            compares_caller = (
-                bool(roots & derived)
-                and flow.is_identity(guard.condition)
-                and COMPARES.search(guard.condition.text) is not None
-            )
-            if compares_caller or roots & verdicts:
-                return Evidence(
-                    file=op.file,
-                    line=guard.line,
-                    detail=f"the {op.model} {op.callee}() loads for the client's key is checked "
-                    f"against the caller (`{guard.condition.text[:60]}`) before use",
-                )
-        return None
+        guard = _caller_check(
+            facts, flow, lambda g: g.func in scope and g.line > op.line, derived, verdicts
+        )
+        if guard is None:
+            return None
+        return Evidence(
+            file=op.file,
+            line=guard.line,
+            detail=f"the {op.model} {op.callee}() loads for the client's key is checked "
+            f"against the caller (`{guard.condition.text[:60]}`) before use",
+        )
 
     def _ownership_check_before(self, op: DbOp, flow: Flow) -> Evidence | None:
         """An exit before the operation, in its function, unless a record loaded for the client's
@@ -134,24 +129,17 @@ class LoadChecks(AuthenticationChecks):
                 verdicts.update(var.names)
         if not loaded:
             return None
-        for guard in sorted(facts.guards, key=lambda g: g.line):
-            if guard.func not in scope or guard.line >= op.line or guard.caught:
-                continue
-            condition = guard.condition
-            roots = condition.all_roots()
-            compares_caller = (
-                bool(roots & loaded)
-                and flow.is_identity(condition)
-                and COMPARES.search(condition.text) is not None
-            )
-            if compares_caller or roots & verdicts:
-                return Evidence(
-                    file=op.file,
-                    line=guard.line,
-                    detail="exits unless the record loaded for the client's key is the caller's "
-                    f"(`{condition.text[:60]}`), before {op.callee}()",
-                )
-        return None
+        guard = _caller_check(
+            facts, flow, lambda g: g.func in scope and g.line < op.line, loaded, verdicts
+        )
+        if guard is None:
+            return None
+        return Evidence(
+            file=op.file,
+            line=guard.line,
+            detail="exits unless the record loaded for the client's key is the caller's "
+            f"(`{guard.condition.text[:60]}`), before {op.callee}()",
+        )
 
     def _comparison(
         self,
@@ -173,7 +161,29 @@ class LoadChecks(AuthenticationChecks):
                 )
         return None
 
-    # -- input validation ----------------------------------------------------------------------------
+
+def _caller_check(
+    facts: FileFacts,
+    flow: Flow,
+    where: Callable[[Guard], bool],
+    records: set[str],
+    verdicts: set[str],
+) -> Guard | None:
+    """The first exit (among the guards `where` keeps, none swallowed by a catch) that decides on
+    the caller: it compares one of `records` with the signed-in user, or tests one of `verdicts`,
+    what was derived from them about the caller (`isMember`)."""
+    for guard in sorted(facts.guards, key=lambda g: g.line):
+        if guard.caught or not where(guard):
+            continue
+        roots = guard.condition.all_roots()
+        compares_caller = (
+            bool(roots & records)
+            and flow.is_identity(guard.condition)
+            and COMPARES.search(guard.condition.text) is not None
+        )
+        if compares_caller or roots & verdicts:
+            return guard
+    return None
 
 
 def after_in(funcs: set[int | None], first: int) -> Callable[[int | None, int], bool]:

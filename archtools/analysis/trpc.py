@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from archtools.analysis.entry import TRPC_KINDS, TRPC_ROUTER_CALLS, Entry, builder_chain
 from archtools.analysis.flow import Seeds
@@ -11,25 +12,29 @@ from archtools.analysis.program import Program
 from archtools.facts.code import Call, Expr, ExprKind, FileFacts
 from archtools.results import EntryKind
 
-# The context paths that hold the caller (knowledge/guards.yaml `context_identity`).
-CONTEXT_IDENTITY = tuple(guard_knowledge().context_identity)
+
+@cache
+def context_identity_paths() -> tuple[str, ...]:
+    """The context paths that hold the caller (knowledge/guards.yaml `context_identity`)."""
+    return tuple(guard_knowledge().context_identity)
 
 
 def context_identity(facts: FileFacts, func: int | None) -> tuple[str, ...]:
     """The member paths that hold the caller in a tRPC middleware or resolver: `ctx.user` when the
     options are destructured, `opts.ctx.user` when they are taken whole as `opts`."""
     if func is None:
-        return CONTEXT_IDENTITY
+        return context_identity_paths()
     params = facts.functions[func].params
     if not params or params[0].keys or not params[0].name.isidentifier():
-        return CONTEXT_IDENTITY
+        return context_identity_paths()
     whole = params[0].name
     # `opts.ctx.user`; and in a Hono middleware `(c, next)`, the variables set on `c` before it
     # (`c.var.ctx.user`, `c.var.user`)
+    paths = context_identity_paths()
     return (
-        CONTEXT_IDENTITY
-        + tuple(f"{whole}.{path}" for path in CONTEXT_IDENTITY)
-        + tuple(f"{whole}.var.{path}" for path in (*CONTEXT_IDENTITY, "user", "session"))
+        paths
+        + tuple(f"{whole}.{path}" for path in paths)
+        + tuple(f"{whole}.var.{path}" for path in (*paths, "user", "session"))
     )
 
 
