@@ -242,6 +242,7 @@ class AuthorizationChecks(LoadChecks):
             or checked_key
             or self._compared_after(op, access.scope, flow)
             or self._ownership_check_before(op, flow)
+            or self._key_is_caller(op, flow, client)
             or self._checked_after_load(op, flow)
             or self._compared_by_helper(op, access.helpers)
             or access.role_gate

@@ -68,6 +68,7 @@ class EntryChecker(AuthorizationChecks, DataChecks):
         puts in the context) and its summary, limited to the entry's method branch."""
         facts = self.ctx.program.files[file]
         learned = self._context_from_middleware(entry) if entry.chain else ()
+        learned += self._session_from_wrapper(entry)
         if learned:
             entry.seeds = replace(
                 entry.seeds,
@@ -89,6 +90,22 @@ class EntryChecker(AuthorizationChecks, DataChecks):
         return EntryScope(
             facts, function_scope(facts, func), entry.branch, flow, summary, other_branches
         )
+
+    def _session_from_wrapper(self, entry: Entry) -> tuple[str, ...]:
+        """`export const DELETE = auth(async (req) => ...)` with Auth.js's `auth`: the handler finds
+        the session (or null) on `req.auth`."""
+        if entry.handler is None or entry.handler[1] is None:
+            return ()
+        params = self.ctx.program.function(entry.handler[0], entry.handler[1]).params
+        if not params or not params[0].name.isidentifier():
+            return ()
+        for file, call in entry.chain:
+            if call not in entry.wrappers:
+                continue
+            factory = self.ctx.classifier.session_factory(file, call)
+            if factory is not None and factory.wraps is not None:
+                return (f"{params[0].name}.{factory.wraps}",)
+        return ()
 
     def _five_checks(
         self,

@@ -463,6 +463,16 @@ def function_scope(facts: FileFacts, func: int | None) -> set[int | None]:
     return _scope(facts, func)
 
 
+def enclosing_functions(facts: FileFacts, func: int | None) -> set[int | None]:
+    """The function and those it is nested in: what runs before a callback is called
+    (`prisma.$transaction(async () => ...)` runs after the checks of the function around it)."""
+    found: set[int | None] = {func}
+    while func is not None:
+        func = facts.functions[func].parent
+        found.add(func)
+    return found
+
+
 def _chain_indexes(facts: FileFacts, index: int) -> list[int]:
     out = [index]
     seen = {index}

@@ -29,6 +29,8 @@ class AuthFactory(_Frozen):
     session: list[str]
     handlers: list[str]
     library: str
+    # `auth(handler)`: the property of the handler's request that holds the session (`req.auth`)
+    wraps: str | None = None
 
 
 class PackageCall(_Frozen):

@@ -9,9 +9,9 @@ from collections.abc import Callable
 
 from archtools.analysis.authentication import AuthenticationChecks
 from archtools.analysis.entry_scope import EntryScope
-from archtools.analysis.flow import Flow, function_scope
+from archtools.analysis.flow import Flow, enclosing_functions, function_scope
 from archtools.analysis.roles import DbOp
-from archtools.facts.code import FileFacts, Guard
+from archtools.facts.code import Expr, ExprKind, FileFacts, Guard
 from archtools.results import Evidence
 
 COMPARES = re.compile(r"[!=]==?")
@@ -43,11 +43,12 @@ class LoadChecks(AuthenticationChecks):
                 continue
             if self.ctx.summaries.target(scope.facts.path, call) != (op.file, op.func):
                 continue
+            runs = runs_from(scope, call.line)
             found = self._comparison(
                 op,
                 scope.facts.path,
-                set(call.assigned_to),
-                runs_from(scope, call.line),
+                derived_names(scope.facts, set(call.assigned_to), runs),
+                runs,
                 scope.flow,
             )
             if found is not None:
@@ -112,7 +113,7 @@ class LoadChecks(AuthenticationChecks):
         key is the caller's: `const access = await getPermission({ userId, linkId }); if
         (!(access?.ownerId === userId || isMember)) return 401;` then the write by that key."""
         facts = self.ctx.program.files[op.file]
-        scope = function_scope(facts, op.func)
+        scope = enclosing_functions(facts, op.func)
         loaded: set[str] = set()  # records looked up by the client's key
         verdicts: set[str] = set()  # what they say of the caller (`isMember`)
         for var in sorted(facts.vars, key=lambda v: v.line):
@@ -125,8 +126,11 @@ class LoadChecks(AuthenticationChecks):
                 for part in arg.parts()
             ):
                 loaded.update(var.names)
-            elif init.all_roots() & (loaded | verdicts) and flow.is_identity(init):
-                verdicts.update(var.names)
+            elif init.all_roots() & (loaded | verdicts):
+                if flow.is_identity(init):
+                    verdicts.update(var.names)
+                elif init.all_roots() & loaded:  # `const listing = res.data.listing`
+                    loaded.update(var.names)
         if not loaded:
             return None
         guard = _caller_check(
@@ -138,6 +142,23 @@ class LoadChecks(AuthenticationChecks):
             file=op.file,
             line=guard.line,
             detail="exits unless the record loaded for the client's key is the caller's "
+            f"(`{guard.condition.text[:60]}`), before {op.callee}()",
+        )
+
+    def _key_is_caller(self, op: DbOp, flow: Flow, client: list[Expr]) -> Evidence | None:
+        """The client's key compared with the caller's id by an exit before the operation, in
+        its function or one around it: the update by `userId` after `session.user.id !== userId`
+        threw is on the caller's own row."""
+        facts = self.ctx.program.files[op.file]
+        keys = {root for expr in client for root in expr.roots}
+        scope = enclosing_functions(facts, op.func)
+        guard = _equated_with_caller(facts, flow, scope, op.line, keys)
+        if guard is None:
+            return None
+        return Evidence(
+            file=op.file,
+            line=guard.line,
+            detail=f"exits unless the client's key is the caller's own id "
             f"(`{guard.condition.text[:60]}`), before {op.callee}()",
         )
 
@@ -162,6 +183,29 @@ class LoadChecks(AuthenticationChecks):
         return None
 
 
+def _equated_with_caller(
+    facts: FileFacts, flow: Flow, scope: set[int | None], before: int, keys: set[str]
+) -> Guard | None:
+    """An exit, before line `before`, taken whenever one of `keys` is not the caller's own id
+    (`if (!session?.user || session.user.id !== userId) throw`): past it the key is the caller's."""
+    for guard in sorted(facts.guards, key=lambda g: g.line):
+        if guard.caught or guard.func not in scope or guard.line >= before:
+            continue
+        if "&&" in guard.condition.text:  # the exit needs more than the difference
+            continue
+        for cmp in facts.comparisons:
+            if cmp.func != guard.func or cmp.operator not in ("!==", "!="):
+                continue
+            if not (guard.line <= cmp.line <= max(guard.line, guard.exit_line - 1)):
+                continue
+            sides = (cmp.left, cmp.right)
+            if any(set(s.roots) & keys and not flow.is_identity(s) for s in sides) and any(
+                flow.is_identity(s) for s in sides
+            ):
+                return guard
+    return None
+
+
 def _caller_check(
     facts: FileFacts,
     flow: Flow,
@@ -184,6 +228,23 @@ def _caller_check(
         if compares_caller or roots & verdicts:
             return guard
     return None
+
+
+def derived_names(
+    facts: FileFacts, names: set[str], runs: Callable[[int | None, int], bool]
+) -> set[str]:
+    """`names` and the variables read out of them later (`const note = res.data.note`)."""
+    found = set(names)
+    for var in sorted(facts.vars, key=lambda v: v.line):
+        init = var.init
+        if (
+            runs(var.func, var.line)
+            and init is not None
+            and init.kind in (ExprKind.MEMBER, ExprKind.IDENTIFIER)
+            and set(init.roots) & found
+        ):
+            found.update(var.names)
+    return found
 
 
 def after_in(funcs: set[int | None], first: int) -> Callable[[int | None, int], bool]:

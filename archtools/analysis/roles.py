@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from archtools.analysis import orms
-from archtools.analysis.knowledge import GuardKnowledge
+from archtools.analysis.knowledge import AuthFactory, GuardKnowledge
 from archtools.analysis.orms import DbOp
 from archtools.analysis.program import Program, Symbol
 from archtools.facts.code import Call, ExprKind
@@ -125,8 +125,15 @@ class CallClassifier:
 
     def _factory_auth(self, file: str, call: Call) -> AuthCall | None:
         """`auth()` where `auth` is destructured from an auth factory such as NextAuth(...)."""
-        root = call.callee.split(".", 1)[0].split("(", 1)[0]
-        if root != call.callee:
+        factory = self.session_factory(file, call)
+        if factory is None:
+            return None
+        return AuthCall(AuthKind.SESSION, factory.library, call.callee)
+
+    def session_factory(self, file: str, call: Call) -> AuthFactory | None:
+        """The auth factory (NextAuth(...)) whose session function `call` calls, if any."""
+        root = call.callee.removeprefix("await ").split(".", 1)[0].split("(", 1)[0]
+        if root != call.callee.removeprefix("await "):
             return None
         symbol = self.program.lookup(file, root)
         for _ in range(3):  # `export const auth = cache(nextAuth)`: the memoized function
@@ -150,7 +157,7 @@ class CallClassifier:
         key = self._destructured_key(symbol)
         for factory in self.knowledge.auth_factories:
             if callee == factory.call and key in factory.session:
-                return AuthCall(AuthKind.SESSION, factory.library, call.callee)
+                return factory
         return None
 
     def _bound_key(self, symbol: Symbol) -> str | None:

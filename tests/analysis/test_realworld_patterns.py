@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from archtools.pipeline import load_schema
-from tests.support.minirepo import PRISMA_SCHEMA, entry, make_repo, run_audit, statuses
+from tests.support.minirepo import AUTH_TS, PRISMA_SCHEMA, entry, make_repo, run_audit, statuses
 
 TRPC_BASE = """import { initTRPC, TRPCError } from "@trpc/server";
 type Context = { user: { id: string } | null };
@@ -706,6 +706,126 @@ model AccessToken {
     assert unchecked != controller
     make_repo(tmp_path / "open", {**files, "lib/delete-note.ts": unchecked}, schema=schema)
     point = entry(run_audit(tmp_path / "open"), "route_handler:app/api/notes/[id]/route.ts#DELETE")
+    assert statuses(point)["authorization"] == "fail"
+
+
+def test_class3_an_owner_check_before_a_transaction_protects_the_writes_inside_it(
+    tmp_path: Path,
+) -> None:
+    # The note is loaded through a helper's result (`res.data.note`), its owner compared with the
+    # caller, and only then deleted inside `prisma.$transaction(async (tx) => ...)`: the callback
+    # runs after the check of the function around it. Without the check: an IDOR.
+    helper = """import { prisma } from "@/lib/db";
+export async function getNote({ id }: { id: string }) {
+  const note = await prisma.note.findUnique({ where: { id } });
+  return { data: { note } };
+}
+"""
+    action = """'use server';
+import { prisma } from "@/lib/db";
+import { auth } from "@/auth";
+import { getNote } from "@/lib/get-note";
+export async function deleteNote(noteId: string) {
+  const session = await auth();
+  if (!session?.user?.id) throw new Error("Unauthorized");
+  const res = await getNote({ id: noteId });
+  const note = res.data.note;
+  if (note?.authorId !== session.user.id) {
+    throw new Error("Forbidden");
+  }
+  await prisma.$transaction(async (tx) => {
+    await tx.note.delete({ where: { id: noteId } });
+  });
+}
+"""
+    files = {"lib/get-note.ts": helper, "app/notes/actions.ts": action, "auth.ts": AUTH_TS}
+    make_repo(tmp_path / "checked", files)
+    point = entry(run_audit(tmp_path / "checked"), "server_action:app/notes/actions.ts#deleteNote")
+    check = point.checks.authorization
+    assert check.status.value == "pass", check
+    assert ("app/notes/actions.ts", 10) in {(e.file, e.line) for e in check.evidence}
+    unchecked = action.replace(
+        '  if (note?.authorId !== session.user.id) {\n    throw new Error("Forbidden");\n  }\n', ""
+    )
+    assert unchecked != action
+    make_repo(tmp_path / "open", {**files, "app/notes/actions.ts": unchecked})
+    point = entry(run_audit(tmp_path / "open"), "server_action:app/notes/actions.ts#deleteNote")
+    assert statuses(point)["authorization"] == "fail"
+
+
+def test_class1_a_route_handler_wrapped_in_authjs_auth_reads_the_session_from_the_request(
+    tmp_path: Path,
+) -> None:
+    # Auth.js v5's `auth(handler)` hands the handler the session as `req.auth` (null when signed
+    # out): the handler's own check of it is the authentication, and `req.auth.user.id` the caller.
+    route = """import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+export const DELETE = auth(async (req) => {
+  if (!req.auth?.user) {
+    return new Response("Not authenticated", { status: 401 });
+  }
+  const me = req.auth.user;
+  await prisma.user.delete({ where: { id: me.id } });
+  return new Response(null, { status: 204 });
+});
+"""
+    make_repo(tmp_path / "checked", {"auth.ts": AUTH_TS, "app/api/me/route.ts": route})
+    point = entry(run_audit(tmp_path / "checked"), "route_handler:app/api/me/route.ts#DELETE")
+    assert statuses(point)["authentication"] == "pass"
+    assert point.checks.authentication.evidence[0].line == 4
+    assert statuses(point)["authorization"] == "pass"
+    open_route = route.replace(
+        '  if (!req.auth?.user) {\n    return new Response("Not authenticated", { status: 401 });\n  }\n',
+        "",
+    )
+    assert open_route != route
+    make_repo(tmp_path / "open", {"auth.ts": AUTH_TS, "app/api/me/route.ts": open_route})
+    point = entry(run_audit(tmp_path / "open"), "route_handler:app/api/me/route.ts#DELETE")
+    assert statuses(point)["authentication"] == "fail"
+
+
+def test_class3_an_exit_unless_the_client_key_is_the_callers_id_binds_the_write(
+    tmp_path: Path,
+) -> None:
+    # A Server Action takes the user id from the client but throws unless it is the caller's own
+    # (the catch returns, so nothing after the throw runs): the update by that id is the caller's.
+    action = """'use server';
+import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+export async function renameUser(userId: string, name: string) {
+  try {
+    const session = await auth();
+    if (!session?.user || session.user.id !== userId) {
+      throw new Error("Unauthorized");
+    }
+    await prisma.user.update({ where: { id: userId }, data: { email: name } });
+    return { status: "success" };
+  } catch {
+    return { status: "error" };
+  }
+}
+"""
+    make_repo(tmp_path / "checked", {"auth.ts": AUTH_TS, "app/settings/actions.ts": action})
+    point = entry(
+        run_audit(tmp_path / "checked"), "server_action:app/settings/actions.ts#renameUser"
+    )
+    check = point.checks.authorization
+    assert check.status.value == "pass", check
+    assert ("app/settings/actions.ts", 7) in {(e.file, e.line) for e in check.evidence}
+    # Only the presence of a session is required: any user may rename any other.
+    loose = action.replace("!session?.user || session.user.id !== userId", "!session?.user")
+    make_repo(tmp_path / "loose", {"auth.ts": AUTH_TS, "app/settings/actions.ts": loose})
+    point = entry(run_audit(tmp_path / "loose"), "server_action:app/settings/actions.ts#renameUser")
+    assert statuses(point)["authorization"] == "fail"
+    # A difference that exits only together with another condition binds nothing.
+    partial = action.replace(
+        "!session?.user || session.user.id !== userId",
+        '!session?.user || (session.user.id !== userId && name === "")',
+    )
+    make_repo(tmp_path / "partial", {"auth.ts": AUTH_TS, "app/settings/actions.ts": partial})
+    point = entry(
+        run_audit(tmp_path / "partial"), "server_action:app/settings/actions.ts#renameUser"
+    )
     assert statuses(point)["authorization"] == "fail"
 
 
