@@ -2,10 +2,11 @@
 only on files with syntax errors, each kept only when it leaves fewer errors behind.
 
 tree-sitter-typescript 0.23 rejects a few constructs the TypeScript compiler accepts: a bare `&` in JSX
-text or attribute strings, `import("x").T` used as a type, `export type * from`, and type arguments on a
-tagged template (`sql<Row[]>\\`...\\``). A reported syntax error costs the file its facts near the error,
-so these are replaced by spaces (or, for an import type, a placeholder name) of the same length: every
-line and column stays where it was."""
+text or attribute strings, `import("x").T` used as a type, `typeof import("x")` in type arguments,
+`export type * from`, a parameter named like a predefined type in a function type (`(boolean) => void`)
+and type arguments on a tagged template (`sql<Row[]>\\`...\\``). A reported syntax error costs the
+file its facts near the error, so these are replaced by spaces (or, for an import type, a placeholder
+name) of the same length: every line and column stays where it was."""
 
 from __future__ import annotations
 
@@ -18,8 +19,14 @@ MAX_ROUNDS = 24
 _ENTITY = re.compile(rb"&(#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 _IMPORT_TYPE = re.compile(rb"(?<![\w.$])import\(\s*(['\"])[^'\"\n]*\1\s*\)(?=\s*\.)")
 _TYPE_POSITION = re.compile(rb"(?:[:<|&]|\btype\s+[\w$]+(?:<[^>]*>)?\s*=)\s*$")
+_TYPEOF_IMPORT = re.compile(rb"(?<![\w.$])typeof\s+(import\(\s*(['\"])[^'\"\n]*\2\s*\))")
+# `(boolean) => void`: a parameter named like a predefined type (TypeScript reads it as a name)
+_KEYWORD_PARAMETER = re.compile(
+    rb"\(\s*(boolean|string|number|any|unknown|object|symbol|bigint|never)\s*\)(?=\s*=>)"
+)
 _EXPORT_TYPE_STAR = re.compile(rb"\bexport(\s+)type(\s+)\*")
-_TAGGED_TYPE_ARGS = re.compile(rb"([\w$\]\)])(<[^`]{1,4000}?>)(\s*`)", re.S)
+_TEMPLATE_AFTER_TYPE_ARGS = re.compile(rb">\s*`")
+_TAG_END = re.compile(rb"[\w$\]\)]")
 
 
 def error_count(root: Node) -> int:
@@ -77,6 +84,28 @@ def _import_types(source: bytes) -> Iterator[bytes]:
         yield bytes(out)
 
 
+def _typeof_imports(source: bytes) -> Iterator[bytes]:
+    """`typeof import("x")` where the grammar cannot read it (in type arguments) as `typeof _`."""
+    edits = list(_TYPEOF_IMPORT.finditer(source))
+    if edits:
+        out = bytearray(source)
+        for m in edits:
+            width = m.end(1) - m.start(1)
+            out[m.start(1) : m.end(1)] = b"_" + b" " * (width - 1)
+        yield bytes(out)
+
+
+def _keyword_parameters(source: bytes) -> Iterator[bytes]:
+    """`(boolean) => void` as `(_      ) => void`."""
+    edits = list(_KEYWORD_PARAMETER.finditer(source))
+    if edits:
+        out = bytearray(source)
+        for m in edits:
+            width = m.end(1) - m.start(1)
+            out[m.start(1) : m.end(1)] = b"_" + b" " * (width - 1)
+        yield bytes(out)
+
+
 def _export_type_star(source: bytes) -> Iterator[bytes]:
     if _EXPORT_TYPE_STAR.search(source):
         yield _EXPORT_TYPE_STAR.sub(
@@ -85,12 +114,36 @@ def _export_type_star(source: bytes) -> Iterator[bytes]:
 
 
 def _tagged_template_types(source: bytes) -> Iterator[bytes]:
-    def blank(m: re.Match[bytes]) -> bytes:
-        kept = bytes(b if b == 0x0A else 0x20 for b in m.group(2))
-        return m.group(1) + kept + m.group(3)
+    """Type arguments on a tagged template (`sql<Row[]>` before its template literal), found from
+    the `>` back to the `<` that opens them (arrows and nested arguments balanced), blanked."""
+    spans = []
+    for m in _TEMPLATE_AFTER_TYPE_ARGS.finditer(source):
+        start = _opening_angle(source, m.start())
+        if start is not None and start > 0 and _TAG_END.match(source, start - 1):
+            spans.append((start, m.start() + 1))
+    if spans:
+        out = bytearray(source)
+        for start, end in spans:
+            out[start:end] = bytes(b if b == 0x0A else 0x20 for b in source[start:end])
+        yield bytes(out)
 
-    if _TAGGED_TYPE_ARGS.search(source):
-        yield _TAGGED_TYPE_ARGS.sub(blank, source)
+
+def _opening_angle(source: bytes, close: int) -> int | None:
+    """The `<` matching the `>` at `close`, within 4000 bytes, skipping `=>`."""
+    depth = 0
+    at = close
+    while at >= max(0, close - 4000):
+        char = source[at]
+        if char == 0x3E and not (at > 0 and source[at - 1] == 0x3D):  # `>` but not `=>`
+            depth += 1
+        elif char == 0x3C:  # `<`
+            depth -= 1
+            if depth == 0:
+                return at
+        elif char == 0x60:  # a backtick: another template, not type arguments
+            return None
+        at -= 1
+    return None
 
 
 def _candidates(source: bytes, error: Node) -> Iterator[bytes]:
@@ -100,6 +153,8 @@ def _candidates(source: bytes, error: Node) -> Iterator[bytes]:
     yield from _import_types(source)
     yield from _export_type_star(source)
     yield from _tagged_template_types(source)
+    yield from _typeof_imports(source)
+    yield from _keyword_parameters(source)
 
 
 def repair(parse: Callable[[bytes], Tree], source: bytes, tree: Tree) -> tuple[bytes, Tree]:

@@ -19,6 +19,25 @@ CLEAN = {
         "  return db.execute(sql<{ id: string; n: number }[]>`select 1`);\n"
         "}\n"
     ),
+    # a generic elsewhere in the file before the tagged template must not be taken for its arguments
+    "tagged-template-after-generics.ts": (
+        "const cache = new Map<string, number>();\n"
+        "export async function similar(id: string) {\n"
+        "  const rows = await prisma.$queryRaw<\n"
+        "    { id: string; similarity: number }[]\n"
+        "  >`SELECT d.id, 1 - (e.embedding <=> ${id}) FROM d`;\n"
+        "  return rows.filter((r) => r.similarity > (cache.get(r.id) ?? 0));\n"
+        "}\n"
+    ),
+    "typeof-import-type-argument.ts": (
+        'vi.mock("x", async (importOriginal) => {\n'
+        '  const actual = await importOriginal<typeof import("x")>();\n'
+        "  return { ...actual };\n"
+        "});\n"
+    ),
+    "keyword-named-parameter.ts": (
+        "export interface Props {\n  setOpen?: (boolean) => void;\n  pick: (string) => number;\n}\n"
+    ),
 }
 
 
