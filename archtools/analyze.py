@@ -12,7 +12,7 @@ from archtools.analysis.checks import EntryAnalysis, EntryChecker
 from archtools.analysis.context import AnalysisContext
 from archtools.analysis.entry import AppLayout, Entry, chain_schema
 from archtools.analysis.entrypoints import EntryFinder
-from archtools.analysis.knowledge import guard_knowledge
+from archtools.analysis.knowledge import active_knowledge, guard_knowledge, using_knowledge
 from archtools.analysis.middleware import analyse_middleware
 from archtools.analysis.program import Program
 from archtools.analysis.roles import CallClassifier
@@ -149,11 +149,19 @@ def _entry_point(analysis: EntryAnalysis, feature: str) -> EntryPoint:
 
 
 def analyse(loaded: Loaded, options: AuditOptions) -> Analysis:
-    """Find the entry points and their checks, run every selected rule, and score the features."""
-    from archtools.rules.schema_lint import SCHEMA_RULES, run_schema_rules
-
+    """Find the entry points and their checks, run every selected rule, and score the features,
+    with the project's own knowledge (archtools.toml `[knowledge]`) added to the bundled one."""
     errors: list[AuditError] = []
     config = _config(loaded, errors)
+    with using_knowledge(config.knowledge or guard_knowledge()):
+        return _analyse(loaded, options, config, errors)
+
+
+def _analyse(
+    loaded: Loaded, options: AuditOptions, config: ProjectConfig, errors: list[AuditError]
+) -> Analysis:
+    from archtools.rules.schema_lint import SCHEMA_RULES, run_schema_rules
+
     code = loaded.facts
     ctx = _analysis_context(loaded, config)
     selection = RuleSelection(config.select, config.ignore).then(options.select, options.ignore)
@@ -211,7 +219,7 @@ def _analysis_context(loaded: Loaded, config: ProjectConfig) -> AnalysisContext:
     """The program, its knowledge and summaries, its apps and their middleware."""
     code = loaded.facts
     program = Program(files=code, resolve_import=loaded.repo.resolve_import)
-    knowledge = guard_knowledge()
+    knowledge = active_knowledge()
     classifier = CallClassifier(program, knowledge, loaded.schema)
     summaries = Summaries(program, classifier, knowledge)
     apps = app_layouts(loaded.repo)

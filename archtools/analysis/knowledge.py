@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
+from archtools.errors import InputError
 from archtools.yaml_data import safe_load
 
 
@@ -19,9 +23,10 @@ class AuthPrimitive(_Frozen):
     package: str | None = None
     call: str | None = None
     suffix: str | None = None
-    kind: str  # session | enforcing | unsafe
+    kind: Literal["session", "enforcing", "unsafe"]
     library: str
-    caller: str = "session"  # who it proves the caller is: session | api_key | internal
+    # who it proves the caller is
+    caller: Literal["session", "api_key", "signature", "internal"] = "session"
 
 
 class AuthFactory(_Frozen):
@@ -99,6 +104,8 @@ class Ownership(_Frozen):
     owner_fields: list[str]
     membership_models: list[str]
     role_fields: list[str]
+    # calls that stop the request unless the caller holds a privileged role (`requireAdmin()`)
+    role_checks: list[str] = []
     storage_commands: list[str]
     storage_calls: list[PackageCall]
     storage_bucket_methods: list[str]
@@ -147,4 +154,47 @@ def _load_yaml(name: str) -> Any:
 
 @cache
 def guard_knowledge() -> GuardKnowledge:
+    """The bundled catalog."""
     return GuardKnowledge.model_validate(_load_yaml("guards.yaml"))
+
+
+def extended_knowledge(extra: Mapping[str, Any], where: str) -> GuardKnowledge:
+    """The bundled catalog with a project's own entries added (archtools.toml `[knowledge]`, in the
+    vocabulary of guards.yaml): lists grow, tables merge key by key, single values are replaced.
+    A key or entry the catalog does not know is an InputError naming it."""
+    merged = _merge(_load_yaml("guards.yaml"), extra)
+    try:
+        return GuardKnowledge.model_validate(merged)
+    except ValidationError as error:
+        first = error.errors()[0]
+        key = ".".join(str(part) for part in first["loc"])
+        raise InputError(f"{where}: [knowledge] {key}: {first['msg']}") from error
+
+
+def _merge(base: Any, extra: Any) -> Any:
+    if isinstance(base, dict) and isinstance(extra, Mapping):
+        merged = dict(base)
+        for key, value in extra.items():
+            merged[key] = _merge(base[key], value) if key in base else value
+        return merged
+    if isinstance(base, list) and isinstance(extra, list):
+        return base + [item for item in extra if item not in base]
+    return extra
+
+
+_ACTIVE: ContextVar[GuardKnowledge | None] = ContextVar("archtools_knowledge", default=None)
+
+
+def active_knowledge() -> GuardKnowledge:
+    """The catalog of the audit under way: the project's extended one inside `using_knowledge`,
+    else the bundled one."""
+    return _ACTIVE.get() or guard_knowledge()
+
+
+@contextmanager
+def using_knowledge(knowledge: GuardKnowledge) -> Iterator[None]:
+    token = _ACTIVE.set(knowledge)
+    try:
+        yield
+    finally:
+        _ACTIVE.reset(token)

@@ -695,6 +695,15 @@ class Summaries:
             summary.role_gate = summary.role_gate or Evidence(
                 file=file, line=call.line, detail=f"checks a role with {call.callee}()"
             )
+        declared = self.knowledge.ownership.role_checks
+        named = {call.callee.removeprefix("await "), call.name}
+        if declared and not call.caught and named & set(declared):
+            summary.role_gate = summary.role_gate or Evidence(
+                file=file,
+                line=call.line,
+                detail=f"{call.callee}() stops the request unless the caller holds the role "
+                "(a role check named in the knowledge)",
+            )
         if summary.rate_limit is None and self.classifier.is_rate_limit(file, call):
             summary.rate_limit = Evidence(
                 file=file, line=call.line, detail=f"rate limited by {call.callee}()"

@@ -7,7 +7,7 @@ from functools import cache
 
 from archtools.analysis.entry import TRPC_KINDS, TRPC_ROUTER_CALLS, Entry, builder_chain
 from archtools.analysis.flow import Seeds
-from archtools.analysis.knowledge import guard_knowledge
+from archtools.analysis.knowledge import active_knowledge
 from archtools.analysis.program import Program
 from archtools.facts.code import Call, Expr, ExprKind, FileFacts
 from archtools.results import EntryKind
@@ -16,7 +16,7 @@ from archtools.results import EntryKind
 @cache
 def context_identity_paths() -> tuple[str, ...]:
     """The context paths that hold the caller (knowledge/guards.yaml `context_identity`)."""
-    return tuple(guard_knowledge().context_identity)
+    return tuple(active_knowledge().context_identity)
 
 
 def context_identity(facts: FileFacts, func: int | None) -> tuple[str, ...]:

@@ -7,6 +7,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 
+from archtools.analysis.knowledge import GuardKnowledge, extended_knowledge
 from archtools.errors import InputError
 from archtools.rules.catalog import rule_catalog
 from archtools.rules.selection import check_selectors
@@ -40,6 +41,9 @@ class ProjectConfig:
     # [rules] select / ignore: rule ids and prefixes (None: every rule)
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
+    # [knowledge]: the project's own auth helpers, verifiers, role checks... added to the bundled
+    # catalog (archtools/knowledge/guards.yaml, same keys); None when the file declares none
+    knowledge: GuardKnowledge | None = None
 
 
 def parse_config(text: str, path: str = "archtools.toml") -> ProjectConfig:
@@ -67,12 +71,16 @@ def parse_config(text: str, path: str = "archtools.toml") -> ProjectConfig:
     select = None if select_raw is None else tuple(v.strip().upper() for v in select_raw)
     ignore = tuple(v.strip().upper() for v in ignore_raw or [])
     check_selectors((*(select or ()), *ignore), known, f"{path}: [rules]")
+    knowledge_raw = data.get("knowledge")
+    if knowledge_raw is not None and not isinstance(knowledge_raw, dict):
+        raise InputError(f"{path}: [knowledge] is a table with the keys of guards.yaml")
     return ProjectConfig(
         features={str(k): list(v) for k, v in features_raw.items()},
         public_routes=list(public_raw),
         path=path,
         select=select,
         ignore=ignore,
+        knowledge=extended_knowledge(knowledge_raw, path) if knowledge_raw else None,
     )
 
 

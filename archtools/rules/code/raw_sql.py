@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archtools.analysis.knowledge import guard_knowledge
+from archtools.analysis.knowledge import active_knowledge
 from archtools.facts.code import ExprKind, FileFacts
 from archtools.rules.base import Hit
 from archtools.rules.code.base import CodeContext, CodeRule
 
 
 def raw_sql(path: str, facts: FileFacts, _ctx: CodeContext) -> Iterator[Hit]:
-    known = guard_knowledge().database.raw_sql  # knowledge/guards.yaml `database.raw_sql`
+    known = active_knowledge().database.raw_sql  # knowledge/guards.yaml `database.raw_sql`
     for call in facts.calls:
         name = call.callee.rsplit(".", 1)[-1]
         if name in known.unsafe and call.args:
