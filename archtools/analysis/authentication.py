@@ -25,7 +25,7 @@ from archtools.analysis.middleware import MiddlewareInfo, vulnerable_to_bypass
 from archtools.analysis.roles import DbOp
 from archtools.analysis.summaries import Summary, is_identity_table
 from archtools.analysis.trpc import context_identity
-from archtools.facts.code import Call, Expr, ExprKind
+from archtools.facts.code import Call, Expr, ExprKind, FileFacts
 from archtools.results import Check, CheckStatus, EntryKind, Evidence
 from archtools.source.globs import glob_match
 
@@ -852,6 +852,7 @@ class AuthenticationChecks(CheckerBase):
         (`next({ ctx: { ...ctx, user, workspace } })` after it resolved the user's workspace): the
         procedures built on it find the caller's scope there (`ctx.workspace`)."""
         learned: list[str] = []
+        hono_vars: list[str] = []
         for file, call in entry.chain:
             if call.name not in ("use", "middleware") and call not in entry.wrappers:
                 continue
@@ -862,24 +863,18 @@ class AuthenticationChecks(CheckerBase):
                     flow = self.ctx.summaries.flow(mfile, func, seeds)
                     if self.ctx.summaries.compute_with(mfile, func, seeds, flow).auth_gate is None:
                         continue
-                    for next_call in facts.calls:
-                        if next_call.func != func or next_call.name != "next":
-                            continue
-                        for arg in next_call.args:
-                            for pair in arg.pairs:
-                                if pair.key != "ctx":
-                                    continue
-                                learned += [
-                                    f"ctx.{field.key}"
-                                    for field in pair.value.pairs
-                                    if field.key != "..." and flow.is_identity(field.value)
-                                ]
-        if not learned or entry.handler is None:
+                    learned += _handed_on(facts, func, flow)
+                    hono_vars += _hono_variables(facts, func, flow)
+        if not (learned or hono_vars) or entry.handler is None:
             return ()
         file, func = entry.handler
         whole = context_identity(self.ctx.program.files[file], func)
         prefixes = {p.split(".", 1)[0] for p in whole if not p.startswith("ctx.")}
-        return tuple(dict.fromkeys(learned + [f"{w}.{p}" for w in prefixes for p in learned]))
+        params = self.ctx.program.files[file].functions[func].params if func is not None else ()
+        hono = [f"{params[0].name}.var.{name}" for name in hono_vars if params]
+        return tuple(
+            dict.fromkeys(learned + [f"{w}.{p}" for w in prefixes for p in learned] + hono)
+        )
 
     def _chain_gate(self, entry: Entry) -> tuple[Evidence, str | None, list[Evidence]] | None:
         """The gate of the procedure middleware or wrapper that runs first, with where its helpers
@@ -958,3 +953,38 @@ class AuthenticationChecks(CheckerBase):
         )
 
     # -- authorization -------------------------------------------------------------------------------
+
+
+def _handed_on(facts: FileFacts, func: int | None, flow: Flow) -> list[str]:
+    """`next({ ctx: { ...ctx, user, workspace } })`: the context fields that hold the caller."""
+    learned: list[str] = []
+    for next_call in facts.calls:
+        if next_call.func != func or next_call.name != "next":
+            continue
+        for arg in next_call.args:
+            for pair in arg.pairs:
+                if pair.key != "ctx":
+                    continue
+                learned += [
+                    f"ctx.{field.key}"
+                    for field in pair.value.pairs
+                    if field.key != "..." and flow.is_identity(field.value)
+                ]
+    return learned
+
+
+def _hono_variables(facts: FileFacts, func: int | None, flow: Flow) -> list[str]:
+    """`c.set("team", team)` in a Hono middleware: the variables (`c.var.team`) that hold the
+    caller (or what the caller's credential found)."""
+    if func is None or not facts.functions[func].params:
+        return []
+    setter = f"{facts.functions[func].params[0].name}.set"
+    return [
+        call.args[0].value
+        for call in facts.calls
+        if call.func == func
+        and call.callee == setter
+        and len(call.args) == 2
+        and call.args[0].value is not None
+        and flow.is_identity(call.args[1])
+    ]

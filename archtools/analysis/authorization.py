@@ -21,14 +21,13 @@ from archtools.analysis.entry_scope import (
     make_check,
 )
 from archtools.analysis.flow import Flow, Seeds, function_scope
-from archtools.analysis.load_checks import COMPARES, LoadChecks
+from archtools.analysis.load_checks import COMPARES, CREATES, LoadChecks
 from archtools.analysis.roles import DbOp
 from archtools.analysis.sinks import REPOSITORY_CODE
 from archtools.analysis.trpc import context_identity
 from archtools.facts.code import Call, ExitKind, Expr, ExprKind, Pair
 from archtools.results import Check, CheckStatus, Evidence
 
-_CREATES = ("create", "createMany", "createManyAndReturn", "insert")
 _SESSION_HELPER_DEPTH = 2
 
 
@@ -58,6 +57,8 @@ class _Access:
     scoped: dict[str, dict[str, DbOp]]
     # the helper functions that run for the entry, with the flow each runs with
     helpers: dict[tuple[str, int | None], Flow] = field(default_factory=dict)
+    # every operation that runs for the entry, with its flow
+    ops: list[OpFlow] = field(default_factory=list)
 
 
 class AuthorizationChecks(LoadChecks):
@@ -96,6 +97,7 @@ class AuthorizationChecks(LoadChecks):
             admin=admin,
             scoped=self._scoped_results(ops, scope.facts.path),
             helpers={(o.file, o.func): f for o, f in ops if o.file != scope.facts.path},
+            ops=ops,
         )
         session = self._session_helpers(scope)
         for op, flow in ops:
@@ -106,14 +108,14 @@ class AuthorizationChecks(LoadChecks):
                 tally.public_reads.append(profile)
             elif op.model is not None and op.model in self.ctx.owned:
                 self._judge_owned_op(access, tally, op, flow)
-            elif op.operation not in _CREATES and any(flow.is_identity(w) for w in op.where):
+            elif op.operation not in CREATES and any(flow.is_identity(w) for w in op.where):
                 tally.passes.append(self._caller_filter(op, flow))
         self._judge_storage_keys(scope, tally)
         return self._authorization_verdict(entry, scope, tally)
 
     def _judge_owned_op(self, access: _Access, tally: _Tally, op: DbOp, flow: Flow) -> None:
         """Judge one operation on a user-owned model: who chose its rows, and what binds them."""
-        creating = op.operation in _CREATES
+        creating = op.operation in CREATES
         if creating:
             client = self._new_row_client_keys(op, flow, tally)
         else:
@@ -238,11 +240,12 @@ class AuthorizationChecks(LoadChecks):
             None,
         )
         gate = (
-            access.scope.summary.membership_gate
+            self._membership_for_key(op, access.scope, client)
             or checked_key
             or self._compared_after(op, access.scope, flow)
             or self._ownership_check_before(op, flow)
             or self._key_is_caller(op, flow, client)
+            or self._checked_by_lookup_before(op, access.scope, access.ops, client)
             or self._checked_after_load(op, flow)
             or self._compared_by_helper(op, access.helpers)
             or access.role_gate

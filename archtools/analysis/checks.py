@@ -32,6 +32,14 @@ __all__ = ["EntryAnalysis", "EntryChecker", "Problem"]
 class EntryChecker(AuthorizationChecks, DataChecks):
     def analyse(self, entry: Entry) -> EntryAnalysis:
         """The five checks of one entry point and the problems found on its way."""
+        if entry.handler is None and entry.public_reason is not None:
+            na = make_check(
+                CheckStatus.NA,
+                Evidence(file=entry.file, line=entry.line, detail=entry.public_reason),
+            )
+            return EntryAnalysis(
+                entry=entry, checks=dict.fromkeys(CHECK_NAMES_ORDER, na), public=True, models=[]
+            )
         if entry.handler is None:
             return self._unresolved(entry)
         file, func = entry.handler

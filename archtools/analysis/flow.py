@@ -33,6 +33,8 @@ class Seeds:
     # and those of them a schema already checked
     input_paths: tuple[str, ...] = ()
     validated_paths: tuple[str, ...] = ()
+    # where a name of `validated` was checked, when known (a route's request schema)
+    validated_by: dict[str, Evidence] = field(default_factory=dict)
 
 
 @dataclass
@@ -178,7 +180,7 @@ def _seeded_flow(facts: FileFacts, seeds: Seeds, validator_calls: set[int]) -> F
         validated_paths=seeds.validated_paths,
     )
     for name in seeds.validated:
-        flow.validated[name] = Evidence(
+        flow.validated[name] = seeds.validated_by.get(name) or Evidence(
             file=facts.path, line=1, detail=f"{name} is validated by its schema"
         )
     return flow

@@ -12,7 +12,7 @@ from archtools.analysis.entry import Entry
 from archtools.analysis.flow import Seeds
 from archtools.analysis.program import Program
 from archtools.facts.code import Call, Expr, ExprKind
-from archtools.results import EntryKind
+from archtools.results import EntryKind, Evidence
 
 HONO_ADAPTERS = ("hono/vercel", "hono/nextjs")
 ROUTE_METHODS = {
@@ -29,11 +29,13 @@ MAX_DEPTH = 8  # nested `.route()` mounts followed
 
 @dataclass(frozen=True)
 class _App:
-    """A Hono app: the chain that builds it and the variable that holds it (for `app.get(...)`)."""
+    """A Hono app: the chain that builds it and the variable that holds it (for `app.get(...)`),
+    in the function whose statements shape it (None: the module's)."""
 
     file: str
     name: str | None
     head: Call | None
+    func: int | None = None
 
 
 def hono_routes(program: Program, mounts: list[Entry]) -> list[Entry]:
@@ -49,8 +51,14 @@ def hono_routes(program: Program, mounts: list[Entry]) -> list[Entry]:
         if app is None:
             continue
         # Next.js hands the app the whole URL: its routes match from the root (`basePath("/api")`)
-        for entry in _routes(program, app, "/", [], mount.app, 0):
+        routes = _routes(program, app, "/", [], mount.app, 0)
+        for entry in routes:
             found.setdefault(entry.id, entry)
+        if routes and mount.handler is None:
+            mount.public_reason = (
+                f"the transport of a Hono app: each of its {len(routes)} routes is an entry "
+                "point of its own"
+            )
     return sorted(found.values(), key=lambda e: e.id)
 
 
@@ -96,12 +104,62 @@ def _links(program: Program, app: _App) -> list[Call]:
         return links
     receivers = {c.receiver for c in facts.calls if c.receiver is not None}
     for call in sorted(facts.calls, key=lambda c: (c.line, c.index)):
-        if call.index in receivers or call.func is not None:
-            continue  # only whole statements of the module
+        if call.index in receivers or call.func != app.func:
+            continue  # only whole statements of the app's function (or module)
         chain = program.chain(app.file, call)
-        if chain and chain[0].callee.split(".", 1)[0] == app.name:
+        if chain and (
+            chain[0].callee.split(".", 1)[0] == app.name
+            or any(arg.kind == ExprKind.IDENTIFIER and arg.text == app.name for arg in call.args)
+        ):
             links += chain
     return links
+
+
+def _factory_app(program: Program, file: str, call: Call) -> _App | None:
+    """The app a repository function builds and returns (`export function getApp() { const app =
+    new OpenAPIHono().basePath("/api"); app.use(...); return app; }`)."""
+    target = _function_of(program, file, call)
+    if target is None:
+        return None
+    tfile, tfunc = target
+    facts = program.files[tfile]
+    for returned in facts.returns:
+        if returned.func != tfunc or returned.value is None:
+            continue
+        if returned.value.kind != ExprKind.IDENTIFIER:
+            continue
+        for var in facts.vars:
+            init = var.init
+            if var.func == tfunc and returned.value.text in var.names and init is not None:
+                if init.call is None:
+                    return None
+                return _App(tfile, returned.value.text, facts.calls[init.call], tfunc)
+    return None
+
+
+def _registered_app(program: Program, file: str, call: Call, name: str) -> _App | None:
+    """`getCampaign(app)`: the function the app is handed to, where its parameter is the app."""
+    target = _function_of(program, file, call)
+    if target is None:
+        return None
+    tfile, tfunc = target
+    params = program.function(tfile, tfunc).params
+    for arg, param in zip(call.args, params, strict=False):
+        if arg.kind == ExprKind.IDENTIFIER and arg.text == name and param.name.isidentifier():
+            return _App(tfile, param.name, None, tfunc)
+    return None
+
+
+def _function_of(program: Program, file: str, call: Call) -> tuple[str, int] | None:
+    callee = call.callee.removeprefix("await ")
+    if not callee.isidentifier():
+        return None
+    symbol = program.lookup(file, callee)
+    if symbol is None or symbol.package is not None or symbol.file not in program.files:
+        return None
+    if symbol.func is None:
+        return None
+    return symbol.file, symbol.func
 
 
 def _routes(
@@ -112,27 +170,58 @@ def _routes(
     app_path: str,
     depth: int,
 ) -> list[Entry]:
-    if depth > MAX_DEPTH:
-        return []
-    base = prefix
-    chain = list(middleware)
-    found: list[Entry] = []
-    for call in _links(program, app):
-        name = call.name
-        if name == "basePath" and call.args and call.args[0].value is not None:
-            base = _join(base, call.args[0].value)
-        elif name == "use":
-            chain.append((app.file, call))
-        elif name == "route" and len(call.args) >= 2 and call.args[0].value is not None:
-            sub = _app_value(program, app.file, call.args[1])
-            if sub is not None:
-                mounted = _join(base, call.args[0].value)
-                found += _routes(program, sub, mounted, chain, app_path, depth + 1)
-        elif name in ROUTE_METHODS and call.args and call.args[0].value is not None:
-            entry = _route_entry(program, app, call, base, chain, app_path)
-            if entry is not None:
-                found.append(entry)
-    return found
+    return _Walk(program, app_path).walk(app, prefix, list(middleware), depth)[0]
+
+
+@dataclass
+class _Walk:
+    """The routes of one app, with the base path and the middleware in force at each."""
+
+    program: Program
+    app_path: str
+
+    def walk(
+        self, app: _App, base: str, chain: list[tuple[str, Call]], depth: int
+    ) -> tuple[list[Entry], str, list[tuple[str, Call]]]:
+        found: list[Entry] = []
+        if depth > MAX_DEPTH:
+            return found, base, chain
+        if app.head is not None and app.head.receiver is None:
+            factory = _factory_app(self.program, app.file, app.head)
+            if factory is not None:  # `export const app = getApp()`: what getApp() set up first
+                found, base, chain = self.walk(factory, base, chain, depth + 1)
+        for call in _links(self.program, app):
+            name = call.name
+            if name == "basePath" and call.args and call.args[0].value is not None:
+                base = _join(base, call.args[0].value)
+            elif name == "use":
+                chain = [*chain, (app.file, call)]
+            elif name == "route" and len(call.args) >= 2 and call.args[0].value is not None:
+                sub = _app_value(self.program, app.file, call.args[1])
+                if sub is not None:
+                    mounted = _join(base, call.args[0].value)
+                    found += self.walk(sub, mounted, chain, depth + 1)[0]
+            elif name in (*ROUTE_METHODS, "doc", "doc31", "openapi"):
+                found += self._declared(app, call, base, chain)
+            elif app.name is not None and call.receiver is None:
+                registered = _registered_app(self.program, app.file, call, app.name)
+                if registered is not None:  # `getCampaign(app)`: routes declared on the parameter
+                    found += self.walk(registered, base, chain, depth + 1)[0]
+        return found, base, chain
+
+    def _declared(
+        self, app: _App, call: Call, base: str, chain: list[tuple[str, Call]]
+    ) -> list[Entry]:
+        """The route a `.get(path, handler)`, `.openapi(route, handler)` or `.doc(path)` declares."""
+        literal = bool(call.args) and call.args[0].value is not None
+        entry: Entry | None = None
+        if call.name in ROUTE_METHODS and literal:
+            entry = _route_entry(self.program, app, call, base, chain, self.app_path)
+        elif call.name in ("doc", "doc31") and literal:
+            entry = _document_route(app, call, base, self.app_path)
+        elif call.name == "openapi" and len(call.args) >= 2:
+            entry = openapi_route(self.program, app.file, call, base, chain, self.app_path)
+        return [entry] if entry is not None else []
 
 
 def _route_entry(
@@ -159,7 +248,11 @@ def _route_entry(
     )
     entry.chain = [*middleware, (app.file, call)]
     if handler is None:
-        entry.unresolved = f"the handler of {call.callee}() is not an inline function"
+        served = _package_handler(program, app.file, call)
+        if served is not None:  # `app.get("/ui", swaggerUI({ url }))`
+            entry.public_reason = served
+        else:
+            entry.unresolved = f"the handler of {call.callee}() is not an inline function"
         return entry
     assert handler_arg is not None and handler_arg.func is not None
     function = program.function(app.file, handler_arg.func)
@@ -170,6 +263,136 @@ def _route_entry(
         seeds.identity_paths = hono_identity(context)
     entry.seeds = seeds
     return entry
+
+
+def _package_handler(program: Program, file: str, call: Call) -> str | None:
+    """Why a route served by a package's own handler (`swaggerUI(...)`) is no code of the app's."""
+    last = call.args[-1]
+    if last.call is None:
+        return None
+    inner = program.files[file].calls[last.call]
+    origin = program.import_origin(file, inner.callee.split(".", 1)[0])
+    if origin is None:
+        return None
+    return f"public by design: served by {origin[0]}'s {inner.callee}(), no code of the app's"
+
+
+def _document_route(app: _App, call: Call, base: str, app_path: str) -> Entry:
+    """`app.doc("/doc", {...})`: the OpenAPI document @hono/zod-openapi generates."""
+    path = call.args[0].value or "/"
+    entry = Entry(
+        kind=EntryKind.RPC_PROCEDURE,
+        file=app.file,
+        line=call.line,
+        name=f"GET {path}",
+        method="GET",
+        route=_join(base, path),
+        app=app_path,
+        handler=None,
+    )
+    entry.public_reason = (
+        "public by design: the API's OpenAPI document, generated from its route declarations"
+    )
+    return entry
+
+
+# What a request part of `createRoute({ request: { ... } })` covers: the reads of `c.req` it validates.
+_REQUEST_PARTS = {
+    "params": {"param"},
+    "query": {"query", "queries"},
+    "body": {"json", "parseBody", "formData", "text", "arrayBuffer", "blob"},
+    "headers": {"header"},
+    "cookies": {"cookie"},
+}
+
+
+def openapi_route(
+    program: Program,
+    file: str,
+    call: Call,
+    base: str,
+    middleware: list[tuple[str, Call]],
+    app_path: str,
+) -> Entry | None:
+    """`app.openapi(createRoute({ method, path, request }), handler)` of @hono/zod-openapi: a route
+    whose declared request parts are validated before its handler runs."""
+    config = _route_config(program, file, call.args[0])
+    if config is None:
+        return None
+    fields = {pair.key: pair.value for pair in config.pairs}
+    method_expr, path_expr = fields.get("method"), fields.get("path")
+    if method_expr is None or method_expr.value is None or path_expr is None:
+        return None
+    path = path_expr.value
+    method = ROUTE_METHODS.get(method_expr.value.lower())
+    if path is None or method is None:
+        return None
+    handler_arg = call.args[1]
+    handler = (file, handler_arg.func) if handler_arg.func is not None else None
+    entry = Entry(
+        kind=EntryKind.RPC_PROCEDURE,
+        file=file,
+        line=call.line,
+        name=f"{method} {path}",
+        method=method,
+        route=_join(base, path),
+        app=app_path,
+        handler=handler,
+    )
+    entry.chain = [*middleware, (file, call)]
+    if handler is None:
+        entry.unresolved = f"the handler of {call.callee}() is not an inline function"
+        return entry
+    function = program.function(file, handler[1])
+    seeds = Seeds()
+    if function.params:
+        context = function.params[0].name
+        seeds.inputs[context] = "request"
+        seeds.identity_paths = hono_identity(context)
+        request = fields.get("request")
+        declared = {p.key: p.value for p in request.pairs} if request is not None else {}
+        if declared and _reads_only(program, file, handler[1], context, set(declared)):
+            first = min(declared.values(), key=lambda v: v.line)
+            seeds.validated.add(context)
+            seeds.validated_by[context] = Evidence(
+                file=file,
+                line=first.line,
+                detail=f"the route's request schema ({', '.join(sorted(declared))}) is checked "
+                "before the handler runs",
+            )
+    entry.seeds = seeds
+    return entry
+
+
+def _route_config(program: Program, file: str, expr: Expr) -> Expr | None:
+    """The object given to `createRoute(...)`, inline or through a variable of the module."""
+    if expr.kind == ExprKind.IDENTIFIER:
+        symbol = program.lookup(file, expr.text)
+        if symbol is None or symbol.value is None or symbol.file not in program.files:
+            return None
+        file, expr = symbol.file, symbol.value
+    if expr.call is None:
+        return None
+    created = program.files[file].calls[expr.call]
+    if created.name != "createRoute" or not created.args:
+        return None
+    config = created.args[0]
+    return config if config.kind == ExprKind.OBJECT else None
+
+
+def _reads_only(program: Program, file: str, func: int, context: str, declared: set[str]) -> bool:
+    """Whether the handler reads the request only through parts the route declares."""
+    covered = {"valid"}.union(*(_REQUEST_PARTS.get(part, set()) for part in declared))
+    facts = program.files[file]
+    prefix = f"{context}.req."
+    for call in facts.calls:
+        if call.func != func:
+            continue
+        callee = call.callee.removeprefix("await ")
+        reads = callee.startswith(prefix) and "." not in callee[len(prefix) :]
+        if reads and call.name not in covered:
+            return False
+    return True
 
 
 def hono_identity(context: str) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ from archtools.analysis.authentication import AuthenticationChecks
 from archtools.analysis.entry_scope import EntryScope
 from archtools.analysis.flow import Flow, enclosing_functions, function_scope
 from archtools.analysis.roles import DbOp
-from archtools.facts.code import Expr, ExprKind, FileFacts, Guard
+from archtools.facts.code import Call, ExitKind, Expr, ExprKind, FileFacts, Guard, Param
 from archtools.results import Evidence
 
 COMPARES = re.compile(r"[!=]==?")
@@ -162,6 +162,147 @@ class LoadChecks(AuthenticationChecks):
             f"(`{guard.condition.text[:60]}`), before {op.callee}()",
         )
 
+    def _checked_by_lookup_before(
+        self, op: DbOp, scope: EntryScope, ops: list[tuple[DbOp, Flow]], client: list[Expr]
+    ) -> Evidence | None:
+        """The client's key was first handed to a helper whose read of it is bound to the caller
+        and which throws when that read finds nothing (`await checkEmailOfTeam(emailId, team.id)`
+        then `updateEmail(emailId)`): past it the key is one of the caller's."""
+        found = [self._key_looked_up(op, scope, ops, set(expr.roots)) for expr in client]
+        return _covering(op, found)
+
+    def _membership_for_key(
+        self, op: DbOp, scope: EntryScope, client: list[Expr]
+    ) -> Evidence | None:
+        """The entry's membership gate (a lookup bound to the caller whose absence stops the
+        request), when it was given the key this operation uses: a check on one id does not
+        protect a row chosen by another."""
+        gate = scope.summary.membership_gate
+        if gate is None:
+            return None
+        facts = scope.facts
+        if gate.file != facts.path:
+            return gate
+        checked = {
+            root
+            for call in facts.calls
+            if call.line == gate.line and scope.has(call.func, call.line)
+            for arg in call.args
+            for root in arg.all_roots()
+        } | {
+            root
+            for lookup in self.ctx.classifier.db_ops(facts.path)
+            if lookup.line == gate.line
+            for root in _where_roots(facts, lookup)
+        }
+        found = [
+            gate
+            if any(roots & checked for _line, roots in self._key_arguments(op, scope, set(e.roots)))
+            else None
+            for e in client
+        ]
+        return _covering(op, found)
+
+    def _key_looked_up(
+        self, op: DbOp, scope: EntryScope, ops: list[tuple[DbOp, Flow]], keys: set[str]
+    ) -> Evidence | None:
+        facts = scope.facts
+        for line, roots in self._key_arguments(op, scope, keys):
+            for call in facts.calls:
+                if call.line >= line or call.caught or not scope.has(call.func, call.line):
+                    continue
+                target = self.ctx.summaries.target(facts.path, call)
+                if target is None or target[1] is None:
+                    continue
+                params = self.ctx.program.function(target[0], target[1]).params
+                handed = {
+                    name
+                    for param, arg in zip(params, call.args, strict=False)
+                    if arg.all_roots() & roots
+                    for name in (param.names or (param.name,))
+                }
+                found = self._scoped_lookup_in(target, ops, handed) if handed else None
+                if found is not None:
+                    lookup, exit_line = found
+                    return Evidence(
+                        file=facts.path,
+                        line=call.line,
+                        detail=f"{call.callee}() looks the client's key up among the caller's rows "
+                        f"({lookup.callee}() at {lookup.file}:{lookup.line}) and stops the request "
+                        f"at line {exit_line} when it is not found, before {op.callee}()",
+                    )
+        return None
+
+    def _key_arguments(
+        self, op: DbOp, scope: EntryScope, keys: set[str]
+    ) -> list[tuple[int, set[str]]]:
+        """Where, in the entry's code, the operation's client key is given: the operation itself,
+        or the calls that lead to it, with the client's names they pass as that key."""
+        inputs = scope.flow.inputs
+        if op.file == scope.facts.path and scope.has(op.func, op.line):
+            return [(op.line, {k for k in keys if k in inputs})]
+        found = []
+        for call in scope.facts.calls:
+            if not scope.has(call.func, call.line):
+                continue
+            target = self.ctx.summaries.target(scope.facts.path, call)
+            if target is None or target[1] is None:
+                continue
+            through = self._key_params(target[0], target[1], op, keys, 2)
+            roots = _argument_roots(
+                self.ctx.program.function(target[0], target[1]).params, call, through
+            )
+            if roots & set(inputs):
+                found.append((call.line, roots & set(inputs)))
+        return found
+
+    def _key_params(self, file: str, func: int, op: DbOp, keys: set[str], depth: int) -> set[str]:
+        """The parameters of `func` whose values reach the operation's key, through the calls of
+        helpers (up to `depth` of them)."""
+        params = self.ctx.program.function(file, func).params
+        names = {n for p in params for n in (p.names or (p.name,))}
+        facts = self.ctx.program.files[file]
+        inside = function_scope(facts, func)
+        if op.file == file and op.func in inside:  # in the function or a callback of it
+            return _derived_from(facts, inside, keys) & names
+        if depth == 0:
+            return set()
+        found: set[str] = set()
+        for call in facts.calls:
+            if call.func not in inside:
+                continue
+            target = self.ctx.summaries.target(file, call)
+            if target is None or target[1] is None or target == (file, func):
+                continue
+            inner = self._key_params(target[0], target[1], op, keys, depth - 1)
+            if inner:
+                found |= _argument_roots(
+                    self.ctx.program.function(target[0], target[1]).params, call, inner
+                )
+        return found & names
+
+    def _scoped_lookup_in(
+        self, target: tuple[str, int | None], ops: list[tuple[DbOp, Flow]], handed: set[str]
+    ) -> tuple[DbOp, int] | None:
+        """A read in `target`, filtered by the caller and by one of the `handed` parameters,
+        after which the function stops the request when nothing was found."""
+        tfile, tfunc = target
+        facts = self.ctx.program.files[tfile]
+        inside = function_scope(facts, tfunc)
+        for lookup, flow in ops:
+            if lookup.file != tfile or lookup.func not in inside or lookup.kind != "read":
+                continue
+            if not any(flow.is_identity(w) for w in lookup.where):
+                continue
+            if not _where_roots(facts, lookup) & handed:
+                continue
+            if lookup.operation.endswith("OrThrow"):
+                return lookup, lookup.line
+            guard = throws_unless_found(facts, lookup)
+            if guard is not None:
+                return lookup, guard.line
+        return None
+
     def _comparison(
         self,
         op: DbOp,
@@ -255,3 +396,70 @@ def after_in(funcs: set[int | None], first: int) -> Callable[[int | None, int], 
 def runs_from(scope: EntryScope, first: int) -> Callable[[int | None, int], bool]:
     """Runs for the entry from line `first` on."""
     return lambda func, line: line >= first and scope.has(func, line)
+
+
+def throws_unless_found(facts: FileFacts, op: DbOp) -> Guard | None:
+    """The exit that stops the request when the read `op` found nothing (`if (!email) throw`), in
+    the function that runs it; None for an `...OrThrow` read, which stops by itself."""
+    names = set(op.assigned_to)
+    if not names:
+        return None
+    scope = function_scope(facts, op.func)
+    for guard in sorted(facts.guards, key=lambda g: g.line):
+        if guard.func not in scope or guard.line <= op.line or guard.caught:
+            continue
+        if guard.exit == ExitKind.RETURN:
+            continue
+        if names & set(guard.condition.roots) and guard.negated:
+            return guard
+    return None
+
+
+def _argument_roots(params: tuple[Param, ...], call: Call, names: set[str]) -> set[str]:
+    """The names the call passes to the parameters called `names`."""
+    return {
+        root
+        for param, arg in zip(params, call.args, strict=False)
+        if set(param.names or (param.name,)) & names
+        for root in arg.all_roots()
+    }
+
+
+def _derived_from(facts: FileFacts, funcs: set[int | None], names: set[str]) -> set[str]:
+    """`names` and what they were built from in `funcs` (`const where = { documentId }`)."""
+    found = set(names)
+    for _ in range(3):
+        grown = found | {
+            root
+            for var in facts.vars
+            if var.func in funcs and var.init is not None and set(var.names) & found
+            for root in var.init.all_roots()
+        }
+        if grown == found:
+            break
+        found = grown
+    return found
+
+
+def _where_roots(facts: FileFacts, op: DbOp) -> set[str]:
+    """The names a query's filter reads, through a filter object built beforehand
+    (`const where = { id: emailId, teamId }` then `findUnique({ where })`)."""
+    roots = {r for w in op.where for r in w.all_roots()}
+    for var in facts.vars:
+        if var.func == op.func and var.init is not None and set(var.names) & roots:
+            roots |= var.init.all_roots()
+    return roots
+
+
+CREATES = ("create", "createMany", "createManyAndReturn", "insert")
+
+
+def _covering(op: DbOp, found: list[Evidence | None]) -> Evidence | None:
+    """The check that covers an operation's client keys: any one of a filter's (the row must
+    match all of them), every one of a new row's references."""
+    checked = [f for f in found if f is not None]
+    if not checked:
+        return None
+    if op.operation in CREATES and len(checked) < len(found):
+        return None
+    return checked[0]

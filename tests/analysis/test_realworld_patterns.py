@@ -936,6 +936,207 @@ app.route("/notes", notes);
     assert statuses(open_read)["input_validation"] == "fail"
 
 
+OPENAPI_APP = """import { createHash } from "node:crypto";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { swaggerUI } from "@hono/swagger-ui";
+import { prisma } from "@/lib/db";
+async function teamFromKey(presented: string) {
+  const hash = createHash("sha256").update(presented).digest("hex");
+  const key = await prisma.apiKey.findUnique({ where: { hash }, include: { team: true } });
+  if (!key) {
+    throw new Error("Unauthorized");
+  }
+  return key.team;
+}
+export function getApp() {
+  const app = new OpenAPIHono().basePath("/api");
+  app.use("*", async (c, next) => {
+    const team = await teamFromKey(c.req.header("x-api-key") ?? "");
+    c.set("team", team);
+    await next();
+  });
+  app.doc("/v1/doc", { openapi: "3.0.0", info: { title: "API", version: "1" } });
+  app.get("/v1/ui", swaggerUI({ url: "/api/v1/doc" }));
+  return app;
+}
+"""
+
+OPENAPI_ROUTE = """import { createRoute, z } from "@hono/zod-openapi";
+import { prisma } from "@/lib/db";
+import { findTeamNote } from "@/server/notes";
+const route = createRoute({
+  method: "delete",
+  path: "/v1/notes/{noteId}",
+  request: {
+    params: z.object({ noteId: z.string().min(1) }),
+  },
+  responses: { 204: { description: "deleted" } },
+});
+export default function deleteNote(app: any) {
+  app.openapi(route, async (c) => {
+    const team = c.var.team;
+    const noteId = c.req.param("noteId");
+    await findTeamNote(noteId, team.id);
+    await prisma.note.delete({ where: { id: noteId } });
+    return c.body(null, 204);
+  });
+}
+"""
+
+TEAM_NOTES = """import { prisma } from "@/lib/db";
+export async function findTeamNote(noteId: string, teamId: string) {
+  const note = await prisma.note.findFirst({ where: { id: noteId, teamId } });
+  if (!note) {
+    throw new Error("Not found");
+  }
+  return note;
+}
+"""
+
+OPENAPI_SCHEMA = (
+    PRISMA_SCHEMA.replace("model Note {", "model Note {\n  teamId    String")
+    + """
+model ApiKey {
+  id     String @id
+  hash   String @unique
+  teamId String
+  team   Team   @relation(fields: [teamId], references: [id])
+}
+"""
+)
+
+
+def test_class8_openapi_routes_registered_by_functions_on_a_factory_app(tmp_path: Path) -> None:
+    # The public API is an @hono/zod-openapi app built by a factory, its routes registered by
+    # functions the app is handed to; each `app.openapi(createRoute(...), handler)` is an entry
+    # point, its declared request parts validated before the handler, the key's team (set by the
+    # middleware with `c.set`) the caller. A helper that looks the note up among the team's rows
+    # and throws when it is missing checks the key the delete then uses.
+    index = """import { getApp } from "./hono";
+import deleteNote from "./api/delete-note";
+export const app = getApp();
+deleteNote(app);
+"""
+    mount = 'import { handle } from "hono/vercel";\nimport { app } from "@/server/public-api";\nexport const DELETE = handle(app);\n'
+    files = {
+        "server/public-api/hono.ts": OPENAPI_APP,
+        "server/public-api/index.ts": index,
+        "server/public-api/api/delete-note.ts": OPENAPI_ROUTE,
+        "server/notes.ts": TEAM_NOTES,
+        "app/api/[[...route]]/route.ts": mount,
+    }
+    make_repo(tmp_path / "checked", files, schema=OPENAPI_SCHEMA, dependencies={"hono": "4.6.0"})
+    result = run_audit(tmp_path / "checked")
+    point = entry(
+        result, "rpc_procedure:server/public-api/api/delete-note.ts#DELETE /v1/notes/{noteId}"
+    )
+    assert (point.route, point.method) == ("/api/v1/notes/{noteId}", "DELETE")
+    # the document and the package's UI are public routes; the mount is only their transport
+    for public in (
+        "rpc_procedure:server/public-api/hono.ts#GET /v1/doc",
+        "rpc_procedure:server/public-api/hono.ts#GET /v1/ui",
+        "route_handler:app/api/[[...route]]/route.ts#DELETE",
+    ):
+        assert set(statuses(entry(result, public)).values()) == {"n/a"}, public
+    assert statuses(point)["authentication"] == "pass"
+    validation = point.checks.input_validation
+    assert validation.status.value == "pass" and validation.evidence[0].line == 8, validation
+    authorization = point.checks.authorization
+    assert authorization.status.value == "pass", authorization
+    assert ("server/public-api/api/delete-note.ts", 16) in {
+        (e.file, e.line) for e in authorization.evidence
+    }
+
+    # Without the lookup, the delete by the client's id is an IDOR.
+    unchecked = OPENAPI_ROUTE.replace("    await findTeamNote(noteId, team.id);\n", "")
+    make_repo(
+        tmp_path / "open",
+        {**files, "server/public-api/api/delete-note.ts": unchecked},
+        schema=OPENAPI_SCHEMA,
+        dependencies={"hono": "4.6.0"},
+    )
+    point = entry(
+        run_audit(tmp_path / "open"),
+        "rpc_procedure:server/public-api/api/delete-note.ts#DELETE /v1/notes/{noteId}",
+    )
+    assert statuses(point)["authorization"] == "fail"
+
+    # A body the route does not declare is read unchecked: the request schema covers only params.
+    body_read = OPENAPI_ROUTE.replace(
+        'const noteId = c.req.param("noteId");',
+        "const noteId = (await c.req.json()).noteId;",
+    )
+    make_repo(
+        tmp_path / "body",
+        {**files, "server/public-api/api/delete-note.ts": body_read},
+        schema=OPENAPI_SCHEMA,
+        dependencies={"hono": "4.6.0"},
+    )
+    point = entry(
+        run_audit(tmp_path / "body"),
+        "rpc_procedure:server/public-api/api/delete-note.ts#DELETE /v1/notes/{noteId}",
+    )
+    assert statuses(point)["input_validation"] == "fail"
+
+
+def test_class3_a_lookup_of_one_key_does_not_check_another(tmp_path: Path) -> None:
+    # The note is looked up among the caller's rows, but the label id the client also chose is
+    # linked to it unchecked: the create is an IDOR on the label.
+    helper = """import { prisma } from "@/lib/db";
+export async function assertOwnNote(noteId: string, userId: string) {
+  const note = await prisma.note.findFirst({ where: { id: noteId, authorId: userId } });
+  if (!note) {
+    throw new Error("Not found");
+  }
+}
+"""
+    action = """'use server';
+import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+import { assertOwnNote } from "@/lib/own-note";
+export async function tagNote(noteId: string, labelId: string) {
+  const session = await auth();
+  if (!session?.user?.id) throw new Error("Unauthorized");
+  await assertOwnNote(noteId, session.user.id);
+  await prisma.noteLabel.create({ data: { noteId, labelId } });
+}
+export async function listLabels() {
+  const session = await auth();
+  if (!session?.user?.id) throw new Error("Unauthorized");
+  return prisma.label.findMany({ where: { ownerId: session.user.id } });
+}
+"""
+    schema = (
+        PRISMA_SCHEMA
+        + """
+model Label {
+  id      String @id
+  ownerId String
+}
+
+model NoteLabel {
+  id      String @id @default(cuid())
+  noteId  String
+  labelId String
+  note    Note   @relation(fields: [noteId], references: [id])
+  label   Label  @relation(fields: [labelId], references: [id])
+}
+"""
+    )
+    files = {"lib/own-note.ts": helper, "app/notes/actions.ts": action}
+    make_repo(tmp_path / "two", files, schema=schema)
+    point = entry(run_audit(tmp_path / "two"), "server_action:app/notes/actions.ts#tagNote")
+    assert statuses(point)["authorization"] == "fail"
+    one_key = action.replace(
+        "tagNote(noteId: string, labelId: string)", "tagNote(noteId: string)"
+    ).replace("{ noteId, labelId }", '{ noteId, labelId: "inbox" }')
+    make_repo(tmp_path / "one", {**files, "app/notes/actions.ts": one_key}, schema=schema)
+    point = entry(run_audit(tmp_path / "one"), "server_action:app/notes/actions.ts#tagNote")
+    check = point.checks.authorization
+    assert check.status.value == "pass", check
+    assert ("app/notes/actions.ts", 8) in {(e.file, e.line) for e in check.evidence}
+
+
 def test_class8_use_server_module_reached_only_from_server_code(tmp_path: Path) -> None:
     helper = """"use server";
 import { prisma } from "@/lib/db";
