@@ -861,9 +861,14 @@ class AuthenticationChecks(CheckerBase):
                 for func in function_scope(facts, mfunc):
                     seeds = Seeds(identity_paths=context_identity(facts, func))
                     flow = self.ctx.summaries.flow(mfile, func, seeds)
-                    if self.ctx.summaries.compute_with(mfile, func, seeds, flow).auth_gate is None:
+                    summary = self.ctx.summaries.compute_with(mfile, func, seeds, flow)
+                    # gated by the caller, or by a lookup bound to the caller (the team the
+                    # signed-in user belongs to, which it stops without)
+                    if summary.auth_gate is None and summary.membership_gate is None:
                         continue
-                    learned += _handed_on(facts, func, flow)
+                    # `next(...)` may be called from a callback (`withLogger(..., () => next())`)
+                    inside = function_scope(facts, func)
+                    learned += _handed_on(facts, inside, flow)
                     hono_vars += _hono_variables(facts, func, flow)
         if not (learned or hono_vars) or entry.handler is None:
             return ()
@@ -955,11 +960,11 @@ class AuthenticationChecks(CheckerBase):
     # -- authorization -------------------------------------------------------------------------------
 
 
-def _handed_on(facts: FileFacts, func: int | None, flow: Flow) -> list[str]:
+def _handed_on(facts: FileFacts, funcs: set[int | None], flow: Flow) -> list[str]:
     """`next({ ctx: { ...ctx, user, workspace } })`: the context fields that hold the caller."""
     learned: list[str] = []
     for next_call in facts.calls:
-        if next_call.func != func or next_call.name != "next":
+        if next_call.func not in funcs or next_call.name != "next":
             continue
         for arg in next_call.args:
             for pair in arg.pairs:

@@ -21,7 +21,7 @@ from archtools.analysis.entry_scope import (
     make_check,
 )
 from archtools.analysis.flow import Flow, Seeds, function_scope
-from archtools.analysis.load_checks import COMPARES, CREATES, LoadChecks
+from archtools.analysis.load_checks import COMPARES, CREATES, LoadChecks, throws_unless_found
 from archtools.analysis.roles import DbOp
 from archtools.analysis.sinks import REPOSITORY_CODE
 from archtools.analysis.trpc import context_identity
@@ -73,7 +73,7 @@ class AuthorizationChecks(LoadChecks):
             return make_check(CheckStatus.NA, lookup)
         tally = _Tally(problems)
         role_gate = scope.summary.role_gate or self._chain_role_gate(entry)
-        owned_keys = self._chain_ownership(entry)
+        owned_keys = self._chain_ownership(entry, ops)
         if owned_keys:
             tally.passes.append(next(iter(owned_keys.values())))
         admin = is_admin(entry)
@@ -630,12 +630,12 @@ class AuthorizationChecks(LoadChecks):
             f"{sink.target.split(' (', 1)[0]}, whose rows archtools cannot tie to a model",
         )
 
-    def _chain_ownership(self, entry: Entry) -> dict[str, Evidence]:
+    def _chain_ownership(self, entry: Entry, ops: list[OpFlow]) -> dict[str, Evidence]:
         """Input fields a middleware of the procedure checks the caller owns before the handler runs
         (`.use(ensureTagOwnership)`, which hands `input.tagId` to `Tag.fromId()`, which throws
         unless the tag's owner is the caller), with that check."""
         program, summaries = self.ctx.program, self.ctx.summaries
-        found: dict[str, Evidence] = {}
+        found: dict[str, Evidence] = self._chain_lookups(entry, ops)
         for file, call in entry.chain:
             if call.name != "use":
                 continue
@@ -664,6 +664,48 @@ class AuthorizationChecks(LoadChecks):
                                 f"which {check.detail}",
                             ),
                         )
+        return found
+
+    def _chain_lookups(self, entry: Entry, ops: list[OpFlow]) -> dict[str, Evidence]:
+        """Input fields a middleware of the procedure looks up among the caller's rows, stopping
+        the request when none is found (`db.domain.findUnique({ where: { id: input.id, teamId:
+        ctx.team.id } })` then `if (!domain) throw`)."""
+        found: dict[str, Evidence] = {}
+        middleware = {
+            (mfile, func)
+            for file, call in entry.chain
+            if call.name == "use"
+            for mfile, mfunc in self._functions_of_args(file, call)
+            for func in function_scope(self.ctx.program.files[mfile], mfunc)
+        }
+        for lookup, flow in ops:
+            if (lookup.file, lookup.func) not in middleware:
+                continue
+            if lookup.kind != "read" or not any(flow.is_identity(w) for w in lookup.where):
+                continue
+            facts = self.ctx.program.files[lookup.file]
+            if lookup.operation.endswith("OrThrow"):
+                stop = lookup.line
+            else:
+                guard = throws_unless_found(facts, lookup)
+                if guard is None:
+                    continue
+                stop = guard.line
+            for where in lookup.where:
+                for part in where.parts():
+                    for path in part.paths:
+                        match = _INPUT_FIELD.search(path)
+                        if match is not None:
+                            found.setdefault(
+                                match.group(1),
+                                Evidence(
+                                    file=lookup.file,
+                                    line=lookup.line,
+                                    detail=f"the procedure's middleware looks `input."
+                                    f"{match.group(1)}` up among the caller's {lookup.model} rows "
+                                    f"({lookup.callee}()) and stops at line {stop} when none is found",
+                                ),
+                            )
         return found
 
     def _owner_check(self, file: str, func: int | None, depth: int) -> Evidence | None:

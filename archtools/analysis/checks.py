@@ -200,6 +200,8 @@ class EntryChecker(AuthorizationChecks, DataChecks):
         key before the handler does."""
         found: list[OpFlow] = []
         seen: set[tuple[str, int | None]] = set()
+        # what the middleware before hands on (`ctx.team`, found for the signed-in user)
+        learned = tuple(p for p in self._context_from_middleware(entry) if p.startswith("ctx."))
         for file, call in entry.chain:
             if call.name != "use":
                 continue
@@ -224,8 +226,9 @@ class EntryChecker(AuthorizationChecks, DataChecks):
                     continue
                 schema = any(c.name in ("input", "schema", "inputSchema") for _, c in entry.chain)
                 validated = input_paths if schema else ()
+                handed = learned + tuple(f"{whole}.{p}" for p in learned if whole)
                 seeds = Seeds(
-                    identity_paths=context_identity(facts, mfunc),
+                    identity_paths=context_identity(facts, mfunc) + handed,
                     input_paths=input_paths,
                     validated_paths=validated,
                 )

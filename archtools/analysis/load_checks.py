@@ -208,6 +208,7 @@ class LoadChecks(AuthenticationChecks):
     ) -> Evidence | None:
         facts = scope.facts
         for line, roots in self._key_arguments(op, scope, keys):
+            reads = _request_reads(facts, scope, roots)
             for call in facts.calls:
                 if call.line >= line or call.caught or not scope.has(call.func, call.line):
                     continue
@@ -215,12 +216,17 @@ class LoadChecks(AuthenticationChecks):
                 if target is None or target[1] is None:
                     continue
                 params = self.ctx.program.function(target[0], target[1]).params
-                handed = {
-                    name
-                    for param, arg in zip(params, call.args, strict=False)
-                    if arg.all_roots() & roots
-                    for name in (param.names or (param.name,))
-                }
+                handed: set[str] = set()
+                for param, arg in zip(params, call.args, strict=False):
+                    names = param.names or (param.name,)
+                    if arg.all_roots() & roots:
+                        handed.update(names)
+                    # the helper reads the same value from the request it is given
+                    # (`getContactBook(c, team.id)` reading `c.req.param("contactBookId")`)
+                    if arg.kind == ExprKind.IDENTIFIER and param.name.isidentifier():
+                        handed.update(
+                            f"{param.name} {part}" for root, part in reads if root == arg.text
+                        )
                 found = self._scoped_lookup_in(target, ops, handed) if handed else None
                 if found is not None:
                     lookup, exit_line = found
@@ -294,7 +300,7 @@ class LoadChecks(AuthenticationChecks):
                 continue
             if not any(flow.is_identity(w) for w in lookup.where):
                 continue
-            if not _where_roots(facts, lookup) & handed:
+            if not (_where_roots(facts, lookup) | _where_reads(facts, lookup)) & handed:
                 continue
             if lookup.operation.endswith("OrThrow"):
                 return lookup, lookup.line
@@ -463,3 +469,48 @@ def _covering(op: DbOp, found: list[Evidence | None]) -> Evidence | None:
     if op.operation in CREATES and len(checked) < len(found):
         return None
     return checked[0]
+
+
+def _request_reads(facts: FileFacts, scope: EntryScope, names: set[str]) -> set[tuple[str, str]]:
+    """How the entry read the values `names` out of an object it holds, with that object's name:
+    `contactBookId = c.req.valid("param").contactBookId` is ("c", "param contactBookId")."""
+    found = set()
+    for var in facts.vars:
+        init = var.init
+        if init is None or not set(var.names) & names or not scope.has(var.func, var.line):
+            continue
+        read = _request_read(init)
+        if read is not None:
+            found.add(read)
+    return found
+
+
+# A value read from a request object by name, however it is written: `c.req.param("id")`,
+# `c.req.valid("param").id`, `c.req.query("q")`, `req.query.id`.
+_READS = (
+    re.compile(r'^(\w+)\.req\.(param|query|header)\(\s*["\'](\w+)["\']\s*\)$'),
+    re.compile(r'^(\w+)\.req\.valid\(\s*["\'](param|query|header)["\']\s*\)\.(\w+)$'),
+    re.compile(r"^(\w+)\.(query|body|params)\.(\w+)$"),
+)
+
+
+def _request_read(init: Expr) -> tuple[str, str] | None:
+    text = init.text.removeprefix("await ").strip()
+    for pattern in _READS:
+        match = pattern.match(text)
+        if match is not None:
+            return match.group(1), f"{match.group(2)} {match.group(3)}"
+    return None
+
+
+def _where_reads(facts: FileFacts, op: DbOp) -> set[str]:
+    """The request reads the filter's values were taken from in the query's function, each as
+    the object's name and the part read (`c param contactBookId`)."""
+    roots = _where_roots(facts, op)
+    found = set()
+    for var in facts.vars:
+        if var.func == op.func and var.init is not None and set(var.names) & roots:
+            read = _request_read(var.init)
+            if read is not None:
+                found.add(f"{read[0]} {read[1]}")
+    return found

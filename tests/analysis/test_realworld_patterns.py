@@ -1137,6 +1137,113 @@ model NoteLabel {
     assert ("app/notes/actions.ts", 8) in {(e.file, e.line) for e in check.evidence}
 
 
+def test_class3_a_team_procedure_and_its_lookup_middleware_bind_the_key(tmp_path: Path) -> None:
+    # teamProcedure finds the caller's team (membership by the session user, NOT_FOUND without
+    # one) and hands it on from inside a logging callback; projectProcedure looks `input.id` up
+    # among that team's projects and stops when none is found: the handler's update by the same
+    # id is bound to the caller. Without the team filter in the lookup: an IDOR.
+    trpc = """import { initTRPC, TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { prisma } from "@/lib/db";
+import { withLogger } from "@/lib/log";
+type Context = { session: { user: { id: string } } | null };
+const t = initTRPC.context<Context>().create();
+export const router = t.router;
+const authed = t.procedure.use(({ ctx, next }) => {
+  if (!ctx.session?.user) {
+    throw new TRPCError({ code: "UNAUTHORIZED" });
+  }
+  return next({ ctx: { session: ctx.session } });
+});
+export const teamProcedure = authed.use(async ({ ctx, next }) => {
+  const membership = await prisma.membership.findFirst({
+    where: { userId: ctx.session.user.id },
+    include: { team: true },
+  });
+  if (!membership) {
+    throw new TRPCError({ code: "NOT_FOUND" });
+  }
+  return withLogger(membership.team.id, async () => next({ ctx: { team: membership.team } }));
+});
+export const projectProcedure = teamProcedure
+  .input(z.object({ id: z.string() }))
+  .use(async ({ ctx, next, input }) => {
+    const project = await prisma.project.findUnique({
+      where: { id: input.id, teamId: ctx.team.id },
+    });
+    if (!project) {
+      throw new TRPCError({ code: "NOT_FOUND" });
+    }
+    return next({ ctx: { ...ctx, project } });
+  });
+"""
+    projects = """import { z } from "zod";
+import { prisma } from "@/lib/db";
+import { router, projectProcedure, teamProcedure } from "../trpc";
+export const projectRouter = router({
+  list: teamProcedure.query(({ ctx }) =>
+    prisma.project.findMany({ where: { teamId: ctx.team.id } }),
+  ),
+  count: teamProcedure.query(({ ctx }) => prisma.project.count({ where: { teamId: ctx.team.id } })),
+  archiveAll: teamProcedure.mutation(({ ctx }) =>
+    prisma.project.updateMany({ where: { teamId: ctx.team.id }, data: { name: "archived" } }),
+  ),
+  rename: projectProcedure
+    .input(z.object({ name: z.string().min(1) }))
+    .mutation(({ input }) =>
+      prisma.project.update({ where: { id: input.id }, data: { name: input.name } }),
+    ),
+});
+"""
+    log = "export async function withLogger<T>(_id: string, run: () => Promise<T>) {\n  return run();\n}\n"
+    root = 'import { router } from "./trpc";\nimport { projectRouter } from "./routers/projects";\nexport const appRouter = router({ project: projectRouter });\n'
+    schema = (
+        PRISMA_SCHEMA.replace(
+            "  memberships Membership[]\n  createdAt",
+            "  memberships Membership[]\n  projects    Project[]\n  createdAt",
+            1,
+        )
+        + """
+model Project {
+  id     String @id
+  name   String
+  teamId String
+  team   Team   @relation(fields: [teamId], references: [id])
+}
+"""
+    )
+    assert "projects    Project[]" in schema
+    files = {
+        "server/trpc.ts": trpc,
+        "server/routers/projects.ts": projects,
+        "server/root.ts": root,
+        "lib/log.ts": log,
+    }
+    make_repo(tmp_path / "bound", files, schema=schema, dependencies={"@trpc/server": "11.0.0"})
+    result = run_audit(tmp_path / "bound")
+    listing = entry(result, "trpc_procedure:server/routers/projects.ts#project.list")
+    assert statuses(listing)["authorization"] == "pass"
+    rename = entry(result, "trpc_procedure:server/routers/projects.ts#project.rename")
+    check = rename.checks.authorization
+    assert check.status.value == "pass", check
+    assert ("server/trpc.ts", 27) in {(e.file, e.line) for e in check.evidence}
+
+    unscoped = trpc.replace(
+        "where: { id: input.id, teamId: ctx.team.id },", "where: { id: input.id },"
+    )
+    assert unscoped != trpc
+    make_repo(
+        tmp_path / "open",
+        {**files, "server/trpc.ts": unscoped},
+        schema=schema,
+        dependencies={"@trpc/server": "11.0.0"},
+    )
+    rename = entry(
+        run_audit(tmp_path / "open"), "trpc_procedure:server/routers/projects.ts#project.rename"
+    )
+    assert statuses(rename)["authorization"] == "fail"
+
+
 def test_class8_use_server_module_reached_only_from_server_code(tmp_path: Path) -> None:
     helper = """"use server";
 import { prisma } from "@/lib/db";
