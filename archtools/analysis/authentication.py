@@ -20,11 +20,12 @@ from archtools.analysis.entry_scope import (
     make_check,
 )
 from archtools.analysis.entrypoints import route_of
-from archtools.analysis.flow import Flow, Seeds, function_scope
+from archtools.analysis.flow import Flow, function_scope
+from archtools.analysis.knowledge import PublicRoutes
 from archtools.analysis.middleware import MiddlewareInfo, vulnerable_to_bypass
 from archtools.analysis.roles import DbOp
 from archtools.analysis.summaries import Summary, is_identity_table
-from archtools.analysis.trpc import context_identity
+from archtools.analysis.trpc import context_identity, context_seeds
 from archtools.facts.code import Call, Expr, ExprKind, FileFacts
 from archtools.results import Check, CheckStatus, EntryKind, Evidence
 from archtools.source.globs import glob_match
@@ -56,7 +57,7 @@ class _PublicReads:
         # without a schema, whose rows a query reads is unknown: every read counts
         self.known = bool(checks.ctx.schema.models)
         self.schema = checks.ctx.schema
-        self.flags = checks.k.public_routes.public_flags
+        self.flags = checks.k.public_routes
         self.read_only = tuple(checks.k.sensitive_operations.read_only_packages)
 
     def touches(self, op: DbOp) -> bool:
@@ -125,13 +126,19 @@ _PUBLIC_VALUES = {"true", "'public'", '"public"', "'PUBLIC'", '"PUBLIC"'}
 PUBLIC_ASSET = "public by design: a public asset route"
 
 
-def public_flag(expr: Expr, flags: list[str]) -> str | None:
-    """`isPublic: true` in a Prisma where (at any depth), or `eq(t.isPublic, true)` in Drizzle."""
+def public_flag(expr: Expr, known: PublicRoutes) -> str | None:
+    """`isPublic: true` or `status: "Published"` in a Prisma where (at any depth), or
+    `eq(t.isPublic, true)` in Drizzle."""
+    flags, states = known.public_flags, known.public_states
     for pair in expr.pairs:
-        if pair.key in flags and pair.value.text.strip() in _PUBLIC_VALUES:
-            return f"`{pair.key}: {pair.value.text.strip()}`"
+        value = pair.value.text.strip()
+        if pair.key in flags and value in _PUBLIC_VALUES:
+            return f"`{pair.key}: {value}`"
+        state = value.strip("'\"").rsplit(".", 1)[-1].lower()
+        if pair.key in states.columns and state in states.values:
+            return f"`{pair.key}: {value}`"
     for inner in (*(pair.value for pair in expr.pairs), *expr.items):
-        if (found := public_flag(inner, flags)) is not None:
+        if (found := public_flag(inner, known)) is not None:
             return found
     match = _DRIZZLE_FLAG.search(expr.text)
     if match is not None and match.group(1) in flags:
@@ -707,7 +714,7 @@ class AuthenticationChecks(CheckerBase):
         true)`): public content, which needs no signed-in caller."""
         if not ops or any(op.kind != "read" for op in ops):
             return None
-        flags = self.k.public_routes.public_flags
+        flags = self.k.public_routes
         found: list[tuple[DbOp, str]] = []
         for op in ops:
             flag = next((f for w in op.where if (f := public_flag(w, flags))), None)
@@ -840,7 +847,7 @@ class AuthenticationChecks(CheckerBase):
                 for func in sorted(
                     function_scope(facts, key[1]), key=lambda f: -1 if f is None else f
                 ):
-                    identity_seeds = Seeds(identity_paths=context_identity(facts, func))
+                    identity_seeds = context_seeds(facts, func)
                     flow = summaries.flow(key[0], func, identity_seeds)
                     found.append(
                         (file, call, summaries.compute_with(key[0], func, identity_seeds, flow))
@@ -859,7 +866,7 @@ class AuthenticationChecks(CheckerBase):
             for mfile, mfunc in self._functions_of_args(file, call):
                 facts = self.ctx.program.files[mfile]
                 for func in function_scope(facts, mfunc):
-                    seeds = Seeds(identity_paths=context_identity(facts, func))
+                    seeds = context_seeds(facts, func)
                     flow = self.ctx.summaries.flow(mfile, func, seeds)
                     summary = self.ctx.summaries.compute_with(mfile, func, seeds, flow)
                     # gated by the caller, or by a lookup bound to the caller (the team the

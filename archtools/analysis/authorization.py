@@ -20,11 +20,11 @@ from archtools.analysis.entry_scope import (
     is_admin,
     make_check,
 )
-from archtools.analysis.flow import Flow, Seeds, function_scope
+from archtools.analysis.flow import Flow, function_scope
 from archtools.analysis.load_checks import COMPARES, CREATES, LoadChecks, throws_unless_found
 from archtools.analysis.roles import DbOp
 from archtools.analysis.sinks import REPOSITORY_CODE
-from archtools.analysis.trpc import context_identity
+from archtools.analysis.trpc import context_seeds
 from archtools.facts.code import Call, ExitKind, Expr, ExprKind, Pair
 from archtools.results import Check, CheckStatus, Evidence
 
@@ -255,7 +255,7 @@ class AuthorizationChecks(LoadChecks):
             return
         public = None
         if op.kind == "read":
-            flags = self.k.public_routes.public_flags
+            flags = self.k.public_routes
             public = next((f for w in op.where if (f := public_flag(w, flags))), None)
         if public is not None:  # the client picks among rows marked public: no IDOR
             tally.public_reads.append(
@@ -712,9 +712,7 @@ class AuthorizationChecks(LoadChecks):
         """A guard of `func` that throws unless a row belongs to the caller: a comparison with the
         caller (`tag.userId !== ctx.user.id`), or a helper that makes one."""
         facts = self.ctx.program.files[file]
-        flow = self.ctx.summaries.flow(
-            file, func, Seeds(identity_paths=context_identity(facts, func))
-        )
+        flow = self.ctx.summaries.flow(file, func, context_seeds(facts, func))
         for guard in sorted(facts.guards, key=lambda g: g.line):
             if guard.func != func or guard.exit == ExitKind.RETURN:
                 continue
@@ -738,9 +736,7 @@ class AuthorizationChecks(LoadChecks):
 
     def _compares_caller(self, file: str, func: int | None) -> bool:
         facts = self.ctx.program.files[file]
-        flow = self.ctx.summaries.flow(
-            file, func, Seeds(identity_paths=context_identity(facts, func))
-        )
+        flow = self.ctx.summaries.flow(file, func, context_seeds(facts, func))
         return any(
             c.func == func and (flow.is_identity(c.left) != flow.is_identity(c.right))
             for c in facts.comparisons

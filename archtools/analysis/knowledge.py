@@ -111,6 +111,11 @@ class Ownership(_Frozen):
     storage_bucket_methods: list[str]
 
 
+class PublicStates(_Frozen):
+    columns: list[str]
+    values: list[str]
+
+
 class PublicRoutes(_Frozen):
     health: list[str]
     webhook_words: list[str]
@@ -121,6 +126,7 @@ class PublicRoutes(_Frozen):
     signature_calls: list[str]
     signature_verifiers: list[str]
     public_flags: list[str]
+    public_states: PublicStates
     password_verifiers: list[PackageCall]
     secret_comparisons: list[str]
 

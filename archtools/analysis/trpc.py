@@ -10,7 +10,7 @@ from archtools.analysis.flow import Seeds
 from archtools.analysis.knowledge import active_knowledge
 from archtools.analysis.program import Program
 from archtools.facts.code import Call, Expr, ExprKind, FileFacts
-from archtools.results import EntryKind
+from archtools.results import EntryKind, Evidence
 
 
 @cache
@@ -36,6 +36,22 @@ def context_identity(facts: FileFacts, func: int | None) -> tuple[str, ...]:
         + tuple(f"{whole}.{path}" for path in paths)
         + tuple(f"{whole}.var.{path}" for path in (*paths, "user", "session"))
     )
+
+
+def context_seeds(facts: FileFacts, func: int | None) -> Seeds:
+    """What a tRPC middleware or resolver knows of the caller as it starts: the context paths,
+    and the names destructured from them (`({ ctx: { user }, next })` binds `user`)."""
+    seeds = Seeds(identity_paths=context_identity(facts, func))
+    if func is None or not facts.functions[func].params:
+        return seeds
+    function = facts.functions[func]
+    known = set(context_identity_paths())
+    for name in function.params[0].by_key.get("ctx", []):
+        if f"ctx.{name}" in known:
+            seeds.identity[name] = Evidence(
+                file=facts.path, line=function.line, detail=f"`{name}` from the procedure's context"
+            )
+    return seeds
 
 
 @dataclass(frozen=True)
@@ -123,7 +139,7 @@ def _procedure(program: Program, app: str, file: str, call: Call, path: str, key
         return entry
     entry.handler = (file, handler.func)
     function = program.function(file, handler.func)
-    seeds = Seeds(identity_paths=context_identity(program.files[file], handler.func))
+    seeds = context_seeds(program.files[file], handler.func)
     schemas = [(f, c) for f, c in entry.chain if c.name == "input"]
     loose = [field for f, c in schemas for field in unchecked_fields(program, f, c)]
     for param in function.params[:1]:

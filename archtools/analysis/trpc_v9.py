@@ -8,9 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from archtools.analysis.entry import TRPC_KINDS, Entry, builder_chain
-from archtools.analysis.flow import Seeds
 from archtools.analysis.program import Program
-from archtools.analysis.trpc import context_identity
+from archtools.analysis.trpc import context_seeds
 from archtools.facts.code import Call, ExprKind, FileFacts
 from archtools.results import EntryKind, Evidence
 
@@ -133,7 +132,7 @@ def _entry(program: Program, app: str, found: NamedProcedure, merges: list[_Merg
     resolve = options["resolve"]
     assert resolve.func is not None
     entry.handler = (found.file, resolve.func)
-    seeds = Seeds(identity_paths=context_identity(facts, resolve.func))
+    seeds = context_seeds(facts, resolve.func)
     schema = options.get("input")
     if schema is not None:
         entry.input_schema = Evidence(

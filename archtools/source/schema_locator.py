@@ -66,6 +66,18 @@ def locate_prisma_schemas(
         found = _prisma_files_at(target, files, dirs)
         if found:
             return found
+    for location in configured:
+        # the configured schema is generated at build time (absent from the repository) from
+        # the .prisma files kept beside it (`schema.full.prisma` next to `schema.prisma`)
+        target = join_rel(package_dir, location)
+        if target is None or not target.endswith(".prisma"):
+            continue
+        folder = posixpath.dirname(target)
+        beside = sorted(
+            f for f in files if f.endswith(".prisma") and posixpath.dirname(f) == folder
+        )
+        if beside:
+            return beside
     return []
 
 

@@ -1834,6 +1834,67 @@ export async function GET(req: Request, { params }: { params: { id: string } }) 
     assert statuses(point)["authentication"] == "fail"
 
 
+def test_reads_limited_to_a_published_state_need_no_sign_in(tmp_path: Path) -> None:
+    # A state column set to a public value (`status: NoteStatus.Published`, `privacy: "Public"`)
+    # marks public content as a boolean flag does; a draft state does not.
+    published = """import { prisma } from "@/lib/db";
+import { NoteStatus } from "@prisma/client";
+export async function GET(req: Request, { params }: { params: { id: string } }) {
+  const note = await prisma.note.findFirst({ where: { id: params.id, status: NoteStatus.Published } });
+  return Response.json(note);
+}
+"""
+    drafts = published.replace("NoteStatus.Published", "NoteStatus.Draft")
+    result = audit_files(
+        tmp_path,
+        {"app/api/published/[id]/route.ts": published, "app/api/drafts/[id]/route.ts": drafts},
+    )
+    point = entry(result, "route_handler:app/api/published/[id]/route.ts#GET")
+    assert statuses(point)["authentication"] == "n/a"
+    assert "status: NoteStatus.Published" in point.checks.authentication.evidence[0].detail
+    point = entry(result, "route_handler:app/api/drafts/[id]/route.ts#GET")
+    assert statuses(point)["authentication"] == "fail"
+
+
+def test_class1_identity_destructured_from_the_procedure_context(tmp_path: Path) -> None:
+    # `({ ctx: { user, ...ctx }, next })`: the middleware tests the user it took out of the
+    # context; the procedures built on it are authenticated by that test.
+    trpc = """import { initTRPC, TRPCError } from "@trpc/server";
+type Context = { user: { id: string; bannedAt: Date | null } | null };
+const t = initTRPC.context<Context>().create();
+export const router = t.router;
+const isAuthed = t.middleware(({ ctx: { user, ...ctx }, next }) => {
+  if (!user) throw new TRPCError({ code: "UNAUTHORIZED" });
+  return next({ ctx: { ...ctx, user } });
+});
+export const protectedProcedure = t.procedure.use(isAuthed);
+"""
+    notes = """import { prisma } from "@/lib/db";
+import { router, protectedProcedure } from "../trpc";
+export const notesRouter = router({
+  mine: protectedProcedure.query(({ ctx }) =>
+    prisma.note.findMany({ where: { authorId: ctx.user.id } }),
+  ),
+});
+"""
+    root = 'import { router } from "./trpc";\nimport { notesRouter } from "./routers/notes";\nexport const appRouter = router({ notes: notesRouter });\n'
+    files = {"server/trpc.ts": trpc, "server/routers/notes.ts": notes, "server/root.ts": root}
+    make_repo(tmp_path / "guarded", files, dependencies={"@trpc/server": "11.0.0"})
+    point = entry(
+        run_audit(tmp_path / "guarded"), "trpc_procedure:server/routers/notes.ts#notes.mine"
+    )
+    check = point.checks.authentication
+    assert check.status.value == "pass" and check.evidence[0].line == 6, check
+    open_trpc = trpc.replace('  if (!user) throw new TRPCError({ code: "UNAUTHORIZED" });\n', "")
+    make_repo(
+        tmp_path / "open",
+        {**files, "server/trpc.ts": open_trpc},
+        dependencies={"@trpc/server": "11.0.0"},
+    )
+    point = entry(run_audit(tmp_path / "open"), "trpc_procedure:server/routers/notes.ts#notes.mine")
+    assert statuses(point)["authentication"] == "fail"
+
+
 def test_class1_memoized_renamed_auth_js_session(tmp_path: Path) -> None:
     # `const { auth: nextAuth } = NextAuth(...)` then `export const auth = cache(nextAuth)`: still the
     # Auth.js session call.

@@ -66,6 +66,21 @@ def test_prisma_package_json_setting_to_missing_file_falls_back(make_repo: MakeR
     assert locate(root, files, ".", manifest) == ["prisma/schema.prisma"]
 
 
+def test_prisma_configured_schema_generated_at_build_uses_the_files_beside_it(
+    make_repo: MakeRepo,
+) -> None:
+    # package.json names db/prisma/schema.prisma, which a build step writes from the full
+    # schema kept beside it; docs elsewhere hold .prisma files that are not the app's.
+    files = {
+        "db/prisma/schema.full.prisma": MODEL,
+        "db/prisma/seed.ts": "x",
+        "docs/reference/schema.prisma": MODEL,
+    }
+    root = make_repo(files)
+    manifest = {"prisma": {"schema": "db/prisma/schema.prisma"}}
+    assert locate(root, files, ".", manifest) == ["db/prisma/schema.full.prisma"]
+
+
 def test_prisma_config_ts_schema_read_as_text(make_repo: MakeRepo) -> None:
     files = {
         "prisma.config.ts": """import { defineConfig } from "prisma/config";
