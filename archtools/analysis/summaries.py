@@ -400,11 +400,13 @@ class Summaries:
         models = self.knowledge.credentials.key_models
         rows: dict[str, DbOp] = {}
         throwing: list[DbOp] = []
+        facts = self.program.files[file]
         for op in self.classifier.db_ops(file):
             if op.func != func or op.kind != "read" or not op.where:
                 continue
             name = (op.model or op.table or "").replace("_", "").lower()
-            if name not in models and name.removesuffix("s") not in models:
+            named = name in models or name.removesuffix("s") in models
+            if not (named or _by_hashed_secret(facts, op)):
                 continue
             rows.update(dict.fromkeys(op.assigned_to, op))
             if op.operation.endswith("OrThrow"):
@@ -934,3 +936,32 @@ def _object_method(file: str, value: Expr | None, key: str) -> FuncKey | None:
         if pair.key == key and pair.value.func is not None:
             return (file, pair.value.func)
     return None
+
+
+# A column that holds a key's digest: `token`, `hashedKey`, `keyHash`, `secret`
+_KEY_COLUMN = re.compile(r"(?:^|[a-z_])(?:token|key|secret|hash)$", re.I)
+_HASHING = re.compile(r"hash|digest", re.I)
+
+
+def _by_hashed_secret(facts: FileFacts, op: DbOp) -> bool:
+    """A lookup by the digest of a presented key (`findUnique({ where: { token:
+    generateSecretHash(req.query.token) } })`, or through a variable holding it): an API key
+    looked up, whatever the table is called. A share link's plain token is no such lookup."""
+    for where in op.where:
+        for pair in where.pairs:
+            if not _KEY_COLUMN.search(pair.key):
+                continue
+            value = pair.value
+            if value.kind == ExprKind.IDENTIFIER:
+                value = next(
+                    (
+                        v.init
+                        for v in facts.vars
+                        if v.func == op.func and value.text in v.names and v.init is not None
+                    ),
+                    value,
+                )
+            callee = facts.calls[value.call].callee if value.call is not None else ""
+            if _HASHING.search(callee):
+                return True
+    return False
