@@ -1856,6 +1856,60 @@ export async function GET(req: Request, { params }: { params: { id: string } }) 
     assert statuses(point)["authentication"] == "fail"
 
 
+def test_class1_a_key_looked_up_by_its_digest_in_any_table_authenticates(tmp_path: Path) -> None:
+    # A wrapper hashes the presented token and looks the partner up by it, stopping without one:
+    # an API-key caller, though the table is not named like a key. A plain (unhashed) token is a
+    # share-link secret, no proof of who calls.
+    wrapper = """import { createHash } from "node:crypto";
+import type { NextApiRequest, NextApiResponse } from "next";
+import { prisma } from "@/lib/db";
+export function hashSecret(value: string) {
+  return createHash("sha256").update(value).digest("hex");
+}
+export function PartnerEndpoint(
+  handler: (req: NextApiRequest, res: NextApiResponse, partner: { id: string }) => Promise<void>,
+) {
+  return async (req: NextApiRequest, res: NextApiResponse) => {
+    const token = String(req.query.token ?? "");
+    const partner = await prisma.partner.findUnique({ where: { token: hashSecret(token) } });
+    if (!partner) return res.status(401).json({ error: "Unauthorized" });
+    await handler(req, res, partner);
+  };
+}
+"""
+    route = """import { prisma } from "@/lib/db";
+import { PartnerEndpoint } from "@/lib/endpoints";
+export default PartnerEndpoint(async function handler(req, res, partner) {
+  await prisma.partnerModel.deleteMany({ where: { partnerId: partner.id } });
+  res.status(204).end();
+});
+"""
+    schema = (
+        PRISMA_SCHEMA
+        + """
+model Partner {
+  id    String @id
+  token String @unique
+}
+
+model PartnerModel {
+  id        String @id
+  partnerId String
+}
+"""
+    )
+    files = {"lib/endpoints.ts": wrapper, "pages/api/partners/models.ts": route}
+    make_repo(tmp_path / "hashed", files, schema=schema)
+    point = entry(run_audit(tmp_path / "hashed"), "pages_api:pages/api/partners/models.ts#default")
+    check = point.checks.authentication
+    assert check.status.value == "pass", check
+    assert ("lib/endpoints.ts", 13) in {(e.file, e.line) for e in check.evidence}
+    plain = wrapper.replace("{ token: hashSecret(token) }", "{ token }")
+    make_repo(tmp_path / "plain", {**files, "lib/endpoints.ts": plain}, schema=schema)
+    point = entry(run_audit(tmp_path / "plain"), "pages_api:pages/api/partners/models.ts#default")
+    assert statuses(point)["authentication"] != "pass"
+
+
 def test_class1_identity_destructured_from_the_procedure_context(tmp_path: Path) -> None:
     # `({ ctx: { user, ...ctx }, next })`: the middleware tests the user it took out of the
     # context; the procedures built on it are authenticated by that test.
