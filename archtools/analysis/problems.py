@@ -1,10 +1,12 @@
-"""Entry-point problems beyond the five checks: exposure, redirects, uploads, revalidation, deletes, locking."""
+"""Entry-point problems beyond the five checks: exposure, shared caches, redirects, uploads,
+revalidation, deletes, locking."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from archtools.analysis.cache_exposure import shared_cache_exposures
 from archtools.analysis.context import (
     AnalysisContext,
     is_credential_name,
@@ -75,6 +77,7 @@ def entry_problems(
         if exposed is not None:
             problems.append(exposed)
         problems.extend(_write_problems(ctx, op, op.model))
+    problems.extend(shared_cache_exposures(ctx.program, ops_with_flow))
     revalidation = _missing_revalidation(ctx, entry, ops, calls)
     if revalidation is not None:
         problems.append(revalidation)

@@ -35,6 +35,7 @@ ENTRY_RULES = (
     "VAL002",
     "VAL003",
     "EXP001",
+    "EXP003",
     "RL001",
     "AUD001",
     "TYP001",

@@ -39,6 +39,7 @@ EXPECTED_NAMES = {
     "VAL003": "upload-trusts-client",
     "EXP001": "sensitive-fields-returned",
     "EXP002": "error-leaks-internals",
+    "EXP003": "per-user-data-in-shared-cache",
     "INJ001": "raw-sql-injection",
     "SEC001": "secret-in-public-env",
     "SEC002": "server-only-in-client",
@@ -65,6 +66,7 @@ SEVERITIES = {
         "AZ004",
         "VAL002",
         "EXP001",
+        "EXP003",
         "SEC001",
         "SEC003",
     },
@@ -206,7 +208,7 @@ def audit_example(root: Path, rule_id: str, example: RuleExample) -> Audit:
 
 def test_catalog_lists_the_code_rules_in_order() -> None:
     assert [(meta.id, meta.name) for meta in CATALOG] == list(EXPECTED_NAMES.items())
-    assert len(BY_ID) == len(CATALOG) == 25
+    assert len(BY_ID) == len(CATALOG) == 26
 
 
 def test_catalog_matches_the_registry() -> None:
