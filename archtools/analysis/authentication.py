@@ -854,12 +854,29 @@ class AuthenticationChecks(CheckerBase):
                     )
         return found
 
+    def _caller_from_context(self, file: str) -> Callable[[Expr], bool]:
+        """Whether a value is a helper's result built from the caller in the context it is
+        handed (`actorFromContext(opts.ctx)`)."""
+        facts = self.ctx.program.files[file]
+
+        def built(value: Expr) -> bool:
+            if value.kind != ExprKind.CALL or value.call is None:
+                return False
+            call = facts.calls[value.call]
+            if not any(a.text.split(".")[-1] == "ctx" for a in call.args):
+                return False
+            target = self.ctx.summaries.target(file, call)
+            return target is not None and self.ctx.summaries.returns_caller_from_context(*target)
+
+        return built
+
     def _context_from_middleware(self, entry: Entry) -> tuple[str, ...]:
         """Context fields a gated middleware of the chain derives from the caller and hands on
         (`next({ ctx: { ...ctx, user, workspace } })` after it resolved the user's workspace): the
         procedures built on it find the caller's scope there (`ctx.workspace`)."""
         learned: list[str] = []
         hono_vars: list[str] = []
+        gated = False  # a middleware so far stopped requests without a caller
         for file, call in entry.chain:
             if call.name not in ("use", "middleware") and call not in entry.wrappers:
                 continue
@@ -870,12 +887,13 @@ class AuthenticationChecks(CheckerBase):
                     flow = self.ctx.summaries.flow(mfile, func, seeds)
                     summary = self.ctx.summaries.compute_with(mfile, func, seeds, flow)
                     # gated by the caller, or by a lookup bound to the caller (the team the
-                    # signed-in user belongs to, which it stops without)
-                    if summary.auth_gate is None and summary.membership_gate is None:
+                    # signed-in user belongs to, which it stops without), here or before
+                    gated = gated or bool(summary.auth_gate or summary.membership_gate)
+                    if not gated:
                         continue
                     # `next(...)` may be called from a callback (`withLogger(..., () => next())`)
                     inside = function_scope(facts, func)
-                    learned += _handed_on(facts, inside, flow)
+                    learned += _handed_on(facts, inside, flow, self._caller_from_context(mfile))
                     hono_vars += _hono_variables(facts, func, flow)
         if not (learned or hono_vars) or entry.handler is None:
             return ()
@@ -967,8 +985,11 @@ class AuthenticationChecks(CheckerBase):
     # -- authorization -------------------------------------------------------------------------------
 
 
-def _handed_on(facts: FileFacts, funcs: set[int | None], flow: Flow) -> list[str]:
-    """`next({ ctx: { ...ctx, user, workspace } })`: the context fields that hold the caller."""
+def _handed_on(
+    facts: FileFacts, funcs: set[int | None], flow: Flow, from_context: Callable[[Expr], bool]
+) -> list[str]:
+    """`next({ ctx: { ...ctx, user, workspace } })`: the context fields that hold the caller, or
+    what a helper builds from it (`actor: actorFromContext(opts.ctx)`)."""
     learned: list[str] = []
     for next_call in facts.calls:
         if next_call.func not in funcs or next_call.name != "next":
@@ -980,7 +1001,8 @@ def _handed_on(facts: FileFacts, funcs: set[int | None], flow: Flow) -> list[str
                 learned += [
                     f"ctx.{field.key}"
                     for field in pair.value.pairs
-                    if field.key != "..." and flow.is_identity(field.value)
+                    if field.key != "..."
+                    and (flow.is_identity(field.value) or from_context(field.value))
                 ]
     return learned
 

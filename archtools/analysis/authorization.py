@@ -96,7 +96,10 @@ class AuthorizationChecks(LoadChecks):
             owned_keys=owned_keys,
             admin=admin,
             scoped=self._scoped_results(ops, scope.facts.path),
-            helpers={(o.file, o.func): f for o, f in ops if o.file != scope.facts.path},
+            helpers={
+                **self.helper_flows,
+                **{(o.file, o.func): f for o, f in ops if o.file != scope.facts.path},
+            },
             ops=ops,
         )
         session = self._session_helpers(scope)

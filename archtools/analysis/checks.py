@@ -32,6 +32,7 @@ __all__ = ["EntryAnalysis", "EntryChecker", "Problem"]
 class EntryChecker(AuthorizationChecks, DataChecks):
     def analyse(self, entry: Entry) -> EntryAnalysis:
         """The five checks of one entry point and the problems found on its way."""
+        self.helper_flows = {}
         if entry.handler is None and entry.public_reason is not None:
             na = make_check(
                 CheckStatus.NA,

@@ -331,6 +331,7 @@ class DataChecks(CheckerBase):
                     for name in param.names or (param.name,):
                         _seed(seeds, name, arg, flow, file, call)
             helper_flow = self.ctx.summaries.flow(tfile, tfunc, seeds)
+            self.helper_flows.setdefault((tfile, tfunc), helper_flow)
             for name in seeds.validated:
                 helper_flow.validated.setdefault(
                     name, Evidence(file=tfile, line=function.line, detail="validated by the caller")

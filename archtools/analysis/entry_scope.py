@@ -77,6 +77,8 @@ class CheckerBase:
     def __init__(self, ctx: AnalysisContext) -> None:
         self.ctx = ctx
         self.k: GuardKnowledge = ctx.knowledge
+        # the helpers that run for the entry point under analysis, with the flow each runs with
+        self.helper_flows: dict[tuple[str, int | None], Flow] = {}
 
 
 TRANSPORT = "public by design: the tRPC transport"

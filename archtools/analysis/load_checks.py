@@ -317,7 +317,8 @@ class LoadChecks(AuthenticationChecks):
         runs: Callable[[int | None, int], bool],
         flow: Flow,
     ) -> Evidence | None:
-        for cmp in self.ctx.program.files[file].comparisons:
+        facts = self.ctx.program.files[file]
+        for cmp in facts.comparisons:
             if not runs(cmp.func, cmp.line):
                 continue
             sides = (cmp.left, cmp.right)
@@ -327,7 +328,39 @@ class LoadChecks(AuthenticationChecks):
                     line=cmp.line,
                     detail=f"compares the fetched {op.model} with the signed-in user",
                 )
+        for call in facts.calls:  # `assertOwnership(actor, note.userId)`, in a callback too
+            if not runs(call.func, call.line):
+                continue
+            row = any(arg.all_roots() & names for arg in call.args)
+            if not (row and any(flow.is_identity(arg) for arg in call.args)):
+                continue
+            target = self.ctx.summaries.target(file, call)
+            if target is not None and self._asserts_equal(*target):
+                return Evidence(
+                    file=file,
+                    line=call.line,
+                    detail=f"{call.callee}() stops the request unless the fetched {op.model} "
+                    "belongs to the signed-in user",
+                )
         return None
+
+    def _asserts_equal(self, file: str, func: int | None) -> bool:
+        """A function that stops the request (throws or redirects) and compares two of its
+        parameters (`assertOwnership(actor, ownerId)`: `actorUserId(actor) === ownerId`)."""
+        if func is None:
+            return False
+        facts = self.ctx.program.files[file]
+        params = {n for p in facts.functions[func].params for n in (p.names or (p.name,))}
+        inside = function_scope(facts, func)
+        if not any(g.func in inside and g.exit != ExitKind.RETURN for g in facts.guards):
+            return False
+        for cmp in facts.comparisons:
+            if cmp.func not in inside:
+                continue
+            left, right = cmp.left.all_roots() & params, cmp.right.all_roots() & params
+            if left and right and left != right:
+                return True
+        return False
 
 
 def _equated_with_caller(

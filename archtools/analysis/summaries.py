@@ -10,7 +10,7 @@ from functools import partial
 
 from archtools.analysis.conditions import compares_secret, tests_presence
 from archtools.analysis.flow import Flow, Seeds, function_flow, function_scope
-from archtools.analysis.knowledge import GuardKnowledge
+from archtools.analysis.knowledge import GuardKnowledge, active_knowledge
 from archtools.analysis.program import Program
 from archtools.analysis.roles import AuthKind, CallClassifier, DbOp
 from archtools.analysis.sessions import SessionLookups
@@ -151,6 +151,7 @@ class Summaries:
         # The kind of caller behind each identity source, by the place its evidence names.
         self._identity_kinds: dict[tuple[str, int], str] = {}
         self._returns_rows: dict[FuncKey, bool] = {}
+        self._constructed: dict[str, set[tuple[str, str]]] | None = None
         self.sessions = SessionLookups(program, self._verifies_or_queries, self.target)
 
     def _verifies_or_queries(self, file: str, call: Call) -> bool:
@@ -197,7 +198,12 @@ class Summaries:
         if "(" in callee or callee.startswith("new "):
             return None
         parts = callee.split(".")
+        if parts[0] == "this" and len(parts) in (2, 3):
+            return self._this_method(file, call.line, parts)
         symbol = self.program.lookup(file, parts[0])
+        if symbol is None and len(parts) >= 3:
+            # `ctx.notesService.get(id)`: the class the app builds under that property name
+            return self._held_method(parts[-2], parts[-1])
         if symbol is None or symbol.package is not None:
             return None
         if len(parts) == 2 and symbol.name == "*":
@@ -213,6 +219,39 @@ class Summaries:
         return self.function_of_symbol(
             symbol.file, symbol.func, symbol.value.call if symbol.value else None
         )
+
+    def _this_method(self, file: str, line: int, parts: list[str]) -> FuncKey | None:
+        """`this.get(id)` and `this.repo.get(id)` in a class method: a method of this class, or
+        of the class its field holds (`private repo: NotesRepo`, `this.repo = new NotesRepo()`)."""
+        facts = self.program.files[file]
+        around = [c for c in facts.classes if c.line <= line <= c.end_line]
+        if not around:
+            return None
+        own = max(around, key=lambda c: c.line)  # the innermost
+        if len(parts) == 2:
+            return self._static_method(file, own.name, parts[1])
+        held = next((f.type for f in own.fields if f.name == parts[1]), None)
+        return self._class_method(file, held, parts[2]) if held is not None else None
+
+    def _class_method(self, file: str, class_name: str, method: str) -> FuncKey | None:
+        """A method of the class `class_name` as `file` sees it (declared there or imported)."""
+        if any(c.name == class_name for c in self.program.files[file].classes):
+            return self._static_method(file, class_name, method)
+        symbol = self.program.lookup(file, class_name)
+        if symbol is None or symbol.package is not None or symbol.file not in self.program.files:
+            return None
+        return self._static_method(symbol.file, symbol.name, method)
+
+    def _held_method(self, prop: str, method: str) -> FuncKey | None:
+        """The method of the one class the app constructs under the property `prop`
+        (`{ notesService: new NotesService(db) }` handed to a context), if there is one."""
+        if self._constructed is None:
+            self._constructed = _constructed_properties(self.program)
+        held = self._constructed.get(prop, set())
+        if len(held) != 1:
+            return None
+        (file, class_name) = next(iter(held))
+        return self._class_method(file, class_name, method)
 
     def _static_method(self, file: str, class_name: str, method: str) -> FuncKey | None:
         """`Tag.fromId(ctx, id)`: the method of a class the repository declares."""
@@ -872,6 +911,28 @@ class Summaries:
                 )
         return None
 
+    def returns_caller_from_context(self, file: str, func: int | None) -> bool:
+        """Whether the function builds what it returns from the caller in the context it is given
+        (`actorFromContext(ctx)` returning `{ userId: ctx.user.id }`)."""
+        if func is None:
+            return False
+        params = self.program.files[file].functions[func].params
+        if not params or not params[0].name.isidentifier():
+            return False
+        name = params[0].name
+        paths = tuple(
+            name + path[3:]
+            for path in active_knowledge().context_identity
+            if path.startswith("ctx.")
+        )
+        flow = self.flow(file, func, Seeds(identity_paths=paths))
+        return any(
+            ret.func == func
+            and ret.value is not None
+            and any(flow.is_identity(part) for part in ret.value.parts())
+            for ret in self.program.files[file].returns
+        )
+
     def _returns_identity(self, file: str, func: int | None, flow: Flow) -> Evidence | None:
         facts = self.program.files[file]
         for ret in facts.returns:
@@ -965,3 +1026,21 @@ def _by_hashed_secret(facts: FileFacts, op: DbOp) -> bool:
             if _HASHING.search(callee):
                 return True
     return False
+
+
+def _constructed_properties(program: Program) -> dict[str, set[tuple[str, str]]]:
+    """For each property name, the classes the app constructs under it in an object literal
+    (`{ notesService: new NotesService(db) }`), with the file that constructs them."""
+    found: dict[str, set[tuple[str, str]]] = {}
+    for path, facts in program.files.items():
+        for call in facts.calls:
+            for arg in call.args:
+                for part in arg.parts():
+                    for pair in part.pairs:
+                        index = pair.value.call
+                        if pair.value.kind != ExprKind.CALL or index is None:
+                            continue
+                        callee = facts.calls[index].callee
+                        if callee.startswith("new ") and callee[4:].isidentifier():
+                            found.setdefault(pair.key, set()).add((path, callee[4:]))
+    return found

@@ -226,6 +226,15 @@ class TypeDecl(_Frozen, frozen=True):
     exported: bool
 
 
+class ClassField(_Frozen, frozen=True):
+    """A field of a class and the class it holds, when written down: `private repo: NotesRepo`,
+    `repo = new NotesRepo(db)`, `this.repo = new NotesRepo(db)` in the constructor, or a
+    constructor parameter property `constructor(private repo: NotesRepo)`."""
+
+    name: str
+    type: str
+
+
 class ClassDecl(_Frozen, frozen=True):
     """A class declared in the file: `class Database extends SyncDatabase<R> {...}`."""
 
@@ -233,6 +242,7 @@ class ClassDecl(_Frozen, frozen=True):
     line: int
     extends: str | None = None  # the superclass expression, type arguments dropped
     end_line: int = 0
+    fields: tuple[ClassField, ...] = ()
 
 
 class AnyUse(_Frozen, frozen=True):

@@ -13,6 +13,7 @@ from archtools.facts.code import (
     Branch,
     Call,
     ClassDecl,
+    ClassField,
     CommentDirective,
     Comparison,
     EnvRead,
@@ -708,11 +709,13 @@ class _Extractor:
                     clause.named_children[0] if clause.named_children else None
                 )
                 extends = text_of(value) if value is not None else None
+        body = node.child_by_field_name("body")
         return ClassDecl(
             name=text_of(name),
             line=line_of(node),
             extends=extends,
             end_line=node.end_point.row + 1,
+            fields=_class_fields(body) if body is not None else (),
         )
 
     def any_use_of(self, node: Node) -> AnyUse:
@@ -879,3 +882,73 @@ def _exits(handler: Node) -> bool:
         if node.type not in FUNCTION_TYPES:
             stack.extend(node.children)
     return False
+
+
+def _class_fields(body: Node) -> tuple[ClassField, ...]:
+    """The fields of a class body whose class is written down (annotation or `new X(...)`)."""
+    found: dict[str, str] = {}
+    for member in body.named_children:
+        if member.type == "public_field_definition":
+            name = member.child_by_field_name("name")
+            held = _held_class(member.child_by_field_name("type")) or _constructed(
+                member.child_by_field_name("value")
+            )
+            if name is not None and held is not None:
+                found.setdefault(text_of(name), held)
+        elif member.type == "method_definition" and _is_constructor(member):
+            found.update({k: v for k, v in _constructor_fields(member).items() if k not in found})
+    return tuple(ClassField(name=k, type=v) for k, v in found.items())
+
+
+def _is_constructor(method: Node) -> bool:
+    name = method.child_by_field_name("name")
+    return name is not None and text_of(name) == "constructor"
+
+
+def _constructor_fields(method: Node) -> dict[str, str]:
+    """`constructor(private repo: Repo)` and `this.repo = new Repo(db)` in its body."""
+    found: dict[str, str] = {}
+    params = method.child_by_field_name("parameters")
+    for param in params.named_children if params is not None else []:
+        if not any(c.type in ("accessibility_modifier", "readonly") for c in param.children):
+            continue
+        pattern = param.child_by_field_name("pattern")
+        held = _held_class(param.child_by_field_name("type"))
+        if pattern is not None and pattern.type == "identifier" and held is not None:
+            found[text_of(pattern)] = held
+    body = method.child_by_field_name("body")
+    for statement in body.named_children if body is not None else []:
+        expression = statement.named_children[0] if statement.named_children else None
+        if expression is None or expression.type != "assignment_expression":
+            continue
+        left = expression.child_by_field_name("left")
+        held = _constructed(expression.child_by_field_name("right"))
+        if left is None or held is None or left.type != "member_expression":
+            continue
+        target = left.child_by_field_name("object")
+        prop = left.child_by_field_name("property")
+        if target is not None and target.type == "this" and prop is not None:
+            found.setdefault(text_of(prop), held)
+    return found
+
+
+def _held_class(annotation: Node | None) -> str | None:
+    """`: NotesRepo` (type arguments dropped); None for anything but a plain named type."""
+    if annotation is None:
+        return None
+    inner = annotation.named_children[0] if annotation.named_children else None
+    if inner is not None and inner.type == "generic_type":
+        inner = inner.child_by_field_name("name")
+    if inner is None or inner.type != "type_identifier":
+        return None
+    return text_of(inner)
+
+
+def _constructed(value: Node | None) -> str | None:
+    """`new NotesRepo(db)`: the class constructed."""
+    if value is None or value.type != "new_expression":
+        return None
+    constructor = value.child_by_field_name("constructor")
+    if constructor is None or constructor.type != "identifier":
+        return None
+    return text_of(constructor)

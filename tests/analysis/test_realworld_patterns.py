@@ -1244,6 +1244,99 @@ model Project {
     assert statuses(rename)["authorization"] == "fail"
 
 
+def test_class5_service_and_repository_classes_are_followed(tmp_path: Path) -> None:
+    # The procedure's context carries a service built per request (`notesService: new
+    # NotesService(db)`) and an actor built from the caller; the service loads through its
+    # repository (`this.repo.get(id)`, a field set in the constructor) and hands the row to
+    # `authorize(row, () => assertOwner(actor, row.authorId))`, which throws unless they match.
+    actor = """import { TRPCError } from "@trpc/server";
+export type Actor = { userId: string };
+export function actorFromContext(ctx: { user: { id: string } }): Actor {
+  return { userId: ctx.user.id };
+}
+export function assertOwner(actor: Actor, ownerId: string): void {
+  if (actor.userId === ownerId) {
+    return;
+  }
+  if (ownerId === "") {
+    throw new TRPCError({ code: "NOT_FOUND" });
+  }
+  throw new TRPCError({ code: "FORBIDDEN" });
+}
+export async function authorize<T>(row: T, check: () => void): Promise<T> {
+  check();
+  return row;
+}
+"""
+    repo = """import { prisma } from "@/lib/db";
+export class NotesRepo {
+  async get(id: string) {
+    return prisma.note.findUnique({ where: { id } });
+  }
+}
+"""
+    service = """import { TRPCError } from "@trpc/server";
+import { NotesRepo } from "./notes.repo";
+import { type Actor, assertOwner, authorize } from "../lib/actor";
+export class NotesService {
+  private repo: NotesRepo;
+  constructor() {
+    this.repo = new NotesRepo();
+  }
+  async get(actor: Actor, id: string) {
+    const note = await this.repo.get(id);
+    if (!note) throw new TRPCError({ code: "NOT_FOUND" });
+    return authorize(note, () => assertOwner(actor, note.authorId));
+  }
+}
+"""
+    router = """import { z } from "zod";
+import { router, authedProcedure } from "../trpc";
+import { actorFromContext } from "../lib/actor";
+import { NotesService } from "../models/notes.service";
+const notesProcedure = authedProcedure.use((opts) =>
+  opts.next({
+    ctx: { ...opts.ctx, actor: actorFromContext(opts.ctx), notesService: new NotesService() },
+  }),
+);
+export const notesRouter = router({
+  get: notesProcedure
+    .input(z.object({ id: z.string() }))
+    .query(({ ctx, input }) => ctx.notesService.get(ctx.actor, input.id)),
+});
+"""
+    root = 'import { router } from "./trpc";\nimport { notesRouter } from "./routers/notes";\nexport const appRouter = router({ notes: notesRouter });\n'
+    files = {
+        "server/trpc.ts": TRPC_BASE,
+        "server/lib/actor.ts": actor,
+        "server/models/notes.repo.ts": repo,
+        "server/models/notes.service.ts": service,
+        "server/routers/notes.ts": router,
+        "server/root.ts": root,
+    }
+    make_repo(tmp_path / "checked", files, dependencies={"@trpc/server": "11.0.0"})
+    point = entry(
+        run_audit(tmp_path / "checked"), "trpc_procedure:server/routers/notes.ts#notes.get"
+    )
+    check = point.checks.authorization
+    assert check.status.value == "pass", check
+    assert ("server/models/notes.service.ts", 12) in {(e.file, e.line) for e in check.evidence}
+
+    unchecked = service.replace(
+        "return authorize(note, () => assertOwner(actor, note.authorId));", "return note;"
+    )
+    assert unchecked != service
+    make_repo(
+        tmp_path / "open",
+        {**files, "server/models/notes.service.ts": unchecked},
+        dependencies={"@trpc/server": "11.0.0"},
+    )
+    point = entry(run_audit(tmp_path / "open"), "trpc_procedure:server/routers/notes.ts#notes.get")
+    check = point.checks.authorization
+    assert check.status.value == "fail", check
+    assert ("server/models/notes.repo.ts", 4) in {(e.file, e.line) for e in check.evidence}
+
+
 def test_class8_use_server_module_reached_only_from_server_code(tmp_path: Path) -> None:
     helper = """"use server";
 import { prisma } from "@/lib/db";
