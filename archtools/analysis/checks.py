@@ -22,6 +22,7 @@ from archtools.analysis.entry_scope import (
 )
 from archtools.analysis.flow import Seeds, function_scope
 from archtools.analysis.problems import entry_problems
+from archtools.analysis.raw_sql import Place, raw_sql_problems
 from archtools.analysis.sinks import Sink
 from archtools.analysis.trpc import context_identity
 from archtools.results import Check, CheckStatus, EntryKind, Evidence
@@ -100,6 +101,13 @@ class EntryChecker(AuthorizationChecks, DataChecks):
             facts, function_scope(facts, func), entry.branch, flow, summary, other_branches
         )
 
+    def _places(self, scope: EntryScope) -> list[Place]:
+        """The code that runs for the entry: its handler's, then each helper's, with its flow."""
+        places: list[Place] = [(scope.facts.path, scope.has, scope.flow)]
+        for (file, func), flow in self.helper_flows.items():
+            places.append((file, _within(function_scope(self.ctx.program.files[file], func)), flow))
+        return places
+
     def _session_from_wrapper(self, entry: Entry) -> tuple[str, ...]:
         """`export const DELETE = auth(async (req) => ...)` with Auth.js's `auth`: the handler finds
         the session (or null) on `req.auth`."""
@@ -154,6 +162,7 @@ class EntryChecker(AuthorizationChecks, DataChecks):
                 self.ctx, entry, scope.facts, scope.funcs, scope.flow, ops, signed_in=signed_in
             )
         )
+        problems.extend(raw_sql_problems(self.ctx, self._places(scope)))
         return EntryAnalysis(
             entry=entry,
             checks={

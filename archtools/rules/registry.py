@@ -36,6 +36,7 @@ ENTRY_RULES = (
     "VAL003",
     "EXP001",
     "EXP003",
+    "INJ001",
     "RL001",
     "AUD001",
     "TYP001",
