@@ -25,6 +25,7 @@ from archtools.analysis.problems import entry_problems
 from archtools.analysis.raw_sql import Place, raw_sql_problems
 from archtools.analysis.sinks import Sink
 from archtools.analysis.trpc import context_identity
+from archtools.facts.code import Call, ExprKind
 from archtools.results import Check, CheckStatus, EntryKind, Evidence
 
 __all__ = ["EntryAnalysis", "EntryChecker", "Problem"]
@@ -84,6 +85,13 @@ class EntryChecker(AuthorizationChecks, DataChecks):
                 entry.seeds,
                 identity_paths=tuple(dict.fromkeys(entry.seeds.identity_paths + learned)),
             )
+        checked = self._validated_by_wrapper(entry)
+        if checked:
+            entry.seeds = replace(
+                entry.seeds,
+                validated=entry.seeds.validated | set(checked),
+                validated_by={**entry.seeds.validated_by, **checked},
+            )
         flow = self.ctx.summaries.flow(file, func, entry.seeds)
         other_branches = [
             (b.line, b.end_line)
@@ -107,6 +115,70 @@ class EntryChecker(AuthorizationChecks, DataChecks):
         for (file, func), flow in self.helper_flows.items():
             places.append((file, _within(function_scope(self.ctx.program.files[file], func)), flow))
         return places
+
+    def _validated_by_wrapper(self, entry: Entry) -> dict[str, Evidence]:
+        """`createSafeAction(schema, handler)`: a wrapper of the app that parses what it is
+        called with by the schema it was given, stops when that fails, and hands the parsed data
+        to the handler. The handler's parameters that receive it are validated."""
+        if entry.handler is None or entry.handler[1] is None or not entry.wrappers:
+            return {}
+        for file, call in entry.chain:
+            if call not in entry.wrappers:
+                continue
+            target = self.ctx.summaries.target(file, call)
+            at = self._handler_position(file, call, entry.handler[1])
+            if target is None or target[1] is None or at is None:
+                continue
+            found = self._handed_validated(file, call, target, at, entry.handler)
+            if found:
+                return found
+        return {}
+
+    def _handler_position(self, file: str, call: Call, handler: int) -> int | None:
+        """Which argument of the wrapper call is the entry's handler (inline or by name)."""
+        for position, arg in enumerate(call.args):
+            if arg.func == handler:
+                return position
+            if arg.kind == ExprKind.IDENTIFIER:
+                symbol = self.ctx.program.lookup(file, arg.text)
+                if symbol is not None and symbol.func == handler:
+                    return position
+        return None
+
+    def _handed_validated(
+        self,
+        file: str,
+        call: Call,
+        wrapper: tuple[str, int | None],
+        at: int,
+        handler: tuple[str, int | None],
+    ) -> dict[str, Evidence]:
+        """The handler's parameters the wrapper calls it with validated values."""
+        wfile, wfunc = wrapper
+        wfacts = self.ctx.program.files[wfile]
+        params = [p.name for p in wfacts.functions[wfunc].params] if wfunc is not None else []
+        if at >= len(params) or handler[1] is None:
+            return {}
+        handler_params = self.ctx.program.function(handler[0], handler[1]).params
+        flow = self.ctx.summaries.flow(wfile, wfunc, Seeds())
+        inside = function_scope(wfacts, wfunc)
+        found: dict[str, Evidence] = {}
+        for inner in wfacts.calls:
+            if inner.func not in inside or inner.callee != params[at]:
+                continue
+            for position, arg in enumerate(inner.args[: len(handler_params)]):
+                checked = next((flow.validated[r] for r in arg.roots if r in flow.validated), None)
+                if checked is None:
+                    continue
+                param = handler_params[position]
+                for name in param.names or (param.name,):
+                    found[name] = Evidence(
+                        file=file,
+                        line=call.line,
+                        detail=f"validated by {call.callee}(): it checks the handler's input "
+                        f"before calling it ({checked.detail}, {wfile}:{checked.line})",
+                    )
+        return found
 
     def _session_from_wrapper(self, entry: Entry) -> tuple[str, ...]:
         """`export const DELETE = auth(async (req) => ...)` with Auth.js's `auth`: the handler finds

@@ -1337,6 +1337,46 @@ export const notesRouter = router({
     assert ("server/models/notes.repo.ts", 4) in {(e.file, e.line) for e in check.evidence}
 
 
+def test_class6_a_wrapper_that_parses_with_the_schema_it_is_given(tmp_path: Path) -> None:
+    # `createSafeAction(schema, handler)`: the app's wrapper parses the action's input with the
+    # schema, stops on failure and hands the parsed data to the handler, whose parameter is
+    # validated. A wrapper that forwards the raw input validates nothing.
+    wrapper = """import { z } from "zod";
+export const createSafeAction = <I, O>(schema: z.Schema<I>, handler: (data: I) => Promise<O>) => {
+  return async (data: I) => {
+    const parsed = schema.safeParse(data);
+    if (!parsed.success) {
+      return { error: "invalid" };
+    }
+    return handler(parsed.data);
+  };
+};
+"""
+    action = """'use server';
+import { z } from "zod";
+import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+import { createSafeAction } from "@/lib/create-safe-action";
+const RenameNote = z.object({ title: z.string().min(1).max(100) });
+const handler = async (data: { title: string }) => {
+  const session = await auth();
+  if (!session?.user?.id) throw new Error("Unauthorized");
+  return prisma.note.updateMany({ where: { authorId: session.user.id }, data: { title: data.title } });
+};
+export const renameNotes = createSafeAction(RenameNote, handler);
+"""
+    files = {"lib/create-safe-action.ts": wrapper, "app/notes/actions.ts": action}
+    make_repo(tmp_path / "parsed", files)
+    point = entry(run_audit(tmp_path / "parsed"), "server_action:app/notes/actions.ts#renameNotes")
+    check = point.checks.input_validation
+    assert check.status.value == "pass", check
+    assert check.evidence[0].line == 12 and "createSafeAction" in check.evidence[0].detail
+    forwarding = wrapper.replace("return handler(parsed.data);", "return handler(data);")
+    make_repo(tmp_path / "raw", {**files, "lib/create-safe-action.ts": forwarding})
+    point = entry(run_audit(tmp_path / "raw"), "server_action:app/notes/actions.ts#renameNotes")
+    assert statuses(point)["input_validation"] == "fail"
+
+
 def test_class8_use_server_module_reached_only_from_server_code(tmp_path: Path) -> None:
     helper = """"use server";
 import { prisma } from "@/lib/db";
