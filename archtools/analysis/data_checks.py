@@ -387,7 +387,13 @@ def _seed(seeds: Seeds, name: str, value: Expr, flow: Flow, file: str, call: Cal
             if not flow.is_input(value):
                 seeds.validated_paths = (*seeds.validated_paths, name)
             return
-        seeds.inputs[name] = "client value passed by the caller"
+        labels = {flow.inputs[root] for root in value.roots if root in flow.inputs}
+        # a path segment stays one (a string) in the helper it is handed to
+        path_segment = labels == {"route params"} and value.kind in (
+            ExprKind.IDENTIFIER,
+            ExprKind.MEMBER,
+        )
+        seeds.inputs[name] = "route params" if path_segment else "client value passed by the caller"
         if not flow.is_input(value):
             seeds.validated.add(name)
 
@@ -423,6 +429,18 @@ def _flag_unvalidated_op(
     for expr in op.where + op.data:
         if flow.is_input(expr):
             value = _input_part(expr, flow)
+            detail = f"unvalidated client input `{value.text[:60]}` reaches {op.callee}()"
+            if expr in op.where and _path_segment_key(expr, value, flow):
+                # A path segment is a string, and as the value of a filter it only picks the row
+                # with that exact key: unchecked, yet no way to change what the query does.
+                fails.append(
+                    Evidence(
+                        file=op.file,
+                        line=expr.line,
+                        detail=f"{detail}, as the exact key of a filter only",
+                    )
+                )
+                return
             flag(
                 fails,
                 problems,
@@ -434,9 +452,21 @@ def _flag_unvalidated_op(
                     f"unvalidated:{op.callee}:{expr.text[:40]}",
                     op.model,
                 ),
-                f"unvalidated client input `{value.text[:60]}` reaches {op.callee}()",
+                detail,
             )
             return
+
+
+def _path_segment_key(where: Expr, value: Expr, flow: Flow) -> bool:
+    """Whether the unchecked value is a route's path segment (`params.id`, always a string) given
+    as the exact value of a filter key (`{ id: params.id }`), not inside an operator or a spread."""
+    if value.kind not in (ExprKind.IDENTIFIER, ExprKind.MEMBER):
+        return False
+    if not all(
+        flow.inputs.get(root) == "route params" for root in value.roots if root in flow.inputs
+    ):
+        return False
+    return any(pair.value is value and pair.key != "..." for pair in where.pairs)
 
 
 def _input_part(expr: Expr, flow: Flow) -> Expr:

@@ -1377,6 +1377,50 @@ export const renameNotes = createSafeAction(RenameNote, handler);
     assert statuses(point)["input_validation"] == "fail"
 
 
+def test_class6_a_path_segment_used_as_an_exact_key_is_no_val001_finding(tmp_path: Path) -> None:
+    # `params.id` is a string and, as the value of a filter key, only picks the row with that
+    # key: the check records it unvalidated, but no VAL001 is raised. A body value in the same
+    # place may be an object (`{ "not": "" }`, a Prisma operator) and is reported.
+    helper = """import { prisma } from "@/lib/db";
+export async function noteById(id: string, authorId: string) {
+  return prisma.note.findFirst({ where: { id, authorId } });
+}
+"""
+    by_path = """import { auth } from "@/auth";
+import { noteById } from "@/lib/notes";
+export async function GET(req: Request, { params }: { params: Promise<{ id: string }> }) {
+  const session = await auth();
+  if (!session?.user?.id) return new Response(null, { status: 401 });
+  const { id } = await params;
+  return Response.json(await noteById(id, session.user.id));
+}
+"""
+    by_body = """import { auth } from "@/auth";
+import { noteById } from "@/lib/notes";
+export async function POST(req: Request) {
+  const session = await auth();
+  if (!session?.user?.id) return new Response(null, { status: 401 });
+  const { id } = await req.json();
+  return Response.json(await noteById(id, session.user.id));
+}
+"""
+    make_repo(
+        tmp_path,
+        {
+            "lib/notes.ts": helper,
+            "app/api/notes/[id]/route.ts": by_path,
+            "app/api/lookup/route.ts": by_body,
+        },
+    )
+    result = run_audit(tmp_path)
+    point = entry(result, "route_handler:app/api/notes/[id]/route.ts#GET")
+    check = point.checks.input_validation
+    assert check.status.value == "fail" and "exact key of a filter" in check.evidence[0].detail
+    val001 = {f.entry_point for f in result.findings if f.rule == "VAL001"}
+    assert "route_handler:app/api/notes/[id]/route.ts#GET" not in val001
+    assert "route_handler:app/api/lookup/route.ts#POST" in val001
+
+
 def test_class8_use_server_module_reached_only_from_server_code(tmp_path: Path) -> None:
     helper = """"use server";
 import { prisma } from "@/lib/db";
