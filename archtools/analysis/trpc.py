@@ -133,13 +133,14 @@ def _procedure(program: Program, app: str, file: str, call: Call, path: str, key
         handler=None,
     )
     entry.chain = builder_chain(program, file, call)
-    handler = next((a for a in call.args if a.func is not None), None)
-    if handler is None or handler.func is None:
-        entry.unresolved = f"the {call.name} resolver is not an inline function"
+    resolver = _resolver(program, file, call)
+    if resolver is None:
+        entry.unresolved = f"the {call.name} resolver is neither inline nor a function it can find"
         return entry
-    entry.handler = (file, handler.func)
-    function = program.function(file, handler.func)
-    seeds = context_seeds(program.files[file], handler.func)
+    entry.handler = resolver
+    hfile, hfunc = resolver
+    function = program.function(hfile, hfunc)
+    seeds = context_seeds(program.files[hfile], hfunc)
     schemas = [(f, c) for f, c in entry.chain if c.name == "input"]
     loose = [field for f, c in schemas for field in unchecked_fields(program, f, c)]
     for param in function.params[:1]:
@@ -152,6 +153,20 @@ def _procedure(program: Program, app: str, file: str, call: Call, path: str, key
                 seeds.input_paths += tuple(f"{name}.{field}" for field in loose)
     entry.seeds = seeds
     return entry
+
+
+def _resolver(program: Program, file: str, call: Call) -> tuple[str, int] | None:
+    """The function a procedure resolves with: inline, or passed by name (`.query(getNoteHandler)`,
+    a controller of another module)."""
+    for arg in call.args:
+        if arg.func is not None:
+            return file, arg.func
+    for arg in call.args:
+        if arg.kind == ExprKind.IDENTIFIER:
+            symbol = program.lookup(file, arg.text)
+            if symbol is not None and symbol.func is not None and symbol.package is None:
+                return symbol.file, symbol.func
+    return None
 
 
 _ANYTHING = ("z.any()", "z.unknown()", "v.any()", "v.unknown()")

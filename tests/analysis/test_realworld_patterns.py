@@ -1421,6 +1421,39 @@ export async function POST(req: Request) {
     assert "route_handler:app/api/lookup/route.ts#POST" in val001
 
 
+def test_class8_a_procedure_resolved_by_a_controller_passed_by_name(tmp_path: Path) -> None:
+    # `.query(getNoteHandler)`: the resolver lives in a controller module; its body is the
+    # procedure's, judged like an inline one (here: the owner filter binds the client's id).
+    controller = """import { prisma } from "@/lib/db";
+export async function getNoteHandler({ ctx, input }: { ctx: { user: { id: string } }; input: { id: string } }) {
+  return prisma.note.findFirst({ where: { id: input.id, authorId: ctx.user.id } });
+}
+"""
+    router = """import { z } from "zod";
+import { router, authedProcedure } from "../trpc";
+import { getNoteHandler } from "../controllers/notes";
+export const notesRouter = router({
+  get: authedProcedure.input(z.object({ id: z.string() })).query(getNoteHandler),
+});
+"""
+    root = 'import { router } from "./trpc";\nimport { notesRouter } from "./routers/notes";\nexport const appRouter = router({ notes: notesRouter });\n'
+    make_repo(
+        tmp_path,
+        {
+            "server/trpc.ts": TRPC_BASE,
+            "server/controllers/notes.ts": controller,
+            "server/routers/notes.ts": router,
+            "server/root.ts": root,
+        },
+        dependencies={"@trpc/server": "11.0.0"},
+    )
+    point = entry(run_audit(tmp_path), "trpc_procedure:server/routers/notes.ts#notes.get")
+    assert statuses(point)["authentication"] == "pass"
+    check = point.checks.authorization
+    assert check.status.value == "pass" and check.evidence[0].file == "server/controllers/notes.ts"
+    assert statuses(point)["input_validation"] == "pass"
+
+
 def test_class8_use_server_module_reached_only_from_server_code(tmp_path: Path) -> None:
     helper = """"use server";
 import { prisma } from "@/lib/db";
