@@ -181,6 +181,11 @@ def _analyse(
             if e.kind == EntryKind.TRPC_PROCEDURE and e.route is not None
         }
     )
+    for procedure in entries:
+        if procedure.kind == EntryKind.TRPC_PROCEDURE and procedure.route is not None:
+            segments = procedure.route.split(".")
+            for start in range(len(segments) - 1):
+                ctx.procedures.setdefault(".".join(segments[start:]), []).append(procedure)
     checker = EntryChecker(ctx)
     analyses = [a for a in map(checker.analyse, entries) if a.reads_data]
     if options.progress is not None:

@@ -116,6 +116,43 @@ class EntryChecker(AuthorizationChecks, DataChecks):
             places.append((file, _within(function_scope(self.ctx.program.files[file], func)), flow))
         return places
 
+    def _delegated_authorization(self, scope: EntryScope) -> Check | None:
+        """A route that reaches data only through the app's tRPC procedures, called in process
+        (`c.var.api.tags.list(...)`): their authorization is its own."""
+        checks: list[tuple[Call, Entry, Check]] = []
+        for call in scope.facts.calls:
+            if not scope.has(call.func, call.line):
+                continue
+            path = self.ctx.sinks.procedure_path(scope.facts.path, call)
+            named = self.ctx.procedures.get(path, []) if path is not None else []
+            if len(named) != 1 or named[0].id in self._delegating:
+                continue
+            procedure = named[0]
+            saved = self.helper_flows
+            self._delegating.add(procedure.id)
+            try:
+                check = self.analyse(procedure).checks["authorization"]
+            finally:
+                self._delegating.discard(procedure.id)
+                self.helper_flows = saved
+            if check.status in (CheckStatus.PASS, CheckStatus.FAIL):
+                checks.append((call, procedure, check))
+        if not checks:
+            return None
+        failed = [c for c in checks if c[2].status == CheckStatus.FAIL]
+        status = CheckStatus.FAIL if failed else CheckStatus.PASS
+        evidence = [
+            Evidence(
+                file=scope.facts.path,
+                line=call.line,
+                detail=f"{call.callee}() runs the tRPC procedure {procedure.route}, whose "
+                f"authorization is {check.status.value}",
+            )
+            for call, procedure, check in (failed or checks)
+        ]
+        evidence += [e for _c, _p, check in (failed or checks) for e in check.evidence]
+        return Check(status=status, evidence=evidence)
+
     def _validated_by_wrapper(self, entry: Entry) -> dict[str, Evidence]:
         """`createSafeAction(schema, handler)`: a wrapper of the app that parses what it is
         called with by the schema it was given, stops when that fails, and hands the parsed data
@@ -225,6 +262,8 @@ class EntryChecker(AuthorizationChecks, DataChecks):
         elif authn.status == CheckStatus.PASS and public is None:
             public = authn.evidence[0]  # a signed or internal caller: no user session by design
         authz = self._authorization_unless_public(entry, scope, ops, problems, public)
+        if authz.status == CheckStatus.NA and not ops and entry.kind != EntryKind.TRPC_PROCEDURE:
+            authz = self._delegated_authorization(scope) or authz
         validation = self._validation(entry, scope, ops, problems)
         rate = self._rate_limiting(entry, scope, problems)
         audit = self._audit_logging(entry, scope, ops, problems)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from archtools.analysis.entry import AppLayout
+from archtools.analysis.entry import AppLayout, Entry
 from archtools.analysis.importers import Importers
 from archtools.analysis.knowledge import GuardKnowledge
 from archtools.analysis.middleware import MiddlewareInfo
@@ -49,6 +49,8 @@ class AnalysisContext:
     middleware: dict[str, MiddlewareInfo] = field(default_factory=dict)  # app path -> info
     public_routes: list[str] = field(default_factory=list)  # declared public in archtools.toml
     owned: dict[str, str] = field(default_factory=dict)  # model -> why it is owned
+    # tRPC procedures by each tail of their dotted path (`notes.get`, `get`)
+    procedures: dict[str, list[Entry]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.owned:

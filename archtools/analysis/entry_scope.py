@@ -79,6 +79,8 @@ class CheckerBase:
         self.k: GuardKnowledge = ctx.knowledge
         # the helpers that run for the entry point under analysis, with the flow each runs with
         self.helper_flows: dict[tuple[str, int | None], Flow] = {}
+        # the procedures whose analysis a route that calls them is waiting for
+        self._delegating: set[str] = set()  # their ids
 
 
 TRANSPORT = "public by design: the tRPC transport"

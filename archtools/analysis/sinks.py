@@ -86,9 +86,17 @@ class SinkFinder:
 
     def procedure_schema(self, file: str, call: Call) -> Evidence | None:
         """The input schema of the tRPC procedure a call invokes through a client or a caller
-        (`c.var.api.tags.get({ tagId })`), when every procedure its path can name has one. A
-        package's call (`prisma.user.create`) or a database operation is never one, whatever its
-        path spells."""
+        (`c.var.api.tags.get({ tagId })`), when every procedure its path can name has one."""
+        path = self.procedure_path(file, call)
+        if path is None:
+            return None
+        schemas = self._procedures[path]
+        return schemas[0] if all(schemas) else None
+
+    def procedure_path(self, file: str, call: Call) -> str | None:
+        """The (tail of the) dotted path of the tRPC procedure a call invokes through a client or
+        a caller, longest first. A package's call (`prisma.user.create`) or a database operation
+        is never one, whatever its path spells."""
         if not self._procedures:
             return None
         if self.classifier.canonical(file, call)[1] is not None or any(
@@ -105,9 +113,9 @@ class SinkFinder:
         if segments[-1] in _PROCEDURE_VERBS:
             segments = segments[:-1]
         for start in range(1, len(segments) - 1):  # longest path first, never the bare root
-            schemas = self._procedures.get(".".join(segments[start:]))
-            if schemas:
-                return schemas[0] if all(schemas) else None
+            path = ".".join(segments[start:])
+            if path in self._procedures:
+                return path
         return None
 
     def first_sink(

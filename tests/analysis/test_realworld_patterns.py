@@ -1454,6 +1454,50 @@ export const notesRouter = router({
     assert statuses(point)["input_validation"] == "pass"
 
 
+def test_class3_a_route_that_reaches_data_through_a_trpc_caller(tmp_path: Path) -> None:
+    # A REST route signs the caller in and calls the tRPC procedure in process: the procedure's
+    # authorization is the route's (pass when the procedure binds the note to the caller).
+    notes = """import { z } from "zod";
+import { prisma } from "@/lib/db";
+import { router, authedProcedure } from "../trpc";
+export const notesRouter = router({
+  get: authedProcedure
+    .input(z.object({ id: z.string() }))
+    .query(({ ctx, input }) => prisma.note.findFirst({ where: { id: input.id, authorId: ctx.user.id } })),
+});
+"""
+    root = 'import { router } from "./trpc";\nimport { notesRouter } from "./routers/notes";\nexport const appRouter = router({ notes: notesRouter });\n'
+    route = """import { auth } from "@/auth";
+import { appRouter } from "@/server/root";
+export async function GET(req: Request, { params }: { params: Promise<{ id: string }> }) {
+  const session = await auth();
+  if (!session?.user?.id) return new Response(null, { status: 401 });
+  const { id } = await params;
+  const caller = appRouter.createCaller({ user: session.user });
+  return Response.json(await caller.notes.get({ id }));
+}
+"""
+    files = {
+        "server/trpc.ts": TRPC_BASE,
+        "server/routers/notes.ts": notes,
+        "server/root.ts": root,
+        "app/api/notes/[id]/route.ts": route,
+    }
+    make_repo(tmp_path / "bound", files, dependencies={"@trpc/server": "11.0.0"})
+    point = entry(run_audit(tmp_path / "bound"), "route_handler:app/api/notes/[id]/route.ts#GET")
+    check = point.checks.authorization
+    assert check.status.value == "pass", check
+    assert "notes.get" in check.evidence[0].detail and check.evidence[0].line == 8
+    unbound = notes.replace("{ id: input.id, authorId: ctx.user.id }", "{ id: input.id }")
+    make_repo(
+        tmp_path / "open",
+        {**files, "server/routers/notes.ts": unbound},
+        dependencies={"@trpc/server": "11.0.0"},
+    )
+    point = entry(run_audit(tmp_path / "open"), "route_handler:app/api/notes/[id]/route.ts#GET")
+    assert statuses(point)["authorization"] == "fail"
+
+
 def test_class8_use_server_module_reached_only_from_server_code(tmp_path: Path) -> None:
     helper = """"use server";
 import { prisma } from "@/lib/db";
