@@ -126,6 +126,18 @@ class AuthorizationChecks(LoadChecks):
         if client is None:
             return
         bound = any(flow.is_identity(w) for w in op.where)
+        if client and not bound:
+            scoped = _scoped_filter(op, flow, access.scoped.get(op.file, {}))
+            if scoped is not None:  # `{ id: contactId, contactBookId: contactBook.id }`
+                tally.passes.append(
+                    Evidence(
+                        file=op.file,
+                        line=scoped.value.line or op.line,
+                        detail=f"{op.callee}() binds the {op.model} the client chose to "
+                        f"`{scoped.value.text[:40]}`, taken from a row found for the caller",
+                    )
+                )
+                return
         if not client:
             self._judge_caller_chosen_rows(access, tally, op, flow, bound=bound, creating=creating)
         elif bound:
@@ -833,6 +845,19 @@ def _client_keys(op: DbOp, flow: Flow) -> list[Expr]:
 
 def _client_roots(expr: Expr, flow: Flow) -> list[str]:
     return [r for r in expr.roots if r in flow.inputs and r not in flow.identity]
+
+
+def _scoped_filter(op: DbOp, flow: Flow, scoped: dict[str, DbOp]) -> Pair | None:
+    """A key of the query's filter (at its top level, so every row must match it) whose value is
+    taken from a row found for the caller."""
+    for where in op.where:
+        for pair in where.pairs:
+            roots = set(pair.value.roots)
+            if pair.key == "..." or not roots or flow.is_client_value(pair.value):
+                continue
+            if roots <= set(scoped):
+                return pair
+    return None
 
 
 def _taken_from(expr: Expr, flow: Flow, scoped: dict[str, DbOp]) -> bool:

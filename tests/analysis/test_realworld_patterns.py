@@ -1498,6 +1498,62 @@ export async function GET(req: Request, { params }: { params: Promise<{ id: stri
     assert statuses(point)["authorization"] == "fail"
 
 
+def test_class3_a_filter_on_a_key_taken_from_the_callers_row_binds_the_query(
+    tmp_path: Path,
+) -> None:
+    # The team is found for the caller; the project the client names is read with the team's
+    # id in the same filter, so only the caller's team's projects can match. Without that key
+    # in the filter: an IDOR.
+    helper = """import { prisma } from "@/lib/db";
+export async function teamOfMember(teamId: string, userId: string) {
+  const team = await prisma.team.findFirst({
+    where: { id: teamId, memberships: { some: { userId } } },
+  });
+  if (!team) throw new Error("Not found");
+  return team;
+}
+"""
+    route = """import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+import { teamOfMember } from "@/lib/teams";
+export async function GET(req: Request, { params }: { params: Promise<{ team: string; id: string }> }) {
+  const session = await auth();
+  if (!session?.user?.id) return new Response(null, { status: 401 });
+  const { team: teamId, id } = await params;
+  const team = await teamOfMember(teamId, session.user.id);
+  const project = await prisma.project.findFirst({
+    where: { id, teamId: team.id },
+  });
+  return Response.json(project);
+}
+"""
+    schema = (
+        PRISMA_SCHEMA.replace(
+            "  memberships Membership[]\n  createdAt",
+            "  memberships Membership[]\n  projects    Project[]\n  createdAt",
+            1,
+        )
+        + """
+model Project {
+  id     String @id
+  name   String
+  teamId String
+  team   Team   @relation(fields: [teamId], references: [id])
+}
+"""
+    )
+    path = "app/api/teams/[team]/projects/[id]/route.ts"
+    make_repo(tmp_path / "bound", {"lib/teams.ts": helper, path: route}, schema=schema)
+    point = entry(run_audit(tmp_path / "bound"), f"route_handler:{path}#GET")
+    check = point.checks.authorization
+    assert check.status.value == "pass", check
+    assert any("team.id" in e.detail and e.line == 10 for e in check.evidence), check
+    open_route = route.replace("where: { id, teamId: team.id },", "where: { id },")
+    make_repo(tmp_path / "open", {"lib/teams.ts": helper, path: open_route}, schema=schema)
+    point = entry(run_audit(tmp_path / "open"), f"route_handler:{path}#GET")
+    assert statuses(point)["authorization"] == "fail"
+
+
 def test_class8_use_server_module_reached_only_from_server_code(tmp_path: Path) -> None:
     helper = """"use server";
 import { prisma } from "@/lib/db";
