@@ -166,7 +166,34 @@ def function_flow(
         if var.init is not None:
             _label_declaration(sources, flow, var, var.init)
     _checked_before(sources, flow, facts.lines + 1)
+    _equated_with_caller(facts, flow, scope)
     return flow
+
+
+def _equated_with_caller(facts: FileFacts, flow: Flow, scope: set[int | None]) -> None:
+    """An input the function exits on unless it equals the caller's own id (`if (!session ||
+    session.user.id !== userId) throw`) can only be that id past the exit: validated."""
+    for guard in facts.guards:
+        if guard.func not in scope or guard.caught or "&&" in guard.condition.text:
+            continue
+        last = max(guard.line, guard.exit_line - 1)
+        for cmp in facts.comparisons:
+            if cmp.func != guard.func or cmp.operator not in ("!==", "!="):
+                continue
+            if not guard.line <= cmp.line <= last:
+                continue
+            for side, other in ((cmp.left, cmp.right), (cmp.right, cmp.left)):
+                if side.kind != ExprKind.IDENTIFIER or not flow.is_identity(other):
+                    continue
+                name = side.text
+                if name in flow.inputs and name not in flow.validated:
+                    flow.validated[name] = Evidence(
+                        file=facts.path,
+                        line=guard.line,
+                        detail=f"exits unless `{name}` is the caller's own id "
+                        f"(`{guard.condition.text[:60]}`)",
+                    )
+                    flow.hand_checked.add(name)
 
 
 def _seeded_flow(facts: FileFacts, seeds: Seeds, validator_calls: set[int]) -> Flow:

@@ -1554,6 +1554,34 @@ model Project {
     assert statuses(point)["authorization"] == "fail"
 
 
+def test_class6_an_id_that_must_equal_the_callers_is_checked(tmp_path: Path) -> None:
+    # The action exits unless the id the client sends is the caller's own: past that exit the
+    # value can only be that id, so it reaches the query checked.
+    action = """'use server';
+import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+export async function deleteAccount(userId: string) {
+  const session = await auth();
+  if (!session?.user || session.user.id !== userId) {
+    throw new Error("Unauthorized");
+  }
+  await prisma.user.delete({ where: { id: userId } });
+}
+"""
+    make_repo(tmp_path / "equal", {"app/account/actions.ts": action})
+    point = entry(
+        run_audit(tmp_path / "equal"), "server_action:app/account/actions.ts#deleteAccount"
+    )
+    check = point.checks.input_validation
+    assert check.status.value == "pass" and check.evidence[0].line == 6, check
+    loose = action.replace("!session?.user || session.user.id !== userId", "!session?.user")
+    make_repo(tmp_path / "loose", {"app/account/actions.ts": loose})
+    point = entry(
+        run_audit(tmp_path / "loose"), "server_action:app/account/actions.ts#deleteAccount"
+    )
+    assert statuses(point)["input_validation"] == "fail"
+
+
 def test_class8_use_server_module_reached_only_from_server_code(tmp_path: Path) -> None:
     helper = """"use server";
 import { prisma } from "@/lib/db";
