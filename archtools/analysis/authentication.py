@@ -21,12 +21,13 @@ from archtools.analysis.entry_scope import (
 )
 from archtools.analysis.entrypoints import route_of
 from archtools.analysis.flow import Flow, function_scope
-from archtools.analysis.knowledge import PublicRoutes
+from archtools.analysis.handed_context import handed_on, hono_variables
 from archtools.analysis.middleware import MiddlewareInfo, vulnerable_to_bypass
+from archtools.analysis.public_content import public_flag
 from archtools.analysis.roles import DbOp
 from archtools.analysis.summaries import Summary, is_identity_table
 from archtools.analysis.trpc import context_identity, context_seeds
-from archtools.facts.code import Call, Expr, ExprKind, FileFacts
+from archtools.facts.code import Call, Expr, ExprKind
 from archtools.results import Check, CheckStatus, EntryKind, Evidence
 from archtools.source.globs import glob_match
 
@@ -118,32 +119,8 @@ def _authenticated(gate: Evidence, kind: str | None, via: list[Evidence] | None 
     return Check(status=CheckStatus.PASS, evidence=evidence, kind=kind or "session")
 
 
-_DRIZZLE_FLAG = re.compile(r"eq\(\s*[\w.]+\.(\w+)\s*,\s*(?:true|['\"]public['\"])\s*\)", re.I)
-_PUBLIC_VALUES = {"true", "'public'", '"public"', "'PUBLIC'", '"PUBLIC"'}
-
-
 # Public asset routes are public by design, yet what they read by a client's key is still judged.
 PUBLIC_ASSET = "public by design: a public asset route"
-
-
-def public_flag(expr: Expr, known: PublicRoutes) -> str | None:
-    """`isPublic: true` or `status: "Published"` in a Prisma where (at any depth), or
-    `eq(t.isPublic, true)` in Drizzle."""
-    flags, states = known.public_flags, known.public_states
-    for pair in expr.pairs:
-        value = pair.value.text.strip()
-        if pair.key in flags and value in _PUBLIC_VALUES:
-            return f"`{pair.key}: {value}`"
-        state = value.strip("'\"").rsplit(".", 1)[-1].lower()
-        if pair.key in states.columns and state in states.values:
-            return f"`{pair.key}: {value}`"
-    for inner in (*(pair.value for pair in expr.pairs), *expr.items):
-        if (found := public_flag(inner, known)) is not None:
-            return found
-    match = _DRIZZLE_FLAG.search(expr.text)
-    if match is not None and match.group(1) in flags:
-        return f"`{match.group(0)}`"
-    return None
 
 
 def _op_calls(checks: CheckerBase, ops: list[DbOp] | None) -> frozenset[tuple[str, int]]:
@@ -893,8 +870,8 @@ class AuthenticationChecks(CheckerBase):
                         continue
                     # `next(...)` may be called from a callback (`withLogger(..., () => next())`)
                     inside = function_scope(facts, func)
-                    learned += _handed_on(facts, inside, flow, self._caller_from_context(mfile))
-                    hono_vars += _hono_variables(facts, func, flow)
+                    learned += handed_on(facts, inside, flow, self._caller_from_context(mfile))
+                    hono_vars += hono_variables(facts, func, flow)
         if not (learned or hono_vars) or entry.handler is None:
             return ()
         file, func = entry.handler
@@ -983,42 +960,3 @@ class AuthenticationChecks(CheckerBase):
         )
 
     # -- authorization -------------------------------------------------------------------------------
-
-
-def _handed_on(
-    facts: FileFacts, funcs: set[int | None], flow: Flow, from_context: Callable[[Expr], bool]
-) -> list[str]:
-    """`next({ ctx: { ...ctx, user, workspace } })`: the context fields that hold the caller, or
-    what a helper builds from it (`actor: actorFromContext(opts.ctx)`)."""
-    learned: list[str] = []
-    for next_call in facts.calls:
-        if next_call.func not in funcs or next_call.name != "next":
-            continue
-        for arg in next_call.args:
-            for pair in arg.pairs:
-                if pair.key != "ctx":
-                    continue
-                learned += [
-                    f"ctx.{field.key}"
-                    for field in pair.value.pairs
-                    if field.key != "..."
-                    and (flow.is_identity(field.value) or from_context(field.value))
-                ]
-    return learned
-
-
-def _hono_variables(facts: FileFacts, func: int | None, flow: Flow) -> list[str]:
-    """`c.set("team", team)` in a Hono middleware: the variables (`c.var.team`) that hold the
-    caller (or what the caller's credential found)."""
-    if func is None or not facts.functions[func].params:
-        return []
-    setter = f"{facts.functions[func].params[0].name}.set"
-    return [
-        call.args[0].value
-        for call in facts.calls
-        if call.func == func
-        and call.callee == setter
-        and len(call.args) == 2
-        and call.args[0].value is not None
-        and flow.is_identity(call.args[1])
-    ]

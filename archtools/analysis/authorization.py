@@ -7,7 +7,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from archtools.analysis.authentication import public_flag
 from archtools.analysis.context import is_personal_name, is_sensitive_name
 from archtools.analysis.entry import Entry
 from archtools.analysis.entry_scope import (
@@ -22,6 +21,7 @@ from archtools.analysis.entry_scope import (
 )
 from archtools.analysis.flow import Flow, function_scope
 from archtools.analysis.load_checks import COMPARES, CREATES, LoadChecks, throws_unless_found
+from archtools.analysis.public_content import public_flag
 from archtools.analysis.roles import DbOp
 from archtools.analysis.sinks import REPOSITORY_CODE
 from archtools.analysis.trpc import context_seeds
