@@ -25,6 +25,7 @@ _REQUEST_WORDS = re.compile(
     r"headers|authorization|searchParams|cookies|\bquery\b|req\.body|request\.body|bearer", re.I
 )
 _CONSTANT_TIME = re.compile(r"timingSafeEqual|safeCompare|constantTimeEqual|secureCompare", re.I)
+_KEYED_DIGEST = re.compile(r"createHmac|createHash|hmac|sha256|sha1|digest", re.I)
 
 
 def _strip(text: str) -> str:
@@ -144,4 +145,20 @@ def compares_secret(
         if templated and not (set(env) & checked_present or locals_used & checked_present):
             continue
         return env[0]
+    return None
+
+
+def compares_keyed_digest(condition: str, secret_values: dict[str, str]) -> str | None:
+    """The server secret keying a digest the guard compares a presented value with, exiting on a
+    mismatch (`if (hash !== expected)` where `expected = createHash(...).update(`${id}-${env.SECRET}`)`):
+    a signed link or request, verified."""
+    for part in disjuncts(condition) or []:
+        if not re.search(r"!==?", part):
+            continue
+        for name, source in secret_values.items():
+            if not re.search(rf"\b{re.escape(name)}\b", part) or not _KEYED_DIGEST.search(source):
+                continue
+            env = [n for n in secret_names([source]) if SECRET_NAME.search(n)]
+            if env:
+                return env[0]
     return None

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from archtools.analysis.call_targets import CallTargets, FuncKey
-from archtools.analysis.conditions import compares_secret, tests_presence
+from archtools.analysis.conditions import compares_keyed_digest, compares_secret, tests_presence
 from archtools.analysis.flow import Flow, Seeds, function_flow, function_scope
 from archtools.analysis.knowledge import GuardKnowledge, active_knowledge
 from archtools.analysis.program import Program
@@ -587,6 +587,15 @@ class Summaries:
                     detail=f"{verb} when `{guard.condition.text}`, {checker}",
                 )
                 _set_gate(summary, gate, "internal", stops=stops)
+        signed = compares_keyed_digest(guard.condition.text, scan.secret_values)
+        if summary.auth_gate is None and signed is not None and stops:
+            gate = Evidence(
+                file=scan.file,
+                line=guard.line,
+                detail=f"{verb} unless the presented value matches the digest keyed by the "
+                f"{signed} secret (`{guard.condition.text}`): a signed link",
+            )
+            _set_gate(summary, gate, "signature", stops=stops)
         secret = compares_secret(guard.condition.text, scan.secret_values, scan.secrets_present)
         if summary.auth_gate is None and secret is not None:
             gate = Evidence(

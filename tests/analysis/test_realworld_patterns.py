@@ -1582,6 +1582,37 @@ export async function deleteAccount(userId: string) {
     assert statuses(point)["input_validation"] == "fail"
 
 
+def test_class1_a_link_signed_with_a_keyed_digest_authenticates(tmp_path: Path) -> None:
+    # The unsubscribe link carries the contact id and a digest of it keyed by a server secret; the
+    # route recomputes the digest and stops on a mismatch before it changes the row: a signed
+    # link, the `signature` kind of caller. A digest without the secret proves nothing.
+    route = """import { createHash } from "node:crypto";
+import { prisma } from "@/lib/db";
+export async function POST(req: Request) {
+  const url = new URL(req.url);
+  const id = url.searchParams.get("id") ?? "";
+  const hash = url.searchParams.get("hash") ?? "";
+  const expected = createHash("sha256").update(`${id}-${process.env.LINK_SECRET}`).digest("hex");
+  if (hash !== expected) {
+    throw new Error("Invalid link");
+  }
+  await prisma.user.update({ where: { id }, data: { email: "" } });
+  return new Response(null, { status: 204 });
+}
+"""
+    make_repo(tmp_path / "signed", {"app/api/unsubscribe/route.ts": route})
+    point = entry(run_audit(tmp_path / "signed"), "route_handler:app/api/unsubscribe/route.ts#POST")
+    check = point.checks.authentication
+    assert check.status.value == "pass" and check.kind == "signature", check
+    assert check.evidence[0].line == 8
+    unkeyed = route.replace("`${id}-${process.env.LINK_SECRET}`", "id")
+    make_repo(tmp_path / "unkeyed", {"app/api/unsubscribe/route.ts": unkeyed})
+    point = entry(
+        run_audit(tmp_path / "unkeyed"), "route_handler:app/api/unsubscribe/route.ts#POST"
+    )
+    assert statuses(point)["authentication"] == "fail"
+
+
 def test_class8_use_server_module_reached_only_from_server_code(tmp_path: Path) -> None:
     helper = """"use server";
 import { prisma } from "@/lib/db";
