@@ -20,7 +20,7 @@ from archtools.analysis.entry_scope import (
     make_check,
 )
 from archtools.analysis.entrypoints import route_of
-from archtools.analysis.flow import Flow, function_scope
+from archtools.analysis.flow import Flow, function_scope, within
 from archtools.analysis.handed_context import handed_on, hono_variables
 from archtools.analysis.middleware import MiddlewareInfo, vulnerable_to_bypass
 from archtools.analysis.public_content import public_flag
@@ -133,10 +133,6 @@ def _op_calls(checks: CheckerBase, ops: list[DbOp] | None) -> frozenset[tuple[st
             found.add((op.file, index))
             index = calls[index].receiver
     return frozenset(found)
-
-
-def _within(funcs: set[int | None]) -> Callable[[int | None, int], bool]:
-    return lambda func, _line: func in funcs
 
 
 class AuthenticationChecks(CheckerBase):
@@ -338,7 +334,7 @@ class AuthenticationChecks(CheckerBase):
             seen.add(target)
             inner = self._password_check(
                 target[0],
-                _within(function_scope(self.ctx.program.files[target[0]], target[1])),
+                within(function_scope(self.ctx.program.files[target[0]], target[1])),
                 depth + 1,
                 seen,
             )
@@ -775,7 +771,7 @@ class AuthenticationChecks(CheckerBase):
             return True
         inner = self._sensitive_call(
             target[0],
-            _within(scope),
+            within(scope),
             search.depth + 1,
             search.seen,
             database=search.database,

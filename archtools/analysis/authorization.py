@@ -4,7 +4,6 @@ checks on admin operations, owner columns from the session, scoped writes."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from archtools.analysis.context import is_personal_name, is_sensitive_name
@@ -19,7 +18,7 @@ from archtools.analysis.entry_scope import (
     is_admin,
     make_check,
 )
-from archtools.analysis.flow import Flow, function_scope
+from archtools.analysis.flow import Flow, function_scope, within
 from archtools.analysis.load_checks import COMPARES, CREATES, LoadChecks, throws_unless_found
 from archtools.analysis.public_content import public_flag
 from archtools.analysis.roles import DbOp
@@ -610,7 +609,7 @@ class AuthorizationChecks(LoadChecks):
                 n for i in keyed if i < len(params) for n in (params[i].names or (params[i].name,))
             }
             inside = function_scope(self.ctx.program.files[target[0]], target[1])
-            sink = self.ctx.sinks.first_sink(target[0], _within(inside), names, database=True)
+            sink = self.ctx.sinks.first_sink(target[0], within(inside), names, database=True)
             if sink is not None and (sink.database or sink.target.endswith(REPOSITORY_CODE)):
                 return Evidence(
                     file=facts.path,
@@ -635,7 +634,7 @@ class AuthorizationChecks(LoadChecks):
             n for i in chosen if i < len(params) for n in (params[i].names or (params[i].name,))
         }
         inside = function_scope(self.ctx.program.files[target[0]], target[1])
-        sink = self.ctx.sinks.first_sink(target[0], _within(inside), names, database=True)
+        sink = self.ctx.sinks.first_sink(target[0], within(inside), names, database=True)
         if sink is None or not sink.target.endswith(REPOSITORY_CODE):
             return None
         return Evidence(
@@ -872,7 +871,3 @@ _INPUT_FIELD = re.compile(r"(?:^|\.)input\.(\w+)$")
 def _names_key(expr: Expr, key: str) -> bool:
     """`input.bookmarkId`, or a name destructured from it, as the client key of an operation."""
     return any(path.endswith("." + key) for path in expr.paths) or key in expr.roots
-
-
-def _within(funcs: set[int | None]) -> Callable[[int | None, int], bool]:
-    return lambda func, _line: func in funcs

@@ -3,7 +3,6 @@ audit logging), each with evidence, plus the problems that code rules turn into 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 
 from archtools.analysis.authentication import PUBLIC_ASSET
@@ -20,7 +19,7 @@ from archtools.analysis.entry_scope import (
     is_admin,
     make_check,
 )
-from archtools.analysis.flow import Seeds, function_scope
+from archtools.analysis.flow import Seeds, function_scope, within
 from archtools.analysis.problems import entry_problems
 from archtools.analysis.raw_sql import Place, raw_sql_problems
 from archtools.analysis.sinks import Sink
@@ -113,7 +112,7 @@ class EntryChecker(AuthorizationChecks, DataChecks):
         """The code that runs for the entry: its handler's, then each helper's, with its flow."""
         places: list[Place] = [(scope.facts.path, scope.has, scope.flow)]
         for (file, func), flow in self.helper_flows.items():
-            places.append((file, _within(function_scope(self.ctx.program.files[file], func)), flow))
+            places.append((file, within(function_scope(self.ctx.program.files[file], func)), flow))
         return places
 
     def _delegated_authorization(self, scope: EntryScope) -> Check | None:
@@ -128,13 +127,7 @@ class EntryChecker(AuthorizationChecks, DataChecks):
             if len(named) != 1 or named[0].id in self._delegating:
                 continue
             procedure = named[0]
-            saved = self.helper_flows
-            self._delegating.add(procedure.id)
-            try:
-                check = self.analyse(procedure).checks["authorization"]
-            finally:
-                self._delegating.discard(procedure.id)
-                self.helper_flows = saved
+            check = self._procedure_authorization(procedure)
             if check.status in (CheckStatus.PASS, CheckStatus.FAIL):
                 checks.append((call, procedure, check))
         if not checks:
@@ -152,6 +145,20 @@ class EntryChecker(AuthorizationChecks, DataChecks):
         ]
         evidence += [e for _c, _p, check in (failed or checks) for e in check.evidence]
         return Check(status=status, evidence=evidence)
+
+    def _procedure_authorization(self, procedure: Entry) -> Check:
+        """The authorization of a procedure a route calls, computed once per procedure."""
+        known = self._procedure_checks.get(procedure.id)
+        if known is None:
+            saved = self.helper_flows
+            self._delegating.add(procedure.id)
+            try:
+                known = self.analyse(procedure).checks["authorization"]
+            finally:
+                self._delegating.discard(procedure.id)
+                self.helper_flows = saved
+            self._procedure_checks[procedure.id] = known
+        return known
 
     def _validated_by_wrapper(self, entry: Entry) -> dict[str, Evidence]:
         """`createSafeAction(schema, handler)`: a wrapper of the app that parses what it is
@@ -357,7 +364,7 @@ class EntryChecker(AuthorizationChecks, DataChecks):
                 found += [
                     (op, flow) for op in self.ctx.classifier.db_ops(mfile) if op.func in inside
                 ]
-                self._ops_below(mfile, _within(inside), flow, 0, seen, found)
+                self._ops_below(mfile, within(inside), flow, 0, seen, found)
         return found
 
     def _unresolved(self, entry: Entry) -> EntryAnalysis:
@@ -408,7 +415,3 @@ class EntryChecker(AuthorizationChecks, DataChecks):
         return self.ctx.sinks.first_sink(
             scope.facts.path, scope.has, set(scope.flow.inputs), database=True, propagate=False
         )
-
-
-def _within(funcs: set[int | None]) -> Callable[[int | None, int], bool]:
-    return lambda func, _line: func in funcs

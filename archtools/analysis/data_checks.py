@@ -15,7 +15,7 @@ from archtools.analysis.entry_scope import (
     flag,
     make_check,
 )
-from archtools.analysis.flow import Flow, Seeds, function_scope
+from archtools.analysis.flow import Flow, Seeds, function_scope, within
 from archtools.analysis.problems import upload_checks
 from archtools.analysis.roles import DbOp
 from archtools.facts.code import Call, Expr, ExprKind
@@ -340,14 +340,10 @@ class DataChecks(CheckerBase):
                 (op, helper_flow) for op in self.ctx.classifier.db_ops(tfile) if op.func in inside
             )
             if depth < MAX_HELPER_DEPTH:
-                self._ops_below(tfile, _within(inside), helper_flow, depth + 1, seen, found)
+                self._ops_below(tfile, within(inside), helper_flow, depth + 1, seen, found)
 
 
 MAX_HELPER_DEPTH = 2
-
-
-def _within(funcs: set[int | None]) -> Callable[[int | None, int], bool]:
-    return lambda func, _line: func in funcs
 
 
 def _seed(seeds: Seeds, name: str, value: Expr, flow: Flow, file: str, call: Call) -> None:

@@ -79,8 +79,10 @@ class CheckerBase:
         self.k: GuardKnowledge = ctx.knowledge
         # the helpers that run for the entry point under analysis, with the flow each runs with
         self.helper_flows: dict[tuple[str, int | None], Flow] = {}
-        # the procedures whose analysis a route that calls them is waiting for
-        self._delegating: set[str] = set()  # their ids
+        # the procedures whose analysis a route that calls them is waiting for, by id, and the
+        # authorization found for those a route called
+        self._delegating: set[str] = set()
+        self._procedure_checks: dict[str, Check] = {}
 
 
 TRANSPORT = "public by design: the tRPC transport"

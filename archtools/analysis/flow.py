@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from archtools.facts.code import Call, Expr, ExprKind, FileFacts, VarDecl
+from archtools.facts.code import Call, Expr, ExprKind, FileFacts, Guard, VarDecl
 from archtools.results import Evidence
 
 INPUT_METHODS = {"json", "formData", "text", "arrayBuffer", "blob"}
@@ -174,26 +174,41 @@ def _equated_with_caller(facts: FileFacts, flow: Flow, scope: set[int | None]) -
     """An input the function exits on unless it equals the caller's own id (`if (!session ||
     session.user.id !== userId) throw`) can only be that id past the exit: validated."""
     for guard in facts.guards:
-        if guard.func not in scope or guard.caught or "&&" in guard.condition.text:
+        if guard.func not in scope:
             continue
-        last = max(guard.line, guard.exit_line - 1)
-        for cmp in facts.comparisons:
-            if cmp.func != guard.func or cmp.operator not in ("!==", "!="):
-                continue
-            if not guard.line <= cmp.line <= last:
-                continue
-            for side, other in ((cmp.left, cmp.right), (cmp.right, cmp.left)):
-                if side.kind != ExprKind.IDENTIFIER or not flow.is_identity(other):
-                    continue
-                name = side.text
-                if name in flow.inputs and name not in flow.validated:
-                    flow.validated[name] = Evidence(
-                        file=facts.path,
-                        line=guard.line,
-                        detail=f"exits unless `{name}` is the caller's own id "
-                        f"(`{guard.condition.text[:60]}`)",
-                    )
-                    flow.hand_checked.add(name)
+        for side in equated_with_caller(facts, flow, guard):
+            name = side.text
+            if (
+                side.kind == ExprKind.IDENTIFIER
+                and name in flow.inputs
+                and name not in flow.validated
+            ):
+                flow.validated[name] = Evidence(
+                    file=facts.path,
+                    line=guard.line,
+                    detail=f"exits unless `{name}` is the caller's own id "
+                    f"(`{guard.condition.text[:60]}`)",
+                )
+                flow.hand_checked.add(name)
+
+
+def equated_with_caller(facts: FileFacts, flow: Flow, guard: Guard) -> list[Expr]:
+    """The values an exit compares with the caller's id and leaves on when they differ (`if
+    (!session?.user || session.user.id !== userId) throw`): past it, each is the caller's own id.
+    None when a `catch` swallows the exit or it needs more than the difference (`&&`)."""
+    if guard.caught or "&&" in guard.condition.text:
+        return []
+    last = max(guard.line, guard.exit_line - 1)
+    found: list[Expr] = []
+    for cmp in facts.comparisons:
+        if cmp.func != guard.func or cmp.operator not in ("!==", "!="):
+            continue
+        if not guard.line <= cmp.line <= last:
+            continue
+        for side, other in ((cmp.left, cmp.right), (cmp.right, cmp.left)):
+            if flow.is_identity(other) and not flow.is_identity(side):
+                found.append(side)
+    return found
 
 
 def _seeded_flow(facts: FileFacts, seeds: Seeds, validator_calls: set[int]) -> Flow:
@@ -490,6 +505,11 @@ def _scope(facts: FileFacts, func: int | None) -> set[int | None]:
 
 def function_scope(facts: FileFacts, func: int | None) -> set[int | None]:
     return _scope(facts, func)
+
+
+def within(funcs: set[int | None]) -> Callable[[int | None, int], bool]:
+    """Runs in one of `funcs`, whatever the line."""
+    return lambda func, _line: func in funcs
 
 
 def enclosing_functions(facts: FileFacts, func: int | None) -> set[int | None]:

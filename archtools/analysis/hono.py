@@ -236,16 +236,7 @@ def _route_entry(
     method = ROUTE_METHODS[call.name]
     handler_arg = next((a for a in reversed(call.args[1:]) if a.func is not None), None)
     handler = (app.file, handler_arg.func) if handler_arg is not None else None
-    entry = Entry(
-        kind=EntryKind.RPC_PROCEDURE,
-        file=app.file,
-        line=call.line,
-        name=f"{method} {path}",
-        method=method,
-        route=_join(base, path),
-        app=app_path,
-        handler=handler,
-    )
+    entry = _new_route(app.file, call, method, path, base, app_path, handler)
     entry.chain = [*middleware, (app.file, call)]
     if handler is None:
         served = _package_handler(program, app.file, call)
@@ -254,15 +245,42 @@ def _route_entry(
         else:
             entry.unresolved = f"the handler of {call.callee}() is not an inline function"
         return entry
-    assert handler_arg is not None and handler_arg.func is not None
-    function = program.function(app.file, handler_arg.func)
-    seeds = Seeds()
-    if function.params:
-        context = function.params[0].name
-        seeds.inputs[context] = "request"
-        seeds.identity_paths = hono_identity(context)
-    entry.seeds = seeds
+    entry.seeds = _handler_seeds(program, app.file, handler[1])[0]
     return entry
+
+
+def _new_route(
+    file: str,
+    call: Call,
+    method: str,
+    path: str,
+    base: str,
+    app_path: str,
+    handler: tuple[str, int | None] | None,
+) -> Entry:
+    return Entry(
+        kind=EntryKind.RPC_PROCEDURE,
+        file=file,
+        line=call.line,
+        name=f"{method} {path}",
+        method=method,
+        route=_join(base, path),
+        app=app_path,
+        handler=handler,
+    )
+
+
+def _handler_seeds(program: Program, file: str, func: int | None) -> tuple[Seeds, str | None]:
+    """A route handler `(c) => ...`: its context carries the request and the caller the
+    middleware set; with the context's name."""
+    seeds = Seeds()
+    params = program.function(file, func).params if func is not None else ()
+    if not params:
+        return seeds, None
+    context = params[0].name
+    seeds.inputs[context] = "request"
+    seeds.identity_paths = hono_identity(context)
+    return seeds, context
 
 
 def _package_handler(program: Program, file: str, call: Call) -> str | None:
@@ -280,16 +298,7 @@ def _package_handler(program: Program, file: str, call: Call) -> str | None:
 def _document_route(app: _App, call: Call, base: str, app_path: str) -> Entry:
     """`app.doc("/doc", {...})`: the OpenAPI document @hono/zod-openapi generates."""
     path = call.args[0].value or "/"
-    entry = Entry(
-        kind=EntryKind.RPC_PROCEDURE,
-        file=app.file,
-        line=call.line,
-        name=f"GET {path}",
-        method="GET",
-        route=_join(base, path),
-        app=app_path,
-        handler=None,
-    )
+    entry = _new_route(app.file, call, "GET", path, base, app_path, None)
     entry.public_reason = (
         "public by design: the API's OpenAPI document, generated from its route declarations"
     )
@@ -329,37 +338,27 @@ def openapi_route(
         return None
     handler_arg = call.args[1]
     handler = (file, handler_arg.func) if handler_arg.func is not None else None
-    entry = Entry(
-        kind=EntryKind.RPC_PROCEDURE,
-        file=file,
-        line=call.line,
-        name=f"{method} {path}",
-        method=method,
-        route=_join(base, path),
-        app=app_path,
-        handler=handler,
-    )
+    entry = _new_route(file, call, method, path, base, app_path, handler)
     entry.chain = [*middleware, (file, call)]
     if handler is None:
         entry.unresolved = f"the handler of {call.callee}() is not an inline function"
         return entry
-    function = program.function(file, handler[1])
-    seeds = Seeds()
-    if function.params:
-        context = function.params[0].name
-        seeds.inputs[context] = "request"
-        seeds.identity_paths = hono_identity(context)
-        request = fields.get("request")
-        declared = {p.key: p.value for p in request.pairs} if request is not None else {}
-        if declared and _reads_only(program, file, handler[1], context, set(declared)):
-            first = min(declared.values(), key=lambda v: v.line)
-            seeds.validated.add(context)
-            seeds.validated_by[context] = Evidence(
-                file=file,
-                line=first.line,
-                detail=f"the route's request schema ({', '.join(sorted(declared))}) is checked "
-                "before the handler runs",
-            )
+    seeds, context = _handler_seeds(program, file, handler[1])
+    request = fields.get("request")
+    declared = {p.key: p.value for p in request.pairs} if request is not None else {}
+    if (
+        context is not None
+        and declared
+        and _reads_only(program, file, handler[1], context, set(declared))
+    ):
+        first = min(declared.values(), key=lambda v: v.line)
+        seeds.validated.add(context)
+        seeds.validated_by[context] = Evidence(
+            file=file,
+            line=first.line,
+            detail=f"the route's request schema ({', '.join(sorted(declared))}) is checked "
+            "before the handler runs",
+        )
     entry.seeds = seeds
     return entry
 

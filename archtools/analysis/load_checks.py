@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from archtools.analysis.authentication import AuthenticationChecks
 from archtools.analysis.entry_scope import EntryScope
-from archtools.analysis.flow import Flow, enclosing_functions, function_scope
+from archtools.analysis.flow import Flow, enclosing_functions, equated_with_caller, function_scope
 from archtools.analysis.roles import DbOp
 from archtools.facts.code import Call, ExitKind, Expr, ExprKind, FileFacts, Guard, Param
 from archtools.results import Evidence
@@ -369,20 +369,10 @@ def _equated_with_caller(
     """An exit, before line `before`, taken whenever one of `keys` is not the caller's own id
     (`if (!session?.user || session.user.id !== userId) throw`): past it the key is the caller's."""
     for guard in sorted(facts.guards, key=lambda g: g.line):
-        if guard.caught or guard.func not in scope or guard.line >= before:
+        if guard.func not in scope or guard.line >= before:
             continue
-        if "&&" in guard.condition.text:  # the exit needs more than the difference
-            continue
-        for cmp in facts.comparisons:
-            if cmp.func != guard.func or cmp.operator not in ("!==", "!="):
-                continue
-            if not (guard.line <= cmp.line <= max(guard.line, guard.exit_line - 1)):
-                continue
-            sides = (cmp.left, cmp.right)
-            if any(set(s.roots) & keys and not flow.is_identity(s) for s in sides) and any(
-                flow.is_identity(s) for s in sides
-            ):
-                return guard
+        if any(set(side.roots) & keys for side in equated_with_caller(facts, flow, guard)):
+            return guard
     return None
 
 

@@ -86,18 +86,17 @@ def _import_types(source: bytes) -> Iterator[bytes]:
 
 def _typeof_imports(source: bytes) -> Iterator[bytes]:
     """`typeof import("x")` where the grammar cannot read it (in type arguments) as `typeof _`."""
-    edits = list(_TYPEOF_IMPORT.finditer(source))
-    if edits:
-        out = bytearray(source)
-        for m in edits:
-            width = m.end(1) - m.start(1)
-            out[m.start(1) : m.end(1)] = b"_" + b" " * (width - 1)
-        yield bytes(out)
+    yield from _placeholder_names(_TYPEOF_IMPORT, source)
 
 
 def _keyword_parameters(source: bytes) -> Iterator[bytes]:
     """`(boolean) => void` as `(_      ) => void`."""
-    edits = list(_KEYWORD_PARAMETER.finditer(source))
+    yield from _placeholder_names(_KEYWORD_PARAMETER, source)
+
+
+def _placeholder_names(pattern: re.Pattern[bytes], source: bytes) -> Iterator[bytes]:
+    """The source with the first group of every match of `pattern` replaced by `_` and spaces."""
+    edits = list(pattern.finditer(source))
     if edits:
         out = bytearray(source)
         for m in edits:

@@ -31,6 +31,24 @@ export function scopedProcedure(resource: string) {
 }
 """
 
+# Projects owned by a team (the caller's through a membership).
+TEAM_PROJECTS_SCHEMA = (
+    PRISMA_SCHEMA.replace(
+        "  memberships Membership[]\n  createdAt",
+        "  memberships Membership[]\n  projects    Project[]\n  createdAt",
+        1,
+    )
+    + """
+model Project {
+  id     String @id
+  name   String
+  teamId String
+  team   Team   @relation(fields: [teamId], references: [id])
+}
+"""
+)
+assert "projects    Project[]" in TEAM_PROJECTS_SCHEMA
+
 LABELS_ROUTER = """import { z } from "zod";
 import { prisma } from "@/lib/db";
 import { router, scopedProcedure } from "../trpc";
@@ -1197,22 +1215,7 @@ export const projectRouter = router({
 """
     log = "export async function withLogger<T>(_id: string, run: () => Promise<T>) {\n  return run();\n}\n"
     root = 'import { router } from "./trpc";\nimport { projectRouter } from "./routers/projects";\nexport const appRouter = router({ project: projectRouter });\n'
-    schema = (
-        PRISMA_SCHEMA.replace(
-            "  memberships Membership[]\n  createdAt",
-            "  memberships Membership[]\n  projects    Project[]\n  createdAt",
-            1,
-        )
-        + """
-model Project {
-  id     String @id
-  name   String
-  teamId String
-  team   Team   @relation(fields: [teamId], references: [id])
-}
-"""
-    )
-    assert "projects    Project[]" in schema
+    schema = TEAM_PROJECTS_SCHEMA
     files = {
         "server/trpc.ts": trpc,
         "server/routers/projects.ts": projects,
@@ -1527,21 +1530,7 @@ export async function GET(req: Request, { params }: { params: Promise<{ team: st
   return Response.json(project);
 }
 """
-    schema = (
-        PRISMA_SCHEMA.replace(
-            "  memberships Membership[]\n  createdAt",
-            "  memberships Membership[]\n  projects    Project[]\n  createdAt",
-            1,
-        )
-        + """
-model Project {
-  id     String @id
-  name   String
-  teamId String
-  team   Team   @relation(fields: [teamId], references: [id])
-}
-"""
-    )
+    schema = TEAM_PROJECTS_SCHEMA
     path = "app/api/teams/[team]/projects/[id]/route.ts"
     make_repo(tmp_path / "bound", {"lib/teams.ts": helper, path: route}, schema=schema)
     point = entry(run_audit(tmp_path / "bound"), f"route_handler:{path}#GET")
