@@ -25,6 +25,7 @@ from archtools.analysis.handed_context import handed_on, hono_variables
 from archtools.analysis.middleware import MiddlewareInfo, vulnerable_to_bypass
 from archtools.analysis.public_content import public_flag
 from archtools.analysis.roles import DbOp
+from archtools.analysis.shared_cache import SharedCache
 from archtools.analysis.summaries import Summary, is_identity_table
 from archtools.analysis.trpc import context_identity, context_seeds
 from archtools.facts.code import Call, Expr, ExprKind
@@ -53,6 +54,8 @@ class _PublicReads:
     user's rows, or a call into a package that may act (any but the content readers: mail,
     payments, storage, auth providers, an app's own service SDK)."""
 
+    unknown_acts = True  # a client object the app builds itself may act
+
     def __init__(self, checks: CheckerBase) -> None:
         self.owned = checks.ctx.owned
         # without a schema, whose rows a query reads is unknown: every read counts
@@ -75,6 +78,23 @@ class _PublicReads:
     def acts(self, package: str) -> bool:
         """Every package but those that only read or render content may act for the caller."""
         return not _inert_package(package, self.read_only)
+
+
+class _AnyReads(_PublicReads):
+    """For a response the app declares public: any read is fine; what still needs a caller is a
+    write, or a call into a package known to act on what it is sent (mail, payments, storage, AI)."""
+
+    unknown_acts = False
+
+    def __init__(self, checks: CheckerBase) -> None:
+        super().__init__(checks)
+        self.acting = tuple(checks.k.sinks.packages)
+
+    def touches(self, op: DbOp) -> bool:
+        return op.kind != "read"
+
+    def acts(self, package: str) -> bool:
+        return _inert_package(package, self.acting)
 
 
 @dataclass(frozen=True)
@@ -531,6 +551,9 @@ class AuthenticationChecks(CheckerBase):
             is None
         ):
             return make_check(CheckStatus.NA, public_content)
+        shared = self._shared_response(entry, scope, ops)
+        if shared is not None:
+            return make_check(CheckStatus.NA, shared)
         webhook = any(
             word in (entry.route or "").lower().split("/")
             for word in self.k.public_routes.webhook_words
@@ -555,6 +578,34 @@ class AuthenticationChecks(CheckerBase):
             if reads is not None:
                 return make_check(CheckStatus.NA, reads)
         return None
+
+    def _shared_response(self, entry: Entry, scope: EntryScope, ops: list[DbOp]) -> Evidence | None:
+        """Public by design: the entry point only reads, calls nothing that acts, and declares its
+        response shareable by any cache (`Cache-Control: public, s-maxage=300`), in its handler or
+        the wrappers around it. What it reads by a client's key is still authorization's question."""
+        if any(op.kind != "read" for op in ops):
+            return None
+        roots = [
+            key
+            for file, call in entry.chain
+            if call in entry.wrappers
+            for target in self._functions_of_args(file, call)
+            for key, _bound in self._delegated_wrappers(target)
+        ]
+        declared = SharedCache(self.ctx.program, self.ctx.summaries.target).declared(
+            scope.facts.path, scope.has, roots
+        )
+        if declared is None:
+            return None
+        acting = self._sensitive_call(
+            scope.facts.path,
+            scope.has,
+            0,
+            set(),
+            skip=_op_calls(self, ops),
+            reads_only=_AnyReads(self),
+        )
+        return declared if acting is None else None
 
     def _session_lookup(self, entry: Entry, scope: EntryScope, ops: list[DbOp]) -> Evidence | None:
         """The entry point is the session lookup itself (a session helper exported from a 'use
@@ -803,7 +854,9 @@ class AuthenticationChecks(CheckerBase):
         if origin is not None and _inert_package(origin, search.inert):
             return False
         reads_only = search.reads_only
-        return reads_only is None or origin is None or reads_only.acts(origin)
+        if reads_only is None:
+            return True
+        return reads_only.unknown_acts if origin is None else reads_only.acts(origin)
 
     def _chain_summaries(self, entry: Entry) -> list[tuple[str, Call, Summary]]:
         """Summaries of the middleware a builder chain or wrapper runs (`.use(fn)`, `withAuth(...)`)."""
@@ -816,15 +869,53 @@ class AuthenticationChecks(CheckerBase):
             ):
                 continue
             for key in self._functions_of_args(file, call):
-                facts = self.ctx.program.files[key[0]]
-                for func in sorted(
-                    function_scope(facts, key[1]), key=lambda f: -1 if f is None else f
-                ):
-                    identity_seeds = context_seeds(facts, func)
-                    flow = summaries.flow(key[0], func, identity_seeds)
-                    found.append(
-                        (file, call, summaries.compute_with(key[0], func, identity_seeds, flow))
-                    )
+                delegated = self._delegated_wrappers(key) if call in entry.wrappers else []
+                for bound_key, bound in delegated or [(key, {})]:
+                    facts = self.ctx.program.files[bound_key[0]]
+                    for func in sorted(
+                        function_scope(facts, bound_key[1]), key=lambda f: -1 if f is None else f
+                    ):
+                        seeds = context_seeds(facts, func)
+                        flow = summaries.flow(bound_key[0], func, seeds)
+                        summary = summaries.compute_with(
+                            bound_key[0], func, seeds, flow, bound=bound
+                        )
+                        found.append((file, call, summary))
+        return found
+
+    def _delegated_wrappers(
+        self, key: tuple[str, int | None]
+    ) -> list[tuple[tuple[str, int | None], dict[str, str]]]:
+        """A wrapper and the wrappers it returns with its handler handed on, each with the values
+        its call site gives their parameters: `WebhookEndpoint(handler)` returning
+        `TokenSecuredEndpoint(env.WEBHOOK_TOKEN, handler)` runs the latter's check with `token`
+        bound to the secret."""
+        found: list[tuple[tuple[str, int | None], dict[str, str]]] = [(key, {})]
+        program = self.ctx.program
+        for depth in range(3):
+            if depth >= len(found):
+                break
+            (file, func), bound = found[depth]
+            if func is None:
+                continue
+            facts = program.files[file]
+            params = {p.name for p in facts.functions[func].params}
+            returned = {
+                r.value.call for r in facts.returns if r.func == func and r.value is not None
+            }
+            for call in facts.calls:
+                if call.index not in returned or not any(a.text in params for a in call.args):
+                    continue
+                target = self.ctx.summaries.target(file, call)
+                if target is None or target[1] is None or target == (file, func):
+                    continue
+                names = [p.name for p in program.files[target[0]].functions[target[1]].params]
+                passed = {
+                    name: bound.get(arg.text, arg.text)
+                    for name, arg in zip(names, call.args, strict=False)
+                    if arg.text not in params or arg.text in bound
+                }
+                found.append((target, passed))
         return found
 
     def _caller_from_context(self, file: str) -> Callable[[Expr], bool]:

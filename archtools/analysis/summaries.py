@@ -4,7 +4,7 @@ rate-limits, writes an audit log. Computed on demand, memoized, cycles broken co
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -449,8 +449,11 @@ class Summaries:
         seeds: Seeds,
         flow: Flow,
         include: Callable[[int], bool] | None = None,
+        bound: Mapping[str, str] | None = None,
     ) -> Summary:
-        """The summary of one function; `include` limits it to some lines (one method branch)."""
+        """The summary of one function; `include` limits it to some lines (one method branch);
+        `bound` gives parameters of the functions around it the values a call site passes
+        (`TokenSecuredEndpoint(env.WEBHOOK_TOKEN, handler)` binds `token`)."""
         facts = self.program.files[file]
         scope = function_scope(facts, func)
         credential_rows, throwing_lookups = self._credential_lookups(file, func)
@@ -463,10 +466,13 @@ class Summaries:
             scope=scope,
             role_fields=set(self.knowledge.ownership.role_fields),
             secret_values={
-                name: var.init.text
-                for var in facts.vars
-                if var.func in scope and var.init is not None
-                for name in var.names
+                **(bound or {}),
+                **{
+                    name: var.init.text
+                    for var in facts.vars
+                    if var.func in scope and var.init is not None
+                    for name in var.names
+                },
             },
             secrets_present=set(),
             credential_rows=credential_rows,
