@@ -274,7 +274,15 @@ class EntryChecker(AuthorizationChecks, DataChecks):
             authz = self._operator_authorization(entry, scope, ops, authn)
         else:
             authz = self._authorization_unless_public(entry, scope, ops, problems, public)
-        if authz.status == CheckStatus.NA and not ops and entry.kind != EntryKind.TRPC_PROCEDURE:
+        # a route that reaches data only through tRPC procedures inherits their authorization,
+        # unless it is public: then its procedures answer for themselves
+        public_route = authn.status == CheckStatus.NA
+        if (
+            authz.status == CheckStatus.NA
+            and not ops
+            and entry.kind != EntryKind.TRPC_PROCEDURE
+            and not public_route
+        ):
             authz = self._delegated_authorization(scope) or authz
         validation = self._validation(entry, scope, ops, problems)
         rate = self._rate_limiting(entry, scope, problems)

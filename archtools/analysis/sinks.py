@@ -396,15 +396,21 @@ class SinkFinder:
                 continue
             schema = self.procedure_schema(file, call)
             if schema is not None:
-                found.append(
+                callee = call.callee.removeprefix("await ")
+                found += [
+                    Evidence(
+                        file=schema.file,
+                        line=schema.line,
+                        detail=f"{schema.detail}: the input of the tRPC procedure {callee}() "
+                        f"runs at {file}:{call.line}",
+                    ),
                     Evidence(
                         file=file,
                         line=call.line,
-                        detail=f"{call.callee.removeprefix('await ')}() hands the client's value "
-                        f"to a tRPC procedure that validates it ({schema.detail}, "
-                        f"{schema.file}:{schema.line})",
-                    )
-                )
+                        detail=f"{callee}() hands the client's value to a tRPC procedure that "
+                        f"validates it ({schema.file}:{schema.line})",
+                    ),
+                ]
         return found
 
     def fixed_destinations(

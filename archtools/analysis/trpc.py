@@ -72,6 +72,8 @@ def routers_in(file: str, facts: FileFacts) -> list[RouterCall]:
 def _router_of_value(program: Program, file: str, value: Expr) -> RouterCall | None:
     if value.call is not None:
         direct = program.files[file].calls[value.call]
+        if direct.name == "lazy" and direct.args and direct.args[0].func is not None:
+            return _lazy_router(program, file, direct.args[0].func)
         return RouterCall(file, direct) if direct.name in TRPC_ROUTER_CALLS else None
     if value.kind.value != "identifier":
         return None
@@ -82,6 +84,45 @@ def _router_of_value(program: Program, file: str, value: Expr) -> RouterCall | N
     if call is not None and call.name in TRPC_ROUTER_CALLS:
         return RouterCall(symbol.file, call)
     return None
+
+
+def _lazy_router(program: Program, file: str, loader: int) -> RouterCall | None:
+    """tRPC 11's `lazy(() => import("./tag.router").then((m) => m.tagRouter))`: the router the
+    loaded module exports under that name (or, for `lazy(() => import("./x"))`, its only router)."""
+    facts = program.files[file]
+    imported = next(
+        (
+            c
+            for c in facts.calls
+            if c.func == loader and c.name == "import" and c.args and c.args[0].value
+        ),
+        None,
+    )
+    if imported is None or imported.args[0].value is None:
+        return None
+    module = program.resolve(file, imported.args[0].value)
+    if module is None:
+        return None
+    picked = next(
+        (
+            r.value.text.rsplit(".", 1)[-1]
+            for f in facts.functions
+            if f.parent == loader
+            for r in facts.returns
+            if r.func == f.index and r.value is not None and r.value.kind.value == "member"
+        ),
+        None,
+    )
+    if picked is not None:
+        symbol = program.lookup_export(module, picked)
+        call = program.value_call(symbol) if symbol is not None else None
+        return (
+            RouterCall(symbol.file, call)
+            if symbol and call and call.name in TRPC_ROUTER_CALLS
+            else None
+        )
+    found = routers_in(module, program.files[module])
+    return found[0] if len(found) == 1 else None
 
 
 def find_procedures(program: Program, app: str, routers: list[RouterCall]) -> list[Entry]:

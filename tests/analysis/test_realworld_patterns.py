@@ -1669,9 +1669,10 @@ export async function PATCH(req: Request, { params }: { params: Promise<{ id: st
     )
     point = entry(result, "route_handler:app/api/labels/[id]/route.ts#PATCH")
     assert statuses(point)["input_validation"] == "pass"
-    (evidence,) = point.checks.input_validation.evidence
-    assert (evidence.file, evidence.line) == ("app/api/labels/[id]/route.ts", 9)
-    assert "tRPC procedure" in evidence.detail and "server/routers/labels.ts:9" in evidence.detail
+    schema, handoff = point.checks.input_validation.evidence  # the guard first, then the call
+    assert (schema.file, schema.line) == ("server/routers/labels.ts", 9)
+    assert (handoff.file, handoff.line) == ("app/api/labels/[id]/route.ts", 9)
+    assert "tRPC procedure" in handoff.detail and "server/routers/labels.ts:9" in handoff.detail
     # A service client's call whose path spells a procedure's (`stripe.labels.rename`) is still
     # a sink: no procedure's schema checks what it is handed.
     direct = route.replace(
