@@ -162,3 +162,19 @@ def compares_keyed_digest(condition: str, secret_values: dict[str, str]) -> str 
             if env:
                 return env[0]
     return None
+
+
+def returns_keyed_digest_match(returned: str, secret_values: dict[str, str]) -> str | None:
+    """The server secret keying a digest that a returned equality compares a presented value
+    with (`return signature === `sha256=${expected}`` where `expected` is
+    `createHmac("sha256", process.env.SECRET).update(body).digest("hex")`): a helper that tells
+    its caller whether a request is signed."""
+    if not re.search(r"(?<![=!<>])===?(?!=)", returned) or re.search(r"!==?", returned):
+        return None
+    for name, source in secret_values.items():
+        if not re.search(rf"\b{re.escape(name)}\b", returned) or not _KEYED_DIGEST.search(source):
+            continue
+        env = [n for n in secret_names([source]) if SECRET_NAME.search(n)]
+        if env:
+            return env[0]
+    return None

@@ -9,7 +9,12 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from archtools.analysis.call_targets import CallTargets, FuncKey
-from archtools.analysis.conditions import compares_keyed_digest, compares_secret, tests_presence
+from archtools.analysis.conditions import (
+    compares_keyed_digest,
+    compares_secret,
+    returns_keyed_digest_match,
+    tests_presence,
+)
 from archtools.analysis.flow import Flow, Seeds, function_flow, function_scope
 from archtools.analysis.knowledge import GuardKnowledge, active_knowledge
 from archtools.analysis.program import Program
@@ -61,6 +66,7 @@ class Summary:
     # Returns whether the request carries a shared secret, compared in constant time
     # (`return timingSafeEqual(a, b)`): a gate where the caller exits when it is false.
     returns_secret_check: Evidence | None = None
+    returns_secret_kind: str = "internal"  # or `signature`: a digest of the request keyed by it
 
 
 # Roots of calls that only write the response or a log line.
@@ -590,9 +596,9 @@ class Summaries:
                 gate = Evidence(
                     file=scan.file,
                     line=guard.line,
-                    detail=f"{verb} when `{guard.condition.text}`, {checker}",
+                    detail=f"{verb} when `{guard.condition.text}`, {checker[0]}",
                 )
-                _set_gate(summary, gate, "internal", stops=stops)
+                _set_gate(summary, gate, checker[1], stops=stops)
         signed = compares_keyed_digest(guard.condition.text, scan.secret_values)
         if summary.auth_gate is None and signed is not None and stops:
             gate = Evidence(
@@ -738,6 +744,12 @@ class Summaries:
         summary.membership_lookup = self._membership_lookup(file, func)
         summary.returns_role = self._returns_role(file, func, scan.role_fields)
         summary.returns_secret_check = self._returns_secret_check(file, func)
+        if summary.returns_secret_check is not None and self._computes_hmac(file, func):
+            summary.returns_secret_kind = "signature"  # a digest of the request, compared
+        if summary.returns_secret_check is None:
+            signed = self._returns_signature_check(file, func)
+            if signed is not None:
+                summary.returns_secret_check, summary.returns_secret_kind = signed, "signature"
 
     def _returns_key_row(self, scan: _Scan) -> Evidence | None:
         """The row a presented API key found (or what is read from it), returned once the
@@ -770,12 +782,42 @@ class Summaries:
                 )
         return None
 
-    def _secret_checker(self, file: str, guard: Guard) -> str | None:
+    def _computes_hmac(self, file: str, func: int | None) -> bool:
+        facts = self.program.files[file]
+        scope = function_scope(facts, func)
+        return any(c.func in scope and c.name == "createHmac" for c in facts.calls)
+
+    def _returns_signature_check(self, file: str, func: int | None) -> Evidence | None:
+        """Returns whether a presented signature equals a digest of the request keyed by a server
+        secret (`return signature === `sha256=${expected}``, `expected` an HMAC)."""
+        facts = self.program.files[file]
+        scope = function_scope(facts, func)
+        local = {
+            name: var.init.text
+            for var in facts.vars
+            if var.func in scope and var.init is not None
+            for name in var.names
+        }
+        for ret in facts.returns:
+            if ret.func != func or ret.value is None:
+                continue
+            secret = returns_keyed_digest_match(ret.value.text, local)
+            if secret is not None:
+                return Evidence(
+                    file=file,
+                    line=ret.line,
+                    detail=f"returns whether the request's signature matches a digest keyed by "
+                    f"the {secret} secret",
+                )
+        return None
+
+    def _secret_checker(self, file: str, guard: Guard) -> tuple[str, str] | None:
         """`if (!isAuthorized(req)) return 401` where isAuthorized returns a constant-time
         comparison of the request's token with a secret."""
         text = guard.condition.text
+        last = guard.condition.line + 8  # (a condition may be written over several lines)
         for call in self.program.files[file].calls:
-            if call.func != guard.func or call.line != guard.line:
+            if call.func != guard.func or not guard.line <= call.line <= last:
                 continue
             callee = call.callee.removeprefix("await ")
             if not re.search(rf"!\s*(await\s+)?{re.escape(callee)}\s*\(", text):
@@ -783,7 +825,8 @@ class Summaries:
             resolved = self.callee_summary(file, call)
             if resolved is not None and resolved[1].returns_secret_check is not None:
                 inner = resolved[1].returns_secret_check
-                return f"{callee}() ({inner.file}:{inner.line}) {inner.detail}"
+                detail = f"{callee}() ({inner.file}:{inner.line}) {inner.detail}"
+                return detail, resolved[1].returns_secret_kind
         return None
 
     def _returns_role(self, file: str, func: int | None, role_fields: set[str]) -> Evidence | None:

@@ -1,0 +1,83 @@
+"""Webhooks verified by the app's own helpers: one that returns whether the presented signature
+equals an HMAC of the body keyed by a server secret, and one called in a condition written over
+several lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.support.minirepo import entry, make_repo, run_audit, statuses
+
+RETURNED_MATCH = """import { createHmac } from "crypto";
+import { prisma } from "@/lib/db";
+
+function matchesSender(body: string, signature: string | null): boolean {
+  if (!signature || !process.env.MAIL_WEBHOOK_SECRET) return false;
+  const expected = createHmac("sha256", process.env.MAIL_WEBHOOK_SECRET).update(body).digest("hex");
+  return signature === `sha256=${expected}`;
+}
+
+export async function POST(req: Request) {
+  const body = await req.text();
+  if (!matchesSender(body, req.headers.get("x-signature"))) {
+    return Response.json({ error: "Invalid signature" }, { status: 401 });
+  }
+  const event = JSON.parse(body);
+  await prisma.note.updateMany({ where: { id: event.id }, data: { title: "delivered" } });
+  return Response.json({ ok: true });
+}
+"""
+
+MULTI_LINE = """import { createHmac, timingSafeEqual } from "crypto";
+import { prisma } from "@/lib/db";
+
+function matches(body: string, header: string | null, key: string): boolean {
+  if (!header) return false;
+  const expected = createHmac("sha256", key).update(body).digest("hex");
+  const a = Buffer.from(header);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export async function POST(req: Request) {
+  const body = await req.text();
+  const key = process.env.CALENDAR_SIGNING_KEY ?? "";
+  if (
+    !key ||
+    !matches(
+      body,
+      req.headers.get("x-signature"),
+      key
+    )
+  ) {
+    return Response.json({ error: "Invalid signature" }, { status: 401 });
+  }
+  await prisma.note.deleteMany({ where: { title: JSON.parse(body).title } });
+  return Response.json({ ok: true });
+}
+"""
+
+
+def test_a_helper_returning_a_keyed_digest_match_verifies_the_sender(tmp_path: Path) -> None:
+    make_repo(tmp_path, {"app/api/mail-events/route.ts": RETURNED_MATCH})
+    point = entry(run_audit(tmp_path), "route_handler:app/api/mail-events/route.ts#POST")
+    check = point.checks.authentication
+    assert check.status.value == "pass" and check.kind == "signature"
+    assert check.evidence[0].line == 12 and "MAIL_WEBHOOK_SECRET" in check.evidence[0].detail
+
+
+def test_a_plain_digest_with_no_secret_verifies_nothing(tmp_path: Path) -> None:
+    unkeyed = RETURNED_MATCH.replace(
+        'createHmac("sha256", process.env.MAIL_WEBHOOK_SECRET)', 'createHmac("sha256", "public")'
+    )
+    make_repo(tmp_path, {"app/api/mail-events/route.ts": unkeyed})
+    point = entry(run_audit(tmp_path), "route_handler:app/api/mail-events/route.ts#POST")
+    assert statuses(point)["authentication"] == "fail"
+
+
+def test_a_verifier_called_in_a_condition_over_several_lines(tmp_path: Path) -> None:
+    make_repo(tmp_path, {"app/api/calendar-events/route.ts": MULTI_LINE})
+    point = entry(run_audit(tmp_path), "route_handler:app/api/calendar-events/route.ts#POST")
+    check = point.checks.authentication
+    assert check.status.value == "pass" and check.kind == "signature"
+    assert check.evidence[0].line == 15
