@@ -20,7 +20,7 @@ from archtools.analysis.entry_scope import (
 )
 from archtools.analysis.flow import Flow, function_scope, within
 from archtools.analysis.load_checks import COMPARES, CREATES, LoadChecks, throws_unless_found
-from archtools.analysis.public_content import public_flag
+from archtools.analysis.public_content import public_flag_at
 from archtools.analysis.roles import DbOp
 from archtools.analysis.sinks import REPOSITORY_CODE
 from archtools.analysis.trpc import context_seeds
@@ -242,8 +242,8 @@ class AuthorizationChecks(LoadChecks):
         self, access: _Access, tally: _Tally, op: DbOp, flow: Flow, client: list[Expr]
     ) -> None:
         """Rows the client chose and no filter binds to the caller: a secret filter, a membership,
-        ownership or role gate, or a comparison afterwards passes; a choice among public rows is
-        n/a; otherwise an IDOR."""
+        ownership or role gate, a comparison afterwards, or a choice only among rows marked public
+        (the filter is the rows' access policy) passes; otherwise an IDOR."""
         secret = self._secret_filter(op, flow)
         if secret is not None:
             tally.passes.append(secret)
@@ -261,6 +261,7 @@ class AuthorizationChecks(LoadChecks):
             or self._key_is_caller(op, flow, client)
             or self._checked_by_lookup_before(op, access.scope, access.ops, client)
             or self._checked_after_load(op, flow)
+            or self._public_state_after_load(op)
             or self._compared_by_helper(op, access.helpers)
             or access.role_gate
         )
@@ -270,14 +271,14 @@ class AuthorizationChecks(LoadChecks):
         public = None
         if op.kind == "read":
             flags = self.k.public_routes
-            public = next((f for w in op.where if (f := public_flag(w, flags))), None)
-        if public is not None:  # the client picks among rows marked public: no IDOR
-            tally.public_reads.append(
+            public = next((f for w in op.where if (f := public_flag_at(w, flags))), None)
+        if public is not None:  # the client picks among rows marked public: the row's policy
+            tally.passes.append(
                 Evidence(
                     file=op.file,
-                    line=op.line,
+                    line=public[1] or op.line,
                     detail=f"{op.callee}() lets the client choose only among {op.model} rows "
-                    f"marked public ({public})",
+                    f"marked public ({public[0]})",
                 )
             )
             return

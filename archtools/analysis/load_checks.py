@@ -108,6 +108,33 @@ class LoadChecks(AuthenticationChecks):
             f"against the caller (`{guard.condition.text[:60]}`) before use",
         )
 
+    def _public_state_after_load(self, op: DbOp) -> Evidence | None:
+        """A read by the client's key whose row is refused unless it is in a public state, before
+        any use: `const row = await findFirst({ where: { slug } }); if (!row || row.status !==
+        "approved") return null`. Only what everyone may see is served: the state is the policy."""
+        if op.kind != "read" or not op.assigned_to:
+            return None
+        facts = self.ctx.program.files[op.file]
+        scope = function_scope(facts, op.func)
+        states = self.k.public_routes.public_states
+        names = "|".join(re.escape(n) for n in op.assigned_to)
+        columns = "|".join(re.escape(c) for c in states.columns)
+        refused = re.compile(
+            rf"\b(?:{names})\??\.(?:{columns})\s*!==?\s*['\"`]?(?:[\w]+\.)?(\w+)['\"`]?", re.I
+        )
+        for guard in sorted(facts.guards, key=lambda g: g.line):
+            if guard.func not in scope or guard.line <= op.line or guard.caught:
+                continue
+            match = refused.search(guard.condition.text)
+            if match is not None and match.group(1).lower() in states.values:
+                return Evidence(
+                    file=op.file,
+                    line=guard.line,
+                    detail=f"the {op.model} row {op.callee}() loads for the client's key is "
+                    f"refused unless it is public (`{guard.condition.text[:60]}`)",
+                )
+        return None
+
     def _ownership_check_before(self, op: DbOp, flow: Flow) -> Evidence | None:
         """An exit before the operation, in its function, unless a record loaded for the client's
         key is the caller's: `const access = await getPermission({ userId, linkId }); if
