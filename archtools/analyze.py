@@ -26,7 +26,15 @@ from archtools.checklist.features import (
 )
 from archtools.checklist.scorecard import build_scorecard
 from archtools.errors import InputError
-from archtools.results import AuditError, Checks, EntryKind, EntryPoint, Finding, Scorecard
+from archtools.results import (
+    AuditError,
+    Checks,
+    CheckStatus,
+    EntryKind,
+    EntryPoint,
+    Finding,
+    Scorecard,
+)
 from archtools.rules import code as code_rules
 from archtools.rules.base import Hit
 from archtools.rules.catalog import rule_catalog
@@ -199,7 +207,12 @@ def _analyse(
     # An error sent back is a leak only in code that answers requests: not in a CLI, a mobile
     # app, a script or a worker the Next.js app never imports.
     server = ctx.importers.server_code({e.file for e in entries})
-    hits += [h for h in file_pass.hits if h.rule not in SERVER_RESPONSE_RULES or h.file in server]
+    machines = _answered_to_machines(analyses)
+    hits += [
+        h
+        for h in file_pass.hits
+        if h.rule not in SERVER_RESPONSE_RULES or (h.file in server and h.file not in machines)
+    ]
     hits += run_schema_rules(loaded.schema, [r for r in SCHEMA_RULES if selection.reports(r)])
     migration_hits, has_migrations = _migration_hits(loaded, errors, selection)
     hits += migration_hits
@@ -218,6 +231,18 @@ def _analyse(
     return Analysis(
         entry_points=entry_points, findings=findings, scorecards=scorecards, errors=errors
     )
+
+
+def _answered_to_machines(analyses: list[EntryAnalysis]) -> set[str]:
+    """Files whose every entry point answers only a caller that proved a server secret or a
+    signature (a webhook sender, a cron job, an operator's tool): the error text they send back
+    reaches no user."""
+    kinds: dict[str, set[str | None]] = {}
+    for analysis in analyses:
+        check = analysis.checks["authentication"]
+        proven = check.kind if check.status == CheckStatus.PASS else None
+        kinds.setdefault(analysis.entry.file, set()).add(proven)
+    return {file for file, found in kinds.items() if found <= {"internal", "signature"}}
 
 
 def _analysis_context(loaded: Loaded, config: ProjectConfig) -> AnalysisContext:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from archtools.analysis.audit_trail import AuditTrail
 from archtools.analysis.entry import Entry, chain_schema
 from archtools.analysis.entry_scope import (
     CheckerBase,
@@ -17,12 +18,16 @@ from archtools.analysis.entry_scope import (
 )
 from archtools.analysis.flow import Flow, Seeds, function_scope, within
 from archtools.analysis.problems import upload_checks
+from archtools.analysis.rate_limits import RateLimits
 from archtools.analysis.roles import DbOp
 from archtools.facts.code import Call, Expr, ExprKind
 from archtools.results import Check, CheckStatus, Evidence
 
 
 class DataChecks(CheckerBase):
+    _trail: AuditTrail | None = None
+    _limits: RateLimits | None = None
+
     def _validation(
         self, entry: Entry, scope: EntryScope, ops: list[OpFlow], problems: list[Problem]
     ) -> Check:
@@ -203,6 +208,9 @@ class DataChecks(CheckerBase):
     # -- rate limiting and audit logging -------------------------------------------------------------
 
     def _rate_limiting(self, entry: Entry, scope: EntryScope, problems: list[Problem]) -> Check:
+        """pass: a limit the requests meet (rate_limits.py says where one is seen); n/a: not an
+        operation worth limiting, or its callers are not the public; fail: a sensitive operation
+        any caller may repeat at will."""
         if scope.summary.rate_limit is not None:
             return make_check(CheckStatus.PASS, scope.summary.rate_limit)
         for file, call in entry.chain:
@@ -211,12 +219,28 @@ class DataChecks(CheckerBase):
                     CheckStatus.PASS,
                     Evidence(file=file, line=call.line, detail=f"rate limited by {call.callee}()"),
                 )
-        sensitive = self._sensitive(entry, scope)
+        limits = self._rate_limits()
+        sensitive = limits.sensitive(entry, scope)
         if sensitive is None:
             return make_check(
                 CheckStatus.NA,
                 Evidence(
                     file=entry.file, line=entry.line, detail="not a sensitive or costly operation"
+                ),
+            )
+        limit = limits.limit(entry, scope)
+        if limit is not None:
+            return make_check(CheckStatus.PASS, limit)
+        trusted = limits.trusted_caller(entry, scope) or limits.redirects_to_provider(
+            scope, self._ops_run(scope)
+        )
+        if trusted is not None:
+            return make_check(
+                CheckStatus.NA,
+                Evidence(
+                    file=trusted.file,
+                    line=trusted.line,
+                    detail=f"{sensitive}, but its callers are not the public: {trusted.detail}",
                 ),
             )
         problems.append(
@@ -233,58 +257,77 @@ class DataChecks(CheckerBase):
             Evidence(file=entry.file, line=entry.line, detail=f"{sensitive} without a rate limit"),
         )
 
-    def _sensitive(self, entry: Entry, scope: EntryScope) -> str | None:
-        words = self.k.sensitive_operations
-        segments = [s.lower() for s in (entry.route or "").replace(".", "/").split("/") if s]
-        for word in words.route_words:
-            if word in segments:
-                return f"a sensitive operation (`{word}`)"
-        name = entry.name.lower()
-        for word in words.function_words:
-            if name.startswith(word.lower()):
-                return f"a sensitive operation ({entry.name})"
-        for call in scope.facts.calls:
-            if scope.has(call.func, call.line):
-                for hint in words.callee_hints:
-                    if call.callee == hint or call.callee.endswith("." + hint):
-                        return f"a costly operation ({call.callee}())"
-        return None
+    def _rate_limits(self) -> RateLimits:
+        """The app's limiters and sensitive operations, learned on first use."""
+        if self._limits is None:
+            self._limits = RateLimits(self.ctx)
+        return self._limits
+
+    def _ops_run(self, scope: EntryScope) -> list[DbOp]:
+        """The database operations of the handler and of the helpers it calls."""
+        ops = [
+            op for op in self.ctx.classifier.db_ops(scope.facts.path) if scope.has(op.func, op.line)
+        ]
+        for file, func in self.helper_flows:
+            inside = function_scope(self.ctx.program.files[file], func)
+            ops += [op for op in self.ctx.classifier.db_ops(file) if op.func in inside]
+        return ops
 
     def _audit_logging(
         self, entry: Entry, scope: EntryScope, ops: list[OpFlow], problems: list[Problem]
     ) -> Check:
+        """fail: a delete, or a write of the role that grants access, with no audit row written for
+        it (one deleted with the row it records is none); pass: the audit row; n/a: nothing that
+        needs a trail (audit_trail.py says which writes do)."""
         if scope.summary.audit_log is not None:
             return make_check(CheckStatus.PASS, scope.summary.audit_log)
+        trail = self._audit_trail()
+        runs = [c for c in scope.facts.calls if scope.has(c.func, c.line)]
+        writes = trail.writes_in_entry(entry, scope.facts.path, runs, [op for op, _ in ops])
         role_fields = set(self.k.ownership.role_fields)
+        covered: list[Evidence] = []
         for op, _flow in ops:
             destructive = op.kind == "delete"
             privileged = op.kind == "write" and any(
                 p.key in role_fields for d in op.data for p in d.pairs
             )
-            if destructive or privileged:
-                what = "deletes" if destructive else "changes the role of"
-                problems.append(
-                    Problem(
-                        "AUD001",
-                        op.file,
-                        op.line,
-                        f"{op.callee}() {what} {op.model} without an audit log",
-                        f"audit:{op.callee}",
-                        op.model,
-                    )
+            if not (destructive or privileged) or trail.needs_no_trail(op) is not None:
+                continue
+            covering = next((w for w in writes if trail.covers(w, op)), None)
+            if covering is not None:
+                covered.append(covering.evidence)
+                continue
+            what = "deletes" if destructive else "changes the role of"
+            problems.append(
+                Problem(
+                    "AUD001",
+                    op.file,
+                    op.line,
+                    f"{op.callee}() {what} {op.model} without an audit log",
+                    f"audit:{op.callee}",
+                    op.model,
                 )
-                return make_check(
-                    CheckStatus.FAIL,
-                    Evidence(
-                        file=op.file,
-                        line=op.line,
-                        detail=f"{op.callee}() {what} {op.model} with no audit log",
-                    ),
-                )
+            )
+            return make_check(
+                CheckStatus.FAIL,
+                Evidence(
+                    file=op.file,
+                    line=op.line,
+                    detail=f"{op.callee}() {what} {op.model} with no audit log",
+                ),
+            )
+        if covered:
+            return make_check(CheckStatus.PASS, covered[0])
         return make_check(
             CheckStatus.NA,
             Evidence(file=entry.file, line=entry.line, detail="no destructive or privilege change"),
         )
+
+    def _audit_trail(self) -> AuditTrail:
+        """The app's audit models and writers, learned on first use."""
+        if self._trail is None:
+            self._trail = AuditTrail(self.ctx)
+        return self._trail
 
     def _helper_ops(self, scope: EntryScope) -> list[OpFlow]:
         """Database operations of repository functions the handler calls, judged with what the handler

@@ -3,46 +3,52 @@ revalidation, deletes, locking."""
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from archtools.analysis.cache_exposure import shared_cache_exposures
-from archtools.analysis.context import (
-    AnalysisContext,
-    is_credential_name,
-    sensitive_fields,
-)
+from archtools.analysis.context import AnalysisContext, app_caches
+from archtools.analysis.data_integrity import write_problems
 from archtools.analysis.entry_scope import Problem
+from archtools.analysis.exposure_rows import (
+    RESPONSE_CALLS,
+    Shape,
+    fields_sent,
+    output_shape,
+    secret_fields,
+    sent_values,
+    top_level_names,
+    whole_names,
+)
 from archtools.analysis.flow import Flow, function_scope
+from archtools.analysis.program import Program
+from archtools.analysis.redirects import open_redirects
 from archtools.analysis.roles import DbOp
-from archtools.facts.code import Call, Expr, ExprKind, FileFacts
-from archtools.knowledge.vocabulary import is_soft_delete_field, is_version_field, loose
+from archtools.facts.code import Call, Expr, FileFacts
 from archtools.results import EntryKind
 
 if TYPE_CHECKING:
     from archtools.analysis.entry import Entry
 
-REDIRECT_CALLS = (
-    "redirect",
-    "permanentRedirect",
-    "NextResponse.redirect",
-    "Response.redirect",
-    "res.redirect",
-)
 REVALIDATE_CALLS = ("revalidatePath", "revalidateTag", "updateTag", "refresh", "redirect")
-RESPONSE_CALLS = ("json", "send", "Response", "NextResponse")
 
 
 @dataclass(frozen=True)
 class _Response:
-    """What an entry point sends back: the names returned whole and the functions whose result it
-    responds with, and whether the caller may read back bearer tokens."""
+    """What an entry point sends back: the values it returns or responds with, the names they
+    hand on whole (and those whose fields land at the top of its result), the functions whose
+    result it responds with, the output schema its result passes through, and whether the caller
+    may read back bearer tokens."""
 
     ctx: AnalysisContext
     facts: FileFacts
     funcs: set[int | None]
+    sent: list[Expr]
     returned_roots: set[str]
+    top_level: set[str]
     responded: set[tuple[str, int | None]]
+    output: Shape | None
     signed_in: bool
 
 
@@ -61,13 +67,23 @@ def entry_problems(
     problems: list[Problem] = []
     ops = [op for op, _flow in ops_with_flow]
     calls = [c for c in facts.calls if c.func in funcs]
-    returned_roots = _returned_roots(facts, funcs, calls)
+    sent = sent_values(facts, funcs, calls)
+    returned_roots = {r for expr in sent for r in whole_names(ctx, facts, expr)}
+    handler = entry.handler[1] if entry.handler is not None else None
     response = _Response(
         ctx=ctx,
         facts=facts,
         funcs=funcs,
+        sent=sent,
         returned_roots=returned_roots,
+        top_level={
+            name
+            for ret in facts.returns
+            if ret.func == handler and ret.value is not None
+            for name in top_level_names(facts, ret.value)
+        },
         responded=_responded_functions(ctx, facts, calls, returned_roots),
+        output=output_shape(ctx, entry),
         signed_in=signed_in,
     )
     for op in ops:
@@ -76,99 +92,48 @@ def entry_problems(
         exposed = _exposure(response, op, op.model)
         if exposed is not None:
             problems.append(exposed)
-        problems.extend(_write_problems(ctx, op, op.model))
+        problems.extend(write_problems(ctx, op, op.model))
     problems.extend(shared_cache_exposures(ctx.program, ops_with_flow))
     revalidation = _missing_revalidation(ctx, entry, ops, calls)
     if revalidation is not None:
         problems.append(revalidation)
-    problems.extend(_open_redirects(ctx, facts, calls, flow))
+    problems.extend(open_redirects(ctx, facts, calls, flow))
     untyped = _untyped_handler(entry, facts)
     if untyped is not None:
         problems.append(untyped)
     return problems
 
 
-def _returned_roots(facts: FileFacts, funcs: set[int | None], calls: list[Call]) -> set[str]:
-    """The values sent back whole (`return invite`, `{ ...invite }`), not one field of them
-    (`invite.email`): returned, or handed to a response."""
-    returned_roots = {
-        r
-        for ret in facts.returns
-        if ret.func in funcs and ret.value
-        for r in _whole(facts, ret.value)
-    }
-    for call in calls:
-        if call.returned or call.name in RESPONSE_CALLS or call.callee.endswith(".json"):
-            returned_roots |= {r for a in call.args for r in _whole(facts, a)}
-    return returned_roots
-
-
 def _exposure(response: _Response, op: DbOp, model: str) -> Problem | None:
-    """EXP001: a query returns whole rows with secret fields and the entry point sends them back."""
-    secret_fields = sensitive_fields(response.ctx.schema, model)
-    if response.signed_in:
-        secret_fields = [f for f in secret_fields if is_credential_name(f)]
-    if not (secret_fields and op.returns_rows and not op.narrowed):
+    """EXP001: a query returns whole rows with secret fields and the entry point sends them back,
+    unless what it sends passes through a schema that strips every one of them first (a
+    `schema.parse(row)` in its code, or the output schema of the procedure or action)."""
+    fields = secret_fields(response.ctx, model, signed_in=response.signed_in)
+    if not (fields and op.returns_rows and not op.narrowed):
         return None
-    if op.file == response.facts.path and op.func in response.funcs:
-        leaks = op.returned or bool(set(op.assigned_to) & response.returned_roots)
-    else:  # in a helper: only what the helper hands back to a response
-        leaks = _helper_returns_row(response.ctx, op, response.responded)
+    own = op.file == response.facts.path and op.func in response.funcs
+    if own and not op.returned:  # what the responses carry of it, once parsed by their schemas
+        fields = fields_sent(response.ctx, response.facts, response.sent, op.assigned_to, fields)
+        leaks = bool(fields)
+    else:  # returned itself, or in a helper: only what the helper hands back to a response
+        leaks = own or _helper_returns_row(response.ctx, op, response.responded)
     if not leaks:
         return None
+    if response.output is not None:
+        # where the row sits in the result is known only for the handler's own rows
+        at_top = own and (op.returned or bool(set(op.assigned_to) & response.top_level))
+        output = response.output
+        fields = [f for f in fields if (output.passes(f) if at_top else output.passes_anywhere(f))]
+        if not fields:
+            return None
     return Problem(
         "EXP001",
         op.file,
         op.line,
-        f"{op.callee}() returns whole {model} rows, including {', '.join(secret_fields)}",
+        f"{op.callee}() returns whole {model} rows, including {', '.join(fields)}",
         f"sensitive:{model}:{op.callee}",
         model,
     )
-
-
-def _write_problems(ctx: AnalysisContext, op: DbOp, model: str) -> list[Problem]:
-    """DATA001: a hard delete of a soft-deleted model; DATA002: an update of a versioned model that
-    does not check the version."""
-    problems: list[Problem] = []
-    schema_model = ctx.schema.model(model)
-    field_names = {f.name for f in schema_model.fields} if schema_model else set()
-    soft_delete = sorted(f for f in field_names if is_soft_delete_field(f))
-    if op.kind == "delete" and soft_delete:
-        soft = soft_delete[0]
-        problems.append(
-            Problem(
-                "DATA001",
-                op.file,
-                op.line,
-                f"{op.callee}() hard-deletes {model}, which is soft-deleted through {soft}",
-                f"hard-delete:{model}:{op.callee}",
-                model,
-            )
-        )
-    version = sorted(f for f in field_names if is_version_field(f))
-    written = {p.key for d in op.data for p in d.pairs}
-    soft_only = bool(written) and all(
-        is_soft_delete_field(key) or loose(key) == "updatedat" for key in written
-    )
-    if (
-        op.kind == "write"
-        and version
-        and op.where
-        and not soft_only
-        and op.operation not in ("create", "insert", "upsert")
-        and not any(version[0] in w.text for w in op.where)
-    ):
-        problems.append(
-            Problem(
-                "DATA002",
-                op.file,
-                op.line,
-                f"{op.callee}() updates {model} without checking {version[0]}: concurrent edits are lost",
-                f"optimistic-lock:{model}:{op.callee}",
-                model,
-            )
-        )
-    return problems
 
 
 def _missing_revalidation(
@@ -178,6 +143,7 @@ def _missing_revalidation(
     if not (
         entry.kind == EntryKind.SERVER_ACTION
         and ctx.caches
+        and _server_caches(ctx.program)
         and any(op.kind != "read" for op in ops)
         and not any(c.name in REVALIDATE_CALLS for c in calls)
     ):
@@ -193,30 +159,27 @@ def _missing_revalidation(
     )
 
 
-def _open_redirects(
-    ctx: AnalysisContext, facts: FileFacts, calls: list[Call], flow: Flow
-) -> list[Problem]:
-    """NXT002: redirects to a destination the client chose, off this origin."""
-    problems: list[Problem] = []
-    for call in calls:
-        if (
-            call.callee in REDIRECT_CALLS
-            and call.args
-            and (flow.is_input(call.args[0]) or flow.is_client_value(call.args[0]))
-            and not _same_origin_path(call.args[0].text)
-            and not ctx.sinks.fixed_origin(facts.path, call.args[0], set(flow.inputs))
-            and not _provider_response(facts, call.args[0], flow)
-        ):
-            problems.append(
-                Problem(
-                    "NXT002",
-                    facts.path,
-                    call.line,
-                    f"{call.callee}() sends the user to {code(call.args[0].text)}, chosen by the client",
-                    f"open-redirect:{call.callee}:{call.args[0].text}",
-                )
-            )
-    return problems
+_CLIENT_HOOKS = ("useState", "useEffect", "useLayoutEffect", "useReducer")
+_SERVER_CACHES: dict[int, tuple[weakref.ref[Program], bool]] = {}
+
+
+def _server_caches(program: Program) -> bool:
+    """Whether a cache marker of the app (context.app_caches) sits in code the server runs: a
+    client component module (`'use client'`, or one calling React's state and effect hooks, which
+    only run in the browser) fetches from the browser, whose HTTP cache no revalidation of the
+    server refreshes. Computed once per program."""
+    known = _SERVER_CACHES.get(id(program))
+    if known is not None and known[0]() is program:
+        return known[1]
+    server = {
+        path: facts
+        for path, facts in program.files.items()
+        if "use client" not in facts.directives
+        and not any(call.callee in _CLIENT_HOOKS for call in facts.calls)
+    }
+    found = app_caches(Program(files=server, resolve_import=program.resolve_import))
+    _SERVER_CACHES[id(program)] = (weakref.ref(program), found)
+    return found
 
 
 def _untyped_handler(entry: Entry, facts: FileFacts) -> Problem | None:
@@ -283,41 +246,6 @@ def _upload_names(facts: FileFacts, funcs: set[int | None], flow: Flow) -> set[s
     return names
 
 
-def _same_origin_path(text: str) -> bool:
-    """A target that starts with a fixed local path (`/notes/${id}`, `new URL("/x", req.url)`)
-    cannot leave the site."""
-    if text.startswith("new URL("):
-        text = text.removeprefix("new URL(").lstrip()
-    stripped = text[1:] if text[:1] in "`'\"" else ""
-    # `/${next}` is not: the client's `/evil.example` makes it `//evil.example`, another site
-    return stripped.startswith("/") and not stripped.startswith(("//", "/\\", "/${"))
-
-
-def _provider_response(facts: FileFacts, target: Expr, flow: Flow) -> bool:
-    """A target taken from what a service's client answered (`session.url` of
-    `stripe.checkout.sessions.create(...)`, `data.url` of `supabase.auth.signInWithOAuth(...)`):
-    the provider's page, whatever the client's values that went into the request."""
-    if not target.roots or not any(p.lower().endswith("url") for p in target.paths):
-        return False
-    for root in target.roots:
-        if root in flow.validated:  # `schema.parse(query)`: the client's value, checked
-            return False
-        decls = [v for v in facts.vars if root in v.names and v.init is not None]
-        if len(decls) != 1 or decls[0].init is None or decls[0].init.call is None:
-            return False
-        made = facts.calls[decls[0].init.call]
-        callee = made.callee.removeprefix("await ")
-        service = callee.split(".", 1)[0].split("(", 1)[0]
-        if "." not in callee or not service or service in flow.inputs:
-            return False
-    return True
-
-
-def code(text: str) -> str:
-    """Source text quoted for a message: in backticks unless it holds one itself."""
-    return f"`{text}`" if "`" not in text else f"«{text}»"
-
-
 def _responded_functions(
     ctx: AnalysisContext, facts: FileFacts, calls: list[Call], returned_roots: set[str]
 ) -> set[tuple[str, int | None]]:
@@ -365,29 +293,6 @@ def _helper_returns_row(
         r
         for ret in facts.returns
         if ret.func in scope and ret.value
-        for r in _whole(facts, ret.value)
+        for r in whole_names(ctx, facts, ret.value)
     }
     return op.returned or bool(set(op.assigned_to) & returned)
-
-
-def _whole(facts: FileFacts, expr: Expr, depth: int = 0) -> set[str]:
-    """The names an expression hands on whole: `invite`, `{ ...invite }`, `[invite]`, `f(invite)`;
-    not `invite.email`, which is one field of it."""
-    if depth > 6:
-        return set(expr.roots)
-    if expr.kind == ExprKind.IDENTIFIER:
-        return {expr.text}
-    if expr.kind == ExprKind.MEMBER:
-        return set()
-    if expr.kind == ExprKind.OBJECT and expr.pairs:
-        return {r for pair in expr.pairs for r in _whole(facts, pair.value, depth + 1)}
-    if expr.kind == ExprKind.ARRAY and expr.items:
-        return {r for item in expr.items for r in _whole(facts, item, depth + 1)}
-    if expr.kind == ExprKind.CALL and expr.call is not None:
-        call = facts.calls[expr.call]
-        return {r for arg in call.args for r in _whole(facts, arg, depth + 1)} | (
-            {call.callee.split(".", 1)[0]} & set(expr.roots) if "." in call.callee else set()
-        )
-    return {r for r in expr.roots if not any(p.startswith(r + ".") for p in expr.paths)} or (
-        set(expr.roots) - {p.split(".", 1)[0] for p in expr.paths}
-    )

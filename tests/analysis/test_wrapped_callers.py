@@ -129,3 +129,26 @@ def test_a_private_response_or_a_write_keeps_the_entry_point_sensitive(tmp_path:
     for route in ("private", "remove"):
         point = entry(result, f"pages_api:pages/api/{route}/[id].ts#default")
         assert statuses(point)["authentication"] == "fail", route
+
+
+PURGE_WITH_ERROR = (
+    "  try {\n"
+    "    await prisma.note.deleteMany({ where: { deletedAt: { not: null } } });\n"
+    "    res.status(200).json({ ok: true });\n"
+    "  } catch (error: any) {\n"
+    "    res.status(500).json({ error: error.message });\n"
+    "  }\n"
+)
+
+
+def test_an_error_answered_to_a_secret_holder_reaches_no_user(tmp_path: Path) -> None:
+    # the secret is checked by the wrapper, out of sight of the file alone
+    result = _audit(
+        tmp_path / "token", {"pages/api/purge.ts": _route("WebhookEndpoint", PURGE_WITH_ERROR)}
+    )
+    assert not [f for f in result.findings if f.rule == "EXP002"]
+    result = _audit(
+        tmp_path / "open", {"pages/api/purge.ts": _route("PlainEndpoint", PURGE_WITH_ERROR)}
+    )
+    leaks = [(f.file, f.line) for f in result.findings if f.rule == "EXP002"]
+    assert leaks == [("pages/api/purge.ts", 9)]

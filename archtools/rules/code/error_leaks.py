@@ -1,40 +1,98 @@
-"""EXP002: error messages and stacks sent to the client."""
+"""EXP002: error messages and stacks sent to the client.
+
+A catch block that answers with the raw error hands its text to whoever made the request. It is
+not reported when the answer goes to a caller that is no user, or carries no raw text:
+
+- the caller proved it holds a server secret before the answer: in the same function a signature
+  verifier ran first (knowledge `public_routes.signature_verifiers`, which throw on a bad
+  signature: the error is then the verifier's own text about the signature the caller sent), or a
+  guard exited unless the request carried a server secret or a value signed with one (the tests
+  the authentication analysis applies, analysis/conditions.py);
+- the message only selects an entry of a fixed table (`ERROR_CODES[err.message]`);
+- the call is not a response: `toast.error(...)`, `logger.error(...)` notify or log (an `error`
+  call answers a request only on the handler's own response object, one of its parameters)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 
-from archtools.facts.code import FileFacts
+from archtools.analysis.conditions import compares_keyed_digest, compares_secret
+from archtools.analysis.knowledge import active_knowledge
+from archtools.facts.code import Call, FileFacts
 from archtools.rules.base import Hit
 from archtools.rules.code.base import CodeContext, CodeRule
 
 LEAKY_PATHS = re.compile(r"\b(err|error|e|ex|exception)\.(message|stack)\b|String\((err|error|e)\)")
+# `ERROR_CODES[err.message]`: the message is a key, what is sent is the table's entry
+_TABLE_KEY = re.compile(r"[\w$.]+\s*\[\s*(err|error|e|ex|exception)\.message\s*\]")
+RESPONSE_NAMES = ("json", "Response", "NextResponse", "send")
 
 
 def error_leaks(path: str, facts: FileFacts, _ctx: CodeContext) -> Iterator[Hit]:
     if "use client" in facts.directives:
         return
     for call in facts.calls:
-        if not call.in_catch:
+        if not call.in_catch or call.callee.startswith("console."):
             continue
-        if (
-            call.name not in ("json", "Response", "NextResponse", "send", "error")
-            and not call.returned
-        ):
+        if not _answers(facts, call) or _caller_holds_a_secret(facts, call):
             continue
-        if call.callee.startswith("console."):
-            continue
-        for arg in call.args:
-            if LEAKY_PATHS.search(arg.text):
-                yield Hit(
-                    rule="EXP002",
-                    file=path,
-                    line=call.line,
-                    message="the error response carries the raw error message or stack to the client",
-                    key=f"error-leak:{call.callee}",
-                )
-                break
+        if any(LEAKY_PATHS.search(_TABLE_KEY.sub("", arg.text)) for arg in call.args):
+            yield Hit(
+                rule="EXP002",
+                file=path,
+                line=call.line,
+                message="the error response carries the raw error message or stack to the client",
+                key=f"error-leak:{call.callee}",
+            )
+
+
+def _answers(facts: FileFacts, call: Call) -> bool:
+    """Whether the call answers the request: a response builder, an `error` method of the
+    handler's response object (a parameter of a function around the call), or a returned call
+    that is not a log or notification `error`."""
+    if call.name == "error":
+        root = call.callee.removeprefix("await ").split(".", 1)[0]
+        return root in ("NextResponse", "Response") or root in _parameters(facts, call.func)
+    return call.name in RESPONSE_NAMES or call.returned
+
+
+def _parameters(facts: FileFacts, func: int | None) -> set[str]:
+    """The parameter names of a function and of those around it."""
+    names: set[str] = set()
+    while func is not None:
+        function = facts.functions[func]
+        names |= {n for p in function.params for n in (p.names or (p.name,))}
+        func = function.parent
+    return names
+
+
+def _caller_holds_a_secret(facts: FileFacts, call: Call) -> bool:
+    """Whether, earlier in the same function, a signature verifier ran or a guard exited unless the
+    request carried a server secret (or a value signed with one): the answer goes to the holder
+    of that secret (a signed webhook's sender, an internal job), or reports the verifier's own
+    failure on the signature the caller sent."""
+    verifiers = set(active_knowledge().public_routes.signature_verifiers)
+    if any(
+        c.func == call.func and c.line < call.line and c.name.removeprefix("new ") in verifiers
+        for c in facts.calls
+    ):
+        return True
+    values = {
+        name: var.init.text
+        for var in facts.vars
+        if var.func in (call.func, None) and var.init is not None
+        for name in var.names
+    }
+    return any(
+        guard.func == call.func
+        and guard.line < call.line
+        and (
+            compares_secret(guard.condition.text, values, set()) is not None
+            or compares_keyed_digest(guard.condition.text, values) is not None
+        )
+        for guard in facts.guards
+    )
 
 
 RULE = CodeRule("EXP002", per_file=(error_leaks,))

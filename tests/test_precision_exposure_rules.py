@@ -1,0 +1,463 @@
+"""Precision of the exposure and Next.js rules (EXP001, EXP002, NXT001, NXT002): each false positive
+class met on real apps, written as a small app of our own, with the true case beside it that must
+still be reported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from archtools.results import Audit
+from tests.support.minirepo import PRISMA_SCHEMA, make_repo, run_audit
+
+
+def audit_files(tmp_path: Path, files: dict[str, str], **options: object) -> Audit:
+    make_repo(tmp_path, files, **options)  # type: ignore[arg-type]
+    return run_audit(tmp_path)
+
+
+def found(result: Audit, rule: str) -> list[tuple[str, int]]:
+    return sorted((f.file, f.line) for f in result.findings if f.rule == rule)
+
+
+# -- EXP001 ----------------------------------------------------------------------------------------
+
+PUBLIC_NOTE = """import { prisma } from "@/lib/db";
+export async function GET() {
+  const note = await prisma.note.findFirst({ where: { title: "welcome" } });
+  return Response.json(note);
+}
+"""
+
+
+def _note_schema(extra: str) -> str:
+    return PRISMA_SCHEMA.replace("  deletedAt DateTime?\n", f"  deletedAt DateTime?\n{extra}")
+
+
+def test_exp001_a_digest_of_content_is_no_secret(tmp_path: Path) -> None:
+    # A digest that names what it digests (an uploaded file, an image) is computed by anyone who
+    # has the content; a digest of a token is the token's stand-in.
+    content = audit_files(
+        tmp_path / "content",
+        {"app/api/welcome/route.ts": PUBLIC_NOTE},
+        schema=_note_schema("  contentHash String\n  pHashUrl String?\n"),
+    )
+    assert found(content, "EXP001") == []
+    token = audit_files(
+        tmp_path / "token",
+        {"app/api/welcome/route.ts": PUBLIC_NOTE},
+        schema=_note_schema("  tokenHash String\n"),
+    )
+    assert found(token, "EXP001") == [("app/api/welcome/route.ts", 3)]
+
+
+OWN_ROWS = """"use server";
+import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+export async function myNote(id: string) {
+  const session = await auth();
+  if (!session?.user?.id) throw new Error("unauthorized");
+  return prisma.note.findFirst({ where: { id, authorId: session.user.id } });
+}
+export async function me() {
+  const session = await auth();
+  if (!session?.user?.id) throw new Error("unauthorized");
+  return prisma.user.findUnique({ where: { id: session.user.id } });
+}
+"""
+
+
+OPERATOR = """
+model Operator {
+  id       String @id
+  email    String @unique
+  password String
+}
+"""
+OPERATOR_ACTION = """"use server";
+import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+export async function operator() {
+  const session = await auth();
+  if (!session?.user?.email) throw new Error("unauthorized");
+  return prisma.operator.findUnique({ where: { email: session.user.email } });
+}
+"""
+
+
+def test_exp001_an_access_password_goes_back_to_the_rows_owner(tmp_path: Path) -> None:
+    # The password protecting a note is its owner's to read; an account's password (hash) is no
+    # one's, its owner included, whether the account model is the user model or another model
+    # holding the login (an email) beside the password.
+    result = audit_files(
+        tmp_path,
+        {"app/notes/actions.ts": OWN_ROWS, "app/ops/actions.ts": OPERATOR_ACTION},
+        schema=_note_schema("  password String?\n") + OPERATOR,
+    )
+    leaks = [(f.file, f.line, f.model) for f in result.findings if f.rule == "EXP001"]
+    assert leaks == [
+        ("app/notes/actions.ts", 12, "User"),
+        ("app/ops/actions.ts", 7, "Operator"),
+    ], leaks
+
+
+TRPC = """import { initTRPC, TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { prisma } from "@/lib/db";
+type Context = { user: { id: string } | null };
+const t = initTRPC.context<Context>().create();
+const authed = t.procedure.use((opts) => {
+  if (!opts.ctx.user?.id) throw new TRPCError({ code: "UNAUTHORIZED" });
+  return opts.next({ ctx: { user: opts.ctx.user } });
+});
+const UserRow = z.object({ id: z.string(), email: z.string(), passwordHash: z.string() });
+const PublicUser = UserRow.omit({ passwordHash: true });
+export const appRouter = t.router({
+  team: authed
+    .output(z.object({ users: z.array(PublicUser) }))
+    .query(async () => {
+      const users = await prisma.user.findMany({ where: { role: "USER" } });
+      return { users };
+    }),
+  teamRaw: authed
+    .output(z.object({ users: z.array(UserRow) }))
+    .query(async () => {
+      const users = await prisma.user.findMany({ where: { role: "ADMIN" } });
+      return { users };
+    }),
+});
+"""
+
+
+def test_exp001_an_output_schema_strips_the_secret_fields(tmp_path: Path) -> None:
+    # tRPC parses what a procedure returns with its output schema, and a zod object drops the keys
+    # it does not list: the first procedure never sends passwordHash, the second lists it.
+    result = audit_files(
+        tmp_path, {"server/router.ts": TRPC}, dependencies={"@trpc/server": "11.0.0"}
+    )
+    assert found(result, "EXP001") == [("server/router.ts", 22)]
+
+
+PARSED = """import { z } from "zod";
+import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+const UserRow = z.object({ id: z.string(), email: z.string(), passwordHash: z.string() });
+const PublicUser = UserRow.omit({ passwordHash: true });
+export async function GET() {
+  const session = await auth();
+  if (!session?.user?.id) return new Response(null, { status: 401 });
+  const user = await prisma.user.findUnique({ where: { id: session.user.id } });
+  return Response.json(PublicUser.parse({ ...user, plan: "free" }));
+}
+"""
+
+
+def test_exp001_a_row_parsed_by_a_schema_that_omits_the_secret_is_not_sent(
+    tmp_path: Path,
+) -> None:
+    omitted = audit_files(tmp_path / "omit", {"app/api/me/route.ts": PARSED})
+    assert found(omitted, "EXP001") == []
+    listed = audit_files(
+        tmp_path / "listed",
+        {"app/api/me/route.ts": PARSED.replace("PublicUser.parse(", "UserRow.parse(")},
+    )
+    assert found(listed, "EXP001") == [("app/api/me/route.ts", 9)]
+
+
+MAPPED = """import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+import { toPublicUser } from "@/lib/users";
+export async function GET() {
+  const session = await auth();
+  if (!session?.user?.id) return new Response(null, { status: 401 });
+  const user = await prisma.user.findUnique({ where: { id: session.user.id } });
+  return Response.json(toPublicUser({ user, plan: "free" }));
+}
+"""
+
+
+def test_exp001_a_function_of_the_app_hands_back_only_what_it_returns(tmp_path: Path) -> None:
+    # A mapping function that builds a new object of some fields keeps the row on the server; one
+    # that spreads the row into its result hands all of it on.
+    picked = (
+        "export function toPublicUser({ user, plan }: { user: any; plan: string }) {\n"
+        "  return { id: user.id, email: user.email, plan };\n}\n"
+    )
+    spread = picked.replace("{ id: user.id, email: user.email, plan }", "{ ...user, plan }")
+    fields = audit_files(
+        tmp_path / "fields", {"app/api/me/route.ts": MAPPED, "lib/users.ts": picked}
+    )
+    assert found(fields, "EXP001") == []
+    whole = audit_files(tmp_path / "whole", {"app/api/me/route.ts": MAPPED, "lib/users.ts": spread})
+    assert found(whole, "EXP001") == [("app/api/me/route.ts", 7)]
+
+
+# -- NXT002 ----------------------------------------------------------------------------------------
+
+LOGIN_REDIRECT = """import type { NextApiRequest, NextApiResponse } from "next";
+import { auth } from "@/auth";
+import { loginLink } from "@/lib/links";
+export default async function handler(req: NextApiRequest, res: NextApiResponse) {
+  const session = await auth();
+  if (!session) return res.redirect(loginLink({ returnUrl: req.url }));
+  return res.json({ ok: true });
+}
+"""
+
+
+def test_nxt002_a_local_path_built_by_a_function_of_the_app_is_no_open_redirect(
+    tmp_path: Path,
+) -> None:
+    local = (
+        "export function loginLink({ returnUrl }: { returnUrl?: string }) {\n"
+        "  const query = new URLSearchParams({ returnUrl: returnUrl ?? '/' });\n"
+        "  return query.size ? `/login?${query}` : '/login';\n}\n"
+    )
+    echoed = (
+        "export function loginLink({ returnUrl }: { returnUrl?: string }) {\n"
+        "  return returnUrl ?? '/login';\n}\n"
+    )
+    fixed = audit_files(
+        tmp_path / "local", {"pages/api/download.ts": LOGIN_REDIRECT, "lib/links.ts": local}
+    )
+    assert found(fixed, "NXT002") == []
+    opened = audit_files(
+        tmp_path / "echo", {"pages/api/download.ts": LOGIN_REDIRECT, "lib/links.ts": echoed}
+    )
+    assert found(opened, "NXT002") == [("pages/api/download.ts", 6)]
+
+
+SSO = """import { auth } from "@/auth";
+export async function GET(request: Request) {
+  const session = await auth();
+  if (!session?.user) return new Response(null, { status: 401 });
+  const state = new URL(request.url).searchParams.get("state") ?? "";
+  return Response.redirect(`${process.env.SSO_URL}?` + new URLSearchParams({ state }));
+}
+"""
+
+
+def test_nxt002_a_configured_origin_before_the_query_fixes_the_destination(
+    tmp_path: Path,
+) -> None:
+    fixed = audit_files(tmp_path / "configured", {"app/api/sso/route.ts": SSO})
+    assert found(fixed, "NXT002") == []
+    chosen = SSO.replace("`${process.env.SSO_URL}?`", "`${state}?`")
+    opened = audit_files(tmp_path / "chosen", {"app/api/sso/route.ts": chosen})
+    assert found(opened, "NXT002") == [("app/api/sso/route.ts", 6)]
+
+
+STORED = """import { prisma } from "@/lib/db";
+import { redirect } from "next/navigation";
+export default async function Go({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const [note] = await Promise.all([prisma.note.findFirst({ where: { id } }).catch(() => null)]);
+  if (note) redirect(note.title);
+  return null;
+}
+"""
+FETCHED = """import { redirect } from "next/navigation";
+export default async function Download({ params }: { params: Promise<{ key: string }> }) {
+  const { key } = await params;
+  const response = await fetch(`${process.env.RESOLVER_URL}/resolve`, {
+    method: "POST",
+    body: JSON.stringify({ key }),
+  });
+  const { url } = await response.json();
+  redirect(url);
+}
+"""
+CHOSEN = """import { redirect } from "next/navigation";
+export default async function Go({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
+  const { next } = await searchParams;
+  redirect(next ?? "/");
+}
+"""
+
+
+def test_nxt002_a_stored_value_or_a_services_answer_is_not_the_clients_choice(
+    tmp_path: Path,
+) -> None:
+    # The row the client selects was written earlier, and the resolver's answer is the resolver's;
+    # a search parameter is the client's own choice.
+    result = audit_files(
+        tmp_path,
+        {
+            "app/go/[id]/page.tsx": STORED,
+            "app/download/[key]/page.tsx": FETCHED,
+            "app/go/page.tsx": CHOSEN,
+        },
+    )
+    assert found(result, "NXT002") == [("app/go/page.tsx", 4)]
+
+
+PORTAL = """"use server";
+import { redirect } from "next/navigation";
+import { stripe } from "@/lib/stripe";
+import { oauthClient } from "@/lib/oauth";
+export async function openPortal(customer: string) {
+  let target = "";
+  const portal = await stripe.billingPortal.sessions.create({ customer });
+  target = portal.url as string;
+  redirect(target);
+}
+export async function connect(scope: string) {
+  redirect(oauthClient().generateAuthUrl({ scope }));
+}
+export async function back(scope: string) {
+  redirect(new URLSearchParams({ scope }).get("scope") ?? scope);
+}
+"""
+
+
+def test_nxt002_a_url_a_providers_sdk_builds_is_the_providers_page(tmp_path: Path) -> None:
+    stripe = (
+        'import Stripe from "stripe";\nexport const stripe = new Stripe(process.env.STRIPE_KEY!);\n'
+    )
+    oauth = (
+        'import { OAuth2Client } from "google-auth-library";\n'
+        "export function oauthClient() {\n  return new OAuth2Client(process.env.GOOGLE_ID);\n}\n"
+    )
+    result = audit_files(
+        tmp_path,
+        {"app/billing/actions.ts": PORTAL, "lib/stripe.ts": stripe, "lib/oauth.ts": oauth},
+        dependencies={"stripe": "17.0.0", "google-auth-library": "9.0.0"},
+    )
+    assert found(result, "NXT002") == [("app/billing/actions.ts", 15)]
+
+
+# -- NXT001 ----------------------------------------------------------------------------------------
+
+RENAME = """"use server";
+import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+export async function rename(id: string, title: string) {
+  const session = await auth();
+  if (!session?.user?.id) throw new Error("unauthorized");
+  await prisma.note.updateMany({ where: { id, authorId: session.user.id }, data: { title } });
+}
+"""
+PREVIEW = """import { useEffect, useState } from "react";
+export function Preview({ url }: { url: string }) {
+  const [meta, setMeta] = useState("");
+  useEffect(() => {
+    fetch(`https://meta.example.com/?url=${url}`, { cache: "force-cache" })
+      .then((r) => r.text())
+      .then(setMeta);
+  }, [url]);
+  return <p>{meta}</p>;
+}
+"""
+SERVER_PAGE = """export default async function Page() {
+  const res = await fetch("https://api.example.com/notes", { cache: "force-cache" });
+  return <p>{await res.text()}</p>;
+}
+"""
+
+
+def test_nxt001_a_fetch_cached_by_the_browser_leaves_nothing_stale_on_the_server(
+    tmp_path: Path,
+) -> None:
+    browser = audit_files(
+        tmp_path / "browser",
+        {"app/notes/actions.ts": RENAME, "components/preview.tsx": PREVIEW},
+    )
+    assert found(browser, "NXT001") == []
+    server = audit_files(
+        tmp_path / "server",
+        {"app/notes/actions.ts": RENAME, "app/notes/page.tsx": SERVER_PAGE},
+    )
+    assert found(server, "NXT001") == [("app/notes/actions.ts", 7)]
+
+
+# -- EXP002 ----------------------------------------------------------------------------------------
+
+WEBHOOK = """import Stripe from "stripe";
+import { prisma } from "@/lib/db";
+const stripe = new Stripe(process.env.STRIPE_KEY!);
+export async function POST(req: Request) {
+  const body = await req.text();
+  try {
+    const event = stripe.webhooks.constructEvent(body, req.headers.get("stripe-signature")!, process.env.STRIPE_WEBHOOK_SECRET!);
+    await prisma.note.deleteMany({ where: { title: event.id } });
+  } catch (error: any) {
+    return new Response(`Webhook Error: ${error.message}`, { status: 400 });
+  }
+  return Response.json({ received: true });
+}
+"""
+INTERNAL = """import { prisma } from "@/lib/db";
+export async function POST(req: Request) {
+  try {
+    const secret = req.headers.get("x-job-secret");
+    if (secret !== process.env.JOB_SECRET) {
+      return new Response("Not allowed", { status: 403 });
+    }
+    await prisma.note.deleteMany({ where: { title: "" } });
+    return Response.json({ ok: true });
+  } catch (error: any) {
+    return Response.json({ error: error.message }, { status: 500 });
+  }
+}
+"""
+OPEN = """import { prisma } from "@/lib/db";
+export async function POST() {
+  try {
+    await prisma.note.deleteMany({ where: { title: "" } });
+    return Response.json({ ok: true });
+  } catch (error: any) {
+    return Response.json({ error: error.message }, { status: 500 });
+  }
+}
+"""
+
+
+def test_exp002_a_verified_sender_or_a_secret_holder_is_no_user(tmp_path: Path) -> None:
+    result = audit_files(
+        tmp_path,
+        {
+            "app/api/webhooks/stripe/route.ts": WEBHOOK,
+            "app/api/jobs/cleanup/route.ts": INTERNAL,
+            "app/api/cleanup/route.ts": OPEN,
+        },
+        dependencies={"stripe": "17.0.0"},
+    )
+    assert found(result, "EXP002") == [("app/api/cleanup/route.ts", 7)]
+
+
+TABLE = """import { prisma } from "@/lib/db";
+const ERRORS: Record<string, string> = { LIMIT: "Too many notes", UNKNOWN: "Something went wrong" };
+export async function POST() {
+  try {
+    await prisma.note.deleteMany({ where: { title: "" } });
+    return Response.json({ ok: true });
+  } catch (err: any) {
+    return Response.json({ error: ERRORS[err.message] ?? ERRORS.UNKNOWN }, { status: 500 });
+  }
+}
+"""
+LOGGED = """import { prisma } from "@/lib/db";
+import { logger } from "@/lib/logger";
+export async function POST() {
+  try {
+    await prisma.note.deleteMany({ where: { title: "" } });
+  } catch (error: any) {
+    logger.error({ error: error.message }, "cleanup failed");
+  }
+  return Response.json({ ok: true });
+}
+"""
+
+
+def test_exp002_a_table_key_or_a_log_line_sends_no_raw_message(tmp_path: Path) -> None:
+    result = audit_files(
+        tmp_path,
+        {
+            "app/api/table/route.ts": TABLE,
+            "app/api/logged/route.ts": LOGGED,
+            "lib/logger.ts": "export const logger = { error(..._a: unknown[]) {} };\n",
+            "app/api/raw/route.ts": TABLE.replace(
+                "ERRORS[err.message] ?? ERRORS.UNKNOWN", "err.message"
+            ),
+        },
+    )
+    assert found(result, "EXP002") == [("app/api/raw/route.ts", 8)]
