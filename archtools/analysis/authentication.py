@@ -417,6 +417,9 @@ class AuthenticationChecks(CheckerBase):
         )
         if exempt is not None:
             return exempt
+        inside = self._gated_inside_helpers(scope, ops or [])
+        if inside is not None:
+            return inside
         if scope.flow.identity:
             first = sorted(scope.flow.identity.values(), key=lambda e: e.line)[0]
             detail = Evidence(
@@ -441,6 +444,73 @@ class AuthenticationChecks(CheckerBase):
         )
         exposed = self._first_sensitive(scope, ops or [])
         return make_check(CheckStatus.FAIL, detail, *([exposed] if exposed else []))
+
+    def _gated_inside_helpers(self, scope: EntryScope, ops: list[DbOp]) -> Check | None:
+        """Every operation runs inside a helper the entry point calls that first proves the caller
+        and throws otherwise (`getContactFromUnsubscribeLink(id, hash)` verifying the signed link
+        before it reads the contact), directly or in the helpers it calls after that proof: however
+        the entry point handles the throw, no operation runs unproven. Its own code must run no
+        operation and call nothing else that acts."""
+        if not ops or any(
+            op.file == scope.facts.path and scope.has(op.func, op.line) for op in ops
+        ):
+            return None
+        covered: dict[tuple[str, int | None], int] = {}  # function -> first line after the proof
+        gated_calls: set[tuple[str, int]] = set()
+        proof: Summary | None = None
+        for call in scope.facts.calls:
+            if not scope.has(call.func, call.line):
+                continue
+            resolved = self.ctx.summaries.callee_summary(scope.facts.path, call)
+            if resolved is None:
+                continue
+            key, summary = resolved
+            if summary.auth_gate is None or not summary.auth_stops or summary.auth_line is None:
+                continue
+            proof = proof or summary
+            gated_calls.add((scope.facts.path, call.index))
+            self._cover_after(key, summary.auth_line, covered, 0)
+        if proof is None or proof.auth_gate is None:
+            return None
+        for op in ops:
+            after = covered.get((op.file, op.func))
+            if after is None or op.line <= after:
+                return None
+        skip = _op_calls(self, ops) | gated_calls  # (what the proven helpers do is proven)
+        acting = self._sensitive_call(
+            scope.facts.path, scope.has, 0, set(), database=False, skip=skip
+        )
+        if acting is not None:
+            return None
+        gate = proof.auth_gate
+        return _authenticated(
+            Evidence(
+                file=gate.file,
+                line=gate.line,
+                detail=f"{gate.detail}, before every operation of the helpers it calls",
+            ),
+            proof.auth_kind,
+            proof.auth_via,
+        )
+
+    def _cover_after(
+        self,
+        key: tuple[str, int | None],
+        line: int,
+        covered: dict[tuple[str, int | None], int],
+        depth: int,
+    ) -> None:
+        """Marks what runs in `key` after `line`, and every helper it calls there, as proven."""
+        if depth > 4 or covered.get(key, 10**9) <= line:
+            return
+        covered[key] = line
+        facts = self.ctx.program.files[key[0]]
+        inside = function_scope(facts, key[1])
+        for call in facts.calls:
+            if call.func in inside and call.line > line:
+                target = self.ctx.summaries.target(key[0], call)
+                if target is not None:
+                    self._cover_after(target, 0, covered, depth + 1)
 
     def _first_sensitive(self, scope: EntryScope, ops: list[DbOp]) -> Evidence | None:
         """What a signed-out request reaches first: a database operation, or the first call that
