@@ -3,6 +3,7 @@ of the helpers it calls."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from archtools.analysis.audit_trail import AuditTrail
@@ -469,9 +470,12 @@ def _flag_unvalidated_op(
         if flow.is_input(expr):
             value = _input_part(expr, flow)
             detail = f"unvalidated client input `{value.text[:60]}` reaches {op.callee}()"
-            if expr in op.where and _path_segment_key(expr, value, flow):
+            if expr in op.where and (
+                _path_segment_key(expr, value, flow) or _bound_equality_only(expr, flow)
+            ):
                 # A path segment is a string, and as the value of a filter it only picks the row
-                # with that exact key: unchecked, yet no way to change what the query does.
+                # with that exact key; Drizzle's `eq(column, value)` sends any value as one bound
+                # parameter: unchecked, yet no way to change what the query does.
                 fails.append(
                     Evidence(
                         file=op.file,
@@ -506,6 +510,25 @@ def _path_segment_key(where: Expr, value: Expr, flow: Flow) -> bool:
     ):
         return False
     return any(pair.value is value and pair.key != "..." for pair in where.pairs)
+
+
+_DRIZZLE_EQ = re.compile(r"\beq\(\s*[\w.]+\s*,\s*([\w.?]+)\s*\)")
+
+
+def _bound_equality_only(where: Expr, flow: Flow) -> bool:
+    """Whether every unchecked client value in a Drizzle filter is only the second operand of an
+    `eq(column, value)`: drizzle binds it as a single parameter compared for equality, so whatever
+    the client sends (a string, a number, an object) selects the row with that exact key or none."""
+    if where.kind != ExprKind.CALL or "eq(" not in where.text:
+        return False
+    roots = {r for r in where.all_roots() if r in flow.inputs and r not in flow.validated}
+    if not roots:
+        return False
+    rest = _DRIZZLE_EQ.sub(
+        lambda m: "" if m.group(1).split(".", 1)[0].rstrip("?") in roots else m.group(0),
+        where.text,
+    )
+    return not any(re.search(rf"\b{re.escape(root)}\b", rest) for root in roots)
 
 
 def _input_part(expr: Expr, flow: Flow) -> Expr:

@@ -13,7 +13,7 @@ const paramsSchema = z.object({ id: z.string().uuid() });
 // Signed-in customers only: middleware.ts protects /api/orders(.*).
 // expect: ATH002
 export async function GET(_req: Request, { params }: Params) {
-  // expect: AZ001, VAL001
+  // expect: AZ001
   const [order] = await db.select().from(orders).where(eq(orders.id, params.id));
   if (!order) return NextResponse.json({ error: "Not found" }, { status: 404 });
   return NextResponse.json(order);

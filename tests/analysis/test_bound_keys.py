@@ -1,0 +1,49 @@
+"""VAL001 reports a value that can change what a query does. Drizzle's `eq(column, value)` sends
+any value as one bound parameter compared for equality: unchecked (the validation check still
+fails), yet it selects the row with that exact key or none, so no VAL001."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.analysis.test_realworld_patterns import (
+    DRIZZLE_CONFIG,
+    DRIZZLE_DB,
+    DRIZZLE_SCHEMA,
+    audit_files,
+)
+from tests.support.minirepo import entry, statuses
+
+ACTION = """"use server";
+import { eq, sql } from "drizzle-orm";
+import { db } from "@/db";
+import { users } from "@/db/schema";
+
+export async function userById(id: string) {
+  return db.select().from(users).where(eq(users.id, id));
+}
+
+export async function usersMatching(pattern: string) {
+  return db.select().from(users).where(sql`${users.email} like ${pattern} or true`);
+}
+"""
+
+
+def test_an_exact_drizzle_key_is_unchecked_but_changes_nothing(tmp_path: Path) -> None:
+    result = audit_files(
+        tmp_path,
+        {
+            "drizzle.config.ts": DRIZZLE_CONFIG,
+            "db/index.ts": DRIZZLE_DB,
+            "db/schema.ts": DRIZZLE_SCHEMA,
+            "app/users/actions.ts": ACTION,
+        },
+        schema=None,
+        dependencies={"drizzle-orm": "0.43.1"},
+    )
+    exact = entry(result, "server_action:app/users/actions.ts#userById")
+    assert statuses(exact)["input_validation"] == "fail"  # still unchecked
+    val001 = {(f.file, f.line) for f in result.findings if f.rule == "VAL001"}
+    assert ("app/users/actions.ts", 7) not in val001
+    # a value that shapes the query otherwise is still reported
+    assert ("app/users/actions.ts", 11) in val001
