@@ -11,12 +11,15 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from archtools.errors import ArchtoolsError, InputError
 from archtools.rules.selection import check_selectors, parse_selectors
 from archtools.version import __version__
 from archtools.views.render import REPORT_FORMATS
+
+if TYPE_CHECKING:
+    from archtools.facts.schema import Schema
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -259,10 +262,22 @@ def _erd_svg_or_none(result: object) -> str | None:
         return None
 
 
-def cmd_schema(args: argparse.Namespace) -> int:
+def _found_schema(path: Path) -> Schema:
+    """The schema at `path`, or a clear error when there is none to show (no Prisma schema and no
+    Drizzle tables found): an empty listing or diagram would look like a schema without models."""
     from archtools.pipeline import load_schema
 
-    schema = load_schema(Path(args.path))
+    schema = load_schema(path)
+    if not schema.sources:
+        raise InputError(
+            f"no Prisma or Drizzle schema found in {path}: give a repository, a .prisma file or "
+            "folder, or a Drizzle schema file"
+        )
+    return schema
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    schema = _found_schema(Path(args.path))
     if args.format == "json":
         _write(json.dumps(schema.model_dump(mode="json"), indent=2), args.output)
     else:
@@ -275,14 +290,13 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_erd(args: argparse.Namespace) -> int:
-    from archtools.pipeline import load_schema
     from archtools.views.erd import render_erd
 
     suffix = args.output.suffix.lower().lstrip(".")
     fmt = {"mermaid": "mmd"}.get(suffix, suffix)
     if fmt not in ("svg", "png", "dot", "mmd", "dbml"):
         raise InputError(f"cannot write an ERD as .{suffix}: use .svg, .png, .dot, .mmd or .dbml")
-    schema = load_schema(Path(args.path))
+    schema = _found_schema(Path(args.path))
     data = render_erd(
         schema,
         fmt,

@@ -318,3 +318,13 @@ def test_schema_and_erd_of_a_drizzle_repo(tmp_path: Path) -> None:
     # orders and the tables one relation away; products is two away (through orderItems)
     assert {"orders", "users", "coupons", "orderItems"} <= nodes and "products" not in nodes
     assert main(["erd", str(shop), "-o", str(out), "--focus", "ordrs"]) == 2
+
+
+def test_schema_and_erd_say_so_when_there_is_no_schema(tmp_path: Path) -> None:
+    make_repo(tmp_path, {"app/api/ok/route.ts": ROUTE}, schema=None)
+    out = tmp_path / "erd.svg"
+    for args in (("schema", str(tmp_path)), ("erd", str(tmp_path), "-o", str(out))):
+        done = run(*args)
+        assert done.returncode == 2, done
+        assert "no Prisma or Drizzle schema found" in done.stderr
+    assert not out.exists()  # no empty diagram left behind
