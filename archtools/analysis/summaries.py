@@ -247,7 +247,45 @@ class Summaries:
                         detail=f"{call.callee}() ({where}) returns the signed-in user",
                     )
                     self._identity_kinds[(file, call.line)] = summary.identity_kind
+        self._pass_through_identity(file, scope, found)
         return found
+
+    def _pass_through_identity(
+        self, file: str, scope: set[int | None], found: dict[int, Evidence]
+    ) -> None:
+        """A helper that returns the argument it checked (`assertProUser(user)` ending in
+        `return user`) hands back the signed-in user when it is handed one directly
+        (`assertProUser(await getCurrentUser())`)."""
+        for call in self.program.files[file].calls:
+            if call.func not in scope or call.index in found:
+                continue
+            target = self.target(file, call)
+            if target is None or target[1] is None:
+                continue
+            index = self._returned_param(target[0], target[1])
+            if index is None or index >= len(call.args):
+                continue
+            arg = call.args[index]
+            if arg.kind == ExprKind.CALL and arg.call in found:
+                found[call.index] = Evidence(
+                    file=file,
+                    line=call.line,
+                    detail=f"{call.callee}() hands back the signed-in user it is given "
+                    f"({found[arg.call].detail})",
+                )
+                self._identity_kinds[(file, call.line)] = self._identity_kinds.get(
+                    (file, found[arg.call].line), "session"
+                )
+
+    def _returned_param(self, file: str, func: int) -> int | None:
+        """The parameter every `return` of the function hands back unchanged, if any."""
+        facts = self.program.files[file]
+        names = [p.name for p in facts.functions[func].params]
+        returned = {r.value.text for r in facts.returns if r.func == func and r.value is not None}
+        if len(returned) != 1:
+            return None
+        name = returned.pop()
+        return names.index(name) if name in names else None
 
     def _inherit_gate(
         self, summary: Summary, facts: FileFacts, call: Call, inner: Summary, where: str
@@ -320,7 +358,9 @@ class Summaries:
                 if key is None
                 else next((pair.value for pair in arg.pairs if pair.key == key), None)
             )
-            if passed is None or not flow.is_identity(passed):
+            if passed is None or not (
+                flow.is_identity(passed) or self._returns_the_caller(file, call.func, passed)
+            ):
                 continue
             evidence = Evidence(
                 file=gate.file,
@@ -331,6 +371,14 @@ class Summaries:
             kind = self._tested_identity_kind(flow, passed)
             _set_gate(summary, evidence, kind, stops=True, at=call.line)
             return
+
+    def _returns_the_caller(self, file: str, func: int | None, value: Expr) -> bool:
+        """A call handed on directly whose result is the signed-in user (`assertProUser(await
+        getCurrentUser())`), as a local holding it would be."""
+        if value.kind != ExprKind.CALL or value.call is None:
+            return False
+        scope = function_scope(self.program.files[file], func)
+        return value.call in self.identity_calls(file, scope)
 
     def _delegates(self, facts: FileFacts, call: Call) -> bool:
         """The caller hands the rest of the work to the call: after it, only the response is
