@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
+import json
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from archtools.facts.schema import Schema
 
@@ -215,8 +217,36 @@ class Audit(_Frozen):
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Audit:
+        """An audit as the contract describes it. Keys this version does not know (written by a
+        newer archtools, or by a tool that adds its own) are left out, as CONTRACT.md asks of
+        every reader; a key it knows with a wrong value is still an error."""
+        data = copy.deepcopy(data)
+        for _ in range(_MAX_UNKNOWN_PASSES):
+            try:
+                return cls.model_validate(data)
+            except ValidationError as error:
+                unknown = [e["loc"] for e in error.errors() if e["type"] == "extra_forbidden"]
+                if not unknown:
+                    raise
+                for location in unknown:
+                    _drop(data, location)
         return cls.model_validate(data)
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Audit:
-        return cls.model_validate_json(text)
+        document = json.loads(text)
+        if not isinstance(document, dict):
+            raise ValueError("an audit is a JSON object")
+        return cls.from_dict(document)
+
+
+_MAX_UNKNOWN_PASSES = 8  # unknown keys nested in unknown keys are dropped with their parent
+
+
+def _drop(data: Any, location: tuple[int | str, ...]) -> None:
+    """Removes the value at `location` (a validation error's path) from nested dicts and lists."""
+    *parents, last = location
+    for step in parents:
+        data = data[step]
+    if isinstance(data, dict):
+        data.pop(last, None)

@@ -140,3 +140,23 @@ def test_diff_of_audit_files(tmp_path: Path) -> None:
     text = (tmp_path / "d.txt").read_text()
     assert "0 new findings, 1 fixed, 0 lost guards" in text and "ATH001" in text
     assert main(["diff", str(tmp_path / "nope.json"), str(tmp_path / "head.json")]) == 2
+
+
+def test_diff_reads_an_audit_with_keys_it_does_not_know(tmp_path: Path) -> None:
+    # CONTRACT.md: readers ignore keys they do not know (an audit from a newer archtools, or one
+    # another tool annotated); a known key with a wrong value is still an error.
+    repo = make_repo(tmp_path / "repo", {"app/api/a/route.ts": ROUTE})
+    base = tmp_path / "base.json"
+    assert main(["audit", str(repo), "--format", "json", "-o", str(base)]) == 0
+    newer = json.loads(base.read_text())
+    newer["format_version"] = "9.0"
+    newer["provenance"] = {"tool": "later"}
+    newer["entry_points"][0]["risk"] = {"score": 3}
+    newer["findings"][0]["triage"] = "accepted"
+    (tmp_path / "newer.json").write_text(json.dumps(newer))
+    out = tmp_path / "d.txt"
+    assert main(["diff", str(base), str(tmp_path / "newer.json"), "-o", str(out)]) == 0
+    assert "0 new findings, 0 fixed, 0 lost guards" in out.read_text()
+    newer["findings"][0]["line"] = "not a line"
+    (tmp_path / "broken.json").write_text(json.dumps(newer))
+    assert main(["diff", str(base), str(tmp_path / "broken.json")]) == 2
