@@ -2,7 +2,7 @@
 and no module imports itself back through others, neither at the top of a file nor inside a function.
 
 The layers, lowest first: shared basics, source (the repository), parse (syntax), facts (what the
-code and schema say), results (the audit contract), analysis (entry points and their checks),
+code and schema say), results (the audit contract and its JSON Schema), analysis (entry points and their checks),
 rules, checklist, the engine that runs the stages (loading, analyze, pipeline), views, the
 front-ends (reports, diff, widgets, dashboard) and the command line."""
 
@@ -21,7 +21,7 @@ LAYERS: list[set[str]] = [
     {"source"},
     {"parse"},
     {"facts"},
-    {"results"},
+    {"results", "contract"},
     {"analysis"},
     {"rules"},
     {"checklist"},
