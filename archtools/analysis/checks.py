@@ -264,13 +264,13 @@ class EntryChecker(AuthorizationChecks, DataChecks):
             first_op=own_ops[0] if own_ops else None,
             op_flows=ops,
         )
+        # an operator's secret is judged like an admin's role
+        operator = authn.status == CheckStatus.PASS and authn.kind == "internal" and public is None
         if authn.status == CheckStatus.PASS and authn.kind in ("session", "api_key"):
             public = None  # a signed-in caller after all: its rows can be bound to it
-        elif authn.status == CheckStatus.PASS and authn.kind == "internal" and public is None:
-            public = None  # an operator's secret: judged below, like an admin's role
-        elif authn.status == CheckStatus.PASS and public is None:
+        elif authn.status == CheckStatus.PASS and public is None and not operator:
             public = authn.evidence[0]  # a signed caller: no user session by design
-        if authn.status == CheckStatus.PASS and authn.kind == "internal" and public is None:
+        if operator:
             authz = self._operator_authorization(entry, scope, ops, authn)
         else:
             authz = self._authorization_unless_public(entry, scope, ops, problems, public)
