@@ -37,7 +37,7 @@ from pydantic import BaseModel, ConfigDict
 from archtools.analysis.context import AnalysisContext
 from archtools.analysis.data_integrity import is_test_file
 from archtools.analysis.entry import Entry
-from archtools.analysis.flow import function_scope
+from archtools.analysis.flow import function_scope, outermost_function
 from archtools.analysis.roles import DbOp
 from archtools.facts.code import Call, ExprKind
 from archtools.facts.schema import FieldKind, Model
@@ -354,9 +354,7 @@ class AuditTrail:
     def _replaces(self, op: DbOp) -> bool:
         """The function around the delete also creates rows of the same model."""
         facts = self.ctx.program.files[op.file]
-        outermost = op.func
-        while outermost is not None and facts.functions[outermost].parent is not None:
-            outermost = facts.functions[outermost].parent
+        outermost = outermost_function(facts, op.func)
         if outermost is None:
             return False
         inside = function_scope(facts, outermost)

@@ -26,7 +26,7 @@ from weakref import WeakKeyDictionary
 
 from archtools.analysis.context import AnalysisContext
 from archtools.analysis.entry_scope import Problem
-from archtools.analysis.flow import function_scope
+from archtools.analysis.flow import function_scope, outermost_function
 from archtools.analysis.roles import CallClassifier, DbOp
 from archtools.facts.code import Expr
 from archtools.knowledge.vocabulary import is_soft_delete_field, is_version_field, loose
@@ -138,9 +138,7 @@ def _soft_deletes_beside(ctx: AnalysisContext, op: DbOp, model: str) -> bool:
     """Whether the function around the delete (with the callbacks inside it) also soft-deletes rows
     of the same model: it picks which rows are kept and which are removed."""
     facts = ctx.program.files[op.file]
-    outermost = op.func
-    while outermost is not None and facts.functions[outermost].parent is not None:
-        outermost = facts.functions[outermost].parent
+    outermost = outermost_function(facts, op.func)
     if outermost is None:
         return False
     inside = function_scope(facts, outermost)

@@ -522,6 +522,13 @@ def enclosing_functions(facts: FileFacts, func: int | None) -> set[int | None]:
     return found
 
 
+def outermost_function(facts: FileFacts, func: int | None) -> int | None:
+    """The top-level function that `func` is nested in (itself when it is one; None at module level)."""
+    while func is not None and facts.functions[func].parent is not None:
+        func = facts.functions[func].parent
+    return func
+
+
 def _chain_indexes(facts: FileFacts, index: int) -> list[int]:
     out = [index]
     seen = {index}

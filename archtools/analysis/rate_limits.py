@@ -44,7 +44,7 @@ from archtools.analysis.conditions import compares_secret, secret_names
 from archtools.analysis.context import AnalysisContext
 from archtools.analysis.entry import Entry
 from archtools.analysis.entry_scope import EntryScope
-from archtools.analysis.flow import function_scope
+from archtools.analysis.flow import function_scope, outermost_function
 from archtools.analysis.roles import DbOp
 from archtools.analysis.summaries import Summary
 from archtools.analysis.trpc import context_seeds
@@ -264,9 +264,7 @@ class RateLimits:
     def _transport_file_limit(self, facts: FileFacts, adapter: Call) -> Evidence | None:
         """A transport's limit: in the function that calls the adapter, or in a wrapper its
         exported handler is built with (`export default withRateLimit(opts, handler)`)."""
-        outermost = adapter.func
-        while outermost is not None and facts.functions[outermost].parent is not None:
-            outermost = facts.functions[outermost].parent
+        outermost = outermost_function(facts, adapter.func)
         if outermost is not None:
             found = self._function_limit((facts.path, outermost), 1)
             if found is not None:

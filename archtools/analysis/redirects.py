@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from archtools.analysis.entry_scope import Problem
 from archtools.analysis.flow import function_scope
+from archtools.analysis.sinks import leading_substitution
 from archtools.facts.code import Call, Expr, ExprKind, FileFacts
 
 if TYPE_CHECKING:
@@ -377,21 +378,12 @@ def _server_prefix(text: str, tainted: AbstractSet[str]) -> bool:
     a path, a query or a fragment (`${env.SSO_URL}?` + params): the client's values come after."""
     if _ORIGIN.match(text):
         return True
-    if not text.startswith("`${"):
-        return False
-    depth, end = 0, None
-    for i, ch in enumerate(text[1:], start=1):
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth == 0:
-                end = i
-                break
-    if end is None or text[end + 1 : end + 2] not in ("/", "?", "#"):
-        return False
-    first = text[3:end]
-    return not any(re.search(rf"(?<![\w$.]){re.escape(name)}\b", first) for name in tainted)
+    leading = leading_substitution(text)
+    return (
+        leading is not None
+        and leading[1] in ("/", "?", "#")
+        and not any(re.search(rf"(?<![\w$.]){re.escape(n)}\b", leading[0]) for n in tainted)
+    )
 
 
 def _conditional_branches(text: str) -> list[str] | None:

@@ -535,21 +535,29 @@ def _starts_with_origin(text: str, tainted: AbstractSet[str]) -> bool:
     a value of the server's (`${process.env.APP_URL}/x/${id}`, a ternary of literal origins)."""
     if _ORIGIN.match(text):
         return True
+    leading = leading_substitution(text)
+    # the origin must end where the path starts
+    return (
+        leading is not None
+        and leading[1] == "/"
+        and not any(re.search(rf"\b{re.escape(name)}\b", leading[0]) for name in tainted)
+    )
+
+
+def leading_substitution(text: str) -> tuple[str, str] | None:
+    """For a template that starts with a substitution (`${env.APP_URL}/x`): that substitution's
+    expression and the character written right after it."""
     if not text.startswith("`${"):
-        return False
-    depth, end = 0, None
+        return None
+    depth = 0
     for i, ch in enumerate(text[1:], start=1):
         if ch == "{":
             depth += 1
         elif ch == "}":
             depth -= 1
             if depth == 0:
-                end = i
-                break
-    if end is None or text[end + 1 : end + 2] != "/":
-        return False  # the origin must end where the path starts
-    first = text[3:end]
-    return not any(re.search(rf"\b{re.escape(name)}\b", first) for name in tainted)
+                return text[3:i], text[i + 1 : i + 2]
+    return None
 
 
 def _declared(facts: FileFacts, name: str, func: int | None) -> VarDecl | None:
