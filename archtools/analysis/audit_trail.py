@@ -35,7 +35,6 @@ from itertools import pairwise
 from pydantic import BaseModel, ConfigDict
 
 from archtools.analysis.context import AnalysisContext
-from archtools.analysis.data_integrity import is_test_file
 from archtools.analysis.entry import Entry
 from archtools.analysis.flow import function_scope, outermost_function
 from archtools.analysis.roles import DbOp
@@ -43,6 +42,7 @@ from archtools.facts.code import Call, ExprKind
 from archtools.facts.schema import FieldKind, Model
 from archtools.knowledge.vocabulary import loose, named_word, singular, words
 from archtools.results import Evidence
+from archtools.source.files import is_test_file
 from archtools.yaml_data import safe_load
 
 FuncKey = tuple[str, int | None]

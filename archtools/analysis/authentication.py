@@ -47,6 +47,8 @@ _AGGREGATES = ("count", "aggregate", "groupBy", "$count")
 _SECRET_COLUMN = re.compile(r"(?:^|[a-z_])(?:token|secret|Token|Secret)$")
 _REGEX_LITERAL = re.compile(r"^/[^/*]")
 _BUILT_INS = {"Set", "Map", "WeakMap", "WeakSet", "Date", "RegExp", "URL", "URLSearchParams"}
+# The language's own namespaces: what their functions build is a plain value (`Object.values(Tags)`).
+_LANGUAGE_ROOTS = {"Object", "Array", "JSON", "Math", "Number", "String", "Boolean"}
 
 
 class _PublicReads:
@@ -58,6 +60,7 @@ class _PublicReads:
 
     def __init__(self, checks: CheckerBase) -> None:
         self.owned = checks.ctx.owned
+        self.public_to_read = checks.ctx.public_to_read
         # without a schema, whose rows a query reads is unknown: every read counts
         self.known = bool(checks.ctx.schema.models)
         self.schema = checks.ctx.schema
@@ -71,7 +74,9 @@ class _PublicReads:
             return True  # raw SQL or a table the schema does not name: whose rows is unknown
         if op.operation in _AGGREGATES:
             return False
-        if op.model not in self.owned and not holds_personal_data(self.schema, op.model):
+        if (
+            op.model not in self.owned or op.model in self.public_to_read
+        ) and not holds_personal_data(self.schema, op.model):
             return False
         return not any(public_flag(w, self.flags) for w in op.where)
 
@@ -412,6 +417,9 @@ class AuthenticationChecks(CheckerBase):
         covered = self._middleware_only(entry, problems)
         if covered is not None:
             return covered
+        declared = self._let_through_by_middleware(entry, scope, ops or [])
+        if declared is not None:
+            return make_check(CheckStatus.NA, declared)
         exempt = self._nothing_to_protect(
             entry, scope, touches_data=touches_data, ops=ops or [], op_flows=op_flows or []
         )
@@ -647,7 +655,41 @@ class AuthenticationChecks(CheckerBase):
             reads = self._public_reads(entry, scope, ops) or self._capability_access(op_flows)
             if reads is not None:
                 return make_check(CheckStatus.NA, reads)
+        if not webhook and scope.flow.identity and ops:
+            # the user is read only to personalise public rows (`include: { votes: { where: {
+            # userId: session?.user?.id } } }`): without one, what it returns is public all the same
+            reads = self._public_reads(entry, scope, ops)
+            if reads is not None:
+                return make_check(CheckStatus.NA, reads)
         return None
+
+    def _let_through_by_middleware(
+        self, entry: Entry, scope: EntryScope, ops: list[DbOp]
+    ) -> Evidence | None:
+        """Public by the app's declaration: the middleware lets the route through before any check,
+        by a path list it wrote down. Not when the handler writes or calls a service that acts or
+        costs (mail, payments, an AI model): a public route that does that for anyone still needs
+        a caller it can hold to account."""
+        info = self.ctx.middleware.get(entry.app)
+        listed = info.lets_through(entry.route) if info is not None and entry.route else None
+        if listed is None or any(op.kind != "read" for op in ops):
+            return None
+        acting = self._sensitive_call(
+            scope.facts.path,
+            scope.has,
+            0,
+            set(),
+            skip=_op_calls(self, ops),
+            reads_only=_AnyReads(self),
+        )
+        if acting is not None:
+            return None
+        return Evidence(
+            file=listed.file,
+            line=listed.line,
+            detail=f"public by design: the middleware lets {entry.route} through with no check "
+            f"(it is on `{listed.name}`)",
+        )
 
     def _shared_response(self, entry: Entry, scope: EntryScope, ops: list[DbOp]) -> Evidence | None:
         """Public by design: the entry point only reads, calls nothing that acts, and declares its
@@ -707,11 +749,12 @@ class AuthenticationChecks(CheckerBase):
 
     def _plain_value(self, file: str, made: Call) -> bool:
         """A module value built by the language from values written in the code: `new Set([...])`,
-        or a method of a list written in the module (`PAGE_TYPES.filter(...)`)."""
+        `Object.values(Tags)`, or a method of a list written in the module
+        (`PAGE_TYPES.filter(...)`)."""
         callee = made.callee.removeprefix("new ")
-        if callee in _BUILT_INS:
-            return True
         root = callee.split(".", 1)[0]
+        if callee in _BUILT_INS or (root != callee and root in _LANGUAGE_ROOTS):
+            return True
         if root == callee:
             return False
         symbol = self.ctx.program.lookup(file, root)
@@ -731,8 +774,16 @@ class AuthenticationChecks(CheckerBase):
         if acting is not None:
             return None
         read = sorted({op.model or op.table or "?" for op in ops})
+        shared = [m for m in read if m in self.ctx.public_to_read]
         what = (
-            f"reads only {', '.join(read[:3])}, which no user owns," if read else "reads no data,"
+            f"reads only {', '.join(read[:3])}, which no user owns"
+            + (
+                f" or the app reads unscoped everywhere ({', '.join(shared[:3])}),"
+                if shared
+                else ","
+            )
+            if read
+            else "reads no data,"
         )
         return Evidence(
             file=entry.file,

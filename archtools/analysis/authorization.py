@@ -108,6 +108,8 @@ class AuthorizationChecks(LoadChecks):
             profile = self._public_profile(op)
             if profile is not None:
                 tally.public_reads.append(profile)
+            elif op.kind == "read" and op.model in self.ctx.public_to_read:
+                self._judge_public_read(access, tally, op, flow)
             elif op.model is not None and op.model in self.ctx.owned:
                 self._judge_owned_op(access, tally, op, flow)
             elif op.operation not in CREATES and any(flow.is_identity(w) for w in op.where):
@@ -313,6 +315,85 @@ class AuthorizationChecks(LoadChecks):
                 "chosen by the client without binding it to the signed-in user",
             )
 
+    def _judge_public_read(self, access: _Access, tally: _Tally, op: DbOp, flow: Flow) -> None:
+        """A read of a model the app reads unscoped everywhere: what binds it (a policy filter, the
+        caller) still passes, and a client's key that nothing binds is no IDOR, since any caller
+        may read the rows it picks."""
+        trial = _Tally(problems=[])
+        self._judge_owned_op(access, trial, op, flow)
+        if not trial.fails:
+            tally.passes.extend(trial.passes)
+            tally.public_reads.extend(trial.public_reads)
+            return
+        nested = self._caller_bound_relation(op, flow)
+        if nested is not None:
+            tally.passes.append(nested)
+            return
+        owned = self._owned_relations_read(op)
+        if owned:  # it also returns rows of an owned model: that part is judged as before
+            tally.passes.extend(trial.passes)
+            tally.problems.extend(trial.problems)
+            tally.fails.extend(trial.fails)
+            return
+        why = self.ctx.public_to_read[op.model or ""]
+        tally.public_reads.append(
+            Evidence(
+                file=op.file,
+                line=op.line,
+                detail=f"{op.callee}() reads {op.model}, which the app treats as public to "
+                f"read: {why}",
+            )
+        )
+
+    def _owned_relations_read(self, op: DbOp) -> list[str]:
+        """The relations of an owned, not public, model that a read also returns (`select: {
+        submission: {...} }`, `include: { drafts: true }`)."""
+        model = self.ctx.schema.model(op.model or "")
+        if model is None:
+            return []
+        relations = {
+            f.name: f.type
+            for f in model.fields
+            if f.relation is not None
+            and f.type in self.ctx.owned
+            and f.type not in self.ctx.public_to_read
+            and f.type not in self.k.ownership.user_models
+        }
+        call = self.ctx.program.files[op.file].calls[op.call]
+        return [
+            picked.key
+            for arg in call.args
+            for pair in arg.pairs
+            if pair.key in ("include", "select", "with")
+            for picked in pair.value.pairs
+            if picked.key in relations and picked.value.text != "false"
+        ]
+
+    def _caller_bound_relation(self, op: DbOp, flow: Flow) -> Evidence | None:
+        """A read of public rows that also selects the caller's own related rows (`include: {
+        submission: { where: { userId: session?.user?.id } } }`): what it returns of anyone's own
+        is the caller's."""
+        calls = self.ctx.program.files[op.file].calls
+        stack = [arg for arg in calls[op.call].args]
+        seen = 0
+        while stack and seen < 300:
+            seen += 1
+            expr = stack.pop()
+            for pair in expr.pairs:
+                if pair.key == "where" and pair.value in op.where:
+                    continue
+                nested = pair.value.kind in (ExprKind.OBJECT, ExprKind.ARRAY)
+                if not nested and flow.is_identity(pair.value):
+                    return Evidence(
+                        file=op.file,
+                        line=pair.value.line or op.line,
+                        detail=f"{op.callee}() reads public {op.model} rows and, of the rows "
+                        f"anyone owns, only the caller's (`{pair.key}: {pair.value.text[:40]}`)",
+                    )
+                stack.append(pair.value)
+            stack.extend(expr.items)
+        return None
+
     def _public_profile(self, op: DbOp) -> Evidence | None:
         """A read of users that picks only what any member of the app sees of another (`id`,
         `name`, `image`): a directory or a profile, with no personal data or secret in it."""
@@ -445,7 +526,7 @@ class AuthorizationChecks(LoadChecks):
             for f in model.fields
             if f.relation is not None
             for column in f.relation.fields
-            if f.type in self.ctx.owned
+            if f.type in self.ctx.owned and f.type not in self.ctx.public_to_read
         }
         found = []
         for data in op.data:

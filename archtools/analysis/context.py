@@ -10,6 +10,7 @@ from archtools.analysis.importers import Importers
 from archtools.analysis.knowledge import GuardKnowledge
 from archtools.analysis.middleware import MiddlewareInfo
 from archtools.analysis.program import Program
+from archtools.analysis.read_policy import public_to_read
 from archtools.analysis.roles import CallClassifier
 from archtools.analysis.sinks import SinkFinder
 from archtools.analysis.summaries import Summaries
@@ -35,6 +36,7 @@ def is_personal_name(name: str) -> bool:
     return named_word(name, "personal") is not None
 
 
+SHARED_WITH_MEMBERS = "shared with its members through"
 MEMBERSHIP_NAME = re.compile(r"(member|collaborator|participant|seat)", re.I)
 
 
@@ -49,12 +51,22 @@ class AnalysisContext:
     middleware: dict[str, MiddlewareInfo] = field(default_factory=dict)  # app path -> info
     public_routes: list[str] = field(default_factory=list)  # declared public in archtools.toml
     owned: dict[str, str] = field(default_factory=dict)  # model -> why it is owned
+    # owned models the app reads only unscoped: public to read (model -> why)
+    public_to_read: dict[str, str] = field(default_factory=dict)
     # tRPC procedures by each tail of their dotted path (`notes.get`, `get`)
     procedures: dict[str, list[Entry]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.owned:
             self.owned = owned_models(self.schema, self.knowledge)
+        self.public_to_read = public_to_read(
+            self.program,
+            self.classifier,
+            self.schema,
+            self.owned,
+            self.knowledge,
+            {m for m, why in self.owned.items() if why.startswith(SHARED_WITH_MEMBERS)},
+        )
         self.importers = Importers(self.program)
         self.sinks = SinkFinder(
             self.program,
@@ -150,7 +162,7 @@ def owned_models(schema: Schema, knowledge: GuardKnowledge) -> dict[str, str]:
             continue
         for f in fks:
             if f.type not in owned and f.type in names:
-                owned[f.type] = f"shared with its members through {model.name}"
+                owned[f.type] = f"{SHARED_WITH_MEMBERS} {model.name}"
     changed = True
     rounds = 0
     while changed and rounds < 6:

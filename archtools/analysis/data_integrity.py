@@ -30,18 +30,12 @@ from archtools.analysis.flow import function_scope, outermost_function
 from archtools.analysis.roles import CallClassifier, DbOp
 from archtools.facts.code import Expr
 from archtools.knowledge.vocabulary import is_soft_delete_field, is_version_field, loose
+from archtools.source.files import is_test_file
 
 _NUMERIC = re.compile(r"int|float|double|decimal|numeric|real|serial|number", re.I)
 # `UPDATE "Model" SET ... "deletedAt" = ...` in raw SQL: the table and the assigned columns
 _RAW_UPDATE = re.compile(r"update\s+[\"'`]?(\w+)[\"'`]?\s+set\s+(.*)", re.I | re.S)
 _ASSIGNED = re.compile(r"[\"'`]?(\w+)[\"'`]?\s*=")
-# tests, mocks and end-to-end suites: what they write says nothing of the app's policy
-_TEST_FILE = re.compile(r"(\.(test|spec)\.[cm]?[jt]sx?$|(^|/)(__tests__|__mocks__|tests?|e2e)/)")
-
-
-def is_test_file(path: str) -> bool:
-    """A test, mock or end-to-end suite: what it writes says nothing of the app's practice."""
-    return _TEST_FILE.search(path) is not None
 
 
 @dataclass

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from archtools.analysis.authorized import AuthorizedCallback, find_authorized
 from archtools.analysis.flow import Seeds
+from archtools.analysis.middleware_bypass import PathList, bypass_lists
 from archtools.analysis.program import Program
 from archtools.analysis.roles import AuthKind
 from archtools.analysis.summaries import Summaries
@@ -39,6 +40,14 @@ class MiddlewareInfo:
     authorized: AuthorizedCallback | None = None  # Auth.js v5: its callback decides per path
     unresolved: str | None = None
     matcher_unknown: bool = False  # a matcher archtools cannot read covers no route it can name
+    # path lists it lets through before any check (`if (isMatch(pathname, PUBLIC)) return next()`)
+    bypass: list[PathList] = field(default_factory=list)
+
+    def lets_through(self, route: str) -> PathList | None:
+        """The list by which the middleware lets `route` through unchecked, if it does."""
+        if not self.covers(route):
+            return None
+        return next((listed for listed in self.bypass if listed.matches(route)), None)
 
     def covers(self, route: str) -> bool:
         if self.matcher_unknown:
@@ -46,7 +55,7 @@ class MiddlewareInfo:
         return not self.matchers or any(r.fullmatch(route) for r in self.matchers)
 
     def enforces(self, route: str) -> Evidence | None:
-        if self.enforcing is None or not self.covers(route):
+        if self.enforcing is None or not self.covers(route) or self.lets_through(route):
             return None
         if self.protected is not None and not self.protected.matches(route):
             return None
@@ -157,6 +166,7 @@ def analyse_middleware(program: Program, summaries: Summaries, file: str) -> Mid
         info.unresolved = "middleware file has no `middleware` or default export"
         return info
     info.enforcing = _enforcement(program, summaries, file)
+    info.bypass = bypass_lists(facts)
     if info.enforcing is None:
         callback = find_authorized(program, file)
         if callback is not None:

@@ -16,9 +16,16 @@ from archtools.source.gitignore import IgnoreLevel, compile_level, is_ignored
 from archtools.source.reading import OPEN_FLAGS, is_inside
 
 MAX_LISTED_GITIGNORED = 1000
+# Test code: `*.test.ts`, `*.spec.tsx`, and anything under `__tests__/`, `__mocks__/`, `test(s)/`, `e2e/`.
+TEST_FILE = re.compile(r"(\.(test|spec)\.[cm]?[jt]sx?$|(^|/)(__tests__|__mocks__|tests?|e2e)/)")
 _BINARY_PROBE = 8 * 1024
 _MINIFIED_PROBE = 64 * 1024
 _MINIFIED_LINE = 5000
+
+
+def is_test_file(path: str) -> bool:
+    """Whether a repository path is test code (which says nothing of how the app behaves)."""
+    return TEST_FILE.search(path) is not None
 
 
 class Language(StrEnum):

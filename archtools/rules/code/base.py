@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -11,7 +10,6 @@ from archtools.facts.schema import Schema
 from archtools.rules.base import Hit
 
 # Test files, fixtures and end-to-end suites: not code that ships.
-TEST_FILE = re.compile(r"(\.(test|spec)\.[cm]?[jt]sx?$|(^|/)(__tests__|__mocks__|tests?|e2e)/)")
 
 Resolver = Callable[[str, str], str | None]
 

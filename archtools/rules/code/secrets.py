@@ -13,7 +13,8 @@ from itertools import pairwise
 
 from archtools.facts.code import FileFacts
 from archtools.rules.base import Hit
-from archtools.rules.code.base import TEST_FILE, CodeContext, CodeRule
+from archtools.rules.code.base import CodeContext, CodeRule
+from archtools.source.files import TEST_FILE
 
 SECRET_PATTERNS = {
     "Stripe secret key": re.compile(r"^(sk|rk)_live_[0-9A-Za-z]{16,}$"),
