@@ -68,16 +68,26 @@ def test_matrix_is_an_aligned_table(audit: Audit) -> None:
 
 
 def test_findings_most_severe_first_and_capped(audit: Audit) -> None:
-    top = _section(render_text(audit, top=3), "Top findings (3 of 8)")
+    text = render_text(audit, top=3)
+    top = _section(text, "Top findings (3 of 8; --format html lists them all)")
     assert top == [
         "[CRITICAL] AZ001 apps/web/app/api/notes/[id]/route.ts:14  "
         "Client-supplied id reaches an owned model unbound",
-        "    prisma.note.delete uses params.id without binding it to session.user.id",
-        "[HIGH] AZ003 apps/admin/server/routers/admin.ts:9  Admin operation without a role check",
-        "    setRole changes roles for any signed-in user",
+        "    prisma.note.delete uses params.id without binding it to session.user.id"
+        " (confidence high)",
         "[HIGH] ATH001 apps/web/pages/api/legacy/export.ts:6  Entry point without authentication",
-        "    No auth primitive gates this handler",
+        "    No auth primitive gates this handler (confidence high)",
+        "[HIGH] AZ003 apps/admin/server/routers/admin.ts:9  Admin operation without a role check",
+        "    setRole changes roles for any signed-in user (confidence medium)",
     ]
+    # The high-confidence ATH001 comes before the medium-confidence AZ003 of an earlier path.
+    # Five findings are not shown: the rules are counted, most severe first.
+    assert _section(text, "Findings by rule (8 rules)")[:3] == [
+        "  [CRITICAL] AZ001          1  Client-supplied id reaches an owned model unbound",
+        "  [HIGH]     ATH001         1  Entry point without authentication",
+        "  [HIGH]     AZ003          1  Admin operation without a role check",
+    ]
+    assert "Findings by rule" not in render_text(audit, top=8)  # every finding is listed
     assert "EXP001" not in render_text(audit, top=100)  # suppressed findings stay out
 
 
