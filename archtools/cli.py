@@ -341,10 +341,16 @@ def cmd_schema(args: argparse.Namespace) -> int:
     if args.format == "json":
         _write(json.dumps(schema.model_dump(mode="json"), indent=2), args.output)
     else:
+        from archtools.views.report_data import reveal
+
         lines = [
-            f"{schema.orm or 'no orm'} / {schema.provider or 'unknown provider'}: {len(schema.models)} models"
+            f"{schema.orm or 'no orm'} / {reveal(schema.provider or 'unknown provider')}:"
+            f" {len(schema.models)} models"
         ]
-        lines += [f"  {m.name} ({len(m.fields)} fields) {m.file}:{m.line}" for m in schema.models]
+        lines += [
+            f"  {reveal(m.name)} ({len(m.fields)} fields) {reveal(m.file)}:{m.line}"
+            for m in schema.models
+        ]
         _write("\n".join(lines), args.output)
     return EXIT_OK
 
@@ -503,7 +509,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except ArchtoolsError as error:
-        print(f"archtools: error: {error}", file=sys.stderr)
+        from archtools.views.report_data import reveal  # messages quote the repository's text
+
+        print(f"archtools: error: {reveal(str(error))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("archtools: interrupted", file=sys.stderr)

@@ -328,3 +328,17 @@ def test_schema_and_erd_say_so_when_there_is_no_schema(tmp_path: Path) -> None:
         assert done.returncode == 2, done
         assert "no Prisma or Drizzle schema found" in done.stderr
     assert not out.exists()  # no empty diagram left behind
+
+
+def test_repo_text_reaches_the_terminal_escaped(tmp_path: Path) -> None:
+    # A folder name carrying an escape sequence: in an error message and in `schema --format text`.
+    hostile = tmp_path / "x\x1b[2J\u202e"
+    done = run("audit", str(hostile))
+    assert done.returncode == 2
+    assert "\x1b" not in done.stderr and "\u202e" not in done.stderr
+    assert "x\\x1b[2J\\u202e does not exist" in done.stderr
+    make_repo(hostile, {"app/api/ok/route.ts": ROUTE})
+    (hostile / "prisma").rename(hostile / "prisma\x1b[31m")
+    done = run("schema", str(hostile), "--format", "text")
+    assert done.returncode == 0, done.stderr
+    assert "\x1b" not in done.stdout and "prisma\\x1b[31m/schema.prisma:" in done.stdout
