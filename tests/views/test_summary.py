@@ -146,3 +146,9 @@ def test_large_hostile_summary_stays_under_the_comment_budget(hostile_audit: Aud
     ]
     md = render_markdown_summary(hostile_audit.model_copy(update={"findings": findings}))
     assert len(md) < COMMENT_BUDGET
+
+
+def test_repo_text_mentions_nobody_in_a_pull_request_comment() -> None:
+    cell = md_cell("guarded by @acme/auth-team, see @octocat", 200)
+    assert not re.search(r"@[A-Za-z0-9]", cell)
+    assert cell.replace("\u2060", "") == "guarded by @acme/auth-team, see @octocat"
