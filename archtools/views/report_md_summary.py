@@ -104,11 +104,13 @@ def _counts(data: ReportData) -> list[str]:
         f" {len(audit.entry_points)} entry points; {len(data.active)} findings.",
         "",
     ]
-    if len(data.apps) > 1:
+    if len(data.apps) > 1:  # the apps with the most to fix first
         header = ["App", "Entry points", "Failing checks", "Findings"]
         rows = [
             [md_cell(a.app, 80), str(a.entry_points), str(a.failing_checks), str(a.total_findings)]
-            for a in data.apps[:APPS_LISTED]
+            for a in sorted(data.apps, key=lambda a: (-a.failing_checks, -a.total_findings, a.app))[
+                :APPS_LISTED
+            ]
         ]
         out += _table(header, rows, "lrrr")
     return out

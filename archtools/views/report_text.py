@@ -43,10 +43,10 @@ _MAX_CELL = 48
 MATRIX_AUTO_LIMIT = 40
 TOP_FINDINGS = 8
 SCORECARDS_LISTED = 10  # every scorecard up to this many features, else the worst ones
-WORST_SCORECARDS = 6
-RULES_LISTED = 6
-APPS_LISTED = 6
-ERRORS_LISTED = 5
+WORST_SCORECARDS = 5
+RULES_LISTED = 5
+APPS_LISTED = 5
+ERRORS_LISTED = 3
 
 
 def _cut(text: str, width: int = _MAX_CELL) -> str:
@@ -95,7 +95,10 @@ def _summary(data: ReportData, p: _Painter) -> list[str]:
         f"Findings: {counts}",
     ]
     if len(data.apps) > 1:
-        for app in data.apps[:APPS_LISTED]:
+        apps = list(data.apps)
+        if len(apps) > APPS_LISTED:  # the apps with the most to fix first
+            apps.sort(key=lambda a: (-a.failing_checks, -a.total_findings, a.app))
+        for app in apps[:APPS_LISTED]:
             lines.append(
                 f"  app {clean(app.app)}: {app.entry_points} entry points,"
                 f" {app.failing_checks} failing checks, {app.total_findings} findings"

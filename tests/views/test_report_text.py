@@ -7,7 +7,7 @@ import os
 import re
 from pathlib import Path
 
-from archtools.results import Audit, RepoInfo, Stats, ToolInfo
+from archtools.results import AppInfo, Audit, AuditError, RepoInfo, Stats, ToolInfo
 from archtools.views.report_text import render_text
 
 GOLDEN = Path(__file__).parent / "golden" / "report.txt"
@@ -144,3 +144,40 @@ def test_golden(audit: Audit) -> None:
         GOLDEN.parent.mkdir(exist_ok=True)
         GOLDEN.write_text(text, encoding="utf-8")
     assert text == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_the_summary_of_any_repository_stays_under_60_lines(audit: Audit) -> None:
+    # Many apps, entry points, rules, features, errors and skipped files: every list is capped.
+    apps = [AppInfo(path=f"apps/a{i}") for i in range(30)]
+    entry_points = [
+        e.model_copy(update={"id": f"{e.id}-{i}", "app": apps[i].path})
+        for i in range(30)
+        for e in audit.entry_points
+    ]
+    findings = [
+        f.model_copy(update={"rule": f"R{i:03}", "fingerprint": f"{f.fingerprint}-{i}"})
+        for i in range(40)
+        for f in audit.findings
+    ]
+    cards = [
+        c.model_copy(update={"feature": f"{c.feature}-{i}"})
+        for i in range(20)
+        for c in audit.scorecards
+    ]
+    errors = [AuditError(file=f"f{i}.ts", line=i, message="bad") for i in range(50)]
+    big = audit.model_copy(
+        update={
+            "repo": audit.repo.model_copy(update={"apps": apps}),
+            "entry_points": entry_points,
+            "findings": findings,
+            "scorecards": cards,
+            "errors": errors,
+        }
+    )
+    lines = render_text(big).splitlines()
+    assert len(lines) < 60, "\n".join(lines)
+    assert (
+        "  and 26 more apps" in lines and "  and 47 more (--format html or md lists them)" in lines
+    )
+    assert "Auth coverage of 330 entry points (--matrix lists them)" in lines
+    assert len(render_text(big, matrix=True).splitlines()) > 330
