@@ -13,7 +13,7 @@ from archtools.errors import InputError
 from archtools.loading import AuditOptions, Progress
 from archtools.results import CHECK_NAMES, Audit, CheckStatus, EntryPoint, Finding, Severity
 from archtools.views.report_data import CHECK_LABELS, reveal
-from archtools.views.report_markdown import escape_md
+from archtools.views.report_md_summary import COMMENT_BUDGET, md_cell
 from archtools.views.summary import CONFIDENCE_RANK, entry_point_name
 
 MAX_BLOB_BYTES = 2_000_000
@@ -203,22 +203,40 @@ def _score(score: int | None, grade: str | None) -> str:
     return "none" if score is None else f"{score} ({grade})"
 
 
+# A Markdown diff is posted as a pull-request comment: rows stop short of GitHub's 65,536 characters
+# (the budget of the Markdown summary), with what is left out counted per section.
+MD_ROWS_BUDGET = COMMENT_BUDGET - 5_000  # room for the headings and notes that follow
+MD_CELL = 300  # characters of one repo-derived field, escaped
+
+
 def render_diff(result: DiffResult, fmt: str) -> str:
-    """The diff as JSON, Markdown or terminal text; repo-derived text escaped for each."""
+    """The diff as JSON, Markdown or terminal text; repo-derived text escaped for each. The
+    Markdown one stays under COMMENT_BUDGET characters, saying how many rows it leaves out."""
     if fmt == "json":
         return _json(result)
     md = fmt == "md"
-    esc: Callable[[str], str] = escape_md if md else reveal
+    esc: Callable[[str], str] = (lambda text: md_cell(text, MD_CELL)) if md else reveal
     out = ["## archtools diff" if md else "archtools diff", ""]
     out.append(
         f"{len(result.new)} new findings, {len(result.fixed)} fixed, "
         f"{len(result.lost_guards)} lost guards, {len(result.added)} new entry points "
         f"({len(result.unguarded)} failing a check), {len(result.removed)} removed"
     )
+    size = sum(len(line) + 1 for line in out)
     for title, rows in _sections(result, esc):
-        if rows:
-            out += ["", f"### {title}" if md else f"{title}:"]
-            out += [f"- {row}" if md else f"  {row}" for row in rows]
+        if not rows:
+            continue
+        out += ["", f"### {title}" if md else f"{title}:"]
+        shown = 0
+        for row in rows:
+            line = f"- {row}" if md else f"  {row}"
+            if md and size + len(line) + 1 > MD_ROWS_BUDGET:
+                break
+            out.append(line)
+            size += len(line) + 1
+            shown += 1
+        if shown < len(rows):
+            out.append(f"- and {len(rows) - shown} more (`--format json` lists them all)")
     return "\n".join(out) + "\n"
 
 

@@ -4,6 +4,7 @@ when asked for, a Markdown summary that fits a pull-request comment, and `report
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -91,4 +92,27 @@ def test_report_writes_the_summary_when_the_whole_markdown_would_not_fit(
     assert main(["report", str(repo), "-o", str(tmp_path / "full"), "--no-summary"]) == 0
     full = (tmp_path / "full" / "report.md").read_text(encoding="utf-8")
     assert full.startswith("# archtools audit report") and len(full) > PR_COMMENT_BUDGET
+    capsys.readouterr()
+
+
+def test_a_markdown_diff_fits_a_pull_request_comment(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    head = tmp_path / "head.json"
+    assert main(["audit", str(repo), "--format", "json", "-o", str(head)]) == 0
+    before = json.loads(head.read_text(encoding="utf-8"))
+    before.update(entry_points=[], findings=[], scorecards=[])  # the app before all of it
+    base = tmp_path / "base.json"
+    base.write_text(json.dumps(before), encoding="utf-8")
+    md, text = tmp_path / "diff.md", tmp_path / "diff.txt"
+    assert main(["diff", str(base), str(head), "--format", "md", "-o", str(md)]) == 1
+    comment = md.read_text(encoding="utf-8")
+    assert len(comment) < PR_COMMENT_BUDGET
+    assert "1148 new findings, 0 fixed, 0 lost guards, 1024 new entry points" in comment
+    left_out = re.findall(r"^- and (\d+) more \(`--format json` lists them all\)$", comment, re.M)
+    listed = [line for line in comment.splitlines() if line.startswith("- [")]
+    assert left_out and len(listed) + sum(map(int, left_out)) >= 1148
+    assert main(["diff", str(base), str(head), "-o", str(text)]) == 1
+    lines = text.read_text(encoding="utf-8").splitlines()
+    assert sum(line.startswith("  [") for line in lines) == 1148  # the terminal diff lists all
     capsys.readouterr()
