@@ -36,15 +36,18 @@ def top_findings(active: Iterable[Finding], limit: int, per_rule: int = 2) -> li
         ),
         key=lambda item: item[:7],
     )
-    chosen: list[int] = []
+    chosen: set[int] = set()
     taken: Counter[str] = Counter()
     for index, item in enumerate(ranked):
-        if len(chosen) < limit and taken[item[3]] < per_rule:
-            chosen.append(index)
+        if len(chosen) == limit:
+            break
+        if taken[item[3]] < per_rule:
+            chosen.add(index)
             taken[item[3]] += 1
-    left = [i for i in range(len(ranked)) if i not in set(chosen)]
-    chosen = sorted(chosen + left[: max(0, limit - len(chosen))])
-    return [ranked[i][-1] for i in chosen]
+    left = (i for i in range(len(ranked)) if i not in chosen)
+    while len(chosen) < min(limit, len(ranked)):  # nothing else to show: fill in rank order
+        chosen.add(next(left))
+    return [ranked[i][-1] for i in sorted(chosen)]
 
 
 @dataclass(frozen=True)
