@@ -40,21 +40,23 @@ class ProgressBar:
     def __init__(self, stream: TextIO, enabled: bool) -> None:
         self.stream = stream
         self.enabled = enabled
-        self.shown = False
+        self.widest = 0  # the longest line written, which close() blanks out
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if not self.enabled or total <= 0:
             return
         width = 30
         filled = min(width, int(width * done / total))
-        self.stream.write(f"\r{stage:>8} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        line = f"{stage:>8} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
+        self.stream.write("\r" + line.ljust(self.widest))
         self.stream.flush()
-        self.shown = True
+        self.widest = max(self.widest, len(line))
 
     def close(self) -> None:
-        if self.shown:
-            self.stream.write("\r" + " " * 60 + "\r")
+        if self.widest:
+            self.stream.write("\r" + " " * self.widest + "\r")
             self.stream.flush()
+            self.widest = 0
 
 
 def _positive_int(text: str) -> int:
@@ -112,6 +114,26 @@ def _add_audit_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _report_url(text: str) -> str:
+    from archtools.views.report_md_summary import report_link
+
+    try:
+        return report_link(text)
+    except InputError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _add_summary_options(parser: argparse.ArgumentParser, summary_help: str) -> None:
+    parser.add_argument("--summary", action=argparse.BooleanOptionalAction, help=summary_help)
+    parser.add_argument(
+        "--report-url",
+        type=_report_url,
+        metavar="URL",
+        help="where the full report is published (a CI artifact or Pages URL): the Markdown "
+        "summary links to it",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="archtools", description="Static audits of Next.js backends.")
     parser.add_argument("--version", action="version", version=f"archtools {__version__}")
@@ -125,6 +147,14 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument(
         "--fail-on", choices=SEVERITIES, default="none", help="exit 1 when a finding is this severe"
     )
+    audit.add_argument(
+        "--matrix",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="text: print the whole auth-coverage matrix (default: only when it has at most "
+        "40 entry points; a larger one is summarized as counts per check)",
+    )
+    _add_summary_options(audit, "md: a summary that fits a pull-request comment (default: off)")
 
     schema = sub.add_parser("schema", help="print the schema (repo, .prisma file or schema folder)")
     schema.add_argument("path")
@@ -162,12 +192,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     diff.add_argument("--format", choices=("text", "md", "json"), default="text")
     diff.add_argument("-o", "--output", type=Path)
+    diff.add_argument(
+        "--fail-on",
+        choices=("any", *SEVERITIES),
+        default="any",
+        help="exit 1 on: any regression (a new finding, a lost guard or a new entry point "
+        "failing a check; the default), a new finding this severe (as audit --fail-on), or none",
+    )
 
     report = sub.add_parser("report", help="write every report format to a folder")
     report.add_argument("path")
     report.add_argument("-o", "--output", type=Path, default=Path("archtools-report"))
     report.add_argument(
         "--notebook", action="store_true", help="run the report notebook with papermill"
+    )
+    _add_summary_options(
+        report,
+        "report.md as a summary that fits a pull-request comment, linking to report.html "
+        "(default: when the whole report would not fit, over 60,000 characters)",
     )
 
     dashboard = sub.add_parser("dashboard", help="serve the interactive dashboard on localhost")
@@ -221,10 +263,21 @@ def _run_audit(args: argparse.Namespace) -> object:
         bar.close()
 
 
+def _check_format_options(args: argparse.Namespace) -> None:
+    """Options that only one format reads are refused with another, before any work."""
+    if args.matrix is not None and args.format != "text":
+        raise InputError(f"--matrix and --no-matrix go with --format text, not {args.format}")
+    if args.summary and args.format not in ("md", "text"):
+        raise InputError(f"--summary goes with --format md (or text), not {args.format}")
+    if args.report_url is not None and args.format != "md":
+        raise InputError(f"--report-url goes with --format md, not {args.format}")
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
     from archtools.results import Audit, Severity
     from archtools.views.render import render_report, report_format
 
+    _check_format_options(args)
     result = _run_audit(args)
     assert isinstance(result, Audit)
     erd_svg = None
@@ -238,6 +291,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
         erd_svg=erd_svg,
         rules=rule_catalog(),
         color=sys.stdout.isatty() and args.output is None,
+        matrix=args.matrix,
+        summary=bool(args.summary),
+        report_url=args.report_url,
     )
     _write(text, args.output)
     if args.output is not None:
@@ -265,9 +321,13 @@ def _erd_svg_or_none(result: object) -> str | None:
 def _found_schema(path: Path) -> Schema:
     """The schema at `path`, or a clear error when there is none to show (no Prisma schema and no
     Drizzle tables found): an empty listing or diagram would look like a schema without models."""
-    from archtools.pipeline import load_schema
+    from archtools.pipeline import AuditOptions, load_schema
 
-    schema = load_schema(path)
+    bar = ProgressBar(sys.stderr, sys.stderr.isatty())
+    try:
+        schema = load_schema(path, AuditOptions(progress=bar))
+    finally:
+        bar.close()
     if not schema.sources:
         raise InputError(
             f"no Prisma or Drizzle schema found in {path}: give a repository, a .prisma file or "
@@ -281,10 +341,16 @@ def cmd_schema(args: argparse.Namespace) -> int:
     if args.format == "json":
         _write(json.dumps(schema.model_dump(mode="json"), indent=2), args.output)
     else:
+        from archtools.views.report_data import reveal
+
         lines = [
-            f"{schema.orm or 'no orm'} / {schema.provider or 'unknown provider'}: {len(schema.models)} models"
+            f"{schema.orm or 'no orm'} / {reveal(schema.provider or 'unknown provider')}:"
+            f" {len(schema.models)} models"
         ]
-        lines += [f"  {m.name} ({len(m.fields)} fields) {m.file}:{m.line}" for m in schema.models]
+        lines += [
+            f"  {reveal(m.name)} ({len(m.fields)} fields) {reveal(m.file)}:{m.line}"
+            for m in schema.models
+        ]
         _write("\n".join(lines), args.output)
     return EXIT_OK
 
@@ -318,6 +384,11 @@ def cmd_matrix(args: argparse.Namespace) -> int:
 
     result = _run_audit(args)
     assert isinstance(result, Audit)
+    if args.format == "text":
+        from archtools.views.report_text import render_matrix_text
+
+        _write(render_matrix_text(result, color=sys.stdout.isatty()), None)
+        return EXIT_OK
     table = coverage_table(result)
     columns = [
         "route",
@@ -333,7 +404,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
         _write(table.to_csv(index=False), None)
     elif args.format == "json":
         _write(table.to_json(orient="records", indent=2), None)
-    elif args.format == "md":
+    else:
         from archtools.views.report_markdown import escape_md
 
         shown = [c for c in columns if c in table.columns]
@@ -341,9 +412,6 @@ def cmd_matrix(args: argparse.Namespace) -> int:
         for record in table[shown].fillna("").itertuples(index=False):
             rows.append("| " + " | ".join(escape_md(str(v)) for v in record) + " |")
         _write("\n".join(rows), None)
-    else:
-        view = table[[c for c in columns if c in table.columns]].fillna("")
-        _write(view.to_string(index=False) if len(view) else "no entry points found", None)
     return EXIT_OK
 
 
@@ -383,16 +451,33 @@ def cmd_baseline(args: argparse.Namespace) -> int:
 def cmd_diff(args: argparse.Namespace) -> int:
     from archtools.diff import audits_for_diff, diff_audits, render_diff
 
-    base, head = audits_for_diff(args.base, args.head, args.repo)
+    bar = ProgressBar(sys.stderr, sys.stderr.isatty())
+    try:
+        base, head = audits_for_diff(args.base, args.head, args.repo, progress=bar)
+    finally:
+        bar.close()
     result = diff_audits(base, head)
     _write(render_diff(result, args.format), args.output)
-    return EXIT_FINDINGS if result.regressed else EXIT_OK
+    return EXIT_FINDINGS if result.fails(args.fail_on) else EXIT_OK
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     from archtools.reporting import write_reports
 
-    written = write_reports(Path(args.path), args.output, notebook=args.notebook)
+    if args.notebook and (args.summary is not None or args.report_url is not None):
+        raise InputError("--summary and --report-url do not go with --notebook")
+    bar = ProgressBar(sys.stderr, sys.stderr.isatty())
+    try:
+        written = write_reports(
+            Path(args.path),
+            args.output,
+            notebook=args.notebook,
+            summary=args.summary,
+            report_url=args.report_url,
+            progress=bar,
+        )
+    finally:
+        bar.close()
     for path in written:
         print(path)
     return EXIT_OK
@@ -424,7 +509,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except ArchtoolsError as error:
-        print(f"archtools: error: {error}", file=sys.stderr)
+        from archtools.views.report_data import reveal  # messages quote the repository's text
+
+        print(f"archtools: error: {reveal(str(error))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("archtools: interrupted", file=sys.stderr)

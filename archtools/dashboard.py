@@ -6,6 +6,7 @@ import importlib.util
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from archtools.errors import InputError
 from archtools.reporting import notebook_path
+from archtools.source.repository import load_repository
 
 DASHBOARD_NOTEBOOK = "dashboard.ipynb"
 REPO_ENV = "ARCHTOOLS_REPO"  # the repository the dashboard notebook audits
@@ -41,13 +43,27 @@ def dashboard_url(port: int, token: str) -> str:
     return f"http://{HOST}:{port}/?token={token}"
 
 
+def check_port_free(port: int) -> None:
+    """Raise InputError when `port` on HOST is taken: said before any URL is printed, rather than
+    a URL that leads to another program and a server that stops at once."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as Voila binds
+        try:
+            probe.bind((HOST, port))
+        except OSError as error:
+            raise InputError(
+                f"port {port} on {HOST} is in use ({error.strerror}); choose another with --port"
+            ) from None
+
+
 def serve_dashboard(path: Path, port: int) -> int:
-    """Serve the dashboard for the repository at `path` until interrupted; Voila's exit code."""
-    root = path.expanduser().resolve()
-    if not root.is_dir():
-        raise InputError(f"{path} is not a directory (give the root folder of a repository).")
+    """Serve the dashboard for the repository at `path` until interrupted; Voila's exit code.
+    Everything that can be checked is checked first (the repository, the port, Voila): an error
+    exits before a URL is printed or a server started."""
     if not 0 < port < 65536:
         raise InputError(f"--port must be between 1 and 65535, not {port}")
+    root = load_repository(path).root  # a missing path, a file, no JS/TS project, no Next.js app
+    check_port_free(port)
     if importlib.util.find_spec("voila") is None:
         raise InputError("the dashboard needs Voila: pip install 'archtools[notebooks]'")
     notebook = notebook_path(DASHBOARD_NOTEBOOK)

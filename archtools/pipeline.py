@@ -135,8 +135,9 @@ def _audit(path: Path, options: AuditOptions) -> Audit:
     return result
 
 
-def load_schema(path: str | Path) -> Schema:
-    """The schema of a repository, a .prisma file or a folder of .prisma files."""
+def load_schema(path: str | Path, options: AuditOptions | None = None) -> Schema:
+    """The schema of a repository, a .prisma file or a folder of .prisma files (`options` for
+    reading a repository: its cache, workers and progress)."""
     target = Path(path)
     if not target.exists():
         raise InputError(f"{path} does not exist")
@@ -146,7 +147,7 @@ def load_schema(path: str | Path) -> Schema:
         from archtools.facts.prisma import load_schema_path
 
         return load_schema_path(target, target.parent if target.is_file() else target)
-    loaded = load(target, AuditOptions())
+    loaded = load(target, options or AuditOptions())
     fatal = [e for e in loaded.errors if e.file.endswith(".prisma")]
     if fatal and not loaded.schema.models:
         first = fatal[0]

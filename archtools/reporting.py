@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from archtools.errors import ArchtoolsError, InputError
+from archtools.loading import AuditOptions, Progress
 from archtools.results import Audit
 from archtools.views.render import FORMATS, FORMATS_BY_NAME
 
@@ -49,9 +50,18 @@ def _erd_svg(audit: Audit) -> str | None:
 
 
 def write_report_files(
-    audit: Audit, out: Path, formats: Iterable[str] = DEFAULT_FORMATS
+    audit: Audit,
+    out: Path,
+    formats: Iterable[str] = DEFAULT_FORMATS,
+    *,
+    summary: bool | None = None,
+    report_url: str | None = None,
+    progress: Progress | None = None,
 ) -> list[Path]:
-    """Write `audit` in each format to `out` (created when missing); the paths in format order."""
+    """Write `audit` in each format to `out` (created when missing); the paths in format order.
+    The Markdown report is a summary when `summary` is True or (None) when the whole one would not
+    fit a pull-request comment; it links to `report_url` (checked with report_link), else to the
+    HTML report written beside it."""
     from archtools.rules.catalog import rule_catalog
     from archtools.views.render import render_report
 
@@ -64,11 +74,20 @@ def write_report_files(
     out.mkdir(parents=True, exist_ok=True)
     erd_svg = _erd_svg(audit) if any(FORMATS_BY_NAME[f].wants_erd for f in wanted) else None
     rules = rule_catalog()
+    if report_url is None and "html" in wanted:
+        report_url = FORMATS_BY_NAME["html"].file_name
     written = []
-    for fmt in wanted:
+    for done, fmt in enumerate(wanted):
+        if progress is not None:
+            progress("render", done, len(wanted))
         target = out / FORMATS_BY_NAME[fmt].file_name
-        target.write_text(render_report(audit, fmt, erd_svg=erd_svg, rules=rules), "utf-8")
+        text = render_report(
+            audit, fmt, erd_svg=erd_svg, rules=rules, summary=summary, report_url=report_url
+        )
+        target.write_text(text, "utf-8")
         written.append(target)
+    if progress is not None:
+        progress("render", len(wanted), len(wanted))
     return written
 
 
@@ -106,9 +125,18 @@ def run_report_notebook(path: Path, out: Path, formats: Iterable[str] = DEFAULT_
     return executed
 
 
-def write_reports(path: Path, out: Path, *, notebook: bool) -> list[Path]:
-    """Audit `path` and write the HTML, Markdown, SARIF and JSON reports to `out`. With `notebook`,
-    the report notebook does it (papermill) and its executed copy is written too."""
+def write_reports(
+    path: Path,
+    out: Path,
+    *,
+    notebook: bool,
+    summary: bool | None = None,
+    report_url: str | None = None,
+    progress: Progress | None = None,
+) -> list[Path]:
+    """Audit `path` and write the HTML, Markdown, SARIF and JSON reports to `out` (`summary`,
+    `report_url`: see write_report_files; `progress` follows the audit and the rendering). With
+    `notebook`, the report notebook does it (papermill) and its executed copy is written too."""
     if not path.expanduser().exists():
         raise InputError(f"{path} does not exist.")
     if notebook:
@@ -116,4 +144,7 @@ def write_reports(path: Path, out: Path, *, notebook: bool) -> list[Path]:
         return [out / REPORT_FILES[fmt] for fmt in DEFAULT_FORMATS] + [executed]
     from archtools.pipeline import audit
 
-    return write_report_files(audit(path), out)
+    result = audit(path, AuditOptions(progress=progress))
+    return write_report_files(
+        result, out, summary=summary, report_url=report_url, progress=progress
+    )

@@ -25,7 +25,7 @@ from benchmarks.generate_repo import generate  # noqa: E402
 
 WORK = HERE / "work"
 ARCHTOOLS = ROOT / ".venv" / "bin" / "archtools"
-README = ROOT / "README.md"
+README = HERE / "README.md"  # its Results section
 MARKER = "<!-- BENCHMARK-RESULTS -->"
 SAMPLE_SECONDS = 0.1
 GENERATOR_SOURCES = sorted(p.name for p in HERE.glob("*.py") if p.name != "run_benchmark.py")
@@ -342,7 +342,7 @@ def readme_section(results: list[Result], where: str, sizes: list[int]) -> str:
         + (f"{grew}\n\n" if grew else "")
         + textwrap.fill(notes, width=100)
         + f"\n\nReproduce: `make bench`, or `.venv/bin/python benchmarks/{command}` to rewrite this"
-        " section (see `benchmarks/README.md`).\n"
+        " section.\n"
     )
 
 
@@ -371,7 +371,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
-        "--write-readme", action="store_true", help=f"write the table under {MARKER} in README.md"
+        "--write-readme",
+        action="store_true",
+        help=f"write the table under {MARKER} in benchmarks/README.md",
     )
     args = parser.parse_args(argv)
     if not ARCHTOOLS.exists():

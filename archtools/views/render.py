@@ -17,11 +17,16 @@ from archtools.rules.base import RuleMeta
 @dataclass(frozen=True)
 class RenderInputs:
     """What a renderer may use besides the audit: the ERD drawn as SVG, the rule catalog (for rule
-    docs) and whether the terminal takes colour."""
+    docs), whether the terminal takes colour, and the choices of the summarizing formats (text and
+    Markdown): the whole matrix or not (None: when small), a summary instead of the whole report
+    (None: when the whole one would not fit a pull-request comment) and where the full report is."""
 
     erd_svg: str | None = None
     rules: Mapping[str, RuleMeta] | None = None
     color: bool = False
+    matrix: bool | None = None
+    summary: bool | None = False
+    report_url: str | None = None  # a link already checked (report_md_summary.report_link)
 
 
 Renderer = Callable[[Audit, RenderInputs], str]
@@ -44,7 +49,7 @@ class ReportFormat:
 FORMATS: tuple[ReportFormat, ...] = (
     ReportFormat("text", "report.txt", "archtools.views.report_text:render", report_folder=None),
     ReportFormat("json", "audit.json", "archtools.views.render:render_json", report_folder=4),
-    ReportFormat("md", "report.md", "archtools.views.report_markdown:render", report_folder=2),
+    ReportFormat("md", "report.md", "archtools.views.report_md_summary:render", report_folder=2),
     ReportFormat("html", "report.html", "archtools.views.report_html:render", wants_erd=True),
     ReportFormat("sarif", "report.sarif", "archtools.views.report_sarif:render", report_folder=3),
 )
@@ -72,8 +77,19 @@ def render_report(
     erd_svg: str | None = None,
     rules: Mapping[str, RuleMeta] | None = None,
     color: bool = False,
+    matrix: bool | None = None,
+    summary: bool | None = False,
+    report_url: str | None = None,
 ) -> str:
     """The audit in one of REPORT_FORMATS. `erd_svg` feeds the formats that want the ERD, `rules`
-    (the catalog, for rule docs) those that document rules, `color` the text one."""
-    inputs = RenderInputs(erd_svg=erd_svg, rules=rules, color=color)
+    (the catalog, for rule docs) those that document rules, `color` and `matrix` the text one,
+    `summary` and `report_url` the Markdown one (see RenderInputs)."""
+    inputs = RenderInputs(
+        erd_svg=erd_svg,
+        rules=rules,
+        color=color,
+        matrix=matrix,
+        summary=summary,
+        report_url=report_url,
+    )
     return report_format(fmt).render(audit, inputs)

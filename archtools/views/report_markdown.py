@@ -28,6 +28,7 @@ STATUS_ICONS = {
 # Characters with a meaning in CommonMark/GFM inline syntax: emphasis, code, links and images,
 # tables, strikethrough, raw HTML, entities, escapes.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+_MENTION = re.compile(r"@(?=[A-Za-z0-9])")  # what GitHub would read as a user or team mention
 _ORDERED_MARKER = re.compile(r"^(\d{1,9})\.(?=\s|$)")
 _LANGS = {
     "ts": "ts",
@@ -48,9 +49,12 @@ _LANGS = {
 
 
 def escape_md(text: str) -> str:
-    """Repo-derived text as inert inline Markdown: one line, no markup, no raw HTML, no links."""
+    """Repo-derived text as inert inline Markdown: one line, no markup, no raw HTML, no links, and
+    no mention: a word joiner (invisible) after `@` keeps `@org/team` in a pull-request comment
+    from notifying anyone."""
     text = reveal(" ".join(text.splitlines()).strip())
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MENTION.sub("@\u2060", text)
     text = _MD_SPECIAL.sub(r"\\\1", text)
     # Text that may start a line must not open a list, a setext heading or a thematic break.
     text = _ORDERED_MARKER.sub(r"\1\\.", text)

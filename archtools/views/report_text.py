@@ -1,4 +1,6 @@
-"""The terminal report: counts, the auth-coverage matrix as an aligned table, the top findings."""
+"""The terminal report: a summary that fits a screen whatever the size of the repository (counts,
+grades, the findings to read first), and the auth-coverage matrix as an aligned table when it is
+small or asked for."""
 
 from __future__ import annotations
 
@@ -6,12 +8,21 @@ from archtools.results import CHECK_NAMES, Audit, Finding
 from archtools.views.render import RenderInputs
 from archtools.views.report_data import (
     CHECK_LABELS,
+    CHECK_STATUSES,
     KIND_LABELS,
     SEVERITIES,
     ReportData,
     build_report_data,
 )
 from archtools.views.report_data import reveal as clean
+from archtools.views.summary import (
+    GRADES,
+    check_counts,
+    grade_counts,
+    rule_counts,
+    top_findings,
+    worst_scorecards,
+)
 
 _RESET = "\x1b[0m"
 _SEVERITY_COLORS = {
@@ -25,6 +36,17 @@ _STATUS_COLORS = {"pass": "\x1b[32m", "fail": "\x1b[1;31m", "n/a": "\x1b[2m", "u
 _BOLD = "\x1b[1m"
 
 _MAX_CELL = 48
+
+# The matrix is printed without --matrix up to this many entry points (a screen and a half); a
+# larger one is summarized as counts per check. The other lists are capped so that the summary of
+# any repository stays under 60 lines.
+MATRIX_AUTO_LIMIT = 40
+TOP_FINDINGS = 8
+SCORECARDS_LISTED = 10  # every scorecard up to this many features, else the worst ones
+WORST_SCORECARDS = 5
+RULES_LISTED = 5
+APPS_LISTED = 5
+ERRORS_LISTED = 3
 
 
 def _cut(text: str, width: int = _MAX_CELL) -> str:
@@ -73,11 +95,16 @@ def _summary(data: ReportData, p: _Painter) -> list[str]:
         f"Findings: {counts}",
     ]
     if len(data.apps) > 1:
-        for app in data.apps:
+        apps = list(data.apps)
+        if len(apps) > APPS_LISTED:  # the apps with the most to fix first
+            apps.sort(key=lambda a: (-a.failing_checks, -a.total_findings, a.app))
+        for app in apps[:APPS_LISTED]:
             lines.append(
                 f"  app {clean(app.app)}: {app.entry_points} entry points,"
                 f" {app.failing_checks} failing checks, {app.total_findings} findings"
             )
+        if len(data.apps) > APPS_LISTED:
+            lines.append(f"  and {len(data.apps) - APPS_LISTED} more apps")
     return lines
 
 
@@ -105,38 +132,103 @@ def _matrix(data: ReportData, p: _Painter) -> list[str]:
     return _table(header, rows, colors, p)
 
 
+def _check_counts(data: ReportData, p: _Painter) -> list[str]:
+    """The matrix as counts: for each check, how many entry points pass, fail, ..."""
+    header = ["CHECK", *(status.upper() for status in CHECK_STATUSES)]
+    rows: list[list[str]] = []
+    colors: list[list[str | None]] = []
+    for check, counts in check_counts(data.rows):
+        rows.append([CHECK_LABELS[check], *(str(n) for n in counts)])
+        statuses = zip(CHECK_STATUSES, counts, strict=True)
+        colors.append([None, *(_STATUS_COLORS.get(s) if n else None for s, n in statuses)])
+    return _table(header, rows, colors, p)
+
+
+def _coverage(data: ReportData, p: _Painter, matrix: bool | None) -> list[str]:
+    if matrix or (matrix is None and len(data.rows) <= MATRIX_AUTO_LIMIT):
+        return [p.bold("Auth coverage"), *_matrix(data, p)]
+    title = f"Auth coverage of {len(data.rows)} entry points (--matrix lists them)"
+    return [p.bold(title), *_check_counts(data, p)]
+
+
+def _scorecards(data: ReportData, p: _Painter) -> list[str]:
+    cards = data.audit.scorecards
+    if len(cards) <= SCORECARDS_LISTED:
+        shown = sorted(cards, key=lambda c: c.feature)
+        out = [p.bold("Scorecards")]
+    else:
+        shown = worst_scorecards(cards, WORST_SCORECARDS)
+        grades = " · ".join(
+            f"{grade} {n}" for grade, n in zip(GRADES, grade_counts(cards), strict=True)
+        )
+        out = [p.bold(f"Scorecards of {len(cards)} features: {grades}; the worst:")]
+    out += [f"  {card.grade}  {card.score:>3}  {clean(card.feature)}" for card in shown]
+    return out
+
+
+def _rule_counts(data: ReportData, p: _Painter) -> list[str]:
+    counts = rule_counts(data.active)
+    out = [p.bold(f"Findings by rule ({len(counts)} rules)")]
+    for count in counts[:RULES_LISTED]:
+        label = f"[{count.severity.value.upper()}]"
+        tag = p.paint(label, _SEVERITY_COLORS[count.severity.value]) + " " * (10 - len(label))
+        rule = _cut(clean(count.rule), 10).ljust(10)
+        out.append(f"  {tag} {rule} {count.count:>5}  {_cut(clean(count.title), 100)}")
+    if len(counts) > RULES_LISTED:
+        out.append(f"  and {len(counts) - RULES_LISTED} more rules")
+    return out
+
+
 def _finding_line(f: Finding, p: _Painter) -> list[str]:
     tag = p.paint(f"[{f.severity.value.upper()}]", _SEVERITY_COLORS[f.severity.value])
     lines = [f"{tag} {clean(f.rule)} {clean(f.file)}:{f.line}  {clean(f.title)}"]
-    lines.append(f"    {clean(f.message)}")
+    lines.append(f"    {_cut(clean(f.message), 200)} (confidence {clean(f.confidence)})")
     return lines
 
 
-def render_text(audit: Audit, *, color: bool = False, top: int = 10) -> str:
-    """The compact terminal report. `color` adds ANSI colours (callers pass `stream.isatty()`)."""
+def _errors(audit: Audit, p: _Painter) -> list[str]:
+    out = [p.bold(f"Errors ({len(audit.errors)})")]
+    errors = sorted(audit.errors, key=lambda e: (e.file, e.line or 0, e.message))
+    for err in errors[:ERRORS_LISTED]:
+        where = clean(err.file) + (f":{err.line}" if err.line is not None else "")
+        out.append(f"  {_cut(where, 80)}: {_cut(clean(err.message), 120)}")
+    if len(errors) > ERRORS_LISTED:
+        out.append(f"  and {len(errors) - ERRORS_LISTED} more (--format html or md lists them)")
+    return out
+
+
+def render_text(
+    audit: Audit, *, color: bool = False, top: int = TOP_FINDINGS, matrix: bool | None = None
+) -> str:
+    """The terminal report. `color` adds ANSI colours (callers pass `stream.isatty()`); `matrix`
+    True prints the whole matrix, False never, None when it has at most MATRIX_AUTO_LIMIT rows."""
     data = build_report_data(audit)
     p = _Painter(color)
     out = _summary(data, p)
-    out += ["", p.bold("Auth coverage"), *_matrix(data, p)]
+    out += ["", *_coverage(data, p, matrix)]
     if audit.scorecards:
-        out += ["", p.bold("Scorecards")]
-        for card in sorted(audit.scorecards, key=lambda c: c.feature):
-            out.append(f"  {card.grade}  {card.score:>3}  {clean(card.feature)}")
-    shown = data.active[:top]
-    out += ["", p.bold(f"Top findings ({len(shown)} of {len(data.active)})")]
+        out += ["", *_scorecards(data, p)]
+    shown = top_findings(data.active, top)
+    if len(data.active) > len(shown):
+        out += ["", *_rule_counts(data, p)]
+    title = f"Top findings ({len(shown)} of {len(data.active)}"
+    title += "; --format html lists them all)" if len(data.active) > len(shown) else ")"
+    out += ["", p.bold(title)]
     for f in shown:
         out += _finding_line(f, p)
     if not shown:
         out.append("  none")
     if audit.errors:
-        out += ["", p.bold(f"Errors ({len(audit.errors)})")]
-        for err in sorted(audit.errors, key=lambda e: (e.file, e.line or 0, e.message)):
-            where = clean(err.file) + (f":{err.line}" if err.line is not None else "")
-            out.append(f"  {where}: {clean(err.message)}")
+        out += ["", *_errors(audit, p)]
     if audit.skipped:
         out += ["", f"Skipped files: {len(audit.skipped)} (see the HTML or Markdown report)"]
     return "\n".join(out) + "\n"
 
 
+def render_matrix_text(audit: Audit, *, color: bool = False) -> str:
+    """The whole auth-coverage matrix, in the audit report's table style."""
+    return "\n".join(_matrix(build_report_data(audit), _Painter(color))) + "\n"
+
+
 def render(audit: Audit, inputs: RenderInputs) -> str:
-    return render_text(audit, color=inputs.color)
+    return render_text(audit, color=inputs.color, matrix=inputs.matrix)

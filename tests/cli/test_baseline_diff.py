@@ -7,6 +7,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from archtools.cli import main
 from tests.support.minirepo import make_repo, run_audit
 
@@ -160,3 +162,88 @@ def test_diff_reads_an_audit_with_keys_it_does_not_know(tmp_path: Path) -> None:
     newer["findings"][0]["line"] = "not a line"
     (tmp_path / "broken.json").write_text(json.dumps(newer))
     assert main(["diff", str(base), str(tmp_path / "broken.json")]) == 2
+
+
+GUARDED = """import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+export async function GET() {
+  const s = await auth();
+  if (!s?.user) return new Response(null, { status: 401 });
+  return Response.json(await prisma.note.findMany({ select: { id: true } }));
+}
+"""
+
+
+HEALTH = """import { auth } from "@/auth";
+export async function GET() {
+  const s = await auth();
+  if (!s?.user) return new Response(null, { status: 401 });
+  return Response.json({ ok: true });
+}
+"""
+
+
+def _diff_pair(tmp_path: Path) -> tuple[Path, Path]:
+    """A base with one guarded route; a head that drops its guard and adds two unguarded routes
+    (one of them with a control character in its path) and a guarded one."""
+    repo = make_repo(tmp_path / "repo", {"app/api/a/route.ts": GUARDED})
+    base, head = tmp_path / "base.json", tmp_path / "head.json"
+    assert main(["audit", str(repo), "--format", "json", "-o", str(base)]) == 0
+    (repo / "app/api/a/route.ts").write_text(ROUTE)
+    for folder, text in (("z", ROUTE), ("b\x1b[31m", ROUTE), ("c", HEALTH)):
+        (repo / "app/api" / folder).mkdir(parents=True)
+        (repo / "app/api" / folder / "route.ts").write_text(text)
+    assert main(["audit", str(repo), "--format", "json", "-o", str(head)]) == 0
+    return base, head
+
+
+def test_diff_names_entry_points_and_shows_new_ones_apart_from_lost_guards(
+    tmp_path: Path,
+) -> None:
+    base, head = _diff_pair(tmp_path)
+    out = tmp_path / "d.txt"
+    assert main(["diff", str(base), str(head), "-o", str(out)]) == 1
+    text = out.read_text()
+    assert "\x1b" not in text  # the folder's escape sequence is shown, not sent to the terminal
+    sections = {block.splitlines()[0]: block.splitlines()[1:] for block in text.split("\n\n")[1:]}
+    assert sections["Lost guards (checks that passed before):"] == [
+        "  GET /api/a (app/api/a/route.ts:2)  Authn: pass -> fail"
+    ]
+    assert sections["New entry points (those failing a check first):"] == [
+        "  GET /api/b\\x1b[31m (app/api/b\\x1b[31m/route.ts:2)  fails Authn, Authz",
+        "  GET /api/z (app/api/z/route.ts:2)  fails Authn, Authz",
+        "  GET /api/c (app/api/c/route.ts:2)",
+    ]
+    new = sections["New findings (most severe first):"]
+    severities = [line.split()[0] for line in new]
+    order = ["[CRITICAL]", "[HIGH]", "[MEDIUM]", "[LOW]", "[INFO]"]
+    assert severities == sorted(severities, key=order.index)
+    assert "route_handler:" not in text  # human names, not internal ids
+    md = tmp_path / "d.md"
+    assert main(["diff", str(base), str(head), "--format", "md", "-o", str(md)]) == 1
+    assert (
+        "- GET /api/b\\\\x1b\\[31m (app/api/b\\\\x1b\\[31m/route.ts:2)  fails Authn"
+        in md.read_text()
+    )
+    data = tmp_path / "d.json"
+    assert main(["diff", str(base), str(head), "--format", "json", "-o", str(data)]) == 1
+    diff = json.loads(data.read_text())
+    assert [g["name"] for g in diff["lost_guards"]] == ["GET /api/a"]
+    assert [(e["name"], e["failing"]) for e in diff["added_entry_points"]][-1] == ("GET /api/c", [])
+    assert diff["new_entry_points"] == [e["id"] for e in diff["added_entry_points"]]
+
+
+def test_diff_fail_on_gates_like_audit(tmp_path: Path) -> None:
+    base, head = _diff_pair(tmp_path)
+    args = ["diff", str(base), str(head), "-o", str(tmp_path / "d.txt")]
+    # The new findings are all high (ATH001, AZ001), as in the text test above.
+    assert main(args) == 1  # the default: any regression
+    assert main([*args, "--fail-on", "any"]) == 1
+    assert main([*args, "--fail-on", "high"]) == 1
+    assert main([*args, "--fail-on", "info"]) == 1
+    assert main([*args, "--fail-on", "critical"]) == 0  # no new finding that severe
+    assert main([*args, "--fail-on", "none"]) == 0
+    with pytest.raises(SystemExit) as exited:
+        main([*args, "--fail-on", "mild"])
+    assert exited.value.code == 2
+    assert main(["diff", str(base), str(base), "-o", str(tmp_path / "same.txt")]) == 0

@@ -328,3 +328,47 @@ def test_schema_and_erd_say_so_when_there_is_no_schema(tmp_path: Path) -> None:
         assert done.returncode == 2, done
         assert "no Prisma or Drizzle schema found" in done.stderr
     assert not out.exists()  # no empty diagram left behind
+
+
+def test_repo_text_reaches_the_terminal_escaped(tmp_path: Path) -> None:
+    # A folder name carrying an escape sequence: in an error message and in `schema --format text`.
+    hostile = tmp_path / "x\x1b[2J\u202e"
+    done = run("audit", str(hostile))
+    assert done.returncode == 2
+    assert "\x1b" not in done.stderr and "\u202e" not in done.stderr
+    assert "x\\x1b[2J\\u202e does not exist" in done.stderr
+    make_repo(hostile, {"app/api/ok/route.ts": ROUTE})
+    (hostile / "prisma").rename(hostile / "prisma\x1b[31m")
+    done = run("schema", str(hostile), "--format", "text")
+    assert done.returncode == 0, done.stderr
+    assert "\x1b" not in done.stdout and "prisma\\x1b[31m/schema.prisma:" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["audit", "--format", "json", "--matrix"],
+            "--matrix and --no-matrix go with --format text",
+        ),
+        (["audit", "--format", "html", "--summary"], "--summary goes with --format md"),
+        (
+            ["audit", "--format", "text", "--report-url", "https://ci.example.com/r.html"],
+            "--report-url goes with --format md",
+        ),
+        (["report", "--notebook", "--summary"], "do not go with --notebook"),
+    ],
+)
+def test_options_of_another_format_are_refused_before_any_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    # The path does not exist: the option is refused first, and nothing is audited or written.
+    command, *options = args
+    assert main([command, str(tmp_path / "missing"), *options]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_a_report_url_that_is_not_http_is_a_usage_error() -> None:
+    done = run("audit", ".", "--format", "md", "--report-url", "javascript:alert(1)")
+    assert done.returncode == 2
+    assert "the report URL must be http(s)" in done.stderr

@@ -7,7 +7,7 @@ import os
 import re
 from pathlib import Path
 
-from archtools.results import Audit, RepoInfo, Stats, ToolInfo
+from archtools.results import AppInfo, Audit, AuditError, RepoInfo, Stats, ToolInfo
 from archtools.views.report_text import render_text
 
 GOLDEN = Path(__file__).parent / "golden" / "report.txt"
@@ -68,16 +68,26 @@ def test_matrix_is_an_aligned_table(audit: Audit) -> None:
 
 
 def test_findings_most_severe_first_and_capped(audit: Audit) -> None:
-    top = _section(render_text(audit, top=3), "Top findings (3 of 8)")
+    text = render_text(audit, top=3)
+    top = _section(text, "Top findings (3 of 8; --format html lists them all)")
     assert top == [
         "[CRITICAL] AZ001 apps/web/app/api/notes/[id]/route.ts:14  "
         "Client-supplied id reaches an owned model unbound",
-        "    prisma.note.delete uses params.id without binding it to session.user.id",
-        "[HIGH] AZ003 apps/admin/server/routers/admin.ts:9  Admin operation without a role check",
-        "    setRole changes roles for any signed-in user",
+        "    prisma.note.delete uses params.id without binding it to session.user.id"
+        " (confidence high)",
         "[HIGH] ATH001 apps/web/pages/api/legacy/export.ts:6  Entry point without authentication",
-        "    No auth primitive gates this handler",
+        "    No auth primitive gates this handler (confidence high)",
+        "[HIGH] AZ003 apps/admin/server/routers/admin.ts:9  Admin operation without a role check",
+        "    setRole changes roles for any signed-in user (confidence medium)",
     ]
+    # The high-confidence ATH001 comes before the medium-confidence AZ003 of an earlier path.
+    # Five findings are not shown: the rules are counted, most severe first.
+    assert _section(text, "Findings by rule (8 rules)")[:3] == [
+        "  [CRITICAL] AZ001          1  Client-supplied id reaches an owned model unbound",
+        "  [HIGH]     ATH001         1  Entry point without authentication",
+        "  [HIGH]     AZ003          1  Admin operation without a role check",
+    ]
+    assert "Findings by rule" not in render_text(audit, top=8)  # every finding is listed
     assert "EXP001" not in render_text(audit, top=100)  # suppressed findings stay out
 
 
@@ -134,3 +144,40 @@ def test_golden(audit: Audit) -> None:
         GOLDEN.parent.mkdir(exist_ok=True)
         GOLDEN.write_text(text, encoding="utf-8")
     assert text == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_the_summary_of_any_repository_stays_under_60_lines(audit: Audit) -> None:
+    # Many apps, entry points, rules, features, errors and skipped files: every list is capped.
+    apps = [AppInfo(path=f"apps/a{i}") for i in range(30)]
+    entry_points = [
+        e.model_copy(update={"id": f"{e.id}-{i}", "app": apps[i].path})
+        for i in range(30)
+        for e in audit.entry_points
+    ]
+    findings = [
+        f.model_copy(update={"rule": f"R{i:03}", "fingerprint": f"{f.fingerprint}-{i}"})
+        for i in range(40)
+        for f in audit.findings
+    ]
+    cards = [
+        c.model_copy(update={"feature": f"{c.feature}-{i}"})
+        for i in range(20)
+        for c in audit.scorecards
+    ]
+    errors = [AuditError(file=f"f{i}.ts", line=i, message="bad") for i in range(50)]
+    big = audit.model_copy(
+        update={
+            "repo": audit.repo.model_copy(update={"apps": apps}),
+            "entry_points": entry_points,
+            "findings": findings,
+            "scorecards": cards,
+            "errors": errors,
+        }
+    )
+    lines = render_text(big).splitlines()
+    assert len(lines) < 60, "\n".join(lines)
+    assert (
+        "  and 26 more apps" in lines and "  and 47 more (--format html or md lists them)" in lines
+    )
+    assert "Auth coverage of 330 entry points (--matrix lists them)" in lines
+    assert len(render_text(big, matrix=True).splitlines()) > 330

@@ -30,7 +30,7 @@ def test_voila_listens_on_loopback_only_with_a_token() -> None:
 
 
 def test_refuses_a_missing_repository(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="is not a directory"):
+    with pytest.raises(InputError, match="does not exist"):
         serve_dashboard(tmp_path / "missing", 8866)
 
 
@@ -44,4 +44,4 @@ def test_the_cli_reports_bad_input_with_exit_code_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["dashboard", str(tmp_path / "missing")]) == 2
-    assert "is not a directory" in capsys.readouterr().err
+    assert "does not exist" in capsys.readouterr().err
