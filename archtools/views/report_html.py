@@ -11,7 +11,8 @@ from importlib.resources import files
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from archtools.results import CHECK_NAMES, Audit
+from archtools.checklist.scorecard import CHECK_ITEMS
+from archtools.results import CHECK_NAMES, Audit, Scorecard
 from archtools.rules.base import RuleMeta
 from archtools.views.render import RenderInputs
 from archtools.views.report_data import (
@@ -24,20 +25,33 @@ from archtools.views.report_data import (
     reveal,
     safe_id,
 )
+from archtools.views.report_findings import confidences, rule_groups
+from archtools.views.report_matrix import FILE_LIMIT, matrix_rows, shorten_path
+from archtools.views.report_summary import grade_letter, summarize
 from archtools.views.svg_clean import sanitize_svg
 
+# Label, sort type and width class (report.css sizes each column: the table's layout is fixed).
 _MATRIX_HEADERS = (
-    ("Route", "text"),
-    ("Method", "text"),
-    ("Kind", "text"),
-    *((CHECK_LABELS[c], "text") for c in CHECK_NAMES),
-    ("File", "text"),
-    ("Line", "number"),
-    ("Name", "text"),
-    ("App", "text"),
-    ("Feature", "text"),
-    ("Models", "text"),
+    ("Route", "text", "route"),
+    ("Method", "text", "method"),
+    ("Kind", "text", "kind"),
+    *((CHECK_LABELS[c], "text", "check") for c in CHECK_NAMES),
+    ("File", "text", "file"),
+    ("Line", "number", "line"),
+    ("App", "text", "app"),
+    ("Feature", "text", "feature"),
+    ("Models", "text", "models"),
 )
+# Evidence a scorecard lists per item: fewer for an item that is a matrix column (each entry
+# point's evidence is in its cell); the JSON and Markdown reports list all of it.
+_CARD_EVIDENCE = 5
+_CARD_CHECK_EVIDENCE = 3
+# Findings a scorecard links per item (all of them are under Findings, grouped by rule).
+_CARD_FINDINGS = 5
+# The per-app table starts open up to this many apps, so the summary still fits one screen.
+_OPEN_APPS = 2
+# Errors or skipped files listed open; longer lists start collapsed.
+_OPEN_LIMIT = 20
 
 
 def _finalize(value: object) -> object:
@@ -82,6 +96,12 @@ def content_security_policy(css: str, js: str) -> str:
     )
 
 
+def _item_counts(card: Scorecard) -> list[tuple[str, int]]:
+    """How many of the card's items fail, warn and pass, the zeros left out."""
+    statuses = [item.status.value for item in card.items]
+    return [(s, n) for s in ("fail", "warn", "pass") if (n := statuses.count(s))]
+
+
 def render_html(
     audit: Audit,
     *,
@@ -96,22 +116,9 @@ def render_html(
         cleaned = sanitize_svg(erd_svg)
         svg = Markup(cleaned) if cleaned else ""  # rebuilt from an allow-list above
     scorecards = sorted(audit.scorecards, key=lambda c: c.feature)
+    card_ids = [f"scorecard-{i}" for i in range(1, len(scorecards) + 1)]
     documented = [data.rules[r] for r in data.rule_ids if r in data.rules]
-    search = [
-        " ".join(
-            (
-                row.id,
-                row.route or "",
-                row.method,
-                row.name,
-                row.file,
-                row.app,
-                row.feature,
-                *row.models,
-            )
-        ).lower()
-        for row in data.rows
-    ]
+    matrix = matrix_rows(audit, data)
     kinds = sorted({row.kind for row in data.rows})
     template = _environment().get_template("report.html.j2")
     return template.render(
@@ -129,12 +136,25 @@ def render_html(
         statuses=CHECK_STATUSES,
         status_classes=STATUS_CLASSES,
         kinds=[(k, KIND_LABELS.get(k, k)) for k in kinds],
-        kind_labels=KIND_LABELS,
         matrix_headers=_MATRIX_HEADERS,
-        search=search,
+        matrix=matrix,
+        summary=summarize(scorecards, data.active),
+        short=lambda path: shorten_path(path, FILE_LIMIT),
+        grade_letter=grade_letter,
         scorecards=scorecards,
-        card_ids=[f"scorecard-{i}" for i in range(1, len(scorecards) + 1)],
-        grades=("A", "B", "C", "D", "F"),
+        card_ids=card_ids,
+        card_anchors=dict(zip((c.feature for c in scorecards), card_ids, strict=True)),
+        card_counts=[_item_counts(card) for card in scorecards],
+        groups=rule_groups(data.active),
+        suppressed_groups=rule_groups(data.suppressed, prefix="suppressed-"),
+        confidences=confidences(data.active),
+        open_limit=_OPEN_LIMIT,
+        open_apps=_OPEN_APPS,
+        check_items=CHECK_ITEMS,
+        entry_labels={m.row.id: f"{m.row.method} {m.label}" for m in matrix},
+        card_evidence=_CARD_EVIDENCE,
+        card_check_evidence=_CARD_CHECK_EVIDENCE,
+        card_findings=_CARD_FINDINGS,
         finding_labels={f.fingerprint: f"{f.rule} {f.file}:{f.line}" for f in audit.findings},
         rule_anchors={meta.id: safe_id("rule-", meta.id) for meta in documented},
         documented=documented,
