@@ -7,10 +7,8 @@ review the diff."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -38,8 +36,6 @@ LESSONS = [
     "workshop/09-audit-logs.ipynb",
     "workshop/10-type-safety.ipynb",
 ]
-
-
 
 
 def load(name: str) -> dict[str, Any]:

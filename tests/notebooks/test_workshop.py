@@ -3,10 +3,8 @@ check cell whose stored verdict ("fixed") nbval compares."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -27,8 +25,6 @@ LESSONS = {
     "10-type-safety": "TYP002",
 }
 NAMES = [f"workshop/{lesson}.ipynb" for lesson in LESSONS]
-
-
 
 
 def cells(lesson: str) -> list[dict[str, Any]]:
