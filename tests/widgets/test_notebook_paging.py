@@ -203,3 +203,11 @@ def test_the_erd_explorer_summarizes_a_large_schema() -> None:
     explorer.focus = "Thing001"
     explorer.depth = 0
     assert explorer.svg.startswith("<svg") and explorer.error == ""
+
+
+def test_the_schema_summary_escapes_names_from_the_repository() -> None:
+    schema = wide_schema(40)
+    hostile = schema.models[0].model_copy(update={"name": '<img src=x onerror=alert(1)>"'})
+    schema = schema.model_copy(update={"models": [hostile, *schema.models[1:]]})
+    html = ErdView(schema)._repr_mimebundle_()["text/html"]
+    assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
