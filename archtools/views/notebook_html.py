@@ -91,18 +91,19 @@ def evidence_html(evidence: Iterable[Evidence], reader: SourceReader | None = No
 
 
 def findings_table_html(findings: Iterable[Finding]) -> str:
-    """Findings, most severe first, as a table."""
-    rows = sorted(findings, key=lambda f: (-f.severity.rank, f.file, f.line, f.rule))
+    """Findings as a table, in the order given (notebook_pages.select_findings sorts them)."""
     body = "".join(
-        f"<tr><td>{severity_label(f.severity)}</td><td>{esc(f.rule)}</td>"
+        f"<tr><td>{severity_label(f.severity)}</td><td>{esc(f.confidence)}</td><td>{esc(f.rule)}</td>"
         f"<td>{esc(f.file)}:{f.line}</td><td>{esc(f.message)}"
         + (f' <span class="muted">(suppressed: {esc(f.suppressed)})</span>' if f.suppressed else "")
         + "</td></tr>"
-        for f in rows
+        for f in findings
     )
     if not body:
         return '<p class="muted">No findings.</p>'
-    head = "<tr><th>severity</th><th>rule</th><th>where</th><th>message</th></tr>"
+    head = (
+        "<tr><th>severity</th><th>confidence</th><th>rule</th><th>where</th><th>message</th></tr>"
+    )
     return f"<table>{head}{body}</table>"
 
 

@@ -14,6 +14,7 @@ T = TypeVar("T")
 
 # Rows of a table shown at once: about 20 KB of HTML for findings or matrix rows.
 PAGE_SIZE = 50
+CONFIDENCE_ORDER = {"high": 0, "medium": 1, "low": 2}
 SEVERITIES = tuple(s.value for s in sorted(Severity, key=lambda s: -s.rank))
 
 
@@ -61,7 +62,8 @@ def select_findings(
     file: str | None = None,
 ) -> list[Finding]:
     """Findings at `severity` or above, of a rule id or prefix (`"AZ"`), under a path prefix;
-    most severe first, then by file, line and rule."""
+    most severe first, the most confident first within a severity, then by rule, file and line (so
+    a first page shows the findings most worth reading, not the first files)."""
     if severity is not None and severity not in SEVERITIES:
         raise ValueError(f"unknown severity {severity!r}: use one of {', '.join(SEVERITIES)}")
     floor = Severity(severity).rank if severity is not None else -1
@@ -72,7 +74,16 @@ def select_findings(
         and (rule is None or f.rule.startswith(rule))
         and (file is None or f.file.startswith(file))
     ]
-    return sorted(chosen, key=lambda f: (-f.severity.rank, f.file, f.line, f.rule))
+    return sorted(
+        chosen,
+        key=lambda f: (
+            -f.severity.rank,
+            CONFIDENCE_ORDER.get(f.confidence, 3),
+            f.rule,
+            f.file,
+            f.line,
+        ),
+    )
 
 
 def filters_text(**filters: object) -> str:

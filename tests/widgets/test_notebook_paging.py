@@ -211,3 +211,17 @@ def test_the_schema_summary_escapes_names_from_the_repository() -> None:
     schema = schema.model_copy(update={"models": [hostile, *schema.models[1:]]})
     html = ErdView(schema)._repr_mimebundle_()["text/html"]
     assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_findings_come_most_severe_then_most_confident_first(big: Audit) -> None:
+    shaken = [
+        f.model_copy(update={"confidence": ("low", "medium", "high")[n // 6 % 3]})  # per copy
+        for n, f in enumerate(big.findings)
+    ]
+    ranked = select_findings(shaken)
+    keys = [(-f.severity.rank, ("high", "medium", "low").index(f.confidence)) for f in ranked]
+    assert keys == sorted(keys)
+    first = AuditView(big.model_copy(update={"findings": shaken}))._repr_mimebundle_()["text/html"]
+    rows = re.findall(r'<tr><td><span class="sev sev-(\w+)">\w+</span></td><td>(\w+)</td>', first)
+    assert rows[:2] == [("critical", "high"), ("critical", "high")]
+    assert len(rows) == 50 and {sev for sev, _ in rows} == {"critical"}
