@@ -113,6 +113,16 @@ def test_every_question_has_a_collapsed_worked_answer(name: str) -> None:
     assert source(answer).count("\n**") >= questions >= 2
 
 
+def test_the_readme_and_the_guide_cover_every_lesson() -> None:
+    readme = (NOTEBOOKS / "workshop" / "README.md").read_text(encoding="utf-8")
+    guide = (NOTEBOOKS / "workshop" / "TEACHING.md").read_text(encoding="utf-8")
+    for name in NAMES:
+        number = name.removeprefix("workshop/")[:2]
+        assert f"\n| {number} | " in readme, number
+        assert f"\n| {number} " in guide, number
+    assert "### Without network" in guide and "--no-index --find-links wheelhouse" in guide
+
+
 def test_the_false_positives_lesson_resolves_each_finding_its_own_way() -> None:
     found = cells(FALSE_POSITIVES)
     solution = next(c for c in found if "solution" in c["metadata"].get("tags", []))
