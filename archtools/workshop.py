@@ -7,6 +7,8 @@ import re
 import shutil
 from pathlib import Path
 
+from archtools.views.report_data import reveal
+
 # `// expect: AZ001` above a flagged line, `// ok: AZ001` where nothing may be (`#` in .env files,
 # `--` in SQL): the answers of the exercise, for the tests only.
 MARKER = re.compile(r"^\s*(?://|#|--)\s*(?:expect|ok)\s*:")
@@ -42,8 +44,11 @@ def exercise_copy(app: Path, workdir: Path) -> Path:
 
 
 def excerpt(path: Path, line: int, *, before: int = 4, after: int = 2) -> str:
-    """The lines around `line` (1-based) of a file, numbered, the line itself marked `>>`."""
-    lines = path.read_text(encoding="utf-8").splitlines()
+    """The lines around `line` (1-based) of a file, numbered, the line itself marked `>>`; control
+    and bidi characters are shown as escapes, so the printed code reads as it runs."""
+    lines = [
+        reveal(text, keep_lines=True) for text in path.read_text(encoding="utf-8").splitlines()
+    ]
     shown = range(max(1, line - before), min(len(lines), line + after) + 1)
     return "\n".join(
         f"{'>>' if number == line else '  '} {number:>3} {lines[number - 1]}" for number in shown

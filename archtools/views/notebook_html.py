@@ -7,6 +7,7 @@ from html import escape
 
 from archtools.results import Evidence, Finding, Severity
 from archtools.rules.base import RuleMeta
+from archtools.views.report_data import reveal
 
 SourceReader = Callable[[str], str | None]  # repo-relative path -> text, None when unreadable
 
@@ -38,8 +39,9 @@ CSS = (
 
 
 def esc(value: object) -> str:
-    """Text from the audited repository, made inert for HTML (quotes included)."""
-    return escape("" if value is None else str(value), quote=True)
+    """Text from the audited repository, made inert for HTML (quotes included), with control and
+    bidi characters shown as escapes (`\\u202e`) so that code cannot read other than it runs."""
+    return escape(reveal("" if value is None else str(value), keep_lines=True), quote=True)
 
 
 def badge(status: str) -> str:

@@ -106,3 +106,9 @@ def test_excerpt_numbers_the_lines_and_marks_one(tmp_path: Path) -> None:
     path.write_text("\n".join(f"line {n}" for n in range(1, 11)) + "\n", encoding="utf-8")
     assert excerpt(path, 5, before=1, after=1) == "     4 line 4\n>>   5 line 5\n     6 line 6"
     assert excerpt(path, 1, before=3, after=0) == ">>   1 line 1"
+
+
+def test_excerpt_shows_hidden_characters_as_escapes(tmp_path: Path) -> None:
+    path = tmp_path / "b.ts"
+    path.write_text('const role = "user\u202e\u2066";\x1b[2J\n', encoding="utf-8")
+    assert excerpt(path, 1) == '>>   1 const role = "user\\u202e\\u2066";\\x1b[2J'

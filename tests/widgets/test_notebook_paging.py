@@ -225,3 +225,12 @@ def test_findings_come_most_severe_then_most_confident_first(big: Audit) -> None
     rows = re.findall(r'<tr><td><span class="sev sev-(\w+)">\w+</span></td><td>(\w+)</td>', first)
     assert rows[:2] == [("critical", "high"), ("critical", "high")]
     assert len(rows) == 50 and {sev for sev, _ in rows} == {"critical"}
+
+
+def test_notebook_html_shows_bidi_and_control_characters_as_escapes() -> None:
+    from archtools.views.notebook_html import esc, source_excerpt_html
+
+    assert esc('a\u202eb"\x1b') == "a\\u202eb&quot;\\x1b"
+    assert source_excerpt_html("if (isAdmin\u2067) {\n\tok();", [1]) == (
+        "<pre><mark>   1  if (isAdmin\\u2067) {</mark>\n   2  \tok();</pre>"
+    )
