@@ -143,3 +143,27 @@ def test_dashboard(large: tuple[Path, Audit], tmp_path: Path) -> None:
     assert_bounded(executed)
     widget = code_cells(executed)[-1].outputs[0]["data"]
     assert "application/vnd.jupyter.widget-view+json" in widget
+
+
+@pytest.mark.xdist_group("empty-notebooks")  # apart from the large repository's, in parallel
+@pytest.mark.parametrize(
+    "name",
+    [
+        "01-quickstart.ipynb",
+        "02-schema-and-erd.ipynb",
+        "03-auth-coverage.ipynb",
+        "04-scorecards-and-findings.ipynb",
+    ],
+)
+def test_a_repository_with_nothing_to_report(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other end of "any repository": a Next.js app with no route, no schema, no finding."""
+    monkeypatch.setenv("ARCHTOOLS_CACHE_DIR", str(tmp_path / "cache"))
+    repo = tmp_path / "empty"
+    repo.mkdir()
+    (repo / "package.json").write_text('{"name": "empty", "dependencies": {"next": "15.1.3"}}')
+    executed = run(name, tmp_path, repo_path=str(repo))
+    assert_bounded(executed)
+    if name == "01-quickstart.ipynb":
+        assert "repository: empty\nORM: None with 0 models\nentry points: 0\n" in printed(executed)
