@@ -23,6 +23,7 @@ from archtools.views.notebook_html import (
 )
 from archtools.views.notebook_pages import (
     PAGE_SIZE,
+    custom_size,
     filters_text,
     pager_html,
     paginate,
@@ -72,7 +73,9 @@ class AuditView(RichView):
         file: str | None = None,
     ) -> None:
         self.audit = audit
-        self.filters = filters_text(severity=severity, rule=rule, file=file)
+        self.filters = filters_text(
+            severity=severity, rule=rule, file=file, page_size=custom_size(page_size)
+        )
         chosen = select_findings(audit.findings, severity=severity, rule=rule, file=file)
         self.page = paginate(chosen, page, page_size)
 
@@ -142,7 +145,9 @@ class MatrixView(RichView):
 
         self.audit = audit
         self.ids = None if ids is None else set(ids)
-        self.filters = filters_text(feature=feature, check=check, status=status)
+        self.filters = filters_text(
+            feature=feature, check=check, status=status, page_size=custom_size(page_size)
+        )
         self.next_call = next_call
         self.shown = [
             e

@@ -86,6 +86,11 @@ def select_findings(
     )
 
 
+def custom_size(page_size: int) -> int | None:
+    """The page size when it is not the default: the next page's call must repeat it."""
+    return None if page_size == PAGE_SIZE else page_size
+
+
 def filters_text(**filters: object) -> str:
     """`severity="high", rule="AZ"` for the filters that are set, in the order given."""
     return ", ".join(f"{name}={value!r}" for name, value in filters.items() if value is not None)

@@ -103,8 +103,9 @@ def test_pages_and_filters_of_the_audit_view(big: Audit) -> None:
     )
     critical = show(big, severity="high", rule="ATH", page_size=20)._repr_mimebundle_()["text/html"]
     assert pager(critical)[1] == (
-        "findings 1-20 of 300 (severity=&#x27;high&#x27;, rule=&#x27;ATH&#x27;), page 1 of 15. "
-        "Next: <code>show(result, severity=&#x27;high&#x27;, rule=&#x27;ATH&#x27;, page=2)</code>"
+        "findings 1-20 of 300 (severity=&#x27;high&#x27;, rule=&#x27;ATH&#x27;, page_size=20), "
+        "page 1 of 15. Next: <code>show(result, severity=&#x27;high&#x27;, rule=&#x27;ATH&#x27;, "
+        "page_size=20, page=2)</code>"
     )
     with pytest.raises(ValueError, match="page 37 does not exist"):
         AuditView(big, page=37)
@@ -116,9 +117,9 @@ def test_matrix_view_pages_and_filters_by_check_status_and_feature(big: Audit) -
     failing = MatrixView(big, check="authentication", status="fail", page_size=100)
     assert failing.text().startswith("Auth coverage of 300 entry points: authentication 300 fail,")
     assert pager(failing.table_html()) == [
-        "entry points 1-100 of 300 (check=&#x27;authentication&#x27;, status=&#x27;fail&#x27;), "
-        "page 1 of 3. Next: <code>MatrixView(result, check=&#x27;authentication&#x27;, "
-        "status=&#x27;fail&#x27;, page=2)</code>"
+        "entry points 1-100 of 300 (check=&#x27;authentication&#x27;, status=&#x27;fail&#x27;, "
+        "page_size=100), page 1 of 3. Next: <code>MatrixView(result, "
+        "check=&#x27;authentication&#x27;, status=&#x27;fail&#x27;, page_size=100, page=2)</code>"
     ]
     assert len(MatrixView(big, feature="notes").shown) == 600
     with pytest.raises(ValueError, match="give both or neither"):
