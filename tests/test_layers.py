@@ -29,7 +29,7 @@ LAYERS: list[set[str]] = [
     {"analyze"},
     {"pipeline"},
     {"views"},
-    {"reporting", "diff", "widgets"},
+    {"reporting", "diff", "widgets", "workshop"},
     {"dashboard"},
     {"cli"},
     {"__main__", "__init__"},

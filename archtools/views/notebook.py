@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from archtools.facts.schema import FieldKind, Schema
+from archtools.facts.schema import Schema
 from archtools.results import CHECK_NAMES, Audit, EntryPoint, Finding, Scorecard, Severity
 from archtools.rules.base import RuleMeta
+from archtools.views.notebook_base import RichView
 from archtools.views.notebook_html import (
     SEVERITY_ORDER,
     SourceReader,
@@ -20,6 +21,15 @@ from archtools.views.notebook_html import (
     source_excerpt_html,
     wrap,
 )
+from archtools.views.notebook_pages import (
+    PAGE_SIZE,
+    custom_size,
+    filters_text,
+    pager_html,
+    paginate,
+    select_findings,
+)
+from archtools.views.notebook_schema import ErdView, SchemaView
 
 __all__ = [
     "AuditView",
@@ -34,25 +44,8 @@ __all__ = [
     "show",
 ]
 
-Bundle = dict[str, str]
-
-
-class RichView:
-    """Base of the wrappers: an HTML and a plain-text form for IPython's display machinery."""
-
-    def text(self) -> str:
-        raise NotImplementedError
-
-    def _repr_html_(self) -> str:
-        raise NotImplementedError
-
-    def _repr_mimebundle_(
-        self, include: Iterable[str] | None = None, exclude: Iterable[str] | None = None
-    ) -> Bundle:
-        return {"text/html": self._repr_html_(), "text/plain": self.text()}
-
-    def __repr__(self) -> str:
-        return self.text()
+ERRORS_SHOWN = 20
+FINDINGS_PER_ITEM = 10  # per scorecard item; a large feature has hundreds
 
 
 def severity_counts(findings: Iterable[Finding]) -> dict[Severity, int]:
@@ -65,10 +58,26 @@ def severity_counts(findings: Iterable[Finding]) -> dict[Severity, int]:
 
 
 class AuditView(RichView):
-    """A whole audit: counts, scorecard grades, the coverage matrix and the findings."""
+    """A whole audit, summarized: counts, scorecard grades, the first page of the coverage matrix
+    and one page of findings (`page`, `page_size`), optionally filtered by `severity` (that
+    severity or above), `rule` (an id or a prefix) and `file` (a path prefix)."""
 
-    def __init__(self, audit: Audit) -> None:
+    def __init__(
+        self,
+        audit: Audit,
+        *,
+        page: int = 1,
+        page_size: int = PAGE_SIZE,
+        severity: str | None = None,
+        rule: str | None = None,
+        file: str | None = None,
+    ) -> None:
         self.audit = audit
+        self.filters = filters_text(
+            severity=severity, rule=rule, file=file, page_size=custom_size(page_size)
+        )
+        chosen = select_findings(audit.findings, severity=severity, rule=rule, file=file)
+        self.page = paginate(chosen, page, page_size)
 
     def text(self) -> str:
         counts = severity_counts(self.audit.findings)
@@ -87,9 +96,13 @@ class AuditView(RichView):
             f"<tr><td>{esc(c.feature)}</td><td>{c.score}</td><td>{esc(c.grade)}</td></tr>"
             for c in sorted(audit.scorecards, key=lambda c: c.feature)
         )
-        errors = "".join(
-            f"<li>{esc(e.file)}:{esc(e.line or '')} {esc(e.message)}</li>" for e in audit.errors
+        errors = paginate(audit.errors, 1, ERRORS_SHOWN)
+        error_items = "".join(
+            f"<li>{esc(e.file)}:{esc(e.line or '')} {esc(e.message)}</li>" for e in errors.items
         )
+        if not errors.complete:
+            error_items += f"<li>... {errors.total - errors.last} more in result.errors</li>"
+        matrix = MatrixView(audit, page_size=self.page.size)
         body = (
             f"<h3>Audit of {esc(audit.repo.root)}</h3>"
             f"<p>{audit.stats.files_scanned} files scanned, {len(audit.entry_points)} entry "
@@ -98,105 +111,68 @@ class AuditView(RichView):
             f"<table><tr>{sev}</tr></table>"
             "<h4>Scorecards</h4><table><tr><th>feature</th><th>score</th><th>grade</th></tr>"
             f"{grades}</table>"
-            f"<h4>Auth coverage</h4>{MatrixView(audit).table_html()}"
-            f"<h4>Findings</h4>{findings_table_html(audit.findings)}"
-            + (f"<h4>Errors</h4><ul>{errors}</ul>" if errors else "")
+            f"<h4>Auth coverage</h4>{matrix.table_html()}"
+            f"<h4>Findings</h4>{findings_table_html(self.page.items)}"
+            + pager_html(self.page, "findings", "show(result, {args})", self.filters)
+            + (f"<h4>Errors</h4><ul>{error_items}</ul>" if error_items else "")
         )
         return wrap(body, "archtools-audit")
 
 
-class SchemaView(RichView):
-    """The schema as tables: one row per model with its key, relations and where it is defined."""
-
-    def __init__(self, schema: Schema) -> None:
-        self.schema = schema
-
-    def text(self) -> str:
-        schema = self.schema
-        return (
-            f"{schema.orm or 'no ORM'} schema ({schema.provider or 'unknown provider'}): "
-            f"{len(schema.models)} models, {len(schema.enums)} enums"
-        )
-
-    def _repr_html_(self) -> str:
-        rows = []
-        for model in sorted(self.schema.models, key=lambda m: m.name):
-            relations = [f for f in model.fields if f.kind is FieldKind.RELATION]
-            keys = [f.name for f in model.fields if f.id] or model.primary_key or []
-            links = ", ".join(f"{r.name} -> {r.type}" for r in relations)
-            rows.append(
-                f"<tr><td><b>{esc(model.name)}</b></td>"
-                f"<td>{len(model.fields) - len(relations)}</td><td>{esc(', '.join(keys))}</td>"
-                f"<td>{esc(links)}</td><td>{esc(model.file)}:{model.line}</td></tr>"
-            )
-        enums = "".join(
-            f"<tr><td><b>{esc(e.name)}</b></td><td>{esc(', '.join(e.values))}</td></tr>"
-            for e in self.schema.enums
-        )
-        head = "<th>model</th><th>columns</th><th>key</th><th>relations</th><th>defined at</th>"
-        body = f"<h3>{esc(self.text())}</h3><table><tr>{head}</tr>{''.join(rows)}</table>" + (
-            f"<table><tr><th>enum</th><th>values</th></tr>{enums}</table>" if enums else ""
-        )
-        return wrap(body, "archtools-schema")
-
-
-class ErdView:
-    """The ERD as SVG, drawn by graphviz `dot`; `opts` are erd_graph's (focus, depth, ...)."""
-
-    def __init__(self, schema: Schema, **opts: Any) -> None:
-        self.schema = schema
-        self.opts = opts
-        self._svg: str | None = None
-
-    def svg(self) -> str:
-        if self._svg is None:
-            from archtools.views.erd import render_erd
-
-            self._svg = render_erd(self.schema, "svg", **self.opts).decode("utf-8")
-        return self._svg
-
-    def text(self) -> str:
-        focus = self.opts.get("focus")
-        where = f" around {focus} (depth {self.opts.get('depth', 1)})" if focus else ""
-        return f"ERD of {len(self.schema.models)} models{where}"
-
-    def _repr_svg_(self) -> str:
-        return self.svg()
-
-    def _repr_mimebundle_(
-        self, include: Iterable[str] | None = None, exclude: Iterable[str] | None = None
-    ) -> Bundle:
-        # As image/svg+xml the notebook shows it as an image: nothing in it can run.
-        return {"image/svg+xml": self.svg(), "text/plain": self.text()}
-
-    def __repr__(self) -> str:
-        return self.text()
-
-
 class MatrixView(RichView):
-    """The auth-coverage matrix, colour-coded; `ids` keeps only those entry points."""
+    """The auth-coverage matrix, colour-coded, one page at a time; `ids` keeps only those entry
+    points, `feature`, `check` and `status` (`check="authorization", status="fail"`) filter."""
 
     COLUMNS = ("route", "method", "kind", "file", "line", *CHECK_NAMES, "caller")
 
-    def __init__(self, audit: Audit, ids: Iterable[str] | None = None) -> None:
+    def __init__(
+        self,
+        audit: Audit,
+        ids: Iterable[str] | None = None,
+        *,
+        page: int = 1,
+        page_size: int = PAGE_SIZE,
+        feature: str | None = None,
+        check: str | None = None,
+        status: str | None = None,
+        next_call: str = "MatrixView(result, {args})",
+    ) -> None:
+        if (check is None) != (status is None):
+            raise ValueError("check and status filter together: give both or neither")
+        if check is not None and check not in CHECK_NAMES:
+            raise ValueError(f"unknown check {check!r}: use one of {', '.join(CHECK_NAMES)}")
+        from archtools.views.matrix import coverage_table
+
         self.audit = audit
         self.ids = None if ids is None else set(ids)
+        self.filters = filters_text(
+            feature=feature, check=check, status=status, page_size=custom_size(page_size)
+        )
+        self.next_call = next_call
+        self.shown = [
+            e
+            for e in audit.entry_points
+            if (self.ids is None or e.id in self.ids)
+            and (feature is None or e.feature == feature)
+            and (check is None or e.checks.get(check).status.value == status)
+        ]
+        frame = coverage_table(audit)
+        frame = frame[frame["id"].isin({e.id for e in self.shown})]
+        self.page = paginate(list(frame.index), page, page_size)
+        self._rows = frame.loc[self.page.items, list(self.COLUMNS)]
 
     def table_html(self) -> str:
-        from archtools.views.matrix import coverage_table, styled_coverage_html
+        from archtools.views.matrix import styled_coverage_html
 
-        frame = coverage_table(self.audit)
-        if self.ids is not None:
-            frame = frame[frame["id"].isin(self.ids)]
-        return styled_coverage_html(frame[list(self.COLUMNS)])
+        pager = pager_html(self.page, "entry points", self.next_call, self.filters)
+        return styled_coverage_html(self._rows) + pager
 
     def text(self) -> str:
-        shown = [e for e in self.audit.entry_points if self.ids is None or e.id in self.ids]
         fails = [
-            f"{name} {sum(1 for e in shown if e.checks.get(name).status.value == 'fail')} fail"
+            f"{name} {sum(1 for e in self.shown if e.checks.get(name).status.value == 'fail')} fail"
             for name in CHECK_NAMES
         ]
-        return f"Auth coverage of {len(shown)} entry points: " + ", ".join(fails)
+        return f"Auth coverage of {len(self.shown)} entry points: " + ", ".join(fails)
 
     def _repr_html_(self) -> str:
         return wrap(self.table_html(), "archtools-matrix-view")
@@ -253,12 +229,22 @@ class ScorecardView(RichView):
             f"<code>{esc(f.file)}:{f.line}</code> {esc(f.message)}</li>"
         )
 
+    def _findings(self, fingerprints: list[str]) -> str:
+        page = paginate(fingerprints, 1, FINDINGS_PER_ITEM)
+        more = (
+            f'<li class="muted">... {page.total - page.last} more: '
+            f"<code>show(result, file=...)</code> or the FindingsBrowser</li>"
+            if not page.complete
+            else ""
+        )
+        return f"<ul>{''.join(self._finding(fp) for fp in page.items)}{more}</ul>"
+
     def _repr_html_(self) -> str:
         card = self.card
         rows = "".join(
             f'<tr data-item="{esc(item.id)}"><td>{esc(item.title)}</td>'
             f"<td>{badge(item.status.value)}</td><td>{evidence_html(item.evidence)}</td>"
-            f"<td><ul>{''.join(self._finding(fp) for fp in item.findings)}</ul></td></tr>"
+            f"<td>{self._findings(item.findings)}</td></tr>"
             for item in card.items
         )
         body = (
@@ -368,14 +354,16 @@ class VerdictView(RichView):
 
 
 def show(obj: Any, **opts: Any) -> RichView | ErdView:
-    """The rich view of an archtools object: Audit, Schema (with ERD options: the ERD), Scorecard
-    (opts: audit), Finding (opts: rule, reader), EntryPoint (opts: reader), or a view as it is."""
+    """The rich view of an archtools object: Audit (opts: page, page_size, severity, rule, file),
+    Schema (opts: page, page_size; with ERD options: the ERD), Scorecard (opts: audit), Finding
+    (opts: rule, reader), EntryPoint (opts: reader), or a view as it is."""
     if isinstance(obj, RichView | ErdView):
         return obj
     if isinstance(obj, Audit):
-        return AuditView(obj)
+        return AuditView(obj, **opts)
     if isinstance(obj, Schema):
-        return ErdView(obj, **opts) if opts else SchemaView(obj)
+        paging = {k: opts.pop(k) for k in ("page", "page_size") if k in opts}
+        return ErdView(obj, **opts) if opts else SchemaView(obj, **paging)
     if isinstance(obj, Scorecard):
         return ScorecardView(obj, opts.get("audit"))
     if isinstance(obj, Finding):

@@ -7,6 +7,7 @@ from html import escape
 
 from archtools.results import Evidence, Finding, Severity
 from archtools.rules.base import RuleMeta
+from archtools.views.report_data import reveal
 
 SourceReader = Callable[[str], str | None]  # repo-relative path -> text, None when unreadable
 
@@ -38,8 +39,9 @@ CSS = (
 
 
 def esc(value: object) -> str:
-    """Text from the audited repository, made inert for HTML (quotes included)."""
-    return escape("" if value is None else str(value), quote=True)
+    """Text from the audited repository, made inert for HTML (quotes included), with control and
+    bidi characters shown as escapes (`\\u202e`) so that code cannot read other than it runs."""
+    return escape(reveal("" if value is None else str(value), keep_lines=True), quote=True)
 
 
 def badge(status: str) -> str:
@@ -91,18 +93,19 @@ def evidence_html(evidence: Iterable[Evidence], reader: SourceReader | None = No
 
 
 def findings_table_html(findings: Iterable[Finding]) -> str:
-    """Findings, most severe first, as a table."""
-    rows = sorted(findings, key=lambda f: (-f.severity.rank, f.file, f.line, f.rule))
+    """Findings as a table, in the order given (notebook_pages.select_findings sorts them)."""
     body = "".join(
-        f"<tr><td>{severity_label(f.severity)}</td><td>{esc(f.rule)}</td>"
+        f"<tr><td>{severity_label(f.severity)}</td><td>{esc(f.confidence)}</td><td>{esc(f.rule)}</td>"
         f"<td>{esc(f.file)}:{f.line}</td><td>{esc(f.message)}"
         + (f' <span class="muted">(suppressed: {esc(f.suppressed)})</span>' if f.suppressed else "")
         + "</td></tr>"
-        for f in rows
+        for f in findings
     )
     if not body:
         return '<p class="muted">No findings.</p>'
-    head = "<tr><th>severity</th><th>rule</th><th>where</th><th>message</th></tr>"
+    head = (
+        "<tr><th>severity</th><th>confidence</th><th>rule</th><th>where</th><th>message</th></tr>"
+    )
     return f"<table>{head}{body}</table>"
 
 

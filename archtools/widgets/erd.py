@@ -9,8 +9,8 @@ import traitlets
 
 from archtools.errors import ArchtoolsError
 from archtools.facts.schema import Schema
-from archtools.views.erd import render_erd
 from archtools.views.erd_model import assign_clusters
+from archtools.views.notebook_schema import ErdView
 from archtools.views.svg_clean import sanitize_svg
 from archtools.widgets.controls import bound_dropdown, html_pane, set_options
 from archtools.widgets.model import ANY, choices
@@ -72,16 +72,19 @@ class ErdExplorer(widgets.VBox):  # type: ignore[misc]
         if self.schema is None or not self.schema.models:
             error = "This repository has no schema to draw."
         else:
+            view = ErdView(
+                self.schema,
+                focus=self.focus or None,
+                depth=self.depth,
+                hide_scalars=self.hide_scalars,
+                groups={self.group} if self.group else None,
+            )
             try:
-                raw = render_erd(
-                    self.schema,
-                    "svg",
-                    focus=self.focus or None,
-                    depth=self.depth,
-                    hide_scalars=self.hide_scalars,
-                    groups={self.group} if self.group else None,
-                ).decode("utf-8")
-                svg = sanitize_svg(raw) or ""
+                if view.too_large():  # a part to pick instead of an unreadable drawing
+                    self.svg, self.error = "", view.text()
+                    self._drawing.value = view.summary_html()
+                    return
+                svg = sanitize_svg(view.svg()) or ""
                 error = "" if svg else "graphviz returned an unreadable drawing."
             except ArchtoolsError as exc:
                 error = str(exc)

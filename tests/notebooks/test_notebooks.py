@@ -7,10 +7,8 @@ review the diff."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -37,9 +35,12 @@ LESSONS = [
     "workshop/08-rate-limits.ipynb",
     "workshop/09-audit-logs.ipynb",
     "workshop/10-type-safety.ipynb",
+    "workshop/11-app-defined-guards.ipynb",
+    "workshop/12-service-layer.ipynb",
+    "workshop/13-trpc-middleware.ipynb",
+    "workshop/14-multi-tenant-scoping.ipynb",
+    "workshop/15-false-positives.ipynb",
 ]
-
-
 
 
 def load(name: str) -> dict[str, Any]:
@@ -94,6 +95,18 @@ def test_report_notebook_has_papermill_parameters() -> None:
         "report.sarif",
         "audit.json",
     ]
+
+
+@pytest.mark.parametrize("name", MAIN)
+def test_each_guided_notebook_takes_the_repository_as_a_parameter(name: str) -> None:
+    cells = load(name)["cells"]
+    parameters = [c for c in cells if "parameters" in tags(c)]
+    assert len(parameters) == 1, "one papermill parameters cell"
+    assert "".join(parameters[0]["source"]).startswith("repo_path = ")
+    code = "".join(
+        "".join(c["source"]) for c in cells if c["cell_type"] == "code" and c is not parameters[0]
+    )
+    assert "data/samples" not in code.replace('or "../data/samples/shop-vulnerable"', "")
 
 
 def test_dashboard_notebook_reads_the_repository_from_the_environment() -> None:
