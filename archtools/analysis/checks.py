@@ -79,6 +79,7 @@ class EntryChecker(AuthorizationChecks, DataChecks):
         facts = self.ctx.program.files[file]
         learned = self._context_from_middleware(entry) if entry.chain else ()
         learned += self._session_from_wrapper(entry)
+        learned += self._identity_from_wrapper(entry)
         if learned:
             entry.seeds = replace(
                 entry.seeds,
@@ -223,6 +224,39 @@ class EntryChecker(AuthorizationChecks, DataChecks):
                         f"before calling it ({checked.detail}, {wfile}:{checked.line})",
                     )
         return found
+
+    def _identity_from_wrapper(self, entry: Entry) -> tuple[str, ...]:
+        """`AuthedEndpoint(async (req, res, user) => ...)`: a wrapper of the app that calls the
+        handler with the signed-in user (`handler(req, res, session.user)`). The handler's
+        parameters that receive the caller hold the caller."""
+        if entry.handler is None or entry.handler[1] is None or not entry.wrappers:
+            return ()
+        handler_params = self.ctx.program.function(entry.handler[0], entry.handler[1]).params
+        found: list[str] = []
+        for file, call in entry.chain:
+            if call not in entry.wrappers:
+                continue
+            target = self.ctx.summaries.target(file, call)
+            at = self._handler_position(file, call, entry.handler[1])
+            if target is None or at is None:
+                continue
+            wfile, wfunc = target
+            if wfunc is None:
+                continue
+            wfacts = self.ctx.program.files[wfile]
+            params = [p.name for p in wfacts.functions[wfunc].params]
+            if at >= len(params):
+                continue
+            flow = self.ctx.summaries.flow(wfile, wfunc, Seeds())
+            inside = function_scope(wfacts, wfunc)
+            for inner in wfacts.calls:
+                if inner.func not in inside or inner.callee != params[at]:
+                    continue
+                for position, arg in enumerate(inner.args[: len(handler_params)]):
+                    if flow.is_identity(arg):
+                        param = handler_params[position]
+                        found += [n for n in (param.names or (param.name,)) if n.isidentifier()]
+        return tuple(dict.fromkeys(found))
 
     def _session_from_wrapper(self, entry: Entry) -> tuple[str, ...]:
         """`export const DELETE = auth(async (req) => ...)` with Auth.js's `auth`: the handler finds

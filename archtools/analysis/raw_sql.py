@@ -10,6 +10,7 @@ from collections.abc import Callable
 from archtools.analysis.context import AnalysisContext
 from archtools.analysis.entry_scope import Problem
 from archtools.analysis.flow import Flow
+from archtools.analysis.sql_values import SqlValues
 from archtools.facts.code import Call, Expr, ExprKind, FileFacts
 
 # a file, what of it runs for the entry (function, line), and the flow it runs with
@@ -22,6 +23,7 @@ def raw_sql_problems(ctx: AnalysisContext, places: list[Place]) -> list[Problem]
     problems: list[Problem] = []
     for file, runs, flow in places:
         facts = ctx.program.files[file]
+        values = SqlValues(ctx.program, ctx.schema, facts, flow)
         for call in facts.calls:
             if not call.args or not runs(call.func, call.line):
                 continue
@@ -35,7 +37,7 @@ def raw_sql_problems(ctx: AnalysisContext, places: list[Place]) -> list[Problem]
             if text is None:
                 continue
             client = _client_part(text, flow)
-            if client is None:
+            if client is None or values.all_safe(text, call.func):
                 continue
             problems.append(
                 Problem(

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from archtools.results import Audit
 from tests.support.minirepo import entry, make_repo, rules_at, run_audit, statuses
 
@@ -152,3 +154,54 @@ def test_an_error_answered_to_a_secret_holder_reaches_no_user(tmp_path: Path) ->
     )
     leaks = [(f.file, f.line) for f in result.findings if f.rule == "EXP002"]
     assert leaks == [("pages/api/purge.ts", 9)]
+
+
+AUTHED = """import type { NextApiRequest, NextApiResponse } from "next";
+import { auth } from "@/auth";
+
+type SessionUser = { id: string; email: string };
+
+export function AuthedEndpoint(
+  handler: (req: NextApiRequest, res: NextApiResponse, user: SessionUser) => Promise<void>,
+) {
+  return async (req: NextApiRequest, res: NextApiResponse) => {
+    const session = await auth();
+    if (!session?.user) return res.status(401).json({ error: "Unauthorized" });
+    await handler(req, res, PASSED);
+  };
+}
+"""
+
+OWN_NOTE = """import { AuthedEndpoint } from "@/lib/authed";
+import { prisma } from "@/lib/db";
+
+export default AuthedEndpoint(async function handler(req, res, user) {
+  const notes = await prisma.note.findMany({
+    where: { id: String(req.query.id), authorId: user.id },
+  });
+  res.status(200).json(notes);
+});
+"""
+
+
+@pytest.mark.parametrize(
+    ("passed", "expected"),
+    [
+        ("session.user as SessionUser", "pass"),
+        ("{ id: String(req.query.as) } as SessionUser", "fail"),
+    ],
+)
+def test_the_caller_a_wrapper_hands_its_handler_binds_the_handlers_queries(
+    tmp_path: Path, passed: str, expected: str
+) -> None:
+    files = {
+        "lib/authed.ts": AUTHED.replace("PASSED", passed),
+        "pages/api/notes/[id].ts": OWN_NOTE,
+    }
+    make_repo(tmp_path, files)
+    point = entry(run_audit(tmp_path), "pages_api:pages/api/notes/[id].ts#default")
+    assert statuses(point)["authentication"] == "pass"
+    authz = point.checks.authorization
+    assert authz.status.value == expected
+    if expected == "pass":
+        assert (authz.evidence[0].file, authz.evidence[0].line) == ("pages/api/notes/[id].ts", 6)

@@ -131,8 +131,8 @@ def test_the_false_positives_lesson_resolves_each_finding_its_own_way() -> None:
     check = next(c for c in found if source(c).startswith("after = audit(scratch)"))
     assert stream(check).splitlines() == [
         "open findings: 4 -> 0",
-        "accepted: AZ001 src/app/api/notes/[id]/route.ts: withAuth passes the signed-in session;"
-        " the query is bound to its user",
+        "accepted: AZ001 src/app/api/notes/[id]/route.ts: assertOwnsNote (@acme/auth) throws a 404"
+        " unless the note is the caller's",
         "authentication of route_handler:src/app/api/reports/[id]/route.ts#GET: fail -> pass",
         "authorization of route_handler:src/app/api/reports/[id]/route.ts#GET: fail -> pass",
         "authentication of route_handler:src/app/api/profiles/[handle]/route.ts#GET: fail -> n/a",

@@ -1,3 +1,4 @@
+import { assertOwnsNote } from "@acme/auth";
 import { NextResponse } from "next/server";
 import { z } from "zod";
 
@@ -6,9 +7,10 @@ import { withAuth } from "@/lib/with-auth";
 
 const paramsSchema = z.object({ id: z.string().cuid() });
 
+// assertOwnsNote() (the company's @acme/auth package) throws a 404 unless the note is the caller's.
 export const GET = withAuth(async (_req, { params }: { params: { id: string } }, session) => {
   const { id } = paramsSchema.parse(params);
-  const note = await prisma.note.findFirst({ where: { id, userId: session.user.id } });
-  if (!note) return NextResponse.json({ error: "Not found" }, { status: 404 });
+  const note = await prisma.note.findFirst({ where: { id } });
+  assertOwnsNote(session, note);
   return NextResponse.json(note);
 });
