@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from archtools.results import Audit
 from tests.support.minirepo import PRISMA_SCHEMA, make_repo, run_audit
 
@@ -461,3 +463,48 @@ def test_exp002_a_table_key_or_a_log_line_sends_no_raw_message(tmp_path: Path) -
         },
     )
     assert found(result, "EXP002") == [("app/api/raw/route.ts", 8)]
+
+
+DELETE_NOTE = """"use server";
+import { prisma } from "@/lib/db";
+export async function deleteNote(id: string) {
+  await prisma.note.deleteMany({ where: { id } });
+}
+"""
+CACHE_WRAPPER = """import { unstable_cache } from "next/cache";
+export async function withCache<T extends (...a: string[]) => Promise<unknown>>(opts: {
+  fn: T;
+  args: string[];
+  key: string;
+}) {
+  return unstable_cache(async (...a: string[]) => opts.fn(...a), [opts.key])(...opts.args);
+}
+"""
+TEAMS = """import { prisma } from "@/lib/db";
+export async function listModels(kind: string) {
+  return KIND.findMany({ where: { name: kind } });
+}
+"""
+CACHED_PAGE = """import { withCache } from "@/lib/with-cache";
+import { listModels } from "@/lib/lists";
+export default async function Page() {
+  const rows = await withCache({ fn: listModels, args: ["a"], key: "lists" });
+  return <p>{JSON.stringify(rows)}</p>;
+}
+"""
+
+
+@pytest.mark.parametrize(("cached", "flagged"), [("prisma.team", False), ("prisma.note", True)])
+def test_nxt001_only_when_a_server_cache_serves_what_the_action_changes(
+    tmp_path: Path, cached: str, flagged: bool
+) -> None:
+    result = audit_files(
+        tmp_path,
+        {
+            "app/notes/actions.ts": DELETE_NOTE,
+            "lib/with-cache.ts": CACHE_WRAPPER,
+            "lib/lists.ts": TEAMS.replace("KIND", cached),
+            "app/lists/page.tsx": CACHED_PAGE,
+        },
+    )
+    assert (found(result, "NXT001") == [("app/notes/actions.ts", 4)]) is flagged

@@ -854,6 +854,15 @@ class AuthenticationChecks(CheckerBase):
             detail=f"public by design: the caller holds a link's secret; {found.detail}",
         )
 
+    def _worth_guarding(self, op: DbOp) -> bool:
+        """Whether an operation needs the caller checked before it runs: anything but a read of a
+        model the app reads unscoped everywhere (read_policy.py), which any caller may see."""
+        return not (
+            op.kind == "read"
+            and op.model in self.ctx.public_to_read
+            and not _PublicReads(self).touches(op)
+        )
+
     def _public_content(self, ops: list[DbOp]) -> Evidence | None:
         """Reads only, each filtered to rows marked public (`isPublic: true`, `eq(t.published,
         true)`): public content, which needs no signed-in caller."""

@@ -285,8 +285,10 @@ class EntryChecker(AuthorizationChecks, DataChecks):
         """Run the checks in order (authentication decides whether the caller is public) and
         collect the problems they and the entry's code raise."""
         problems: list[Problem] = []
-        own_ops = sorted(
-            (op.line, op.callee) for op, _ in ops if op.file == file and scope.has(op.func, op.line)
+        own_ops = sorted(  # (a read of public rows before the check exposes nothing)
+            (op.line, op.callee)
+            for op, _ in ops
+            if op.file == file and scope.has(op.func, op.line) and self._worth_guarding(op)
         )
         authn = self._authentication(
             entry,

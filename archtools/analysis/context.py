@@ -14,6 +14,7 @@ from archtools.analysis.read_policy import public_to_read
 from archtools.analysis.roles import CallClassifier
 from archtools.analysis.sinks import SinkFinder
 from archtools.analysis.summaries import Summaries
+from archtools.facts.code import FileFacts
 from archtools.facts.schema import FieldKind, Schema
 from archtools.knowledge.vocabulary import named_word
 
@@ -95,17 +96,24 @@ def app_caches(program: Program) -> bool:
             return True
         if any(call.name in CACHE_CALLS for call in facts.calls):
             return True
-        for export in facts.exports:
-            init = export.init.text if export.init is not None else ""
-            if export.name == "revalidate" and init not in ("0", "false"):
-                return True
-            if export.name == "dynamic" and "force-static" in init:
-                return True
+        if renders_cached(facts):
+            return True
         if any(
             call.name == "fetch"
             and any("force-cache" in a.text or "revalidate" in a.text for a in call.args)
             for call in facts.calls
         ):
+            return True
+    return False
+
+
+def renders_cached(facts: FileFacts) -> bool:
+    """A module that exports a timed or static rendering (`revalidate = 60`, `force-static`)."""
+    for export in facts.exports:
+        init = export.init.text if export.init is not None else ""
+        if export.name == "revalidate" and init not in ("0", "false"):
+            return True
+        if export.name == "dynamic" and "force-static" in init:
             return True
     return False
 

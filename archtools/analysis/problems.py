@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from archtools.analysis.cache_exposure import shared_cache_exposures
+from archtools.analysis.cached_models import cached_models
 from archtools.analysis.context import AnalysisContext, app_caches
 from archtools.analysis.data_integrity import write_problems
 from archtools.analysis.entry_scope import Problem
@@ -139,7 +140,8 @@ def _exposure(response: _Response, op: DbOp, model: str) -> Problem | None:
 def _missing_revalidation(
     ctx: AnalysisContext, entry: Entry, ops: list[DbOp], calls: list[Call]
 ) -> Problem | None:
-    """NXT001: a Server Action changes data behind a cache but never revalidates a path or tag."""
+    """NXT001: a Server Action changes data that a server cache serves (cached_models.py) but
+    never revalidates a path or tag."""
     if not (
         entry.kind == EntryKind.SERVER_ACTION
         and ctx.caches
@@ -148,7 +150,11 @@ def _missing_revalidation(
         and not any(c.name in REVALIDATE_CALLS for c in calls)
     ):
         return None
-    first = next(op for op in ops if op.kind != "read")
+    cached = cached_models(ctx)
+    stale = [op for op in ops if op.kind != "read" and (op.model in cached or None in cached)]
+    if not stale:
+        return None  # what it changes is never served from a cache of the server
+    first = stale[0]
     return Problem(
         "NXT001",
         first.file,

@@ -67,6 +67,10 @@ class Summary:
     # (`return timingSafeEqual(a, b)`): a gate where the caller exits when it is false.
     returns_secret_check: Evidence | None = None
     returns_secret_kind: str = "internal"  # or `signature`: a digest of the request keyed by it
+    # Returns false unless a parameter holds a user (`isAuthor(session, authorId)`,
+    # `isAdmin(session)`): parameter index -> why. A caller that exits unless it returns true, given
+    # the signed-in user, stops signed-out requests.
+    caller_predicate: dict[int, Evidence] = field(default_factory=dict)
 
 
 # Roots of calls that only write the response or a log line.
@@ -93,6 +97,20 @@ def _set_gate(
     summary.auth_gate, summary.auth_kind, summary.auth_stops = gate, kind, stops
     summary.auth_line = gate.line if at is None else at
     summary.auth_via = list(via or [])
+
+
+_NEGATED_CALL = re.compile(r"^!\s*(?:await\s+)?([\w$.]+)\(.*\)$", re.S)
+_FALSY = {"false", "null", "undefined", "0", "''", '""'}
+_BOOLEAN_SHAPE = re.compile(r"^(?:Boolean\(|!!)|===|!==|\.includes\(|\.some\(|\.every\(|&&")
+
+
+def _tests_through(text: str, name: str) -> bool:
+    """A boolean test that reads `name` only through optional chaining (or after `name &&`) and
+    has no fallback that could make it true without it."""
+    if "??" in text or "||" in text or _BOOLEAN_SHAPE.search(text) is None:
+        return False
+    uses = re.findall(rf"(?<![\w.]){re.escape(name)}(\?\.|\.|\s*&&|\b)", text)
+    return bool(uses) and all(u.strip() in ("?.", "&&") for u in uses)
 
 
 def _earlier(summary: Summary, call: Call) -> bool:
@@ -568,6 +586,8 @@ class Summaries:
         if summary.role_gate is None:
             self._role_function_gate(scan, summary, guard, verb)
         self._identity_guard_gate(scan, summary, guard, verb, stops=stops)
+        if summary.auth_gate is None:
+            self._predicate_guard_gate(scan, summary, guard, verb, stops=stops)
         self._credential_guard_gate(scan, summary, guard, verb, stops=stops)
         if stops:
             self._param_gate(summary, scan.facts, scan.func, guard, verb)
@@ -612,6 +632,47 @@ class Summaries:
                 return
             kind = self._tested_identity_kind(flow, guard.condition)
             _set_gate(summary, gate, kind, stops=stops)
+
+    def _predicate_guard_gate(
+        self, scan: _Scan, summary: Summary, guard: Guard, verb: str, *, stops: bool
+    ) -> None:
+        """`if (!isAuthor(session, row.userId) && !isAdmin(session)) throw`: an exit unless one of
+        the app's predicates holds, each false without the signed-in user it is given."""
+        conjuncts = [c.strip() for c in guard.condition.text.split("&&")]
+        if not conjuncts or any("||" in c for c in conjuncts):
+            return
+        calls = [
+            c
+            for c in scan.facts.calls
+            if c.func == guard.func and guard.line <= c.line <= guard.line + 3
+        ]
+        reasons: list[str] = []
+        for conjunct in conjuncts:
+            match = _NEGATED_CALL.match(conjunct)
+            call = (
+                next((c for c in calls if c.callee.removeprefix("await ") == match.group(1)), None)
+                if match
+                else None
+            )
+            key = self.target(scan.file, call) if call is not None else None
+            if call is None or key is None:
+                return
+            inner = self.of(*key)
+            held = [
+                why
+                for index, why in inner.caller_predicate.items()
+                if index < len(call.args) and scan.flow.is_identity(call.args[index])
+            ]
+            if not held:
+                return
+            reasons.append(f"{call.callee}() {held[0].detail}")
+        gate = Evidence(
+            file=scan.file,
+            line=guard.line,
+            detail=f"{verb} when `{guard.condition.text[:80]}`, which holds for every signed-out "
+            f"caller: {'; '.join(reasons)[:160]}",
+        )
+        _set_gate(summary, gate, "session", stops=stops)
 
     @staticmethod
     def _credential_guard_gate(
@@ -791,6 +852,7 @@ class Summaries:
         summary.membership_gate = summary.membership_gate or self._membership_gate(file, func, flow)
         summary.membership_lookup = self._membership_lookup(file, func)
         summary.returns_role = self._returns_role(file, func, scan.role_fields)
+        summary.caller_predicate = self._caller_predicate(scan)
         summary.returns_secret_check = self._returns_secret_check(file, func)
         if summary.returns_secret_check is not None and self._computes_hmac(file, func):
             summary.returns_secret_kind = "signature"  # a digest of the request, compared
@@ -798,6 +860,46 @@ class Summaries:
             signed = self._returns_signature_check(file, func)
             if signed is not None:
                 summary.returns_secret_check, summary.returns_secret_kind = signed, "signature"
+
+    def _caller_predicate(self, scan: _Scan) -> dict[int, Evidence]:
+        """The parameters without which the function returns false: every return is either a
+        constant false under a guard that the parameter is missing (`if (!session) return false`),
+        or a test that reads the parameter through optional chaining and has no fallback
+        (`Boolean(userId && session?.user?.id && userId === session?.user?.id)`,
+        `ROLES.some((r) => session?.user?.role.includes(r))`)."""
+        if scan.func is None:
+            return {}
+        facts = scan.facts
+        returns = [r for r in facts.returns if r.func == scan.func]
+        if not returns:
+            return {}
+        found: dict[int, Evidence] = {}
+        for index, param in enumerate(facts.functions[scan.func].params):
+            name = param.name
+            if not name.isidentifier():
+                continue
+            missing = {
+                g.exit_line
+                for g in facts.guards
+                if g.func == scan.func and g.negated and g.condition.text.lstrip("!( ") == name
+            }
+            tests = [r for r in returns if r.line not in missing]
+            refused = [r for r in returns if r.line in missing]
+            if any(r.value is None or r.value.text not in _FALSY for r in refused):
+                continue
+            first = min((g.line for g in facts.guards if g.exit_line in missing), default=None)
+            guarded = first is not None and all(r.line > first for r in tests)
+            if not tests or not (
+                guarded
+                or all(r.value is not None and _tests_through(r.value.text, name) for r in tests)
+            ):
+                continue
+            found[index] = Evidence(
+                file=scan.file,
+                line=tests[0].line,
+                detail=f"returns false without `{name}` (`{tests[0].value.text[:60] if tests[0].value else ''}`)",
+            )
+        return found
 
     def _returns_key_row(self, scan: _Scan) -> Evidence | None:
         """The row a presented API key found (or what is read from it), returned once the

@@ -41,7 +41,9 @@ export async function deleteNote(id: string) {
 }
 """
     cached_page = (
-        "export const revalidate = 60;\nexport default function Notes() {\n  return null;\n}\n"
+        'import { prisma } from "@/lib/db";\nexport const revalidate = 60;\n'
+        "export default async function Notes() {\n"
+        "  return (await prisma.note.findMany()).length;\n}\n"
     )
     make_repo(tmp_path, {"app/notes/actions.ts": actions, "app/notes/page.tsx": cached_page})
     result = run_audit(tmp_path)
