@@ -251,15 +251,18 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 def _erd_svg_or_none(result: object) -> str | None:
     from archtools.results import Audit
-    from archtools.views.erd import render_erd
+    from archtools.views.erd import draw_erd
 
     assert isinstance(result, Audit)
     try:
         overview = len(result.schema_.models) > 60
-        return render_erd(result.schema_, "svg", overview=overview).decode("utf-8")
-    except InputError as error:  # no `dot` binary: the report says so instead of failing
+        drawing = draw_erd(result.schema_, "svg", overview=overview)
+    except ArchtoolsError as error:  # no `dot` binary: the report says so instead of failing
         print(f"archtools: note: {error}", file=sys.stderr)
         return None
+    for note in drawing.notes:
+        print(f"archtools: note: {note}", file=sys.stderr)
+    return drawing.data.decode("utf-8")
 
 
 def _found_schema(path: Path) -> Schema:
@@ -290,22 +293,27 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_erd(args: argparse.Namespace) -> int:
-    from archtools.views.erd import render_erd
+    from archtools.views.erd import draw_erd, render_erd
 
     suffix = args.output.suffix.lower().lstrip(".")
     fmt = {"mermaid": "mmd"}.get(suffix, suffix)
     if fmt not in ("svg", "png", "dot", "mmd", "dbml"):
         raise InputError(f"cannot write an ERD as .{suffix}: use .svg, .png, .dot, .mmd or .dbml")
     schema = _found_schema(Path(args.path))
-    data = render_erd(
-        schema,
-        fmt,
-        focus=args.focus,
-        depth=args.depth,
-        hide_scalars=args.hide_scalars,
-        overview=args.overview,
-        clusters=not args.no_clusters,
-    )
+    opts = {
+        "focus": args.focus,
+        "depth": args.depth,
+        "hide_scalars": args.hide_scalars,
+        "overview": args.overview,
+        "clusters": not args.no_clusters,
+    }
+    if fmt in ("svg", "png"):
+        drawing = draw_erd(schema, fmt, **opts)
+        data = drawing.data
+        for note in drawing.notes:
+            print(f"archtools: note: {note}", file=sys.stderr)
+    else:
+        data = render_erd(schema, fmt, **opts)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_bytes(data)
     print(f"wrote {args.output}", file=sys.stderr)
