@@ -139,6 +139,11 @@ def build_parser() -> argparse.ArgumentParser:
     erd.add_argument("--hide-scalars", action="store_true")
     erd.add_argument("--overview", action="store_true", help="model names only")
     erd.add_argument("--no-clusters", action="store_true")
+    erd.add_argument(
+        "--split",
+        action="store_true",
+        help="mmd/dbml: one file per domain cluster, FILE-<cluster>.mmd|dbml",
+    )
 
     matrix = sub.add_parser("matrix", help="print the auth-coverage matrix")
     _add_audit_options(matrix)
@@ -294,6 +299,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def cmd_erd(args: argparse.Namespace) -> int:
     from archtools.views.erd import draw_erd, render_erd
+    from archtools.views.erd_split import export_warnings
 
     suffix = args.output.suffix.lower().lstrip(".")
     fmt = {"mermaid": "mmd"}.get(suffix, suffix)
@@ -307,6 +313,8 @@ def cmd_erd(args: argparse.Namespace) -> int:
         "overview": args.overview,
         "clusters": not args.no_clusters,
     }
+    if args.split:
+        return _write_split_erd(schema, fmt, args)
     if fmt in ("svg", "png"):
         drawing = draw_erd(schema, fmt, **opts)
         data = drawing.data
@@ -317,6 +325,30 @@ def cmd_erd(args: argparse.Namespace) -> int:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_bytes(data)
     print(f"wrote {args.output}", file=sys.stderr)
+    for warning in export_warnings(fmt, data.decode("utf-8")) if fmt in ("mmd", "dbml") else []:
+        print(f"archtools: warning: {warning}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _write_split_erd(schema: Schema, fmt: str, args: argparse.Namespace) -> int:
+    from archtools.views.erd_split import export_warnings, split_by_cluster
+
+    if args.focus:
+        raise InputError("--split writes every domain cluster; it does not combine with --focus")
+    parts = split_by_cluster(
+        schema,
+        fmt,
+        hide_scalars=args.hide_scalars,
+        overview=args.overview,
+        clusters=not args.no_clusters,
+    )
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    for part in parts:
+        target = args.output.with_name(f"{args.output.stem}-{part.slug}{args.output.suffix}")
+        target.write_text(part.text, encoding="utf-8")
+        for warning in export_warnings(fmt, part.text):
+            print(f"archtools: warning: {target.name}: {warning}", file=sys.stderr)
+    print(f"wrote {len(parts)} files {args.output.stem}-*{args.output.suffix}", file=sys.stderr)
     return EXIT_OK
 
 

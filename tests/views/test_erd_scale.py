@@ -13,12 +13,15 @@ from typing import Any
 import pytest
 
 from archtools.cli import main
+from archtools.errors import InputError
 from archtools.facts import prisma
 from archtools.facts.schema import Schema
-from archtools.views.erd import draw_erd
+from archtools.views.erd import draw_erd, erd_dbml, erd_mermaid
 from archtools.views.erd_build import erd_parts
 from archtools.views.erd_draw import layout_order, png_dpi
 from archtools.views.erd_grid import Box, pack_rows
+from archtools.views.erd_model import assign_clusters
+from archtools.views.erd_split import MERMAID_MAX_TEXT, export_warnings, split_by_cluster
 from tests.support.large_schema import large_prisma_schema
 
 pytestmark = pytest.mark.xdist_group("graphviz")
@@ -144,3 +147,71 @@ def test_when_no_layout_works_the_error_is_one_line(
     err = capfd.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "noise" not in err
     assert "the dot layout failed (Error: broken)" in err
+
+
+# --- Mermaid and DBML at scale ------------------------------------------------------------------
+
+
+def test_whole_exports_warn_above_their_consumers_limits(large: Schema) -> None:
+    mermaid = erd_mermaid(large)
+    assert len(mermaid) > MERMAID_MAX_TEXT
+    text_size, edges = export_warnings("mmd", mermaid)
+    assert text_size.startswith(f"the Mermaid text is {len(mermaid):,} characters, above Mermaid's")
+    assert "default maxTextSize of 50,000" in text_size and "--split" in text_size
+    assert edges.startswith("the Mermaid diagram has 701 relationships, above")
+    assert "292 tables" in export_warnings("dbml", erd_dbml(large))[0]
+    assert export_warnings("mmd", erd_mermaid(large, focus="BillingRecord")) == []
+
+
+def test_many_relationships_warn_about_max_edges() -> None:
+    lines = ["erDiagram", *(f'    A ||--o{{ B{i} : "r"' for i in range(501))]
+    (warning,) = export_warnings("mmd", "\n".join(lines) + "\n")
+    assert "501 relationships, above Mermaid's default maxEdges of 500" in warning
+
+
+def _mermaid_entities(text: str) -> tuple[set[str], set[tuple[str, str]]]:
+    entities = set(re.findall(r"^    (\w+)(?: \{)?$", text, re.MULTILINE))
+    relations = set(re.findall(r'^    (\w+) \S+ (\w+) : "', text, re.MULTILINE))
+    return entities, relations
+
+
+def test_mermaid_splits_into_parts_within_limits(large: Schema) -> None:
+    parts = split_by_cluster(large, "mmd")
+    assert len(parts) >= 10 and len({p.slug for p in parts}) == len(parts)
+    described: set[str] = set()
+    for part in parts:
+        assert export_warnings("mmd", part.text) == [], part.cluster
+        entities, relations = _mermaid_entities(part.text)
+        assert {end for pair in relations for end in pair} <= entities
+        described |= set(re.findall(r"^    (\w+) \{$", part.text, re.MULTILINE))
+    assert described == {m.name for m in large.models}
+
+
+def test_dbml_splits_with_every_reference_defined(large: Schema) -> None:
+    parts = split_by_cluster(large, "dbml")
+    for part in parts:
+        tables = set(re.findall(r"^Table (\w+) \{", part.text, re.MULTILINE))
+        referenced = set(
+            re.findall(r"(\w+)\.\w+", "\n".join(re.findall(r"^Ref.*$", part.text, re.MULTILINE)))
+        )
+        assert referenced <= tables, part.cluster
+    assert erd_dbml(large).count("\nTableGroup ") == len(set(assign_clusters(large, True).values()))
+
+
+def test_small_schemas_have_nothing_to_split() -> None:
+    small = prisma.parse_prisma({"schema.prisma": "model User {\n  id Int @id\n}\n"})
+    with pytest.raises(InputError, match="no domain clusters to split by"):
+        split_by_cluster(small, "mmd")
+
+
+def test_cli_writes_one_file_per_cluster(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    schema_file = tmp_path / "schema.prisma"
+    schema_file.write_text(large_prisma_schema())
+    assert main(["erd", str(schema_file), "-o", str(tmp_path / "out" / "erd.mmd")]) == 0
+    assert "above Mermaid's default maxTextSize" in capfd.readouterr().err
+    assert main(["erd", str(schema_file), "-o", str(tmp_path / "out" / "erd.mmd"), "--split"]) == 0
+    written = sorted(p.name for p in (tmp_path / "out").glob("erd-*.mmd"))
+    assert "erd-billing.mmd" in written and len(written) >= 10
+    assert (
+        capfd.readouterr().err.strip().splitlines()[-1] == f"wrote {len(written)} files erd-*.mmd"
+    )
