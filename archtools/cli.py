@@ -279,7 +279,7 @@ def _found_schema(path: Path) -> Schema:
     if not schema.sources:
         raise InputError(
             f"no Prisma or Drizzle schema found in {path}: give a repository, a .prisma file or "
-            "folder, or a Drizzle schema file"
+            "folder, or a Drizzle schema file or folder"
         )
     return schema
 
