@@ -75,6 +75,9 @@ class Enum(_Frozen):
     db_name: str | None = None
     file: str | None = None
     line: int | None = None
+    # Additions beyond the contract.
+    value_db_names: dict[str, str] = {}  # value -> its database name (Prisma `@map`)
+    doc: str | None = None  # the `///` documentation above the enum
 
 
 class Schema(_Frozen):
