@@ -50,7 +50,7 @@ realworld: $(STAMP)
 	$(BIN)/python benchmarks/realworld.py $(ARGS)
 
 # archtools' Prisma schemas against Prisma's own engine (its DMMF), field by field, on tests/ and the
-# real-world corpus; installs the engine with npm into benchmarks/work/conformance (needs node).
+# real-world corpus; installs the engine with npm into .conformance/ (needs node).
 # Not part of `make test`. ARGS="path/to/schema.prisma" for one schema.
 conformance: $(STAMP)
 	$(BIN)/python benchmarks/conformance.py $(ARGS)

@@ -4,7 +4,7 @@ DMMF of Prisma's own schema engine (npm `@prisma/prisma-schema-wasm`, run with n
     .venv/bin/python benchmarks/conformance.py                 # the real-world corpus and tests/
     .venv/bin/python benchmarks/conformance.py path/to/schema.prisma ...
 
-It installs the engine it needs into benchmarks/work/conformance/ (npm, once), so it is not part of
+It installs the engine it needs into .conformance/ (npm, once), so it is not part of
 `make test`. Each schema prints its disagreements (model, field, what archtools says, what the
 engine says); a schema the engine rejects is listed with the engine's reason. Exit 1 on any
 disagreement, so `make conformance` fails until both agree.
@@ -28,7 +28,7 @@ from archtools.facts.schema import Field, FieldKind, Schema
 
 ROOT = Path(__file__).resolve().parent.parent
 
-WORK = ROOT / "benchmarks" / "work" / "conformance"
+WORK = ROOT / ".conformance"  # the engine, installed by npm (gitignored)
 # The last engine before Prisma 7 moved datasource URLs out of the schema (the corpus keeps them).
 PRISMA_ENGINE = "@prisma/prisma-schema-wasm@6.19.0-26.2ba551f319ab1df4bc874a89965d8b3641056773"
 CORPUS = ROOT / "benchmarks" / "work" / "realworld"
@@ -49,7 +49,7 @@ try {
 
 
 def ensure_engine() -> Path:
-    """benchmarks/work/conformance with the engine installed (npm, the first time)."""
+    """.conformance/ with the engine installed (npm, the first time)."""
     script = WORK / "dmmf.js"
     if not (WORK / "node_modules" / "@prisma" / "prisma-schema-wasm").is_dir():
         WORK.mkdir(parents=True, exist_ok=True)

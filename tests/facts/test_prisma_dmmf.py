@@ -1,6 +1,6 @@
 """The Prisma schema as Prisma's own engine reads it: the DMMF that `@prisma/prisma-schema-wasm`
 gives for tests/fixtures/schemas/fidelity.prisma is kept as a golden (regenerate it with
-`node benchmarks/work/conformance/dmmf.js FILE` after `make conformance` installed the engine),
+`node .conformance/dmmf.js FILE` after `make conformance` installed the engine),
 and archtools' schema must agree with it field by field."""
 
 from __future__ import annotations
