@@ -261,7 +261,7 @@ def load_drizzle_path(target: Path) -> tuple[Schema, list[ParseError]]:
     from archtools.facts.typescript import extract_code_facts
 
     resolved = target.resolve()
-    repo = load_repository(project_root(resolved))
+    repo = load_repository(project_root(resolved), require_app=False)
     where = resolved.relative_to(repo.root).as_posix()
     code = {f.path for f in repo.files if f.language in CODE_LANGUAGES}
     parsed: dict[str, FileFacts] = {}

@@ -48,6 +48,8 @@ class Field(_Frozen):
     doc: str | None = None
     relation: Relation | None = None
     line: int | None = None
+    # Additions beyond the contract.
+    client_default: str | None = None  # computed by the ORM in the client (Drizzle `$defaultFn`)
 
 
 class Model(_Frozen):

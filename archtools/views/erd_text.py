@@ -170,7 +170,9 @@ def _dbml_default(default: str) -> str:
         return text
     if len(text) >= 2 and text[0] == text[-1] == '"':
         return _dbml_string(text[1:-1])
-    if "(" in text:
+    if len(text) >= 2 and text[0] == text[-1] == "'" and "'" not in text[1:-1].replace("''", ""):
+        return _dbml_string(text[1:-1].replace("''", "'"))  # an SQL literal (Drizzle defaults)
+    if "(" in text or "::" in text:
         return "`" + text.replace("`", "'") + "`"
     return _dbml_string(text)
 
