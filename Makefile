@@ -49,11 +49,11 @@ bench: $(STAMP)
 realworld: $(STAMP)
 	$(BIN)/python benchmarks/realworld.py $(ARGS)
 
-# archtools' Prisma schemas against Prisma's own engine (its DMMF), field by field, on tests/ and the
-# real-world corpus; installs the engine with npm into .conformance/ (needs node).
-# Not part of `make test`. ARGS="path/to/schema.prisma" for one schema.
+# archtools' schemas against the ORMs' own view, field by field, on tests/, the samples and the
+# real-world corpus: Prisma's engine (DMMF) and drizzle-orm; installs them with npm into
+# .conformance/ (needs node). Not part of `make test`. ARGS="path/to/schema.prisma --drizzle REPO".
 conformance: $(STAMP)
-	$(BIN)/python benchmarks/conformance.py $(ARGS)
+	$(BIN)/python -m benchmarks.conformance $(ARGS)
 
 clean:
 	rm -rf $(VENV) $(REPORTS) .pytest_cache .mypy_cache .ruff_cache

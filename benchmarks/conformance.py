@@ -1,8 +1,9 @@
 """Schemas as the ORM itself reads them: archtools' Prisma schema compared, field by field, with the
-DMMF of Prisma's own schema engine (npm `@prisma/prisma-schema-wasm`, run with node).
+DMMF of Prisma's own schema engine (npm `@prisma/prisma-schema-wasm`, run with node), and its
+Drizzle schema with what drizzle-orm builds (benchmarks/conformance_drizzle.py).
 
-    .venv/bin/python benchmarks/conformance.py                 # the real-world corpus and tests/
-    .venv/bin/python benchmarks/conformance.py path/to/schema.prisma ...
+    .venv/bin/python -m benchmarks.conformance                 # the real-world corpus and tests/
+    .venv/bin/python -m benchmarks.conformance path/to/schema.prisma ... --drizzle REPO ...
 
 It installs the engine it needs into .conformance/ (npm, once), so it is not part of
 `make test`. Each schema prints its disagreements (model, field, what archtools says, what the
@@ -24,7 +25,15 @@ from pathlib import Path
 from typing import Any
 
 from archtools.facts.prisma import load_schema_path
-from archtools.facts.schema import Field, FieldKind, Schema
+from archtools.facts.schema import Field, FieldKind, Orm, Schema
+from archtools.loading import load_drizzle_path
+from archtools.pipeline import load_schema
+from benchmarks.conformance_drizzle import (
+    DRIZZLE_PACKAGES,
+    compare_drizzle,
+    drizzle_script,
+    orm_view,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,13 +60,21 @@ try {
 def ensure_engine() -> Path:
     """.conformance/ with the engine installed (npm, the first time)."""
     script = WORK / "dmmf.js"
-    if not (WORK / "node_modules" / "@prisma" / "prisma-schema-wasm").is_dir():
+    if not (WORK / "node_modules" / "drizzle-orm").is_dir():
         WORK.mkdir(parents=True, exist_ok=True)
         if shutil.which("npm") is None or shutil.which("node") is None:
             raise SystemExit("conformance needs node and npm on PATH")
         (WORK / "package.json").write_text('{"private": true}\n', encoding="utf-8")
         subprocess.run(
-            ["npm", "install", "--no-audit", "--no-fund", "--silent", PRISMA_ENGINE],
+            [
+                "npm",
+                "install",
+                "--no-audit",
+                "--no-fund",
+                "--silent",
+                PRISMA_ENGINE,
+                *DRIZZLE_PACKAGES,
+            ],
             cwd=WORK,
             check=True,
         )
@@ -293,9 +310,59 @@ def run(paths: list[Path]) -> list[Report]:
     return reports
 
 
+SAMPLES = ROOT / "data" / "samples"
+OWN_DRIZZLE = OWN / "drizzle" / "fidelity.ts"
+
+
+def drizzle_targets(paths: list[Path]) -> list[tuple[str, Schema, list[Path]]]:
+    """(label, archtools' schema, schema modules) of each Drizzle schema under `paths`: our own
+    fixture, the samples and every app of the corpus whose schema is Drizzle's."""
+    found: list[tuple[str, Schema, list[Path]]] = []
+    if OWN_DRIZZLE.exists() and not paths:
+        schema, _ = load_drizzle_path(OWN_DRIZZLE)
+        found.append((str(OWN_DRIZZLE.relative_to(ROOT)), schema, [OWN_DRIZZLE]))
+    roots = paths or [*sorted(SAMPLES.iterdir()), *sorted(CORPUS.glob("*/tree"))]
+    for root in roots:
+        if not root.is_dir():
+            continue
+        try:
+            schema = load_schema(root)
+        except Exception as error:  # a repository archtools cannot read: say so, go on
+            print(f"{root}: not compared, archtools cannot read it: {error}")
+            continue
+        if schema.orm is Orm.DRIZZLE and schema.models:
+            label = str(root.relative_to(ROOT) if root.is_relative_to(ROOT) else root)
+            found.append((label, schema, [(root / s).resolve() for s in schema.sources]))
+    return found
+
+
+def run_drizzle(paths: list[Path]) -> tuple[int, int, int]:
+    """Prints each Drizzle schema's comparison; (schemas compared, items, differences)."""
+    script = drizzle_script(WORK)
+    compared = items = differences = 0
+    for label, schema, sources in drizzle_targets(paths):
+        try:
+            view = orm_view(script, WORK, sources)
+        except RuntimeError as error:
+            print(f"{label}: not compared, drizzle-orm cannot load it: {error}")
+            continue
+        count, found = compare_drizzle(schema, view)
+        compared, items, differences = compared + 1, items + count, differences + len(found)
+        status = "agrees" if not found else f"{len(found)} differences"
+        print(f"{label}: {count} columns and relations, {status}")
+        for line in found[:20]:
+            print(f"    {line}")
+        if len(found) > 20:
+            print(f"    ... {len(found) - 20} more")
+    return compared, items, differences
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("paths", nargs="*", type=Path)
+    parser.add_argument("paths", nargs="*", type=Path, help="Prisma schema files or folders")
+    parser.add_argument(
+        "--drizzle", nargs="*", type=Path, default=[], help="repositories with a Drizzle schema"
+    )
     args = parser.parse_args(argv)
     paths = args.paths or [p for p in (OWN, CORPUS) if p.exists()]
     reports = run(paths)
@@ -313,8 +380,13 @@ def main(argv: list[str] | None = None) -> int:
         if len(report.differences) > 20:
             print(f"    ... {len(report.differences) - 20} more")
     compared = sum(1 for r in reports if not r.rejected)
-    print(f"\nPrisma: {compared} schemas compared, {fields} fields, {differences} differences")
-    return 1 if differences else 0
+    print(f"\nPrisma: {compared} schemas compared, {fields} fields, {differences} differences\n")
+    drizzle = run_drizzle(args.drizzle)
+    print(
+        f"\nDrizzle: {drizzle[0]} schemas compared, {drizzle[1]} columns and relations, "
+        f"{drizzle[2]} differences"
+    )
+    return 1 if differences or drizzle[2] else 0
 
 
 if __name__ == "__main__":
