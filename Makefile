@@ -7,7 +7,7 @@ STAMP := $(VENV)/.archtools-installed
 SAMPLE ?= data/samples/shop-vulnerable
 REPORTS := reports
 
-.PHONY: demo test lab lint typecheck bench realworld setup system-deps system-deps-test clean
+.PHONY: demo test lab lint typecheck bench realworld conformance setup system-deps system-deps-test clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,12 @@ bench: $(STAMP)
 # (ARCHTOOLS_MIRRORS, default ../.mirror) and writes benchmarks/realworld.md. ARGS="--app NAME" for one.
 realworld: $(STAMP)
 	$(BIN)/python benchmarks/realworld.py $(ARGS)
+
+# archtools' schemas against the ORMs' own view, field by field, on tests/, the samples and the
+# real-world corpus: Prisma's engine (DMMF) and drizzle-orm; installs them with npm into
+# .conformance/ (needs node). Not part of `make test`. ARGS="path/to/schema.prisma --drizzle REPO".
+conformance: $(STAMP)
+	$(BIN)/python -m benchmarks.conformance $(ARGS)
 
 clean:
 	rm -rf $(VENV) $(REPORTS) .pytest_cache .mypy_cache .ruff_cache

@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -227,7 +228,9 @@ def _analyse(
         ignored=ignored,
         baseline=options.baseline,
     )
-    scorecards = score_features(entry_points, findings, has_migrations)
+    scorecards = score_features(
+        entry_points, findings, has_migrations, schema_errors=loaded.schema_errors
+    )
     return Analysis(
         entry_points=entry_points, findings=findings, scorecards=scorecards, errors=errors
     )
@@ -351,7 +354,11 @@ def _snippet(loaded: Loaded, file: str, line: int) -> list[str]:
 
 
 def score_features(
-    entry_points: list[EntryPoint], findings: list[Finding], has_migrations: bool
+    entry_points: list[EntryPoint],
+    findings: list[Finding],
+    has_migrations: bool,
+    *,
+    schema_errors: Sequence[AuditError] = (),
 ) -> list[Scorecard]:
     by_feature: dict[str, list[EntryPoint]] = defaultdict(list)
     for entry in entry_points:
@@ -397,6 +404,7 @@ def score_features(
                 sorted(models.get(feature, set())),
                 assigned.get(feature, []),
                 has_migrations=has_migrations,
+                schema_errors=schema_errors,
             )
         )
     return cards

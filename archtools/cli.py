@@ -169,6 +169,11 @@ def build_parser() -> argparse.ArgumentParser:
     erd.add_argument("--hide-scalars", action="store_true")
     erd.add_argument("--overview", action="store_true", help="model names only")
     erd.add_argument("--no-clusters", action="store_true")
+    erd.add_argument(
+        "--split",
+        action="store_true",
+        help="mmd/dbml: one file per domain cluster, FILE-<cluster>.mmd|dbml",
+    )
 
     matrix = sub.add_parser("matrix", help="print the auth-coverage matrix")
     _add_audit_options(matrix)
@@ -307,15 +312,18 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 def _erd_svg_or_none(result: object) -> str | None:
     from archtools.results import Audit
-    from archtools.views.erd import render_erd
+    from archtools.views.erd import draw_erd
 
     assert isinstance(result, Audit)
     try:
         overview = len(result.schema_.models) > 60
-        return render_erd(result.schema_, "svg", overview=overview).decode("utf-8")
-    except InputError as error:  # no `dot` binary: the report says so instead of failing
+        drawing = draw_erd(result.schema_, "svg", overview=overview)
+    except ArchtoolsError as error:  # no `dot` binary: the report says so instead of failing
         print(f"archtools: note: {error}", file=sys.stderr)
         return None
+    for note in drawing.notes:
+        print(f"archtools: note: {note}", file=sys.stderr)
+    return drawing.data.decode("utf-8")
 
 
 def _found_schema(path: Path) -> Schema:
@@ -331,7 +339,7 @@ def _found_schema(path: Path) -> Schema:
     if not schema.sources:
         raise InputError(
             f"no Prisma or Drizzle schema found in {path}: give a repository, a .prisma file or "
-            "folder, or a Drizzle schema file"
+            "folder, or a Drizzle schema file or folder"
         )
     return schema
 
@@ -356,25 +364,57 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_erd(args: argparse.Namespace) -> int:
-    from archtools.views.erd import render_erd
+    from archtools.views.erd import draw_erd, render_erd
+    from archtools.views.erd_split import export_warnings
 
     suffix = args.output.suffix.lower().lstrip(".")
     fmt = {"mermaid": "mmd"}.get(suffix, suffix)
     if fmt not in ("svg", "png", "dot", "mmd", "dbml"):
         raise InputError(f"cannot write an ERD as .{suffix}: use .svg, .png, .dot, .mmd or .dbml")
     schema = _found_schema(Path(args.path))
-    data = render_erd(
+    opts = {
+        "focus": args.focus,
+        "depth": args.depth,
+        "hide_scalars": args.hide_scalars,
+        "overview": args.overview,
+        "clusters": not args.no_clusters,
+    }
+    if args.split:
+        return _write_split_erd(schema, fmt, args)
+    if fmt in ("svg", "png"):
+        drawing = draw_erd(schema, fmt, **opts)
+        data = drawing.data
+        for note in drawing.notes:
+            print(f"archtools: note: {note}", file=sys.stderr)
+    else:
+        data = render_erd(schema, fmt, **opts)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_bytes(data)
+    print(f"wrote {args.output}", file=sys.stderr)
+    for warning in export_warnings(fmt, data.decode("utf-8")) if fmt in ("mmd", "dbml") else []:
+        print(f"archtools: warning: {warning}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _write_split_erd(schema: Schema, fmt: str, args: argparse.Namespace) -> int:
+    from archtools.views.erd_split import export_warnings, split_by_cluster
+
+    if args.focus:
+        raise InputError("--split writes every domain cluster; it does not combine with --focus")
+    parts = split_by_cluster(
         schema,
         fmt,
-        focus=args.focus,
-        depth=args.depth,
         hide_scalars=args.hide_scalars,
         overview=args.overview,
         clusters=not args.no_clusters,
     )
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_bytes(data)
-    print(f"wrote {args.output}", file=sys.stderr)
+    for part in parts:
+        target = args.output.with_name(f"{args.output.stem}-{part.slug}{args.output.suffix}")
+        target.write_text(part.text, encoding="utf-8")
+        for warning in export_warnings(fmt, part.text):
+            print(f"archtools: warning: {target.name}: {warning}", file=sys.stderr)
+    print(f"wrote {len(parts)} files {args.output.stem}-*{args.output.suffix}", file=sys.stderr)
     return EXIT_OK
 
 

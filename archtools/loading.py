@@ -4,6 +4,7 @@ What every later stage reads."""
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,7 @@ class Loaded:
     files_failed: int
     files_cached: int
     complete: bool = True  # False when a file was given up for time or a crashed parser
+    schema_errors: list[AuditError] = field(default_factory=list)  # the schema does not parse
 
 
 def _read(repo: Repository, path: str, errors: list[AuditError]) -> str | None:
@@ -110,7 +112,9 @@ def load_sources(
                 message=f"{problem.message}; the rest of the file was still analysed",
             )
         )
+    before = len(errors)
     schema = _load_schema(repo, result.facts, texts, errors)
+    schema_errors = [e for e in errors[before:] if e.file.endswith(".prisma")]
     return Loaded(
         repo=repo,
         facts=result.facts,
@@ -120,6 +124,7 @@ def load_sources(
         files_failed=len(result.failures),
         complete=not any(failure.transient for failure in result.failures),
         files_cached=result.cached,
+        schema_errors=schema_errors,
     )
 
 
@@ -173,15 +178,33 @@ def _drizzle_schema(
     drizzle_files = sorted(
         {p for app in repo.apps if app.drizzle for p in app.drizzle.schema_files}
     )
-    if not drizzle_files and not any(app.drizzle for app in repo.apps):
-        return None
+    configured = any(app.drizzle for app in repo.apps)
+    if not configured:
+        # No drizzle.config: the files that build tables with drizzle-orm's `*-core` builders.
+        drizzle_files = drizzle_core_files(facts)
+        if not drizzle_files:
+            return None
     from archtools.facts.drizzle import extract_drizzle_schema
 
     reached = _schema_modules(drizzle_files, facts, repo)
     selected = {p: facts[p] for p in reached if p in facts} or facts
     schema, problems = extract_drizzle_schema(selected)
+    if not configured and not schema.models:
+        return None
     errors.extend(_parse_errors(problems))
     return schema
+
+
+_DRIZZLE_CORE = re.compile(r"drizzle-orm/[a-z0-9]+-core\Z")
+
+
+def drizzle_core_files(facts: Mapping[str, FileFacts]) -> list[str]:
+    """The files importing a drizzle-orm table builder module (`drizzle-orm/pg-core`...)."""
+    return sorted(
+        path
+        for path, file in facts.items()
+        if any(_DRIZZLE_CORE.match(i.source) and not i.type_only for i in file.imports)
+    )
 
 
 # Tried in order: a repository with both a Prisma schema and a drizzle.config is read as Prisma.
@@ -215,3 +238,58 @@ def _parse_errors(problems: list[ParseError]) -> list[AuditError]:
     return [
         AuditError(file=p.file, line=p.line, column=p.column, message=p.message) for p in problems
     ]
+
+
+DRIZZLE_SUFFIXES = (".ts", ".mts", ".cts", ".tsx", ".js", ".mjs", ".cjs", ".jsx")
+
+
+def project_root(target: Path) -> Path:
+    """The nearest folder holding a package.json at or above `target`, else its own folder."""
+    start = target if target.is_dir() else target.parent
+    for folder in (start, *start.parents):
+        if (folder / "package.json").is_file():
+            return folder
+    return start
+
+
+def load_drizzle_path(target: Path) -> tuple[Schema, list[ParseError]]:
+    """The Drizzle schema a TypeScript/JavaScript file declares, or the files of a folder that
+    import drizzle-orm's table builders, with the modules they re-export or import (resolved as
+    their project resolves them: relative paths, tsconfig paths, workspaces). Only those files
+    are parsed, not the whole repository."""
+    from archtools.facts.drizzle import extract_drizzle_schema
+    from archtools.facts.typescript import extract_code_facts
+
+    resolved = target.resolve()
+    repo = load_repository(project_root(resolved), require_app=False)
+    where = resolved.relative_to(repo.root).as_posix()
+    code = {f.path for f in repo.files if f.language in CODE_LANGUAGES}
+    parsed: dict[str, FileFacts] = {}
+
+    def facts_of(path: str) -> FileFacts:
+        if path not in parsed:
+            parsed[path] = extract_code_facts(path, repo.read_text(path).encode("utf-8"))
+        return parsed[path]
+
+    if resolved.is_dir():
+        prefix = "" if where == "." else where + "/"
+        inside = {path: facts_of(path) for path in sorted(p for p in code if p.startswith(prefix))}
+        queue = drizzle_core_files(inside)
+    elif where in code:
+        queue = [where]
+    else:
+        raise InputError(f"{target} is not a source file archtools reads (too large or ignored)")
+    selected: dict[str, FileFacts] = {}
+    while queue and len(selected) < MAX_SCHEMA_MODULES:
+        path = queue.pop()
+        if path in selected:
+            continue
+        selected[path] = facts_of(path)
+        sources = [e.source for e in selected[path].exports if e.source] + [
+            i.source for i in selected[path].imports if not i.type_only
+        ]
+        for source in sources:
+            found = repo.resolve_import(path, source)
+            if found is not None and found in code and found not in selected:
+                queue.append(found)
+    return extract_drizzle_schema(selected)

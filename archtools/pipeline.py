@@ -13,10 +13,12 @@ from archtools.errors import InputError, ParseError
 from archtools.facts.schema import Schema
 from archtools.facts.store import default_cache_dir
 from archtools.loading import (
+    DRIZZLE_SUFFIXES,
     AuditOptions,
     Loaded,
     Progress,
     load,
+    load_drizzle_path,
     load_sources,
     read_sources,
 )
@@ -136,20 +138,30 @@ def _audit(path: Path, options: AuditOptions) -> Audit:
 
 
 def load_schema(path: str | Path, options: AuditOptions | None = None) -> Schema:
-    """The schema of a repository, a .prisma file or a folder of .prisma files (`options` for
+    """The schema of a repository, a .prisma file or a folder of .prisma files, a Drizzle schema
+    file (with the modules it re-exports) or a folder of Drizzle schema files (`options` for
     reading a repository: its cache, workers and progress)."""
     target = Path(path)
     if not target.exists():
         raise InputError(f"{path} does not exist")
-    if target.is_file() or (
-        target.is_dir() and not (target / "package.json").exists() and any(target.glob("*.prisma"))
-    ):
+    is_project = target.is_dir() and (target / "package.json").exists()
+    prisma_folder = target.is_dir() and not is_project and any(target.glob("*.prisma"))
+    if target.is_file() and target.name.endswith(DRIZZLE_SUFFIXES):
+        schema, problems = load_drizzle_path(target)
+        if problems and not schema.models:
+            raise problems[0]
+        return schema
+    if target.is_dir() and not is_project and not prisma_folder:
+        schema, _problems = load_drizzle_path(target)
+        if schema.models:  # a folder of Drizzle schema files; else read it as a repository
+            return schema
+    if target.is_file() or prisma_folder:
         from archtools.facts.prisma import load_schema_path
 
         return load_schema_path(target, target.parent if target.is_file() else target)
     loaded = load(target, options or AuditOptions())
     fatal = [e for e in loaded.errors if e.file.endswith(".prisma")]
     if fatal and not loaded.schema.models:
-        first = fatal[0]
-        raise ParseError(first.message, first.file, first.line, first.column)
+        error = fatal[0]
+        raise ParseError(error.message, error.file, error.line, error.column)
     return loaded.schema

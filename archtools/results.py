@@ -49,6 +49,7 @@ class ItemStatus(StrEnum):
     WARN = "warn"
     FAIL = "fail"
     NA = "n/a"
+    UNKNOWN = "unknown"  # it applies but could not be checked (the schema does not parse)
 
 
 class EntryKind(StrEnum):

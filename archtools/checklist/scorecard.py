@@ -1,8 +1,9 @@
 """A scorecard per feature over the quality checklist, with one documented scoring formula.
 
-Each checklist item gets a status: `pass`, `warn`, `fail` or `n/a`. The score is the weighted mean of the
-items that apply, counting pass as 1, warn as 0.5 and fail as 0 (weights in knowledge/checklist.yaml),
-times 100, rounded. Grades: A >= 90, B >= 80, C >= 70, D >= 60, else F. A feature where nothing applies
+Each checklist item gets a status: `pass`, `warn`, `fail`, `n/a` or `unknown` (it applies but could not
+be checked: the schema items when the schema does not parse). The score is the weighted mean of the
+items that apply, counting pass as 1, warn as 0.5, fail and unknown as 0 (a check that could not run
+earns nothing; weights in knowledge/checklist.yaml), times 100, rounded. Grades: A >= 90, B >= 80, C >= 70, D >= 60, else F. A feature where nothing applies
 scores 100."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from functools import cache
 from importlib import resources
 
 from archtools.results import (
+    AuditError,
     CheckStatus,
     EntryPoint,
     Evidence,
@@ -24,7 +26,14 @@ from archtools.results import (
 )
 from archtools.yaml_data import safe_load
 
-STATUS_VALUE = {ItemStatus.PASS: 1.0, ItemStatus.WARN: 0.5, ItemStatus.FAIL: 0.0}
+STATUS_VALUE = {
+    ItemStatus.PASS: 1.0,
+    ItemStatus.WARN: 0.5,
+    ItemStatus.FAIL: 0.0,
+    ItemStatus.UNKNOWN: 0.0,
+}
+# The items that read the schema: unknown when it does not parse.
+SCHEMA_ITEMS = ("database-constraints", "safe-migrations")
 GRADES = ((90, "A"), (80, "B"), (70, "C"), (60, "D"))
 # Checklist items that come straight from a matrix column.
 CHECK_ITEMS = {
@@ -125,6 +134,14 @@ def _item_from_findings(
     )
 
 
+def _unknown_schema_item(item: ChecklistItem, errors: Sequence[AuditError]) -> ScoreItem:
+    evidence = [
+        Evidence(file=e.file, line=e.line or 1, detail=f"the schema does not parse: {e.message}")
+        for e in errors[:MAX_EVIDENCE]
+    ]
+    return ScoreItem(id=item.id, title=item.title, status=ItemStatus.UNKNOWN, evidence=evidence)
+
+
 def build_scorecard(
     feature: str,
     entries: Sequence[EntryPoint],
@@ -132,7 +149,10 @@ def build_scorecard(
     findings: Sequence[Finding],
     *,
     has_migrations: bool,
+    schema_errors: Sequence[AuditError] = (),
 ) -> Scorecard:
+    """One feature's scorecard. `schema_errors`: why the schema does not parse (its items are then
+    unknown unless a finding already speaks for them)."""
     active = [f for f in findings if f.suppressed is None]
     items: list[ScoreItem] = []
     anchor = entries[0] if entries else None
@@ -140,6 +160,9 @@ def build_scorecard(
         related = [f for f in active if f.checklist == item.id]
         if item.id in CHECK_ITEMS and entries:
             items.append(_item_from_checks(item, CHECK_ITEMS[item.id], entries, related))
+            continue
+        if item.id in SCHEMA_ITEMS and schema_errors and not related:
+            items.append(_unknown_schema_item(item, schema_errors))
             continue
         applies = {
             "database-constraints": bool(models),

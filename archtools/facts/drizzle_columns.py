@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -40,6 +42,8 @@ _MODE_TYPES = {
     "bigint": "BigInt",
 }
 _SERIALS = frozenset({"serial", "smallserial", "bigserial"})
+# Builders whose SQL type drizzle-kit spells differently.
+_SQL_NAMES = {"doublePrecision": "double precision"}
 # SQL type names (customType dataType) -> scalar type.
 _SQL_TYPES = {
     **dict.fromkeys(("text", "citext", "varchar", "character varying", "char", "uuid"), "String"),
@@ -105,16 +109,21 @@ def normalize_action(value: str | None) -> str | None:
     return _ACTIONS.get(value.replace(" ", "").replace("_", "").lower(), value)
 
 
-def default_text(symbols: Symbols, file: str, expr: Expr) -> str:
-    """`"a"`/`'a'` -> `"a"`; sql`now()` -> `now()`; anything else: its source text."""
+def default_text(symbols: Symbols, file: str, expr: Expr, builder: str = "") -> str:
+    """The SQL default drizzle-kit records: `"a"`/`'a'` -> `'a'`; sql`now()` -> `now()`; a JSON
+    literal on a json/jsonb column -> `'{}'::jsonb`; anything else (numbers, booleans): its text."""
     value = string_of(expr)
     if value is not None:
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return "'" + value.replace("'", "''") + "'"
     call = symbols.call(file, expr.call) if expr.kind is ExprKind.CALL else None
     if call is not None and call.tagged_template and call.name == "sql" and call.args:
         sql = string_of(call.args[0])
         if sql is not None:
             return sql.strip()
+    if builder in ("json", "jsonb") and expr.kind in (ExprKind.OBJECT, ExprKind.ARRAY):
+        with contextlib.suppress(ValueError):
+            compact = json.dumps(json.loads(expr.text), separators=(",", ":"))
+            return f"'{compact.replace(chr(39), chr(39) * 2)}'::{builder}"
     return expr.text
 
 
@@ -148,6 +157,13 @@ def _number(expr: Expr | None) -> str | None:
 
 
 def _native(builder: str, config: Expr | None) -> str:
+    """The column type as drizzle-kit writes it: `varchar(255)`, `numeric(10, 2)`,
+    `timestamp (3) with time zone`."""
+    if builder in ("timestamp", "time"):
+        precision = _number(pair_value(config, "precision"))
+        zone = pair_value(config, "withTimezone")
+        text = builder + (f" ({precision})" if precision is not None else "")
+        return text + (" with time zone" if zone is not None and zone.text == "true" else "")
     length = _number(pair_value(config, "length"))
     if length is not None:
         return f"{builder}({length})"
@@ -158,7 +174,9 @@ def _native(builder: str, config: Expr | None) -> str:
             f"{builder}({precision}, {scale})" if scale is not None else f"{builder}({precision})"
         )
     dimensions = _number(pair_value(config, "dimensions"))
-    return f"{builder}({dimensions})" if dimensions is not None else builder
+    if dimensions is not None:
+        return f"{builder}({dimensions})"
+    return _SQL_NAMES.get(builder, builder)
 
 
 def _custom_sql_type(symbols: Symbols, file: str, name: str) -> str | None:
@@ -252,9 +270,11 @@ def read_column(ctx: ColumnContext, key: str, value: Ref) -> Column | None:
     builder_file, builder = chain[-1]
     column_type = _column_type(ctx, key, builder_file, builder)
     db_name = next((v for v in (string_of(a) for a in builder.args[:1]) if v is not None), None)
-    not_null = is_id = unique = updated_at = is_list = False
+    is_id = unique = updated_at = is_list = False
     autoincrement = column_type.serial
+    not_null = column_type.serial  # a serial column is NOT NULL
     default: str | None = None
+    client_default: str | None = None
     foreign_key: ForeignKey | None = None
     for file, call in reversed(chain[:-1]):
         method = call.name
@@ -269,13 +289,13 @@ def read_column(ctx: ColumnContext, key: str, value: Ref) -> Column | None:
             flag = pair_value(first, "autoIncrement")
             autoincrement = autoincrement or (flag is not None and flag.text == "true")
         elif method == "default" and first is not None:
-            default = default_text(ctx.symbols, file, first)
+            default = default_text(ctx.symbols, file, first, builder.name)
         elif method == "defaultNow":
             default = "now()"
         elif method == "defaultRandom":
-            default = "uuid()"
-        elif method in _DEFAULT_FNS:
-            default = "$defaultFn"
+            default = "gen_random_uuid()"
+        elif method in _DEFAULT_FNS:  # computed by Drizzle in the client, not a database default
+            client_default = " ".join((first.text if first is not None else method).split())[:200]
         elif method == "references":
             foreign_key = _references(ctx, key, file, call) or foreign_key
     if default is None and autoincrement:
@@ -290,6 +310,7 @@ def read_column(ctx: ColumnContext, key: str, value: Ref) -> Column | None:
         unique=unique,
         updated_at=updated_at,
         default=default,
+        client_default=client_default,
         db_name=db_name,
         native_type=column_type.native,
         line=value.expr.line,

@@ -197,6 +197,7 @@ def _model(block: BlockDecl, path: str, ctx: _Context) -> Model | None:
         elif attribute.name == "index":
             indexes.append(columns)
             index_lines.append(attribute.line)
+    fields = _single_field_keys(fields, primary_key, [columns for _, _, columns in unique])
     mapped = block_attributes.get("map")
     return Model(
         name=block.name,
@@ -214,8 +215,27 @@ def _model(block: BlockDecl, path: str, ctx: _Context) -> Model | None:
     )
 
 
+def _single_field_keys(
+    fields: list[Field], primary_key: list[str] | None, unique: list[list[str]]
+) -> list[Field]:
+    """`@@id([a])` and `@@unique([a])` mark field `a` as the id or unique, as `@id`/`@unique` do
+    (the DMMF's isId and isUnique)."""
+    single_id = primary_key[0] if primary_key is not None and len(primary_key) == 1 else None
+    single_unique = {columns[0] for columns in unique if len(columns) == 1}
+    out = []
+    for made in fields:
+        if made.kind is not FieldKind.RELATION:
+            is_id = made.id or made.name == single_id
+            is_unique = made.unique or (made.name in single_unique and not made.id)
+            if (is_id, is_unique) != (made.id, made.unique):
+                made = made.model_copy(update={"id": is_id, "unique": is_unique})
+        out.append(made)
+    return out
+
+
 def _enum(block: BlockDecl, path: str, ctx: _Context) -> Enum:
     values: list[str] = []
+    value_db_names: dict[str, str] = {}
     seen: set[str] = set()
     for value in block.values:
         if value.name in seen:
@@ -230,10 +250,16 @@ def _enum(block: BlockDecl, path: str, ctx: _Context) -> Enum:
             continue
         values.append(value.name)
         seen.add(value.name)
+        value_map = _first(list(value.attributes)).get("map")
+        value_db_name = _literal(value_map.arg("name", 0)) if value_map else None
+        if value_db_name is not None:
+            value_db_names[value.name] = value_db_name
     mapped = _first(block.attributes).get("map")
     return Enum(
         name=block.name,
         values=values,
+        value_db_names=value_db_names,
+        doc=block.doc,
         db_name=_literal(mapped.arg("name", 0)) if mapped else None,
         file=path,
         line=block.line,

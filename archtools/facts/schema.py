@@ -48,6 +48,8 @@ class Field(_Frozen):
     doc: str | None = None
     relation: Relation | None = None
     line: int | None = None
+    # Additions beyond the contract.
+    client_default: str | None = None  # computed by the ORM in the client (Drizzle `$defaultFn`)
 
 
 class Model(_Frozen):
@@ -75,6 +77,9 @@ class Enum(_Frozen):
     db_name: str | None = None
     file: str | None = None
     line: int | None = None
+    # Additions beyond the contract.
+    value_db_names: dict[str, str] = {}  # value -> its database name (Prisma `@map`)
+    doc: str | None = None  # the `///` documentation above the enum
 
 
 class Schema(_Frozen):

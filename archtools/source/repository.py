@@ -84,8 +84,11 @@ class Repository:
         )
 
 
-def load_repository(path: Path, *, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Repository:
-    """Discover the files and Next.js apps of the repository at `path`, without running anything."""
+def load_repository(
+    path: Path, *, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES, require_app: bool = True
+) -> Repository:
+    """Discover the files and Next.js apps of the repository at `path`, without running anything.
+    `require_app=False` accepts a project without a Next.js app (to read its schema alone)."""
     if max_file_bytes < 1:
         raise InputError(
             f"max_file_bytes must be a positive number of bytes, not {max_file_bytes}."
@@ -118,7 +121,7 @@ def load_repository(path: Path, *, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES)
                 tsconfigs[rel] = config
     index = RepoIndex(fs, file_set, frozenset(discovery.dirs), manifests, packages, tsconfigs)
     apps = detect_apps(index, workspace_dirs)
-    if not apps:
+    if not apps and require_app:
         raise InputError(
             f"no Next.js app found under {path} "
             "(looked for package.json with a `next` dependency or next.config.*)"

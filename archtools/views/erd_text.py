@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Collection
 
 from archtools.facts.schema import Field, FieldKind, Model, Schema
 from archtools.views.erd_model import (
@@ -67,7 +68,27 @@ def erd_mermaid(
     """The ERD as a Mermaid `erDiagram` (relation fields become relationship lines)."""
     cluster_of = assign_clusters(schema, clusters)
     models = select_models(schema, focus=focus, depth=depth, groups=groups, cluster_of=cluster_of)
+    return mermaid_text(schema, models, hide_scalars=hide_scalars, overview=overview)
+
+
+def mermaid_text(
+    schema: Schema,
+    models: Collection[Model],
+    *,
+    hide_scalars: bool = False,
+    overview: bool = False,
+    context: bool = False,
+) -> str:
+    """`models` as a Mermaid `erDiagram`; with `context`, the models they relate to are drawn too,
+    as bare names, with the relationship lines that cross to them."""
     names = {m.name for m in models}
+    edges = [
+        edge
+        for edge in relation_edges(schema)
+        if (edge.parent in names and edge.child in names)
+        or (context and (edge.parent in names or edge.child in names))
+    ]
+    bare = sorted({end for edge in edges for end in (edge.parent, edge.child)} - names)
     lines = ["erDiagram"]
     for model in models:
         if overview:
@@ -86,9 +107,8 @@ def erd_mermaid(
         lines.append(f"    {_safe_name(model.name)} {{")
         lines += [f"        {attribute}" for attribute in attributes]
         lines.append("    }")
-    for edge in relation_edges(schema):
-        if edge.parent not in names or edge.child not in names:
-            continue
+    lines += [f"    {_safe_name(name)}" for name in bare]
+    for edge in edges:
         line = "--" if edge.enforced else ".."
         lines.append(
             f"    {_safe_name(edge.parent)} {_MERMAID_LEFT[edge.parent_end]}{line}"
@@ -150,7 +170,9 @@ def _dbml_default(default: str) -> str:
         return text
     if len(text) >= 2 and text[0] == text[-1] == '"':
         return _dbml_string(text[1:-1])
-    if "(" in text:
+    if len(text) >= 2 and text[0] == text[-1] == "'" and "'" not in text[1:-1].replace("''", ""):
+        return _dbml_string(text[1:-1].replace("''", "'"))  # an SQL literal (Drizzle defaults)
+    if "(" in text or "::" in text:
         return "`" + text.replace("`", "'") + "`"
     return _dbml_string(text)
 
@@ -232,15 +254,86 @@ def _dbml_ref(edge: RelationEdge, schema: Schema) -> str | None:
     return f"Ref{name}: {left} {op} {right}{suffix}"
 
 
-def erd_dbml(schema: Schema) -> str:
-    """The whole schema as DBML: enums, tables (database names), indexes and references."""
+DBML_STUB_NOTE = "referenced here; described with its own domain cluster"
+
+
+def _neighbour_columns(schema: Schema, names: set[str]) -> dict[str, set[str]]:
+    """The models outside `names` that their relations reach, with the fields those references use
+    (and the primary key), so that a part's every Ref resolves."""
+    found: dict[str, set[str]] = {}
+    for edge in relation_edges(schema):
+        for inside, outside, columns in (
+            (edge.child, edge.parent, edge.parent_columns),
+            (edge.parent, edge.child, edge.child_columns),
+        ):
+            model = schema.model(outside)
+            if inside in names and outside not in names and model is not None:
+                keys = model.primary_key or [f.name for f in model.fields if f.id]
+                found.setdefault(outside, set()).update(columns, keys)
+    return found
+
+
+def _dbml_stub(model: Model, columns: set[str], schema: Schema) -> list[str]:
+    markers = field_markers(model)
+    lines = [f"Table {_dbml_name(_table_name(model))} {{"]
+    lines += [
+        _dbml_column(model, field, markers[field.name], schema)
+        for field in model.fields
+        if field.name in columns and field.kind is not FieldKind.RELATION
+    ]
+    lines += ["", f"  Note: {_dbml_string(DBML_STUB_NOTE)}", "}"]
+    return lines
+
+
+def _table_groups(schema: Schema, tables: list[Model]) -> list[list[str]]:
+    cluster_of = assign_clusters(schema, True)
+    members: dict[str, list[str]] = {}
+    for model in tables:
+        if model.name in cluster_of:
+            members.setdefault(cluster_of[model.name], []).append(_dbml_name(_table_name(model)))
+    if len(members) < 2:
+        return []
+    return [
+        [f"TableGroup {_dbml_name(label)} {{", *(f"  {name}" for name in names), "}"]
+        for label, names in sorted(members.items())
+    ]
+
+
+def erd_dbml(schema: Schema, *, tables: Collection[str] | None = None) -> str:
+    """The schema as DBML: enums, tables (database names), indexes, references and, for a clustered
+    schema, one TableGroup per domain cluster. `tables` keeps those models and their references;
+    the models they reach outside `tables` appear with only the referenced fields."""
+    own = set(tables) if tables is not None else None
+    stubs = _neighbour_columns(schema, own) if own is not None else {}
+    models = sorted(
+        (
+            m
+            for m in schema.models
+            if m.kind != "type" and (own is None or m.name in own or m.name in stubs)
+        ),
+        key=lambda m: m.name,
+    )
+    used_enums = {f.type for m in models for f in m.fields if f.kind is FieldKind.ENUM}
     blocks: list[list[str]] = []
     for enum in sorted(schema.enums, key=lambda e: e.name):
+        if own is not None and enum.name not in used_enums:
+            continue
         values = [f"  {_dbml_name(value)}" for value in enum.values]
         blocks.append([f"Enum {_dbml_name(enum.db_name or enum.name)} {{", *values, "}"])
-    tables = sorted((m for m in schema.models if m.kind != "type"), key=lambda m: m.name)
-    blocks += [_dbml_table(model, schema) for model in tables]
-    refs = [ref for edge in relation_edges(schema) if (ref := _dbml_ref(edge, schema))]
+    blocks += [
+        _dbml_stub(model, stubs[model.name], schema)
+        if model.name in stubs
+        else _dbml_table(model, schema)
+        for model in models
+    ]
+    refs = [
+        ref
+        for edge in relation_edges(schema)
+        if (own is None or edge.parent in own or edge.child in own)
+        and (ref := _dbml_ref(edge, schema))
+    ]
     if refs:
         blocks.append(refs)
+    if own is None:
+        blocks += _table_groups(schema, models)
     return "\n\n".join("\n".join(block) for block in blocks) + "\n"

@@ -110,7 +110,8 @@ def render_html(
 ) -> str:
     """The whole report as one HTML file that loads nothing from anywhere."""
     data = build_report_data(audit, rules)
-    css, js = _asset("report.css"), _asset("report.js")
+    css = _asset("report.css") + _asset("erd_viewer.css")
+    js = _asset("report.js") + _asset("erd_viewer.js")
     svg: Markup | str | None = None
     if erd_svg is not None:
         cleaned = sanitize_svg(erd_svg)

@@ -97,10 +97,10 @@ def test_pg_users_columns_types_defaults_and_back_relations() -> None:
         indexes=[["name", "role"]],
         index_lines=[45],
         fields=[
-            col("id", "String", "uuid", 30, db="id", id=True, default="uuid()"),
+            col("id", "String", "uuid", 30, db="id", id=True, default="gen_random_uuid()"),
             col("email", "String", "varchar(255)", 31, db="email", unique=True),
             col("name", "String", "text", 32, db="name", optional=True),
-            col("role", "roleEnum", None, 33, db="role", kind=FieldKind.ENUM, default='"member"'),
+            col("role", "roleEnum", None, 33, db="role", kind=FieldKind.ENUM, default="'member'"),
             col(
                 "balance",
                 "Decimal",
@@ -108,9 +108,9 @@ def test_pg_users_columns_types_defaults_and_back_relations() -> None:
                 34,
                 db="balance",
                 optional=True,
-                default='"0"',
+                default="'0'",
             ),
-            col("score", "Float", "doublePrecision", 35, db="score", optional=True),
+            col("score", "Float", "double precision", 35, db="score", optional=True),
             col("visits", "BigInt", "bigint", 36, db="visits", optional=True, default="0"),
             col("avatar", "Bytes", "bytea", 37, db="avatar", optional=True),
             col("settings", "Json", "jsonb", 38, db="settings", optional=True),
@@ -126,11 +126,18 @@ def test_pg_users_columns_types_defaults_and_back_relations() -> None:
             ),
             col("isActive", "Boolean", "boolean", 40, db="is_active", default="true"),
             # spread from columns.ts: located at the `...timestamps` line of the table's file
-            col("createdAt", "DateTime", "timestamp", 41, db="created_at", default="now()"),
+            col(
+                "createdAt",
+                "DateTime",
+                "timestamp with time zone",
+                41,
+                db="created_at",
+                default="now()",
+            ),
             col(
                 "updatedAt",
                 "DateTime",
-                "timestamp",
+                "timestamp with time zone",
                 41,
                 db="updated_at",
                 default="now()",
@@ -177,7 +184,7 @@ def test_pg_foreign_keys_merge_with_relations_and_keep_their_actions() -> None:
     assert posts.field("id") == col(
         "id", "Int", "serial", 59, db="id", id=True, default="autoincrement()"
     )
-    assert posts.field("body") == col("body", "String", "text", 66, db="body", default='""')
+    assert posts.field("body") == col("body", "String", "text", 66, db="body", default="''")
     assert posts.primary_key == ["id"]
     assert posts.unique == [["authorId", "title"]]
     # an expression index (`using("gin", sql`...${table.title}`)`) lists the fields it reads
@@ -225,7 +232,7 @@ def test_mysql_tables_inline_enum_and_schema_table() -> None:
     assert accounts.indexes == [["email"]]
     assert accounts.fields == [
         col("id", "Int", "int", 19, db="id", id=True, default="autoincrement()"),
-        col("plan", "accounts_plan", None, 20, db="plan", kind=FieldKind.ENUM, default='"free"'),
+        col("plan", "accounts_plan", None, 20, db="plan", kind=FieldKind.ENUM, default="'free'"),
         col("email", "String", "varchar(191)", 21, db="email"),
         col("rating", "Float", "double", 22, db="rating", optional=True),
         col("verified", "Boolean", "boolean", 23, db="verified", default="false"),
@@ -275,7 +282,7 @@ def test_sqlite_modes_array_constraints_and_foreign_key_builder() -> None:
         "team", "teams", 40, fields=["teamId"], references=["id"], on_delete="Cascade"
     )
     assert memberships.field("role") == col(
-        "role", "String", "text", 34, db="role", default='"member"'
+        "role", "String", "text", 34, db="role", default="'member'"
     )
 
 
@@ -342,7 +349,9 @@ def test_split_files_resolve_import_aliases() -> None:
     assert errors == []
     assert schema.sources == ["split/posts.ts", "split/users.ts"]
     assert model(schema, "users").fields == [
-        col("id", "String", "text", 4, db="id", id=True, default="$defaultFn"),
+        col(
+            "id", "String", "text", 4, db="id", id=True, client_default="() => crypto.randomUUID()"
+        ),
         col(
             "updatedAt", "DateTime", "timestamp", 7, db="updated_at", optional=True, updated_at=True
         ),
@@ -394,7 +403,7 @@ def test_aliases_helpers_const_enum_values_and_rls_tables() -> None:
     # pgTable.withRLS(...); `id: id()` returns `string("id").primaryKey()` (text imported as string)
     assert model(schema, "orgs").fields == [
         col("id", "String", "text", 11, db="id", id=True),
-        col("plan", "planEnum", None, 12, kind=FieldKind.ENUM, default='"free"'),
+        col("plan", "planEnum", None, 12, kind=FieldKind.ENUM, default="'free'"),
         col("seats", "Int", "integer", 13, db="seats", default="1"),
         col("createdAt", "DateTime", "timestamp", 14, db="created_at", default="now()"),
         rel("members", "members", 26, list=True),  # orm.relations(orgs, (helpers) => ...)

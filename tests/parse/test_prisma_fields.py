@@ -42,6 +42,7 @@ def test_full_dump_of_a_scalar_field() -> None:
         "doc": "Login",
         "relation": None,
         "line": 2,
+        "client_default": None,
     }
 
 
@@ -315,6 +316,7 @@ def test_relation_field_full_dump() -> None:
             "enforced": True,
         },
         "line": 7,
+        "client_default": None,
     }
 
 

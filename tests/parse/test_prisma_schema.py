@@ -79,7 +79,14 @@ def test_enum_values_maps_and_block_attributes() -> None:
         '  @@map(name: "roles")\n  @@schema("auth")\n}\n'
     )
     assert schema.enums == [
-        Enum(name="Role", values=["USER", "ADMIN"], db_name="roles", file=PATH, line=1)
+        Enum(
+            name="Role",
+            values=["USER", "ADMIN"],
+            db_name="roles",
+            file=PATH,
+            line=1,
+            value_db_names={"USER": "user"},  # the DMMF's dbName of each value
+        )
     ]
 
 

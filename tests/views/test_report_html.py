@@ -20,7 +20,7 @@ PAGE_TAGS = {
     "html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3", "h4", "p", "code",
     "nav", "ul", "li", "a", "main", "section", "div", "span", "table", "thead", "tbody", "tr", "th",
     "td", "button", "label", "input", "select", "option", "article", "pre", "footer", "script", "br",
-    "details", "summary", "colgroup", "col", "strong", "ol",
+    "details", "summary", "colgroup", "col", "strong", "ol", "datalist",
 }  # fmt: skip
 SVG_TAGS = {"svg", "g", "title", "polygon", "text", "path", "ellipse", "a"}
 

@@ -15,6 +15,7 @@ from archtools.facts.schema import Schema
 from archtools.results import Audit
 from archtools.rules.base import RuleMeta
 from archtools.widgets import CoverageMatrix, ErdExplorer, FindingsBrowser, ScorecardBrowser
+from archtools.widgets.erd import sized_svg
 
 GET = "route_handler:app/api/notes/[id]/route.ts#GET"
 DELETE = "route_handler:app/api/notes/[id]/route.ts#DELETE"
@@ -232,6 +233,32 @@ class TestErdExplorer:
         assert explorer.svg == ""
         assert explorer.error == "This repository has no schema to draw."
         assert "This repository has no schema to draw." in explorer._drawing.value
+
+    def test_search_focuses_on_a_model(self, grouped_schema: Schema) -> None:
+        explorer = ErdExplorer(grouped_schema)
+        assert list(explorer._search.options) == ["Invoice", "Note", "Team", "User"]
+        explorer.group = "billing"
+        explorer._search.value = "not"  # a part of a name, any case
+        assert explorer.focus == "Note" and explorer.group == ""
+        assert titles(explorer.svg) == {"Note", "User"}
+        explorer._search.value = "TEAM"
+        assert explorer.focus == "Team"
+        explorer._search.value = "Ghost"
+        assert (
+            explorer.error == "no model named Ghost"
+            and "no model named Ghost" in explorer._drawing.value
+        )
+
+    def test_zoom_sizes_the_drawing_and_zero_fits_the_pane(self, audit: Audit) -> None:
+        explorer = ErdExplorer(audit.schema_)
+        width = float(re.search(r'<svg[^>]* width="([\d.]+)pt"', explorer.svg).group(1))  # type: ignore[union-attr]
+        explorer._zoom.value = 200
+        shown = re.search(r'<svg[^>]* width="([\d.]+)pt"', explorer._drawing.value)
+        assert shown is not None and abs(float(shown.group(1)) - 2 * width) <= 1
+        assert "overflow:auto" in explorer._drawing.value  # pans by scrolling
+        explorer._zoom.value = 0
+        assert re.search(r'<svg[^>]* width="100%"', explorer._drawing.value)
+        assert sized_svg("<p>not svg</p>", 50) == "<p>not svg</p>"
 
     def test_an_unknown_focus_reports_an_error(self, audit: Audit) -> None:
         explorer = ErdExplorer(audit.schema_)
