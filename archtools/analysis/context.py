@@ -67,6 +67,7 @@ class AnalysisContext:
             self.owned,
             self.knowledge,
             {m for m, why in self.owned.items() if why.startswith(SHARED_WITH_MEMBERS)},
+            lambda model: holds_personal_data(self.schema, model),
         )
         self.importers = Importers(self.program)
         self.sinks = SinkFinder(

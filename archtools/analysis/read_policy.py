@@ -9,8 +9,8 @@ with too few reads to tell keeps it too."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from archtools.analysis.knowledge import GuardKnowledge
 from archtools.analysis.orms.base import DbOp
@@ -38,7 +38,6 @@ class _Reads:
     count: int = 0
     listing: DbOp | None = None
     scoped: DbOp | None = None
-    ops: list[DbOp] = field(default_factory=list)
 
 
 def public_to_read(
@@ -48,11 +47,14 @@ def public_to_read(
     owned: dict[str, str],
     knowledge: GuardKnowledge,
     shared: set[str],
+    private: Callable[[str], bool],
 ) -> dict[str, str]:
     """Owned models the app reads only unscoped (model -> why), found as a fixpoint: a read
     filtered by a foreign key to a model that turns out public scopes nothing. Users, sessions and
-    keys, and the models `shared` with their members (a team, a workspace: their reads are scoped
-    by the membership found before, not by the filter), are never public. Tests are no evidence."""
+    keys, the models `shared` with their members (a team, a workspace: their reads are scoped by
+    the membership found before, not by the filter) and the `private` ones (personal data or
+    secrets in a column of their own: an order with its address) are never public. Tests are no
+    evidence."""
     users = {m.lower() for m in knowledge.ownership.user_models} | {"user", "users"}
     candidates = {
         m
@@ -60,6 +62,7 @@ def public_to_read(
         if m.lower() not in users
         and m not in shared
         and not is_identity_table(m)
+        and not private(m)
         and schema.model(m)
     }
     reads: dict[str, list[DbOp]] = {m: [] for m in candidates}
@@ -124,7 +127,7 @@ def _tally(
 ) -> _Reads:
     """A read compared with an owner after loading scopes the model's reads only where the same
     function does not go on to change the row: there the comparison guards the write."""
-    tally = _Reads(count=len(ops), ops=ops)
+    tally = _Reads(count=len(ops))
     for op in ops:
         facts = program.files[op.file]
         keys = list(_filter_keys(facts, op.where))

@@ -285,3 +285,16 @@ export async function GET(_req: Request, { params }: { params: Promise<{ id: str
     point = entry(result, "route_handler:app/api/challenges/[id]/code/route.ts#GET")
     assert statuses(point)["authorization"] == "fail"
     assert ("AZ001", "app/api/challenges/[id]/code/route.ts", 8) in rules_at(result)
+
+
+def test_a_model_holding_personal_data_is_never_public_to_read(tmp_path: Path) -> None:
+    # the same unscoped reads of a challenge that keeps its author's email: still owned
+    schema = SCHEMA.replace("  title    String\n", "  title    String\n  contactEmail String\n", 1)
+    make_repo(
+        tmp_path,
+        {"lib/listings.ts": LISTINGS, "app/api/challenges/[id]/route.ts": _route("challenge")},
+        schema=schema,
+    )
+    result = run_audit(tmp_path)
+    point = entry(result, "route_handler:app/api/challenges/[id]/route.ts#GET")
+    assert statuses(point)["authorization"] == "fail"
