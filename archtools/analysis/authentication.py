@@ -672,17 +672,7 @@ class AuthenticationChecks(CheckerBase):
         a caller it can hold to account."""
         info = self.ctx.middleware.get(entry.app)
         listed = info.lets_through(entry.route) if info is not None and entry.route else None
-        if listed is None or any(op.kind != "read" for op in ops):
-            return None
-        acting = self._sensitive_call(
-            scope.facts.path,
-            scope.has,
-            0,
-            set(),
-            skip=_op_calls(self, ops),
-            reads_only=_AnyReads(self),
-        )
-        if acting is not None:
+        if listed is None or self._acts_beyond_reading(scope, ops):
             return None
         return Evidence(
             file=listed.file,
@@ -707,8 +697,15 @@ class AuthenticationChecks(CheckerBase):
         declared = SharedCache(self.ctx.program, self.ctx.summaries.target).declared(
             scope.facts.path, scope.has, roots
         )
-        if declared is None:
+        if declared is None or self._acts_beyond_reading(scope, ops):
             return None
+        return declared
+
+    def _acts_beyond_reading(self, scope: EntryScope, ops: list[DbOp]) -> bool:
+        """Whether the entry point writes, or calls (itself or through its helpers) a service that
+        acts on what it is sent: mail, payments, storage, an AI model."""
+        if any(op.kind != "read" for op in ops):
+            return True
         acting = self._sensitive_call(
             scope.facts.path,
             scope.has,
@@ -717,7 +714,7 @@ class AuthenticationChecks(CheckerBase):
             skip=_op_calls(self, ops),
             reads_only=_AnyReads(self),
         )
-        return declared if acting is None else None
+        return acting is not None
 
     def _session_lookup(self, entry: Entry, scope: EntryScope, ops: list[DbOp]) -> Evidence | None:
         """The entry point is the session lookup itself (a session helper exported from a 'use
