@@ -44,8 +44,10 @@ class SqlValues:
         client = [r for r in expr.roots if r in self.flow.inputs]
         if expr.kind == ExprKind.TEMPLATE and expr.text.endswith("`"):
             # `AND id = ${Number(id)}`: the interpolations that read a client value, each a cast
-            holes = [h for h in _HOLE.findall(expr.text) if set(_WORD.findall(h)) & set(client)]
-            if holes and all(_CASTS.match(h.strip()) for h in holes):
+            every = _HOLE.findall(expr.text)
+            holes = [h for h in every if set(_WORD.findall(h)) & set(client)]
+            read_all = len(every) == expr.text.count("${")  # (no hole with braces of its own)
+            if read_all and holes and all(_CASTS.match(h.strip()) for h in holes):
                 return True
         return bool(client) and all(self._safe_root(r, expr, func, depth) for r in client)
 

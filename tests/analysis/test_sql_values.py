@@ -93,3 +93,10 @@ def test_a_validated_value_typed_as_a_number_is_no_injection(
     make_repo(tmp_path, files)
     found = {r for r in rules_at(run_audit(tmp_path)) if r[0] == "INJ001"}
     assert (("INJ001", "lib/notes.ts", 4) in found) is flagged
+
+
+def test_a_cast_beside_a_hole_it_cannot_read_proves_nothing(tmp_path: Path) -> None:
+    filter_ = "`AND id = ${Number(url.searchParams.get('id'))} ${JSON.stringify({ t: url.searchParams.get('t') })}`"
+    make_repo(tmp_path, {"app/api/notes/route.ts": ROUTE.replace("FILTER", filter_)})
+    found = {r for r in rules_at(run_audit(tmp_path)) if r[0] == "INJ001"}
+    assert ("INJ001", "app/api/notes/route.ts", 24) in found
