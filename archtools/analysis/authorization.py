@@ -352,7 +352,7 @@ class AuthorizationChecks(LoadChecks):
         if model is None:
             return []
         relations = {
-            f.name: f.type
+            f.name
             for f in model.fields
             if f.relation is not None
             and f.type in self.ctx.owned
@@ -374,7 +374,7 @@ class AuthorizationChecks(LoadChecks):
         submission: { where: { userId: session?.user?.id } } }`): what it returns of anyone's own
         is the caller's."""
         calls = self.ctx.program.files[op.file].calls
-        stack = [arg for arg in calls[op.call].args]
+        stack = list(calls[op.call].args)
         seen = 0
         while stack and seen < 300:
             seen += 1

@@ -887,7 +887,10 @@ class Summaries:
             refused = [r for r in returns if r.line in missing]
             if any(r.value is None or r.value.text not in _FALSY for r in refused):
                 continue
-            first = min((g.line for g in facts.guards if g.exit_line in missing), default=None)
+            first = min(
+                (g.line for g in facts.guards if g.func == scan.func and g.exit_line in missing),
+                default=None,
+            )
             guarded = first is not None and all(r.line > first for r in tests)
             if not tests or not (
                 guarded
