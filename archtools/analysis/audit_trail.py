@@ -29,7 +29,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from itertools import pairwise
 
 from pydantic import BaseModel, ConfigDict
@@ -43,7 +42,7 @@ from archtools.facts.schema import FieldKind, Model
 from archtools.knowledge.vocabulary import loose, named_word, singular, words
 from archtools.results import Evidence
 from archtools.source.files import is_test_file
-from archtools.yaml_data import safe_load
+from archtools.yaml_data import bundled_knowledge
 
 FuncKey = tuple[str, int | None]
 MAX_DEPTH = 3
@@ -64,8 +63,7 @@ class AuditVocabulary(BaseModel):
 
 @cache
 def audit_vocabulary() -> AuditVocabulary:
-    text = resources.files("archtools.knowledge").joinpath("audit_trail.yaml").read_text("utf-8")
-    return AuditVocabulary.model_validate(safe_load(text))
+    return AuditVocabulary.model_validate(bundled_knowledge("audit_trail.yaml"))
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,12 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
-from importlib import resources
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from archtools.errors import InputError
-from archtools.yaml_data import safe_load
+from archtools.yaml_data import bundled_knowledge
 
 
 class _Frozen(BaseModel):
@@ -153,22 +152,17 @@ class GuardKnowledge(_Frozen):
         return None
 
 
-def _load_yaml(name: str) -> Any:
-    text = resources.files("archtools.knowledge").joinpath(name).read_text("utf-8")
-    return safe_load(text)
-
-
 @cache
 def guard_knowledge() -> GuardKnowledge:
     """The bundled catalog."""
-    return GuardKnowledge.model_validate(_load_yaml("guards.yaml"))
+    return GuardKnowledge.model_validate(bundled_knowledge("guards.yaml"))
 
 
 def extended_knowledge(extra: Mapping[str, Any], where: str) -> GuardKnowledge:
     """The bundled catalog with a project's own entries added (archtools.toml `[knowledge]`, in the
     vocabulary of guards.yaml): lists grow, tables merge key by key, single values are replaced.
     A key or entry the catalog does not know is an InputError naming it."""
-    merged = _merge(_load_yaml("guards.yaml"), extra)
+    merged = _merge(bundled_knowledge("guards.yaml"), extra)
     try:
         return GuardKnowledge.model_validate(merged)
     except ValidationError as error:

@@ -35,7 +35,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from itertools import pairwise
 
 from pydantic import BaseModel, ConfigDict
@@ -51,7 +50,7 @@ from archtools.analysis.trpc import context_seeds
 from archtools.facts.code import Call, ExitKind, ExprKind, FileFacts, Guard
 from archtools.knowledge.vocabulary import singular, words
 from archtools.results import EntryKind, Evidence
-from archtools.yaml_data import safe_load
+from archtools.yaml_data import bundled_knowledge
 
 FuncKey = tuple[str, int | None]
 MAX_DEPTH = 3
@@ -80,8 +79,7 @@ class RateLimitVocabulary(BaseModel):
 
 @cache
 def rate_limit_vocabulary() -> RateLimitVocabulary:
-    text = resources.files("archtools.knowledge").joinpath("rate_limits.yaml").read_text("utf-8")
-    return RateLimitVocabulary.model_validate(safe_load(text))
+    return RateLimitVocabulary.model_validate(bundled_knowledge("rate_limits.yaml"))
 
 
 @dataclass(frozen=True)

@@ -81,10 +81,11 @@ def public_to_read(
         for op in classifier.db_ops(path)
         if op.kind != "read" and op.model in reads
     }
+    links = _links(schema)
     for _round in range(6):
         changed = False
         for model in sorted(candidates - set(public)):
-            scoping = _scoping_names(schema, still_owned - {model}, users, knowledge)
+            scoping = _scoping_names(links, still_owned - {model}, users, knowledge)
             tally = _tally(program, reads[model], scoping, writes)
             if tally.count < MIN_READS or tally.scoped is not None or tally.listing is None:
                 continue
@@ -100,8 +101,22 @@ def public_to_read(
     return public
 
 
+def _links(schema: Schema) -> list[tuple[str, str, tuple[str, ...]]]:
+    """Every relation of the schema that holds a foreign key: (target model, relation field name,
+    its key columns), read once."""
+    return [
+        (f.type, f.name, tuple(f.relation.fields))
+        for model in schema.models
+        for f in model.fields
+        if f.relation is not None
+    ]
+
+
 def _scoping_names(
-    schema: Schema, owned: set[str], users: set[str], knowledge: GuardKnowledge
+    links: list[tuple[str, str, tuple[str, ...]]],
+    owned: set[str],
+    users: set[str],
+    knowledge: GuardKnowledge,
 ) -> tuple[frozenset[str], frozenset[str]]:
     """Filter keys that scope a read to an owner: owner columns and foreign keys to an owned model
     (at any depth: a membership filter's `userId`), and relation fields to an owned model or a
@@ -109,13 +124,10 @@ def _scoping_names(
     `owned`: a reply's `parentId` says nothing of who may read comments."""
     columns = set(knowledge.ownership.owner_fields)
     relations: set[str] = set()
-    for model in schema.models:
-        for f in model.fields:
-            if f.relation is None:
-                continue
-            if f.type in owned or f.type.lower() in users:
-                columns.update(f.relation.fields)
-                relations.add(f.name)
+    for target, name, keys in links:
+        if target in owned or target.lower() in users:
+            columns.update(keys)
+            relations.add(name)
     return frozenset(columns), frozenset(relations)
 
 

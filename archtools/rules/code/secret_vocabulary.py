@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
-from archtools.yaml_data import safe_load
+from archtools.yaml_data import bundled_knowledge
 
 
 @dataclass(frozen=True)
@@ -24,8 +23,7 @@ class SecretVocabulary:
 
 @cache
 def secret_vocabulary() -> SecretVocabulary:
-    text = resources.files("archtools.knowledge").joinpath("secrets.yaml").read_text("utf-8")
-    data = safe_load(text) or {}
+    data = bundled_knowledge("secrets.yaml") or {}
     return SecretVocabulary(
         public_prefixes=tuple(data["public_prefixes"]),
         inlined_where_named=tuple(data["inlined_where_named"]),
