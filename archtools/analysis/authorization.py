@@ -127,6 +127,18 @@ class AuthorizationChecks(LoadChecks):
         if client is None:
             return
         bound = any(flow.is_identity(w) for w in op.where)
+        # a filter value an exit before equated with the caller's id (`if (userId !==
+        # session.user.id) return`) binds the query like the caller's id itself
+        top_level = [
+            pair.value
+            for w in op.where
+            for pair in w.pairs
+            if pair.key not in ("OR", "NOT", "...") and pair.value.kind == ExprKind.IDENTIFIER
+        ]
+        equated = None if bound or not top_level else self._key_is_caller(op, flow, top_level)
+        if equated is not None:
+            tally.passes.append(equated)
+            return
         if client and not bound:
             scoped = _scoped_filter(op, flow, access.scoped.get(op.file, {}))
             if scoped is not None:  # `{ id: contactId, contactBookId: contactBook.id }`
@@ -901,6 +913,9 @@ class AuthorizationChecks(LoadChecks):
                     flow.is_client_value(pair.value) or flow.is_input(pair.value)
                 ):
                     if flow.is_identity(pair.value):
+                        continue
+                    # `if (userId !== session.user.id) throw` before: the caller's own id
+                    if self._key_is_caller(op, flow, [pair.value]) is not None:
                         continue
                     flag(
                         fails,

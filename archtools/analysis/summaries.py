@@ -81,6 +81,26 @@ def _is_root(name: str, subject: str) -> bool:
     return subject.split(".", 1)[0].split("?", 1)[0] == name
 
 
+def _derived_locals(facts: FileFacts, guard: Guard) -> list[tuple[str, Expr]]:
+    """The locals a guard tests that its function declares once, with what they were set to."""
+    found = []
+    for root in guard.condition.roots:
+        decls = [v for v in facts.vars if v.func == guard.func and root in v.names]
+        if len(decls) == 1 and not decls[0].keys and decls[0].init is not None:
+            found.append((root, decls[0].init))
+    return found
+
+
+def _read_off(text: str, name: str) -> bool:
+    """Whether a value is read off `name` alone, so it is missing when `name` is: a member chain
+    (`session?.user?.role.includes(x)`), with no fallback (`??`, `||`) to stand in for it."""
+    return (
+        re.match(rf"(?:await\s+)?{re.escape(name)}\??\.", text) is not None
+        and "??" not in text
+        and "||" not in text
+    )
+
+
 def _set_gate(
     summary: Summary,
     gate: Evidence,
@@ -353,14 +373,25 @@ class Summaries:
                 (key, name) for key, names in param.by_key.items() for name in names
             ] or [(None, name) for name in (param.names or (param.name,))]
             for key, name in fields:
-                if (index, key) in summary.param_gates or name not in guard.condition.roots:
+                if (index, key) in summary.param_gates:
                     continue
-                if tests_presence(guard.condition.text, partial(_is_root, name)):
-                    summary.param_gates[(index, key)] = Evidence(
-                        file=facts.path,
-                        line=guard.line,
-                        detail=f"{verb} when `{guard.condition.text}`",
-                    )
+                # a local read off the parameter is missing whenever the parameter is
+                # (`const isAdmin = session?.user?.role.includes(ADMIN)`)
+                tested = [(name, "")] + [
+                    (local, f" (`{local}` = `{init.text[:60]}`)")
+                    for local, init in _derived_locals(facts, guard)
+                    if _read_off(init.text, name)
+                ]
+                for subject, said in tested:
+                    if subject in guard.condition.roots and tests_presence(
+                        guard.condition.text, partial(_is_root, subject)
+                    ):
+                        summary.param_gates[(index, key)] = Evidence(
+                            file=facts.path,
+                            line=guard.line,
+                            detail=f"{verb} when `{guard.condition.text}`{said}",
+                        )
+                        break
 
     def _gate_on_passed_identity(
         self, summary: Summary, flow: Flow, file: str, call: Call, inner: Summary, where: str
@@ -592,18 +623,28 @@ class Summaries:
         if stops:
             self._param_gate(summary, scan.facts, scan.func, guard, verb)
         self._secret_guard_gate(scan, summary, guard, verb, stops=stops)
-        if summary.role_gate is None and any(
-            # `user.role !== "ADMIN"`, and through a list of roles: `!user.roles.some(...)`
-            p.rsplit(".", 1)[-1] in scan.role_fields
-            or _ADMIN_FLAG.match(p.rsplit(".", 1)[-1]) is not None  # `ctx.isUserAdmin`
-            or (p.count(".") >= 2 and p.rsplit(".", 2)[-2] in scan.role_fields)
-            for p in guard.condition.paths
-        ):
-            summary.role_gate = Evidence(
-                file=scan.file,
-                line=guard.line,
-                detail=f"{verb} unless the role check `{guard.condition.text}` holds",
-            )
+        if summary.role_gate is not None:
+            return
+        # `user.role !== "ADMIN"`, and through a local holding the test: `const isAdmin =
+        # session?.user?.role.includes(ADMIN); if (!isAdmin) throw`
+        held = [(guard.condition.paths, "")] + [
+            (init.paths, f" (`{name}` = `{init.text[:60]}`)")
+            for name, init in _derived_locals(scan.facts, guard)
+        ]
+        for paths, said in held:
+            if any(
+                # through a list of roles too: `!user.roles.some(...)`
+                p.rsplit(".", 1)[-1] in scan.role_fields
+                or _ADMIN_FLAG.match(p.rsplit(".", 1)[-1]) is not None  # `ctx.isUserAdmin`
+                or (p.count(".") >= 2 and p.rsplit(".", 2)[-2] in scan.role_fields)
+                for p in paths
+            ):
+                summary.role_gate = Evidence(
+                    file=scan.file,
+                    line=guard.line,
+                    detail=f"{verb} unless the role check `{guard.condition.text}` holds{said}",
+                )
+                return
 
     def _role_function_gate(self, scan: _Scan, summary: Summary, guard: Guard, verb: str) -> None:
         """`if (!isAdmin(user)) throw`: an exit on a function that returns whether a role is held."""
@@ -983,17 +1024,25 @@ class Summaries:
         return None
 
     def _returns_role(self, file: str, func: int | None, role_fields: set[str]) -> Evidence | None:
-        for ret in self.program.files[file].returns:
-            if (
-                ret.func == func
-                and ret.value is not None
-                # `user.role === "ADMIN"`, `user.roles.includes(Role.ADMIN)`
-                and any(set(p.split(".")[1:]) & role_fields for p in ret.value.paths)
-            ):
+        facts = self.program.files[file]
+        for ret in facts.returns:
+            if ret.func != func or ret.value is None:
+                continue
+            # a callback of the returned value too: `[ADMIN, MODERATOR].some((r) =>
+            # session?.user?.role.includes(r))`
+            last = ret.line + ret.value.text.count("\n")
+            callbacks = {
+                f.index for f in facts.functions if f.parent == func and ret.line <= f.line <= last
+            }
+            values = [ret.value] + [
+                r.value for r in facts.returns if r.func in callbacks and r.value is not None
+            ]
+            # `user.role === "ADMIN"`, `user.roles.includes(Role.ADMIN)`
+            if any(set(p.split(".")[1:]) & role_fields for v in values for p in v.paths):
                 return Evidence(
                     file=file,
                     line=ret.line,
-                    detail=f"returns the role check `{ret.value.text}`",
+                    detail=f"returns the role check `{ret.value.text[:120]}`",
                 )
         return None
 

@@ -1,0 +1,67 @@
+"""An admin guard that tests a local read off the session it is given (`const isAdmin =
+session?.user?.role.includes(ADMIN); if (!isAdmin) throw`) stops signed-out callers and every
+caller without the role: the action that calls it with the signed-in user is authenticated and
+authorized as an admin operation. A fallback in the local (`?? fallback`) proves neither."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.support.minirepo import entry, make_repo, rules_at, run_audit
+
+GUARDS = """import type { Session } from "next-auth";
+
+export const assertAdmin = (session: Session | null) => {
+  const isAdmin = session?.user?.role.includes("ADMIN");
+
+  if (!isAdmin) {
+    throw new Error("You are not authorized to perform this action.");
+  }
+};
+
+export const assertAnything = (session: Session | null, fallback: { role: string }) => {
+  const user = session?.user ?? fallback;
+  if (!user) {
+    throw new Error("never");
+  }
+};
+"""
+
+ACTIONS = """"use server";
+import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+import { assertAdmin, assertAnything } from "@/lib/guards";
+
+export async function banUser(userId: string) {
+  const session = await auth();
+  assertAdmin(session);
+  await prisma.user.update({ where: { id: userId }, data: { role: "USER" } });
+}
+
+export async function renameNote(noteId: string, title: string) {
+  const session = await auth();
+  assertAnything(session, { role: "USER" });
+  await prisma.note.update({ where: { id: noteId }, data: { title } });
+}
+"""
+
+FILE = "app/admin/actions.ts"
+
+
+def test_a_role_tested_through_a_local_guards_the_action(tmp_path: Path) -> None:
+    make_repo(tmp_path, {"lib/guards.ts": GUARDS, FILE: ACTIONS})
+    result = run_audit(tmp_path)
+    point = entry(result, f"server_action:{FILE}#banUser")
+    authn, authz = point.checks.authentication, point.checks.authorization
+    assert authn.status.value == "pass", authn
+    assert ("lib/guards.ts", 6) in {(e.file, e.line) for e in authn.evidence}
+    assert authz.status.value == "pass", authz
+    assert any("session?.user?.role.includes" in e.detail for e in authz.evidence), authz
+    assert not [r for r in rules_at(result, FILE) if r[0].startswith(("AZ", "ATH")) and r[2] == 9]
+
+
+def test_a_local_with_a_fallback_proves_no_caller(tmp_path: Path) -> None:
+    make_repo(tmp_path, {"lib/guards.ts": GUARDS, FILE: ACTIONS})
+    point = entry(run_audit(tmp_path), f"server_action:{FILE}#renameNote")
+    assert point.checks.authentication.status.value == "fail", point.checks.authentication
+    assert point.checks.authorization.status.value == "fail", point.checks.authorization
