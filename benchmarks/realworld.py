@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,18 +114,25 @@ def materialize(mirror: Path, commit: str, dest: Path) -> None:
 
 
 def run_audit(path: Path, cache: Path, *, cold: bool = False) -> dict[str, Any]:
-    out = path.parent / f"{path.name}.audit.json"
+    # a file of this run's own: runs of other checkouts may audit the same tree at once
+    handle, name = tempfile.mkstemp(prefix=f"{path.parent.name}-", suffix=".audit.json")
+    os.close(handle)
+    out = Path(name)
     env = {**archtools_env(), "ARCHTOOLS_CACHE_DIR": str(cache)}
     command = [*archtools_command(), "audit", str(path), "--format", "json", "-o", str(out)]
     if cold:
         command.append("--no-cache")
     # With --archtools-src, run from that checkout: `python -m` puts the working folder first on
     # the import path, which would otherwise be this checkout's archtools.
-    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=SOURCE, check=False)
-    if done.returncode not in (0, 1) or not out.is_file():
-        raise RuntimeError(done.stderr.strip().splitlines()[-1] if done.stderr else "no audit")
-    audit: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
-    out.unlink()
+    try:
+        done = subprocess.run(
+            command, capture_output=True, text=True, env=env, cwd=SOURCE, check=False
+        )
+        if done.returncode not in (0, 1) or not out.stat().st_size:
+            raise RuntimeError(done.stderr.strip().splitlines()[-1] if done.stderr else "no audit")
+        audit: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    finally:
+        out.unlink(missing_ok=True)
     return audit
 
 
