@@ -25,6 +25,7 @@ from archtools.checklist.features import (
     merge_plurals,
     parse_config,
 )
+from archtools.checklist.proof import ProjectFacts, StrictSetting
 from archtools.checklist.scorecard import build_scorecard
 from archtools.errors import InputError
 from archtools.results import (
@@ -154,6 +155,7 @@ def _entry_point(analysis: EntryAnalysis, feature: str) -> EntryPoint:
         public=analysis.public,
         checks=Checks(**analysis.checks),
         models=analysis.models,
+        exposure_proofs=analysis.exposure_proofs,
     )
 
 
@@ -229,7 +231,11 @@ def _analyse(
         baseline=options.baseline,
     )
     scorecards = score_features(
-        entry_points, findings, has_migrations, schema_errors=loaded.schema_errors
+        entry_points,
+        findings,
+        has_migrations,
+        schema_errors=loaded.schema_errors,
+        facts=project_facts(loaded),
     )
     return Analysis(
         entry_points=entry_points, findings=findings, scorecards=scorecards, errors=errors
@@ -353,12 +359,30 @@ def _snippet(loaded: Loaded, file: str, line: int) -> list[str]:
     return [f"{n:>4} | {lines[n - 1][:200]}" for n in range(start, end + 1)]
 
 
+def project_facts(loaded: Loaded) -> ProjectFacts:
+    """What can prove a checklist item with no finding against it."""
+    migrations: list[str] = []
+    if any(f.path.endswith(".sql") for f in loaded.repo.files):
+        from archtools.parse.sql_migrations import find_migration_files
+
+        outs = [app.drizzle.out for app in loaded.repo.apps if app.drizzle and app.drizzle.out]
+        migrations = find_migration_files(
+            [f.path for f in loaded.repo.files], [o for o in outs if o]
+        )
+    return ProjectFacts(
+        tsconfigs=[StrictSetting(path, strict, line) for path, strict, line in _tsconfigs(loaded)],
+        schema=None if loaded.schema_errors else loaded.schema,
+        migrations=migrations,
+    )
+
+
 def score_features(
     entry_points: list[EntryPoint],
     findings: list[Finding],
     has_migrations: bool,
     *,
     schema_errors: Sequence[AuditError] = (),
+    facts: ProjectFacts | None = None,
 ) -> list[Scorecard]:
     by_feature: dict[str, list[EntryPoint]] = defaultdict(list)
     for entry in entry_points:
@@ -405,6 +429,7 @@ def score_features(
                 assigned.get(feature, []),
                 has_migrations=has_migrations,
                 schema_errors=schema_errors,
+                facts=facts,
             )
         )
     return cards

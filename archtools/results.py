@@ -110,6 +110,9 @@ class EntryPoint(_Frozen):
     public: bool
     checks: Checks
     models: list[str] = []
+    # Additions beyond the contract: why the secret fields of the rows it reads stay out of its
+    # response, one query each (the positive evidence of the no-sensitive-exposure item).
+    exposure_proofs: list[Evidence] = []
 
 
 class Finding(_Frozen):
@@ -132,6 +135,9 @@ class Finding(_Frozen):
     snippet: str | None = None
     # The reason, when an archtools-ignore comment or the baseline covers the finding.
     suppressed: str | None = None
+    # Which location of the same problem in the file this is, from 0 in line order: a finding's
+    # fingerprint names the problem and its occurrence, not its line.
+    occurrence: int = 0
 
 
 class ScoreItem(_Frozen):

@@ -324,9 +324,17 @@ class EntryChecker(AuthorizationChecks, DataChecks):
         rate = self._rate_limiting(entry, scope, problems)
         audit = self._audit_logging(entry, scope, ops, problems)
         signed_in = authn.status == CheckStatus.PASS and authn.kind in ("session", "api_key")
+        kept_out: list[Evidence] = []
         problems.extend(
             entry_problems(
-                self.ctx, entry, scope.facts, scope.funcs, scope.flow, ops, signed_in=signed_in
+                self.ctx,
+                entry,
+                scope.facts,
+                scope.funcs,
+                scope.flow,
+                ops,
+                signed_in=signed_in,
+                proofs=kept_out,
             )
         )
         problems.extend(raw_sql_problems(self.ctx, self._places(scope)))
@@ -342,6 +350,7 @@ class EntryChecker(AuthorizationChecks, DataChecks):
             public=public is not None,
             models=sorted({op.model for op, _flow in ops if op.model}),
             problems=problems,
+            exposure_proofs=kept_out,
         )
 
     def _authorization_unless_public(

@@ -33,6 +33,8 @@ class EntryAnalysis:
     public: bool
     models: list[str]
     problems: list[Problem] = field(default_factory=list)
+    # why the secret fields of the rows it reads stay out of its response, query by query
+    exposure_proofs: list[Evidence] = field(default_factory=list)
     # False for a page candidate whose params reach no data: it renders, it is no entry point.
     reads_data: bool = True
 

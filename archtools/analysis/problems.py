@@ -4,12 +4,12 @@ revalidation, deletes, locking."""
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from archtools.analysis.cache_exposure import shared_cache_exposures
 from archtools.analysis.cached_models import cached_models
-from archtools.analysis.context import AnalysisContext, app_caches
+from archtools.analysis.context import AnalysisContext, app_caches, sensitive_fields
 from archtools.analysis.data_integrity import write_problems
 from archtools.analysis.entry_scope import Problem
 from archtools.analysis.exposure_rows import (
@@ -27,7 +27,7 @@ from archtools.analysis.program import Program
 from archtools.analysis.redirects import open_redirects
 from archtools.analysis.roles import DbOp
 from archtools.facts.code import Call, Expr, FileFacts
-from archtools.results import EntryKind
+from archtools.results import EntryKind, Evidence
 
 if TYPE_CHECKING:
     from archtools.analysis.entry import Entry
@@ -51,6 +51,8 @@ class _Response:
     responded: set[tuple[str, int | None]]
     output: Shape | None
     signed_in: bool
+    # why each row with secret fields stays out of the response (exposure_proof)
+    proofs: list[Evidence] = field(default_factory=list)
 
 
 def entry_problems(
@@ -62,9 +64,11 @@ def entry_problems(
     ops_with_flow: list[tuple[DbOp, Flow]],
     *,
     signed_in: bool = False,
+    proofs: list[Evidence] | None = None,
 ) -> list[Problem]:
     """signed_in: the caller is a signed-in user (or an API key's holder), who may read back the
-    bearer tokens of the rows it may read; credentials stay secret from everyone."""
+    bearer tokens of the rows it may read; credentials stay secret from everyone. `proofs`, when
+    given, gets why each query reading secret fields keeps them out of the response."""
     problems: list[Problem] = []
     ops = [op for op, _flow in ops_with_flow]
     calls = [c for c in facts.calls if c.func in funcs]
@@ -86,6 +90,7 @@ def entry_problems(
         responded=_responded_functions(ctx, facts, calls, returned_roots),
         output=output_shape(ctx, entry),
         signed_in=signed_in,
+        proofs=proofs if proofs is not None else [],
     )
     for op in ops:
         if op.model is None:
@@ -110,22 +115,48 @@ def _exposure(response: _Response, op: DbOp, model: str) -> Problem | None:
     unless what it sends passes through a schema that strips every one of them first (a
     `schema.parse(row)` in its code, or the output schema of the procedure or action)."""
     fields = secret_fields(response.ctx, model, signed_in=response.signed_in)
-    if not (fields and op.returns_rows and not op.narrowed):
+    if not fields:
+        readable = sensitive_fields(response.ctx.schema, model)
+        if readable:
+            detail = (
+                f"`{model}`: {', '.join(readable)} are no secret from this caller (bearer "
+                "tokens the signed-in caller holds, or digests of public content)"
+            )
+            response.proofs.append(Evidence(file=op.file, line=op.line, detail=detail))
+        return None
+    secrets = ", ".join(fields)
+
+    def kept_out(why: str) -> None:
+        detail = f"`{model}`: {op.callee}() {why}, keeping {secrets} out of the response"
+        response.proofs.append(Evidence(file=op.file, line=op.line, detail=detail))
+
+    if not op.returns_rows:
+        kept_out("returns no rows")
+        return None
+    if op.narrowed:
+        kept_out("picks its fields (select, omit or columns)")
         return None
     own = op.file == response.facts.path and op.func in response.funcs
     if own and not op.returned:  # what the responses carry of it, once parsed by their schemas
-        fields = fields_sent(response.ctx, response.facts, response.sent, op.assigned_to, fields)
-        leaks = bool(fields)
+        sent = fields_sent(response.ctx, response.facts, response.sent, op.assigned_to, fields)
+        leaks = bool(sent)
+        why = "is read into values no response carries whole"
+        fields_leaked = sent
     else:  # returned itself, or in a helper: only what the helper hands back to a response
         leaks = own or _helper_returns_row(response.ctx, op, response.responded)
+        why = "is called by a helper whose result no response carries"
+        fields_leaked = fields
     if not leaks:
+        kept_out(why)
         return None
+    fields = fields_leaked
     if response.output is not None:
         # where the row sits in the result is known only for the handler's own rows
         at_top = own and (op.returned or bool(set(op.assigned_to) & response.top_level))
         output = response.output
         fields = [f for f in fields if (output.passes(f) if at_top else output.passes_anywhere(f))]
         if not fields:
+            kept_out("returns rows the output schema strips")
             return None
     return Problem(
         "EXP001",

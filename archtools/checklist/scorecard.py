@@ -1,7 +1,8 @@
 """A scorecard per feature over the quality checklist, with one documented scoring formula.
 
 Each checklist item gets a status: `pass`, `warn`, `fail`, `n/a` or `unknown` (it applies but could not
-be checked: the schema items when the schema does not parse). The score is the weighted mean of the
+be checked: the schema items when the schema does not parse, and any item with neither a finding nor
+a fact that proves it: "no finding" alone is no pass, see archtools/checklist/proof.py). The score is the weighted mean of the
 items that apply, counting pass as 1, warn as 0.5, fail and unknown as 0 (a check that could not run
 earns nothing; weights in knowledge/checklist.yaml), times 100, rounded. Grades: A >= 90, B >= 80, C >= 70, D >= 60, else F. A feature where nothing applies
 scores 100."""
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from archtools.checklist.proof import ProjectFacts, Proof, prove
 from archtools.results import (
     AuditError,
     CheckStatus,
@@ -114,7 +116,7 @@ def _item_from_checks(
 
 
 def _item_from_findings(
-    item: ChecklistItem, applies: bool, findings: Sequence[Finding], ok: Evidence | None
+    item: ChecklistItem, applies: bool, findings: Sequence[Finding], proof: Proof | None
 ) -> ScoreItem:
     if findings:
         evidence = [
@@ -129,8 +131,10 @@ def _item_from_findings(
         )
     if not applies:
         return ScoreItem(id=item.id, title=item.title, status=ItemStatus.NA)
+    if proof is None:
+        return ScoreItem(id=item.id, title=item.title, status=ItemStatus.UNKNOWN)
     return ScoreItem(
-        id=item.id, title=item.title, status=ItemStatus.PASS, evidence=[ok] if ok else []
+        id=item.id, title=item.title, status=proof.status, evidence=proof.evidence[:MAX_EVIDENCE]
     )
 
 
@@ -150,12 +154,14 @@ def build_scorecard(
     *,
     has_migrations: bool,
     schema_errors: Sequence[AuditError] = (),
+    facts: ProjectFacts | None = None,
 ) -> Scorecard:
     """One feature's scorecard. `schema_errors`: why the schema does not parse (its items are then
-    unknown unless a finding already speaks for them)."""
+    unknown unless a finding already speaks for them). `facts`: what can prove an item with no
+    finding against it (without them such an item is unknown)."""
     active = [f for f in findings if f.suppressed is None]
     items: list[ScoreItem] = []
-    anchor = entries[0] if entries else None
+    facts = facts or ProjectFacts()
     for item in checklist():
         related = [f for f in active if f.checklist == item.id]
         if item.id in CHECK_ITEMS and entries:
@@ -168,14 +174,8 @@ def build_scorecard(
             "database-constraints": bool(models),
             "safe-migrations": has_migrations and bool(models),
         }.get(item.id, bool(entries) or bool(related))
-        ok = (
-            Evidence(
-                file=anchor.file, line=anchor.line, detail=f"no finding against `{item.title}`"
-            )
-            if anchor is not None
-            else None
-        )
-        items.append(_item_from_findings(item, applies, related, ok))
+        proof = prove(item.id, entries, models, facts) if applies and not related else None
+        items.append(_item_from_findings(item, applies, related, proof))
     score = score_of(items)
     return Scorecard(
         feature=feature,

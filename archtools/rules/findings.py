@@ -65,40 +65,64 @@ def build_findings(
     ignored: Mapping[tuple[str, int, str], str],
     baseline: set[str],
 ) -> list[Finding]:
-    # One finding per location: the hits of one problem, reached from several entry points.
-    grouped: dict[str, list[Hit]] = {}
+    # One finding per location: the hits of one problem, reached from several entry points. The
+    # same problem at another line of the file is another finding: its fingerprint carries the
+    # occurrence (the first keeps the bare fingerprint, as audits before occurrences wrote it).
+    located: dict[str, dict[int, list[Hit]]] = {}
     for hit in hits:
         if hit.rule not in catalog:
             raise KeyError(f"rule {hit.rule} has no catalog entry")
-        grouped.setdefault(fingerprint(hit), []).append(hit)
+        located.setdefault(fingerprint(hit), {}).setdefault(hit.line, []).append(hit)
     findings: dict[str, Finding] = {}
-    for print_id, group in grouped.items():
-        hit = group[0]
-        meta = catalog[hit.rule]
-        entry_points = sorted({h.entry_point for h in group if h.entry_point})
-        reason = ignored.get((hit.file, hit.line, hit.rule))
-        if reason is None and (
-            print_id in baseline or any(entry_fingerprint(h) in baseline for h in group)
-        ):
-            reason = "accepted in the baseline"
-        lines = source_line(hit.file, hit.line)
-        findings[print_id] = Finding(
-            rule=meta.id,
-            title=meta.title,
-            severity=meta.severity,
-            cwe=list(meta.cwe),
-            checklist=meta.checklist,
-            file=hit.file,
-            line=hit.line,
-            end_line=hit.end_line,
-            entry_point=entry_points[0] if entry_points else None,
-            entry_points=entry_points,
-            model=hit.model,
-            message=hit.message,
-            fingerprint=print_id,
-            name=meta.name,
-            confidence=meta.confidence,
-            snippet="\n".join(lines) if lines else None,
-            suppressed=reason,
-        )
+    for base, by_line in located.items():
+        for occurrence, line in enumerate(sorted(by_line)):
+            print_id = base if occurrence == 0 else occurrence_fingerprint(base, occurrence)
+            findings[print_id] = _finding(
+                by_line[line], print_id, occurrence, catalog, source_line, ignored, baseline
+            )
     return sorted(findings.values(), key=lambda f: (f.file, f.line, f.rule, f.fingerprint))
+
+
+def occurrence_fingerprint(base: str, occurrence: int) -> str:
+    """The fingerprint of the nth location (from 0, in line order) of one problem in one file."""
+    return hashlib.sha256(f"{base}\x1f{occurrence}".encode()).hexdigest()[:32]
+
+
+def _finding(
+    group: list[Hit],
+    print_id: str,
+    occurrence: int,
+    catalog: Mapping[str, RuleMeta],
+    source_line: Callable[[str, int], list[str]],
+    ignored: Mapping[tuple[str, int, str], str],
+    baseline: set[str],
+) -> Finding:
+    hit = group[0]
+    meta = catalog[hit.rule]
+    entry_points = sorted({h.entry_point for h in group if h.entry_point})
+    reason = ignored.get((hit.file, hit.line, hit.rule))
+    if reason is None and (
+        print_id in baseline or any(entry_fingerprint(h) in baseline for h in group)
+    ):
+        reason = "accepted in the baseline"
+    lines = source_line(hit.file, hit.line)
+    return Finding(
+        rule=meta.id,
+        title=meta.title,
+        severity=meta.severity,
+        cwe=list(meta.cwe),
+        checklist=meta.checklist,
+        file=hit.file,
+        line=hit.line,
+        end_line=hit.end_line,
+        entry_point=entry_points[0] if entry_points else None,
+        entry_points=entry_points,
+        model=hit.model,
+        message=hit.message,
+        fingerprint=print_id,
+        name=meta.name,
+        confidence=meta.confidence,
+        snippet="\n".join(lines) if lines else None,
+        suppressed=reason,
+        occurrence=occurrence,
+    )

@@ -97,7 +97,7 @@ def filters_text(**filters: object) -> str:
 
 
 def pager_html(page: Page[T], noun: str, call: str, filters: str = "") -> str:
-    """Where a page sits (`findings 51-100 of 1148, page 2 of 23`) and the call that shows the
+    """Where a page sits (`findings 51-100 of 1387, page 2 of 28`) and the call that shows the
     next one: `call` is the view's call with `{args}` (the filters and the page) to fill in, or
     empty where the page is chosen otherwise (a widget's pager)."""
     where = f"{noun} {page.first}-{page.last} of {page.total}" if page.total else f"no {noun}"

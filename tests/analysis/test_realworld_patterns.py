@@ -4183,3 +4183,33 @@ export default async function handler(req: NextApiRequest, res: NextApiResponse)
     result = audit_files(tmp_path / "b", {"pages/api/verify.ts": unchecked})
     point = entry(result, "pages_api:pages/api/verify.ts#default")
     assert statuses(point)["input_validation"] == "fail"
+
+
+def test_the_same_problem_at_two_lines_of_a_file_is_two_findings_with_occurrences() -> None:
+    from archtools.rules.base import Hit
+    from archtools.rules.catalog import rule_catalog
+    from archtools.rules.findings import build_findings, fingerprint
+
+    def hit(line: int, entry: str) -> Hit:
+        return Hit(
+            rule="AZ001", file="lib/notes.ts", line=line, message="m", entry_point=entry, key="k"
+        )
+
+    hits = [hit(30, "a"), hit(12, "b"), hit(12, "c"), hit(30, "d")]
+    first, second = build_findings(
+        hits, rule_catalog(), source_line=lambda _f, _l: [], ignored={}, baseline=set()
+    )
+    assert (first.line, first.occurrence, first.entry_points) == (12, 0, ["b", "c"])
+    assert (second.line, second.occurrence, second.entry_points) == (30, 1, ["a", "d"])
+    # the first keeps the fingerprint audits wrote before occurrences; the second has its own
+    assert first.fingerprint == fingerprint(hits[0])
+    assert second.fingerprint not in (first.fingerprint, "")
+    # moved lines keep both fingerprints
+    moved = build_findings(
+        [hit(40, "a"), hit(22, "b")],
+        rule_catalog(),
+        source_line=lambda _f, _l: [],
+        ignored={},
+        baseline=set(),
+    )
+    assert [f.fingerprint for f in moved] == [first.fingerprint, second.fingerprint]

@@ -95,8 +95,10 @@ def test_sample_audit_has_no_errors(name: str) -> None:
 @pytest.mark.parametrize("name", APPS)
 def test_expected_grades_follow_from_the_expected_checks_and_findings(name: str) -> None:
     """The grades written in expected.yaml are the documented formula applied to the expected checks
-    and findings, so they cannot drift from the rest of the file (both samples ship migrations)."""
-    from archtools.analyze import score_features
+    and findings (and the facts that prove the items no finding speaks for), so they cannot drift
+    from the rest of the file (both samples ship migrations)."""
+    from archtools.analyze import project_facts, score_features
+    from archtools.loading import load
     from archtools.results import Check, Checks, CheckStatus
 
     result = audited(name)
@@ -114,7 +116,9 @@ def test_expected_grades_follow_from_the_expected_checks_and_findings(name: str)
     ]
     listed = {(f["rule"], f["file"], f["line"]) for f in wanted["findings"]}
     findings = [f for f in result.findings if (f.rule, f.file, f.line) in listed]
-    grades = {(s.feature, s.grade) for s in score_features(entries, findings, has_migrations=True)}
+    facts = project_facts(load(SAMPLES / name, AuditOptions(use_cache=False, workers=1)))
+    scored = score_features(entries, findings, has_migrations=True, facts=facts)
+    grades = {(s.feature, s.grade) for s in scored}
     assert grades == {(s["feature"], s["grade"]) for s in wanted["scorecards"]}
 
 
