@@ -28,8 +28,9 @@ class MigrationTool:
     default_in_schema: str
     # MIG006: how an index is built without blocking writes with this tool
     build_concurrently: str
-    # MIG005 / MIG007: where the VALIDATE step goes
+    # MIG005 / MIG007: where the VALIDATE step goes, and why there (a sentence, or "")
     validate_later: str
+    validate_why: str = ""
 
     def say(self, phrase: str, name: str, dialect: str) -> str:
         """`phrase` (one of the fields) about the table or column `name`."""
@@ -70,8 +71,9 @@ DRIZZLE = MigrationTool(
     "transaction, where CREATE INDEX CONCURRENTLY fails: build the index with CONCURRENTLY "
     "outside it (psql or a script run before the deploy) and keep IF NOT EXISTS in the "
     "generated .sql file so the migration then skips it.",
-    validate_later="in a migration of a later deploy (drizzle-kit migrate applies every pending "
-    "migration in one transaction, which would hold the first lock through the validation)",
+    validate_later="in a migration of a later deploy",
+    validate_why=" drizzle-kit migrate applies every pending migration in one transaction, so a "
+    "VALIDATE shipped with it would scan while the first lock is still held.",
 )
 
 PLAIN_SQL = MigrationTool(

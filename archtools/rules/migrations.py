@@ -209,7 +209,7 @@ def check_not_null_without_default(
                     "EXCLUSIVE lock, blocking reads and writes, and fails if any row is NULL. "
                     f'Backfill first, add CHECK ("{column}" IS NOT NULL) NOT VALID, VALIDATE '
                     f"it {tool.validate_later}, then SET NOT NULL (PostgreSQL 12+ then skips "
-                    "the scan)."
+                    f"the scan).{tool.validate_why}"
                 )
             elif action.kind == ActionKind.MODIFY_COLUMN and action.not_null:
                 before = history.column_before(pos, table, column)
@@ -273,7 +273,7 @@ def check_foreign_key_without_not_valid(
                 f"SHARE ROW EXCLUSIVE lock on {statement.table} and on {action.references}, so "
                 "writes to both tables wait for the whole scan. Add it with NOT VALID, then "
                 f"run ALTER TABLE ... VALIDATE CONSTRAINT {tool.validate_later} (that only "
-                "takes a lock that lets writes through).",
+                f"takes a lock that lets writes through).{tool.validate_why}",
                 f"foreign-key-without-not-valid:{statement.table}.{action.constraint_name or name}",
                 statement.table,
             )
