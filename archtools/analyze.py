@@ -247,7 +247,11 @@ def _analyse(
     scorecards = score_features(
         entry_points, findings, has_migrations, schema_errors=loaded.schema_errors
     )
+    judging = any(
+        selection.reports(m.id) for m in rule_catalog().values() if m.family == "migration"
+    )
     note = options.migrations.note(len(migrations.judged), len(migrations.history))
+    note = note if judging else None  # no word on migrations when no migration rule runs
     return Analysis(
         entry_points=entry_points,
         findings=findings,

@@ -86,6 +86,9 @@ def test_without_a_base_the_newest_migration_is_judged_and_the_rest_counted(
     notes = document["notes"]
     assert isinstance(notes, list) and len(notes) == 1
     assert "3 applied migrations skipped as history" in notes[0]
+    # Without a migration rule to run, nothing is said about migrations.
+    other = audit_json(repo, tmp_path / "b.json", "--select", "ATH")
+    assert other["notes"] == []
     for fmt, out in (("text", "a.txt"), ("md", "a.md"), ("html", "a.html")):
         assert main(["audit", str(repo), "--format", fmt, "-o", str(tmp_path / out)]) == 0
         report = (tmp_path / out).read_text()
