@@ -6,7 +6,7 @@ import posixpath
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from archtools.analysis.checks import EntryAnalysis, EntryChecker
@@ -35,6 +35,7 @@ from archtools.results import (
     EntryKind,
     EntryPoint,
     Finding,
+    MigrationsJudged,
     Scorecard,
 )
 from archtools.rules import code as code_rules
@@ -57,6 +58,8 @@ class Analysis:
     findings: list[Finding]
     scorecards: list[Scorecard]
     errors: list[AuditError]
+    migrations: MigrationsJudged = field(default_factory=MigrationsJudged)
+    notes: list[str] = field(default_factory=list)
 
 
 def _config(loaded: Loaded, errors: list[AuditError]) -> ProjectConfig:
@@ -111,12 +114,16 @@ def _line_of_key(loaded: Loaded, path: str, key: str) -> int:
 
 
 def _migration_hits(
-    loaded: Loaded, errors: list[AuditError], selection: RuleSelection
-) -> tuple[list[Hit], bool]:
+    loaded: Loaded, errors: list[AuditError], selection: RuleSelection, options: AuditOptions
+) -> tuple[list[Hit], MigrationsJudged]:
+    """The hits on the migrations not yet applied (as options.migrations says), and which files
+    were judged or taken as history."""
+    scope = options.migrations
     if not any(f.path.endswith(".sql") for f in loaded.repo.files):
-        return [], False  # no SQL at all: skip loading the SQL parser
+        # no SQL at all: skip loading the SQL parser
+        return [], MigrationsJudged(scope=scope.kind, since=scope.since or None)
     from archtools.parse.sql_migrations import find_migration_files, parse_migration
-    from archtools.rules.migrations import run_migration_rules
+    from archtools.rules.migration_judge import judge_migrations
 
     outs = [app.drizzle.out for app in loaded.repo.apps if app.drizzle and app.drizzle.out]
     paths = find_migration_files([f.path for f in loaded.repo.files], [o for o in outs if o])
@@ -137,7 +144,15 @@ def _migration_hits(
                 )
             )
         migrations.append(parsed)
-    return run_migration_rules(migrations, selection.reports), bool(migrations)
+    orm = loaded.schema.orm.value if loaded.schema.orm else None
+    judgement = judge_migrations(migrations, scope, selection.reports, orm)
+    judged = MigrationsJudged(
+        scope=scope.kind,
+        since=scope.since or None,
+        judged=list(judgement.judged),
+        history=list(judgement.history),
+    )
+    return judgement.hits, judged
 
 
 def _entry_point(analysis: EntryAnalysis, feature: str) -> EntryPoint:
@@ -217,7 +232,8 @@ def _analyse(
         if h.rule not in SERVER_RESPONSE_RULES or (h.file in server and h.file not in machines)
     ]
     hits += run_schema_rules(loaded.schema, [r for r in SCHEMA_RULES if selection.reports(r)])
-    migration_hits, has_migrations = _migration_hits(loaded, errors, selection)
+    migration_hits, migrations = _migration_hits(loaded, errors, selection, options)
+    has_migrations = bool(migrations.judged or migrations.history)
     hits += migration_hits
     hits = [hit for hit in hits if selection.reports(hit.rule)]  # the entry-point rules
 
@@ -237,8 +253,18 @@ def _analyse(
         schema_errors=loaded.schema_errors,
         facts=project_facts(loaded),
     )
+    judging = any(
+        selection.reports(m.id) for m in rule_catalog().values() if m.family == "migration"
+    )
+    note = options.migrations.note(len(migrations.judged), len(migrations.history))
+    note = note if judging else None  # no word on migrations when no migration rule runs
     return Analysis(
-        entry_points=entry_points, findings=findings, scorecards=scorecards, errors=errors
+        entry_points=entry_points,
+        findings=findings,
+        scorecards=scorecards,
+        errors=errors,
+        migrations=migrations,
+        notes=[note] if note else [],
     )
 
 

@@ -19,7 +19,9 @@ from archtools.version import __version__
 from archtools.views.render import REPORT_FORMATS
 
 if TYPE_CHECKING:
+    from archtools.baseline import Baseline
     from archtools.facts.schema import Schema
+    from archtools.rules.migration_scope import MigrationScope
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -96,7 +98,17 @@ def _add_audit_options(parser: argparse.ArgumentParser) -> None:
         help="give up a file that takes longer to parse, listing it under errors (default: 20; 0: none)",
     )
     parser.add_argument(
-        "--baseline", type=Path, help="a baseline file: its findings are reported as accepted"
+        "--baseline",
+        type=Path,
+        help="a baseline file: its findings are reported as accepted, and the migrations it "
+        "recorded are taken as applied",
+    )
+    parser.add_argument(
+        "--migrations-since",
+        metavar="REF|all",
+        help="judge the migrations added since this git revision of the repository (the others "
+        "are applied history), or `all` to judge every one (default: those new since --baseline, "
+        "else the newest migration of each migration folder)",
     )
     parser.add_argument(
         "--select",
@@ -231,14 +243,30 @@ def _write(text: str, output: Path | None) -> None:
     output.write_text(text, encoding="utf-8")
 
 
+def _migration_scope(args: argparse.Namespace, baseline: Baseline | None) -> MigrationScope:
+    """--migrations-since first, then the migrations the baseline recorded, else the newest."""
+    from archtools.rules.migration_scope import ALL_KEYWORD, MigrationScope
+
+    since = getattr(args, "migrations_since", None)
+    if since == ALL_KEYWORD:
+        return MigrationScope.every()
+    if since is not None:
+        from archtools.diff import files_at_revision
+
+        applied = files_at_revision(Path(args.path), since)
+        return MigrationScope.since_state(applied, f"git revision {since}")
+    recorded = baseline.migration_scope(args.baseline) if baseline is not None else None
+    return recorded or MigrationScope.newest()
+
+
 def _audit_options(args: argparse.Namespace, bar: ProgressBar) -> object:
     from archtools.pipeline import AuditOptions
 
-    baseline: set[str] = set()
+    baseline = None
     if getattr(args, "baseline", None) is not None:
-        from archtools.baseline import read_baseline
+        from archtools.baseline import load_baseline
 
-        baseline = read_baseline(args.baseline)
+        baseline = load_baseline(args.baseline)
     from archtools.rules.catalog import rule_catalog
 
     select, ignore = getattr(args, "select", None), getattr(args, "ignore", ())
@@ -246,10 +274,11 @@ def _audit_options(args: argparse.Namespace, bar: ProgressBar) -> object:
     options = AuditOptions(
         use_cache=not args.no_cache,
         workers=args.jobs,
-        baseline=baseline,
+        baseline=baseline.fingerprints if baseline is not None else set(),
         progress=bar,
         select=select,
         ignore=ignore,
+        migrations=_migration_scope(args, baseline),
     )
     if getattr(args, "file_time_limit", None) is not None:
         options.file_time_limit = args.file_time_limit or None

@@ -12,6 +12,7 @@ from pathlib import Path
 from archtools.errors import InputError
 from archtools.loading import AuditOptions, Progress
 from archtools.results import CHECK_NAMES, Audit, CheckStatus, EntryPoint, Finding, Severity
+from archtools.rules.migration_scope import MigrationScope
 from archtools.views.report_data import CHECK_LABELS, reveal
 from archtools.views.report_md_summary import COMMENT_BUDGET, md_cell
 from archtools.views.summary import CONFIDENCE_RANK, entry_point_name
@@ -249,25 +250,25 @@ def _load_audit_file(path: str) -> Audit:
         raise InputError(f"{path} is not an archtools audit JSON: {error}") from error
 
 
-def checkout_revision(repo: Path, revision: str, target: Path) -> None:
-    """Write the files of `revision` into `target` from git's object store, with no checkout: no
-    hooks, no filters, no symlinks, nothing from the repository runs."""
-
-    def git(*args: str, data: bytes | None = None) -> bytes:
-        done = subprocess.run(
-            ["git", "-C", str(repo), *args],
-            input=data,
-            capture_output=True,
-            check=False,
-            timeout=120,
+def _git(repo: Path, *args: str, data: bytes | None = None) -> bytes:
+    done = subprocess.run(
+        ["git", "-C", str(repo), *args],
+        input=data,
+        capture_output=True,
+        check=False,
+        timeout=120,
+    )
+    if done.returncode != 0:
+        raise InputError(
+            f"git {' '.join(args)} failed: {done.stderr.decode(errors='replace').strip()}"
         )
-        if done.returncode != 0:
-            raise InputError(
-                f"git {' '.join(args)} failed: {done.stderr.decode(errors='replace').strip()}"
-            )
-        return done.stdout
+    return done.stdout
 
-    listing = git("ls-tree", "-r", "-z", "--full-tree", "-l", revision)
+
+def checkout_revision(repo: Path, revision: str, target: Path) -> list[str]:
+    """Write the files of `revision` into `target` from git's object store, with no checkout: no
+    hooks, no filters, no symlinks, nothing from the repository runs. Returns the paths written."""
+    listing = _git(repo, "ls-tree", "-r", "-z", "--full-tree", "-l", revision)
     wanted: list[tuple[str, str]] = []
     for record in listing.split(b"\0"):
         if not record:
@@ -281,8 +282,10 @@ def checkout_revision(repo: Path, revision: str, target: Path) -> None:
             continue
         wanted.append((path, sha.decode()))
     if not wanted:
-        return
-    batch = git("cat-file", "--batch", data="".join(f"{sha}\n" for _p, sha in wanted).encode())
+        return []
+    batch = _git(
+        repo, "cat-file", "--batch", data="".join(f"{sha}\n" for _p, sha in wanted).encode()
+    )
     offset = 0
     for path, _sha in wanted:
         header_end = batch.index(b"\n", offset)
@@ -293,25 +296,51 @@ def checkout_revision(repo: Path, revision: str, target: Path) -> None:
         destination = target / path
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.write_bytes(content)
+    return [path for path, _sha in wanted]
+
+
+def files_at_revision(folder: Path, revision: str) -> frozenset[str]:
+    """The paths, relative to `folder`, of the files under `folder` at git `revision` of the
+    repository holding it (for `--migrations-since REF`)."""
+    if not folder.is_dir():
+        raise InputError(f"{folder} is not a folder")
+    try:
+        if revision.startswith("-"):
+            raise InputError(f"{revision!r} looks like an option")
+        _git(folder, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+    except InputError as error:
+        raise InputError(
+            f"--migrations-since {revision!r}: not a commit of a git repository holding {folder}"
+            f" ({error})"
+        ) from error
+    listing = _git(folder, "ls-tree", "-r", "-z", "--name-only", revision, "--", ".")
+    return frozenset(
+        name.decode("utf-8", errors="replace") for name in listing.split(b"\0") if name
+    )
 
 
 def audits_for_diff(
     base: str, head: str, repo: Path | None, progress: Progress | None = None
 ) -> tuple[Audit, Audit]:
     """The two audits to compare: two audit JSON files, or (with `repo`) the audits of two of its
-    revisions, `progress` following each (its stages named `base parse`, `head analyse`, ...)."""
+    revisions, `progress` following each (its stages named `base parse`, `head analyse`, ...).
+    Revisions are both judged with the migrations of `base` as applied history, so the migration
+    rules report on the migrations `head` adds."""
     if repo is None:
         return _load_audit_file(base), _load_audit_file(head)
     from archtools.pipeline import audit
 
     audits = []
+    applied: frozenset[str] | None = None
     for side, revision in (("base", base), ("head", head)):
         labelled = None
         if progress is not None:
             labelled = _labelled(progress, side)
         with tempfile.TemporaryDirectory(prefix="archtools-diff-") as folder:
-            checkout_revision(repo, revision, Path(folder))
-            audits.append(audit(Path(folder), AuditOptions(progress=labelled)))
+            written = checkout_revision(repo, revision, Path(folder))
+            applied = frozenset(written) if applied is None else applied
+            scope = MigrationScope.since_state(applied, f"git revision {base}")
+            audits.append(audit(Path(folder), AuditOptions(progress=labelled, migrations=scope)))
     return audits[0], audits[1]
 
 

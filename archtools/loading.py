@@ -14,6 +14,7 @@ from archtools.facts.code import FileFacts
 from archtools.facts.schema import Schema
 from archtools.facts.store import FILE_TIME_LIMIT, LazyJobs, collect_facts, default_cache_dir
 from archtools.results import AuditError
+from archtools.rules.migration_scope import MigrationScope
 from archtools.source.files import CODE_LANGUAGES
 from archtools.source.repository import Repository, load_repository
 from archtools.source.texts import SourceTexts
@@ -33,6 +34,8 @@ class AuditOptions:
     # --select / --ignore: rule ids and prefixes; they override and extend archtools.toml's [rules]
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
+    # the migrations the migration rules judge; the others are applied history
+    migrations: MigrationScope = field(default_factory=MigrationScope.newest)
 
 
 @dataclass

@@ -80,6 +80,7 @@ def _audit(path: Path, options: AuditOptions) -> Audit:
     extra = [
         f"max-file-bytes={options.max_file_bytes}",
         RuleSelection(options.select, options.ignore).key(),
+        options.migrations.cache_key(),
         *sorted(options.baseline),
     ]
     key = audit_key(texts, extra) if cache is not None else ""
@@ -108,6 +109,8 @@ def _audit(path: Path, options: AuditOptions) -> Audit:
         seconds=round(time.perf_counter() - started, 3),
         skipped_by_reason=dict(sorted(repo.skipped_counts.items())),
         files_cached=loaded.files_cached,
+        migrations_judged=len(analysis.migrations.judged),
+        migrations_skipped=len(analysis.migrations.history),
     )
     result = Audit(
         tool=ToolInfo(version=__version__),
@@ -130,6 +133,8 @@ def _audit(path: Path, options: AuditOptions) -> Audit:
         findings=analysis.findings,
         scorecards=analysis.scorecards,
         skipped=skipped,
+        migrations=analysis.migrations,
+        notes=analysis.notes,
     )
     # A file given up for time depends on the machine: such an audit is never kept.
     if cache is not None and loaded.complete:

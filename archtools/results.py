@@ -184,6 +184,9 @@ class Stats(_Frozen):
     # Additions beyond the contract.
     skipped_by_reason: dict[str, int] = {}
     files_cached: int = 0
+    # Migration files the migration rules judged, and those skipped as applied history (1.2).
+    migrations_judged: int = 0
+    migrations_skipped: int = 0
 
 
 class AuditError(_Frozen):
@@ -198,7 +201,26 @@ class SkippedFile(_Frozen):
     reason: str
 
 
-FORMAT_VERSION = "1.1"
+class MigrationScopeKind(StrEnum):
+    """Which migrations the migration rules judge: every one, the newest of each migration folder
+    (nothing says which are applied), or those new since a git revision or a baseline."""
+
+    ALL = "all"
+    NEWEST = "newest"
+    SINCE = "since"
+
+
+class MigrationsJudged(_Frozen):
+    """The migration files the rules judged and those taken as applied history, in applying
+    order; `since` names the earlier state for the `since` scope."""
+
+    scope: MigrationScopeKind = MigrationScopeKind.ALL
+    since: str | None = None
+    judged: list[str] = []
+    history: list[str] = []
+
+
+FORMAT_VERSION = "1.2"
 
 
 class Audit(_Frozen):
@@ -213,6 +235,8 @@ class Audit(_Frozen):
     scorecards: list[Scorecard] = []
     # Additions beyond the contract.
     skipped: list[SkippedFile] = []
+    migrations: MigrationsJudged = MigrationsJudged()  # 1.2
+    notes: list[str] = []  # 1.2: what a reader should know about how the audit was made
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 

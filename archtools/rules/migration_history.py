@@ -36,7 +36,9 @@ class MigrationHistory:
     """Facts gathered in one pass over every migration, looked up by the rules per statement.
 
     Keys hold the migration set (its folder) and case-folded names, so two apps of a monorepo
-    never share tables.
+    never share tables. `unapplied` holds the indices of the files known not to be applied yet
+    (new since the base): tables they create are still empty when the files after them run.
+    `orm` is the repository's schema ORM, for files whose folder does not say which tool wrote them.
     """
 
     files: tuple[MigrationFile, ...]
@@ -44,13 +46,18 @@ class MigrationHistory:
     columns: Mapping[tuple[str, str, str], tuple[tuple[Position, ColumnState], ...]]
     enums: Mapping[tuple[str, str], tuple[tuple[Position, tuple[str, ...] | None], ...]]
     not_null_checks: Mapping[tuple[str, str, str], tuple[Position, ...]]
+    unapplied: frozenset[int] = frozenset()
+    orm: str | None = None
 
     def is_new_table(self, pos: Position, table: str | None) -> bool:
-        """Created earlier in the same migration file, so empty and unseen by running code."""
+        """Created earlier in the same migration file, or in an earlier file that is not applied
+        yet either, so empty and unseen by running code."""
         if table is None:
             return False
         created = self.tables_created.get(self._key(pos, table), ())
-        return any(p[0] == pos[0] and p[1] < pos[1] for p in created)
+        return any(
+            p < pos and (p[0] == pos[0] or {p[0], pos[0]} <= self.unapplied) for p in created
+        )
 
     def column_before(self, pos: Position, table: str, column: str) -> ColumnState | None:
         entries = self.columns.get((*self._key(pos, table), column.casefold()), ())
@@ -80,8 +87,13 @@ def iter_statements(
             yield (fi, si), migration, statement
 
 
-def build_history(migrations: Sequence[MigrationFile]) -> MigrationHistory:
-    """One pass over the files, in the order given (see order_migrations)."""
+def build_history(
+    migrations: Sequence[MigrationFile],
+    unapplied: frozenset[int] = frozenset(),
+    orm: str | None = None,
+) -> MigrationHistory:
+    """One pass over the files, in the order given (see order_migrations); `unapplied` and `orm`
+    as MigrationHistory describes them."""
     builder = _Builder(tuple(migrations))
     for pos, migration, statement in iter_statements(migrations):
         builder.add(pos, migration.directory, statement)
@@ -91,6 +103,8 @@ def build_history(migrations: Sequence[MigrationFile]) -> MigrationHistory:
         columns={k: tuple(v) for k, v in builder.columns.items()},
         enums={k: tuple(v) for k, v in builder.enums.items()},
         not_null_checks={k: tuple(v) for k, v in builder.checks.items()},
+        unapplied=unapplied,
+        orm=orm,
     )
 
 

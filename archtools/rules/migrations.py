@@ -13,6 +13,7 @@ from archtools.parse.sql_migrations import (
     StatementKind,
 )
 from archtools.rules.base import Hit
+from archtools.rules.migration_advice import migration_tool
 from archtools.rules.migration_history import (
     MigrationHistory,
     Position,
@@ -54,9 +55,10 @@ def check_drop_table(
 ) -> Iterator[Hit]:
     """MIG001: DROP TABLE on a table that holds data."""
     rebuilt = {fi: redefined_tables(m) for fi, m in enumerate(migrations)}
-    for pos, _, statement in iter_statements(migrations):
+    for pos, migration, statement in iter_statements(migrations):
         if statement.kind != StatementKind.DROP_TABLE:
             continue
+        tool = migration_tool(migration, history.orm)
         for table in statement.names:
             if not _existing(history, pos, table) or table.casefold() in rebuilt[pos[0]]:
                 continue
@@ -66,7 +68,8 @@ def check_drop_table(
                 f"DROP TABLE {table} deletes the table and every row in it, and app instances "
                 "still running the previous release fail on every query that touches it. Ship "
                 "code that no longer uses the table first, back up or archive its rows, then "
-                "drop it in a later migration.",
+                "drop it in a later migration."
+                + tool.say(tool.keep_table, table, migration.dialect),
                 f"drop-table:{table}",
                 table,
             )
@@ -76,11 +79,12 @@ def check_drop_column(
     migrations: Sequence[MigrationFile], history: MigrationHistory
 ) -> Iterator[Hit]:
     """MIG002: ALTER TABLE ... DROP COLUMN on an existing table."""
-    for pos, _, statement in iter_statements(migrations):
+    for pos, migration, statement in iter_statements(migrations):
         if statement.kind != StatementKind.ALTER_TABLE or not _existing(
             history, pos, statement.table
         ):
             continue
+        tool = migration_tool(migration, history.orm)
         for action in statement.actions:
             if action.kind == ActionKind.DROP_COLUMN and action.column:
                 yield _hit(
@@ -88,9 +92,9 @@ def check_drop_column(
                     statement,
                     f"Dropping column {statement.table}.{action.column} deletes its data for good, "
                     "and instances still running the previous release fail when they select or "
-                    "write it (Prisma selects every scalar column by default). Stop reading and "
-                    "writing the column in a deployed release first, back it up, then drop it in "
-                    "a later migration.",
+                    f"write it{tool.reads_every_column}. Stop reading and writing the column in a "
+                    "deployed release first, back it up, then drop it in a later migration."
+                    + tool.say(tool.keep_column, action.column, migration.dialect),
                     f"drop-column:{statement.table}.{action.column}",
                     statement.table,
                 )
@@ -142,19 +146,22 @@ def check_alter_column_type(
 def check_rename(migrations: Sequence[MigrationFile], history: MigrationHistory) -> Iterator[Hit]:
     """MIG004: renaming a table or a column that running code still uses."""
     rebuilt = {fi: redefined_tables(m) for fi, m in enumerate(migrations)}
-    for pos, _, statement in iter_statements(migrations):
+    for pos, migration, statement in iter_statements(migrations):
         table = statement.table
-        if statement.kind not in _ALTERS or not _existing(history, pos, table):
+        if table is None or statement.kind not in _ALTERS or not _existing(history, pos, table):
             continue
+        tool = migration_tool(migration, history.orm)
         for action in statement.actions:
             if action.kind == ActionKind.RENAME_COLUMN and action.column and action.new_name:
                 subject = f"column {table}.{action.column} to {action.new_name}"
                 key = f"rename:{table}.{action.column}->{action.new_name}"
+                in_code = tool.say(tool.rename_column, action.column, migration.dialect)
             elif action.kind == ActionKind.RENAME and action.new_name:
                 if action.new_name.casefold() in rebuilt[pos[0]]:
                     continue
                 subject = f"table {table} to {action.new_name}"
                 key = f"rename:{table}->{action.new_name}"
+                in_code = tool.say(tool.rename_table, table, migration.dialect)
             else:
                 continue
             yield _hit(
@@ -164,8 +171,7 @@ def check_rename(migrations: Sequence[MigrationFile], history: MigrationHistory)
                 "release: its queries name the old identifier and fail until the deploy "
                 "finishes (and for good if the migration and the deploy drift apart). Expand "
                 "and contract instead: add the new name, write to both, backfill, switch reads, "
-                "drop the old one later (Prisma's @map / @@map rename a field or model "
-                "without touching the database).",
+                f"drop the old one later{in_code}.",
                 key,
                 table,
             )
@@ -175,12 +181,13 @@ def check_not_null_without_default(
     migrations: Sequence[MigrationFile], history: MigrationHistory
 ) -> Iterator[Hit]:
     """MIG005: a required column without default, or SET NOT NULL, on an existing table."""
-    for pos, _, statement in iter_statements(migrations):
+    for pos, migration, statement in iter_statements(migrations):
         table = statement.table
         if statement.kind != StatementKind.ALTER_TABLE or table is None:
             continue
         if not _existing(history, pos, table):
             continue
+        tool = migration_tool(migration, history.orm)
         for action in statement.actions:
             column = action.column
             if column is None:
@@ -191,7 +198,8 @@ def check_not_null_without_default(
                     f"Adding {table}.{column} as NOT NULL without a DEFAULT fails as soon as the "
                     "table has a row (MySQL fills in zero values instead), so the deploy breaks "
                     "in production while passing on an empty dev database. Add the column with "
-                    "a DEFAULT, or add it nullable, backfill it, then make it required."
+                    f"a DEFAULT{tool.default_in_schema}, or add it nullable, backfill it, then "
+                    "make it required."
                 )
             elif action.kind == ActionKind.SET_NOT_NULL and not history.has_not_null_check(
                 pos, table, column
@@ -200,8 +208,8 @@ def check_not_null_without_default(
                     f"SET NOT NULL on {table}.{column} scans the whole table under an ACCESS "
                     "EXCLUSIVE lock, blocking reads and writes, and fails if any row is NULL. "
                     f'Backfill first, add CHECK ("{column}" IS NOT NULL) NOT VALID, VALIDATE '
-                    "it in a later migration, then SET NOT NULL (PostgreSQL 12+ then skips "
-                    "the scan)."
+                    f"it {tool.validate_later}, then SET NOT NULL (PostgreSQL 12+ then skips "
+                    f"the scan).{tool.validate_why}"
                 )
             elif action.kind == ActionKind.MODIFY_COLUMN and action.not_null:
                 before = history.column_before(pos, table, column)
@@ -228,13 +236,13 @@ def check_index_without_concurrently(
         if statement.concurrently or not _existing(history, pos, statement.table):
             continue
         name = statement.name or f"{statement.table} index"
+        tool = migration_tool(migration, history.orm)
         yield _hit(
             "MIG006",
             statement,
             f"CREATE INDEX {name} on {statement.table} without CONCURRENTLY blocks every write "
             "to the table (SHARE lock) for as long as the build takes: minutes on a large "
-            "table. Use CREATE INDEX CONCURRENTLY in a migration of its own (it cannot run "
-            "inside a transaction block).",
+            f"table. {tool.build_concurrently}",
             f"index-without-concurrently:{statement.name or statement.table}",
             statement.table,
         )
@@ -249,6 +257,7 @@ def check_foreign_key_without_not_valid(
             continue
         if not _existing(history, pos, statement.table):
             continue
+        tool = migration_tool(migration, history.orm)
         for action in statement.actions:
             if (
                 action.kind != ActionKind.ADD_CONSTRAINT
@@ -263,8 +272,8 @@ def check_foreign_key_without_not_valid(
                 f"Adding {name} on {statement.table} checks every existing row while holding a "
                 f"SHARE ROW EXCLUSIVE lock on {statement.table} and on {action.references}, so "
                 "writes to both tables wait for the whole scan. Add it with NOT VALID, then "
-                "run ALTER TABLE ... VALIDATE CONSTRAINT in a later migration (that only takes "
-                "a lock that lets writes through).",
+                f"run ALTER TABLE ... VALIDATE CONSTRAINT {tool.validate_later} (that only "
+                f"takes a lock that lets writes through).{tool.validate_why}",
                 f"foreign-key-without-not-valid:{statement.table}.{action.constraint_name or name}",
                 statement.table,
             )
@@ -403,13 +412,10 @@ MIGRATION_RULES: list[tuple[str, MigrationRule]] = [
 """The only list of migration rules: rule id -> function."""
 
 
-def run_migration_rules(
-    migrations: Sequence[MigrationFile], reports: Callable[[str], bool] = lambda _rule: True
+def rule_hits(
+    ordered: Sequence[MigrationFile], history: MigrationHistory, reports: Callable[[str], bool]
 ) -> list[Hit]:
-    """Every migration rule `reports` selects over the files (any order in; applying order used),
-    sorted hits out."""
-    ordered = order_migrations(migrations)
-    history = build_history(ordered)
+    """The hits of every rule `reports` selects, over files in applying order, sorted."""
     hits = [
         hit
         for rule_id, rule in MIGRATION_RULES
@@ -417,3 +423,15 @@ def run_migration_rules(
         for hit in rule(ordered, history)
     ]
     return sorted(hits, key=lambda h: (h.file, h.line, h.rule, h.key))
+
+
+def run_migration_rules(
+    migrations: Sequence[MigrationFile],
+    reports: Callable[[str], bool] = lambda _rule: True,
+    orm: str | None = None,
+) -> list[Hit]:
+    """Every migration rule `reports` selects over every file (any order in; applying order
+    used), sorted hits out; `orm` as MigrationHistory describes it. An audit judges only the
+    migrations not yet applied: see migration_judge.judge_migrations."""
+    ordered = order_migrations(migrations)
+    return rule_hits(ordered, build_history(ordered, orm=orm), reports)

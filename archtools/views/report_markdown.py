@@ -100,6 +100,7 @@ def _summary(data: ReportData) -> list[str]:
         f"{s.files_scanned} files scanned, {s.files_skipped} skipped, {s.files_failed} failed;"
         f" {len(audit.entry_points)} entry points; {len(data.active)} findings.",
         "",
+        *(line for note in audit.notes for line in (f"Note: {escape_md(note)}", "")),
     ]
     if data.apps:
         header = ["App", "Entry points", "Failing checks", *(sev.value for sev in SEVERITIES)]

@@ -33,6 +33,7 @@ RULES_LISTED = 40
 APPS_LISTED = 10
 WORST_SCORECARDS = 10
 ERRORS_LISTED = 5
+NOTE_CHARS = 600  # one note of the audit (they quote a git revision or a baseline name)
 
 _CONTROL = re.compile(r"[\x00-\x20\x7f-\x9f]")
 
@@ -103,6 +104,7 @@ def _counts(data: ReportData) -> list[str]:
         f"{s.files_scanned} files scanned, {s.files_skipped} skipped, {s.files_failed} failed;"
         f" {len(audit.entry_points)} entry points; {len(data.active)} findings.",
         "",
+        *(line for note in audit.notes for line in (f"Note: {md_cell(note, NOTE_CHARS)}", "")),
     ]
     if len(data.apps) > 1:  # the apps with the most to fix first
         header = ["App", "Entry points", "Failing checks", "Findings"]

@@ -93,6 +93,7 @@ def _summary(data: ReportData, p: _Painter) -> list[str]:
         f" · {len(audit.entry_points)} entry points · {len(data.active)} findings"
         f" ({len(data.suppressed)} suppressed) · {s.seconds:.2f} s",
         f"Findings: {counts}",
+        *(f"Note: {clean(note)}" for note in audit.notes),
     ]
     if len(data.apps) > 1:
         apps = list(data.apps)
