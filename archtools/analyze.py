@@ -251,7 +251,7 @@ def _analyse(
         findings,
         has_migrations,
         schema_errors=loaded.schema_errors,
-        facts=project_facts(loaded),
+        facts=project_facts(loaded, migrations),
     )
     judging = any(
         selection.reports(m.id) for m in rule_catalog().values() if m.family == "migration"
@@ -385,20 +385,13 @@ def _snippet(loaded: Loaded, file: str, line: int) -> list[str]:
     return [f"{n:>4} | {lines[n - 1][:200]}" for n in range(start, end + 1)]
 
 
-def project_facts(loaded: Loaded) -> ProjectFacts:
+def project_facts(loaded: Loaded, migrations: MigrationsJudged) -> ProjectFacts:
     """What can prove a checklist item with no finding against it."""
-    migrations: list[str] = []
-    if any(f.path.endswith(".sql") for f in loaded.repo.files):
-        from archtools.parse.sql_migrations import find_migration_files
-
-        outs = [app.drizzle.out for app in loaded.repo.apps if app.drizzle and app.drizzle.out]
-        migrations = find_migration_files(
-            [f.path for f in loaded.repo.files], [o for o in outs if o]
-        )
     return ProjectFacts(
         tsconfigs=[StrictSetting(path, strict, line) for path, strict, line in _tsconfigs(loaded)],
         schema=None if loaded.schema_errors else loaded.schema,
-        migrations=migrations,
+        migrations=migrations.judged,
+        migrations_applied=len(migrations.history),
     )
 
 

@@ -119,7 +119,19 @@ def run_audit(path: Path, cache: Path, *, cold: bool = False) -> dict[str, Any]:
     os.close(handle)
     out = Path(name)
     env = {**archtools_env(), "ARCHTOOLS_CACHE_DIR": str(cache)}
-    command = [*archtools_command(), "audit", str(path), "--format", "json", "-o", str(out)]
+    # every migration judged, as if none were applied: the migration rules' precision is
+    # measured on all of them (an audit judges only those new since a base by default)
+    command = [
+        *archtools_command(),
+        "audit",
+        str(path),
+        "--format",
+        "json",
+        "-o",
+        str(out),
+        "--migrations-since",
+        "all",
+    ]
     if cold:
         command.append("--no-cache")
     # With --archtools-src, run from that checkout: `python -m` puts the working folder first on

@@ -48,7 +48,8 @@ class ProjectFacts:
 
     tsconfigs: Sequence[StrictSetting] = ()
     schema: Schema | None = None
-    migrations: Sequence[str] = ()
+    migrations: Sequence[str] = ()  # the migration files the rules judged, in applying order
+    migrations_applied: int = 0  # those before them, taken as applied history
 
 
 @dataclass(frozen=True)
@@ -139,8 +140,15 @@ def _safe_migrations(
     entries: Sequence[EntryPoint], models: Sequence[str], facts: ProjectFacts
 ) -> Proof:
     if not facts.migrations:
+        if facts.migrations_applied:
+            return Proof(ItemStatus.NA, [])  # no schema change since the applied history
         return _unknown(entries, "no migration file was found to check")
     newest = facts.migrations[-1]
+    applied = (
+        f"; {facts.migrations_applied} earlier one(s) taken as applied history"
+        if facts.migrations_applied
+        else ""
+    )
     return Proof(
         ItemStatus.PASS,
         [
@@ -148,8 +156,8 @@ def _safe_migrations(
                 file=newest,
                 line=1,
                 detail=(
-                    f"{len(facts.migrations)} migration file(s) read statement by statement "
-                    "(destructive changes, locks, backfills); none was found unsafe"
+                    f"{len(facts.migrations)} migration file(s) judged statement by statement "
+                    f"(destructive changes, locks, backfills) and none found unsafe{applied}"
                 ),
             )
         ],

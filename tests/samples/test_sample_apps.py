@@ -116,7 +116,8 @@ def test_expected_grades_follow_from_the_expected_checks_and_findings(name: str)
     ]
     listed = {(f["rule"], f["file"], f["line"]) for f in wanted["findings"]}
     findings = [f for f in result.findings if (f.rule, f.file, f.line) in listed]
-    facts = project_facts(load(SAMPLES / name, AuditOptions(use_cache=False, workers=1)))
+    loaded = load(SAMPLES / name, AuditOptions(use_cache=False, workers=1))
+    facts = project_facts(loaded, result.migrations)
     scored = score_features(entries, findings, has_migrations=True, facts=facts)
     grades = {(s.feature, s.grade) for s in scored}
     assert grades == {(s["feature"], s["grade"]) for s in wanted["scorecards"]}
