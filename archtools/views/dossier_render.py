@@ -31,7 +31,6 @@ from archtools.views.erd_text import mermaid_text
 from archtools.views.notebook_base import RichView
 from archtools.views.notebook_html import esc, wrap
 from archtools.views.report_data import reveal
-from archtools.views.report_html import csp_hash
 from archtools.views.report_markdown import STATUS_ICONS, escape_md, fence
 from archtools.views.svg_clean import sanitize_svg
 
@@ -67,6 +66,8 @@ h2{border-bottom:1px solid #d0d7de;padding-bottom:4px;margin-top:28px}
 
 
 def content_security_policy() -> str:
+    from archtools.views.report_html import csp_hash  # the report's rule, without Jinja2 up front
+
     return (
         f"default-src 'none'; img-src data:; style-src {csp_hash(CSS)}; script-src 'none'; "
         "base-uri 'none'; form-action 'none'"
@@ -187,7 +188,7 @@ def _html_block(block: Block, erd_svg: str | None) -> str:
     cleaned = sanitize_svg(erd_svg) if erd_svg is not None else None
     if cleaned:  # rebuilt from an allow-list of graphviz's elements: no script, style or link
         return f'<div class="erd">{cleaned}</div>'
-    return '<p class="muted">The ERD could not be drawn (graphviz is not available).</p>'
+    return '<p class="muted">No diagram was drawn (it needs graphviz); the models and their relations are listed below.</p>'
 
 
 def dossier_body_html(d: Dossier, erd_svg: str | None = None) -> str:
