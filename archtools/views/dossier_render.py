@@ -113,7 +113,7 @@ def _md_text(text: Text) -> str:
     return "".join(_md_inline(part) for part in text)
 
 
-def _md_block(block: Block, d: Dossier, erd_link: str | None) -> list[str]:
+def _md_block(block: Block, d: Dossier) -> list[str]:
     if isinstance(block, Heading):
         return ["#" * block.level + " " + _md_text(block.text), ""]
     if isinstance(block, Paragraph):
@@ -129,23 +129,16 @@ def _md_block(block: Block, d: Dossier, erd_link: str | None) -> list[str]:
         return [*rows, ""]
     if isinstance(block, CodeBlock):
         return [fence(block.code, block.lang), ""]
-    if erd_link is not None:
-        return [f"ERD of these models: [{escape_md(erd_link)}]({_link_target(erd_link)})", ""]
     models = [m for m in d.models if m.name in block.models]
     return [fence(mermaid_text(d.schema, models, context=True), "mermaid"), ""]
 
 
-def _link_target(path: str) -> str:
-    """A relative link to a file we wrote: its name percent-encoded where Markdown would read it."""
-    return re.sub(r"[^A-Za-z0-9._/-]", lambda m: "".join(f"%{b:02X}" for b in m[0].encode()), path)
-
-
-def render_dossier_markdown(d: Dossier, *, erd_link: str | None = None) -> str:
-    """The dossier as GitHub-flavoured Markdown; the ERD as a Mermaid block, or a link to
-    `erd_link` (an SVG written next to the file) when given."""
+def render_dossier_markdown(d: Dossier) -> str:
+    """The dossier as GitHub-flavoured Markdown, the ERD as a Mermaid block (names made plain
+    identifiers by erd_text)."""
     out: list[str] = []
     for block in dossier_blocks(d):
-        out += _md_block(block, d, erd_link)
+        out += _md_block(block, d)
     return "\n".join(out).rstrip("\n") + "\n"
 
 
