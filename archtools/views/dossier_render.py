@@ -41,6 +41,9 @@ _SEVERITY_ICONS = {
     "low": "🟦 low",
     "info": "⬜ info",
 }
+# The feature's ERD draws every field up to FULL_MODELS models, names alone above OVERVIEW_MODELS.
+FULL_MODELS = 12
+OVERVIEW_MODELS = 40
 _BADGE_CLASSES = {"n/a": "na", **{k: k for k in ("pass", "fail", "warn", "unknown")}}
 _BADGE_CLASSES.update({k: k for k in _SEVERITY_ICONS})
 
@@ -60,7 +63,7 @@ h2{border-bottom:1px solid #d0d7de;padding-bottom:4px;margin-top:28px}
 .b-warn,.b-unknown,.b-medium{background:#fff8c5;color:#7d4e00}
 .b-na,.b-low,.b-info{background:#f6f8fa;color:#57606a}
 .erd{overflow:auto;border:1px solid #d0d7de;border-radius:6px;padding:8px;max-height:80vh}
-.erd svg{max-width:none;height:auto}
+.erd svg{max-width:100%;height:auto}
 .muted{color:#57606a}
 """
 
@@ -204,6 +207,14 @@ def render_dossier_html(d: Dossier, *, erd_svg: str | None = None, version: str 
     )
 
 
+def erd_detail(models: int) -> dict[str, bool]:
+    """How much of each model the feature's ERD draws: every field for a few models, keys and
+    relations for more, names alone for many (a page without script cannot pan a huge drawing)."""
+    if models > OVERVIEW_MODELS:
+        return {"overview": True}
+    return {"hide_scalars": models > FULL_MODELS}
+
+
 def feature_erd_svg(d: Dossier) -> str | None:
     """The ERD of the feature's models drawn with graphviz (one cluster, named after the feature),
     or None when there is no model or graphviz cannot draw it."""
@@ -213,7 +224,9 @@ def feature_erd_svg(d: Dossier) -> str | None:
 
     cluster = {m.name: d.feature for m in d.models}
     try:
-        drawing = draw_erd(d.schema, "svg", clusters=cluster, groups={d.feature})
+        drawing = draw_erd(
+            d.schema, "svg", clusters=cluster, groups={d.feature}, **erd_detail(len(d.models))
+        )
     except ArchtoolsError:
         return None
     return drawing.data.decode("utf-8")

@@ -15,6 +15,7 @@ from archtools.rules.catalog import rule_catalog
 from archtools.views.dossier_model import ITEM_ORDER, Dossier, build_dossier, feature_names
 from archtools.views.dossier_render import (
     dossier,
+    erd_detail,
     feature_erd_svg,
     render_dossier_html,
     render_dossier_markdown,
@@ -182,3 +183,9 @@ def test_notebook_view_shows_the_html_and_the_markdown_text(shop: Audit) -> None
     assert 'data-feature="checkout"' in html and 'id="security"' in html
     assert "action applyCoupon" in html
     assert view.text().startswith("# Feature dossier: `checkout`")
+
+
+def test_a_large_feature_erd_draws_less_of_each_model() -> None:
+    assert erd_detail(3) == {"hide_scalars": False}
+    assert erd_detail(20) == {"hide_scalars": True}
+    assert erd_detail(48) == {"overview": True}
