@@ -146,6 +146,30 @@ def _add_summary_options(parser: argparse.ArgumentParser, summary_help: str) -> 
     )
 
 
+def _add_dossier_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
+    dossier = sub.add_parser(
+        "dossier",
+        help="write up a feature: schema, types and validation, implementation, integration, "
+        "security review",
+    )
+    _add_audit_options(dossier)
+    dossier.add_argument("--feature", help="the feature to write up (default: every feature)")
+    dossier.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        help="FILE.md|.html with --feature; else a folder that gets one file per feature",
+    )
+    dossier.add_argument(
+        "--format",
+        choices=("md", "html"),
+        default=None,
+        help="the format of the files in the folder (default: md; with --feature the file "
+        "name's suffix decides)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="archtools", description="Static audits of Next.js backends.")
     parser.add_argument("--version", action="version", version=f"archtools {__version__}")
@@ -228,6 +252,8 @@ def build_parser() -> argparse.ArgumentParser:
         "report.md as a summary that fits a pull-request comment, linking to report.html "
         "(default: when the whole report would not fit, over 60,000 characters)",
     )
+
+    _add_dossier_parser(sub)
 
     dashboard = sub.add_parser("dashboard", help="serve the interactive dashboard on localhost")
     dashboard.add_argument("path")
@@ -552,6 +578,20 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_dossier(args: argparse.Namespace) -> int:
+    from archtools.dossier import dossier_target, write_dossiers
+    from archtools.results import Audit
+    from archtools.rules.catalog import rule_catalog
+
+    target = dossier_target(args.output, args.feature, args.format)  # before the audit runs
+    result = _run_audit(args)
+    assert isinstance(result, Audit)
+    written = write_dossiers(result, target, rule_catalog())
+    for path in written:
+        print(path)
+    return EXIT_OK
+
+
 def cmd_dashboard(args: argparse.Namespace) -> int:
     from archtools.dashboard import serve_dashboard
 
@@ -568,6 +608,7 @@ COMMANDS = {
     "baseline": cmd_baseline,
     "diff": cmd_diff,
     "report": cmd_report,
+    "dossier": cmd_dossier,
     "dashboard": cmd_dashboard,
 }
 

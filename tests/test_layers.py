@@ -29,7 +29,7 @@ LAYERS: list[set[str]] = [
     {"analyze"},
     {"pipeline"},
     {"views"},
-    {"reporting", "diff", "widgets", "workshop"},
+    {"reporting", "diff", "widgets", "workshop", "dossier"},
     {"dashboard"},
     {"cli"},
     {"__main__", "__init__"},

@@ -31,7 +31,8 @@ _ENUM_COLOR = "#ece4f5"
 _MAX_ENUM_VALUES = 12
 _ENUM_ROW = f'<TR><TD BGCOLOR="{_ENUM_COLOR}">'
 _SAFE_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Control characters, and bidi overrides and isolates that would make a label read other than it is.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _text(value: str) -> str:

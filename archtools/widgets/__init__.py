@@ -1,4 +1,5 @@
-"""Jupyter widgets over the audit's view models: loader, ERD explorer, matrix, scorecards, findings.
+"""Jupyter widgets over the audit's view models: loader, ERD explorer, matrix, scorecards, findings,
+feature dossiers.
 
 Importing this package imports ipywidgets; `import archtools` never does. Each widget keeps its state
 in traits (set them from code or through its controls) and runs no analysis of its own."""
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from archtools.widgets.dashboard import Dashboard
+    from archtools.widgets.dossier import DossierBrowser
     from archtools.widgets.erd import ErdExplorer
     from archtools.widgets.findings import FindingsBrowser
     from archtools.widgets.loader import RepositoryLoader
@@ -18,6 +20,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CoverageMatrix",
     "Dashboard",
+    "DossierBrowser",
     "ErdExplorer",
     "FindingsBrowser",
     "RepositoryLoader",
@@ -27,6 +30,7 @@ __all__ = [
 _MODULES = {
     "CoverageMatrix": "matrix",
     "Dashboard": "dashboard",
+    "DossierBrowser": "dossier",
     "ErdExplorer": "erd",
     "FindingsBrowser": "findings",
     "RepositoryLoader": "loader",

@@ -1,4 +1,4 @@
-"""The dashboard: the loader above tabs of scorecards, coverage matrix, findings and ERD."""
+"""The dashboard: the loader above tabs of scorecards, coverage matrix, findings, ERD and dossiers."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from archtools.widgets.dossier import DossierBrowser
 from archtools.widgets.erd import ErdExplorer
 from archtools.widgets.findings import FindingsBrowser
 from archtools.widgets.loader import RepositoryLoader
@@ -14,7 +15,7 @@ from archtools.widgets.matrix import CoverageMatrix
 from archtools.widgets.model import SourceFiles
 from archtools.widgets.scorecards import ScorecardBrowser
 
-TABS = ("Scorecards", "Coverage", "Findings", "Schema")
+TABS = ("Scorecards", "Coverage", "Findings", "Schema", "Dossier")
 
 
 class Dashboard(widgets.VBox):  # type: ignore[misc]
@@ -30,7 +31,9 @@ class Dashboard(widgets.VBox):  # type: ignore[misc]
         self.matrix = CoverageMatrix()
         self.findings = FindingsBrowser()
         self.erd = ErdExplorer()
-        self.tabs = widgets.Tab(children=[self.scorecards, self.matrix, self.findings, self.erd])
+        self.dossier = DossierBrowser()
+        children = [self.scorecards, self.matrix, self.findings, self.erd, self.dossier]
+        self.tabs = widgets.Tab(children=children)
         self.tabs.titles = TABS
         self.loader.observe(self._on_audit, names="audit")
         self.children = [self.loader, self.tabs]
@@ -45,4 +48,5 @@ class Dashboard(widgets.VBox):  # type: ignore[misc]
         self.scorecards.audit = audit
         self.matrix.audit = audit
         self.findings.audit = audit
+        self.dossier.audit = audit
         self.erd.schema = audit.schema_ if audit is not None else None

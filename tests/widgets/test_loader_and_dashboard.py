@@ -60,7 +60,10 @@ def test_dashboard_hands_each_audit_to_every_tab() -> None:
     dashboard = Dashboard(SHOP, use_cache=False)
     shop = dashboard.loader.audit
     assert shop is not None and shop.repo.root == "shop-vulnerable"
-    assert dashboard.tabs.titles == ("Scorecards", "Coverage", "Findings", "Schema")
+    assert dashboard.tabs.titles == ("Scorecards", "Coverage", "Findings", "Schema", "Dossier")
+    assert dashboard.dossier.audit is shop
+    dashboard.dossier.feature = "orders"
+    assert 'data-feature="orders"' in dashboard.dossier._pane.value
     assert dashboard.scorecards.audit is shop and dashboard.matrix.audit is shop
     assert dashboard.findings.audit is shop and dashboard.erd.schema is shop.schema_
     features = sorted(card.feature for card in shop.scorecards)
