@@ -158,7 +158,8 @@ def test_security_part_lists_items_and_findings_worst_first_with_fixes(shop: Aud
     ranks = [f.severity.rank for f in d.findings]
     assert ranks == sorted(ranks, reverse=True) and ranks[0] == 3
     text = sections(d).text("security")
-    assert "Checklist scorecard: grade F, 38/100, worst first." in text
+    card = next(c for c in shop.scorecards if c.feature == "orders")
+    assert f"Checklist scorecard: grade F, {card.score}/100, worst first." in text
     fixes = text.split("Fixes")[1]
     az001 = rule_catalog()["AZ001"]
     assert f"AZ001 {az001.title} (2)" in fixes
