@@ -18,8 +18,15 @@ from archtools.analysis.entry_scope import (
     is_admin,
     make_check,
 )
-from archtools.analysis.flow import Flow, function_scope, within
-from archtools.analysis.load_checks import COMPARES, CREATES, LoadChecks, throws_unless_found
+from archtools.analysis.flow import Flow, enclosing_functions, function_scope, within
+from archtools.analysis.load_checks import (
+    COMPARES,
+    CREATES,
+    LoadChecks,
+    equated_before,
+    throws_unless_found,
+)
+from archtools.analysis.provider_records import provider_calls
 from archtools.analysis.public_content import public_flag_at
 from archtools.analysis.roles import DbOp
 from archtools.analysis.sinks import REPOSITORY_CODE
@@ -51,6 +58,7 @@ class _Access:
 
     scope: EntryScope
     role_gate: Evidence | None
+    organization_gate: Evidence | None
     owned_keys: dict[str, Evidence]
     admin: bool
     scoped: dict[str, dict[str, DbOp]]
@@ -71,7 +79,7 @@ class AuthorizationChecks(LoadChecks):
         if lookup is not None:
             return make_check(CheckStatus.NA, lookup)
         tally = _Tally(problems)
-        role_gate = scope.summary.role_gate or self._chain_role_gate(entry)
+        role_gate, in_organization = self._role_gate(entry, scope)
         owned_keys = self._chain_ownership(entry, ops)
         if owned_keys:
             tally.passes.append(next(iter(owned_keys.values())))
@@ -91,7 +99,10 @@ class AuthorizationChecks(LoadChecks):
             )
         access = _Access(
             scope=scope,
-            role_gate=role_gate,
+            # a permission within the caller's organization allows the operation on that
+            # organization's rows only: the rows the client chose must still be bound to it
+            role_gate=None if in_organization else role_gate,
+            organization_gate=role_gate if in_organization else None,
             owned_keys=owned_keys,
             admin=admin,
             scoped=self._scoped_results(ops, scope.facts.path),
@@ -115,6 +126,7 @@ class AuthorizationChecks(LoadChecks):
             elif op.operation not in CREATES and any(flow.is_identity(w) for w in op.where):
                 tally.passes.append(self._caller_filter(op, flow))
         self._judge_storage_keys(scope, tally)
+        self._judge_provider_records(scope, tally)
         return self._authorization_verdict(entry, scope, tally)
 
     def _judge_owned_op(self, access: _Access, tally: _Tally, op: DbOp, flow: Flow) -> None:
@@ -294,6 +306,23 @@ class AuthorizationChecks(LoadChecks):
                     detail=f"{op.callee}() lets the client choose only among {op.model} rows "
                     f"marked public ({public[0]})",
                 )
+            )
+            return
+        if access.organization_gate is not None:
+            gate = access.organization_gate
+            tally.flag(
+                Problem(
+                    "AZ001",
+                    op.file,
+                    op.line,
+                    f"IDOR: {op.callee}() uses `{client[0].text}` from the client with a "
+                    "permission of the caller's organization but no filter by that organization",
+                    f"idor:{op.callee}:{client[0].text}",
+                    op.model,
+                ),
+                f"{op.callee}() uses `{client[0].text}` chosen by the client, which the "
+                f"organization permission at {gate.file}:{gate.line} does not bind to the "
+                "caller's organization",
             )
             return
         tally.flag(
@@ -477,6 +506,59 @@ class AuthorizationChecks(LoadChecks):
             ),
         )
 
+    def _judge_provider_records(self, scope: EntryScope, tally: _Tally) -> None:
+        """Ids of a provider's records (a Stripe subscription, a Clerk user) the client chose pass
+        when bound to the caller, like a database key; else an IDOR. (An id read from a row is
+        no client value: the query that read the row is judged.)"""
+        facts, flow = scope.facts, scope.flow
+        calls = [c for c in facts.calls if scope.has(c.func, c.line)]
+        records = self.k.ownership.provider_records
+        for found in provider_calls(self.ctx.program, facts, calls, records):
+            key, call = found.record, found.call
+            if not (flow.is_client_value(key) or flow.is_input(key)):
+                continue
+            callee = call.callee.removeprefix("await ")
+            bound = (
+                Evidence(
+                    file=facts.path,
+                    line=key.line or call.line,
+                    detail=f"{callee}() acts on the caller's own {found.package} record "
+                    f"(`{key.text[:40]}`)",
+                )
+                if flow.is_identity(key)
+                else self._key_checked(scope, key) or self._key_is_caller_at(scope, call, key)
+            )
+            if bound is not None:
+                tally.passes.append(bound)
+                continue
+            tally.flag(
+                Problem(
+                    "AZ001",
+                    facts.path,
+                    call.line,
+                    f"IDOR: {callee}() acts on the {found.package} record `{key.text[:60]}` "
+                    "chosen by the client with no ownership check",
+                    f"provider:{callee}:{key.text[:60]}",
+                ),
+                f"{callee}() uses the {found.package} id `{key.text[:60]}` chosen by the client "
+                "without binding it to the signed-in user",
+            )
+
+    def _key_is_caller_at(self, scope: EntryScope, call: Call, key: Expr) -> Evidence | None:
+        """An exit before the call equated the key with the caller's id."""
+        facts = scope.facts
+        guard = equated_before(
+            facts, scope.flow, enclosing_functions(facts, call.func), call.line, set(key.roots)
+        )
+        if guard is None:
+            return None
+        return Evidence(
+            file=facts.path,
+            line=guard.line,
+            detail=f"exits unless `{key.text[:40]}` is the caller's own id "
+            f"(`{guard.condition.text[:60]}`)",
+        )
+
     def _storage_keys(self, scope: EntryScope) -> list[tuple[Expr, Call, Evidence | None]]:
         """Object storage keys the client chose that nothing binds to the caller: `Key` of an S3
         command, the path of a blob or a Supabase bucket call. A key built with the caller's id
@@ -616,16 +698,21 @@ class AuthorizationChecks(LoadChecks):
             named |= {p.rsplit(".", 1)[-1] for p in expr.paths}
         return bool(named & row_columns)
 
-    def _chain_role_gate(self, entry: Entry) -> Evidence | None:
+    def _role_gate(self, entry: Entry, scope: EntryScope) -> tuple[Evidence | None, bool]:
+        """The role check that guards the entry, in its code or the middleware of its chain, and
+        whether the role is held within the caller's active organization only."""
+        if scope.summary.role_gate is not None:
+            return scope.summary.role_gate, scope.summary.role_gate_in_organization
         for file, call, summary in self._chain_summaries(entry):
             if summary.role_gate is not None:
-                return Evidence(
+                gate = Evidence(
                     file=summary.role_gate.file,
                     line=summary.role_gate.line,
                     detail=f"{summary.role_gate.detail}, in the middleware of {call.callee}() "
                     f"({file}:{call.line})",
                 )
-        return None
+                return gate, summary.role_gate_in_organization
+        return None, False
 
     def _scoped_results(self, ops: list[OpFlow], entry_file: str) -> dict[str, dict[str, DbOp]]:
         """Per file, the names holding rows a query bound to the caller returned (`const existing =

@@ -98,6 +98,16 @@ class Credentials(_Frozen):
     key_models: list[str]
 
 
+class ProviderRecords(_Frozen):
+    """Methods of a service's SDK that act on one of its records by an id (`stripe.subscriptions.
+    cancel(id)`): `arg` is the id's position, or `key` the property holding it."""
+
+    package: str
+    methods: list[str]
+    arg: int = 0
+    key: str | None = None
+
+
 class Ownership(_Frozen):
     user_models: list[str]
     owner_fields: list[str]
@@ -108,6 +118,7 @@ class Ownership(_Frozen):
     storage_commands: list[str]
     storage_calls: list[PackageCall]
     storage_bucket_methods: list[str]
+    provider_records: list[ProviderRecords] = []
 
 
 class PublicStates(_Frozen):

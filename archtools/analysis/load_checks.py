@@ -179,7 +179,7 @@ class LoadChecks(AuthenticationChecks):
         facts = self.ctx.program.files[op.file]
         keys = {root for expr in client for root in expr.roots}
         scope = enclosing_functions(facts, op.func)
-        guard = _equated_with_caller(facts, flow, scope, op.line, keys)
+        guard = equated_before(facts, flow, scope, op.line, keys)
         if guard is None:
             return None
         return Evidence(
@@ -390,7 +390,7 @@ class LoadChecks(AuthenticationChecks):
         return False
 
 
-def _equated_with_caller(
+def equated_before(
     facts: FileFacts, flow: Flow, scope: set[int | None], before: int, keys: set[str]
 ) -> Guard | None:
     """An exit, before line `before`, taken whenever one of `keys` is not the caller's own id

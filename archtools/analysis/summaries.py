@@ -52,6 +52,9 @@ class Summary:
     identity_kind: str = "session"  # the kind of caller `returns_identity` is
     returns_identity: Evidence | None = None
     role_gate: Evidence | None = None
+    # The role or permission is one the caller holds within its active organization (Clerk's
+    # `has({ permission: "org:..." })`): it allows the operation, not every organization's rows.
+    role_gate_in_organization: bool = False
     membership_gate: Evidence | None = None
     rate_limit: Evidence | None = None
     audit_log: Evidence | None = None
@@ -819,12 +822,19 @@ class Summaries:
 
     def _call_marks(self, file: str, summary: Summary, call: Call) -> None:
         """A role check (`has({ role })`), a rate limit or an audit log the call makes itself."""
-        if call.name == "has" and any(
-            "role" in a.text or "permission" in a.text for a in call.args
+        if (
+            call.name == "has"
+            and summary.role_gate is None
+            and any("role" in a.text or "permission" in a.text for a in call.args)
         ):
-            summary.role_gate = summary.role_gate or Evidence(
-                file=file, line=call.line, detail=f"checks a role with {call.callee}()"
+            organization = any(_ORGANIZATION_GRANT.search(a.text) for a in call.args)
+            summary.role_gate = Evidence(
+                file=file,
+                line=call.line,
+                detail=f"checks a role with {call.callee}()"
+                + (" within the caller's active organization" if organization else ""),
             )
+            summary.role_gate_in_organization = organization
         declared = self.knowledge.ownership.role_checks
         named = {call.callee.removeprefix("await "), call.name}
         if declared and not call.caught and named & set(declared):
@@ -860,6 +870,7 @@ class Summaries:
                 line=call.line,
                 detail=f"calls {call.callee}() ({where}) which {inner.role_gate.detail}",
             )
+            summary.role_gate_in_organization = inner.role_gate_in_organization
         if (
             summary.membership_gate is None
             and inner.membership_lookup is not None
@@ -1155,6 +1166,8 @@ class Summaries:
 
 # A flag a middleware derives from the caller's role: `isAdmin`, `isUserAdmin`, `isSuperAdmin`.
 _ADMIN_FLAG = re.compile(r"^is[A-Za-z]*Admin$")
+# Clerk's organization roles and permissions: `org:admin`, `org:invoices:delete`
+_ORGANIZATION_GRANT = re.compile(r"""["'`]org:""")
 
 
 # Tables that say who the caller is (sessions, tokens, keys, accounts): a lookup there bound to the
