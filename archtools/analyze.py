@@ -171,6 +171,7 @@ def _entry_point(analysis: EntryAnalysis, feature: str) -> EntryPoint:
         checks=Checks(**analysis.checks),
         models=analysis.models,
         exposure_proofs=analysis.exposure_proofs,
+        queries=analysis.queries,
     )
 
 

@@ -96,6 +96,17 @@ class Checks(_Frozen):
         return check
 
 
+class Query(_Frozen):
+    """A database operation an entry point runs, in its code or a helper it calls."""
+
+    file: str
+    line: int
+    callee: str  # as written: `prisma.note.findMany`, `db.select().from().where()`
+    operation: str  # findMany, update, select, insert...
+    kind: str  # read | write | delete
+    model: str | None = None
+
+
 class EntryPoint(_Frozen):
     id: str
     kind: EntryKind
@@ -113,6 +124,8 @@ class EntryPoint(_Frozen):
     # Additions beyond the contract: why the secret fields of the rows it reads stay out of its
     # response, one query each (the positive evidence of the no-sensitive-exposure item).
     exposure_proofs: list[Evidence] = []
+    # The database operations it runs, in its code and the helpers it calls, in source order.
+    queries: list[Query] = []
 
 
 class Finding(_Frozen):

@@ -25,7 +25,7 @@ from archtools.analysis.raw_sql import Place, raw_sql_problems
 from archtools.analysis.sinks import Sink
 from archtools.analysis.trpc import context_identity
 from archtools.facts.code import Call, ExprKind
-from archtools.results import Check, CheckStatus, EntryKind, Evidence
+from archtools.results import Check, CheckStatus, EntryKind, Evidence, Query
 
 __all__ = ["EntryAnalysis", "EntryChecker", "Problem"]
 
@@ -351,6 +351,20 @@ class EntryChecker(AuthorizationChecks, DataChecks):
             models=sorted({op.model for op, _flow in ops if op.model}),
             problems=problems,
             exposure_proofs=kept_out,
+            queries=[
+                Query(
+                    file=op.file,
+                    line=op.line,
+                    callee=op.callee,
+                    operation=op.operation,
+                    kind=op.kind,
+                    model=op.model,
+                )
+                for op in sorted(
+                    {(o.file, o.line, o.callee): o for o, _flow in ops}.values(),
+                    key=lambda o: (o.file, o.line),
+                )
+            ],
         )
 
     def _authorization_unless_public(

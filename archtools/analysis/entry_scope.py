@@ -11,7 +11,7 @@ from archtools.analysis.knowledge import GuardKnowledge
 from archtools.analysis.roles import DbOp
 from archtools.analysis.summaries import Summary
 from archtools.facts.code import Expr, FileFacts
-from archtools.results import Check, CheckStatus, EntryKind, Evidence
+from archtools.results import Check, CheckStatus, EntryKind, Evidence, Query
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class EntryAnalysis:
     problems: list[Problem] = field(default_factory=list)
     # why the secret fields of the rows it reads stay out of its response, query by query
     exposure_proofs: list[Evidence] = field(default_factory=list)
+    queries: list[Query] = field(default_factory=list)
     # False for a page candidate whose params reach no data: it renders, it is no entry point.
     reads_data: bool = True
 

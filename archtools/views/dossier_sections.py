@@ -236,12 +236,7 @@ def _entry_blocks(d: Dossier, entry: EntryPoint) -> list[Block]:
         Heading(3, (Code(entry_point_name(entry)),)),
         Paragraph(tuple(facts)),
         Table(("Guard", "Status", "Evidence"), rows),
-        Paragraph(
-            (
-                "Queries: the audit keeps no list of the queries an entry point runs; the database "
-                "calls its checks read are quoted in the evidence above.",
-            )
-        ),
+        _queries_block(entry),
     ]
     found = d.findings_of(entry)
     if found:
@@ -268,3 +263,19 @@ def implementation_section(d: Dossier) -> list[Block]:
     for entry in d.entries:
         out += _entry_blocks(d, entry)
     return out
+
+
+def _queries_block(entry: EntryPoint) -> Block:
+    """The database operations the entry point runs, in its code and the helpers it calls."""
+    if not entry.queries:
+        return Paragraph(("Queries: no database call was found in the code it runs.",))
+    rows = tuple(
+        (
+            (where(q.file, q.line),),
+            (Code(q.callee),),
+            (Code(q.model) if q.model else "(model not known)",),
+            (q.kind,),
+        )
+        for q in entry.queries
+    )
+    return Table(("Query at", "Call", "Model", "Kind"), rows)

@@ -135,7 +135,8 @@ def test_implementation_part_has_guards_with_evidence_and_findings(shop: Audit) 
     assert "ATH001 src/server/api/routers/order.ts:16" in by_id
     assert "AZ001 src/server/api/routers/order.ts:20" in by_id
     assert "VAL001" not in by_id  # another entry point's finding
-    assert "the audit keeps no list of the queries" in by_id
+    # the query it runs, with where it runs and what it reads
+    assert "src/server/api/routers/order.ts:20 ctx.db.query.orders.findFirst orders read" in by_id
 
 
 def test_integration_part_says_how_clients_call_and_what_is_not_known(shop: Audit) -> None:
