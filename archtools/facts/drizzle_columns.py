@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from archtools.facts.code import Call, Expr, ExprKind
+from archtools.facts.code import Call, Expr, ExprKind, Function, Param
 from archtools.facts.drizzle_symbols import MAX_HOPS, Ref, Symbols, pair_value, string_of
 from archtools.facts.schema import Enum, Field, FieldKind
 
@@ -127,9 +127,47 @@ def default_text(symbols: Symbols, file: str, expr: Expr, builder: str = "") -> 
     return expr.text
 
 
-def column_chain(symbols: Symbols, ref: Ref) -> list[tuple[str, Call]]:
+@dataclass(frozen=True)
+class ColumnChain:
+    """The calls building a column, outermost first, and what the parameters of the helper
+    function that holds the builder call stand for (`createdAt("at")` -> {colName: "at"})."""
+
+    calls: list[tuple[str, Call]]
+    arguments: dict[str, Expr]
+
+    def argument(self, expr: Expr) -> Expr:
+        """`expr`, or the argument a helper's parameter `expr` names."""
+        if expr.kind is ExprKind.IDENTIFIER:
+            return self.arguments.get(expr.text, expr)
+        return expr
+
+
+def _helper(symbols: Symbols, file: str, name: str) -> tuple[str, Function] | None:
+    """The function a helper name is: `const id = () => ...` or `function id() {...}`."""
+    binding = symbols.binding(file, name)
+    if binding is not None:
+        if binding.init.kind is not ExprKind.FUNCTION or binding.init.func is None:
+            return None
+        functions = symbols.files[binding.file].functions
+        index = binding.init.func
+        return (binding.file, functions[index]) if 0 <= index < len(functions) else None
+    return symbols.function(file, name)
+
+
+def _arguments(chain: ColumnChain, call: Call, params: tuple[Param, ...]) -> dict[str, Expr]:
+    """What each parameter of a helper stands for at a call: the argument given, else the
+    parameter's default (an argument that is itself a parameter of the caller is followed)."""
+    found: dict[str, Expr] = {}
+    for position, param in enumerate(params):
+        given = call.args[position] if position < len(call.args) else param.default
+        if given is not None and len(param.names) == 1 and param.names[0] == param.name:
+            found[param.name] = chain.argument(given)
+    return found
+
+
+def column_chain(symbols: Symbols, ref: Ref) -> ColumnChain:
     """The calls building a column, outermost first, through shared columns and helper functions."""
-    chain: list[tuple[str, Call]] = []
+    chain = ColumnChain([], {})
     for _ in range(MAX_HOPS):
         ref = symbols.resolve(ref)
         if ref.expr.kind is not ExprKind.CALL:
@@ -137,16 +175,18 @@ def column_chain(symbols: Symbols, ref: Ref) -> list[tuple[str, Call]]:
         calls = symbols.chain(ref.file, ref.expr.call)
         if not calls:
             break
-        chain += [(ref.file, c) for c in calls]
+        chain.calls.extend((ref.file, c) for c in calls)
         inner = calls[-1]
-        binding = None if "." in inner.callee else symbols.binding(ref.file, inner.callee)
-        if binding is None or binding.init.kind is not ExprKind.FUNCTION:
+        helper = None if "." in inner.callee else _helper(symbols, ref.file, inner.callee)
+        if helper is None:
             break
-        body = symbols.returned(binding.file, binding.init.func)
+        helper_file, function = helper
+        body = symbols.returned(helper_file, function.index)
         if body is None or body.kind is not ExprKind.CALL:
             break
-        chain.pop()  # the helper call stands for the chain it returns
-        ref = Ref(binding.file, body)
+        chain.calls.pop()  # the helper call stands for the chain it returns
+        chain = ColumnChain(chain.calls, _arguments(chain, inner, function.params))
+        ref = Ref(helper_file, body)
     return chain
 
 
@@ -259,7 +299,8 @@ def _references(ctx: ColumnContext, key: str, file: str, call: Call) -> ForeignK
 
 def read_column(ctx: ColumnContext, key: str, value: Ref) -> Column | None:
     """The field of `key: <builder chain>`; None (with an error) when no builder can be read."""
-    chain = column_chain(ctx.symbols, value)
+    built = column_chain(ctx.symbols, value)
+    chain = built.calls
     if not chain or not chain[-1][1].name.replace("$", "_").isidentifier():
         ctx.error(
             f"column `{key}` of `{ctx.table}`: cannot read a column builder from "
@@ -269,7 +310,9 @@ def read_column(ctx: ColumnContext, key: str, value: Ref) -> Column | None:
         return None
     builder_file, builder = chain[-1]
     column_type = _column_type(ctx, key, builder_file, builder)
-    db_name = next((v for v in (string_of(a) for a in builder.args[:1]) if v is not None), None)
+    db_name = next(
+        (v for v in (string_of(built.argument(a)) for a in builder.args[:1]) if v is not None), None
+    )
     is_id = unique = updated_at = is_list = False
     autoincrement = column_type.serial
     not_null = column_type.serial  # a serial column is NOT NULL
