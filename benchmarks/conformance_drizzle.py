@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from archtools.facts.schema import Field, FieldKind, Schema
+from archtools.facts.schema import Field, FieldKind, Model, Schema
 
 DRIZZLE_PACKAGES = ("drizzle-orm@0.45.4", "esbuild@0.25.12")
 _DRIZZLE_JS = r"""
@@ -23,8 +23,11 @@ const esbuild = require("esbuild");
 const orm = require("drizzle-orm");
 const out = esbuild.buildSync({ entryPoints: [process.argv[2]], bundle: true, platform: "node",
   format: "cjs", write: false, packages: "external", logLevel: "silent" });
+// A stub also stands behind a namespace import (`import * as z`): esbuild copies a module's own
+// keys into a fresh object whose prototype is the module's, so any other key is looked up there.
 const stub = () => new Proxy(function () {}, {
-  get: (_t, key) => (key === "__esModule" ? false : stub()), apply: () => stub() });
+  get: (_t, key) => (key === "__esModule" ? false : stub()), apply: () => stub(),
+  construct: () => stub(), getPrototypeOf: () => stub() });
 const load = (name) => { try { return require(name); } catch { return stub(); } };
 const m = { exports: {} };
 new Function("module", "exports", "require", out.outputFiles[0].text)(m, m.exports, load);
@@ -35,6 +38,22 @@ for (const [key, value] of Object.entries(m.exports)) {
     name: c.name, type: c.getSQLType(), notNull: c.notNull, primaryKey: c.primary,
     unique: c.isUnique, clientDefault: c.defaultFn !== undefined,
     hasDefault: c.default !== undefined }));
+}
+const cores = [["pg-core", "PgTable"], ["mysql-core", "MySqlTable"], ["sqlite-core", "SQLiteTable"]]
+  .map(([name, table]) => [require(`drizzle-orm/${name}`), table]);
+const tableConfig = (table) => {
+  const found = cores.find(([core, kind]) => orm.is(table, core[kind]));
+  return found ? found[0].getTableConfig(table) : { foreignKeys: [] };
+};
+const foreignKeys = {};
+for (const [key, value] of Object.entries(m.exports)) {
+  if (!orm.is(value, orm.Table)) continue;
+  foreignKeys[key] = tableConfig(value).foreignKeys.map((fk) => {
+    const ref = fk.reference();
+    return { columns: ref.columns.map((c) => c.name), table: orm.getTableName(ref.foreignTable),
+      references: ref.foreignColumns.map((c) => c.name), onDelete: fk.onDelete ?? null,
+      onUpdate: fk.onUpdate ?? null };
+  });
 }
 const { tables: config } = orm.extractTablesRelationalConfig(m.exports, orm.createTableRelationsHelpers);
 const relations = {};
@@ -47,7 +66,7 @@ for (const [key, table] of Object.entries(config)) {
       references: rel.config?.references ? rel.config.references.map((c) => c.name) : [] };
   }
 }
-process.stdout.write(JSON.stringify({ tables, relations }));
+process.stdout.write(JSON.stringify({ tables, relations, foreignKeys }));
 """
 
 
@@ -78,11 +97,23 @@ def orm_view(script: Path, work: Path, sources: list[Path]) -> dict[str, Any]:
     return view
 
 
+# archtools writes referential actions in Prisma's words; drizzle-orm keeps what the schema says.
+_ACTIONS = {
+    "Cascade": "cascade",
+    "Restrict": "restrict",
+    "NoAction": "no action",
+    "SetNull": "set null",
+    "SetDefault": "set default",
+}
+
+
 def _column(field: Field, schema: Schema) -> dict[str, Any]:
     sql_type = field.native_type
     if field.kind is FieldKind.ENUM:
         enum = schema.enum(field.type)
         sql_type = (enum.db_name or enum.name) if enum is not None else field.type
+    if field.list and sql_type is not None:
+        sql_type += "[]"  # `.array()`: archtools keeps it as `list`, drizzle-orm in the type
     return {
         "name": field.db_name or field.name,
         "type": sql_type,
@@ -94,57 +125,127 @@ def _column(field: Field, schema: Schema) -> dict[str, Any]:
     }
 
 
+def _compare_columns(
+    model: Model, key: str, columns: list[dict[str, Any]], schema: Schema
+) -> list[str]:
+    differences: list[str] = []
+    ours = {(f.db_name or f.name): f for f in model.fields if f.kind is not FieldKind.RELATION}
+    for column in columns:
+        field = ours.get(column["name"])
+        if field is None:
+            differences.append(f"{key}.{column['name']}: missing")
+            continue
+        mine = _column(field, schema)
+        if field.default == "autoincrement()":  # serial, identity, SQLite's autoIncrement key:
+            mine["hasDefault"] = False  # archtools writes it as Prisma does, drizzle-orm not at all
+        for name, value in column.items():
+            if mine.get(name) != value:
+                differences.append(
+                    f"{key}.{column['name']} {name}: {mine.get(name)!r} != {value!r}"
+                )
+    return differences
+
+
+def _db_names(model: Model | None) -> dict[str, str]:
+    return {f.name: f.db_name or f.name for f in model.fields} if model is not None else {}
+
+
+def _foreign_key(field: Field, model: Model, schema: Schema) -> dict[str, Any] | None:
+    """A relation field's foreign key in drizzle-orm's shape, if the field holds the columns."""
+    relation = field.relation
+    if relation is None or not relation.fields:
+        return None
+    target = schema.model(field.type)
+    columns, target_columns = _db_names(model), _db_names(target)
+    return {
+        "columns": [columns.get(c, c) for c in relation.fields],
+        "table": (target.db_name or target.name) if target else field.type,
+        "references": [target_columns.get(c, c) for c in relation.references],
+        # none given: drizzle-orm records SQL's default, NO ACTION
+        "onDelete": _ACTIONS.get(relation.on_delete or "NoAction", relation.on_delete),
+        "onUpdate": _ACTIONS.get(relation.on_update or "NoAction", relation.on_update),
+    }
+
+
+def _compare_foreign_keys(
+    model: Model, key: str, wanted: list[dict[str, Any]], schema: Schema
+) -> tuple[list[str], set[str]]:
+    """Each foreign key drizzle-orm holds against the relation field archtools made of it; the
+    differences, and the names of the fields that stand for a foreign key."""
+    differences: list[str] = []
+    matched: set[str] = set()
+    mine = {
+        f.name: fk
+        for f in model.fields
+        if f.kind is FieldKind.RELATION and (fk := _foreign_key(f, model, schema)) is not None
+    }
+    for foreign_key in wanted:
+        label = f"{key} foreign key {foreign_key['columns']} -> {foreign_key['table']}"
+        same = [
+            name
+            for name, fk in mine.items()
+            if fk["columns"] == foreign_key["columns"] and fk["table"] == foreign_key["table"]
+        ]
+        if not same:
+            differences.append(f"{label}: missing")
+            continue
+        matched.update(same)
+        ours = mine[same[0]]
+        for item in ("references", "onDelete", "onUpdate"):
+            # pg-core fills in NO ACTION, sqlite-core and mysql-core leave it out: the same
+            theirs = foreign_key[item] or ("no action" if item != "references" else [])
+            if ours[item] != theirs:
+                differences.append(f"{label} {item}: {ours[item]!r} != {theirs!r}")
+    return differences, matched
+
+
+def _relation_facts(field: Field, model: Model, schema: Schema) -> dict[str, Any]:
+    target = schema.model(field.type)
+    relation = field.relation
+    columns, target_columns = _db_names(model), _db_names(target)
+    return {
+        "kind": "many" if field.list else "one",
+        "table": (target.db_name or target.name) if target else field.type,
+        "relationName": relation.name if relation else None,
+        "fields": [columns.get(c, c) for c in (relation.fields if relation else [])],
+        "references": [target_columns.get(c, c) for c in (relation.references if relation else [])],
+    }
+
+
 def compare_drizzle(schema: Schema, view: dict[str, Any]) -> tuple[int, list[str]]:
-    """(columns and relations compared, the differences) between archtools and drizzle-orm."""
+    """(columns, foreign keys and relations compared, the differences) between archtools and
+    drizzle-orm. A relation field archtools made of a foreign key alone (no relations() entry)
+    is checked against that foreign key."""
     differences: list[str] = []
     compared = 0
+    foreign_keys: dict[str, dict[str, Any]] = view.get("foreignKeys", {})
+    relations_of: dict[str, dict[str, Any]] = view["relations"]
     for key, columns in sorted(view["tables"].items()):
         model = schema.model(key)
         if model is None:
             differences.append(f"{key}: missing")
             continue
-        ours = {(f.db_name or f.name): f for f in model.fields if f.kind is not FieldKind.RELATION}
-        for column in columns:
-            compared += 1
-            field = ours.get(column["name"])
-            if field is None:
-                differences.append(f"{key}.{column['name']}: missing")
-                continue
-            mine = _column(field, schema)
-            if column["type"].startswith(("serial", "bigserial", "smallserial")):
-                mine["hasDefault"] = column["hasDefault"]  # archtools writes autoincrement()
-            for name, value in column.items():
-                if mine.get(name) != value:
-                    differences.append(
-                        f"{key}.{column['name']} {name}: {mine.get(name)!r} != {value!r}"
-                    )
-    for key, relations in sorted(view["relations"].items()):
-        model = schema.model(key)
-        if model is None:
-            continue
-        columns = {f.name: f.db_name or f.name for f in model.fields}
-        ours = {f.name: f for f in model.fields if f.kind is FieldKind.RELATION}
+        compared += len(columns)
+        differences += _compare_columns(model, key, columns, schema)
+        wanted_keys = foreign_keys.get(key, [])
+        compared += len(wanted_keys)
+        found, backed = _compare_foreign_keys(model, key, wanted_keys, schema)
+        differences += found
+        relations = relations_of.get(key, {})
+        ours = {(f.orm_name or f.name): f for f in model.fields if f.kind is FieldKind.RELATION}
         for name, wanted in sorted(relations.items()):
             compared += 1
             field = ours.get(name)
             if field is None:
                 differences.append(f"{key}.{name} relation: missing")
                 continue
-            target = schema.model(field.type)
-            target_columns = {f.name: f.db_name or f.name for f in target.fields} if target else {}
-            relation = field.relation
-            mine = {
-                "kind": "many" if field.list else "one",
-                "table": (target.db_name or target.name) if target else field.type,
-                "relationName": relation.name if relation else None,
-                "fields": [columns.get(c, c) for c in (relation.fields if relation else [])],
-                "references": [
-                    target_columns.get(c, c) for c in (relation.references if relation else [])
-                ],
-            }
+            mine = _relation_facts(field, model, schema)
             for item, value in wanted.items():
                 if mine[item] != value:
                     differences.append(f"{key}.{name} {item}: {mine[item]!r} != {value!r}")
         for extra in sorted(set(ours) - set(relations)):
-            differences.append(f"{key}.{extra} relation: not in drizzle-orm's relations")
+            if ours[extra].name not in backed:
+                differences.append(
+                    f"{key}.{extra} relation: neither in drizzle-orm's relations nor a foreign key"
+                )
     return compared, differences
