@@ -311,16 +311,24 @@ def run(paths: list[Path]) -> list[Report]:
 
 
 SAMPLES = ROOT / "data" / "samples"
-OWN_DRIZZLE = OWN / "drizzle" / "fidelity.ts"
+OWN_DRIZZLE = OWN / "drizzle"
+
+
+def own_drizzle_schemas() -> list[Path]:
+    """Our own Drizzle schemas: each module of tests/fixtures/schemas/drizzle/, and the entry
+    module (index.ts) of each folder there."""
+    if not OWN_DRIZZLE.is_dir():
+        return []
+    return sorted([*OWN_DRIZZLE.glob("*.ts"), *OWN_DRIZZLE.glob("*/index.ts")])
 
 
 def drizzle_targets(paths: list[Path]) -> list[tuple[str, Schema, list[Path]]]:
     """(label, archtools' schema, schema modules) of each Drizzle schema under `paths`: our own
-    fixture, the samples and every app of the corpus whose schema is Drizzle's."""
+    schemas, the samples and every app of the corpus whose schema is Drizzle's."""
     found: list[tuple[str, Schema, list[Path]]] = []
-    if OWN_DRIZZLE.exists() and not paths:
-        schema, _ = load_drizzle_path(OWN_DRIZZLE)
-        found.append((str(OWN_DRIZZLE.relative_to(ROOT)), schema, [OWN_DRIZZLE]))
+    for entry in [] if paths else own_drizzle_schemas():
+        schema, _ = load_drizzle_path(entry)
+        found.append((str(entry.relative_to(ROOT)), schema, [entry]))
     roots = paths or [*sorted(SAMPLES.iterdir()), *sorted(CORPUS.glob("*/tree"))]
     for root in roots:
         if not root.is_dir():

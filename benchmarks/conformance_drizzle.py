@@ -218,7 +218,7 @@ def compare_drizzle(schema: Schema, view: dict[str, Any]) -> tuple[int, list[str
     is checked against that foreign key."""
     differences: list[str] = []
     compared = 0
-    foreign_keys: dict[str, dict[str, Any]] = view.get("foreignKeys", {})
+    foreign_keys: dict[str, list[dict[str, Any]]] = view.get("foreignKeys", {})
     relations_of: dict[str, dict[str, Any]] = view["relations"]
     for key, columns in sorted(view["tables"].items()):
         model = schema.model(key)

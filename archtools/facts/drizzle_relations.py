@@ -23,6 +23,8 @@ class Table:
     fields: list[Field]
     relations: list[Field] = field(default_factory=list)
     from_foreign_keys: set[str] = field(default_factory=set)  # relation fields not yet merged
+    # relations() field -> the name its relations() is exported as
+    declared_by: dict[str, str] = field(default_factory=dict)
 
     def taken(self) -> set[str]:
         return {f.name for f in self.fields} | {f.name for f in self.relations}
@@ -143,10 +145,11 @@ def _owned(
     return made, backing
 
 
-def _beside_columns(table: Table, made: Field) -> Field:
+def _beside_columns(table: Table, made: Field, backing: Field | None, by: str) -> Field | None:
     """A relations() key that is also a column's key (drizzle-orm keeps relations apart from
-    columns) becomes `<key>Relation`, its key kept as `orm_name`; a later relations() entry of the
-    same key replaces an earlier one, as in drizzle-orm."""
+    columns) becomes `<key>Relation`, its key kept as `orm_name`. Of two relations() of one table
+    with the same key, drizzle-orm keeps the one whose export comes last in the schema object
+    (`import * as schema` orders exports by name); None when the earlier one stays."""
     earlier = next(
         (
             r
@@ -156,6 +159,8 @@ def _beside_columns(table: Table, made: Field) -> Field:
         None,
     )
     if earlier is not None:
+        if table.declared_by.get(earlier.name, "") > by:
+            return None
         table.relations.remove(earlier)
         update: dict[str, object] = {"name": earlier.name, "orm_name": earlier.orm_name}
         before, after = earlier.relation, made.relation
@@ -172,7 +177,7 @@ def _beside_columns(table: Table, made: Field) -> Field:
         return made.model_copy(update=update)
     if table.field(made.name) is None:
         return made
-    taken = table.taken()
+    taken = table.taken() - ({backing.name} if backing is not None else set())
     name, number = f"{made.name}Relation", 2
     while name in taken:
         name, number = f"{made.name}Relation{number}", number + 1
@@ -247,7 +252,11 @@ def read_relations(
             made = made.model_copy(update={"line": backing.line})
         elif file != table.file:  # a line of another file would point into the table's file
             made = made.model_copy(update={"line": None})
-        _place(table, _beside_columns(table, made), backing)
+        by = call.assigned_to[0] if call.assigned_to else ""
+        placed = _beside_columns(table, made, backing, by)
+        if placed is not None:
+            _place(table, placed, backing)
+            table.declared_by[placed.name] = by
 
 
 def settle_back_relations(tables: dict[str, Table]) -> None:
