@@ -60,7 +60,7 @@ try {
 def ensure_engine() -> Path:
     """.conformance/ with the engine installed (npm, the first time)."""
     script = WORK / "dmmf.js"
-    if not (WORK / "node_modules" / "drizzle-orm").is_dir():
+    if not (WORK / "node_modules" / "drizzle-kit").is_dir():
         WORK.mkdir(parents=True, exist_ok=True)
         if shutil.which("npm") is None or shutil.which("node") is None:
             raise SystemExit("conformance needs node and npm on PATH")
@@ -354,6 +354,10 @@ def run_drizzle(paths: list[Path]) -> tuple[int, int, int]:
         except RuntimeError as error:
             print(f"{label}: not compared, drizzle-orm cannot load it: {error}")
             continue
+        if view.get("kitError"):
+            print(
+                f"{label}: drizzle-kit cannot snapshot it, defaults not compared: {view['kitError']}"
+            )
         count, found = compare_drizzle(schema, view)
         compared, items, differences = compared + 1, items + count, differences + len(found)
         status = "agrees" if not found else f"{len(found)} differences"

@@ -1,9 +1,11 @@
 """Drizzle schemas as drizzle-orm itself builds them: each table's columns (SQL type as drizzle-kit
-writes it, NOT NULL, primary key, unique, database and client-side defaults) and each `relations()`
-entry (one/many, target table, relation name, fields, references), compared with archtools' schema.
+writes it, NOT NULL, primary key, unique, database and client-side defaults, the SQL default
+drizzle-kit's snapshot records), its foreign keys (columns, table, referenced columns, actions) and
+each `relations()` entry (one/many, target table, relation name, fields, references), compared
+with archtools' schema.
 
-Run by `benchmarks/conformance.py` (`make conformance`); it installs drizzle-orm and esbuild into
-.conformance/ with npm. The schema modules are bundled with esbuild and evaluated by node; packages a
+Run by `benchmarks/conformance.py` (`make conformance`); it installs drizzle-orm, drizzle-kit and
+esbuild into .conformance/ with npm. The schema modules are bundled with esbuild and evaluated by node; packages a
 schema imports that are not installed there are stubs (a module only calls them to insert a row).
 """
 
@@ -17,7 +19,7 @@ from typing import Any
 
 from archtools.facts.schema import Field, FieldKind, Model, Schema
 
-DRIZZLE_PACKAGES = ("drizzle-orm@0.45.4", "esbuild@0.25.12")
+DRIZZLE_PACKAGES = ("drizzle-orm@0.45.4", "drizzle-kit@0.31.11", "esbuild@0.25.12")
 _DRIZZLE_JS = r"""
 const esbuild = require("esbuild");
 const orm = require("drizzle-orm");
@@ -66,7 +68,32 @@ for (const [key, table] of Object.entries(config)) {
       references: rel.config?.references ? rel.config.references.map((c) => c.name) : [] };
   }
 }
-process.stdout.write(JSON.stringify({ tables, relations, foreignKeys }));
+// The SQL default of each column as drizzle-kit records it in its snapshot.
+const snapshot = async () => {
+  const kit = require("drizzle-kit/api");
+  const dialects = { PgTable: (x) => kit.generateDrizzleJson(x),
+    MySqlTable: (x) => kit.generateMySQLDrizzleJson(x),
+    SQLiteTable: (x) => kit.generateSQLiteDrizzleJson(x) };
+  const found = Object.values(m.exports).find((v) => orm.is(v, orm.Table));
+  const core = found && cores.find(([c, kind]) => orm.is(found, c[kind]));
+  if (!core) return {};
+  const snap = await dialects[core[1]](m.exports);
+  const defaults = {};
+  for (const [key, value] of Object.entries(m.exports)) {
+    if (!orm.is(value, orm.Table)) continue;
+    const config = tableConfig(value);
+    const table = snap.tables[`${config.schema ?? "public"}.${config.name}`] ?? snap.tables[config.name];
+    if (!table) continue;
+    defaults[key] = Object.fromEntries(Object.values(table.columns).map((c) =>
+      [c.name, c.default === undefined ? null : String(c.default)]));
+  }
+  return defaults;
+};
+snapshot().then(
+  (defaults) => process.stdout.write(JSON.stringify({ tables, relations, foreignKeys, defaults })),
+  (error) => process.stdout.write(JSON.stringify({ tables, relations, foreignKeys,
+    kitError: String(error && error.message ? error.message : error).split("\n")[0] })));
+
 """
 
 
@@ -126,7 +153,11 @@ def _column(field: Field, schema: Schema) -> dict[str, Any]:
 
 
 def _compare_columns(
-    model: Model, key: str, columns: list[dict[str, Any]], schema: Schema
+    model: Model,
+    key: str,
+    columns: list[dict[str, Any]],
+    schema: Schema,
+    defaults: dict[str, str | None] | None,
 ) -> list[str]:
     differences: list[str] = []
     ours = {(f.db_name or f.name): f for f in model.fields if f.kind is not FieldKind.RELATION}
@@ -138,6 +169,11 @@ def _compare_columns(
         mine = _column(field, schema)
         if field.default == "autoincrement()":  # serial, identity, SQLite's autoIncrement key:
             mine["hasDefault"] = False  # archtools writes it as Prisma does, drizzle-orm not at all
+        if defaults is not None and column["name"] in defaults:
+            recorded = defaults[column["name"]]
+            default = None if field.default == "autoincrement()" else field.default
+            if default != recorded:
+                differences.append(f"{key}.{column['name']} default: {default!r} != {recorded!r}")
         for name, value in column.items():
             if mine.get(name) != value:
                 differences.append(
@@ -220,13 +256,14 @@ def compare_drizzle(schema: Schema, view: dict[str, Any]) -> tuple[int, list[str
     compared = 0
     foreign_keys: dict[str, list[dict[str, Any]]] = view.get("foreignKeys", {})
     relations_of: dict[str, dict[str, Any]] = view["relations"]
+    defaults: dict[str, dict[str, str | None]] = view.get("defaults", {})  # drizzle-kit's
     for key, columns in sorted(view["tables"].items()):
         model = schema.model(key)
         if model is None:
             differences.append(f"{key}: missing")
             continue
         compared += len(columns)
-        differences += _compare_columns(model, key, columns, schema)
+        differences += _compare_columns(model, key, columns, schema, defaults.get(key))
         wanted_keys = foreign_keys.get(key, [])
         compared += len(wanted_keys)
         found, backed = _compare_foreign_keys(model, key, wanted_keys, schema)

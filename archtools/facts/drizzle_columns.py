@@ -109,9 +109,12 @@ def normalize_action(value: str | None) -> str | None:
     return _ACTIONS.get(value.replace(" ", "").replace("_", "").lower(), value)
 
 
-def default_text(symbols: Symbols, file: str, expr: Expr, builder: str = "") -> str:
+def default_text(
+    symbols: Symbols, file: str, expr: Expr, builder: str = "", dialect: str = "pg"
+) -> str:
     """The SQL default drizzle-kit records: `"a"`/`'a'` -> `'a'`; sql`now()` -> `now()`; a JSON
-    literal on a json/jsonb column -> `'{}'::jsonb`; anything else (numbers, booleans): its text."""
+    literal on a json/jsonb column -> `'{}'::jsonb`, on any SQLite column (JSON kept as text)
+    -> `'{}'`; anything else (numbers, booleans): its text."""
     value = string_of(expr)
     if value is not None:
         return "'" + value.replace("'", "''") + "'"
@@ -120,10 +123,12 @@ def default_text(symbols: Symbols, file: str, expr: Expr, builder: str = "") -> 
         sql = string_of(call.args[0])
         if sql is not None:
             return sql.strip()
-    if builder in ("json", "jsonb") and expr.kind in (ExprKind.OBJECT, ExprKind.ARRAY):
+    json_column = builder in ("json", "jsonb")
+    if (json_column or dialect == "sqlite") and expr.kind in (ExprKind.OBJECT, ExprKind.ARRAY):
         with contextlib.suppress(ValueError):
             compact = json.dumps(json.loads(expr.text), separators=(",", ":"))
-            return f"'{compact.replace(chr(39), chr(39) * 2)}'::{builder}"
+            quoted = f"'{compact.replace(chr(39), chr(39) * 2)}'"
+            return f"{quoted}::{builder}" if json_column and dialect == "pg" else quoted
     return expr.text
 
 
@@ -332,7 +337,7 @@ def read_column(ctx: ColumnContext, key: str, value: Ref) -> Column | None:
             flag = pair_value(first, "autoIncrement")
             autoincrement = autoincrement or (flag is not None and flag.text == "true")
         elif method == "default" and first is not None:
-            default = default_text(ctx.symbols, file, first, builder.name)
+            default = default_text(ctx.symbols, file, first, builder.name, ctx.dialect)
         elif method == "defaultNow":
             default = "now()"
         elif method == "defaultRandom":

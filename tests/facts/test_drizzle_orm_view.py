@@ -50,6 +50,15 @@ def test_the_schema_agrees_with_what_drizzle_orm_builds() -> None:
     assert compared == 17  # 11 columns, 3 foreign keys, 3 relations
 
 
+def test_a_sqlite_schema_agrees_with_drizzle_orm_and_drizzle_kits_defaults() -> None:
+    # JSON defaults of text columns recorded as quoted JSON, an autoIncrement key without one
+    schema, problems = load_drizzle_path(DRIZZLE / "sqlite.ts")
+    view = json.loads((DRIZZLE / "sqlite.orm.json").read_text())
+    assert problems == []
+    assert view["defaults"]["accounts"]["scopes"] == """'["read","write"]'"""
+    assert compare_drizzle(schema, view) == (9, [])
+
+
 def test_tables_bound_through_enable_rls_keep_their_variable_names() -> None:
     schema = _schema()
     assert [(m.name, m.db_name) for m in schema.models] == [("users", "user"), ("posts", "post")]
@@ -90,9 +99,11 @@ def test_each_kind_of_difference_is_reported() -> None:
     keys[1]["onDelete"] = "cascade"
     keys.append(keys.pop(2) | {"columns": ["tags"]})  # edited_by's key gone, one on tags instead
     view["relations"]["posts"]["createdBy"]["relationName"] = "creator"
+    view["defaults"]["posts"]["created_at"] = "CURRENT_TIMESTAMP"
     _, differences = compare_drizzle(_schema(), view)
     assert differences == [
         "posts.tags type: 'text[]' != 'text'",
+        "posts.created_at default: 'now()' != 'CURRENT_TIMESTAMP'",
         "posts foreign key ['created_by'] -> user onDelete: 'set null' != 'cascade'",
         "posts foreign key ['tags'] -> user: missing",
         "posts.createdBy relationName: None != 'creator'",
