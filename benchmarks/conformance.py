@@ -322,13 +322,13 @@ def own_drizzle_schemas() -> list[Path]:
     return sorted([*OWN_DRIZZLE.glob("*.ts"), *OWN_DRIZZLE.glob("*/index.ts")])
 
 
-def drizzle_targets(paths: list[Path]) -> list[tuple[str, Schema, list[Path]]]:
-    """(label, archtools' schema, schema modules) of each Drizzle schema under `paths`: our own
-    schemas, the samples and every app of the corpus whose schema is Drizzle's."""
-    found: list[tuple[str, Schema, list[Path]]] = []
+def drizzle_targets(paths: list[Path]) -> list[tuple[str, Schema, list[Path], Path]]:
+    """(label, archtools' schema, schema modules, repository) of each Drizzle schema under
+    `paths`: our own schemas, the samples and every app of the corpus whose schema is Drizzle's."""
+    found: list[tuple[str, Schema, list[Path], Path]] = []
     for entry in [] if paths else own_drizzle_schemas():
         schema, _ = load_drizzle_path(entry)
-        found.append((str(entry.relative_to(ROOT)), schema, [entry]))
+        found.append((str(entry.relative_to(ROOT)), schema, [entry], entry.parent))
     roots = paths or [*sorted(SAMPLES.iterdir()), *sorted(CORPUS.glob("*/tree"))]
     for root in roots:
         if not root.is_dir():
@@ -340,7 +340,8 @@ def drizzle_targets(paths: list[Path]) -> list[tuple[str, Schema, list[Path]]]:
             continue
         if schema.orm is Orm.DRIZZLE and schema.models:
             label = str(root.relative_to(ROOT) if root.is_relative_to(ROOT) else root)
-            found.append((label, schema, [(root / s).resolve() for s in schema.sources]))
+            sources = [(root / s).resolve() for s in schema.sources]
+            found.append((label, schema, sources, root.resolve()))
     return found
 
 
@@ -348,9 +349,9 @@ def run_drizzle(paths: list[Path]) -> tuple[int, int, int]:
     """Prints each Drizzle schema's comparison; (schemas compared, items, differences)."""
     script = drizzle_script(WORK)
     compared = items = differences = 0
-    for label, schema, sources in drizzle_targets(paths):
+    for label, schema, sources, root in drizzle_targets(paths):
         try:
-            view = orm_view(script, WORK, sources)
+            view = orm_view(script, WORK, sources, root)
         except RuntimeError as error:
             print(f"{label}: not compared, drizzle-orm cannot load it: {error}")
             continue

@@ -23,8 +23,55 @@ DRIZZLE_PACKAGES = ("drizzle-orm@0.45.4", "drizzle-kit@0.31.11", "esbuild@0.25.1
 _DRIZZLE_JS = r"""
 const esbuild = require("esbuild");
 const orm = require("drizzle-orm");
-const out = esbuild.buildSync({ entryPoints: [process.argv[2]], bundle: true, platform: "node",
-  format: "cjs", write: false, packages: "external", logLevel: "silent" });
+const fs = require("fs");
+const path = require("path");
+// The packages of the repository's own workspace (`@app/models`) are bundled from their source,
+// as its build would; any other package is loaded from .conformance/ or stubbed.
+const workspace = {};
+const scan = (dir, depth) => {
+  if (depth > 3 || !fs.existsSync(dir)) return;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (!entry.isDirectory() || entry.name === "node_modules" || entry.name.startsWith(".")) continue;
+    const manifest = path.join(dir, entry.name, "package.json");
+    if (fs.existsSync(manifest)) {
+      try {
+        const name = JSON.parse(fs.readFileSync(manifest, "utf8")).name;
+        if (name) workspace[name] = path.join(dir, entry.name);
+      } catch {}
+    }
+    scan(path.join(dir, entry.name), depth + 1);
+  }
+};
+if (process.argv[3]) scan(process.argv[3], 0);
+const sourceOf = (dir, subpath) => {
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
+  let target = manifest.exports && manifest.exports[subpath === "" ? "." : `./${subpath}`];
+  while (target && typeof target === "object") target = target.types ?? target.import ?? target.default;
+  if (!target && subpath === "") target = manifest.module ?? manifest.main;
+  const candidates = [target, `src/${subpath || "index"}.ts`, `src/${subpath}/index.ts`, `${subpath || "index"}.ts`];
+  for (const c of candidates) {
+    if (c && /\.(ts|tsx|js|mjs)$/.test(c) && fs.existsSync(path.join(dir, c))) return path.join(dir, c);
+  }
+  return null;
+};
+const workspacePlugin = { name: "workspace", setup(build) {
+  build.onResolve({ filter: /^[^./]/ }, async (args) => {
+    if (args.pluginData === "own") return undefined;
+    const parts = args.path.split("/");
+    const count = args.path.startsWith("@") ? 2 : 1;
+    const dir = workspace[parts.slice(0, count).join("/")];
+    const found = dir ? sourceOf(dir, parts.slice(count).join("/")) : null;
+    if (found) return { path: found };
+    // tsconfig paths (`@/db/schema`) as esbuild resolves them; a package stays external
+    const resolved = await build.resolve(args.path, { kind: args.kind, importer: args.importer,
+      resolveDir: args.resolveDir, pluginData: "own" });
+    const own = resolved.errors.length === 0 && resolved.path && !resolved.path.includes("node_modules");
+    return own ? { path: resolved.path } : { path: args.path, external: true };
+  });
+} };
+const main = async () => {
+const out = await esbuild.build({ entryPoints: [process.argv[2]], bundle: true, platform: "node",
+  format: "cjs", write: false, plugins: [workspacePlugin], logLevel: "silent" });
 // A stub also stands behind a namespace import (`import * as z`): esbuild copies a module's own
 // keys into a fresh object whose prototype is the module's, so any other key is looked up there.
 const stub = () => new Proxy(function () {}, {
@@ -89,11 +136,12 @@ const snapshot = async () => {
   }
   return defaults;
 };
-snapshot().then(
+return snapshot().then(
   (defaults) => process.stdout.write(JSON.stringify({ tables, relations, foreignKeys, defaults })),
   (error) => process.stdout.write(JSON.stringify({ tables, relations, foreignKeys,
     kitError: String(error && error.message ? error.message : error).split("\n")[0] })));
-
+};
+main().catch((error) => { process.stderr.write(`Error: ${error && error.message ? error.message : error}\n`); process.exit(3); });
 """
 
 
@@ -103,13 +151,16 @@ def drizzle_script(work: Path) -> Path:
     return script
 
 
-def orm_view(script: Path, work: Path, sources: list[Path]) -> dict[str, Any]:
-    """What drizzle-orm builds from the schema modules `sources` (RuntimeError with its reason)."""
+def orm_view(
+    script: Path, work: Path, sources: list[Path], root: Path | None = None
+) -> dict[str, Any]:
+    """What drizzle-orm builds from the schema modules `sources` (RuntimeError with its reason),
+    the packages of the workspace under `root` bundled from their source."""
     with tempfile.TemporaryDirectory(dir=work) as folder:
         entry = Path(folder) / "entry.ts"
         entry.write_text("".join(f"export * from {json.dumps(str(s))};\n" for s in sources))
         done = subprocess.run(
-            ["node", str(script), str(entry)],
+            ["node", str(script), str(entry), *([str(root)] if root is not None else [])],
             capture_output=True,
             text=True,
             cwd=work,
@@ -216,11 +267,11 @@ def _compare_foreign_keys(
         if f.kind is FieldKind.RELATION and (fk := _foreign_key(f, model, schema)) is not None
     }
     for foreign_key in wanted:
-        label = f"{key} foreign key {foreign_key['columns']} -> {foreign_key['table']}"
+        label = f"{key} foreign key {foreign_key['columns']} -> {foreign_key.get('table')}"
         same = [
             name
             for name, fk in mine.items()
-            if fk["columns"] == foreign_key["columns"] and fk["table"] == foreign_key["table"]
+            if fk["columns"] == foreign_key["columns"] and fk["table"] == foreign_key.get("table")
         ]
         if not same:
             differences.append(f"{label}: missing")
