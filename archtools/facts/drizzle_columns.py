@@ -170,6 +170,21 @@ def _arguments(chain: ColumnChain, call: Call, params: tuple[Param, ...]) -> dic
     return found
 
 
+def _array_literal(expr: Expr) -> str | None:
+    """A PostgreSQL array default as drizzle-kit records it: `[]` -> `'{}'`, `["a", 1]` ->
+    `'{"a",1}'`; None for items other than strings, numbers and booleans."""
+    items: list[str] = []
+    for item in expr.items:
+        text = string_of(item)
+        if text is not None:
+            items.append('"' + text.replace("'", "''") + '"')
+        elif item.kind is ExprKind.NUMBER or item.text in ("true", "false"):
+            items.append(item.text)
+        else:
+            return None
+    return "'{" + ",".join(items) + "}'"
+
+
 def column_chain(symbols: Symbols, ref: Ref) -> ColumnChain:
     """The calls building a column, outermost first, through shared columns and helper functions."""
     chain = ColumnChain([], {})
@@ -322,6 +337,7 @@ def read_column(ctx: ColumnContext, key: str, value: Ref) -> Column | None:
     autoincrement = column_type.serial
     not_null = column_type.serial  # a serial column is NOT NULL
     default: str | None = None
+    listed: Expr | None = None  # an array given as the default of an `.array()` column
     client_default: str | None = None
     foreign_key: ForeignKey | None = None
     for file, call in reversed(chain[:-1]):
@@ -338,6 +354,7 @@ def read_column(ctx: ColumnContext, key: str, value: Ref) -> Column | None:
             autoincrement = autoincrement or (flag is not None and flag.text == "true")
         elif method == "default" and first is not None:
             default = default_text(ctx.symbols, file, first, builder.name, ctx.dialect)
+            listed = first if first.kind is ExprKind.ARRAY else None
         elif method == "defaultNow":
             default = "now()"
         elif method == "defaultRandom":
@@ -346,6 +363,8 @@ def read_column(ctx: ColumnContext, key: str, value: Ref) -> Column | None:
             client_default = " ".join((first.text if first is not None else method).split())[:200]
         elif method == "references":
             foreign_key = _references(ctx, key, file, call) or foreign_key
+    if is_list and listed is not None and ctx.dialect == "pg":
+        default = _array_literal(listed) or default
     if default is None and autoincrement:
         default = "autoincrement()"
     field = Field(

@@ -47,7 +47,12 @@ def _field(model: Model, name: str) -> Field:
 def test_the_schema_agrees_with_what_drizzle_orm_builds() -> None:
     compared, differences = compare_drizzle(_schema(), _view())
     assert differences == []
-    assert compared == 17  # 11 columns, 3 foreign keys, 3 relations
+    assert compared == 18  # 12 columns, 3 foreign keys, 3 relations
+
+
+def test_an_array_default_is_the_postgresql_array_literal() -> None:
+    labels = _field(_model(_schema(), "posts"), "labels")
+    assert labels.list and labels.default == """'{"draft","new"}'"""
 
 
 def test_a_sqlite_schema_agrees_with_drizzle_orm_and_drizzle_kits_defaults() -> None:
