@@ -52,7 +52,7 @@ try {
 } catch (error) {
   const text = String(error && error.message ? error.message : error);
   process.stderr.write(text.replace(/\\u001b\\[[0-9;]*m/g, ""));
-  process.exit(3);
+  process.exitCode = 3;  // not exit(): a long message to a pipe would be cut at 64 KB
 }
 """
 
