@@ -52,7 +52,7 @@ try {
 } catch (error) {
   const text = String(error && error.message ? error.message : error);
   process.stderr.write(text.replace(/\\u001b\\[[0-9;]*m/g, ""));
-  process.exit(3);
+  process.exitCode = 3;  // not exit(): a long message to a pipe would be cut at 64 KB
 }
 """
 
@@ -60,7 +60,7 @@ try {
 def ensure_engine() -> Path:
     """.conformance/ with the engine installed (npm, the first time)."""
     script = WORK / "dmmf.js"
-    if not (WORK / "node_modules" / "drizzle-orm").is_dir():
+    if not (WORK / "node_modules" / "drizzle-kit").is_dir():
         WORK.mkdir(parents=True, exist_ok=True)
         if shutil.which("npm") is None or shutil.which("node") is None:
             raise SystemExit("conformance needs node and npm on PATH")
@@ -311,16 +311,24 @@ def run(paths: list[Path]) -> list[Report]:
 
 
 SAMPLES = ROOT / "data" / "samples"
-OWN_DRIZZLE = OWN / "drizzle" / "fidelity.ts"
+OWN_DRIZZLE = OWN / "drizzle"
 
 
-def drizzle_targets(paths: list[Path]) -> list[tuple[str, Schema, list[Path]]]:
-    """(label, archtools' schema, schema modules) of each Drizzle schema under `paths`: our own
-    fixture, the samples and every app of the corpus whose schema is Drizzle's."""
-    found: list[tuple[str, Schema, list[Path]]] = []
-    if OWN_DRIZZLE.exists() and not paths:
-        schema, _ = load_drizzle_path(OWN_DRIZZLE)
-        found.append((str(OWN_DRIZZLE.relative_to(ROOT)), schema, [OWN_DRIZZLE]))
+def own_drizzle_schemas() -> list[Path]:
+    """Our own Drizzle schemas: each module of tests/fixtures/schemas/drizzle/, and the entry
+    module (index.ts) of each folder there."""
+    if not OWN_DRIZZLE.is_dir():
+        return []
+    return sorted([*OWN_DRIZZLE.glob("*.ts"), *OWN_DRIZZLE.glob("*/index.ts")])
+
+
+def drizzle_targets(paths: list[Path]) -> list[tuple[str, Schema, list[Path], Path]]:
+    """(label, archtools' schema, schema modules, repository) of each Drizzle schema under
+    `paths`: our own schemas, the samples and every app of the corpus whose schema is Drizzle's."""
+    found: list[tuple[str, Schema, list[Path], Path]] = []
+    for entry in [] if paths else own_drizzle_schemas():
+        schema, _ = load_drizzle_path(entry)
+        found.append((str(entry.relative_to(ROOT)), schema, [entry], entry.parent))
     roots = paths or [*sorted(SAMPLES.iterdir()), *sorted(CORPUS.glob("*/tree"))]
     for root in roots:
         if not root.is_dir():
@@ -332,7 +340,8 @@ def drizzle_targets(paths: list[Path]) -> list[tuple[str, Schema, list[Path]]]:
             continue
         if schema.orm is Orm.DRIZZLE and schema.models:
             label = str(root.relative_to(ROOT) if root.is_relative_to(ROOT) else root)
-            found.append((label, schema, [(root / s).resolve() for s in schema.sources]))
+            sources = [(root / s).resolve() for s in schema.sources]
+            found.append((label, schema, sources, root.resolve()))
     return found
 
 
@@ -340,12 +349,16 @@ def run_drizzle(paths: list[Path]) -> tuple[int, int, int]:
     """Prints each Drizzle schema's comparison; (schemas compared, items, differences)."""
     script = drizzle_script(WORK)
     compared = items = differences = 0
-    for label, schema, sources in drizzle_targets(paths):
+    for label, schema, sources, root in drizzle_targets(paths):
         try:
-            view = orm_view(script, WORK, sources)
+            view = orm_view(script, WORK, sources, root)
         except RuntimeError as error:
             print(f"{label}: not compared, drizzle-orm cannot load it: {error}")
             continue
+        if view.get("kitError"):
+            print(
+                f"{label}: drizzle-kit cannot snapshot it, defaults not compared: {view['kitError']}"
+            )
         count, found = compare_drizzle(schema, view)
         compared, items, differences = compared + 1, items + count, differences + len(found)
         status = "agrees" if not found else f"{len(found)} differences"

@@ -101,6 +101,7 @@ class Param(_Frozen, frozen=True):
     # names bound under each key: {parsedInput: [id, code]}
     by_key: dict[str, list[str]] = field(default_factory=dict)
     type: str | None = None
+    default: Expr | None = None  # `name = value`: the value a missing argument takes
 
 
 class Function(_Frozen, frozen=True):

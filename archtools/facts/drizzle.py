@@ -31,6 +31,9 @@ TABLE_CREATORS = {
     "sqliteTableCreator": "sqlite",
 }
 PROVIDERS = {"pg": "postgresql", "mysql": "mysql", "sqlite": "sqlite"}
+# Methods of a table object that return the table (drizzle-orm's pg-core `enableRLS()`).
+_TABLE_METHODS = frozenset({"enableRLS"})
+_MAX_TABLE_METHODS = 4
 _MAX_SPREADS = 4  # nesting of `...spread` column objects followed
 _MAX_OBJECTS = 64  # column objects read for one table, spreads included
 
@@ -247,9 +250,21 @@ class _Extraction:
                     )
         return list(found.values())
 
+    def _assigned(self, file: str, call: Call) -> tuple[str, ...]:
+        """The names a table is bound to, through table methods chained on it
+        (`const users = pgTable(...).enableRLS()`)."""
+        outer: Call | None = call
+        for _ in range(_MAX_TABLE_METHODS):
+            if outer is None or outer.assigned_to:
+                break
+            chained = self.symbols.chained_on(file, outer.index)
+            outer = next((c for c in chained if c.name in _TABLE_METHODS), None)
+        return outer.assigned_to if outer is not None else ()
+
     def read_table(self, file: str, call: Call, builder: _Builder) -> None:
         db_name = self._db_name(file, call, builder)
-        name = call.assigned_to[0] if len(call.assigned_to) == 1 else db_name
+        assigned = self._assigned(file, call)
+        name = assigned[0] if len(assigned) == 1 else db_name
         if name is None:
             self.error(file, call.line, f"{call.callee}(): the table has no name")
             return
@@ -286,7 +301,7 @@ class _Extraction:
             add_foreign_key(table, key)
         self.tables[name] = table
         self.dialects[builder.dialect] += 1
-        binding = self.symbols.binding(file, name) if call.assigned_to else None
+        binding = self.symbols.binding(file, name) if assigned else None
         line = binding.line if binding is not None and binding.file == file else call.line
         self.models[name] = Model(
             name=name,

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from archtools.facts.code import Call, Expr, ExprKind
+from archtools.facts.code import Call, Expr, ExprKind, Function, Param
 from archtools.facts.drizzle_symbols import MAX_HOPS, Ref, Symbols, pair_value, string_of
 from archtools.facts.schema import Enum, Field, FieldKind
 
@@ -109,9 +109,12 @@ def normalize_action(value: str | None) -> str | None:
     return _ACTIONS.get(value.replace(" ", "").replace("_", "").lower(), value)
 
 
-def default_text(symbols: Symbols, file: str, expr: Expr, builder: str = "") -> str:
+def default_text(
+    symbols: Symbols, file: str, expr: Expr, builder: str = "", dialect: str = "pg"
+) -> str:
     """The SQL default drizzle-kit records: `"a"`/`'a'` -> `'a'`; sql`now()` -> `now()`; a JSON
-    literal on a json/jsonb column -> `'{}'::jsonb`; anything else (numbers, booleans): its text."""
+    literal on a json/jsonb column -> `'{}'::jsonb`, on any SQLite column (JSON kept as text)
+    -> `'{}'`; anything else (numbers, booleans): its text."""
     value = string_of(expr)
     if value is not None:
         return "'" + value.replace("'", "''") + "'"
@@ -120,16 +123,71 @@ def default_text(symbols: Symbols, file: str, expr: Expr, builder: str = "") -> 
         sql = string_of(call.args[0])
         if sql is not None:
             return sql.strip()
-    if builder in ("json", "jsonb") and expr.kind in (ExprKind.OBJECT, ExprKind.ARRAY):
+    json_column = builder in ("json", "jsonb")
+    if (json_column or dialect == "sqlite") and expr.kind in (ExprKind.OBJECT, ExprKind.ARRAY):
         with contextlib.suppress(ValueError):
             compact = json.dumps(json.loads(expr.text), separators=(",", ":"))
-            return f"'{compact.replace(chr(39), chr(39) * 2)}'::{builder}"
+            quoted = f"'{compact.replace(chr(39), chr(39) * 2)}'"
+            return f"{quoted}::{builder}" if json_column and dialect == "pg" else quoted
     return expr.text
 
 
-def column_chain(symbols: Symbols, ref: Ref) -> list[tuple[str, Call]]:
+@dataclass(frozen=True)
+class ColumnChain:
+    """The calls building a column, outermost first, and what the parameters of the helper
+    function that holds the builder call stand for (`createdAt("at")` -> {colName: "at"})."""
+
+    calls: list[tuple[str, Call]]
+    arguments: dict[str, Expr]
+
+    def argument(self, expr: Expr) -> Expr:
+        """`expr`, or the argument a helper's parameter `expr` names."""
+        if expr.kind is ExprKind.IDENTIFIER:
+            return self.arguments.get(expr.text, expr)
+        return expr
+
+
+def _helper(symbols: Symbols, file: str, name: str) -> tuple[str, Function] | None:
+    """The function a helper name is: `const id = () => ...` or `function id() {...}`."""
+    binding = symbols.binding(file, name)
+    if binding is not None:
+        if binding.init.kind is not ExprKind.FUNCTION or binding.init.func is None:
+            return None
+        functions = symbols.files[binding.file].functions
+        index = binding.init.func
+        return (binding.file, functions[index]) if 0 <= index < len(functions) else None
+    return symbols.function(file, name)
+
+
+def _arguments(chain: ColumnChain, call: Call, params: tuple[Param, ...]) -> dict[str, Expr]:
+    """What each parameter of a helper stands for at a call: the argument given, else the
+    parameter's default (an argument that is itself a parameter of the caller is followed)."""
+    found: dict[str, Expr] = {}
+    for position, param in enumerate(params):
+        given = call.args[position] if position < len(call.args) else param.default
+        if given is not None and len(param.names) == 1 and param.names[0] == param.name:
+            found[param.name] = chain.argument(given)
+    return found
+
+
+def _array_literal(expr: Expr) -> str | None:
+    """A PostgreSQL array default as drizzle-kit records it: `[]` -> `'{}'`, `["a", 1]` ->
+    `'{"a",1}'`; None for items other than strings, numbers and booleans."""
+    items: list[str] = []
+    for item in expr.items:
+        text = string_of(item)
+        if text is not None:
+            items.append('"' + text.replace("'", "''") + '"')
+        elif item.kind is ExprKind.NUMBER or item.text in ("true", "false"):
+            items.append(item.text)
+        else:
+            return None
+    return "'{" + ",".join(items) + "}'"
+
+
+def column_chain(symbols: Symbols, ref: Ref) -> ColumnChain:
     """The calls building a column, outermost first, through shared columns and helper functions."""
-    chain: list[tuple[str, Call]] = []
+    chain = ColumnChain([], {})
     for _ in range(MAX_HOPS):
         ref = symbols.resolve(ref)
         if ref.expr.kind is not ExprKind.CALL:
@@ -137,16 +195,18 @@ def column_chain(symbols: Symbols, ref: Ref) -> list[tuple[str, Call]]:
         calls = symbols.chain(ref.file, ref.expr.call)
         if not calls:
             break
-        chain += [(ref.file, c) for c in calls]
+        chain.calls.extend((ref.file, c) for c in calls)
         inner = calls[-1]
-        binding = None if "." in inner.callee else symbols.binding(ref.file, inner.callee)
-        if binding is None or binding.init.kind is not ExprKind.FUNCTION:
+        helper = None if "." in inner.callee else _helper(symbols, ref.file, inner.callee)
+        if helper is None:
             break
-        body = symbols.returned(binding.file, binding.init.func)
+        helper_file, function = helper
+        body = symbols.returned(helper_file, function.index)
         if body is None or body.kind is not ExprKind.CALL:
             break
-        chain.pop()  # the helper call stands for the chain it returns
-        ref = Ref(binding.file, body)
+        chain.calls.pop()  # the helper call stands for the chain it returns
+        chain = ColumnChain(chain.calls, _arguments(chain, inner, function.params))
+        ref = Ref(helper_file, body)
     return chain
 
 
@@ -259,7 +319,8 @@ def _references(ctx: ColumnContext, key: str, file: str, call: Call) -> ForeignK
 
 def read_column(ctx: ColumnContext, key: str, value: Ref) -> Column | None:
     """The field of `key: <builder chain>`; None (with an error) when no builder can be read."""
-    chain = column_chain(ctx.symbols, value)
+    built = column_chain(ctx.symbols, value)
+    chain = built.calls
     if not chain or not chain[-1][1].name.replace("$", "_").isidentifier():
         ctx.error(
             f"column `{key}` of `{ctx.table}`: cannot read a column builder from "
@@ -269,11 +330,14 @@ def read_column(ctx: ColumnContext, key: str, value: Ref) -> Column | None:
         return None
     builder_file, builder = chain[-1]
     column_type = _column_type(ctx, key, builder_file, builder)
-    db_name = next((v for v in (string_of(a) for a in builder.args[:1]) if v is not None), None)
+    db_name = next(
+        (v for v in (string_of(built.argument(a)) for a in builder.args[:1]) if v is not None), None
+    )
     is_id = unique = updated_at = is_list = False
     autoincrement = column_type.serial
     not_null = column_type.serial  # a serial column is NOT NULL
     default: str | None = None
+    listed: Expr | None = None  # an array given as the default of an `.array()` column
     client_default: str | None = None
     foreign_key: ForeignKey | None = None
     for file, call in reversed(chain[:-1]):
@@ -289,7 +353,8 @@ def read_column(ctx: ColumnContext, key: str, value: Ref) -> Column | None:
             flag = pair_value(first, "autoIncrement")
             autoincrement = autoincrement or (flag is not None and flag.text == "true")
         elif method == "default" and first is not None:
-            default = default_text(ctx.symbols, file, first, builder.name)
+            default = default_text(ctx.symbols, file, first, builder.name, ctx.dialect)
+            listed = first if first.kind is ExprKind.ARRAY else None
         elif method == "defaultNow":
             default = "now()"
         elif method == "defaultRandom":
@@ -298,6 +363,8 @@ def read_column(ctx: ColumnContext, key: str, value: Ref) -> Column | None:
             client_default = " ".join((first.text if first is not None else method).split())[:200]
         elif method == "references":
             foreign_key = _references(ctx, key, file, call) or foreign_key
+    if is_list and listed is not None and ctx.dialect == "pg":
+        default = _array_literal(listed) or default
     if default is None and autoincrement:
         default = "autoincrement()"
     field = Field(

@@ -23,6 +23,8 @@ class Table:
     fields: list[Field]
     relations: list[Field] = field(default_factory=list)
     from_foreign_keys: set[str] = field(default_factory=set)  # relation fields not yet merged
+    # relations() field -> the name its relations() is exported as
+    declared_by: dict[str, str] = field(default_factory=dict)
 
     def taken(self) -> set[str]:
         return {f.name for f in self.fields} | {f.name for f in self.relations}
@@ -95,8 +97,19 @@ def _target(symbols: Symbols, file: str, expr: Expr | None) -> str | None:
     return None
 
 
+def _string(symbols: Symbols, file: str, expr: Expr | None) -> str | None:
+    """A string literal, or the string constant an identifier names."""
+    return string_of(symbols.resolve(Ref(file, expr)).expr) if expr is not None else None
+
+
 def _owned(
-    table: Table, key: str, target: str, call: Call, config: Expr | None
+    symbols: Symbols,
+    file: str,
+    table: Table,
+    key: str,
+    target: str,
+    call: Call,
+    config: Expr | None,
 ) -> tuple[Field, Field | None]:
     """A one() with `fields`, and the foreign key relation it describes (to merge with), if any."""
     fields = _paths(pair_value(config, "fields"))
@@ -113,7 +126,7 @@ def _owned(
     )
     key_relation = backing.relation if backing is not None else None
     relation = Relation(
-        name=string_of(pair_value(config, "relationName")),
+        name=_string(symbols, file, pair_value(config, "relationName")),
         fields=fields,
         references=_paths(pair_value(config, "references")),
         on_delete=key_relation.on_delete if key_relation is not None else None,
@@ -130,6 +143,45 @@ def _owned(
         line=call.line,
     )
     return made, backing
+
+
+def _beside_columns(table: Table, made: Field, backing: Field | None, by: str) -> Field | None:
+    """A relations() key that is also a column's key (drizzle-orm keeps relations apart from
+    columns) becomes `<key>Relation`, its key kept as `orm_name`. Of two relations() of one table
+    with the same key, drizzle-orm keeps the one whose export comes last in the schema object
+    (`import * as schema` orders exports by name); None when the earlier one stays."""
+    earlier = next(
+        (
+            r
+            for r in table.relations
+            if (r.orm_name or r.name) == made.name and r.name not in table.from_foreign_keys
+        ),
+        None,
+    )
+    if earlier is not None:
+        if table.declared_by.get(earlier.name, "") > by:
+            return None
+        table.relations.remove(earlier)
+        update: dict[str, object] = {"name": earlier.name, "orm_name": earlier.orm_name}
+        before, after = earlier.relation, made.relation
+        if before is not None and after is not None and before.fields == after.fields:
+            # the same foreign key: its actions (merged into the earlier entry) still hold
+            update["relation"] = after.model_copy(
+                update={
+                    "on_delete": before.on_delete,
+                    "on_update": before.on_update,
+                    "enforced": before.enforced,
+                }
+            )
+            update["line"] = earlier.line
+        return made.model_copy(update=update)
+    if table.field(made.name) is None:
+        return made
+    taken = table.taken() - ({backing.name} if backing is not None else set())
+    name, number = f"{made.name}Relation", 2
+    while name in taken:
+        name, number = f"{made.name}Relation{number}", number + 1
+    return made.model_copy(update={"name": name, "orm_name": made.name})
 
 
 def _place(table: Table, made: Field, backing: Field | None) -> None:
@@ -182,13 +234,10 @@ def read_relations(
         if inner is None or kind not in ("one", "many") or target is None:
             error(f"relations() of `{table.name}`: cannot read `{pair.key}`", pair.value.line)
             continue
-        if pair.key in table.taken() - table.from_foreign_keys:
-            error(f"relations() of `{table.name}`: `{pair.key}` is already a field", inner.line)
-            continue
         config = inner.args[1] if len(inner.args) > 1 else None
         backing = None
         if kind == "one" and pair_value(config, "fields") is not None:
-            made, backing = _owned(table, pair.key, target, inner, config)
+            made, backing = _owned(symbols, file, table, pair.key, target, inner, config)
         else:
             made = Field(
                 name=pair.key,
@@ -196,14 +245,18 @@ def read_relations(
                 kind=FieldKind.RELATION,
                 list=kind == "many",
                 optional=kind == "one",
-                relation=Relation(name=string_of(pair_value(config, "relationName"))),
+                relation=Relation(name=_string(symbols, file, pair_value(config, "relationName"))),
                 line=inner.line,
             )
         if backing is not None:  # located at the foreign key column, which the database has
             made = made.model_copy(update={"line": backing.line})
         elif file != table.file:  # a line of another file would point into the table's file
             made = made.model_copy(update={"line": None})
-        _place(table, made, backing)
+        by = call.assigned_to[0] if call.assigned_to else ""
+        placed = _beside_columns(table, made, backing, by)
+        if placed is not None:
+            _place(table, placed, backing)
+            table.declared_by[placed.name] = by
 
 
 def settle_back_relations(tables: dict[str, Table]) -> None:

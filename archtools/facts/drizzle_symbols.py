@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from archtools.facts.code import Call, Expr, ExprKind, FileFacts
+from archtools.facts.code import Call, Expr, ExprKind, FileFacts, Function
 
 MAX_HOPS = 8  # identifier -> binding -> ... resolutions followed before giving up
 MAX_CHAIN = 64  # calls followed along one `a().b().c()` chain
@@ -40,8 +40,17 @@ class Symbols:
         self._aliases: dict[str, dict[str, str]] = {}
         self._returns: dict[str, dict[int, Expr]] = {}
         self._calls_by_func: dict[str, dict[int | None, list[Call]]] = {}
+        self._by_receiver: dict[str, dict[int, list[Call]]] = {}
+        self._functions: dict[str, dict[str, int]] = {}
+        self._global_functions: dict[str, tuple[str, int]] = {}
         for path in self.order:
             facts = files[path]
+            declared = {
+                f.name: f.index for f in reversed(facts.functions) if f.parent is None and f.name
+            }
+            self._functions[path] = declared
+            for name, index in declared.items():
+                self._global_functions.setdefault(name, (path, index))
             local: dict[str, Binding] = {}
             for var in facts.vars:
                 if var.func is None and len(var.names) == 1 and not var.keys and var.init:
@@ -78,6 +87,17 @@ class Symbols:
         if local is not None:
             return local
         return self._global.get(self.canonical(file, name))
+
+    def function(self, file: str, name: str) -> tuple[str, Function] | None:
+        """The module-level function declared as `name` (`function name() {}`) that `file` sees:
+        its own first, then any file's."""
+        local = self._functions.get(file, {}).get(name)
+        found = (file, local) if local is not None else None
+        found = found or self._global_functions.get(self.canonical(file, name))
+        if found is None:
+            return None
+        path, index = found
+        return path, self.files[path].functions[index]
 
     def returned(self, file: str, func: int | None) -> Expr | None:
         """What a function returns: its expression body, or its first `return` value."""
@@ -121,6 +141,17 @@ class Symbols:
             seen.add(call.index)
             call = self.call(file, call.receiver)
         return found
+
+    def chained_on(self, file: str, index: int) -> list[Call]:
+        """The calls made on the result of call `index` (`a().b()`: b is chained on a)."""
+        by_receiver = self._by_receiver.get(file)
+        if by_receiver is None:
+            by_receiver = {}
+            for call in self.files[file].calls:
+                if call.receiver is not None:
+                    by_receiver.setdefault(call.receiver, []).append(call)
+            self._by_receiver[file] = by_receiver
+        return by_receiver.get(index, [])
 
     def outermost_calls(self, file: str, func: int) -> list[Call]:
         """Calls inside function `func` that no other call of it is chained on, in source order."""

@@ -50,6 +50,9 @@ class Field(_Frozen):
     line: int | None = None
     # Additions beyond the contract.
     client_default: str | None = None  # computed by the ORM in the client (Drizzle `$defaultFn`)
+    # The relation's name in the ORM's own API when the field had to be named otherwise here
+    # (a Drizzle relations() key that is also a column's key: `createdBy` -> `createdByRelation`).
+    orm_name: str | None = None
 
 
 class Model(_Frozen):

@@ -403,8 +403,12 @@ class _Extractor:
         pattern = param.child_by_field_name("pattern") or param
         type_node = param.child_by_field_name("type")
         type_text = text_of(type_node).lstrip(":").strip() if type_node is not None else None
+        value = param.child_by_field_name("value")
+        default = self.describe(value) if value is not None else None
         if pattern.type == "identifier":
-            return Param(name=text_of(pattern), names=(text_of(pattern),), type=type_text)
+            return Param(
+                name=text_of(pattern), names=(text_of(pattern),), type=type_text, default=default
+            )
         names, keys = pattern_bindings(pattern)
         return Param(
             name=text_of(pattern),
@@ -412,6 +416,7 @@ class _Extractor:
             keys=tuple(keys),
             by_key=key_bindings(pattern),
             type=type_text,
+            default=default,
         )
 
     def call_of(self, index: int, node: Node) -> Call:

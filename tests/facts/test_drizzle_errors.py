@@ -44,7 +44,6 @@ def test_broken_fixture_reports_each_unreadable_part() -> None:
             "column `ownerId` of `widgets`: cannot tell what `() => lookupOwner()` references",
         ),
         (file, 20, "`widgets`: cannot tell which columns index() covers"),
-        (file, 26, "relations() of `widgets`: `label` is already a field"),
         (file, 30, "pgTable() inside a function is not read"),
     ]
     assert str(errors[0]) == "broken/schema.ts:7: `things`: the columns are not an object literal"
@@ -57,8 +56,10 @@ def test_broken_fixture_reports_each_unreadable_part() -> None:
         ("label", FieldKind.SCALAR, "String"),
         ("ownerId", FieldKind.SCALAR, "String"),
         ("owner", FieldKind.RELATION, "owners"),  # a table this schema does not hold
+        ("labelRelation", FieldKind.RELATION, "owners"),  # relations() key `label` is a column's
     ]
-    assert widgets.fields[-1].relation == Relation(
+    assert widgets.fields[-1].orm_name == "label"
+    assert widgets.fields[-2].relation == Relation(
         fields=["ownerId"], references=["id"], enforced=False
     )
 
@@ -119,13 +120,14 @@ def test_unreadable_relations_and_constraints() -> None:
         ("teams.ts", 8, "`teams`: cannot read the foreignKey() columns"),
         ("teams.ts", 13, "relations() of `teams`: cannot read `...`"),
         ("teams.ts", 15, "relations() of `teams`: cannot read `owner`"),
-        ("teams.ts", 16, "relations() of `teams`: `id` is already a field"),
         ("teams.ts", 18, "relations(): `ghosts` is not a known table"),
         ("teams.ts", 19, "relations() of `teams`: cannot read the relations object"),
     ]
     teams = schema.models[0]
+    # relations() key `id` is also a column's: kept beside it under another name
+    assert (teams.fields[-1].name, teams.fields[-1].orm_name) == ("idRelation", "id")
     # foreignKey() to the table itself (`t.id`), merged with the relations() one()
-    assert teams.fields[-1] == Field(
+    assert teams.fields[-2] == Field(
         name="parent",
         type="teams",
         kind=FieldKind.RELATION,

@@ -43,6 +43,7 @@ def test_full_dump_of_a_scalar_field() -> None:
         "relation": None,
         "line": 2,
         "client_default": None,
+        "orm_name": None,
     }
 
 
@@ -317,6 +318,7 @@ def test_relation_field_full_dump() -> None:
         },
         "line": 7,
         "client_default": None,
+        "orm_name": None,
     }
 
 
