@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from archtools import profiling
 from archtools.analysis.checks import EntryAnalysis, EntryChecker
 from archtools.analysis.context import AnalysisContext
 from archtools.analysis.entry import AppLayout, Entry, chain_schema
@@ -169,9 +170,6 @@ def analyse(loaded: Loaded, options: AuditOptions) -> Analysis:
 def _analyse(
     loaded: Loaded, options: AuditOptions, config: ProjectConfig, errors: list[AuditError]
 ) -> Analysis:
-    from archtools.rules.schema_lint import SCHEMA_RULES, run_schema_rules
-
-    code = loaded.facts
     ctx = _analysis_context(loaded, config)
     selection = RuleSelection(config.select, config.ignore).then(options.select, options.ignore)
     file_rules = FileRules(
@@ -203,6 +201,34 @@ def _analyse(
     features = _features(analyses, config)
     entry_points = [_entry_point(a, features[a.entry.id]) for a in analyses]
 
+    with profiling.stage(profiling.RULES):
+        findings, migrations_found = _rule_findings(
+            loaded, options, ctx, selection, file_rules, entries, analyses, errors
+        )
+    with profiling.stage(profiling.SCORECARDS):
+        scorecards = score_features(
+            entry_points, findings, migrations_found, schema_errors=loaded.schema_errors
+        )
+    return Analysis(
+        entry_points=entry_points, findings=findings, scorecards=scorecards, errors=errors
+    )
+
+
+def _rule_findings(
+    loaded: Loaded,
+    options: AuditOptions,
+    ctx: AnalysisContext,
+    selection: RuleSelection,
+    file_rules: FileRules,
+    entries: list[Entry],
+    analyses: list[EntryAnalysis],
+    errors: list[AuditError],
+) -> tuple[list[Finding], bool]:
+    """Every selected rule's hits (the entry-point checks' problems, the file, schema and
+    migration rules) as findings, and whether the repository has migrations."""
+    from archtools.rules.schema_lint import SCHEMA_RULES, run_schema_rules
+
+    code = loaded.facts
     hits = _problem_hits(analyses)
     file_pass = file_rules.finish(code)
     # An error sent back is a leak only in code that answers requests: not in a CLI, a mobile
@@ -228,12 +254,7 @@ def _analyse(
         ignored=ignored,
         baseline=options.baseline,
     )
-    scorecards = score_features(
-        entry_points, findings, has_migrations, schema_errors=loaded.schema_errors
-    )
-    return Analysis(
-        entry_points=entry_points, findings=findings, scorecards=scorecards, errors=errors
-    )
+    return findings, has_migrations
 
 
 def _answered_to_machines(analyses: list[EntryAnalysis]) -> set[str]:

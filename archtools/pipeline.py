@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from archtools import profiling
 from archtools.analyze import analyse
 from archtools.errors import InputError, ParseError
 from archtools.facts.schema import Schema
@@ -73,30 +74,34 @@ def audit(path: str | Path, options: AuditOptions | None = None) -> Audit:
 
 def _audit(path: Path, options: AuditOptions) -> Audit:
     started = time.perf_counter()
-    repo = load_repository(path, max_file_bytes=options.max_file_bytes)
-    read_errors: list[AuditError] = []
-    texts = read_sources(repo, read_errors)
+    with profiling.stage(profiling.LOADING):
+        repo = load_repository(path, max_file_bytes=options.max_file_bytes)
+        read_errors: list[AuditError] = []
+        texts = read_sources(repo, read_errors)
     cache = ResultsCache(options.cache_dir or default_cache_dir()) if options.use_cache else None
     extra = [
         f"max-file-bytes={options.max_file_bytes}",
         RuleSelection(options.select, options.ignore).key(),
         *sorted(options.baseline),
     ]
-    key = audit_key(texts, extra) if cache is not None else ""
-    if cache is not None:
-        known = cache.get(repo.root, key)
-        if known is not None:
-            code_files = sum(1 for f in repo.files if f.language in CODE_LANGUAGES)
-            stats = known.stats.model_copy(
-                update={
-                    "seconds": round(time.perf_counter() - started, 3),
-                    "files_cached": code_files,
-                }
-            )
-            return known.model_copy(update={"stats": stats})
+    known = None
+    with profiling.stage(profiling.CACHE):
+        key = audit_key(texts, extra) if cache is not None else ""
+        if cache is not None:
+            known = cache.get(repo.root, key)
+    if known is not None:
+        code_files = sum(1 for f in repo.files if f.language in CODE_LANGUAGES)
+        stats = known.stats.model_copy(
+            update={
+                "seconds": round(time.perf_counter() - started, 3),
+                "files_cached": code_files,
+            }
+        )
+        return known.model_copy(update={"stats": stats})
     texts.compact()
     loaded = load_sources(repo, texts, read_errors, options)
-    analysis = analyse(loaded, options)
+    with profiling.stage(profiling.ANALYSIS):
+        analysis = analyse(loaded, options)
     repo = loaded.repo
     skipped = [SkippedFile(file=p, reason=r) for p, r in repo.skipped[:MAX_SKIPPED_LISTED]]
     stats = Stats(
@@ -133,7 +138,8 @@ def _audit(path: Path, options: AuditOptions) -> Audit:
     )
     # A file given up for time depends on the machine: such an audit is never kept.
     if cache is not None and loaded.complete:
-        cache.put(repo.root, key, result)
+        with profiling.stage(profiling.CACHE):
+            cache.put(repo.root, key, result)
     return result
 
 
