@@ -14,6 +14,7 @@ from archtools.errors import InputError, ParseError
 from archtools.facts.schema import Schema
 from archtools.facts.store import default_cache_dir
 from archtools.loading import (
+    CONFIG_FILE,
     DRIZZLE_SUFFIXES,
     AuditOptions,
     Loaded,
@@ -32,10 +33,10 @@ from archtools.results import (
     Stats,
     ToolInfo,
 )
-from archtools.results_cache import ResultsCache, audit_key
+from archtools.results_cache import ResultsCache, audit_key, stamp_key
 from archtools.rules.selection import RuleSelection
 from archtools.source.files import CODE_LANGUAGES
-from archtools.source.repository import load_repository
+from archtools.source.repository import Repository, load_repository
 from archtools.version import __version__
 
 # Loading lives in archtools.loading; its names stay importable from here, as they always were.
@@ -76,28 +77,31 @@ def _audit(path: Path, options: AuditOptions) -> Audit:
     started = time.perf_counter()
     with profiling.stage(profiling.LOADING):
         repo = load_repository(path, max_file_bytes=options.max_file_bytes)
-        read_errors: list[AuditError] = []
-        texts = read_sources(repo, read_errors)
     cache = ResultsCache(options.cache_dir or default_cache_dir()) if options.use_cache else None
     extra = [
         f"max-file-bytes={options.max_file_bytes}",
         RuleSelection(options.select, options.ignore).key(),
         *sorted(options.baseline),
     ]
-    known = None
-    with profiling.stage(profiling.CACHE):
-        key = audit_key(texts, extra) if cache is not None else ""
-        if cache is not None:
+    stamps = key = ""
+    if cache is not None:
+        with profiling.stage(profiling.CACHE):
+            # Stamps before reading: a file changed in between then only costs a content check.
+            stamps = stamp_key(repo, [CONFIG_FILE], extra)
+            known = cache.get_stamped(repo.root, stamps)
+        if known is not None:
+            return _answered_from_cache(known, repo, started)
+    with profiling.stage(profiling.LOADING):
+        read_errors: list[AuditError] = []
+        texts = read_sources(repo, read_errors)
+    if cache is not None:
+        with profiling.stage(profiling.CACHE):
+            key = audit_key(texts, extra)
             known = cache.get(repo.root, key)
-    if known is not None:
-        code_files = sum(1 for f in repo.files if f.language in CODE_LANGUAGES)
-        stats = known.stats.model_copy(
-            update={
-                "seconds": round(time.perf_counter() - started, 3),
-                "files_cached": code_files,
-            }
-        )
-        return known.model_copy(update={"stats": stats})
+            if known is not None:
+                cache.restamp(repo.root, key, stamps)  # touched, not changed
+        if known is not None:
+            return _answered_from_cache(known, repo, started)
     texts.compact()
     loaded = load_sources(repo, texts, read_errors, options)
     with profiling.stage(profiling.ANALYSIS):
@@ -139,8 +143,19 @@ def _audit(path: Path, options: AuditOptions) -> Audit:
     # A file given up for time depends on the machine: such an audit is never kept.
     if cache is not None and loaded.complete:
         with profiling.stage(profiling.CACHE):
-            cache.put(repo.root, key, result)
+            cache.put(repo.root, key, stamps, result)
     return result
+
+
+def _answered_from_cache(known: Audit, repo: Repository, started: float) -> Audit:
+    """A stored audit of the same files, with this run's seconds and the current commit (a
+    commit that changed no file changes no verdict)."""
+    code_files = sum(1 for f in repo.files if f.language in CODE_LANGUAGES)
+    stats = known.stats.model_copy(
+        update={"seconds": round(time.perf_counter() - started, 3), "files_cached": code_files}
+    )
+    stored_repo = known.repo.model_copy(update={"commit": repo.commit})
+    return known.model_copy(update={"stats": stats, "repo": stored_repo})
 
 
 def load_schema(path: str | Path, options: AuditOptions | None = None) -> Schema:

@@ -171,8 +171,8 @@ def flip_a_payload_byte(blob: Path) -> None:
 
 def another_version_header(blob: Path) -> None:
     header, _, payload = blob.read_bytes().partition(b"\n")
-    key, crc, _version = header.split(b" ")
-    blob.write_bytes(b" ".join([key, crc, b"0.0.0-other"]) + b"\n" + payload)
+    *keys, _version = header.split(b" ")
+    blob.write_bytes(b" ".join([*keys, b"0.0.0-other"]) + b"\n" + payload)
 
 
 def cut_in_half(blob: Path) -> None:
