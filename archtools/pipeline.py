@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from archtools import profiling
-from archtools.analyze import analyse
 from archtools.errors import InputError, ParseError
 from archtools.facts.schema import Schema
 from archtools.facts.store import default_cache_dir
@@ -104,6 +103,9 @@ def _audit(path: Path, options: AuditOptions) -> Audit:
             return _answered_from_cache(known, repo, started)
     texts.compact()
     loaded = load_sources(repo, texts, read_errors, options)
+    # Imported here: an audit answered from the cache never loads the analysis.
+    from archtools.analyze import analyse
+
     with profiling.stage(profiling.ANALYSIS):
         analysis = analyse(loaded, options)
     repo = loaded.repo
