@@ -74,9 +74,13 @@ def audit(path: str | Path, options: AuditOptions | None = None) -> Audit:
 
 def _audit(path: Path, options: AuditOptions) -> Audit:
     started = time.perf_counter()
-    with profiling.stage(profiling.LOADING):
-        repo = load_repository(path, max_file_bytes=options.max_file_bytes)
     cache = ResultsCache(options.cache_dir or default_cache_dir()) if options.use_cache else None
+    with profiling.stage(profiling.LOADING):
+        # What reading each file decided last time: files with the same stamps are not read.
+        known = cache.classifications(path.expanduser().resolve()) if cache is not None else {}
+        repo = load_repository(path, max_file_bytes=options.max_file_bytes, known=known)
+        if cache is not None:
+            cache.keep_classifications(repo.root, repo.classified, known)
     extra = [
         f"max-file-bytes={options.max_file_bytes}",
         RuleSelection(options.select, options.ignore).key(),
@@ -87,20 +91,20 @@ def _audit(path: Path, options: AuditOptions) -> Audit:
         with profiling.stage(profiling.CACHE):
             # Stamps before reading: a file changed in between then only costs a content check.
             stamps = stamp_key(repo, [CONFIG_FILE], extra)
-            known = cache.get_stamped(repo.root, stamps)
-        if known is not None:
-            return _answered_from_cache(known, repo, started)
+            stored = cache.get_stamped(repo.root, stamps)
+        if stored is not None:
+            return _answered_from_cache(stored, repo, started)
     with profiling.stage(profiling.LOADING):
         read_errors: list[AuditError] = []
         texts = read_sources(repo, read_errors)
     if cache is not None:
         with profiling.stage(profiling.CACHE):
             key = audit_key(texts, extra)
-            known = cache.get(repo.root, key)
-            if known is not None:
+            stored = cache.get(repo.root, key)
+            if stored is not None:
                 cache.restamp(repo.root, key, stamps)  # touched, not changed
-        if known is not None:
-            return _answered_from_cache(known, repo, started)
+        if stored is not None:
+            return _answered_from_cache(stored, repo, started)
     texts.compact()
     loaded = load_sources(repo, texts, read_errors, options)
     # Imported here: an audit answered from the cache never loads the analysis.

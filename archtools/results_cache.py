@@ -11,13 +11,15 @@ status-change time catches contents replaced with their old modification time ke
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import time
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from archtools.results import Audit
+from archtools.source.files import Classification, SkipReason
 from archtools.source.repository import Repository
 from archtools.source.texts import SourceTexts
 from archtools.version import __version__, code_digest
@@ -110,16 +112,54 @@ class ResultsCache:
         payload = zlib.compress(audit.to_json(indent=None).encode("utf-8"), 1)
         self._write(root, key, stamps, payload)
 
+    def classifications(self, root: Path) -> dict[str, Classification]:
+        """What the last load of `root` found reading each file (see discover_files), or {}."""
+        try:
+            blob = self._file(root).with_suffix(".files").read_bytes()
+            header, _, payload = blob.partition(b"\n")
+            if header.decode("ascii") != f"{_classes_version()} {zlib.crc32(payload)}":
+                return {}
+            found = json.loads(zlib.decompress(payload))
+        except (OSError, ValueError, zlib.error):
+            return {}
+        if not isinstance(found, dict):
+            return {}
+        reasons = {reason.value for reason in SkipReason} | {""}
+        return {
+            path: (entry[0], entry[1], entry[2], entry[3])
+            for path, entry in found.items()
+            if isinstance(entry, list)
+            and len(entry) == 4
+            and all(type(number) is int for number in entry[:3])
+            and entry[3] in reasons
+        }
+
+    def keep_classifications(
+        self, root: Path, classified: Mapping[str, Classification], known: Mapping[str, object]
+    ) -> None:
+        """Store this load's classifications when they differ from the ones it was given."""
+        if classified == known:
+            return
+        payload = zlib.compress(json.dumps(classified, separators=(",", ":")).encode(), 1)
+        header = f"{_classes_version()} {zlib.crc32(payload)}"
+        self._store(self._file(root).with_suffix(".files"), header, payload)
+
     def _write(self, root: Path, key: str, stamps: str, payload: bytes) -> None:
-        header = f"{key} {stamps} {zlib.crc32(payload)} {__version__}\n".encode("ascii")
-        target = self._file(root)
+        header = f"{key} {stamps} {zlib.crc32(payload)} {__version__}"
+        self._store(self._file(root), header, payload)
+
+    def _store(self, target: Path, header: str, payload: bytes) -> None:
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             temporary = target.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_bytes(header + payload)
+            temporary.write_bytes(header.encode("ascii") + b"\n" + payload)
             temporary.replace(target)
         except OSError:
             return  # a read-only cache only costs speed
+
+
+def _classes_version() -> str:
+    return f"{__version__}/{RESULTS_FORMAT}/{code_digest()}"
 
 
 def _decoded(payload: bytes) -> Audit | None:

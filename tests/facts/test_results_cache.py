@@ -11,6 +11,7 @@ import pytest
 from archtools import results_cache
 from archtools.pipeline import AuditOptions, audit
 from archtools.results_cache import NO_STAMPS, ResultsCache
+from archtools.source import files as source_files
 from tests.support.minirepo import make_repo
 
 ROUTE = """import { prisma } from "@/lib/db";
@@ -67,6 +68,7 @@ LONG_AGO = 1_600_000_000  # seconds since the epoch
 def settled(monkeypatch: pytest.MonkeyPatch) -> None:
     """Files count as settled at once (their status-change time is the test's own)."""
     monkeypatch.setattr(results_cache, "STAMP_SETTLE", 0.0)
+    monkeypatch.setattr(source_files, "CLASSIFICATION_SETTLE_NS", 0)
 
 
 def _age(repo: Path, seconds: int = LONG_AGO) -> None:
@@ -83,6 +85,7 @@ def _reading_forbidden(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("an untouched repository must be answered without reading files")
 
     monkeypatch.setattr(pipeline, "read_sources", no_reading)
+    monkeypatch.setattr(source_files, "classify_content", no_reading)  # discovery reads none
 
 
 def test_an_untouched_repository_is_answered_from_file_stamps_without_reading(
