@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from archtools import profiling
 from archtools.analysis.checks import EntryAnalysis, EntryChecker
 from archtools.analysis.context import AnalysisContext
 from archtools.analysis.entry import AppLayout, Entry, chain_schema
@@ -187,9 +188,6 @@ def analyse(loaded: Loaded, options: AuditOptions) -> Analysis:
 def _analyse(
     loaded: Loaded, options: AuditOptions, config: ProjectConfig, errors: list[AuditError]
 ) -> Analysis:
-    from archtools.rules.schema_lint import SCHEMA_RULES, run_schema_rules
-
-    code = loaded.facts
     ctx = _analysis_context(loaded, config)
     selection = RuleSelection(config.select, config.ignore).then(options.select, options.ignore)
     file_rules = FileRules(
@@ -221,39 +219,18 @@ def _analyse(
     features = _features(analyses, config)
     entry_points = [_entry_point(a, features[a.entry.id]) for a in analyses]
 
-    hits = _problem_hits(analyses)
-    file_pass = file_rules.finish(code)
-    # An error sent back is a leak only in code that answers requests: not in a CLI, a mobile
-    # app, a script or a worker the Next.js app never imports.
-    server = ctx.importers.server_code({e.file for e in entries})
-    machines = _answered_to_machines(analyses)
-    hits += [
-        h
-        for h in file_pass.hits
-        if h.rule not in SERVER_RESPONSE_RULES or (h.file in server and h.file not in machines)
-    ]
-    hits += run_schema_rules(loaded.schema, [r for r in SCHEMA_RULES if selection.reports(r)])
-    migration_hits, migrations = _migration_hits(loaded, errors, selection, options)
-    has_migrations = bool(migrations.judged or migrations.history)
-    hits += migration_hits
-    hits = [hit for hit in hits if selection.reports(hit.rule)]  # the entry-point rules
-
-    ignored, ignore_errors = suppressions(file_pass.comments)
-    errors += ignore_errors
-    findings = build_findings(
-        hits,
-        rule_catalog(),
-        source_line=lambda file, line: _snippet(loaded, file, line),
-        ignored=ignored,
-        baseline=options.baseline,
-    )
-    scorecards = score_features(
-        entry_points,
-        findings,
-        has_migrations,
-        schema_errors=loaded.schema_errors,
-        facts=project_facts(loaded, migrations),
-    )
+    with profiling.stage(profiling.RULES):
+        findings, migrations = _rule_findings(
+            loaded, options, ctx, selection, file_rules, entries, analyses, errors
+        )
+    with profiling.stage(profiling.SCORECARDS):
+        scorecards = score_features(
+            entry_points,
+            findings,
+            bool(migrations.judged or migrations.history),
+            schema_errors=loaded.schema_errors,
+            facts=project_facts(loaded, migrations),
+        )
     judging = any(
         selection.reports(m.id) for m in rule_catalog().values() if m.family == "migration"
     )
@@ -267,6 +244,49 @@ def _analyse(
         migrations=migrations,
         notes=[note] if note else [],
     )
+
+
+def _rule_findings(
+    loaded: Loaded,
+    options: AuditOptions,
+    ctx: AnalysisContext,
+    selection: RuleSelection,
+    file_rules: FileRules,
+    entries: list[Entry],
+    analyses: list[EntryAnalysis],
+    errors: list[AuditError],
+) -> tuple[list[Finding], MigrationsJudged]:
+    """Every selected rule's hits (the entry-point checks' problems, the file, schema and
+    migration rules) as findings, and which migrations were judged or taken as history."""
+    from archtools.rules.schema_lint import SCHEMA_RULES, run_schema_rules
+
+    code = loaded.facts
+    hits = _problem_hits(analyses)
+    file_pass = file_rules.finish(code)
+    # An error sent back is a leak only in code that answers requests: not in a CLI, a mobile
+    # app, a script or a worker the Next.js app never imports.
+    server = ctx.importers.server_code({e.file for e in entries})
+    machines = _answered_to_machines(analyses)
+    hits += [
+        h
+        for h in file_pass.hits
+        if h.rule not in SERVER_RESPONSE_RULES or (h.file in server and h.file not in machines)
+    ]
+    hits += run_schema_rules(loaded.schema, [r for r in SCHEMA_RULES if selection.reports(r)])
+    migration_hits, migrations = _migration_hits(loaded, errors, selection, options)
+    hits += migration_hits
+    hits = [hit for hit in hits if selection.reports(hit.rule)]  # the entry-point rules
+
+    ignored, ignore_errors = suppressions(file_pass.comments)
+    errors += ignore_errors
+    findings = build_findings(
+        hits,
+        rule_catalog(),
+        source_line=lambda file, line: _snippet(loaded, file, line),
+        ignored=ignored,
+        baseline=options.baseline,
+    )
+    return findings, migrations
 
 
 def _answered_to_machines(analyses: list[EntryAnalysis]) -> set[str]:

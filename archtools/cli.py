@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
+from archtools import profiling
 from archtools.errors import ArchtoolsError, InputError
 from archtools.rules.selection import check_selectors, parse_selectors
 from archtools.version import __version__
@@ -191,6 +192,12 @@ def build_parser() -> argparse.ArgumentParser:
         "40 entry points; a larger one is summarized as counts per check)",
     )
     _add_summary_options(audit, "md: a summary that fits a pull-request comment (default: off)")
+    audit.add_argument(
+        "--profile",
+        action="store_true",
+        help="print the seconds each stage took (loading, parsing, analysis, rules, rendering) "
+        "to stderr",
+    )
 
     schema = sub.add_parser("schema", help="print the schema (repo, .prisma file or schema folder)")
     schema.add_argument("path")
@@ -335,26 +342,15 @@ def _check_format_options(args: argparse.Namespace) -> None:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     from archtools.results import Audit, Severity
-    from archtools.views.render import render_report, report_format
 
     _check_format_options(args)
-    result = _run_audit(args)
+    if args.profile:
+        with profiling.profiling() as clock:
+            result, text = _audit_and_render(args)
+        print(f"archtools: seconds per stage\n{clock.report()}", file=sys.stderr)
+    else:
+        result, text = _audit_and_render(args)
     assert isinstance(result, Audit)
-    erd_svg = None
-    if report_format(args.format).wants_erd and result.schema_.models:
-        erd_svg = _erd_svg_or_none(result)
-    from archtools.rules.catalog import rule_catalog
-
-    text = render_report(
-        result,
-        args.format,
-        erd_svg=erd_svg,
-        rules=rule_catalog(),
-        color=sys.stdout.isatty() and args.output is None,
-        matrix=args.matrix,
-        summary=bool(args.summary),
-        report_url=args.report_url,
-    )
     _write(text, args.output)
     if args.output is not None:
         print(f"wrote {args.format} report to {args.output}", file=sys.stderr)
@@ -363,6 +359,31 @@ def cmd_audit(args: argparse.Namespace) -> int:
         if any(f.severity.rank >= threshold and f.suppressed is None for f in result.findings):
             return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _audit_and_render(args: argparse.Namespace) -> tuple[object, str]:
+    """The audit of `args.path` and its report in `args.format`."""
+    from archtools.results import Audit
+    from archtools.rules.catalog import rule_catalog
+    from archtools.views.render import render_report, report_format
+
+    result = _run_audit(args)
+    assert isinstance(result, Audit)
+    with profiling.stage(profiling.RENDERING):
+        erd_svg = None
+        if report_format(args.format).wants_erd and result.schema_.models:
+            erd_svg = _erd_svg_or_none(result)
+        text = render_report(
+            result,
+            args.format,
+            erd_svg=erd_svg,
+            rules=rule_catalog(),
+            color=sys.stdout.isatty() and args.output is None,
+            matrix=args.matrix,
+            summary=bool(args.summary),
+            report_url=args.report_url,
+        )
+    return result, text
 
 
 def _erd_svg_or_none(result: object) -> str | None:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from archtools import profiling
 from archtools.errors import InputError, ParseError
 from archtools.facts.code import FileFacts
 from archtools.facts.schema import Schema
@@ -97,13 +98,14 @@ def load_sources(
         if options.progress is not None:
             options.progress("parse", _done[0], total)
 
-    result = collect_facts(
-        jobs,
-        cache_dir=(options.cache_dir or default_cache_dir()) if options.use_cache else None,
-        workers=options.workers,
-        progress=tick,
-        time_limit=options.file_time_limit,
-    )
+    with profiling.stage(profiling.PARSING):
+        result = collect_facts(
+            jobs,
+            cache_dir=(options.cache_dir or default_cache_dir()) if options.use_cache else None,
+            workers=options.workers,
+            progress=tick,
+            time_limit=options.file_time_limit,
+        )
     for failure in result.failures:
         errors.append(AuditError(file=failure.path, line=failure.line, message=failure.message))
     for file, problem in sorted(result.syntax.items()):
@@ -116,7 +118,8 @@ def load_sources(
             )
         )
     before = len(errors)
-    schema = _load_schema(repo, result.facts, texts, errors)
+    with profiling.stage(profiling.SCHEMA):
+        schema = _load_schema(repo, result.facts, texts, errors)
     schema_errors = [e for e in errors[before:] if e.file.endswith(".prisma")]
     return Loaded(
         repo=repo,

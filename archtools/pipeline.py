@@ -8,11 +8,12 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from archtools.analyze import analyse
+from archtools import profiling
 from archtools.errors import InputError, ParseError
 from archtools.facts.schema import Schema
 from archtools.facts.store import default_cache_dir
 from archtools.loading import (
+    CONFIG_FILE,
     DRIZZLE_SUFFIXES,
     AuditOptions,
     Loaded,
@@ -31,10 +32,10 @@ from archtools.results import (
     Stats,
     ToolInfo,
 )
-from archtools.results_cache import ResultsCache, audit_key
+from archtools.results_cache import ResultsCache, audit_key, stamp_key
 from archtools.rules.selection import RuleSelection
 from archtools.source.files import CODE_LANGUAGES
-from archtools.source.repository import load_repository
+from archtools.source.repository import Repository, load_repository
 from archtools.version import __version__
 
 # Loading lives in archtools.loading; its names stay importable from here, as they always were.
@@ -73,31 +74,45 @@ def audit(path: str | Path, options: AuditOptions | None = None) -> Audit:
 
 def _audit(path: Path, options: AuditOptions) -> Audit:
     started = time.perf_counter()
-    repo = load_repository(path, max_file_bytes=options.max_file_bytes)
-    read_errors: list[AuditError] = []
-    texts = read_sources(repo, read_errors)
     cache = ResultsCache(options.cache_dir or default_cache_dir()) if options.use_cache else None
+    with profiling.stage(profiling.LOADING):
+        # What reading each file decided last time: files with the same stamps are not read.
+        known = cache.classifications(path.expanduser().resolve()) if cache is not None else {}
+        repo = load_repository(path, max_file_bytes=options.max_file_bytes, known=known)
+        if cache is not None:
+            cache.keep_classifications(repo.root, repo.classified, known)
     extra = [
         f"max-file-bytes={options.max_file_bytes}",
         RuleSelection(options.select, options.ignore).key(),
         options.migrations.cache_key(),
         *sorted(options.baseline),
     ]
-    key = audit_key(texts, extra) if cache is not None else ""
+    stamps = key = ""
     if cache is not None:
-        known = cache.get(repo.root, key)
-        if known is not None:
-            code_files = sum(1 for f in repo.files if f.language in CODE_LANGUAGES)
-            stats = known.stats.model_copy(
-                update={
-                    "seconds": round(time.perf_counter() - started, 3),
-                    "files_cached": code_files,
-                }
-            )
-            return known.model_copy(update={"stats": stats})
+        with profiling.stage(profiling.CACHE):
+            # Stamps before reading: a file changed in between then only costs a content check.
+            stamps = stamp_key(repo, [CONFIG_FILE], extra)
+            stored = cache.get_stamped(repo.root, stamps)
+        if stored is not None:
+            return _answered_from_cache(stored, repo, started)
+    with profiling.stage(profiling.LOADING):
+        read_errors: list[AuditError] = []
+        texts = read_sources(repo, read_errors)
+    if cache is not None:
+        with profiling.stage(profiling.CACHE):
+            key = audit_key(texts, extra)
+            stored = cache.get(repo.root, key)
+            if stored is not None:
+                cache.restamp(repo.root, key, stamps)  # touched, not changed
+        if stored is not None:
+            return _answered_from_cache(stored, repo, started)
     texts.compact()
     loaded = load_sources(repo, texts, read_errors, options)
-    analysis = analyse(loaded, options)
+    # Imported here: an audit answered from the cache never loads the analysis.
+    from archtools.analyze import analyse
+
+    with profiling.stage(profiling.ANALYSIS):
+        analysis = analyse(loaded, options)
     repo = loaded.repo
     skipped = [SkippedFile(file=p, reason=r) for p, r in repo.skipped[:MAX_SKIPPED_LISTED]]
     stats = Stats(
@@ -138,8 +153,20 @@ def _audit(path: Path, options: AuditOptions) -> Audit:
     )
     # A file given up for time depends on the machine: such an audit is never kept.
     if cache is not None and loaded.complete:
-        cache.put(repo.root, key, result)
+        with profiling.stage(profiling.CACHE):
+            cache.put(repo.root, key, stamps, result)
     return result
+
+
+def _answered_from_cache(known: Audit, repo: Repository, started: float) -> Audit:
+    """A stored audit of the same files, with this run's seconds and the current commit (a
+    commit that changed no file changes no verdict)."""
+    code_files = sum(1 for f in repo.files if f.language in CODE_LANGUAGES)
+    stats = known.stats.model_copy(
+        update={"seconds": round(time.perf_counter() - started, 3), "files_cached": code_files}
+    )
+    stored_repo = known.repo.model_copy(update={"commit": repo.commit})
+    return known.model_copy(update={"stats": stats, "repo": stored_repo})
 
 
 def load_schema(path: str | Path, options: AuditOptions | None = None) -> Schema:

@@ -1,29 +1,70 @@
 """Whole-audit results keyed by everything an audit reads: an unchanged repository is answered from
-disk without parsing or analysing anything. Entries carry a checksum and the tool version."""
+disk without parsing or analysing anything. Entries carry a checksum and the tool version.
+
+Each entry has two keys: the digest of every file's content (the truth), and the digest of every
+file's stamp (path, size, modification and status-change times in nanoseconds, as git's index
+keeps them), which answers an untouched repository without reading a file. A stamp is only
+recorded when every file is older than STAMP_SETTLE seconds, so that a file written again within
+one tick of the file system's clock, keeping its size and times, cannot pass for unchanged; the
+status-change time catches contents replaced with their old modification time kept (rsync -a)."""
 
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import time
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from archtools.results import Audit
+from archtools.source.files import Classification, SkipReason
+from archtools.source.repository import Repository
 from archtools.source.texts import SourceTexts
 from archtools.version import __version__, code_digest
 
-RESULTS_FORMAT = 1
+RESULTS_FORMAT = 2
+STAMP_SETTLE = 2.0  # seconds: a file modified more recently than this gets no stamp key
+NO_STAMPS = "-"
 
 
 def audit_key(texts: SourceTexts, extra: Iterable[str]) -> str:
     """A digest of every file read (path and content), the options that change results, the version."""
+    digest = _options_digest(extra)
+    for path in sorted(texts):
+        digest.update(path.encode("utf-8", "surrogatepass") + b"\0")
+        digest.update(texts.digest(path))
+    return digest.hexdigest()
+
+
+def _options_digest(extra: Iterable[str]) -> hashlib.blake2b:
     digest = hashlib.blake2b(digest_size=24)
     digest.update(f"{__version__}/{RESULTS_FORMAT}/{code_digest()}\0".encode())
     for item in extra:
         digest.update(item.encode("utf-8", "surrogatepass") + b"\0")
-    for path in sorted(texts):
+    return digest
+
+
+def stamp_key(repo: Repository, also: Iterable[str], extra: Iterable[str]) -> str:
+    """A digest of the path, size and modification time of every file an audit reads (the
+    repository's files and `also`, files read when present), the options and the version; or
+    NO_STAMPS when a file is too recent to trust its stamp. Take it before reading the files:
+    a file changed after its stamp was taken then only costs a content check next time."""
+    digest = _options_digest(extra)
+    settled = time.time_ns() - int(STAMP_SETTLE * 1e9)
+    root = str(repo.root)
+    paths = sorted({f.path for f in repo.files} | set(also))
+    for path in paths:
         digest.update(path.encode("utf-8", "surrogatepass") + b"\0")
-        digest.update(texts.digest(path))
+        try:
+            found = os.stat(os.path.join(root, path))
+        except OSError:
+            digest.update(b"absent\0")
+            continue
+        if found.st_mtime_ns >= settled or found.st_ctime_ns >= settled:
+            return NO_STAMPS
+        digest.update(f"{found.st_size}/{found.st_mtime_ns}/{found.st_ctime_ns}\0".encode())
     return digest.hexdigest()
 
 
@@ -37,33 +78,95 @@ class ResultsCache:
         name = hashlib.blake2b(str(root.resolve()).encode(), digest_size=12).hexdigest()
         return self.directory / f"{name}.bin"
 
-    def get(self, root: Path, key: str) -> Audit | None:
+    def _entry(self, root: Path) -> tuple[list[str], bytes] | None:
+        """The header fields (content key, stamp key, checksum, version) and the payload."""
         try:
             blob = self._file(root).read_bytes()
         except OSError:
             return None
         header, _, payload = blob.partition(b"\n")
         parts = header.decode("ascii", "replace").split(" ")
-        if (
-            len(parts) != 3
-            or parts[0] != key
-            or parts[1] != str(zlib.crc32(payload))
-            or parts[2] != __version__
-        ):
+        if len(parts) != 4 or parts[2] != str(zlib.crc32(payload)) or parts[3] != __version__:
             return None
-        try:
-            return Audit.from_json(zlib.decompress(payload).decode("utf-8"))
-        except (zlib.error, ValueError, UnicodeDecodeError):
-            return None
+        return parts, payload
 
-    def put(self, root: Path, key: str, audit: Audit) -> None:
+    def get(self, root: Path, key: str) -> Audit | None:
+        """The audit stored for `root` under the content key `key`."""
+        entry = self._entry(root)
+        return _decoded(entry[1]) if entry is not None and entry[0][0] == key else None
+
+    def get_stamped(self, root: Path, stamps: str) -> Audit | None:
+        """The audit stored for `root` under the stamp key `stamps` (never for NO_STAMPS)."""
+        if stamps == NO_STAMPS:
+            return None
+        entry = self._entry(root)
+        return _decoded(entry[1]) if entry is not None and entry[0][1] == stamps else None
+
+    def restamp(self, root: Path, key: str, stamps: str) -> None:
+        """Record new stamps for the entry stored under `key` (files touched, contents the same)."""
+        entry = self._entry(root)
+        if entry is not None and entry[0][0] == key and entry[0][1] != stamps:
+            self._write(root, key, stamps, entry[1])
+
+    def put(self, root: Path, key: str, stamps: str, audit: Audit) -> None:
         payload = zlib.compress(audit.to_json(indent=None).encode("utf-8"), 1)
-        header = f"{key} {zlib.crc32(payload)} {__version__}\n".encode("ascii")
-        target = self._file(root)
+        self._write(root, key, stamps, payload)
+
+    def classifications(self, root: Path) -> dict[str, Classification]:
+        """What the last load of `root` found reading each file (see discover_files), or {}."""
+        try:
+            blob = self._file(root).with_suffix(".files").read_bytes()
+            header, _, payload = blob.partition(b"\n")
+            if header.decode("ascii") != f"{_classes_version()} {zlib.crc32(payload)}":
+                return {}
+            found = json.loads(zlib.decompress(payload))
+        except (OSError, ValueError, zlib.error):
+            return {}
+        if not isinstance(found, dict):
+            return {}
+        reasons = {reason.value for reason in SkipReason} | {""}
+        return {
+            path: (entry[0], entry[1], entry[2], entry[3])
+            for path, entry in found.items()
+            if isinstance(entry, list)
+            and len(entry) == 4
+            and all(type(number) is int for number in entry[:3])
+            and entry[3] in reasons
+        }
+
+    def keep_classifications(
+        self, root: Path, classified: Mapping[str, Classification], known: Mapping[str, object]
+    ) -> None:
+        """Store this load's classifications when they differ from the ones it was given."""
+        if classified == known:
+            return
+        payload = zlib.compress(json.dumps(classified, separators=(",", ":")).encode(), 1)
+        header = f"{_classes_version()} {zlib.crc32(payload)}"
+        self._store(self._file(root).with_suffix(".files"), header, payload)
+
+    def _write(self, root: Path, key: str, stamps: str, payload: bytes) -> None:
+        header = f"{key} {stamps} {zlib.crc32(payload)} {__version__}"
+        self._store(self._file(root), header, payload)
+
+    def _store(self, target: Path, header: str, payload: bytes) -> None:
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_suffix(".tmp")
-            temporary.write_bytes(header + payload)
+            temporary = target.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_bytes(header.encode("ascii") + b"\n" + payload)
             temporary.replace(target)
         except OSError:
             return  # a read-only cache only costs speed
+
+
+def _classes_version() -> str:
+    return f"{__version__}/{RESULTS_FORMAT}/{code_digest()}"
+
+
+def _decoded(payload: bytes) -> Audit | None:
+    """The stored audit. It was written by this very code (its key holds the code's digest), so
+    it has no keys this version does not know: validated straight from the JSON, without the
+    unknown-key tolerance of Audit.from_json (about a sixth faster on a 30 MB audit)."""
+    try:
+        return Audit.model_validate_json(zlib.decompress(payload))
+    except (zlib.error, ValueError):
+        return None

@@ -20,7 +20,7 @@ CALLS: dict[str, int] = defaultdict(int)
 # (module, attribute, stage): functions timed where the pipeline looks them up.
 STAGES = (
     ("archtools.pipeline", "load_repository", "discovery (walk, configs, apps)"),
-    ("archtools.pipeline", "_read", "reading files"),
+    ("archtools.loading", "_read", "reading files"),
     ("archtools.facts.store", "content_key", "hashing (content keys)"),
     (
         "archtools.facts.store.FactsCache",
@@ -29,7 +29,7 @@ STAGES = (
     ),
     ("archtools.facts.store.FactsCache", "put_many", "cache write (facts JSON -> sqlite)"),
     ("archtools.facts.store", "unpack_facts", "facts bytes -> objects in the main process"),
-    ("archtools.pipeline", "_load_schema", "schema (Prisma/Drizzle)"),
+    ("archtools.loading", "_load_schema", "schema (Prisma/Drizzle)"),
     ("archtools.pipeline", "audit_key", "results cache key (digest of every file read)"),
     ("archtools.results_cache.ResultsCache", "get", "results cache lookup"),
     ("archtools.results_cache.ResultsCache", "put", "results cache write"),

@@ -17,7 +17,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "archtools"
 
 LAYERS: list[set[str]] = [
-    {"errors", "version", "yaml_data", "knowledge"},
+    {"errors", "version", "yaml_data", "knowledge", "profiling"},
     {"source"},
     {"parse"},
     {"facts"},

@@ -6,7 +6,9 @@ import errno
 import os
 import re
 import stat
+import time
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -149,14 +151,39 @@ def special_file_reason(mode: int) -> SkipReason:
     return SkipReason.NOT_REGULAR
 
 
+# What reading a file's content decided, with the stamp it had: (size, mtime_ns, ctime_ns, the
+# skip reason's value or "" when kept). By "path<NUL>real path".
+Classification = tuple[int, int, int, str]
+CLASSIFICATION_SETTLE_NS = 2_000_000_000  # a file changed more recently is read again next time
+
+
 @dataclass
 class Discovery:
-    """What one walk found: kept files, skipped paths (gitignored ones capped), counts."""
+    """What one walk found: kept files, skipped paths (gitignored ones capped), counts; and what
+    reading each file's content decided, reused by a later walk for a file with the same stamp."""
 
     files: list[SourceFile] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     skipped_counts: Counter[str] = field(default_factory=Counter)
     dirs: set[str] = field(default_factory=set)
+    known: Mapping[str, Classification] = field(default_factory=dict)  # an earlier walk's
+    classified: dict[str, Classification] = field(default_factory=dict)  # this walk's (settled)
+    settled_before_ns: int = 0
+
+    def remembered(self, key: str, stamp: tuple[int, int, int]) -> str | None:
+        """The skip reason value ("" for kept) an earlier walk found for this very stamp."""
+        known = self.known.get(key)
+        if known is None or known[:3] != stamp or not self._settled(stamp):
+            return None
+        self.classified[key] = known
+        return known[3]
+
+    def remember(self, key: str, stamp: tuple[int, int, int], reason: SkipReason | None) -> None:
+        if self._settled(stamp):
+            self.classified[key] = (*stamp, reason.value if reason is not None else "")
+
+    def _settled(self, stamp: tuple[int, int, int]) -> bool:
+        return stamp[1] < self.settled_before_ns and stamp[2] < self.settled_before_ns
 
     def skip(self, path: str, reason: SkipReason) -> None:
         self.skipped_counts[reason.value] += 1
@@ -187,9 +214,15 @@ class _Dir:
     chain: tuple[str, ...]  # resolved paths of the directories above it, itself included
 
 
-def discover_files(root_real: str, max_file_bytes: int) -> Discovery:
-    """Walk `root_real` (already resolved) and sort every path it holds into kept or skipped."""
-    found = Discovery()
+def discover_files(
+    root_real: str, max_file_bytes: int, known: Mapping[str, Classification] | None = None
+) -> Discovery:
+    """Walk `root_real` (already resolved) and sort every path it holds into kept or skipped.
+    `known`: an earlier walk's `classified`; a file whose size and times are the ones it had
+    then is not read again."""
+    found = Discovery(
+        known=known or {}, settled_before_ns=time.time_ns() - CLASSIFICATION_SETTLE_NS
+    )
     followed: set[str] = set()
     levels: tuple[IgnoreLevel, ...] = ()
     exclude = _read_small(os.path.join(root_real, ".git", "info", "exclude"), root_real)
@@ -332,28 +365,10 @@ def _visit_file(
     if special is not None:  # kept by name, but a fifo, socket or device: never opened
         found.skip(rel, special)
         return
-    try:
-        fd = os.open(real, OPEN_FLAGS)
-    except OSError:
-        return
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):  # replaced since the walk looked: never read it
-            found.skip(rel, special_file_reason(info.st_mode))
-            return
-        size = info.st_size
-        if size > max_file_bytes:
-            found.skip(rel, SkipReason.TOO_LARGE)
-            return
-        data = os.read(fd, size + 1)
-    except OSError:
-        return
-    finally:
-        os.close(fd)
-    if len(data) > max_file_bytes:
-        found.skip(rel, SkipReason.TOO_LARGE)
-        return
-    reason = classify_content(data, language)
+    content = _content_reason(rel, real, language, found, max_file_bytes)
+    if content is None:
+        return  # unreadable
+    reason, size = content
     if reason is not None:
         found.skip(rel, reason)
         return
@@ -361,11 +376,46 @@ def _visit_file(
     found.files.append(
         SourceFile(
             path=rel,
-            size=len(data),
+            size=size,
             language=language,
             real_path=None if real_rel == rel else real_rel,
         )
     )
+
+
+def _content_reason(
+    rel: str, real: str, language: Language, found: Discovery, max_file_bytes: int
+) -> tuple[SkipReason | None, int] | None:
+    """Why the file's content is skipped (None: kept) and its size, read from the file or
+    recalled from an earlier walk that saw the same stamp; None when it cannot be read."""
+    try:
+        fd = os.open(real, OPEN_FLAGS)
+    except OSError:
+        return None
+    key = f"{rel}\0{real}"
+    data: bytes | None = None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):  # replaced since the walk looked: never read it
+            return special_file_reason(info.st_mode), info.st_size
+        stamp = (info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+        if info.st_size > max_file_bytes:
+            return SkipReason.TOO_LARGE, info.st_size
+        remembered = found.remembered(key, stamp)
+        if remembered is None:
+            data = os.read(fd, info.st_size + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    if data is None:
+        return (SkipReason(remembered) if remembered else None), stamp[0]
+    if len(data) > max_file_bytes:
+        return SkipReason.TOO_LARGE, len(data)
+    reason = classify_content(data, language)
+    if len(data) == stamp[0]:  # read whole, as stamped
+        found.remember(key, stamp, reason)
+    return reason, len(data)
 
 
 def _resolve_link(abs_path: str, root_real: str) -> tuple[str | None, SkipReason | None]:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from archtools.errors import InputError
 from archtools.source.apps import NextApp, RepoIndex, detect_apps
-from archtools.source.files import CODE_LANGUAGES, SourceFile, discover_files
+from archtools.source.files import CODE_LANGUAGES, Classification, SourceFile, discover_files
 from archtools.source.gitmeta import read_commit
 from archtools.source.reading import RepoFS, normalize_rel
 from archtools.source.resolver import ImportResolver
@@ -40,6 +41,11 @@ class Repository:
     tsconfigs: dict[str, TsConfig]  # tsconfig.json / jsconfig.json path -> merged options
     manifests: dict[str, PackageManifest] = field(repr=False, compare=False)
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    # What reading each file's content decided, by stamp: the next load of this repository
+    # reads only the files whose stamp changed (see discover_files).
+    classified: Mapping[str, Classification] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @cached_property
     def _fs(self) -> RepoFS:
@@ -85,10 +91,15 @@ class Repository:
 
 
 def load_repository(
-    path: Path, *, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES, require_app: bool = True
+    path: Path,
+    *,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    require_app: bool = True,
+    known: Mapping[str, Classification] | None = None,
 ) -> Repository:
     """Discover the files and Next.js apps of the repository at `path`, without running anything.
-    `require_app=False` accepts a project without a Next.js app (to read its schema alone)."""
+    `require_app=False` accepts a project without a Next.js app (to read its schema alone);
+    `known`: an earlier load's `classified`, so that files with unchanged stamps are not read."""
     if max_file_bytes < 1:
         raise InputError(
             f"max_file_bytes must be a positive number of bytes, not {max_file_bytes}."
@@ -100,7 +111,7 @@ def load_repository(
         raise InputError(f"{path} is not a directory (give the root folder of a repository).")
     root = path.resolve()
     fs = RepoFS(root, max_file_bytes)
-    discovery = discover_files(fs.root_real, max_file_bytes)
+    discovery = discover_files(fs.root_real, max_file_bytes, known)
     file_set = frozenset(f.path for f in discovery.files)
     manifests = read_manifests(
         fs, (p for p in sorted(file_set) if posixpath.basename(p) == "package.json")
@@ -137,4 +148,5 @@ def load_repository(
         tsconfigs=tsconfigs,
         manifests=dict(sorted(manifests.items())),
         max_file_bytes=max_file_bytes,
+        classified=discovery.classified,
     )

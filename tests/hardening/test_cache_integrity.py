@@ -4,6 +4,7 @@ another version are detected and rebuilt; an interrupted run leaves a cache the 
 from __future__ import annotations
 
 import gc
+import json
 import shutil
 import sqlite3
 import zlib
@@ -19,6 +20,7 @@ from archtools.facts.code import FileFacts
 from archtools.facts.store import FactsJob, collect_facts, unpack_facts
 from archtools.pipeline import AuditOptions, audit
 from archtools.results import Audit
+from archtools.source import files as source_files
 
 SOURCE = """import {{ prisma }} from "@/lib/db";
 export async function GET() {{
@@ -159,7 +161,7 @@ def store_rows(cache: Path) -> list[str]:
 
 
 def _results_file(cache: Path) -> Path:
-    (found,) = (cache / "results").iterdir()
+    (found,) = (cache / "results").glob("*.bin")
     return found
 
 
@@ -171,8 +173,8 @@ def flip_a_payload_byte(blob: Path) -> None:
 
 def another_version_header(blob: Path) -> None:
     header, _, payload = blob.read_bytes().partition(b"\n")
-    key, crc, _version = header.split(b" ")
-    blob.write_bytes(b" ".join([key, crc, b"0.0.0-other"]) + b"\n" + payload)
+    *keys, _version = header.split(b" ")
+    blob.write_bytes(b" ".join([*keys, b"0.0.0-other"]) + b"\n" + payload)
 
 
 def cut_in_half(blob: Path) -> None:
@@ -196,6 +198,38 @@ def test_a_damaged_results_cache_is_ignored(
     assert outcome(again) == outcome(clean)
     answered = audit(sample, AuditOptions(cache_dir=cache, workers=1))  # rewritten, then read
     assert outcome(answered) == outcome(clean)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [flip_a_payload_byte, another_version_header, cut_in_half, replace_with_garbage, "forged"],
+)
+def test_a_damaged_file_classification_entry_is_ignored(
+    sample: Path,
+    clean: Audit,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    damage: Callable[[Path], None] | str,
+) -> None:
+    monkeypatch.setattr(source_files, "CLASSIFICATION_SETTLE_NS", 0)  # the copies count as settled
+    cache = tmp_path / "cache"
+    audit(sample, AuditOptions(cache_dir=cache, workers=1))
+    (entry,) = (cache / "results").glob("*.files")
+    if damage == "forged":  # a valid checksum over entries no walk wrote: a reason that is none
+        header, _, payload = entry.read_bytes().partition(b"\n")
+        known = json.loads(zlib.decompress(payload))
+        for stamp in known.values():
+            stamp[3] = "nonsense"
+        forged = zlib.compress(json.dumps(known).encode())
+        version = header.split(b" ")[0]
+        entry.write_bytes(version + b" " + str(zlib.crc32(forged)).encode() + b"\n" + forged)
+    else:
+        assert callable(damage)
+        damage(entry)
+    for stored in (cache / "results").glob("*.bin"):
+        stored.unlink()  # the audit must walk and classify again
+    again = audit(sample, AuditOptions(cache_dir=cache, workers=1))
+    assert outcome(again) == outcome(clean)
 
 
 def test_an_audit_interrupted_during_extraction_leaves_a_valid_cache(

@@ -361,3 +361,46 @@ def test_pathological_gitignore_patterns_are_dropped(make_repo: MakeRepo) -> Non
     files, skipped = discover(root)
     assert files == [name, "package.json"]
     assert skipped == {"x.skip.ts": "gitignored"}
+
+
+def _age_files(root: Path, seconds: int) -> None:
+    for path in root.rglob("*"):
+        if path.is_file():
+            os.utime(path, (seconds, seconds))
+
+
+def test_a_file_with_the_stamp_an_earlier_walk_saw_is_not_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import archtools.source.files as files
+
+    (tmp_path / "a.ts").write_text("export const a = 1;\n")
+    (tmp_path / "b.ts").write_bytes(b"export const b = '\xff';\n")  # not UTF-8: skipped
+    (tmp_path / "c.ts").write_text("export const c = 1;\n")
+    _age_files(tmp_path, 1_600_000_000)
+    monkeypatch.setattr(files, "CLASSIFICATION_SETTLE_NS", -(10**18))  # any stamp is settled
+    first = discover_files(os.path.realpath(tmp_path), 1_000_000)
+    assert sorted(first.classified) == sorted(
+        f"{name}\0{os.path.realpath(tmp_path / name)}" for name in ("a.ts", "b.ts", "c.ts")
+    )
+    (tmp_path / "c.ts").write_bytes(b"export const c = '\xff';\n")  # same size, new content
+    os.utime(tmp_path / "c.ts", (1_600_000_001, 1_600_000_001))
+    read: list[str] = []
+    classify = files.classify_content
+
+    def counted(data: bytes, language: Language) -> SkipReason | None:
+        read.append(data.decode("utf-8", "replace"))
+        return classify(data, language)
+
+    monkeypatch.setattr(files, "classify_content", counted)
+    again = discover_files(os.path.realpath(tmp_path), 1_000_000, first.classified)
+    assert len(read) == 1 and read[0].startswith("export const c")  # only the changed file
+    assert [f.path for f in again.files] == ["a.ts"]
+    assert dict(again.skipped) == {"b.ts": "not-utf8", "c.ts": "not-utf8"}
+    assert [f.size for f in again.files] == [(tmp_path / "a.ts").stat().st_size]
+
+
+def test_recently_modified_files_are_not_remembered(tmp_path: Path) -> None:
+    (tmp_path / "a.ts").write_text("export const a = 1;\n")  # just written: not settled
+    found = discover_files(os.path.realpath(tmp_path), 1_000_000)
+    assert [f.path for f in found.files] == ["a.ts"] and found.classified == {}
