@@ -227,6 +227,15 @@ class TypeDecl(_Frozen, frozen=True):
     exported: bool
 
 
+class EnumDecl(_Frozen, frozen=True):
+    """A TypeScript `enum`: its members with their values (a string's content, a number's text;
+    None for a member whose value is implicit or computed)."""
+
+    name: str
+    line: int
+    members: tuple[tuple[str, str | None], ...]
+
+
 class ClassField(_Frozen, frozen=True):
     """A field of a class and the class it holds, when written down: `private repo: NotesRepo`,
     `repo = new NotesRepo(db)`, `this.repo = new NotesRepo(db)` in the constructor, or a
@@ -282,6 +291,7 @@ class FileFacts(_Frozen, frozen=True):
     env_reads: tuple[EnvRead, ...] = ()
     secrets: tuple[StringLiteral, ...] = ()
     types: tuple[TypeDecl, ...] = ()
+    enums: tuple[EnumDecl, ...] = ()
     classes: tuple[ClassDecl, ...] = ()
     any_uses: tuple[AnyUse, ...] = ()
     comments: tuple[CommentDirective, ...] = ()

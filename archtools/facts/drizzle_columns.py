@@ -112,10 +112,17 @@ def normalize_action(value: str | None) -> str | None:
 def default_text(
     symbols: Symbols, file: str, expr: Expr, builder: str = "", dialect: str = "pg"
 ) -> str:
-    """The SQL default drizzle-kit records: `"a"`/`'a'` -> `'a'`; sql`now()` -> `now()`; a JSON
+    """The SQL default drizzle-kit records: `"a"`/`'a'` (or a TypeScript enum's member holding
+    it) -> `'a'`; sql`now()` -> `now()`; a JSON
     literal on a json/jsonb column -> `'{}'::jsonb`, on any SQLite column (JSON kept as text)
     -> `'{}'`; anything else (numbers, booleans): its text."""
     value = string_of(expr)
+    if value is None and expr.kind is ExprKind.MEMBER:  # a TypeScript enum's member
+        member = symbols.enum_member(file, expr.text)
+        if member is not None and not member.lstrip("-").replace(".", "", 1).isdigit():
+            value = member
+        elif member is not None:
+            return member
     if value is not None:
         return "'" + value.replace("'", "''") + "'"
     call = symbols.call(file, expr.call) if expr.kind is ExprKind.CALL else None

@@ -43,8 +43,12 @@ class Symbols:
         self._by_receiver: dict[str, dict[int, list[Call]]] = {}
         self._functions: dict[str, dict[str, int]] = {}
         self._global_functions: dict[str, tuple[str, int]] = {}
+        # TypeScript enums by name: the first declaration of each name wins, as for bindings
+        self._enums: dict[str, dict[str, str | None]] = {}
         for path in self.order:
             facts = files[path]
+            for enum in facts.enums:
+                self._enums.setdefault(enum.name, dict(enum.members))
             declared = {
                 f.name: f.index for f in reversed(facts.functions) if f.parent is None and f.name
             }
@@ -87,6 +91,14 @@ class Symbols:
         if local is not None:
             return local
         return self._global.get(self.canonical(file, name))
+
+    def enum_member(self, file: str, text: str) -> str | None:
+        """The value of `Enum.MEMBER` when `Enum` is a TypeScript enum with a literal value for
+        it (`AgentType.ROOT` -> `root`)."""
+        enum, _, member = text.partition(".")
+        if not member or "." in member:
+            return None
+        return self._enums.get(self.canonical(file, enum), {}).get(member)
 
     def function(self, file: str, name: str) -> tuple[str, Function] | None:
         """The module-level function declared as `name` (`function name() {}`) that `file` sees:

@@ -16,6 +16,7 @@ from archtools.facts.code import (
     ClassField,
     CommentDirective,
     Comparison,
+    EnumDecl,
     EnvRead,
     ExitKind,
     Export,
@@ -73,6 +74,7 @@ _PLACED = (
     "any",
     "type.alias",
     "type.interface",
+    "type.enum",
 )
 _FUNCTION_OR_CATCH = FUNCTION_TYPES | {"catch_clause"}
 _TRANSPARENT = {
@@ -186,6 +188,7 @@ class _Extractor:
                     if (t := self.type_of(n))
                 ]
             ),
+            enums=tuple([e for n in self.nodes("type.enum") if (e := self.enum_of(n))]),
             classes=tuple([c for n in self.nodes("class") if (c := self.class_of(n))]),
             any_uses=tuple([self.any_use_of(n) for n in self.nodes("any")]),
             comments=tuple(self.comments()),
@@ -699,6 +702,28 @@ class _Extractor:
             fields=tuple(fields),
             exported=parent is not None and parent.type == "export_statement",
         )
+
+    def enum_of(self, node: Node) -> EnumDecl | None:
+        name = node.child_by_field_name("name")
+        body = node.child_by_field_name("body")
+        if name is None or body is None:
+            return None
+        members: list[tuple[str, str | None]] = []
+        for member in body.named_children:
+            if member.type == "enum_assignment":
+                key = member.child_by_field_name("name")
+                value = member.child_by_field_name("value")
+                if key is None:
+                    continue
+                if value is not None and value.type == "string":
+                    members.append((string_value(key) or text_of(key), string_value(value)))
+                elif value is not None and value.type == "number":
+                    members.append((string_value(key) or text_of(key), text_of(value)))
+                else:
+                    members.append((string_value(key) or text_of(key), None))
+            elif member.type in ("property_identifier", "string"):
+                members.append((string_value(member) or text_of(member), None))
+        return EnumDecl(name=text_of(name), line=line_of(node), members=tuple(members))
 
     def class_of(self, node: Node) -> ClassDecl | None:
         name = node.child_by_field_name("name")

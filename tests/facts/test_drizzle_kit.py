@@ -53,3 +53,25 @@ def test_a_client_side_default_is_its_own_key() -> None:
     made = schema.models[0].field("made")
     assert made is not None and made.default is None
     assert made.client_default == '() => "x"'
+
+
+def test_a_default_named_by_a_typescript_enum_member_is_its_value(tmp_path: Path) -> None:
+    # drizzle-kit evaluates `AgentType.ROOT` and records the string it holds
+    (tmp_path / "kinds.ts").write_text(
+        'export enum AgentType {\n  ROOT = "root",\n  USER = "user",\n  Level = 3,\n}\n'
+    )
+    (tmp_path / "schema.ts").write_text(
+        'import { integer, pgTable, text } from "drizzle-orm/pg-core";\n'
+        'import { AgentType } from "./kinds";\n'
+        "export const agents = pgTable('agents', {\n"
+        "  id: text('id').primaryKey(),\n"
+        "  type: text('type').notNull().default(AgentType.ROOT),\n"
+        "  level: integer('level').default(AgentType.Level),\n"
+        "  other: text('other').default(Unknown.THING),\n"
+        "});\n"
+    )
+    schema, problems = load_drizzle_path(tmp_path)
+    assert problems == []
+    (agents,) = schema.models
+    defaults = {f.name: f.default for f in agents.fields}
+    assert defaults == {"id": None, "type": "'root'", "level": "3", "other": "Unknown.THING"}

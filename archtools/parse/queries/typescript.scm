@@ -53,6 +53,7 @@
 
 (type_alias_declaration) @type.alias
 (interface_declaration) @type.interface
+(enum_declaration) @type.enum
 (class_declaration) @class
 (abstract_class_declaration) @class
 
