@@ -18,12 +18,11 @@ from archtools.analysis.entry_scope import (
     is_admin,
     make_check,
 )
-from archtools.analysis.flow import Flow, enclosing_functions, function_scope, within
+from archtools.analysis.flow import Flow, function_scope, within
 from archtools.analysis.load_checks import (
     COMPARES,
     CREATES,
     LoadChecks,
-    equated_before,
     throws_unless_found,
 )
 from archtools.analysis.provider_records import provider_calls
@@ -526,7 +525,8 @@ class AuthorizationChecks(LoadChecks):
                     f"(`{key.text[:40]}`)",
                 )
                 if flow.is_identity(key)
-                else self._key_checked(scope, key) or self._key_is_caller_at(scope, call, key)
+                else self._key_checked(scope, key)
+                or self._equated_key(facts.path, call.func, call.line, flow, [key], f"{callee}()")
             )
             if bound is not None:
                 tally.passes.append(bound)
@@ -543,21 +543,6 @@ class AuthorizationChecks(LoadChecks):
                 f"{callee}() uses the {found.package} id `{key.text[:60]}` chosen by the client "
                 "without binding it to the signed-in user",
             )
-
-    def _key_is_caller_at(self, scope: EntryScope, call: Call, key: Expr) -> Evidence | None:
-        """An exit before the call equated the key with the caller's id."""
-        facts = scope.facts
-        guard = equated_before(
-            facts, scope.flow, enclosing_functions(facts, call.func), call.line, set(key.roots)
-        )
-        if guard is None:
-            return None
-        return Evidence(
-            file=facts.path,
-            line=guard.line,
-            detail=f"exits unless `{key.text[:40]}` is the caller's own id "
-            f"(`{guard.condition.text[:60]}`)",
-        )
 
     def _storage_keys(self, scope: EntryScope) -> list[tuple[Expr, Call, Evidence | None]]:
         """Object storage keys the client chose that nothing binds to the caller: `Key` of an S3

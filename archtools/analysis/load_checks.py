@@ -176,17 +176,23 @@ class LoadChecks(AuthenticationChecks):
         """The client's key compared with the caller's id by an exit before the operation, in
         its function or one around it: the update by `userId` after `session.user.id !== userId`
         threw is on the caller's own row."""
-        facts = self.ctx.program.files[op.file]
-        keys = {root for expr in client for root in expr.roots}
-        scope = enclosing_functions(facts, op.func)
-        guard = equated_before(facts, flow, scope, op.line, keys)
+        return self._equated_key(op.file, op.func, op.line, flow, client, f"{op.callee}()")
+
+    def _equated_key(
+        self, file: str, func: int | None, line: int, flow: Flow, keys: list[Expr], before: str
+    ) -> Evidence | None:
+        """An exit before `line`, in function `func` or one around it, taken whenever one of
+        `keys` is not the caller's own id."""
+        facts = self.ctx.program.files[file]
+        roots = {root for expr in keys for root in expr.roots}
+        guard = equated_before(facts, flow, enclosing_functions(facts, func), line, roots)
         if guard is None:
             return None
         return Evidence(
-            file=op.file,
+            file=file,
             line=guard.line,
             detail=f"exits unless the client's key is the caller's own id "
-            f"(`{guard.condition.text[:60]}`), before {op.callee}()",
+            f"(`{guard.condition.text[:60]}`), before {before}",
         )
 
     def _checked_by_lookup_before(
