@@ -178,7 +178,11 @@ def _depends_on(facts: FileFacts, op: DbOp, repetition: _Repetition) -> bool:
             if var.init is not None and var.line <= op.line and var.init.all_roots() & bound:
                 bound.update(var.names)
     call = facts.calls[op.call]
-    return bool(_roots(facts, call, 0) & bound) or any(w.all_roots() & bound for w in op.where)
+    if _roots(facts, call, 0) & bound or any(w.all_roots() & bound for w in op.where):
+        return True
+    # `rows[i].authorId`: a counter is read as an index, which roots do not record
+    texts = [arg.text for arg in call.args] + [w.text for w in op.where]
+    return any(re.search(rf"\[\s*{re.escape(name)}\s*\]", text) for name in bound for text in texts)
 
 
 def _roots(facts: FileFacts, call: Call, depth: int) -> set[str]:
