@@ -10,7 +10,11 @@ not what they do or the count is fixed:
 - `while`/`do` loops: they page through a table (`take`/`skip` batches) or retry, one query per
   batch, not per row;
 - loops over a constant collection: an array literal, a constant of the module or one imported
-  (an enum, a config list), the keys of an object literal, a counter bounded by a number;
+  (an enum, a config list), the keys or values of one, a counter bounded by a number;
+- batches: a chunk of ids read through `in`/`inArray`, one query per chunk;
+- reads made only when a cache of the loop misses (`cache.get(key)` before, `cache.set(key, ...)`),
+  once per distinct key; reads inside a transaction of each element (`xs.map(x =>
+  $transaction(...))`), where each element is a unit of work of its own;
 - writes: the rule is about reads that `include`/`with`, `in`/`inArray`, a join or a relation count
   would merge; callbacks mapped into `$transaction([...])` or `db.batch([...])` are batched anyway.
 """
@@ -28,6 +32,8 @@ from archtools.facts.code import Call, Expr, ExprKind, FileFacts, Loop, LoopKind
 
 _PER_ELEMENT = ("map", "flatMap", "forEach")
 _BATCHES = ("$transaction", "batch")
+_TRANSACTIONS = ("$transaction", "transaction")
+_ENUM_VALUES = re.compile(r"^Object\.(?:keys|values|entries)\(\s*([\w$]+)\s*\)")
 _OBJECT_KEYS = re.compile(r"^Object\.(keys|values|entries)\(\)$")
 _LITERAL_BOUND = re.compile(r"^\s*\w+\s*<=?\s*\d+\s*$")
 # how far the search climbs through callbacks and chained calls
@@ -87,7 +93,8 @@ def _repetition(facts: FileFacts, holders: dict[int, Call], call: Call) -> _Repe
             return _loop_repetition(facts, loop)
         func = current.func
         holder = holders.get(func) if func is not None else None
-        if holder is None:
+        if holder is None or holder.name in _TRANSACTIONS:
+            # each element's own transaction is a unit of work a joined read would not serve
             return None
         if holder.name in _PER_ELEMENT:
             return _callback_repetition(facts, holder, func)
@@ -154,19 +161,21 @@ def _constant_collection(facts: FileFacts, over: Expr, func: int | None) -> bool
     return False
 
 
-def _constant_name(facts: FileFacts, name: str) -> bool:
-    """A name bound to an array or object literal, or imported (an enum, a list of plans)."""
+def _constant_name(facts: FileFacts, name: str, depth: int = 0) -> bool:
+    """A name bound to an array or object literal, or to the values of a constant
+    (`Object.values(Provider)`), or imported (an enum, a list of plans)."""
     if any(name == item.local for imp in facts.imports for item in imp.names):
         return True
-    return any(
-        name in var.names
-        and var.init is not None
-        and (
-            var.init.kind in (ExprKind.ARRAY, ExprKind.OBJECT)
-            or var.init.text.lstrip().startswith(("[", "{"))
-        )
-        for var in facts.vars
-    )
+    for var in facts.vars:
+        if name not in var.names or var.init is None:
+            continue
+        text = var.init.text.lstrip()
+        if var.init.kind in (ExprKind.ARRAY, ExprKind.OBJECT) or text.startswith(("[", "{")):
+            return True
+        keyed = _ENUM_VALUES.match(text)
+        if keyed and depth < 2 and _constant_name(facts, keyed.group(1), depth + 1):
+            return True
+    return False
 
 
 def _depends_on(facts: FileFacts, op: DbOp, repetition: _Repetition) -> bool:
@@ -178,11 +187,55 @@ def _depends_on(facts: FileFacts, op: DbOp, repetition: _Repetition) -> bool:
             if var.init is not None and var.line <= op.line and var.init.all_roots() & bound:
                 bound.update(var.names)
     call = facts.calls[op.call]
+    texts = _chain_texts(facts, call, op)
+    if any(_batched(name, text) for name in bound for text in texts):
+        return False  # `where: { id: { in: batch } }`: one query per chunk of ids
+    if _memoized(facts, op, repetition):
+        return False
     if _roots(facts, call, 0) & bound or any(w.all_roots() & bound for w in op.where):
         return True
     # `rows[i].authorId`: a counter is read as an index, which roots do not record
-    texts = [arg.text for arg in call.args] + [w.text for w in op.where]
     return any(re.search(rf"\[\s*{re.escape(name)}\s*\]", text) for name in bound for text in texts)
+
+
+def _batched(name: str, text: str) -> bool:
+    """The name is the list of an `in` filter: `{ in: batch }`, `inArray(t.id, batch)`."""
+    word = re.escape(name)
+    return (
+        re.search(rf"\bin\s*:\s*{word}(?![\w$.])", text) is not None
+        or re.search(rf"\binArray\([^()]*,\s*{word}\s*\)", text) is not None
+    )
+
+
+def _chain_texts(facts: FileFacts, call: Call, op: DbOp) -> list[str]:
+    """The filter and argument texts of the operation's calls, back to the client."""
+    texts = [w.text for w in op.where]
+    current: Call | None = call
+    for _ in range(8):
+        if current is None:
+            break
+        texts += [arg.text for arg in current.args]
+        current = facts.calls[current.receiver] if current.receiver is not None else None
+    return texts
+
+
+def _memoized(facts: FileFacts, op: DbOp, repetition: _Repetition) -> bool:
+    """A read made only when a cache of the loop misses: `cache.get(key)` before it and
+    `cache.set(key, ...)` in the same function, so it runs once per distinct key."""
+    looked_up = {
+        call.callee.removesuffix(".get").removesuffix(".has")
+        for call in facts.calls
+        if call.func == op.func
+        and call.name in ("get", "has")
+        and repetition.line <= call.line < op.line
+        and call.args
+    }
+    return any(
+        call.func == op.func
+        and call.name == "set"
+        and call.callee.removesuffix(".set") in looked_up
+        for call in facts.calls
+    )
 
 
 def _roots(facts: FileFacts, call: Call, depth: int) -> set[str]:

@@ -126,6 +126,45 @@ PRISMA_CASES: dict[str, tuple[str, bool]] = {
 """,
         False,
     ),
+    "chunks-read-with-in": (
+        """  const ids = notes.map((note) => note.authorId);
+  for (let i = 0; i < ids.length; i += 100) {
+    const batch = ids.slice(i, i + 100);
+    await prisma.user.findMany({ where: { id: { in: batch } }, select: { email: true } });
+  }
+""",
+        False,
+    ),
+    "enum-values": (
+        """  const roles = Object.values(Role) as Role[];
+  await Promise.all(roles.map((role) => prisma.membership.count({ where: { role } })));
+""",
+        False,
+    ),
+    "memoized-per-key": (
+        """  const owners = new Map<string, unknown>();
+  for (const note of notes) {
+    let owner = owners.get(note.authorId);
+    if (!owner) {
+      owner = await prisma.user.findUnique({ where: { id: note.authorId }, select: { email: true } });
+      owners.set(note.authorId, owner);
+    }
+  }
+""",
+        False,
+    ),
+    "transaction-per-element": (
+        """  await Promise.allSettled(
+    notes.map((note) =>
+      prisma.$transaction(async (tx) => {
+        const author = await tx.user.findUnique({ where: { id: note.authorId }, select: { email: true } });
+        await tx.auditLog.create({ data: { actorId: author?.email ?? "", action: "seen", target: note.id } });
+      }),
+    ),
+  );
+""",
+        False,
+    ),
     "independent-of-element": (
         """  for (const note of notes) {
     const total = await prisma.note.count({ where: { authorId: session.user.id } });
