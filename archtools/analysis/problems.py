@@ -24,6 +24,7 @@ from archtools.analysis.exposure_rows import (
 )
 from archtools.analysis.flow import Flow, function_scope
 from archtools.analysis.program import Program
+from archtools.analysis.query_loops import query_loop_problems
 from archtools.analysis.redirects import open_redirects
 from archtools.analysis.roles import DbOp
 from archtools.facts.code import Call, Expr, FileFacts
@@ -99,6 +100,7 @@ def entry_problems(
         if exposed is not None:
             problems.append(exposed)
         problems.extend(write_problems(ctx, op, op.model))
+    problems.extend(query_loop_problems(ctx, ops))
     problems.extend(shared_cache_exposures(ctx.program, ops_with_flow))
     revalidation = _missing_revalidation(ctx, entry, ops, calls)
     if revalidation is not None:

@@ -90,6 +90,31 @@ class Call(_Frozen, frozen=True):
     # inside a `try` of its function whose `catch` goes on without rethrowing: what the call
     # throws does not stop the request
     caught: bool = False
+    # the innermost loop statement of the same function whose body holds the call (index into
+    # FileFacts.loops); a callback's calls are in the callback's function, not in the loop
+    loop: int | None = None
+
+
+class LoopKind(StrEnum):
+    FOR = "for"  # for (init; cond; step)
+    FOR_OF = "for-of"  # for (const x of xs), for await (...)
+    FOR_IN = "for-in"  # for (const k in obj)
+    WHILE = "while"
+    DO = "do"
+
+
+class Loop(_Frozen, frozen=True):
+    """A loop statement: `for`, `for...of`, `for...in`, `while` or `do`."""
+
+    index: int
+    func: int | None  # enclosing function index, None at module level
+    kind: LoopKind
+    line: int
+    end_line: int
+    over: Expr | None = None  # for...of / for...in: the collection it goes through
+    # the names the loop binds: `const { id, name }` of a for...of, `let i` of a for
+    binds: tuple[str, ...] = ()
+    condition: Expr | None = None  # for (init; condition; step), while (condition)
 
 
 class Param(_Frozen, frozen=True):
@@ -283,6 +308,7 @@ class FileFacts(_Frozen, frozen=True):
     exports: tuple[Export, ...] = ()
     functions: tuple[Function, ...] = ()
     calls: tuple[Call, ...] = ()
+    loops: tuple[Loop, ...] = ()
     vars: tuple[VarDecl, ...] = ()
     guards: tuple[Guard, ...] = ()
     returns: tuple[Return, ...] = ()

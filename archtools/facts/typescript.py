@@ -27,6 +27,8 @@ from archtools.facts.code import (
     Guard,
     Import,
     ImportName,
+    Loop,
+    LoopKind,
     Param,
     Return,
     StringLiteral,
@@ -69,6 +71,7 @@ _PLACED = (
     "compare.op",
     "switch",
     "try",
+    "loop",
     "env.member",
     "env.subscript",
     "any",
@@ -77,6 +80,13 @@ _PLACED = (
     "type.enum",
 )
 _FUNCTION_OR_CATCH = FUNCTION_TYPES | {"catch_clause"}
+_LOOP_KINDS = {
+    "for_statement": LoopKind.FOR,
+    "for_in_statement": LoopKind.FOR_OF,  # or FOR_IN, by its operator
+    "while_statement": LoopKind.WHILE,
+    "do_statement": LoopKind.DO,
+}
+_FUNCTION_OR_LOOP = FUNCTION_TYPES | frozenset(_LOOP_KINDS)
 _TRANSPARENT = {
     "await_expression",
     "parenthesized_expression",
@@ -120,7 +130,11 @@ class _Extractor:
         self.call_index = {n.id: i for i, n in enumerate(self.call_nodes)}
         self.describe = ExprDescriber(self.call_index, self.function_index)
         placed = [n for name in _PLACED for n in caps.get(name, [])]
-        self.ancestry = treesitter.Ancestry(root, placed, (FUNCTION_TYPES, _FUNCTION_OR_CATCH))
+        self.ancestry = treesitter.Ancestry(
+            root, placed, (FUNCTION_TYPES, _FUNCTION_OR_CATCH, _FUNCTION_OR_LOOP)
+        )
+        self.loop_nodes = self.nodes("loop")
+        self.loop_index = {n.id: i for i, n in enumerate(self.loop_nodes)}
         self._swallowing: list[tuple[int, int, int | None]] | None = None
 
     # -- navigation -------------------------------------------------------------------------------
@@ -153,6 +167,50 @@ class _Extractor:
         holder = self.ancestry.nearest(node, 1)
         return holder is not None and holder.type == "catch_clause"
 
+    def enclosing_loop(self, node: Node) -> int | None:
+        """The innermost loop of the node's own function whose body holds it (a call in a loop's
+        header, `for (const x of await f())`, runs once)."""
+        holder = self.ancestry.nearest(node, 2)
+        while holder is not None and holder.type in _LOOP_KINDS:
+            body = holder.child_by_field_name("body")
+            if body is not None and body.start_byte <= node.start_byte <= body.end_byte:
+                return self.loop_index.get(holder.id)
+            holder = self.ancestry.nearest(holder, 2)
+        return None
+
+    def loop_of(self, index: int, node: Node) -> Loop:
+        kind = _LOOP_KINDS[node.type]
+        over = None
+        binds: list[str] = []
+        if node.type == "for_in_statement":
+            operator = node.child_by_field_name("operator")
+            if operator is not None and operator.type == "in":
+                kind = LoopKind.FOR_IN
+            right = node.child_by_field_name("right")
+            over = self.describe(right) if right is not None else None
+            left = node.child_by_field_name("left")
+            if left is not None:
+                binds = [text_of(left)] if left.type == "identifier" else pattern_bindings(left)[0]
+        elif node.type == "for_statement":
+            start = node.child_by_field_name("initializer")
+            for declarator in start.named_children if start is not None else []:
+                name = declarator.child_by_field_name("name")
+                if declarator.type == "variable_declarator" and name is not None:
+                    binds += [text_of(name)] if name.type == "identifier" else []
+        condition = node.child_by_field_name("condition")
+        return Loop(
+            index=index,
+            func=self.enclosing_function(node),
+            kind=kind,
+            line=line_of(node),
+            end_line=node.end_point.row + 1,
+            over=over,
+            binds=tuple(binds),
+            condition=self.describe(condition)
+            if condition is not None and text_of(condition).strip("; ")
+            else None,
+        )
+
     def nodes(self, name: str) -> list[Node]:
         return sorted(self.caps.get(name, []), key=lambda n: (n.start_byte, -n.end_byte))
 
@@ -167,6 +225,7 @@ class _Extractor:
             exports=tuple([e for n in self.nodes("export") for e in self.exports_of(n)]),
             functions=tuple([self.function_of(i, n) for i, n in enumerate(self.function_nodes)]),
             calls=tuple(_inner_first(self.call_of, self.call_nodes)),
+            loops=tuple([self.loop_of(i, n) for i, n in enumerate(self.loop_nodes)]),
             vars=tuple(
                 [v for v in _inner_first(lambda _, n: self.var_of(n), self.nodes("var")) if v]
                 + [
@@ -479,6 +538,7 @@ class _Extractor:
             tagged_template=tagged,
             in_catch=self.in_catch(node),
             caught=self.caught(node),
+            loop=self.enclosing_loop(node),
         )
 
     def var_of(self, node: Node) -> VarDecl | None:

@@ -115,7 +115,7 @@ def test_html_embeds_the_erd_of_the_feature_models_only(shop: Audit) -> None:
 
 def test_types_part_quotes_the_input_schemas_and_hand_written_types(shop: Audit) -> None:
     text = sections(build(shop, "orders")).text("types")
-    assert "POST /api/orders pass src/app/api/orders/route.ts:32 validated by " in text
+    assert "POST /api/orders pass src/app/api/orders/route.ts:38 validated by " in text
     assert "createOrderSchema.safeParse()" in text
     assert "tRPC mutation order.create pass" in text
     assert "PATCH /api/orders/[id] fail" in text and "`body.shippingAddress`" in text

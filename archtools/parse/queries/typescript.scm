@@ -1,5 +1,5 @@
 ; Consumer: archtools/facts/typescript.py (extract_code_facts). One query per grammar, one captures() pass
-; per file. Captures guaranteed: @function @call @new @var @if @return @compare.op @switch @try @import @export
+; per file. Captures guaranteed: @function @call @new @var @if @return @compare.op @switch @try @loop @import @export
 ; @directive @env.member @env.subscript @string @comment @type.alias @type.interface @any @error @assign
 
 [
@@ -19,6 +19,12 @@
 (return_statement) @return
 (switch_statement) @switch
 (try_statement) @try
+[
+  (for_statement)
+  (for_in_statement)
+  (while_statement)
+  (do_statement)
+] @loop
 
 ; Comparisons by their operator token; the consumer takes its parent binary_expression. A pattern
 ; rooted at the binary_expression would wait for the operator after the left operand, holding one

@@ -22,7 +22,13 @@ export async function GET() {
     .from(orders)
     .where(eq(orders.userId, userId))
     .orderBy(desc(orders.createdAt));
-  return NextResponse.json(rows);
+  const withCounts = [];
+  for (const row of rows) {
+    // expect: PRF001
+    const lines = await db.select({ id: orderItems.id }).from(orderItems).where(eq(orderItems.orderId, row.id));
+    withCounts.push({ ...row, itemCount: lines.length });
+  }
+  return NextResponse.json(withCounts);
 }
 
 export async function POST(req: Request) {
