@@ -12,6 +12,7 @@ schema imports that are not installed there are stubs (a module only calls them 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -223,6 +224,7 @@ def _compare_columns(
         if defaults is not None and column["name"] in defaults:
             recorded = defaults[column["name"]]
             default = None if field.default == "autoincrement()" else field.default
+            default = _as_evaluated_without_env(default)
             if default != recorded:
                 differences.append(f"{key}.{column['name']} default: {default!r} != {recorded!r}")
         for name, value in column.items():
@@ -231,6 +233,21 @@ def _compare_columns(
                     f"{key}.{column['name']} {name}: {mine.get(name)!r} != {value!r}"
                 )
     return differences
+
+
+_ENV_HOLE = re.compile(r"\$\{\s*process\.env\.\w+!?\s*\}")
+
+
+def _as_evaluated_without_env(default: str | None) -> str | None:
+    """A template default reading the environment, as drizzle-kit evaluates it here: the
+    conformance run sets no environment, so each `${process.env.X}` is the text `undefined`
+    (archtools keeps the template: the value depends on where the app runs)."""
+    if default is None or not (default.startswith("`") and default.endswith("`")):
+        return default
+    if "${" not in default or _ENV_HOLE.sub("", default).count("${"):
+        return default  # other interpolations: not evaluated
+    text = _ENV_HOLE.sub("undefined", default[1:-1])
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _db_names(model: Model | None) -> dict[str, str]:

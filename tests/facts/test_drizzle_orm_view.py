@@ -114,3 +114,14 @@ def test_each_kind_of_difference_is_reported() -> None:
         "posts.createdBy relationName: None != 'creator'",
         "posts.editedByRelation relation: neither in drizzle-orm's relations nor a foreign key",
     ]
+
+
+def test_a_default_read_from_the_environment_is_compared_as_evaluated_without_one() -> None:
+    from benchmarks.conformance_drizzle import _as_evaluated_without_env
+
+    # drizzle-kit evaluates the module; the conformance run sets no environment
+    template = "`${process.env.BUCKET_URL!}/logo.jpg`"
+    assert _as_evaluated_without_env(template) == "'undefined/logo.jpg'"
+    assert _as_evaluated_without_env("`${base}/logo.jpg`") == "`${base}/logo.jpg`"
+    assert _as_evaluated_without_env("'plain'") == "'plain'"
+    assert _as_evaluated_without_env(None) is None
