@@ -21,6 +21,7 @@ BROWSER_KEYS_ENV = """NEXT_PUBLIC_PADDLE_TOKEN=test_1f2e3d
 NEXT_PUBLIC_MAPBOX_TOKEN=pk.placeholder
 NEXT_PUBLIC_DEMO_PASSWORD=demo
 NEXT_PUBLIC_OPENAI_API_KEY=
+NEXT_PUBLIC_GLEAP_API_KEY=
 """
 
 BROWSER_KEYS_CLIENT = """"use client";
@@ -29,6 +30,7 @@ export const config = {
   mapbox: process.env.NEXT_PUBLIC_MAPBOX_TOKEN,
   demo: process.env.NEXT_PUBLIC_DEMO_PASSWORD,
   openai: process.env.NEXT_PUBLIC_OPENAI_API_KEY,
+  gleap: process.env.NEXT_PUBLIC_GLEAP_API_KEY,
 };
 """
 
@@ -70,15 +72,55 @@ export const passwordLogin = process.env.NEXT_PUBLIC_PASSWORD_LOGIN;
 """
 
 
+SHIPS_ENV = """"use client";
+import { env } from "../env";
+export const token = () => env.NEXT_PUBLIC_API_TOKEN;
+"""
+
+
 def test_sec001_spares_on_off_switches_named_with_a_secret_word(tmp_path: Path) -> None:
     found = _found(
         tmp_path,
         "SEC001",
-        {".env.example": SWITCHES_ENV, "env.ts": SWITCHES_ENV_TS, "lib/login.ts": SWITCHES_FORM},
+        {
+            ".env.example": SWITCHES_ENV,
+            "env.ts": SWITCHES_ENV_TS,
+            "lib/login.ts": SWITCHES_FORM,
+            "components/token.tsx": SHIPS_ENV,
+        },
     )
     # switches by a comparison with "true", a value in the env file, a boolean schema; the token
     # is still a secret shipped to the browser
     assert found == {(".env.example", 4), ("env.ts", 10)}
+
+
+SERVER_READ = """import { prisma } from "@/lib/db";
+export default async function Layout() {
+  const res = await fetch("https://api.github.com/repos/a/b", {
+    headers: { Authorization: `token ${process.env.NEXT_PUBLIC_GITHUB_TOKEN}` },
+  });
+  return (await res.json()).stargazers_count + (await prisma.note.count());
+}
+"""
+
+
+def test_sec001_a_public_secret_read_only_by_server_code_ships_nowhere(tmp_path: Path) -> None:
+    env = "NEXT_PUBLIC_GITHUB_TOKEN=\nNEXT_PUBLIC_APP_URL=\n"
+    server_only = {".env.example": env, "app/layout.tsx": SERVER_READ}
+    assert _found(tmp_path / "server", "SEC001", server_only) == set()
+    # the same module imported by a client component, or read by a Pages Router page, ships
+    shared = {".env.example": env, "lib/stars.ts": SERVER_READ.replace("default ", "")}
+    client = '"use client";\nimport { Layout } from "../lib/stars";\nexport const S = Layout;\n'
+    shipped = {**shared, "components/stars.tsx": client}
+    assert _found(tmp_path / "client", "SEC001", shipped) == {
+        (".env.example", 1),
+        ("lib/stars.ts", 4),
+    }
+    page = {".env.example": env, "pages/index.tsx": SERVER_READ}
+    assert _found(tmp_path / "page", "SEC001", page) == {
+        (".env.example", 1),
+        ("pages/index.tsx", 4),
+    }
 
 
 UNNAMED_ENV = """NEXT_PUBLIC_APP_URL=http://localhost:3000

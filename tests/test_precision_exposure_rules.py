@@ -248,6 +248,27 @@ def test_nxt002_a_configured_origin_before_the_query_fixes_the_destination(
     assert found(opened, "NXT002") == [("app/api/sso/route.ts", 6)]
 
 
+CALLBACK = """import { NextResponse } from "next/server";
+export async function GET(request: Request) {
+  const { searchParams, origin } = new URL(request.url);
+  const next = searchParams.get("next") ?? "";
+  const failed = searchParams.get("error");
+  if (failed) return NextResponse.redirect(`${origin}/auth/error?reason=${failed}`);
+  return NextResponse.redirect(`${origin}${ROUTES.home}`);
+}
+const ROUTES = { home: "/projects" };
+"""
+
+
+def test_nxt002_the_requests_own_origin_keeps_the_user_on_the_site(tmp_path: Path) -> None:
+    own = audit_files(tmp_path / "own", {"app/auth/callback/route.ts": CALLBACK})
+    assert found(own, "NXT002") == []
+    # the client's `next` right after the origin moves the host (`.evil.example`)
+    steered = CALLBACK.replace("${origin}${ROUTES.home}", "${origin}${next}")
+    opened = audit_files(tmp_path / "steered", {"app/auth/callback/route.ts": steered})
+    assert found(opened, "NXT002") == [("app/auth/callback/route.ts", 7)]
+
+
 STORED = """import { prisma } from "@/lib/db";
 import { redirect } from "next/navigation";
 export default async function Go({ params }: { params: Promise<{ id: string }> }) {
@@ -350,7 +371,7 @@ export function Preview({ url }: { url: string }) {
 }
 """
 SERVER_PAGE = """export default async function Page() {
-  const res = await fetch("https://api.example.com/notes", { cache: "force-cache" });
+  const res = await fetch(`${process.env.API_URL}/notes`, { cache: "force-cache" });
   return <p>{await res.text()}</p>;
 }
 """

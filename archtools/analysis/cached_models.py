@@ -3,10 +3,16 @@ given to `unstable_cache` (or to an app's wrapper of it), a `'use cache'` module
 `cacheLife`), or a page or layout that renders on a timer or statically (`export const revalidate =
 60`, `dynamic = "force-static"`), directly or through the helpers they call. A write to any other
 model leaves no cached page stale. `None` stands for rows the reader cannot name (raw SQL, or a
-`fetch` the server caches, which may read the app's own API)."""
+`fetch` the server caches whose URL is not known: it may read the app's own API). A cached `fetch`
+of the app's own route (`${base}/api/flags`) stands for the rows that route reads, and one of
+another host for none.
+
+In a monorepo each Next.js app has caches of its own: a Server Action of one app leaves stale only
+what that app, or a package outside every app, serves from a cache."""
 
 from __future__ import annotations
 
+import re
 import weakref
 
 from archtools.analysis.context import AnalysisContext, renders_cached
@@ -15,29 +21,39 @@ from archtools.facts.code import Expr, ExprKind, FileFacts
 
 _DEPTH = 3
 _CACHE_MARKS = {"cacheTag", "cacheLife"}
-_KNOWN: dict[int, tuple[weakref.ref[AnalysisContext], frozenset[str | None]]] = {}
+_KNOWN: dict[tuple[int, str], tuple[weakref.ref[AnalysisContext], frozenset[str | None]]] = {}
+_OWN_ROUTE = re.compile(r"^[`'\"](?:\$\{[^}]*\})?(/api/[\w\-./]*\w)")
+_OTHER_HOST = re.compile(r"^[`'\"]https?://[\w\-.]+\.[a-z]{2,}(?:[:/`'\"?]|$)")
 
 
-def cached_models(ctx: AnalysisContext) -> frozenset[str | None]:
-    """The models read behind a server cache (computed once per analysis)."""
-    known = _KNOWN.get(id(ctx))
+def cached_models(ctx: AnalysisContext, app: str = ".") -> frozenset[str | None]:
+    """The models the Next.js app rooted at `app` (and the shared packages) reads behind a server
+    cache (computed once per app and analysis)."""
+    known = _KNOWN.get((id(ctx), app))
     if known is not None and known[0]() is ctx:
         return known[1]
-    found = frozenset(_Reader(ctx).read())
-    _KNOWN[id(ctx)] = (weakref.ref(ctx), found)
+    found = frozenset(_Reader(ctx, app).read())
+    _KNOWN[(id(ctx), app)] = (weakref.ref(ctx), found)
     return found
 
 
 class _Reader:
-    def __init__(self, ctx: AnalysisContext) -> None:
+    def __init__(self, ctx: AnalysisContext, app: str) -> None:
         self.ctx = ctx
+        self.app = app
         self.models: set[str | None] = set()
         self.seen: set[tuple[str, int | None]] = set()
+
+    def _in_app(self, path: str) -> bool:
+        """A file of this app, or of no app (a shared package any app may import)."""
+        roots = [a.path for a in self.ctx.apps]
+        owner = [r for r in roots if r == "." or path.startswith(r + "/")]
+        return not owner or self.app in owner
 
     def read(self) -> set[str | None]:
         wrappers: set[tuple[str, int]] = set()
         for path, facts in self.ctx.program.files.items():
-            if "use client" in facts.directives:
+            if "use client" in facts.directives or not self._in_app(path):
                 continue
             whole_module = "use cache" in facts.directives or renders_cached(facts)
             if whole_module or any(c.name in _CACHE_MARKS for c in facts.calls):
@@ -49,7 +65,7 @@ class _Reader:
                 if call.name == "fetch" and any(
                     "force-cache" in a.text or "revalidate" in a.text for a in call.args
                 ):
-                    self.models.add(None)  # a response cached on the server: whose rows, unknown
+                    self._cached_fetch(path, facts, call.args[0], call.func)
                 if call.name != "unstable_cache" or not call.args:
                     continue
                 fn = call.args[0]
@@ -63,6 +79,38 @@ class _Reader:
         if wrappers:
             self._wrapped(wrappers)
         return self.models
+
+    def _cached_fetch(self, file: str, facts: FileFacts, url: Expr, func: int | None) -> None:
+        """A response the server caches: the rows of the app's own route it fetches, none for
+        another host, and rows it cannot name (`None`) when the URL is not known."""
+        text = url.text
+        if url.kind == ExprKind.IDENTIFIER:
+            local = [v for v in facts.vars if v.func == func and url.text in v.names]
+            init = local[-1].init if len(local) == 1 else None
+            text = init.text.removeprefix("new URL(") if init is not None else ""
+        if _OTHER_HOST.match(text):
+            return
+        own = _OWN_ROUTE.match(text)
+        routes = self._route_files(own.group(1)) if own else []
+        if not routes:
+            self.models.add(None)
+        for route in routes:
+            for f in {f.index for f in self.ctx.program.files[route].functions} | {None}:
+                self._function(route, f, 0)
+
+    def _route_files(self, url_path: str) -> list[str]:
+        """The route handler or Pages API files of this app serving `url_path` (`/api/flags`)."""
+        tail = url_path.strip("/")
+        found = []
+        for path in self.ctx.program.files:
+            stem = path.rsplit(".", 1)[0]
+            if not self._in_app(path):
+                continue
+            if stem.endswith(f"app/{tail}/route") or stem.endswith(
+                (f"pages/{tail}", f"pages/{tail}/index")
+            ):
+                found.append(path)
+        return found
 
     def _value(self, file: str, value: Expr) -> None:
         """A function given by name or written in place."""

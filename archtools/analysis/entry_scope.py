@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from archtools.analysis.context import AnalysisContext
@@ -10,7 +11,7 @@ from archtools.analysis.flow import Flow
 from archtools.analysis.knowledge import GuardKnowledge
 from archtools.analysis.roles import DbOp
 from archtools.analysis.summaries import Summary
-from archtools.facts.code import Expr, FileFacts
+from archtools.facts.code import Expr, ExprKind, FileFacts
 from archtools.results import Check, CheckStatus, EntryKind, Evidence, Query
 
 
@@ -103,18 +104,37 @@ CHECK_NAMES_ORDER = (
 
 
 def client_part(expr: Expr, flow: Flow) -> Expr | None:
-    """The innermost part of a where clause that the client chose (`params.id` in `{ id: params.id }`)."""
+    """The innermost part of a where clause that the client chose to pick rows by (`params.id` in
+    `{ id: params.id }`). A bound of a range or a text search (`{ createdAt: { gte: from } }`,
+    `gte(t.createdAt, from)`) narrows the rows the query may return but names none: it selects no
+    row the caller could not see without it."""
+    return _client_key(expr, flow)[0]
+
+
+_NARROWING_KEYS = frozenset(
+    {"gt", "gte", "lt", "lte", "not", "contains", "startsWith", "endsWith", "search", "mode"}
+)
+_NARROWING_CALL = re.compile(
+    r"^(?:gt|gte|lt|lte|ne|between|notBetween|like|ilike|notLike|notIlike)\("
+)
+
+
+def _client_key(expr: Expr, flow: Flow) -> tuple[Expr | None, bool]:
+    """The client-chosen key inside a filter, and whether client values were met only as range
+    or search bounds (then there is no key)."""
     if not (flow.is_client_value(expr) or flow.is_input(expr)):
-        return None
-    for pair in expr.pairs:
-        inner = client_part(pair.value, flow)
+        return None, False
+    if expr.kind == ExprKind.CALL and _NARROWING_CALL.match(expr.text):
+        return None, True
+    narrowed = False
+    for part in [p.value for p in expr.pairs if p.key not in _NARROWING_KEYS] + list(expr.items):
+        inner, inner_narrowed = _client_key(part, flow)
         if inner is not None:
-            return inner
-    for item in expr.items:
-        inner = client_part(item, flow)
-        if inner is not None:
-            return inner
-    return expr
+            return inner, False
+        narrowed = narrowed or inner_narrowed
+    if narrowed or any(p.key in _NARROWING_KEYS for p in expr.pairs):
+        return None, True
+    return expr, False
 
 
 def describe(entry: Entry) -> str:

@@ -50,6 +50,10 @@ class Importers:
                 return None
         return found
 
+    def modules_importing(self, file: str) -> list[str] | None:
+        """Every module that reaches `file` through imports; None when there are too many."""
+        return self._importers(file)
+
     def pages_importing(self, file: str) -> list[str] | None:
         """The page and layout files that reach `file` through imports; None when the search
         gives up (too many importers to say)."""

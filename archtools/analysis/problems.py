@@ -183,7 +183,7 @@ def _missing_revalidation(
         and not any(c.name in REVALIDATE_CALLS for c in calls)
     ):
         return None
-    cached = cached_models(ctx)
+    cached = frozenset().union(*(cached_models(ctx, app) for app in _apps_running(ctx, entry)))
     stale = [op for op in ops if op.kind != "read" and (op.model in cached or None in cached)]
     if not stale:
         return None  # what it changes is never served from a cache of the server
@@ -196,6 +196,18 @@ def _missing_revalidation(
         f"revalidate:{entry.id}",
         first.model,
     )
+
+
+def _apps_running(ctx: AnalysisContext, entry: Entry) -> list[str]:
+    """The apps a Server Action runs in: its own, or, for one written in a shared package, every
+    app with a module that imports it (all of them when the importers are too many to follow)."""
+    roots = [app.path for app in ctx.apps]
+    if any(root == "." or entry.file.startswith(root + "/") for root in roots):
+        return [entry.app]
+    importers = ctx.importers.modules_importing(entry.file)
+    if importers is None:
+        return roots
+    return [r for r in roots if any(f.startswith(r + "/") for f in importers)]
 
 
 _CLIENT_HOOKS = ("useState", "useEffect", "useLayoutEffect", "useReducer")

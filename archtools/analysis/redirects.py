@@ -94,6 +94,8 @@ class _Destinations:
             return False
         if key is None and (_same_origin_path(expr.text) or _server_prefix(expr.text, tainted)):
             return True
+        if key is None and _request_origin_start(facts, expr.text, func, tainted):
+            return True
         if key is not None and expr.kind == ExprKind.OBJECT:
             pair = next((p for p in expr.pairs if p.key == key), None)
             return pair is not None and self.fixed(facts, pair.value, func, tainted, depth + 1)
@@ -383,6 +385,44 @@ def _server_prefix(text: str, tainted: AbstractSet[str]) -> bool:
         leading is not None
         and leading[1] in ("/", "?", "#")
         and not any(re.search(rf"(?<![\w$.]){re.escape(n)}\b", leading[0]) for n in tainted)
+    )
+
+
+_REQUEST_URL = r"new URL\(\s*(?:req|request)\.url\s*\)"
+_REQUEST_ORIGIN = re.compile(
+    rf"^(?:{_REQUEST_URL}|\(\s*{_REQUEST_URL}\s*\)|(?:req|request)\.nextUrl)\.origin$"
+)
+
+
+def _request_origin_start(
+    facts: FileFacts, text: str, func: int | None, tainted: AbstractSet[str]
+) -> bool:
+    """A template that starts with the request's own origin (`new URL(request.url).origin`, or
+    `origin` destructured from it) and goes on with a path, or with a value of the server's: the
+    browser that follows it stays on the site it asked. (`${origin}${next}` is not: the client's
+    `.evil.example` moves the host.)"""
+    leading = leading_substitution(text)
+    if leading is None:
+        return False
+    name, after = leading
+    if not _REQUEST_ORIGIN.match(name):
+        declared = [v for v in facts.vars if name in v.names and v.func == func]
+        source = declared[-1] if declared else None
+        pairs = dict(zip(source.names, source.keys, strict=False)) if source else {}
+        if (
+            source is None
+            or source.init is None
+            or pairs.get(name) != "origin"
+            or not re.fullmatch(_REQUEST_URL, source.init.text)
+        ):
+            return False
+    if after in ("/", "?", "#"):
+        return True
+    following = leading_substitution("`" + text[len(name) + 4 :])
+    return (
+        after == "$"
+        and following is not None
+        and not any(re.search(rf"(?<![\w$.]){re.escape(n)}\b", following[0]) for n in tainted)
     )
 
 

@@ -8,7 +8,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from archtools.pipeline import load_schema
-from tests.support.minirepo import AUTH_TS, PRISMA_SCHEMA, entry, make_repo, run_audit, statuses
+from tests.support.minirepo import (
+    AUTH_TS,
+    DB_TS,
+    PRISMA_SCHEMA,
+    entry,
+    make_repo,
+    run_audit,
+    statuses,
+)
 
 TRPC_BASE = """import { initTRPC, TRPCError } from "@trpc/server";
 type Context = { user: { id: string } | null };
@@ -4213,3 +4221,182 @@ def test_the_same_problem_at_two_lines_of_a_file_is_two_findings_with_occurrence
         baseline=set(),
     )
     assert [f.fingerprint for f in moved] == [first.fingerprint, second.fingerprint]
+
+
+def _two_apps(web_page: str, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """A monorepo of two Next.js apps sharing one database package: `admin` changes notes with a
+    Server Action that revalidates nothing, `web` renders `web_page`."""
+    action = """"use server";
+import { auth } from "../../auth";
+import { prisma } from "@repo/db";
+export async function rename(id: string, title: string) {
+  const session = await auth();
+  if (!session?.user?.id) throw new Error("unauthorized");
+  await prisma.note.updateMany({ where: { id, authorId: session.user.id }, data: { title } });
+}
+"""
+    app = '{"name": "%s", "dependencies": {"next": "15", "next-auth": "5.0.0-beta.25", "@repo/db": "*"}}'
+    files = {
+        "package.json": '{"name": "mono", "private": true, "workspaces": ["apps/*", "packages/*"]}',
+        "packages/db/package.json": '{"name": "@repo/db", "dependencies": {"@prisma/client": "5"}}',
+        "packages/db/index.ts": DB_TS,
+        "packages/db/prisma/schema.prisma": PRISMA_SCHEMA,
+        "apps/admin/auth.ts": AUTH_TS,
+        "apps/admin/package.json": app % "admin",
+        "apps/web/package.json": app % "web",
+        "apps/admin/app/notes/actions.ts": action,
+        "apps/web/app/notes/page.tsx": web_page,
+    }
+    files.update(extra or {})
+    return files
+
+
+def test_nxt001_a_cache_of_another_app_is_not_left_stale(tmp_path: Path) -> None:
+    timed = (
+        'import { prisma } from "@repo/db";\nexport const revalidate = 60;\n'
+        "export default async function Notes() {\n"
+        "  return (await prisma.note.findMany()).length;\n}\n"
+    )
+    other_app = audit_files(tmp_path / "other", _two_apps(timed), schema=None)
+    assert not [f for f in other_app.findings if f.rule == "NXT001"]
+    # the same cached page inside the app whose action writes: stale after the action
+    moved = _two_apps(timed)
+    moved["apps/admin/app/notes/page.tsx"] = moved.pop("apps/web/app/notes/page.tsx")
+    same_app = audit_files(tmp_path / "same", moved, schema=None)
+    assert [(f.file, f.line) for f in same_app.findings if f.rule == "NXT001"] == [
+        ("apps/admin/app/notes/actions.ts", 7)
+    ]
+
+
+def test_nxt001_a_cached_fetch_stands_for_what_the_fetched_route_reads(tmp_path: Path) -> None:
+    def fetching(url: str) -> str:
+        return (
+            "export default async function Flags() {\n"
+            f"  const url = new URL({url});\n"
+            "  const res = await fetch(url, { next: { revalidate: 60 } });\n"
+            "  return (await res.json()).length;\n}\n"
+        )
+
+    reads = {
+        "flags": "export async function GET() {\n  return Response.json({ on: true });\n}\n",
+        "notes": (
+            'import { prisma } from "@repo/db";\nexport async function GET() {\n'
+            "  return Response.json(await prisma.note.count());\n}\n"
+        ),
+    }
+
+    def nxt001(url: str, route: str) -> list[str]:
+        page = fetching(url).replace("Flags", "Page")
+        extra = {f"apps/admin/app/api/{route}/route.ts": reads[route]}
+        files = _two_apps("export default function Home() {\n  return null;\n}\n", extra)
+        files["apps/admin/app/flags/page.tsx"] = page
+        found = audit_files(tmp_path / f"{route}-{len(url)}", files, schema=None).findings
+        return [f.file for f in found if f.rule == "NXT001"]
+
+    own_flags = "`${process.env.APP_URL}/api/flags`"
+    assert nxt001(own_flags, "flags") == []  # the route it caches reads no notes
+    assert nxt001("`${process.env.APP_URL}/api/notes`", "notes") == [
+        "apps/admin/app/notes/actions.ts"
+    ]
+    assert nxt001('"https://flags.example.com/v1/all"', "flags") == []  # another host
+    assert nxt001("process.env.FLAGS_URL!", "flags") == [  # unknown: may be the app's own API
+        "apps/admin/app/notes/actions.ts"
+    ]
+
+
+def test_nxt001_a_shared_action_runs_in_the_apps_that_import_it(tmp_path: Path) -> None:
+    action = """"use server";
+import { prisma } from "./index";
+export async function archive(id: string) {
+  await prisma.note.updateMany({ where: { id }, data: { title: "" } });
+}
+"""
+    timed = (
+        'import { prisma } from "@repo/db";\nexport const revalidate = 60;\n'
+        "export default async function Notes() {\n"
+        "  return (await prisma.note.findMany()).length;\n}\n"
+    )
+    button = (
+        '"use client";\nimport { archive } from "@repo/db/actions";\n'
+        'export function Archive() {\n  return <form action={archive.bind(null, "n")} />;\n}\n'
+    )
+
+    def nxt001(cached_in: str) -> list[str]:
+        files = _two_apps("export default function Home() {\n  return null;\n}\n")
+        files["packages/db/actions.ts"] = action
+        files["apps/web/app/notes/archive.tsx"] = button
+        files[f"apps/{cached_in}/app/list/page.tsx"] = timed
+        found = audit_files(tmp_path / cached_in, files, schema=None).findings
+        return [f.file for f in found if f.rule == "NXT001" and "packages" in f.file]
+
+    assert nxt001("admin") == []  # the app importing the action (web) caches no notes
+    assert nxt001("web") == ["packages/db/actions.ts"]
+
+
+def test_az001_a_client_range_or_search_bound_picks_no_row(tmp_path: Path) -> None:
+    route = """import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+export async function GET(request: Request) {
+  const session = await auth();
+  if (!session?.user?.id) return new Response(null, { status: 401 });
+  const url = new URL(request.url);
+  const from = new Date(url.searchParams.get("from") ?? 0);
+  const q = url.searchParams.get("q") ?? "";
+  const notes = await prisma.note.findMany({
+    where: { createdAt: { gte: from }, title: { contains: q, mode: "insensitive" } },
+    select: { id: true },
+  });
+  return Response.json(notes.length);
+}
+"""
+    ranged = audit_files(tmp_path / "ranged", {"app/api/notes/count/route.ts": route})
+    assert not [f for f in ranged.findings if f.rule == "AZ001"]
+    # the same bounds beside a key the client names: that key picks rows
+    keyed = route.replace(
+        "where: { createdAt", 'where: { authorId: url.searchParams.get("author") ?? "", createdAt'
+    )
+    chosen = audit_files(tmp_path / "keyed", {"app/api/notes/count/route.ts": keyed})
+    assert [(f.rule, f.line) for f in chosen.findings if f.rule == "AZ001"] == [("AZ001", 9)]
+
+
+def test_az001_a_drizzle_range_bound_picks_no_row(tmp_path: Path) -> None:
+    schema = """import { pgTable, text, timestamp } from "drizzle-orm/pg-core";
+export const users = pgTable("users", { id: text("id").primaryKey() });
+export const posts = pgTable("posts", {
+  id: text("id").primaryKey(),
+  authorId: text("author_id").notNull().references(() => users.id),
+  createdAt: timestamp("created_at").notNull(),
+});
+"""
+    route = """import { and, eq, gte } from "drizzle-orm";
+import { auth } from "@/auth";
+import { db } from "@/db";
+import { posts } from "@/db/schema";
+export async function GET(request: Request) {
+  const session = await auth();
+  if (!session?.user?.id) return new Response(null, { status: 401 });
+  const from = new Date(new URL(request.url).searchParams.get("from") ?? 0);
+  const rows = await db.select({ id: posts.id }).from(posts).where(gte(posts.createdAt, from));
+  return Response.json(rows.length);
+}
+"""
+
+    def az001(text: str, name: str) -> list[int]:
+        files = {
+            "drizzle.config.ts": DRIZZLE_CONFIG,
+            "db/index.ts": DRIZZLE_DB,
+            "db/schema.ts": schema,
+            "app/api/posts/route.ts": text,
+        }
+        result = audit_files(
+            tmp_path / name, files, schema=None, dependencies={"drizzle-orm": "0.43.1"}
+        )
+        return [f.line for f in result.findings if f.rule == "AZ001"]
+
+    assert az001(route, "ranged") == []
+    keyed = route.replace(
+        "where(gte(posts.createdAt, from))",
+        'where(and(eq(posts.id, new URL(request.url).searchParams.get("id") ?? ""), '
+        "gte(posts.createdAt, from)))",
+    )
+    assert az001(keyed, "keyed") == [9]

@@ -7,10 +7,14 @@ holds none or that it reaches no browser:
   is the credential of an account published on purpose (a public demo's read-only login);
 - it is an on/off switch: an env file sets it to `true`/`false`, code compares it with such a value,
   or its declared schema is a boolean, whatever word (`CREDENTIALS`) its name contains;
+- for a read in code: the module that reads it is in no browser bundle. Next.js inlines a public
+  variable where the code that ships names it: a `'use client'` module, a Pages Router page, and
+  what they import. A read in a server component, a route handler, a script or the Next.js config
+  ships nothing;
 - for an env file's entry: its bundler copies public variables only where code names them
   (`process.env.NEXT_PUBLIC_X`), the audited code names public variables of that prefix (so the
-  audit sees where the app reads them) but never this one, and no package publishes the whole
-  public environment to the page at run time.
+  audit sees where the app reads them) but never this one in a browser bundle, and no package
+  publishes the whole public environment to the page at run time.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from archtools.rules.code.secret_vocabulary import secret_vocabulary
 from archtools.rules.code.secrets import SECRET_NAME
 
 PUBLIC_PREFIXES = secret_vocabulary().public_prefixes
+# A Pages Router page (not an API route): the browser runs it, and every module it imports.
+PAGES_ROUTER_PAGE = re.compile(r"(?:^|/)(?:src/)?pages/(?!api/)[^/][^\n]*\.[jt]sx?$")
 
 # A schema that parses a variable as a boolean: `z.boolean()`, `z.coerce.boolean()`,
 # `z.stringbool()`, `z.enum(["true", "false"])`.
@@ -57,6 +63,7 @@ class PublicEnvEvidence:
 
     reads: list[tuple[str, EnvRead]] = field(default_factory=list)
     named: set[str] = field(default_factory=set)
+    named_in_browser: set[str] = field(default_factory=set)
     published_at_run_time: bool = False
     compared_with_switch: list[str] = field(default_factory=list)
     boolean_schemas: set[str] = field(default_factory=set)
@@ -71,7 +78,7 @@ class PublicEnvEvidence:
         )
         if prefix is None or not any(n.startswith(prefix) for n in self.named):
             return True
-        return self.published_at_run_time or name in self.named
+        return self.published_at_run_time or name in self.named_in_browser
 
     def flags(self, ctx: CodeContext, candidates: set[str]) -> set[str]:
         """The candidates used as on/off switches: set to a switch value in an env file,
@@ -97,11 +104,16 @@ def project_evidence(ctx: CodeContext, declared: set[str]) -> PublicEnvEvidence:
     evidence = PublicEnvEvidence()
     values = secret_vocabulary().flag_values
     runtime = secret_vocabulary().runtime_env_packages
+    shipped = browser_bundle(ctx)
     for path in sorted(ctx.files):
         facts = ctx.files[path]
         read_here = {read.name for read in facts.env_reads}
         evidence.named |= read_here
-        evidence.reads += [(path, read) for read in facts.env_reads if _public_secret(read.name)]
+        if path in shipped:
+            evidence.named_in_browser |= read_here
+            evidence.reads += [
+                (path, read) for read in facts.env_reads if _public_secret(read.name)
+            ]
         if not evidence.published_at_run_time:
             evidence.published_at_run_time = any(
                 imp.source.startswith(runtime) for imp in facts.imports
@@ -114,6 +126,25 @@ def project_evidence(ctx: CodeContext, declared: set[str]) -> PublicEnvEvidence:
         if wanted:
             evidence.boolean_schemas |= _boolean_schemas(facts, wanted)
     return evidence
+
+
+def browser_bundle(ctx: CodeContext) -> set[str]:
+    """The modules a browser bundle may hold: `'use client'` modules and Pages Router pages, and
+    every module they import (type-only imports ship nothing)."""
+    shipped = {
+        path
+        for path, facts in ctx.files.items()
+        if "use client" in facts.directives or PAGES_ROUTER_PAGE.search(path)
+    }
+    queue = list(shipped)
+    while queue:
+        path = queue.pop()
+        for imp in ctx.files[path].imports:
+            target = None if imp.type_only else ctx.resolver(path, imp.source)
+            if target is not None and target in ctx.files and target not in shipped:
+                shipped.add(target)
+                queue.append(target)
+    return shipped
 
 
 def _switch_value(expr: Expr, values: frozenset[str]) -> bool:
