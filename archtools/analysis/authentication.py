@@ -655,6 +655,14 @@ class AuthenticationChecks(CheckerBase):
             reads = self._public_reads(entry, scope, ops) or self._capability_access(op_flows)
             if reads is not None:
                 return make_check(CheckStatus.NA, reads)
+        elif not webhook and not any(
+            flow.is_identity(part) for op, flow in op_flows for part in (*op.where, *op.data)
+        ):
+            # the user is read (to greet them, or offer to sign in) but keys nothing: a link's
+            # secret is still the only access
+            capability = self._capability_access(op_flows)
+            if capability is not None:
+                return make_check(CheckStatus.NA, capability)
         if not webhook and scope.flow.identity and ops:
             # the user is read only to personalise public rows (`include: { votes: { where: {
             # userId: session?.user?.id } } }`): without one, what it returns is public all the same

@@ -29,6 +29,14 @@ class DataChecks(CheckerBase):
     _trail: AuditTrail | None = None
     _limits: RateLimits | None = None
 
+    def _unique_keys(self, op: DbOp) -> frozenset[str]:
+        """The `@id` and `@unique` fields of a Prisma unique operation's model."""
+        schema = self.ctx.schema
+        model = schema.model(op.model) if op.model and schema is not None else None
+        if model is None or op.operation not in UNIQUE_OPERATIONS:
+            return frozenset()
+        return frozenset(f.name for f in model.fields if f.id or f.unique)
+
     def _validation(
         self, entry: Entry, scope: EntryScope, ops: list[OpFlow], problems: list[Problem]
     ) -> Check:
@@ -37,7 +45,7 @@ class DataChecks(CheckerBase):
         or a coercion validates it; n/a: no client input reaches a sink."""
         fails: list[Evidence] = []
         for op, flow in ops:
-            _flag_unvalidated_op(op, flow, fails, problems)
+            _flag_unvalidated_op(op, flow, fails, problems, self._unique_keys(op))
         inline = self._validated_inline(ops)
         for line, path in upload_checks(scope.facts, scope.funcs, scope.flow):
             flag(
@@ -439,10 +447,15 @@ def _seed(seeds: Seeds, name: str, value: Expr, flow: Flow, file: str, call: Cal
 
 
 def _flag_unvalidated_op(
-    op: DbOp, flow: Flow, fails: list[Evidence], problems: list[Problem]
+    op: DbOp,
+    flow: Flow,
+    fails: list[Evidence],
+    problems: list[Problem],
+    unique_keys: frozenset[str] = frozenset(),
 ) -> None:
     """Request data passed whole into an operation (mass assignment), or else the first
-    unvalidated input in its filter or data."""
+    unvalidated input in its filter or data. `unique_keys`: the fields of the operation's model
+    its filter may name alone (`@id`, `@unique`) when it is a unique operation."""
     whole = [
         d
         for d in op.data
@@ -466,50 +479,101 @@ def _flag_unvalidated_op(
         )
     if whole:
         return
+    harmless: Evidence | None = None
     for expr in op.where + op.data:
-        if flow.is_input(expr):
-            value = _input_part(expr, flow)
-            detail = f"unvalidated client input `{value.text[:60]}` reaches {op.callee}()"
-            if expr in op.where and (
-                _path_segment_key(expr, value, flow) or _bound_equality_only(expr, flow)
-            ):
-                # A path segment is a string, and as the value of a filter it only picks the row
-                # with that exact key; Drizzle's `eq(column, value)` sends any value as one bound
-                # parameter: unchecked, yet no way to change what the query does.
-                fails.append(
-                    Evidence(
-                        file=op.file,
-                        line=expr.line,
-                        detail=f"{detail}, as the exact key of a filter only",
-                    )
-                )
-                return
-            flag(
-                fails,
-                problems,
-                Problem(
-                    "VAL001",
-                    op.file,
-                    expr.line,
-                    f"unvalidated input reaches {op.callee}()",
-                    f"unvalidated:{op.callee}:{expr.text[:40]}",
-                    op.model,
-                ),
-                detail,
+        if not flow.is_input(expr):
+            continue
+        value = _input_part(expr, flow)
+        detail = f"unvalidated client input `{value.text[:60]}` reaches {op.callee}()"
+        # A path segment is a string, and as the value of a filter it only picks the row with
+        # that exact key; Drizzle's `eq(column, value)` sends any value as one bound parameter;
+        # Prisma takes the operand of `gte`/`contains`, or a unique operation's unique field, as a
+        # scalar or refuses the query: unchecked, yet no way to change what the query does.
+        if expr in op.where and (
+            _path_segment_key(expr, value, flow) or _bound_equality_only(expr, flow)
+        ):
+            harmless = harmless or Evidence(
+                file=op.file, line=expr.line, detail=f"{detail}, as the exact key of a filter only"
             )
-            return
+            continue
+        if expr in op.where and _scalar_positions_only(expr, flow, unique_keys):
+            harmless = harmless or Evidence(
+                file=op.file,
+                line=expr.line,
+                detail=f"{detail}, only where the query takes a scalar",
+            )
+            continue
+        flag(
+            fails,
+            problems,
+            Problem(
+                "VAL001",
+                op.file,
+                expr.line,
+                f"unvalidated input reaches {op.callee}()",
+                f"unvalidated:{op.callee}:{expr.text[:40]}",
+                op.model,
+            ),
+            detail,
+        )
+        return
+    if harmless is not None:
+        fails.append(harmless)
 
 
 def _path_segment_key(where: Expr, value: Expr, flow: Flow) -> bool:
     """Whether the unchecked value is a route's path segment (`params.id`, always a string) given
-    as the exact value of a filter key (`{ id: params.id }`), not inside an operator or a spread."""
+    as the exact value of a filter key (`{ id: params.id }`, or in a relation filter `{ team: {
+    some: { id: params.id } } }`), not spread into the filter: a string cannot carry an operator."""
     if value.kind not in (ExprKind.IDENTIFIER, ExprKind.MEMBER):
         return False
     if not all(
         flow.inputs.get(root) == "route params" for root in value.roots if root in flow.inputs
     ):
         return False
-    return any(pair.value is value and pair.key != "..." for pair in where.pairs)
+    return _exact_value_in(where, value)
+
+
+_SCALAR_OPERATORS = frozenset(
+    {"gt", "gte", "lt", "lte", "contains", "startsWith", "endsWith", "search"}
+)
+# Prisma operations whose filter is a unique input: its unique field takes the value alone
+UNIQUE_OPERATIONS = frozenset({"findUnique", "findUniqueOrThrow", "update", "delete", "upsert"})
+
+
+def _scalar_positions_only(where: Expr, flow: Flow, unique_keys: frozenset[str]) -> bool:
+    """Whether every unchecked client value of a Prisma filter sits where Prisma accepts only a
+    scalar: the operand of a comparison or a text search (`{ createdAt: { gte: from } }`), or the
+    unique field of a unique operation's filter (`delete({ where: { id } })`). An object the
+    client sends there is refused, never read as an operator."""
+    operands: list[Expr] = []
+    others: list[Expr] = []
+
+    def visit(expr: Expr, scalar: bool, top: bool) -> None:
+        if not flow.is_input(expr):
+            return
+        keys = unique_keys if top else _SCALAR_OPERATORS
+        inner = [(p.value, p.key in keys) for p in expr.pairs if p.key != "..."]
+        inner += [(item, False) for item in expr.items]
+        carrying = [(e, k) for e, k in inner if flow.is_input(e)]
+        spread = any(p.key == "..." and flow.is_input(p.value) for p in expr.pairs)
+        if not carrying or spread:
+            (operands if scalar and not spread else others).append(expr)
+            return
+        for e, k in carrying:
+            visit(e, k, False)
+
+    visit(where, False, True)
+    return bool(operands) and not others
+
+
+def _exact_value_in(where: Expr, value: Expr) -> bool:
+    for pair in where.pairs:
+        if pair.key == "...":
+            continue
+        if pair.value is value or _exact_value_in(pair.value, value):
+            return True
+    return any(_exact_value_in(item, value) for item in where.items)
 
 
 _DRIZZLE_EQ = re.compile(r"\beq\(\s*[\w.]+\s*,\s*([\w.?]+)\s*\)")

@@ -4400,3 +4400,129 @@ export async function GET(request: Request) {
         "gte(posts.createdAt, from)))",
     )
     assert az001(keyed, "keyed") == [9]
+
+
+def test_class6_a_path_segment_inside_a_relation_filter_is_no_val001_finding(
+    tmp_path: Path,
+) -> None:
+    # `{ memberships: { some: { teamId } } }`: the segment is still the exact value of a key
+    helper = """import { prisma } from "@/lib/db";
+export async function usersOfTeam(teamId: string) {
+  return prisma.user.findMany({
+    where: { memberships: { some: { teamId } } },
+    select: { id: true },
+  });
+}
+"""
+    page = """import { usersOfTeam } from "@/lib/team";
+export default async function Team({ params }: { params: Promise<{ teamId: string }> }) {
+  const { teamId } = await params;
+  return <p>{(await usersOfTeam(teamId)).length}</p>;
+}
+"""
+    spread = helper.replace("where: { memberships: { some: { teamId } } }", "where: { ...teamId }")
+    files = {"lib/team.ts": helper, "app/teams/[teamId]/page.tsx": page}
+    nested = audit_files(tmp_path / "nested", files)
+    assert not [f for f in nested.findings if f.rule == "VAL001"]
+    spread_in = audit_files(tmp_path / "spread", {**files, "lib/team.ts": spread})
+    assert [f.file for f in spread_in.findings if f.rule == "VAL001"] == ["lib/team.ts"]
+
+
+def test_class6_a_comparison_operand_is_no_val001_finding(tmp_path: Path) -> None:
+    # Prisma takes only a scalar as the operand of `gte` or `contains`: an object the client sends
+    # there is refused, never read as an operator. As the value of the field itself it would be.
+    action = """"use server";
+import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+export async function countSince(from: Date, q: string) {
+  const session = await auth();
+  if (!session?.user?.id) throw new Error("unauthorized");
+  return prisma.note.count({
+    where: { authorId: session.user.id, createdAt: { gte: from }, title: { contains: q } },
+  });
+}
+"""
+    operands = audit_files(tmp_path / "operands", {"app/notes/count.ts": action})
+    point = entry(operands, "server_action:app/notes/count.ts#countSince")
+    assert statuses(point)["input_validation"] == "fail"  # still unchecked
+    assert not [f for f in operands.findings if f.rule == "VAL001"]
+    whole = action.replace("createdAt: { gte: from }", "createdAt: from")
+    field = audit_files(tmp_path / "field", {"app/notes/count.ts": whole})
+    assert [f.line for f in field.findings if f.rule == "VAL001"] == [8]
+
+
+def test_class6_the_unique_field_of_a_unique_operation_is_no_val001_finding(
+    tmp_path: Path,
+) -> None:
+    # `delete({ where: { id } })`: Prisma's unique filter takes the `@id` field's value alone, so
+    # an object sent in its place is refused; `deleteMany` reads one as an operator (`{ not: "" }`).
+    action = """"use server";
+import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+export async function remove(id: string) {
+  const session = await auth();
+  if (!session?.user?.id) throw new Error("unauthorized");
+  await prisma.note.delete({ where: { id, authorId: session.user.id } });
+}
+"""
+    unique = audit_files(tmp_path / "unique", {"app/notes/remove.ts": action})
+    assert (
+        statuses(entry(unique, "server_action:app/notes/remove.ts#remove"))["input_validation"]
+        == "fail"
+    )
+    assert not [f for f in unique.findings if f.rule == "VAL001"]
+    many = action.replace("prisma.note.delete(", "prisma.note.deleteMany(")
+    filtered = audit_files(tmp_path / "many", {"app/notes/remove.ts": many})
+    assert [f.line for f in filtered.findings if f.rule == "VAL001"] == [7]
+
+
+def test_class1_a_link_secret_stays_the_access_when_the_page_also_reads_the_session(
+    tmp_path: Path,
+) -> None:
+    # The invitation page greets a signed-in user, but only the token finds the invitation.
+    schema = PRISMA_SCHEMA + (
+        "\nmodel Invite {\n  id     String @id @default(cuid())\n  token  String @unique\n"
+        '  email  String\n  status String @default("PENDING")\n}\n'
+    )
+    page = """import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+export default async function Accept({ params }: { params: Promise<{ token: string }> }) {
+  const { token } = await params;
+  const session = await auth();
+  const invite = await prisma.invite.findUnique({ where: { token } });
+  if (!invite) return <p>Invalid link</p>;
+  await prisma.invite.update({ where: { id: invite.id }, data: { status: "ACCEPTED" } });
+  return <p>{session?.user?.name ?? invite.email}</p>;
+}
+"""
+    link = audit_files(tmp_path / "link", {"app/invite/[token]/page.tsx": page}, schema=schema)
+    check = entry(link, "page:app/invite/[token]/page.tsx#default").checks.authentication
+    assert check.status.value == "n/a" and "secret" in check.evidence[0].detail, check
+    # keyed by the session user too: the signed-out visitor is not stopped before that write
+    keyed = page.replace(
+        'data: { status: "ACCEPTED" }', 'data: { status: "ACCEPTED", email: session?.user?.email }'
+    )
+    user = audit_files(tmp_path / "user", {"app/invite/[token]/page.tsx": keyed}, schema=schema)
+    check = entry(user, "page:app/invite/[token]/page.tsx#default").checks.authentication
+    assert check.status.value == "fail", check
+
+
+def test_class6_a_harmless_key_does_not_hide_unchecked_data_in_the_same_write(
+    tmp_path: Path,
+) -> None:
+    route = """import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+export async function PATCH(req: Request, { params }: { params: Promise<{ id: string }> }) {
+  const session = await auth();
+  if (!session?.user?.id) return new Response(null, { status: 401 });
+  const { id } = await params;
+  const body = await req.json();
+  await prisma.note.updateMany({
+    where: { id, authorId: session.user.id },
+    data: { title: body.title },
+  });
+  return Response.json({ ok: true });
+}
+"""
+    result = audit_files(tmp_path, {"app/api/notes/[id]/route.ts": route})
+    assert [(f.rule, f.line) for f in result.findings if f.rule == "VAL001"] == [("VAL001", 10)]
