@@ -14,6 +14,7 @@ from archtools.analysis.checks import EntryAnalysis, EntryChecker
 from archtools.analysis.context import AnalysisContext
 from archtools.analysis.entry import AppLayout, Entry, chain_schema
 from archtools.analysis.entrypoints import EntryFinder
+from archtools.analysis.growing_models import settle_scale_problems
 from archtools.analysis.knowledge import active_knowledge, guard_knowledge, using_knowledge
 from archtools.analysis.middleware import analyse_middleware
 from archtools.analysis.program import Program
@@ -213,6 +214,7 @@ def _analyse(
                 ctx.procedures.setdefault(".".join(segments[start:]), []).append(procedure)
     checker = EntryChecker(ctx)
     analyses = [a for a in map(checker.analyse, entries) if a.reads_data]
+    settle_scale_problems(ctx.schema, analyses)
     if options.progress is not None:
         options.progress("analyse", len(analyses), len(analyses))
 
