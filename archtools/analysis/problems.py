@@ -177,7 +177,7 @@ def _rows_reach_client(response: _Response, op: DbOp) -> bool:
     point's own code or by a helper whose result it sends back."""
     if op.file != response.facts.path or op.func not in response.funcs:
         return _helper_returns_row(response.ctx, op, response.responded)
-    if op.returned:
+    if op.returned or any(part.call == op.call for e in response.sent for part in e.parts()):
         return True
     rows = set(op.assigned_to)
     for var in response.facts.vars:  # `const items = rows.map(toItem)`

@@ -70,7 +70,7 @@ def query_args(program: Program, op: DbOp, model: Model) -> QueryArgs | None:
             return _prisma(facts, call, model)
         chain = program.chain(op.file, call)
         if chain and ".query." in chain[0].callee:
-            return _drizzle_relational(facts, chain[0], model)
+            return _drizzle_relational(facts, chain[0], op, model)
         return _drizzle_builder(facts, chain, op, model)
     except _Opaque:
         return None
@@ -163,7 +163,7 @@ def _drizzle_builder(facts: FileFacts, chain: list[Call], op: DbOp, model: Model
     return QueryArgs(capped=capped, where=_unique(where), order=tuple(order), aggregate=aggregate)
 
 
-def _drizzle_relational(facts: FileFacts, head: Call, model: Model) -> QueryArgs:
+def _drizzle_relational(facts: FileFacts, head: Call, op: DbOp, model: Model) -> QueryArgs:
     if not head.args:
         return QueryArgs(capped=False, where=(), order=())
     if len(head.args) > 1 or head.args[0].kind != ExprKind.OBJECT:
@@ -177,18 +177,18 @@ def _drizzle_relational(facts: FileFacts, head: Call, model: Model) -> QueryArgs
         if pair.key == "limit":
             capped = True
         elif pair.key in ("where", "orderBy"):
-            value, tables = _callback_body(facts, pair.value)
+            value, tables = _callback_body(facts, pair.value, op)
             read = _drizzle_filter if pair.key == "where" else _drizzle_sort
             found = [c for item in _listed(value) for c in read(facts, item, tables, model)]
             (where if pair.key == "where" else order).extend(found)
     return QueryArgs(capped=capped, where=_unique(where), order=tuple(order))
 
 
-def _callback_body(facts: FileFacts, value: Expr) -> tuple[Expr, set[str]]:
+def _callback_body(facts: FileFacts, value: Expr, op: DbOp) -> tuple[Expr, set[str]]:
     """`(t, { eq }) => eq(t.id, id)`: the expression it returns and the name of its table
-    parameter; any other value stands for itself, naming tables by their variables."""
+    parameter; any other value stands for itself, naming the table by its variable."""
     if value.kind != ExprKind.FUNCTION or value.func is None:
-        return value, set()
+        return value, {op.table} if op.table else set()
     returned = [r.value for r in facts.returns if r.func == value.func and r.value is not None]
     if len(returned) != 1:
         raise _Opaque

@@ -59,7 +59,14 @@ def index_keys(schema: Schema, model: Model) -> list[IndexKey]:
             if relation is not None and relation.fields and relation.enforced:
                 cols = tuple(relation.fields)
                 keys.append(IndexKey(cols, f"foreign key index ({_list(cols)})"))
-    return [key for key in keys if key.columns]
+    seen: set[tuple[bool, tuple[str, ...]]] = set()
+    found: list[IndexKey] = []
+    for key in keys:  # a parser may list a field's @unique among the model's uniques too
+        kind = (key.label.startswith("unique"), key.columns)
+        if key.columns and kind not in seen:
+            seen.add(kind)
+            found.append(key)
+    return found
 
 
 def scale_problems(ctx: AnalysisContext, op: DbOp, reaches_client: bool) -> list[Problem]:
