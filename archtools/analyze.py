@@ -214,7 +214,7 @@ def _analyse(
                 ctx.procedures.setdefault(".".join(segments[start:]), []).append(procedure)
     checker = EntryChecker(ctx)
     analyses = [a for a in map(checker.analyse, entries) if a.reads_data]
-    settle_scale_problems(ctx.schema, analyses)
+    settle_scale_problems(ctx, analyses)
     if options.progress is not None:
         options.progress("analyse", len(analyses), len(analyses))
 

@@ -234,3 +234,26 @@ def _column(expr: Expr, tables: set[str], model: Model) -> str:
 
 def _unique(columns: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(columns))
+
+
+def reads_a_page(program: Program, op: DbOp) -> bool:
+    """Whether a list read takes one page of many: a cursor or an offset (`skip`, `cursor`,
+    `.offset()`), or a page size given by a value rather than a number (`take: input.limit`).
+    Read from the written keys alone, whatever else the arguments hold."""
+    if op.operation not in ("findMany", "select", "selectDistinct"):
+        return False
+    facts = program.files[op.file]
+    chain = program.chain(op.file, facts.calls[op.call])
+    head = chain[0]
+    if head.args and head.args[0].kind == ExprKind.OBJECT:  # Prisma, or a relational read
+        for pair in head.args[0].pairs:
+            if pair.key in ("skip", "cursor", "offset"):
+                return True
+            if pair.key in ("take", "limit") and pair.value.kind != ExprKind.NUMBER:
+                return True
+    for link in chain[1:]:
+        if link.name == "offset":
+            return True
+        if link.name == "limit" and any(arg.kind != ExprKind.NUMBER for arg in link.args):
+            return True
+    return False

@@ -38,6 +38,7 @@ model Note {
   author    User      @relation(fields: [authorId], references: [id], onDelete: Cascade)
   comments  Comment[]
   tags      Tag[]
+  files     Attachment[]
   createdAt DateTime  @default(now())
 
   @@index([authorId, createdAt])
@@ -52,6 +53,13 @@ model Comment {
 }
 
 model Tag {
+  id     String @id @default(cuid())
+  name   String
+  noteId String
+  note   Note   @relation(fields: [noteId], references: [id], onDelete: Cascade)
+}
+
+model Attachment {
   id     String @id @default(cuid())
   name   String
   noteId String
@@ -74,7 +82,23 @@ export async function POST(request: Request) {
     select: { id: true },
   });
   await prisma.comment.create({ data: { body: input.title, noteId: note.id }, select: { id: true } });
+  await prisma.tag.create({ data: { name: input.title, noteId: note.id }, select: { id: true } });
   return Response.json(note);
+}
+"""
+
+# the app reads notes, comments and attachments a page at a time: they grow with use
+PAGES = """import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+
+export async function GET(request: Request) {
+  const session = await auth();
+  if (!session?.user?.id) return new Response(null, { status: 401 });
+  const cursor = new URL(request.url).searchParams.get("cursor") ?? undefined;
+  const notes = await prisma.note.findMany({ where: { authorId: session.user.id }, skip: 20, take: 20 });
+  const comments = await prisma.comment.findMany({ cursor: { id: cursor }, take: 20 });
+  const files = await prisma.attachment.findMany({ cursor: { id: cursor }, take: 20 });
+  return Response.json({ notes, comments, files });
 }
 """
 
@@ -147,9 +171,15 @@ PRISMA_CASES: dict[str, tuple[str, set[str]]] = {
 """,
         set(),
     ),
-    "never-added-to": (
+    "never-paged": (
         """  const tags = await prisma.tag.findMany({ where: { name: q }, select: { name: true } });
   return Response.json(tags);
+""",
+        set(),
+    ),
+    "never-added-to": (
+        """  const files = await prisma.attachment.findMany({ where: { name: q }, select: { name: true } });
+  return Response.json(files);
 """,
         set(),
     ),
@@ -213,6 +243,7 @@ def prisma_audit(tmp_path_factory: pytest.TempPathFactory) -> Audit:
         for name, (body, _) in PRISMA_CASES.items()
     }
     files["app/api/write/route.ts"] = WRITES
+    files["app/api/pages/route.ts"] = PAGES
     files["lib/notes.ts"] = HELPER
     make_repo(root, files, schema=SCHEMA)
     return run_audit(root)
@@ -238,7 +269,8 @@ def test_an_unbounded_list_names_the_query_and_where_the_table_grows(
         "prisma.note.findMany() on Note (line 10) sends every matching row to the caller with "
         "no take: the response grows with the table; page it with take and a cursor or offset; "
         "Note grows: rows are added at app/api/write/route.ts:11 "
-        "(route_handler:app/api/write/route.ts#POST)"
+        "(route_handler:app/api/write/route.ts#POST) and read a page at a time at "
+        "app/api/pages/route.ts:8"
     )
     [helper] = _by_case(prisma_audit)["lib"]
     assert (helper.file, helper.line) == ("lib/notes.ts", 4)
@@ -258,7 +290,8 @@ def test_an_unindexed_filter_lists_the_indexes_consulted(prisma_audit: Audit) ->
     )
     assert comment.message.endswith(
         "Comment grows: rows are added at app/api/write/route.ts:15 "
-        "(route_handler:app/api/write/route.ts#POST)"
+        "(route_handler:app/api/write/route.ts#POST) and read a page at a time at "
+        "app/api/pages/route.ts:9"
     )
 
 
@@ -294,7 +327,8 @@ export const comments = pgTable("comments", {
 });
 """
 
-DRIZZLE_WRITES = """import { auth } from "@/auth";
+DRIZZLE_WRITES = """import { eq } from "drizzle-orm";
+import { auth } from "@/auth";
 import { db } from "@/db";
 import { comments, notes } from "@/db/schema";
 
@@ -305,6 +339,15 @@ export async function POST() {
   await db.insert(notes).values({ id, slug: id, title: "new", authorId: session.user.id });
   await db.insert(comments).values({ id, body: "first", noteId: id });
   return Response.json({ id });
+}
+
+export async function GET(request: Request) {
+  const session = await auth();
+  if (!session?.user?.id) return new Response(null, { status: 401 });
+  const offset = Number(new URL(request.url).searchParams.get("offset") ?? 0);
+  const mine = await db.select().from(notes).where(eq(notes.authorId, session.user.id)).limit(20).offset(offset);
+  const recent = await db.query.comments.findMany({ limit: 20, offset });
+  return Response.json({ mine, recent });
 }
 """
 
@@ -409,7 +452,10 @@ def test_drizzle_cases(tmp_path: Path) -> None:
     assert reported == {name: rules for name, (_, rules) in DRIZZLE_CASES.items() if rules}
     [unbounded] = found["select-returned"]
     assert unbounded.line == 11 and "with no limit" in unbounded.message
-    assert "notes grows: rows are added at app/api/write/route.ts:9" in unbounded.message
+    assert unbounded.message.endswith(
+        "notes grows: rows are added at app/api/write/route.ts:10 (route_handler:app/api/write/"
+        "route.ts#POST) and read a page at a time at app/api/write/route.ts:19"
+    )
     [sort] = found["unindexed-relational-sort"]
     assert "by createdAt, title, which no index starts with (indexes of comments" not in (
         sort.message
