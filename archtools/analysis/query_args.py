@@ -257,3 +257,36 @@ def reads_a_page(program: Program, op: DbOp) -> bool:
         if link.name == "limit" and any(arg.kind != ExprKind.NUMBER for arg in link.args):
             return True
     return False
+
+
+def filter_columns(program: Program, op: DbOp, model: Model) -> frozenset[str] | None:
+    """The columns a read's filter names, whatever else its arguments hold (a spread of paging
+    options, a join), or None when the filter itself is not written out."""
+    facts = program.files[op.file]
+    chain = program.chain(op.file, facts.calls[op.call])
+    head = chain[0]
+    try:
+        if head.args and head.args[0].kind == ExprKind.OBJECT:
+            relational = ".query." in head.callee
+            for pair in head.args[0].pairs:
+                if pair.key != "where":
+                    continue
+                if not relational:
+                    return frozenset(_prisma_where(pair.value, model))
+                value, tables = _callback_body(facts, pair.value, op)
+                return frozenset(
+                    c
+                    for item in _listed(value)
+                    for c in _drizzle_filter(facts, item, tables, model)
+                )
+            return frozenset()
+        tables = {op.table} if op.table else set()
+        return frozenset(
+            c
+            for link in chain[1:]
+            if link.name == "where"
+            for arg in link.args
+            for c in _drizzle_filter(facts, arg, tables, model)
+        )
+    except _Opaque:
+        return None

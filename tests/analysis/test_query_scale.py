@@ -141,6 +141,12 @@ PRISMA_CASES: dict[str, tuple[str, set[str]]] = {
 """,
         set(),  # reported at the helper's line, in lib/notes.ts
     ),
+    "paged-only-as-a-whole": (
+        """  const rows = await prisma.comment.findMany({ where: { noteId: q }, select: { body: true } });
+  return Response.json(rows);
+""",
+        {"PRF003"},  # comments are paged over the whole table, never per note
+    ),
     "capped": (
         """  const rows = await prisma.note.findMany({ where: { authorId: me }, take: 50, select: { id: true } });
   return Response.json(rows);
