@@ -94,6 +94,8 @@ def entry_problems(
         signed_in=signed_in,
         proofs=proofs if proofs is not None else [],
     )
+    # a file download (`Content-Disposition: attachment`) is complete by design: not a page
+    download = any("content-disposition" in a.text.lower() for c in calls for a in c.args)
     for op in ops:
         if op.model is None:
             continue
@@ -101,7 +103,8 @@ def entry_problems(
         if exposed is not None:
             problems.append(exposed)
         problems.extend(write_problems(ctx, op, op.model))
-        problems.extend(scale_problems(ctx, op, _rows_reach_client(response, op)))
+        listed = not download and _rows_reach_client(response, op)
+        problems.extend(scale_problems(ctx, op, listed))
     problems.extend(query_loop_problems(ctx, ops))
     problems.extend(shared_cache_exposures(ctx.program, ops_with_flow))
     revalidation = _missing_revalidation(ctx, entry, ops, calls)
