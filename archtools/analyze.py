@@ -30,6 +30,7 @@ from archtools.checklist.features import (
 from archtools.checklist.proof import ProjectFacts, StrictSetting
 from archtools.checklist.scorecard import build_scorecard
 from archtools.errors import InputError
+from archtools.parse.sql_indexes import SqlIndex, sql_indexes
 from archtools.results import (
     AuditError,
     Checks,
@@ -214,7 +215,7 @@ def _analyse(
                 ctx.procedures.setdefault(".".join(segments[start:]), []).append(procedure)
     checker = EntryChecker(ctx)
     analyses = [a for a in map(checker.analyse, entries) if a.reads_data]
-    settle_scale_problems(ctx, analyses)
+    settle_scale_problems(ctx, analyses, _sql_indexes(loaded))
     if options.progress is not None:
         options.progress("analyse", len(analyses), len(analyses))
 
@@ -343,6 +344,16 @@ def _unpostable_action(ctx: AnalysisContext, loaded: Loaded, entry: Entry) -> bo
             )
         )
     )
+
+
+def _sql_indexes(loaded: Loaded) -> list[SqlIndex]:
+    """The indexes the repository's SQL files create (migrations, schema dumps)."""
+    return [
+        index
+        for path in sorted(loaded.texts)
+        if path.endswith(".sql")
+        for index in sql_indexes(path, loaded.texts[path])
+    ]
 
 
 def _features(analyses: list[EntryAnalysis], config: ProjectConfig) -> dict[str, str]:

@@ -15,13 +15,21 @@ parent, and are left alone. Each message names the create and the paged read."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from archtools.analysis.context import AnalysisContext
 from archtools.analysis.entry_scope import EntryAnalysis, Problem
 from archtools.analysis.orms.base import DbOp
-from archtools.analysis.query_args import filter_columns, reads_a_page
-from archtools.analysis.query_scale import UNBOUNDED, UNINDEXED
+from archtools.analysis.query_args import filter_columns, query_args, reads_a_page
+from archtools.analysis.query_scale import (
+    UNBOUNDED,
+    UNINDEXED,
+    index_keys,
+    unindexed_columns,
+    unindexed_problem,
+)
+from archtools.parse.sql_indexes import SqlIndex
 
 _CREATES = frozenset({"create", "createMany", "createManyAndReturn", "upsert", "insert"})
 
@@ -63,14 +71,20 @@ def _growth(ctx: AnalysisContext, analyses: list[EntryAnalysis]) -> _Growth:
     return _Growth(created, paged, parents)
 
 
-def settle_scale_problems(ctx: AnalysisContext, analyses: list[EntryAnalysis]) -> None:
-    """Keep PRF002 and PRF003 on growing tables only, naming why each grows."""
+def settle_scale_problems(
+    ctx: AnalysisContext, analyses: list[EntryAnalysis], sql: Sequence[SqlIndex] = ()
+) -> None:
+    """Keep PRF002 and PRF003 on growing tables only, naming why each grows; PRF003 only where
+    the indexes SQL files create (`sql`) do not serve the query either."""
     growth = _growth(ctx, analyses)
     for analysis in analyses:
         kept = []
         for problem in analysis.problems:
             if problem.rule in (UNBOUNDED, UNINDEXED):
-                settled = _settle(ctx, growth, problem)
+                indexed = (
+                    _with_sql_indexes(ctx, problem, sql) if problem.rule == UNINDEXED else problem
+                )
+                settled = _settle(ctx, growth, indexed) if indexed is not None else None
                 if settled is None:
                     continue
                 problem = settled
@@ -95,6 +109,22 @@ def _settle(ctx: AnalysisContext, growth: _Growth, problem: Problem) -> Problem 
         paged = same[0]
     why = f"rows are added at {created} and read a page at a time at {paged.where}"
     return replace(problem, message=f"{problem.message}; {model} grows: {why}")
+
+
+def _with_sql_indexes(
+    ctx: AnalysisContext, problem: Problem, sql: Sequence[SqlIndex]
+) -> Problem | None:
+    """The problem again with the indexes of SQL files consulted too; None when one serves it."""
+    if not sql:
+        return problem
+    op = _op_at(ctx, problem)
+    model = ctx.schema.model(problem.model or "")
+    if op is None or model is None:
+        return problem
+    keys = index_keys(ctx.schema, model, sql)
+    args = query_args(ctx.program, op, model)
+    columns = unindexed_columns(args, keys) if args is not None else ()
+    return unindexed_problem(ctx, op, columns, keys) if columns else None
 
 
 def _filtered_parents(

@@ -18,6 +18,7 @@ called (query_args.py) is left alone.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from archtools.analysis.context import AnalysisContext
@@ -25,6 +26,7 @@ from archtools.analysis.entry_scope import Problem
 from archtools.analysis.orms.base import DbOp
 from archtools.analysis.query_args import QueryArgs, query_args
 from archtools.facts.schema import Model, Schema
+from archtools.parse.sql_indexes import SqlIndex
 
 UNBOUNDED = "PRF002"
 UNINDEXED = "PRF003"
@@ -39,9 +41,10 @@ class IndexKey:
     label: str
 
 
-def index_keys(schema: Schema, model: Model) -> list[IndexKey]:
+def index_keys(schema: Schema, model: Model, sql: Sequence[SqlIndex] = ()) -> list[IndexKey]:
     """The primary key, unique constraints and indexes of a model, in declaration order; on
-    MySQL, also the index InnoDB makes for each foreign key it enforces."""
+    MySQL, also the index InnoDB makes for each foreign key it enforces; then the indexes SQL
+    files of the repository create on its table."""
     keys: list[IndexKey] = []
     primary = model.primary_key or [f.name for f in model.fields if f.id][:1]
     if primary:
@@ -59,6 +62,12 @@ def index_keys(schema: Schema, model: Model) -> list[IndexKey]:
             if relation is not None and relation.fields and relation.enforced:
                 cols = tuple(relation.fields)
                 keys.append(IndexKey(cols, f"foreign key index ({_list(cols)})"))
+    table = (model.db_name or model.name).lower()
+    by_column = {(f.db_name or f.name): f.name for f in model.fields}
+    for index in sql:
+        if index.table.lower() == table:
+            cols = tuple(by_column.get(c, c) for c in index.columns)
+            keys.append(IndexKey(cols, f"index ({_list(cols)}) in {index.file}:{index.line}"))
     seen: set[tuple[bool, tuple[str, ...]]] = set()
     found: list[IndexKey] = []
     for key in keys:  # a parser may list a field's @unique among the model's uniques too
@@ -83,9 +92,9 @@ def scale_problems(ctx: AnalysisContext, op: DbOp, reaches_client: bool) -> list
     problems: list[Problem] = []
     if reaches_client and _unbounded(op, args, keys):
         problems.append(_unbounded_problem(ctx, op))
-    unindexed = _unindexed_columns(args, keys)
+    unindexed = unindexed_columns(args, keys)
     if unindexed:
-        problems.append(_unindexed_problem(ctx, op, unindexed, keys))
+        problems.append(unindexed_problem(ctx, op, unindexed, keys))
     return problems
 
 
@@ -100,7 +109,7 @@ def _unique_keys(keys: list[IndexKey]) -> list[IndexKey]:
     return [k for k in keys if not k.label.startswith(("index", "foreign key index"))]
 
 
-def _unindexed_columns(args: QueryArgs, keys: list[IndexKey]) -> tuple[str, ...]:
+def unindexed_columns(args: QueryArgs, keys: list[IndexKey]) -> tuple[str, ...]:
     """The columns of a filter none of which an index starts with, and the sort column when the
     rows sorted are not narrowed through an index and no index starts with it."""
     leading = {key.columns[0] for key in keys}
@@ -126,7 +135,7 @@ def _unbounded_problem(ctx: AnalysisContext, op: DbOp) -> Problem:
     )
 
 
-def _unindexed_problem(
+def unindexed_problem(
     ctx: AnalysisContext, op: DbOp, columns: tuple[str, ...], keys: list[IndexKey]
 ) -> Problem:
     consulted = "; ".join(key.label for key in keys) or "none"

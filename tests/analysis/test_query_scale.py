@@ -224,6 +224,12 @@ PRISMA_CASES: dict[str, tuple[str, set[str]]] = {
 """,
         set(),
     ),
+    "sql-index": (
+        """  const rows = await prisma.comment.findMany({ where: { body: q }, take: 20 });
+  return Response.json(rows);
+""",
+        set(),  # prisma/migrations/.../migration.sql creates an index on Comment(body)
+    ),
     "or-filter": (
         """  const rows = await prisma.note.findMany({ where: { OR: [{ title: q }, { status: q }] }, take: 20 });
   return Response.json(rows);
@@ -251,6 +257,10 @@ def prisma_audit(tmp_path_factory: pytest.TempPathFactory) -> Audit:
     files["app/api/write/route.ts"] = WRITES
     files["app/api/pages/route.ts"] = PAGES
     files["lib/notes.ts"] = HELPER
+    files["prisma/migrations/20250101000000_search/migration.sql"] = (
+        "-- a search index the schema does not declare\n"
+        'CREATE INDEX CONCURRENTLY "Comment_body_idx" ON "public"."Comment" USING btree ("body" DESC);\n'
+    )
     make_repo(root, files, schema=SCHEMA)
     return run_audit(root)
 
@@ -291,9 +301,11 @@ def test_an_unindexed_filter_lists_the_indexes_consulted(prisma_audit: Audit) ->
         "createdAt)): each call scans the table; declare an @@index leading with status; "
     )
     [comment] = _by_case(prisma_audit)["unindexed-filter"]
-    assert "by noteId, which no index starts with (indexes of Comment: primary key (id))" in (
-        comment.message
+    consulted = (
+        "by noteId, which no index starts with (indexes of Comment: primary key (id); index "
+        "(body) in prisma/migrations/20250101000000_search/migration.sql:2)"
     )
+    assert consulted in comment.message
     assert comment.message.endswith(
         "Comment grows: rows are added at app/api/write/route.ts:15 "
         "(route_handler:app/api/write/route.ts#POST) and read a page at a time at "
