@@ -148,7 +148,7 @@ def _drizzle_builder(facts: FileFacts, chain: list[Call], op: DbOp, model: Model
     order: list[str] = []
     tables = {op.table} if op.table else set()
     for link in chain[1:]:
-        if link.name in ("$dynamic", "as") or link.name.endswith("Join"):
+        if link.name in ("$dynamic", "as") or "Join" in link.name:
             raise _Opaque  # finished elsewhere, or rows of other tables
         if link.name == "limit":
             capped = True

@@ -67,7 +67,8 @@ def index_keys(schema: Schema, model: Model, sql: Sequence[SqlIndex] = ()) -> li
     for index in sql:
         if index.table.lower() == table:
             cols = tuple(by_column.get(c, c) for c in index.columns)
-            keys.append(IndexKey(cols, f"index ({_list(cols)}) in {index.file}:{index.line}"))
+            label = f"index ({', '.join(cols)}) in {index.file}:{index.line}"
+            keys.append(IndexKey(cols, label))
     seen: set[tuple[bool, tuple[str, ...]]] = set()
     found: list[IndexKey] = []
     for key in keys:  # a parser may list a field's @unique among the model's uniques too

@@ -8,8 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from archtools.pipeline import AuditOptions, audit
 from archtools.results import Audit, Finding
-from tests.support.minirepo import make_repo, run_audit
+from tests.support.minirepo import make_repo
+
+
+def run_audit(root: Path) -> Audit:
+    """The audit with the performance rules selected (PRF002 is opt-in)."""
+    return audit(root, AuditOptions(use_cache=False, workers=1, select=("PRF",)))
+
 
 SCHEMA = """datasource db {
   provider = "postgresql"
@@ -483,3 +490,18 @@ def test_drizzle_cases(tmp_path: Path) -> None:
         "primary key (id); unique (slug); index (authorId, createdAt))" in sort.message
     )
     assert "declare an index().on() leading with createdAt" in sort.message
+
+
+def test_the_unbounded_list_rule_is_reported_only_when_selected(tmp_path: Path) -> None:
+    files = {
+        f"app/api/{name}/route.ts": ROUTE.format(body=PRISMA_CASES[name][0])
+        for name in ("returned-whole", "unindexed-filter")
+    }
+    files.update(
+        {"app/api/write/route.ts": WRITES, "app/api/pages/route.ts": PAGES, "lib/notes.ts": HELPER}
+    )
+    make_repo(tmp_path, files, schema=SCHEMA)
+    default = audit(tmp_path, AuditOptions(use_cache=False, workers=1))
+    assert {f.rule for f in default.findings if f.rule.startswith("PRF")} == {"PRF003"}
+    chosen = audit(tmp_path, AuditOptions(use_cache=False, workers=1, select=("PRF002",)))
+    assert {f.rule for f in chosen.findings} == {"PRF002"}

@@ -214,7 +214,8 @@ def audit_example(root: Path, rule_id: str, example: RuleExample) -> Audit:
     from archtools.pipeline import AuditOptions, audit
 
     write_repo(root, rule_id, example)
-    return audit(root, AuditOptions(use_cache=False, workers=1))
+    # every code rule, the opt-in ones too
+    return audit(root, AuditOptions(use_cache=False, workers=1, select=tuple(BY_ID)))
 
 
 # -- the catalog's entries -------------------------------------------------------------------------

@@ -22,9 +22,7 @@ export const orderRouter = createTRPCRouter({
       return order;
     }),
 
-  // Every order of the caller in one response, however many there are (the history below pages them).
   mine: protectedProcedure.query(({ ctx }) => {
-    // expect: PRF002
     return ctx.db
       .select({ id: orders.id, status: orders.status, total: orders.total, createdAt: orders.createdAt })
       .from(orders)
