@@ -505,3 +505,26 @@ def test_the_unbounded_list_rule_is_reported_only_when_selected(tmp_path: Path) 
     assert {f.rule for f in default.findings if f.rule.startswith("PRF")} == {"PRF003"}
     chosen = audit(tmp_path, AuditOptions(use_cache=False, workers=1, select=("PRF002",)))
     assert {f.rule for f in chosen.findings} == {"PRF002"}
+
+
+def test_mysql_indexes_each_enforced_foreign_key(tmp_path: Path) -> None:
+    """InnoDB builds an index for every foreign key it enforces: a filter on one is served; with
+    relationMode = "prisma" there is no foreign key, and so no index."""
+    files = {
+        "app/api/write/route.ts": WRITES,
+        "app/api/pages/route.ts": PAGES,
+        "lib/notes.ts": HELPER,
+        "app/api/by-note/route.ts": ROUTE.format(body=PRISMA_CASES["unindexed-filter"][0]),
+    }
+    mysql = SCHEMA.replace('provider = "postgresql"', 'provider = "mysql"')
+    emulated = mysql.replace(
+        'url      = env("DATABASE_URL")',
+        'url      = env("DATABASE_URL")\n  relationMode = "prisma"',
+    )
+    reported = {}
+    for name, schema in (("enforced", mysql), ("emulated", emulated)):
+        root = tmp_path / name
+        make_repo(root, files, schema=schema)
+        found = _by_case(run_audit(root)).get("by-note", [])
+        reported[name] = [(f.rule, f.line) for f in found]
+    assert reported == {"enforced": [], "emulated": [("PRF003", 10)]}
