@@ -14,6 +14,7 @@ from archtools.analysis.checks import EntryAnalysis, EntryChecker
 from archtools.analysis.context import AnalysisContext
 from archtools.analysis.entry import AppLayout, Entry, chain_schema
 from archtools.analysis.entrypoints import EntryFinder
+from archtools.analysis.growing_models import settle_scale_problems
 from archtools.analysis.knowledge import active_knowledge, guard_knowledge, using_knowledge
 from archtools.analysis.middleware import analyse_middleware
 from archtools.analysis.program import Program
@@ -29,6 +30,7 @@ from archtools.checklist.features import (
 from archtools.checklist.proof import ProjectFacts, StrictSetting
 from archtools.checklist.scorecard import build_scorecard
 from archtools.errors import InputError
+from archtools.parse.sql_indexes import SqlIndex, sql_indexes
 from archtools.results import (
     AuditError,
     Checks,
@@ -213,6 +215,7 @@ def _analyse(
                 ctx.procedures.setdefault(".".join(segments[start:]), []).append(procedure)
     checker = EntryChecker(ctx)
     analyses = [a for a in map(checker.analyse, entries) if a.reads_data]
+    settle_scale_problems(ctx, analyses, _sql_indexes(loaded))
     if options.progress is not None:
         options.progress("analyse", len(analyses), len(analyses))
 
@@ -341,6 +344,16 @@ def _unpostable_action(ctx: AnalysisContext, loaded: Loaded, entry: Entry) -> bo
             )
         )
     )
+
+
+def _sql_indexes(loaded: Loaded) -> list[SqlIndex]:
+    """The indexes the repository's SQL files create (migrations, schema dumps)."""
+    return [
+        index
+        for path in sorted(loaded.texts)
+        if path.endswith(".sql")
+        for index in sql_indexes(path, loaded.texts[path])
+    ]
 
 
 def _features(analyses: list[EntryAnalysis], config: ProjectConfig) -> dict[str, str]:

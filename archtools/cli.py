@@ -537,7 +537,10 @@ def cmd_rules(_args: argparse.Namespace) -> int:
     for rule in registered_rules().values():
         meta = rule.meta
         cwe = ",".join(meta.cwe) or "-"
-        print(f"{meta.id:<8} {meta.severity.value:<9} {meta.name:<36} {cwe:<16} {meta.title}")
+        opt_in = f" (opt-in: --select {meta.id})" if meta.opt_in else ""
+        print(
+            f"{meta.id:<8} {meta.severity.value:<9} {meta.name:<36} {cwe:<16} {meta.title}{opt_in}"
+        )
     return EXIT_OK
 
 

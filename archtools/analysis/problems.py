@@ -25,6 +25,7 @@ from archtools.analysis.exposure_rows import (
 from archtools.analysis.flow import Flow, function_scope
 from archtools.analysis.program import Program
 from archtools.analysis.query_loops import query_loop_problems
+from archtools.analysis.query_scale import scale_problems
 from archtools.analysis.redirects import open_redirects
 from archtools.analysis.roles import DbOp
 from archtools.facts.code import Call, Expr, FileFacts
@@ -93,6 +94,8 @@ def entry_problems(
         signed_in=signed_in,
         proofs=proofs if proofs is not None else [],
     )
+    # a file download (`Content-Disposition: attachment`) is complete by design: not a page
+    download = any("content-disposition" in a.text.lower() for c in calls for a in c.args)
     for op in ops:
         if op.model is None:
             continue
@@ -100,6 +103,8 @@ def entry_problems(
         if exposed is not None:
             problems.append(exposed)
         problems.extend(write_problems(ctx, op, op.model))
+        listed = not download and _rows_reach_client(response, op)
+        problems.extend(scale_problems(ctx, op, listed))
     problems.extend(query_loop_problems(ctx, ops))
     problems.extend(shared_cache_exposures(ctx.program, ops_with_flow))
     revalidation = _missing_revalidation(ctx, entry, ops, calls)
@@ -168,6 +173,25 @@ def _exposure(response: _Response, op: DbOp, model: str) -> Problem | None:
         f"sensitive:{model}:{op.callee}",
         model,
     )
+
+
+def _rows_reach_client(response: _Response, op: DbOp) -> bool:
+    """Whether the rows of a read are sent back, whole or mapped (`rows.map(...)`), by the entry
+    point's own code or by a helper whose result it sends back."""
+    if op.file != response.facts.path or op.func not in response.funcs:
+        return _helper_returns_row(response.ctx, op, response.responded)
+    if op.returned or any(part.call == op.call for e in response.sent for part in e.parts()):
+        return True
+    rows = set(op.assigned_to)
+    for var in response.facts.vars:  # `const items = rows.map(toItem)`
+        if (
+            var.func in response.funcs
+            and var.init is not None
+            and var.line > op.line
+            and rows & whole_names(response.ctx, response.facts, var.init)
+        ):
+            rows.update(var.names)
+    return bool(rows & response.returned_roots)
 
 
 def _missing_revalidation(

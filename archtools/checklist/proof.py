@@ -256,7 +256,8 @@ def _edge_cases(entries: Sequence[EntryPoint], models: Sequence[str], facts: Pro
     return _unknown(
         entries,
         "missing rows and concurrent updates are not checked; only stale caches (NXT001), "
-        "check-then-act writes (DATA002) and N+1 reads (PRF001) are, and none was found",
+        "check-then-act writes (DATA002), N+1 reads (PRF001), unbounded lists (PRF002) and "
+        "unindexed filters (PRF003) are, and none was found",
     )
 
 

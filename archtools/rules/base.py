@@ -46,6 +46,9 @@ class RuleMeta(BaseModel):
     family: str
     doc: RuleDoc
     aliases: list[str] = []
+    # Reported only when a selection names it (its id or a prefix of it): a rule whose precision
+    # on real code is below the bar of the default set.
+    opt_in: bool = False
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,8 @@ ENTRY_RULES = (
     "DATA001",
     "DATA002",
     "PRF001",
+    "PRF002",
+    "PRF003",
 )
 
 

@@ -1,14 +1,17 @@
 """Which rules an audit reports: `--select` / `--ignore` (and `[rules]` in archtools.toml) take rule
 ids and prefixes, as ruff does. The most specific selector that matches a rule decides: with
 `select = ["ATH"]` and `ignore = ["ATH002"]`, ATH001 is reported and ATH002 is not; with `select`
-left out, every rule is, less the ignored ones."""
+left out, every rule is, less the ignored ones and the opt-in rules of the catalog (`opt_in:
+true`), which are reported only when a selector names them."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from archtools.errors import InputError
+from archtools.rules.catalog import rule_catalog
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,8 @@ class RuleSelection:
         best_chosen = max((len(s) for s in chosen), default=-1)
         best_dropped = max((len(s) for s in dropped), default=-1)
         if best_dropped >= 0 and best_dropped >= best_chosen:
+            return False
+        if best_chosen < 0 and rule in opt_in_rules():
             return False
         return self.select is None or best_chosen >= 0
 
@@ -55,3 +60,9 @@ def check_selectors(selectors: Iterable[str], known: Iterable[str], where: str) 
                 f"{where}: {selector!r} is no rule id or prefix "
                 f"(families: {', '.join(families)}; `archtools rules` lists every rule)"
             )
+
+
+@cache
+def opt_in_rules() -> frozenset[str]:
+    """The catalog's rules that no audit reports unless a selector names them."""
+    return frozenset(rule for rule, meta in rule_catalog().items() if meta.opt_in)

@@ -285,6 +285,9 @@ def test_rules_and_explain(capsys: pytest.CaptureFixture[str]) -> None:
     assert any(line.startswith("MIG001") for line in listed) and any(
         line.startswith("SCH001") for line in listed
     )
+    [unbounded] = [line for line in listed if line.startswith("PRF002")]
+    assert unbounded.endswith("(opt-in: --select PRF002)")
+    assert not any(line.startswith("PRF003") and "opt-in" in line for line in listed)
     assert main(["explain", "idor-unbound-id"]) == 0
     text = capsys.readouterr().out
     assert (

@@ -38,6 +38,15 @@ def test_command_line_replaces_select_and_adds_to_ignore() -> None:
     assert configured.then(("AZ",), ()) == RuleSelection(("AZ",), ("ATH002",))
 
 
+def test_an_opt_in_rule_is_reported_only_when_a_selector_names_it() -> None:
+    assert not RuleSelection().reports("PRF002")  # opt_in: true in the catalog
+    assert RuleSelection().reports("PRF003")
+    assert RuleSelection(("PRF002",)).reports("PRF002")
+    assert RuleSelection(("PRF",)).reports("PRF002")
+    assert not RuleSelection(("PRF",), ("PRF002",)).reports("PRF002")
+    assert not RuleSelection(None, ("ATH",)).reports("PRF002")
+
+
 def test_selectors_are_checked_against_the_catalog() -> None:
     assert parse_selectors(" ath, az001 ,") == ("ATH", "AZ001")
     check_selectors(("ATH", "AZ001"), ("ATH001", "AZ001"), "--select")

@@ -54,6 +54,8 @@ EXPECTED_NAMES = {
     "DATA001": "hard-delete-soft-deletable",
     "DATA002": "update-without-optimistic-lock",
     "PRF001": "n-plus-one-query",
+    "PRF002": "unbounded-list",
+    "PRF003": "unindexed-filter-or-sort",
 }
 
 SEVERITIES = {
@@ -71,8 +73,18 @@ SEVERITIES = {
         "SEC001",
         "SEC003",
     },
-    "medium": {"ATH002", "VAL001", "VAL003", "SEC002", "RL001", "NXT002", "DATA001", "PRF001"},
-    "low": {"EXP002", "AUD001", "TYP001", "TYP002", "NXT001", "DATA002"},
+    "medium": {
+        "ATH002",
+        "VAL001",
+        "VAL003",
+        "SEC002",
+        "RL001",
+        "NXT002",
+        "DATA001",
+        "PRF001",
+        "PRF002",
+    },
+    "low": {"EXP002", "AUD001", "TYP001", "TYP002", "NXT001", "DATA002", "PRF003"},
     "info": {"TYP003"},
 }
 
@@ -202,7 +214,8 @@ def audit_example(root: Path, rule_id: str, example: RuleExample) -> Audit:
     from archtools.pipeline import AuditOptions, audit
 
     write_repo(root, rule_id, example)
-    return audit(root, AuditOptions(use_cache=False, workers=1))
+    # every code rule, the opt-in ones too
+    return audit(root, AuditOptions(use_cache=False, workers=1, select=tuple(BY_ID)))
 
 
 # -- the catalog's entries -------------------------------------------------------------------------
@@ -210,7 +223,7 @@ def audit_example(root: Path, rule_id: str, example: RuleExample) -> Audit:
 
 def test_catalog_lists_the_code_rules_in_order() -> None:
     assert [(meta.id, meta.name) for meta in CATALOG] == list(EXPECTED_NAMES.items())
-    assert len(BY_ID) == len(CATALOG) == 27
+    assert len(BY_ID) == len(CATALOG) == 29
 
 
 def test_catalog_matches_the_registry() -> None:
@@ -283,6 +296,8 @@ def test_cwe_ids_are_well_formed() -> None:
     assert BY_ID["VAL003"].cwe == ["CWE-434"]
     assert BY_ID["AUD001"].cwe == ["CWE-778"]
     assert BY_ID["PRF001"].cwe == ["CWE-1073"]
+    assert BY_ID["PRF002"].cwe == ["CWE-770"]
+    assert BY_ID["PRF003"].cwe == ["CWE-1067"]
     assert {meta.id for meta in CATALOG if not meta.cwe} == {
         "TYP001",
         "TYP002",

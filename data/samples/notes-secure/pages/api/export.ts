@@ -8,6 +8,7 @@ import { exportLimiter } from "@/lib/ratelimit";
 import { exportQuerySchema, exportRequestSchema } from "@/lib/validators";
 
 async function loadNotes(teamId: string) {
+  // ok: PRF002
   return prisma.note.findMany({
     where: { teamId, deletedAt: null },
     select: { id: true, title: true, body: true, createdAt: true, updatedAt: true },

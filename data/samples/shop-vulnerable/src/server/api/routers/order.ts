@@ -3,7 +3,7 @@ import { desc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 
 import { orderItems, orders, products } from "@/db/schema";
-import { createTRPCRouter, protectedProcedure, publicProcedure } from "@/server/api/trpc";
+import { adminProcedure, createTRPCRouter, protectedProcedure, publicProcedure } from "@/server/api/trpc";
 
 const lineSchema = z.object({
   productId: z.string().uuid(),
@@ -28,6 +28,29 @@ export const orderRouter = createTRPCRouter({
       .from(orders)
       .where(eq(orders.userId, ctx.auth.userId))
       .orderBy(desc(orders.createdAt));
+  }),
+
+  history: protectedProcedure
+    .input(z.object({ page: z.number().int().min(0).max(1000) }))
+    .query(({ ctx, input }) => {
+      return ctx.db
+        .select({ id: orders.id, status: orders.status, total: orders.total, createdAt: orders.createdAt })
+        .from(orders)
+        .where(eq(orders.userId, ctx.auth.userId))
+        .orderBy(desc(orders.createdAt))
+        .limit(20)
+        .offset(input.page * 20);
+    }),
+
+  // Staff dashboard: the oldest paid orders waiting to be shipped. No index starts with status.
+  awaitingShipment: adminProcedure.query(({ ctx }) => {
+    // expect: PRF003
+    return ctx.db
+      .select({ id: orders.id, total: orders.total, createdAt: orders.createdAt })
+      .from(orders)
+      .where(eq(orders.status, "paid"))
+      .orderBy(orders.createdAt)
+      .limit(50);
   }),
 
   // Support staff place phone orders for customers, so the client says whose order it is.
