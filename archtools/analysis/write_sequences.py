@@ -12,6 +12,10 @@ must succeed together is the app's to say). Left out:
   handed to `$transaction([...])`/`db.batch([...])`, or a client named like a transaction handle
   (`tx`, `trx`) handed in by a caller;
 - a later write in a `catch` block: it undoes or records the failure of the first;
+- a first write that is an upsert (find-or-create: running it again changes nothing), a later
+  write of the same model (it completes the row the first one wrote, which stands on its own),
+  and writes with other awaited work between them (a payment provider, a job queue, a helper of
+  the app): the first row records a step under way, and no transaction can span that work;
 - a single call that writes related rows (Prisma nested writes), which the database runs as one.
 """
 
@@ -46,7 +50,10 @@ def write_sequence_problems(ctx: AnalysisContext, ops: list[DbOp]) -> list[Probl
                 or earlier.func != later.func
                 or earlier.line >= later.line
                 or not earlier.assigned_to
+                or earlier.operation == "upsert"
+                or (earlier.model or earlier.table) == (later.model or later.table)
                 or not _takes_result(facts, earlier, later)
+                or _work_between(facts, earlier, later, ops)
             ):
                 continue
             if later.file not in indexes:
@@ -111,6 +118,21 @@ class _CallIndex:
                 outer = self.holders.get(current.func)
             current = outer
         return False
+
+
+def _work_between(facts: FileFacts, earlier: DbOp, later: DbOp, ops: list[DbOp]) -> bool:
+    """Whether the function awaits other work between the two writes (a payment provider, a job
+    queue, a helper of the app): the first row records a step that is under way, and a
+    transaction cannot span that work."""
+    queries = {op.call for op in ops if op.file == later.file}
+    first = facts.calls[earlier.call]
+    return any(
+        call.func == later.func
+        and call.awaited
+        and first.end_line < call.line < later.line
+        and call.index not in queries
+        for call in facts.calls
+    )
 
 
 def _takes_result(facts: FileFacts, earlier: DbOp, later: DbOp) -> bool:

@@ -59,12 +59,31 @@ PRISMA_CASES: dict[str, tuple[str, bool]] = {
         False,
     ),
     "compensation-in-catch": (
-        """  const note = await prisma.note.create({ data: { title, body: "", authorId: actorId } });
+        """  const team = await prisma.team.create({ data: { name: title } });
   try {
-    await fetch("https://example.com/hook", { method: "POST" });
+    JSON.parse(title);
   } catch {
-    await prisma.note.delete({ where: { id: note.id } });
+    await prisma.membership.deleteMany({ where: { teamId: team.id } });
   }
+""",
+        False,
+    ),
+    "upsert-first": (
+        """  const team = await prisma.team.upsert({ where: { id: title }, create: { name: title }, update: {} });
+  await prisma.membership.create({ data: { userId: actorId, teamId: team.id } });
+""",
+        False,
+    ),
+    "same-row-completed": (
+        """  const note = await prisma.note.create({ data: { title, body: "", authorId: actorId } });
+  await prisma.note.update({ where: { id: note.id }, data: { body: note.id } });
+""",
+        False,
+    ),
+    "work-between": (
+        """  const team = await prisma.team.create({ data: { name: title } });
+  const invoice = await fetch("https://billing.example.com/teams", { method: "POST" });
+  await prisma.membership.create({ data: { userId: actorId, teamId: team.id, role: invoice.ok ? "ADMIN" : "USER" } });
 """,
         False,
     ),
