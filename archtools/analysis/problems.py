@@ -27,6 +27,7 @@ from archtools.analysis.program import Program
 from archtools.analysis.query_loops import query_loop_problems
 from archtools.analysis.redirects import open_redirects
 from archtools.analysis.roles import DbOp
+from archtools.analysis.write_sequences import write_sequence_problems
 from archtools.facts.code import Call, Expr, FileFacts
 from archtools.results import EntryKind, Evidence
 
@@ -101,6 +102,7 @@ def entry_problems(
             problems.append(exposed)
         problems.extend(write_problems(ctx, op, op.model))
     problems.extend(query_loop_problems(ctx, ops))
+    problems.extend(write_sequence_problems(ctx, ops))
     problems.extend(shared_cache_exposures(ctx.program, ops_with_flow))
     revalidation = _missing_revalidation(ctx, entry, ops, calls)
     if revalidation is not None:

@@ -44,6 +44,7 @@ ENTRY_RULES = (
     "NXT002",
     "DATA001",
     "DATA002",
+    "DATA003",
     "PRF001",
 )
 

@@ -53,6 +53,7 @@ EXPECTED_NAMES = {
     "NXT002": "open-redirect",
     "DATA001": "hard-delete-soft-deletable",
     "DATA002": "update-without-optimistic-lock",
+    "DATA003": "multi-step-write-without-transaction",
     "PRF001": "n-plus-one-query",
 }
 
@@ -71,7 +72,7 @@ SEVERITIES = {
         "SEC001",
         "SEC003",
     },
-    "medium": {"ATH002", "VAL001", "VAL003", "SEC002", "RL001", "NXT002", "DATA001", "PRF001"},
+    "medium": {"ATH002", "VAL001", "VAL003", "SEC002", "RL001", "NXT002", "DATA001", "DATA003", "PRF001"},
     "low": {"EXP002", "AUD001", "TYP001", "TYP002", "NXT001", "DATA002"},
     "info": {"TYP003"},
 }
@@ -210,7 +211,7 @@ def audit_example(root: Path, rule_id: str, example: RuleExample) -> Audit:
 
 def test_catalog_lists_the_code_rules_in_order() -> None:
     assert [(meta.id, meta.name) for meta in CATALOG] == list(EXPECTED_NAMES.items())
-    assert len(BY_ID) == len(CATALOG) == 27
+    assert len(BY_ID) == len(CATALOG) == 28
 
 
 def test_catalog_matches_the_registry() -> None:
@@ -283,6 +284,7 @@ def test_cwe_ids_are_well_formed() -> None:
     assert BY_ID["VAL003"].cwe == ["CWE-434"]
     assert BY_ID["AUD001"].cwe == ["CWE-778"]
     assert BY_ID["PRF001"].cwe == ["CWE-1073"]
+    assert BY_ID["DATA003"].cwe == ["CWE-662"]
     assert {meta.id for meta in CATALOG if not meta.cwe} == {
         "TYP001",
         "TYP002",
