@@ -72,7 +72,17 @@ SEVERITIES = {
         "SEC001",
         "SEC003",
     },
-    "medium": {"ATH002", "VAL001", "VAL003", "SEC002", "RL001", "NXT002", "DATA001", "DATA003", "PRF001"},
+    "medium": {
+        "ATH002",
+        "VAL001",
+        "VAL003",
+        "SEC002",
+        "RL001",
+        "NXT002",
+        "DATA001",
+        "DATA003",
+        "PRF001",
+    },
     "low": {"EXP002", "AUD001", "TYP001", "TYP002", "NXT001", "DATA002"},
     "info": {"TYP003"},
 }
@@ -112,6 +122,8 @@ model User {
   passwordHash String
   role         Role     @default(USER)
   notes        Note[]
+  noteCount    Int      @default(0)
+  credits      Int      @default(0)
   createdAt    DateTime @default(now())
   updatedAt    DateTime @updatedAt
 }
