@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from archtools.analysis.cache_exposure import shared_cache_exposures
 from archtools.analysis.cached_models import cached_models
+from archtools.analysis.check_then_act import check_then_act_problems
 from archtools.analysis.context import AnalysisContext, app_caches, sensitive_fields
 from archtools.analysis.data_integrity import write_problems
 from archtools.analysis.entry_scope import Problem
@@ -103,6 +104,7 @@ def entry_problems(
         problems.extend(write_problems(ctx, op, op.model))
     problems.extend(query_loop_problems(ctx, ops))
     problems.extend(write_sequence_problems(ctx, ops))
+    problems.extend(check_then_act_problems(ctx, ops))
     problems.extend(shared_cache_exposures(ctx.program, ops_with_flow))
     revalidation = _missing_revalidation(ctx, entry, ops, calls)
     if revalidation is not None:

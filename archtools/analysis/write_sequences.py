@@ -284,4 +284,21 @@ def _takes_result(facts: FileFacts, earlier: DbOp, later: DbOp) -> bool:
     read = chain_roots(facts, call, 0)
     for expr in (*later.where, *later.data):
         read |= expr.all_roots()
-    return bool(read & bound)
+    return bool(read & bound) or _callback_reads(facts, later, bound)
+
+
+def _callback_reads(facts: FileFacts, later: DbOp, bound: set[str]) -> bool:
+    """Whether a callback building the later write's rows returns a value that reads a bound
+    name (`values(items.map((item) => ({ orderId: order.id, ... })))`)."""
+    callbacks: set[int] = set()
+    for expr in later.data:
+        for part in expr.parts():
+            if part.call is None:
+                continue
+            for arg in facts.calls[part.call].args:
+                if arg.kind == ExprKind.FUNCTION and arg.func is not None:
+                    callbacks.add(arg.func)
+    return any(
+        ret.func in callbacks and ret.value is not None and ret.value.all_roots() & bound
+        for ret in facts.returns
+    )

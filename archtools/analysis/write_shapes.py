@@ -63,25 +63,36 @@ def stepped(facts: FileFacts, op: DbOp) -> list[str]:
 
 
 def filtered(facts: FileFacts, op: DbOp) -> set[str]:
-    """The columns the operation's filter names: Prisma's `where` keys (inside AND/OR/NOT too,
-    a compound unique key `a_b: { a, b }` as its parts), Drizzle's `table.column` operands."""
+    """The columns the operation's filter names: Prisma's `where` keys (inside AND/OR/NOT too, a
+    compound unique key `a_b: { a, b }` as its parts; a relation filter as the relation's name),
+    Drizzle's `table.column` operands."""
     columns: set[str] = set()
-    table = op.table
     for expr in op.where:
+        if expr.kind == ExprKind.OBJECT:
+            _prisma_keys(expr, columns, 0)
+            continue
         for part, depth in _all_parts(facts, expr, 0):
-            for pair in part.pairs:
-                if pair.key in _COMBINATORS or pair.key == "...":
-                    continue
-                columns.add(pair.key)
-                if pair.value.kind == ExprKind.OBJECT and "_" in pair.key:
-                    columns.update(p.key for p in pair.value.pairs)
-            # a member operand of a call (`eq(users.email, ...)`); in Prisma's object filter a
-            # member is a value (`where: { id: user.id }`), never a column
+            # a member operand of a call (`eq(users.email, ...)`)
             for path in part.paths if depth else ():
                 root, _, rest = path.partition(".")
-                if rest and (table is None or root == table) and "." not in rest:
+                if rest and (op.table is None or root == op.table) and "." not in rest:
                     columns.add(rest)
     return columns
+
+
+def _prisma_keys(obj: Expr, columns: set[str], depth: int) -> None:
+    for pair in obj.pairs:
+        if pair.key == "...":
+            continue
+        if pair.key in _COMBINATORS and depth < _DEPTH:
+            for part in (pair.value, *pair.value.items):
+                if part.kind == ExprKind.OBJECT:
+                    _prisma_keys(part, columns, depth + 1)
+            continue
+        columns.add(pair.key)
+        if pair.value.kind == ExprKind.OBJECT and "_" in pair.key:
+            # `userId_teamId: { userId, teamId }`: a compound unique key
+            columns.update(p.key for p in pair.value.pairs if p.key != "...")
 
 
 def unique_sets(model: Model) -> list[frozenset[str]]:

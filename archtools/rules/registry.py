@@ -45,6 +45,7 @@ ENTRY_RULES = (
     "DATA001",
     "DATA002",
     "DATA003",
+    "DATA004",
     "PRF001",
 )
 

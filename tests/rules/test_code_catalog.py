@@ -54,6 +54,7 @@ EXPECTED_NAMES = {
     "DATA001": "hard-delete-soft-deletable",
     "DATA002": "update-without-optimistic-lock",
     "DATA003": "multi-step-write-without-transaction",
+    "DATA004": "check-then-act-race",
     "PRF001": "n-plus-one-query",
 }
 
@@ -81,6 +82,7 @@ SEVERITIES = {
         "NXT002",
         "DATA001",
         "DATA003",
+        "DATA004",
         "PRF001",
     },
     "low": {"EXP002", "AUD001", "TYP001", "TYP002", "NXT001", "DATA002"},
@@ -223,7 +225,7 @@ def audit_example(root: Path, rule_id: str, example: RuleExample) -> Audit:
 
 def test_catalog_lists_the_code_rules_in_order() -> None:
     assert [(meta.id, meta.name) for meta in CATALOG] == list(EXPECTED_NAMES.items())
-    assert len(BY_ID) == len(CATALOG) == 28
+    assert len(BY_ID) == len(CATALOG) == 29
 
 
 def test_catalog_matches_the_registry() -> None:
@@ -297,6 +299,7 @@ def test_cwe_ids_are_well_formed() -> None:
     assert BY_ID["AUD001"].cwe == ["CWE-778"]
     assert BY_ID["PRF001"].cwe == ["CWE-1073"]
     assert BY_ID["DATA003"].cwe == ["CWE-662"]
+    assert BY_ID["DATA004"].cwe == ["CWE-367"]
     assert {meta.id for meta in CATALOG if not meta.cwe} == {
         "TYP001",
         "TYP002",

@@ -27,9 +27,6 @@ export const applyCoupon = actionClient.schema(applyCouponSchema).action(async (
   // expect: AZ001
   const [order] = await db.update(orders).set({ couponId: coupon.id }).where(eq(orders.id, orderId)).returning({ id: orders.id, couponId: orders.couponId });
   if (!order) return { error: "Order not found" };
-  // Coupons are single-use: the one applied expires.
-  // expect: DATA003
-  await db.update(coupons).set({ expiresAt: new Date() }).where(eq(coupons.id, order.couponId!));
 
   revalidatePath("/checkout");
   return { order };
