@@ -94,6 +94,14 @@ PRISMA_CASES: dict[str, tuple[str, bool]] = {
 """,
         True,
     ),
+    "rows-built-by-a-callback": (
+        BOARD
+        + """  await prisma.section.createMany({
+    data: ["Backlog", "Done"].map((name) => ({ title: name, boardId: board.id })),
+  });
+""",
+        True,
+    ),
     "counter-after-create": (
         """  await prisma.like.create({ data: { postId, userId: actorId } });
   await prisma.post.update({ where: { id: postId }, data: { likeCount: { increment: 1 } } });
