@@ -166,7 +166,11 @@ def _state_race(
         decided = f"checked on line {checked[column].line}"
     else:
         decided = "computed from the value it read"
-    if drizzle:
+    if column not in checked and drizzle:
+        fix = f"let the database compute it: `.set()` {column} with a `sql` template on the column itself"
+    elif column not in checked:
+        fix = f"let the database compute it: `{{ {column}: {{ increment: n }} }}`"
+    elif drizzle:
         fix = (
             f"put the condition in its `.where(and(...))` on {model.name}.{column} (or a "
             f"version column) and check the rows `.returning()` gives back"

@@ -253,6 +253,8 @@ def test_prisma_checks_acted_on_in_a_separate_write(prisma_audit: Audit) -> None
     )
     [(_, message)] = _reported(prisma_audit)["balance-from-itself"]
     assert "writes Wallet.balance" in message and "computed from the value it read" in message
+    assert message.endswith("let the database compute it: `{ balance: { increment: n } }`")
+    [(_, message)] = _reported(prisma_audit)["balance-checked-then-decremented"]
     assert message.endswith(
         "use updateMany with the condition on balance (or a version column) in its where "
         "and check the count it returns"
@@ -281,7 +283,7 @@ export const tags = pgTable(
 );
 """
 
-DRIZZLE_ROUTE = """import { and, eq, isNull } from "drizzle-orm";
+DRIZZLE_ROUTE = """import { and, eq, isNull, sql } from "drizzle-orm";
 import { auth } from "@/auth";
 import { db } from "@/db";
 import { coupons, labels, tags } from "@/db/schema";
@@ -311,6 +313,18 @@ DRIZZLE_CASES: dict[str, tuple[str, bool]] = {
   await db.insert(labels).values({ id: name, name });
 """,
         True,
+    ),
+    "uses-from-itself": (
+        COUPON
+        + '  if (!coupon) return new Response("Unknown", { status: 404 });\n'
+        + "  await db.update(coupons).set({ uses: coupon.uses + 1 }).where(eq(coupons.id, coupon.id));\n",
+        True,
+    ),
+    "uses-incremented-by-the-database": (
+        COUPON
+        + '  if (!coupon) return new Response("Unknown", { status: 404 });\n'
+        + "  await db.update(coupons).set({ uses: sql`${coupons.uses} + 1` }).where(eq(coupons.id, coupon.id));\n",
+        False,
     ),
     "tag-unique-index": (
         """  const [found] = await db.select().from(tags).where(and(eq(tags.ownerId, userId), eq(tags.name, name)));
@@ -357,3 +371,7 @@ def test_drizzle_checks_acted_on_in_a_separate_write(tmp_path: Path) -> None:
     assert message.endswith("add a uniqueIndex on (name) and handle the violation")
     [(line, message)] = reported["coupon-redeemed"]
     assert line == 13 and "writes coupons.redeemedAt of the row" in message
+    [(line, message)] = reported["uses-from-itself"]
+    assert line == 13 and message.endswith(
+        "let the database compute it: `.set()` uses with a `sql` template on the column itself"
+    )
