@@ -7,17 +7,22 @@ a race:
   row is found, then `create({ data: { email, ... } })` of the same model, when no unique
   constraint of the schema (`@unique`, `@@unique`, `@@id`, `.unique()`, `uniqueIndex`) covers
   the checked columns. With one, the second create fails and the check is only a nicer error.
+  An exit that returns the row found, or updates it instead, is a find-or-create: a duplicate
+  does no harm there. A unique set whose other columns the create leaves to a constant default
+  (`@@id([userId, itemId, kind])`, `kind @default("claimed")`) covers the check.
 - **a state read, then written**: a row read (`const user = await prisma.user.findUnique(...)`),
-  then an update of the same row that writes a column the function checked in an early exit
-  (`if (user.credits < cost) throw`, `if (invite.usedAt) return`) or computes from its own
-  value as read (`credits: user.credits - cost`), when the update's filter does not repeat the
-  condition (`where: { id, credits: { gte: cost } }` is atomic) or check a version column.
-  Only the columns a race can corrupt: numbers (balances, quotas, counters), flags, dates
-  (used, redeemed, expired) and statuses; a text field set when it differs is no race.
+  then an update of the same row that writes a number it computes from the number as read
+  (`credits: user.credits - cost`: a lost update), moves a number the function checked in an
+  early exit (`if (user.credits < cost) throw`, then `{ decrement: cost }`), or sets a flag or
+  date marking something single-use as consumed after checking it (`if (invite.usedAt) throw`),
+  when the update's filter does not repeat the condition (`where: { id, credits: { gte: cost } }`
+  is atomic) or check a version column. Statuses set twice to one value, a new value from the
+  client after a check of the old one (a validation), and text are no race here.
 
 Left out: a read or write in a transaction at the serializable level, a read under a row lock
-(`.for("update")`, `FOR UPDATE`), keys and foreign keys, a check that exits when the row is
-missing (a not-found check), and a model the schema does not declare.
+(`.for("update")`, `FOR UPDATE`) or in a callback of a lock helper (`withLock(key, async () =>
+...)`), keys, foreign keys and id-like numbers, a check that exits when the row is missing (a
+not-found check), a count read against a quota, and a model the schema does not declare.
 """
 
 from __future__ import annotations
