@@ -67,17 +67,32 @@ def filtered(facts: FileFacts, op: DbOp) -> set[str]:
     compound unique key `a_b: { a, b }` as its parts; a relation filter as the relation's name),
     Drizzle's `table.column` operands."""
     columns: set[str] = set()
+    # `findFirst({ where: (t, { eq }) => eq(t.email, email) })`: the callback's table parameter
+    params = _where_params(facts, op)
     for expr in op.where:
         if expr.kind == ExprKind.OBJECT:
             _prisma_keys(expr, columns, 0)
             continue
         for part, depth in _all_parts(facts, expr, 0):
-            # a member operand of a call (`eq(users.email, ...)`)
-            for path in part.paths if depth else ():
+            # a member operand of a call (`eq(users.email, ...)`), or of the callback's body
+            for path in part.paths:
                 root, _, rest = path.partition(".")
-                if rest and (op.table is None or root == op.table) and "." not in rest:
+                if not rest or "." in rest:
+                    continue
+                if root in params or (depth and (op.table is None or root == op.table)):
                     columns.add(rest)
     return columns
+
+
+def _where_params(facts: FileFacts, op: DbOp) -> set[str]:
+    """The first parameter of a `where` callback handed to the operation's call."""
+    names: set[str] = set()
+    for arg in facts.calls[op.call].args:
+        for pair in arg.pairs:
+            func = pair.value.func
+            if pair.key == "where" and func is not None and facts.functions[func].params:
+                names.add(facts.functions[func].params[0].name)
+    return names
 
 
 def _prisma_keys(obj: Expr, columns: set[str], depth: int) -> None:

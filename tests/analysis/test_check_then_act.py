@@ -326,6 +326,22 @@ DRIZZLE_CASES: dict[str, tuple[str, bool]] = {
         + "  await db.update(coupons).set({ uses: sql`${coupons.uses} + 1` }).where(eq(coupons.id, coupon.id));\n",
         False,
     ),
+    "label-checked-by-a-callback": (
+        """  const found = await db.query.labels.findFirst({ where: (label, { eq }) => eq(label.name, name) });
+  if (found) return new Response("Taken", { status: 409 });
+  await db.insert(labels).values({ id: name, name });
+""",
+        True,
+    ),
+    "tag-checked-by-a-callback": (
+        """  const found = await db.query.tags.findFirst({
+    where: (tag, { and, eq }) => and(eq(tag.ownerId, userId), eq(tag.name, name)),
+  });
+  if (found) return new Response("Taken", { status: 409 });
+  await db.insert(tags).values({ id: name, ownerId: userId, name });
+""",
+        False,
+    ),
     "tag-unique-index": (
         """  const [found] = await db.select().from(tags).where(and(eq(tags.ownerId, userId), eq(tags.name, name)));
   if (found) return new Response("Taken", { status: 409 });
