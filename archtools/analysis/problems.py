@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from archtools.analysis.cache_exposure import shared_cache_exposures
 from archtools.analysis.cached_models import cached_models
+from archtools.analysis.check_then_act import check_then_act_problems
 from archtools.analysis.context import AnalysisContext, app_caches, sensitive_fields
 from archtools.analysis.data_integrity import write_problems
 from archtools.analysis.entry_scope import Problem
@@ -28,6 +29,7 @@ from archtools.analysis.query_loops import query_loop_problems
 from archtools.analysis.query_scale import scale_problems
 from archtools.analysis.redirects import open_redirects
 from archtools.analysis.roles import DbOp
+from archtools.analysis.write_sequences import write_sequence_problems
 from archtools.facts.code import Call, Expr, FileFacts
 from archtools.results import EntryKind, Evidence
 
@@ -106,6 +108,8 @@ def entry_problems(
         listed = not download and _rows_reach_client(response, op)
         problems.extend(scale_problems(ctx, op, listed))
     problems.extend(query_loop_problems(ctx, ops))
+    problems.extend(write_sequence_problems(ctx, ops))
+    problems.extend(check_then_act_problems(ctx, ops))
     problems.extend(shared_cache_exposures(ctx.program, ops_with_flow))
     revalidation = _missing_revalidation(ctx, entry, ops, calls)
     if revalidation is not None:

@@ -192,7 +192,7 @@ def _depends_on(facts: FileFacts, op: DbOp, repetition: _Repetition) -> bool:
         return False  # `where: { id: { in: batch } }`: one query per chunk of ids
     if _memoized(facts, op, repetition):
         return False
-    if _roots(facts, call, 0) & bound or any(w.all_roots() & bound for w in op.where):
+    if chain_roots(facts, call, 0) & bound or any(w.all_roots() & bound for w in op.where):
         return True
     # `rows[i].authorId`: a counter is read as an index, which roots do not record
     return any(re.search(rf"\[\s*{re.escape(name)}\s*\]", text) for name in bound for text in texts)
@@ -238,7 +238,7 @@ def _memoized(facts: FileFacts, op: DbOp, repetition: _Repetition) -> bool:
     )
 
 
-def _roots(facts: FileFacts, call: Call, depth: int) -> set[str]:
+def chain_roots(facts: FileFacts, call: Call, depth: int) -> set[str]:
     """The identifiers read by a call's arguments and those of the calls it is chained on and
     calls in its arguments (`db.select().from(t).where(eq(t.id, post.authorId))`)."""
     found: set[str] = set()
@@ -247,9 +247,9 @@ def _roots(facts: FileFacts, call: Call, depth: int) -> set[str]:
         if depth < _DEPTH:
             for part in arg.parts():
                 if part.call is not None and part.call != call.index:
-                    found |= _roots(facts, facts.calls[part.call], depth + 1)
+                    found |= chain_roots(facts, facts.calls[part.call], depth + 1)
     if call.receiver is not None and depth < _DEPTH:
-        found |= _roots(facts, facts.calls[call.receiver], depth + 1)
+        found |= chain_roots(facts, facts.calls[call.receiver], depth + 1)
     return found
 
 

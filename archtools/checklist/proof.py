@@ -255,9 +255,10 @@ def _edge_cases(entries: Sequence[EntryPoint], models: Sequence[str], facts: Pro
         return Proof(ItemStatus.NA, [])  # no rows to miss, race on or cache
     return _unknown(
         entries,
-        "missing rows and concurrent updates are not checked; only stale caches (NXT001), "
-        "check-then-act writes (DATA002), N+1 reads (PRF001), unbounded lists (PRF002) and "
-        "unindexed filters (PRF003) are, and none was found",
+        "missing rows are not checked; only stale caches (NXT001), updates that skip a version "
+        "column (DATA002), dependent writes outside a transaction (DATA003), check-then-act "
+        "races (DATA004), N+1 reads (PRF001), unbounded lists (PRF002) and unindexed filters "
+        "(PRF003) are, and none was found",
     )
 
 

@@ -44,6 +44,8 @@ ENTRY_RULES = (
     "NXT002",
     "DATA001",
     "DATA002",
+    "DATA003",
+    "DATA004",
     "PRF001",
     "PRF002",
     "PRF003",

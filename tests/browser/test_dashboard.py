@@ -147,7 +147,7 @@ def test_picking_a_feature_shows_its_scorecard(dashboard: Opened, server: Server
     items = shown.locator("tr[data-item]").evaluate_all("rows => rows.map(r => r.dataset.item)")
     assert items == [item.id for item in orders.items]
     summary = page.locator(".archtools-summary").inner_text()
-    assert summary.startswith("Audit of shop-vulnerable: 28 entry points")
+    assert summary.startswith("Audit of shop-vulnerable: 29 entry points")
     assert dashboard.page_errors == []
     assert all(not LOCAL.match(url) for url in dashboard.outside)
 

@@ -98,7 +98,7 @@ def test_an_exercise_copy_hides_the_answers_and_audits_the_same(tmp_path: Path) 
             for e in result.entry_points
         }
 
-    assert len(statuses(copied)) == 28 and statuses(copied) == statuses(original)
+    assert len(statuses(copied)) == 29 and statuses(copied) == statuses(original)
 
 
 def test_excerpt_numbers_the_lines_and_marks_one(tmp_path: Path) -> None:

@@ -53,6 +53,8 @@ EXPECTED_NAMES = {
     "NXT002": "open-redirect",
     "DATA001": "hard-delete-soft-deletable",
     "DATA002": "update-without-optimistic-lock",
+    "DATA003": "multi-step-write-without-transaction",
+    "DATA004": "check-then-act-race",
     "PRF001": "n-plus-one-query",
     "PRF002": "unbounded-list",
     "PRF003": "unindexed-filter-or-sort",
@@ -81,6 +83,8 @@ SEVERITIES = {
         "RL001",
         "NXT002",
         "DATA001",
+        "DATA003",
+        "DATA004",
         "PRF001",
         "PRF002",
     },
@@ -123,6 +127,8 @@ model User {
   passwordHash String
   role         Role     @default(USER)
   notes        Note[]
+  noteCount    Int      @default(0)
+  credits      Int      @default(0)
   createdAt    DateTime @default(now())
   updatedAt    DateTime @updatedAt
 }
@@ -298,6 +304,8 @@ def test_cwe_ids_are_well_formed() -> None:
     assert BY_ID["PRF001"].cwe == ["CWE-1073"]
     assert BY_ID["PRF002"].cwe == ["CWE-770"]
     assert BY_ID["PRF003"].cwe == ["CWE-1067"]
+    assert BY_ID["DATA003"].cwe == ["CWE-662"]
+    assert BY_ID["DATA004"].cwe == ["CWE-367"]
     assert {meta.id for meta in CATALOG if not meta.cwe} == {
         "TYP001",
         "TYP002",

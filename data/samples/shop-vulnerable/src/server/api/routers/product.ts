@@ -28,4 +28,16 @@ export const productRouter = createTRPCRouter({
       if (!product) throw new TRPCError({ code: "NOT_FOUND" });
       return product;
     }),
+
+  // Holds stock for a phone order while support staff take the payment.
+  reserve: adminProcedure
+    .input(z.object({ id: z.string().uuid(), quantity: z.number().int().min(1).max(20) }))
+    .mutation(async ({ ctx, input }) => {
+      const [product] = await ctx.db.select({ id: products.id, stock: products.stock }).from(products).where(eq(products.id, input.id));
+      if (!product || product.stock < input.quantity) throw new TRPCError({ code: "CONFLICT", message: "Not enough stock" });
+      // Two reservations at once both see the same stock and both take from it.
+      // expect: DATA002, DATA004
+      await ctx.db.update(products).set({ stock: product.stock - input.quantity }).where(eq(products.id, product.id));
+      return { reserved: input.quantity };
+    }),
 });
