@@ -34,7 +34,7 @@ from tests.support.large_repo import large_audit
 # The generated repository's report: 2.50 MB for 1,148 findings (2.18 kB a finding), 52,714
 # elements, 969,480 px tall before the layout of this change; each budget leaves room for growth,
 # none for the old layout.
-LARGE_BYTES_PER_FINDING = 2_000
+LARGE_BYTES_PER_FINDING = 2_100  # 2.60 MB for its 1,291 findings today
 LARGE_ELEMENTS = 40_000  # in the file; the browser test budgets the live page (rows paged out)
 
 
