@@ -5,8 +5,8 @@ key, and the methods of the one class the app constructs under a property name (
 from __future__ import annotations
 
 from archtools.analysis.program import Program
-from archtools.facts.code import Call, Expr, ExprKind
-from archtools.facts.outline import Holds, holding
+from archtools.facts.code import Call, Expr, ExprKind, FileFacts
+from archtools.facts.outline import Holds, holding, whole_pass
 
 FuncKey = tuple[str, int | None]
 
@@ -131,16 +131,21 @@ def _constructed_properties(program: Program) -> dict[str, set[tuple[str, str]]]
     """For each property name, the classes the app constructs under it in an object literal
     (`{ notesService: new NotesService(db) }`), with the file that constructs them."""
     found: dict[str, set[tuple[str, str]]] = {}
-    for path in holding(program.files, Holds.CONSTRUCTED_PROPERTIES):
-        facts = program.files[path]
-        for call in facts.calls:
-            for arg in call.args:
-                for part in arg.parts():
-                    for pair in part.pairs:
-                        index = pair.value.call
-                        if pair.value.kind != ExprKind.CALL or index is None:
-                            continue
-                        callee = facts.calls[index].callee
-                        if callee.startswith("new ") and callee[4:].isidentifier():
-                            found.setdefault(pair.key, set()).add((path, callee[4:]))
+    with whole_pass(program.files):
+        for path in holding(program.files, Holds.CONSTRUCTED_PROPERTIES):
+            _constructed_in(path, program.files[path], found)
     return found
+
+
+def _constructed_in(path: str, facts: FileFacts, found: dict[str, set[tuple[str, str]]]) -> None:
+    """Adds the classes `facts` constructs under each key of an object literal to `found`."""
+    for call in facts.calls:
+        for arg in call.args:
+            for part in arg.parts():
+                for pair in part.pairs:
+                    index = pair.value.call
+                    if pair.value.kind != ExprKind.CALL or index is None:
+                        continue
+                    callee = facts.calls[index].callee
+                    if callee.startswith("new ") and callee[4:].isidentifier():
+                        found.setdefault(pair.key, set()).add((path, callee[4:]))

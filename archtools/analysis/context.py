@@ -14,7 +14,7 @@ from archtools.analysis.read_policy import public_to_read
 from archtools.analysis.roles import CallClassifier
 from archtools.analysis.sinks import SinkFinder
 from archtools.analysis.summaries import Summaries
-from archtools.facts.outline import Holds, holding
+from archtools.facts.outline import Holds, holding, whole_pass
 from archtools.facts.outline import renders_cached as renders_cached
 from archtools.facts.schema import FieldKind, Schema
 from archtools.knowledge.vocabulary import named_word, vocabularies
@@ -99,12 +99,13 @@ def app_has_roles(program: Program, schema: Schema, knowledge: GuardKnowledge) -
     fields = set(knowledge.ownership.role_fields)
     if any(f.name in fields for m in schema.models for f in m.fields):
         return True
-    return any(
-        set(path.split(".")[1:]) & fields
-        for file in holding(program.files, Holds.GUARDS)
-        for guard in program.files[file].guards
-        for path in guard.condition.paths
-    )
+    with whole_pass(program.files):
+        return any(
+            set(path.split(".")[1:]) & fields
+            for file in holding(program.files, Holds.GUARDS)
+            for guard in program.files[file].guards
+            for path in guard.condition.paths
+        )
 
 
 def owned_models(schema: Schema, knowledge: GuardKnowledge) -> dict[str, str]:

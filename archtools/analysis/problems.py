@@ -28,7 +28,7 @@ from archtools.analysis.query_loops import query_loop_problems
 from archtools.analysis.redirects import open_redirects
 from archtools.analysis.roles import DbOp
 from archtools.facts.code import Call, Expr, FileFacts
-from archtools.facts.outline import Holds, holding
+from archtools.facts.outline import Holds, holding, whole_pass
 from archtools.results import EntryKind, Evidence
 
 if TYPE_CHECKING:
@@ -211,14 +211,12 @@ def _server_caches(program: Program) -> bool:
     known = _SERVER_CACHES.get(id(program))
     if known is not None and known[0]() is program:
         return known[1]
-    found = False
-    for path in holding(program.files, Holds.NEXT_CACHES):
-        facts = program.files[path]
-        if "use client" not in facts.directives and not any(
-            call.callee in _CLIENT_HOOKS for call in facts.calls
-        ):
-            found = True
-            break
+    with whole_pass(program.files):
+        found = any(
+            "use client" not in facts.directives
+            and not any(call.callee in _CLIENT_HOOKS for call in facts.calls)
+            for facts in map(program.files.__getitem__, holding(program.files, Holds.NEXT_CACHES))
+        )
     _SERVER_CACHES[id(program)] = (weakref.ref(program), found)
     return found
 

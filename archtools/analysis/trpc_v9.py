@@ -11,7 +11,7 @@ from archtools.analysis.entry import TRPC_KINDS, Entry, builder_chain
 from archtools.analysis.program import Program
 from archtools.analysis.trpc import context_seeds
 from archtools.facts.code import Call, ExprKind, FileFacts
-from archtools.facts.outline import Holds, holding
+from archtools.facts.outline import Holds, holding, whole_pass
 from archtools.results import EntryKind, Evidence
 
 MAX_MERGE_DEPTH = 8
@@ -83,8 +83,12 @@ class _Merge:
 def _merges(program: Program) -> list[_Merge]:
     """Every `.merge(prefix, router)` (or `.merge(router)`) whose router the program resolves."""
     found: list[_Merge] = []
-    for file in holding(program.files, Holds.MERGE_CALLS):
-        for call in program.files[file].calls:
+    with whole_pass(program.files):
+        merging = [
+            (file, program.files[file]) for file in holding(program.files, Holds.MERGE_CALLS)
+        ]
+    for file, facts in merging:
+        for call in facts.calls:
             if call.name != "merge" or not call.args:
                 continue
             router = call.args[-1]
