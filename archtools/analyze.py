@@ -30,6 +30,7 @@ from archtools.checklist.features import (
 from archtools.checklist.proof import ProjectFacts, StrictSetting
 from archtools.checklist.scorecard import build_scorecard
 from archtools.errors import InputError
+from archtools.facts.code import FileFacts
 from archtools.parse.sql_indexes import SqlIndex, sql_indexes
 from archtools.results import (
     AuditError,
@@ -47,6 +48,7 @@ from archtools.rules.catalog import rule_catalog
 from archtools.rules.file_pass import FileRules
 from archtools.rules.findings import build_findings, suppressions
 from archtools.rules.selection import RuleSelection
+from archtools.source.files import is_test_file
 
 if TYPE_CHECKING:
     from archtools.loading import AuditOptions, Loaded
@@ -190,7 +192,10 @@ def analyse(loaded: Loaded, options: AuditOptions) -> Analysis:
 def _analyse(
     loaded: Loaded, options: AuditOptions, config: ProjectConfig, errors: list[AuditError]
 ) -> Analysis:
-    ctx = _analysis_context(loaded, config)
+    program = Program(files=loaded.facts, resolve_import=loaded.repo.resolve_import)
+    knowledge = active_knowledge()
+    classifier = CallClassifier(program, knowledge, loaded.schema)
+    apps = app_layouts(loaded.repo)
     selection = RuleSelection(config.select, config.ignore).then(options.select, options.ignore)
     file_rules = FileRules(
         env_files=_env_files(loaded),
@@ -199,7 +204,16 @@ def _analyse(
         tsconfigs=_tsconfigs(loaded),
         reports=selection.reports,
     )
-    entries = EntryFinder(ctx.program).find(ctx.apps, visit=file_rules.visit)  # one pass for both
+
+    def visit(file: str, facts: FileFacts) -> None:
+        file_rules.visit(file, facts)
+        if not is_test_file(file):
+            # while the file is decoded: the read policy (AnalysisContext) reads every file's
+            # database operations, and they are kept
+            classifier.db_ops(file)
+
+    entries = EntryFinder(program).find(apps, visit=visit)  # one pass for all three
+    ctx = _analysis_context(loaded, config, program, classifier, apps)
     entries = [e for e in entries if not _unpostable_action(ctx, loaded, e)]
     ctx.sinks.know_procedures(
         {
@@ -304,14 +318,17 @@ def _answered_to_machines(analyses: list[EntryAnalysis]) -> set[str]:
     return {file for file, found in kinds.items() if found <= {"internal", "signature"}}
 
 
-def _analysis_context(loaded: Loaded, config: ProjectConfig) -> AnalysisContext:
-    """The program, its knowledge and summaries, its apps and their middleware."""
+def _analysis_context(
+    loaded: Loaded,
+    config: ProjectConfig,
+    program: Program,
+    classifier: CallClassifier,
+    apps: list[AppLayout],
+) -> AnalysisContext:
+    """The program with its knowledge, classifier and summaries, its apps and their middleware."""
     code = loaded.facts
-    program = Program(files=code, resolve_import=loaded.repo.resolve_import)
-    knowledge = active_knowledge()
-    classifier = CallClassifier(program, knowledge, loaded.schema)
+    knowledge = classifier.knowledge
     summaries = Summaries(program, classifier, knowledge)
-    apps = app_layouts(loaded.repo)
     ctx = AnalysisContext(
         program=program,
         knowledge=knowledge,

@@ -5,7 +5,8 @@ key, and the methods of the one class the app constructs under a property name (
 from __future__ import annotations
 
 from archtools.analysis.program import Program
-from archtools.facts.code import Call, Expr, ExprKind
+from archtools.facts.code import Call, Expr, ExprKind, FileFacts
+from archtools.facts.outline import Holds, holding, whole_pass
 
 FuncKey = tuple[str, int | None]
 
@@ -14,9 +15,18 @@ class CallTargets:
     def __init__(self, program: Program) -> None:
         self.program = program
         self._constructed: dict[str, set[tuple[str, str]]] | None = None
+        self._targets: dict[tuple[str, str, int], FuncKey | None] = {}
 
     def target(self, file: str, call: Call) -> FuncKey | None:
-        """The repository function a call invokes, when it can be resolved."""
+        """The repository function a call invokes, when it can be resolved (worked out once per
+        call: the checks of every entry point ask again for the helpers they share)."""
+        key = (file, call.callee, call.line)  # all it depends on (the line: `this.method()`)
+        if key in self._targets:
+            return self._targets[key]
+        found = self._targets[key] = self._target(file, call)
+        return found
+
+    def _target(self, file: str, call: Call) -> FuncKey | None:
         callee = call.callee.removeprefix("await ")
         if "(" in callee or callee.startswith("new "):
             return None
@@ -121,15 +131,21 @@ def _constructed_properties(program: Program) -> dict[str, set[tuple[str, str]]]
     """For each property name, the classes the app constructs under it in an object literal
     (`{ notesService: new NotesService(db) }`), with the file that constructs them."""
     found: dict[str, set[tuple[str, str]]] = {}
-    for path, facts in program.files.items():
-        for call in facts.calls:
-            for arg in call.args:
-                for part in arg.parts():
-                    for pair in part.pairs:
-                        index = pair.value.call
-                        if pair.value.kind != ExprKind.CALL or index is None:
-                            continue
-                        callee = facts.calls[index].callee
-                        if callee.startswith("new ") and callee[4:].isidentifier():
-                            found.setdefault(pair.key, set()).add((path, callee[4:]))
+    with whole_pass(program.files):
+        for path in holding(program.files, Holds.CONSTRUCTED_PROPERTIES):
+            _constructed_in(path, program.files[path], found)
     return found
+
+
+def _constructed_in(path: str, facts: FileFacts, found: dict[str, set[tuple[str, str]]]) -> None:
+    """Adds the classes `facts` constructs under each key of an object literal to `found`."""
+    for call in facts.calls:
+        for arg in call.args:
+            for part in arg.parts():
+                for pair in part.pairs:
+                    index = pair.value.call
+                    if pair.value.kind != ExprKind.CALL or index is None:
+                        continue
+                    callee = facts.calls[index].callee
+                    if callee.startswith("new ") and callee[4:].isidentifier():
+                        found.setdefault(pair.key, set()).add((path, callee[4:]))

@@ -14,9 +14,10 @@ from archtools.analysis.read_policy import public_to_read
 from archtools.analysis.roles import CallClassifier
 from archtools.analysis.sinks import SinkFinder
 from archtools.analysis.summaries import Summaries
-from archtools.facts.code import FileFacts
+from archtools.facts.outline import Holds, holding, whole_pass
+from archtools.facts.outline import renders_cached as renders_cached
 from archtools.facts.schema import FieldKind, Schema
-from archtools.knowledge.vocabulary import named_word
+from archtools.knowledge.vocabulary import named_word, vocabularies
 
 
 def is_sensitive_name(name: str) -> bool:
@@ -83,40 +84,13 @@ class AnalysisContext:
         self.caches = app_caches(self.program)
 
 
-CACHE_CALLS = {"unstable_cache", "cacheTag", "cacheLife"}
-
-
 def app_caches(program: Program) -> bool:
     """Whether the app keeps rendered data in Next.js caches that a write would leave stale: a
     `'use cache'` module, a cached function (`unstable_cache`, `cacheTag`), a page that revalidates
     on a timer or is forced static, or a fetch cached by Next.js. An app whose pages render per
     request has no cache to refresh after a Server Action (a revalidatePath call elsewhere shows
     intent, not a cache)."""
-    for facts in program.files.values():
-        if "use cache" in facts.directives:
-            return True
-        if any(call.name in CACHE_CALLS for call in facts.calls):
-            return True
-        if renders_cached(facts):
-            return True
-        if any(
-            call.name == "fetch"
-            and any("force-cache" in a.text or "revalidate" in a.text for a in call.args)
-            for call in facts.calls
-        ):
-            return True
-    return False
-
-
-def renders_cached(facts: FileFacts) -> bool:
-    """A module that exports a timed or static rendering (`revalidate = 60`, `force-static`)."""
-    for export in facts.exports:
-        init = export.init.text if export.init is not None else ""
-        if export.name == "revalidate" and init not in ("0", "false"):
-            return True
-        if export.name == "dynamic" and "force-static" in init:
-            return True
-    return False
+    return bool(holding(program.files, Holds.NEXT_CACHES))
 
 
 def app_has_roles(program: Program, schema: Schema, knowledge: GuardKnowledge) -> bool:
@@ -125,12 +99,13 @@ def app_has_roles(program: Program, schema: Schema, knowledge: GuardKnowledge) -
     fields = set(knowledge.ownership.role_fields)
     if any(f.name in fields for m in schema.models for f in m.fields):
         return True
-    return any(
-        set(path.split(".")[1:]) & fields
-        for facts in program.files.values()
-        for guard in facts.guards
-        for path in guard.condition.paths
-    )
+    with whole_pass(program.files):
+        return any(
+            set(path.split(".")[1:]) & fields
+            for file in holding(program.files, Holds.GUARDS)
+            for guard in program.files[file].guards
+            for path in guard.condition.paths
+        )
 
 
 def owned_models(schema: Schema, knowledge: GuardKnowledge) -> dict[str, str]:
@@ -196,16 +171,34 @@ def owned_models(schema: Schema, knowledge: GuardKnowledge) -> dict[str, str]:
 
 
 def sensitive_fields(schema: Schema, model: str) -> list[str]:
+    """The model's scalar fields named for a secret or a credential (worked out once per schema
+    and model: the checks ask for every operation of every entry point)."""
+    words = vocabularies("secret", "credential")
+    known = _SENSITIVE.get(id(schema))
+    if known is None or known[0] is not schema or known[1] != words:
+        known = (schema, words, {})
+        _SENSITIVE.clear()  # one schema at a time: an audit's
+        _SENSITIVE[id(schema)] = known
+    fields = known[2].get(model)
+    if fields is None:
+        fields = known[2][model] = _sensitive_fields(schema, model)
+    return list(fields)
+
+
+_SENSITIVE: dict[int, tuple[Schema, tuple[frozenset[str], ...], dict[str, tuple[str, ...]]]] = {}
+
+
+def _sensitive_fields(schema: Schema, model: str) -> tuple[str, ...]:
     found = schema.model(model)
     if found is None:
-        return []
-    return [
+        return ()
+    return tuple(
         f.name
         for f in found.fields
         if f.kind == FieldKind.SCALAR
         and is_sensitive_name(f.name)
         and not _NOT_A_SECRET_TYPE.search(f.type)  # `passwordProtected Boolean`, `otpExpiresAt`
-    ]
+    )
 
 
 def holds_personal_data(schema: Schema, model: str) -> bool:

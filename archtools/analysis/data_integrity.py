@@ -29,6 +29,7 @@ from archtools.analysis.entry_scope import Problem
 from archtools.analysis.flow import function_scope, outermost_function
 from archtools.analysis.roles import CallClassifier, DbOp
 from archtools.facts.code import Expr
+from archtools.facts.outline import Holds, holding, whole_pass
 from archtools.knowledge.vocabulary import is_soft_delete_field, is_version_field, loose
 from archtools.source.files import is_test_file
 
@@ -151,33 +152,43 @@ def _app_writes(ctx: AnalysisContext) -> _AppWrites:
     if known is not None:
         return known
     writes = _AppWrites()
-    for file in ctx.program.files:
-        if is_test_file(file):
-            continue
-        for op in ctx.classifier.db_ops(file):
-            if op.model is None:
+    tables = {loose(m.db_name or m.name): m.name for m in ctx.schema.models}
+    tables.update({loose(m.name): m.name for m in ctx.schema.models})
+    files = ctx.program.files
+    field_names: dict[str, set[str]] = {}
+    raw_sql = set(holding(files, Holds.RAW_CALLS))
+    with whole_pass(files):  # raw SQL and the data helpers of every write
+        for file in files:
+            if is_test_file(file):
                 continue
-            keys = _written_keys(ctx, op)
-            if op.kind == "write":
-                soft = {k for k in keys if is_soft_delete_field(k)}
-                if soft:
-                    writes.soft_deleted.setdefault(op.model, set()).update(soft)
-                if op.operation in ("create", "createMany", "createManyAndReturn", "insert"):
-                    writes.created_with.setdefault(op.model, set()).update(keys)
-            columns = {
-                f for f in _field_names(ctx, op.model) if any(_mentions(w, f) for w in op.where)
-            }
-            if columns:
-                writes.filtered.setdefault(op.model, set()).update(columns)
-        _raw_soft_deletes(ctx, file, writes)
+            for op in ctx.classifier.db_ops(file):
+                if op.model is None:
+                    continue
+                keys = _written_keys(ctx, op)
+                if op.kind == "write":
+                    soft = {k for k in keys if is_soft_delete_field(k)}
+                    if soft:
+                        writes.soft_deleted.setdefault(op.model, set()).update(soft)
+                    if op.operation in ("create", "createMany", "createManyAndReturn", "insert"):
+                        writes.created_with.setdefault(op.model, set()).update(keys)
+                if op.model not in field_names:
+                    field_names[op.model] = _field_names(ctx, op.model)
+                columns = {
+                    f for f in field_names[op.model] if any(_mentions(w, f) for w in op.where)
+                }
+                if columns:
+                    writes.filtered.setdefault(op.model, set()).update(columns)
+            if file in raw_sql:
+                _raw_soft_deletes(ctx, file, tables, writes)
     _CACHE[ctx.classifier] = writes
     return writes
 
 
-def _raw_soft_deletes(ctx: AnalysisContext, file: str, writes: _AppWrites) -> None:
-    """Soft-delete columns set by raw SQL (`UPDATE "Note" SET "deletedAt" = now()`)."""
-    tables = {loose(m.db_name or m.name): m.name for m in ctx.schema.models}
-    tables.update({loose(m.name): m.name for m in ctx.schema.models})
+def _raw_soft_deletes(
+    ctx: AnalysisContext, file: str, tables: dict[str, str], writes: _AppWrites
+) -> None:
+    """Soft-delete columns set by raw SQL (`UPDATE "Note" SET "deletedAt" = now()`), the
+    schema's `tables` by their loose table and model names."""
     for call in ctx.program.files[file].calls:
         if not call.tagged_template and "raw" not in call.name.lower():
             continue

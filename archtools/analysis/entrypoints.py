@@ -14,6 +14,7 @@ from archtools.analysis.program import Program
 from archtools.analysis.trpc import context_identity_paths, find_procedures, routers_in
 from archtools.analysis.trpc_v9 import find_named_procedures, named_procedures_in
 from archtools.facts.code import Call, Export, ExportKind, Expr, ExprKind, FileFacts
+from archtools.facts.outline import whole_pass
 from archtools.results import EntryKind, Evidence
 
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
@@ -77,21 +78,22 @@ class EntryFinder:
         on the way, so that other per-file work needs no pass of its own."""
         found: dict[int, list[Entry]] = {index: [] for index in range(len(apps))}
         collected: dict[tuple[int, str], list[Any]] = {}
-        for file in sorted(self.program.files):
-            facts = self.program.files[file]
-            if visit is not None:
-                visit(file, facts)
-            owner = self._app_of(file, apps) if apps else None
-            for index, app in enumerate(apps):
-                if app.path != owner:
-                    continue
-                for mounted in MOUNTED_KINDS:
-                    collected.setdefault((index, mounted.name), []).extend(
-                        mounted.collect(file, facts)
-                    )
-                for kind in FILE_KINDS:
-                    if kind.applies(app, file):
-                        found[index].extend(kind.find(self, app, facts))
+        with whole_pass(self.program.files):
+            for file in sorted(self.program.files):
+                facts = self.program.files[file]
+                if visit is not None:
+                    visit(file, facts)
+                owner = self._app_of(file, apps) if apps else None
+                for index, app in enumerate(apps):
+                    if app.path != owner:
+                        continue
+                    for mounted in MOUNTED_KINDS:
+                        collected.setdefault((index, mounted.name), []).extend(
+                            mounted.collect(file, facts)
+                        )
+                    for kind in FILE_KINDS:
+                        if kind.applies(app, file):
+                            found[index].extend(kind.find(self, app, facts))
         entries: list[Entry] = []
         for index, app in enumerate(apps):
             entries += found[index]

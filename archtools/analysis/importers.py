@@ -8,6 +8,7 @@ import posixpath
 from collections import deque
 
 from archtools.analysis.program import Program
+from archtools.facts.outline import outline, whole_pass
 
 PAGE_STEMS = ("page", "layout")
 MAX_FILES = 2_000  # importers followed per module: a module imported everywhere is everywhere
@@ -17,15 +18,19 @@ class Importers:
     def __init__(self, program: Program) -> None:
         self.program = program
         self._reverse: dict[str, set[str]] | None = None
+        self._reached: dict[tuple[str, tuple[str, ...]], bool | None] = {}
 
     def _graph(self) -> dict[str, set[str]]:
         if self._reverse is None:
             reverse: dict[str, set[str]] = {}
-            for file, facts in self.program.files.items():
-                for imp in facts.imports:
-                    if imp.type_only:
+            files = self.program.files
+            with whole_pass(files):
+                outlines = [(file, outline(files, file)) for file in files]
+            for file, found in outlines:
+                for source, type_only in found.imports:
+                    if type_only:
                         continue
-                    target = self.program.resolve(file, imp.source)
+                    target = self.program.resolve(file, source)
                     if target is not None:
                         reverse.setdefault(target, set()).add(file)
             self._reverse = reverse
@@ -86,6 +91,12 @@ class Importers:
         imported only by server code (route handlers, routers, scripts); None when nothing imports it
         or the search gives up. Route handlers and the Pages Router (`pages_dirs`) hold no Server
         Actions, so a `.tsx` there is server code."""
+        key = (file, pages_dirs)
+        if key not in self._reached:  # asked once per action: a module exports several
+            self._reached[key] = self._reached_from_react(file, pages_dirs)
+        return self._reached[key]
+
+    def _reached_from_react(self, file: str, pages_dirs: tuple[str, ...]) -> bool | None:
         if not self._graph().get(file):
             return None
         importers = self._importers(file)
@@ -109,9 +120,12 @@ class Importers:
         stem = posixpath.basename(file).rsplit(".", 1)[0]
         if stem == "index":
             stem = posixpath.basename(posixpath.dirname(file))
-        for facts in self.program.files.values():
-            for imp in facts.imports:
-                last = imp.source.rstrip("/").rsplit("/", 1)[-1]
+        files = self.program.files
+        with whole_pass(files):
+            outlines = [outline(files, path) for path in files]
+        for found in outlines:
+            for source, _type_only in found.imports:
+                last = source.rstrip("/").rsplit("/", 1)[-1]
                 if last.rsplit(".", 1)[0] == stem or last == stem:
                     return True
         return False

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from archtools.analysis.cache_exposure import shared_cache_exposures
 from archtools.analysis.cached_models import cached_models
 from archtools.analysis.check_then_act import check_then_act_problems
-from archtools.analysis.context import AnalysisContext, app_caches, sensitive_fields
+from archtools.analysis.context import AnalysisContext, sensitive_fields
 from archtools.analysis.data_integrity import write_problems
 from archtools.analysis.entry_scope import Problem
 from archtools.analysis.exposure_rows import (
@@ -31,6 +31,7 @@ from archtools.analysis.redirects import open_redirects
 from archtools.analysis.roles import DbOp
 from archtools.analysis.write_sequences import write_sequence_problems
 from archtools.facts.code import Call, Expr, FileFacts
+from archtools.facts.outline import Holds, holding, whole_pass
 from archtools.results import EntryKind, Evidence
 
 if TYPE_CHECKING:
@@ -250,13 +251,12 @@ def _server_caches(program: Program) -> bool:
     known = _SERVER_CACHES.get(id(program))
     if known is not None and known[0]() is program:
         return known[1]
-    server = {
-        path: facts
-        for path, facts in program.files.items()
-        if "use client" not in facts.directives
-        and not any(call.callee in _CLIENT_HOOKS for call in facts.calls)
-    }
-    found = app_caches(Program(files=server, resolve_import=program.resolve_import))
+    with whole_pass(program.files):
+        found = any(
+            "use client" not in facts.directives
+            and not any(call.callee in _CLIENT_HOOKS for call in facts.calls)
+            for facts in map(program.files.__getitem__, holding(program.files, Holds.NEXT_CACHES))
+        )
     _SERVER_CACHES[id(program)] = (weakref.ref(program), found)
     return found
 

@@ -26,11 +26,12 @@ def provider_calls(
     program: Program, facts: FileFacts, calls: list[Call], records: list[ProviderRecords]
 ) -> Iterator[ProviderCall]:
     """The calls among `calls` that act on a provider's record, with the id each hands over."""
+    methods = {method for known in records for method in known.methods}
     for call in calls:
         callee = call.callee.removeprefix("await ").removeprefix("new ")
         root, _, method = callee.partition(".")
-        if not method or not call.args:
-            continue
+        if not method or not call.args or method not in methods:
+            continue  # no provider's method: its package is not worth resolving
         package = _made_by_package(program, facts, root.removesuffix("()"), call)
         if package is None:
             continue

@@ -18,6 +18,7 @@ from archtools.analysis.program import Program
 from archtools.analysis.roles import CallClassifier
 from archtools.analysis.summaries import is_identity_table
 from archtools.facts.code import Expr, ExprKind, FileFacts
+from archtools.facts.outline import whole_pass
 from archtools.facts.schema import Schema
 from archtools.source.files import is_test_file
 
@@ -66,12 +67,13 @@ def public_to_read(
         and schema.model(m)
     }
     reads: dict[str, list[DbOp]] = {m: [] for m in candidates}
-    for path in program.files:
-        if is_test_file(path):
-            continue
-        for op in classifier.db_ops(path):
-            if op.kind == "read" and op.model in reads and not op.subquery:
-                reads[op.model].append(op)
+    with whole_pass(program.files):  # every file's operations, found once for the audit
+        for path in program.files:
+            if is_test_file(path):
+                continue
+            for op in classifier.db_ops(path):
+                if op.kind == "read" and op.model in reads and not op.subquery:
+                    reads[op.model].append(op)
     still_owned = set(owned)
     public: dict[str, str] = {}
     writes: set[tuple[str, int | None, str | None]] = {

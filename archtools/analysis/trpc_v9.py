@@ -11,6 +11,7 @@ from archtools.analysis.entry import TRPC_KINDS, Entry, builder_chain
 from archtools.analysis.program import Program
 from archtools.analysis.trpc import context_seeds
 from archtools.facts.code import Call, ExprKind, FileFacts
+from archtools.facts.outline import Holds, holding, whole_pass
 from archtools.results import EntryKind, Evidence
 
 MAX_MERGE_DEPTH = 8
@@ -44,6 +45,8 @@ def find_named_procedures(
     program: Program, app: str, procedures: list[NamedProcedure]
 ) -> list[Entry]:
     """Entry points for the v9 procedures, each named by its router's merge prefixes."""
+    if not procedures:
+        return []  # no router to name: the merges are not looked for
     merges = _merges(program)
     return [_entry(program, app, found, merges) for found in procedures]
 
@@ -80,7 +83,11 @@ class _Merge:
 def _merges(program: Program) -> list[_Merge]:
     """Every `.merge(prefix, router)` (or `.merge(router)`) whose router the program resolves."""
     found: list[_Merge] = []
-    for file, facts in program.files.items():
+    with whole_pass(program.files):
+        merging = [
+            (file, program.files[file]) for file in holding(program.files, Holds.MERGE_CALLS)
+        ]
+    for file, facts in merging:
         for call in facts.calls:
             if call.name != "merge" or not call.args:
                 continue

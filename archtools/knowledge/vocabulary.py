@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from itertools import pairwise
 
@@ -41,7 +41,7 @@ def named_word(name: str, kind: str) -> str | None:
     """The word of vocabulary `kind` that `name` holds: one of its words, or two adjacent words
     joined (`api_key` holds `apikey`), compared in the singular."""
     listed = _vocabulary(kind)
-    parts = [singular(w) for w in words(name)]
+    parts = _singular_words(name)
     for word in parts:
         if word in listed:
             return word
@@ -49,6 +49,16 @@ def named_word(name: str, kind: str) -> str | None:
         if first + second in listed:
             return first + second
     return None
+
+
+@lru_cache(maxsize=1 << 16)  # the same field and variable names are asked about again and again
+def _singular_words(name: str) -> tuple[str, ...]:
+    return tuple(singular(w) for w in words(name))
+
+
+def vocabularies(*kinds: str) -> tuple[frozenset[str], ...]:
+    """The vocabularies of `kinds`, as they are now (what a cache of their verdicts depends on)."""
+    return tuple(_vocabulary(kind) for kind in kinds)
 
 
 def in_vocabulary(word: str, kind: str) -> bool:

@@ -5,6 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from archtools.analysis import provider_records
+from archtools.analysis.program import Program
+from archtools.facts.code import Call, FileFacts
 from tests.support.minirepo import entry, make_repo, rules_at, run_audit
 
 STRIPE = """import Stripe from "stripe";
@@ -123,3 +128,30 @@ def test_a_user_id_handed_to_clerk_is_judged_like_a_key(tmp_path: Path) -> None:
     authz = entry(result, f"route_handler:{route}#POST").checks.authorization
     assert authz.status.value == "fail", authz
     assert ("AZ001", route, 8) in rules_at(result, route)
+
+
+def test_only_calls_of_a_providers_methods_are_traced_to_their_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Finding the package behind a call's receiver reads variables and imports across modules; a
+    # call whose method no provider has (`logger.info`, `res.json`) is not worth it.
+    traced: list[str] = []
+    real = provider_records._made_by_package
+
+    def made_by_package(
+        program: Program, facts: FileFacts, name: str, call: Call, depth: int = 0
+    ) -> str | None:
+        traced.append(call.callee)
+        return real(program, facts, name, call, depth)
+
+    monkeypatch.setattr(provider_records, "_made_by_package", made_by_package)
+    logged = CANCEL.replace(
+        "  await stripe.subscriptions.cancel(subscriptionId);\n",
+        '  console.info("cancel", subscriptionId);\n'
+        "  await stripe.subscriptions.cancel(subscriptionId);\n"
+        "  await stripe.subscriptions.list(subscriptionId);\n",
+    )
+    make_repo(tmp_path, {"lib/stripe.ts": STRIPE, FILE: logged}, dependencies={"stripe": "17.0.0"})
+    result = run_audit(tmp_path)
+    assert ("AZ001", FILE, 10) in rules_at(result, FILE)  # the verdict stands
+    assert traced and set(traced) == {"stripe.subscriptions.cancel"}

@@ -49,8 +49,7 @@ _SUBQUERY_SLOTS = {
 
 
 def read_op(ctx: OrmContext, file: str, call: Call) -> DbOp | None:
-    chain = ctx.program.chain(file, call)
-    head = chain[0]
+    head = _chain_head(ctx, file, call)
     segments = head.callee.split(".")
     if len(segments) < 2:
         return None
@@ -58,7 +57,7 @@ def read_op(ctx: OrmContext, file: str, call: Call) -> DbOp | None:
     if len(segments) >= 3 and segments[-3] == "query" and operation in ("findFirst", "findMany"):
         shape = _relational(ctx, file, head, segments[-2])
     elif operation in ctx.knowledge.database.drizzle_roots and operation != "query":
-        shape = _builder(chain, operation)
+        shape = _builder(ctx.program.chain(file, call), operation)
     else:
         return None
     if shape.table is None:
@@ -87,6 +86,20 @@ def read_op(ctx: OrmContext, file: str, call: Call) -> DbOp | None:
         assigned_to=tuple(call.assigned_to),
         returned=call.returned,
     )
+
+
+def _chain_head(ctx: OrmContext, file: str, call: Call) -> Call:
+    """The innermost call of the method chain `call` ends (Program.chain's first, without the
+    list: most calls are no query, and this is asked of every call of every file)."""
+    if call.receiver is None:
+        return call
+    calls = ctx.program.files[file].calls
+    seen = {call.index}
+    current = call
+    while current.receiver is not None and current.receiver not in seen:
+        seen.add(current.receiver)
+        current = calls[current.receiver]
+    return current
 
 
 def _callback_parts(ctx: OrmContext, file: str, value: Expr) -> list[Expr]:

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from archtools.facts.code import EnvRead, Expr, ExprKind, FileFacts, Pair
+from archtools.facts.outline import Holds, outline, whole_pass
 from archtools.rules.base import Hit
 from archtools.rules.code.base import CodeContext, CodeRule
 from archtools.rules.code.secret_vocabulary import secret_vocabulary
@@ -101,11 +102,24 @@ class PublicEnvEvidence:
 def project_evidence(ctx: CodeContext, declared: set[str]) -> PublicEnvEvidence:
     """One pass over the files; `declared` are the env files' secret-looking public variables
     (with the ones a file reads, the names whose boolean schemas are looked for in that file)."""
+    with whole_pass(ctx.files):
+        return _project_evidence(ctx, declared)
+
+
+def _project_evidence(ctx: CodeContext, declared: set[str]) -> PublicEnvEvidence:
     evidence = PublicEnvEvidence()
     values = secret_vocabulary().flag_values
     runtime = secret_vocabulary().runtime_env_packages
     shipped = browser_bundle(ctx)
     for path in sorted(ctx.files):
+        found = outline(ctx.files, path)
+        if not found.holds & Holds.ENV_OR_SWITCHES:
+            # no read and no comparison with a literal: only its imports can add to the evidence
+            if not evidence.published_at_run_time:
+                evidence.published_at_run_time = any(
+                    source.startswith(runtime) for source, _ in found.imports
+                )
+            continue
         facts = ctx.files[path]
         read_here = {read.name for read in facts.env_reads}
         evidence.named |= read_here
