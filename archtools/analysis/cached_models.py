@@ -18,6 +18,7 @@ import weakref
 from archtools.analysis.context import AnalysisContext, renders_cached
 from archtools.analysis.flow import function_scope
 from archtools.facts.code import Expr, ExprKind, FileFacts
+from archtools.facts.outline import Holds, holding
 
 _DEPTH = 3
 _CACHE_MARKS = {"cacheTag", "cacheLife"}
@@ -52,7 +53,9 @@ class _Reader:
 
     def read(self) -> set[str | None]:
         wrappers: set[tuple[str, int]] = set()
-        for path, facts in self.ctx.program.files.items():
+        files = self.ctx.program.files
+        for path in holding(files, Holds.NEXT_CACHES):  # (no other file is decoded for it)
+            facts = files[path]
             if "use client" in facts.directives or not self._in_app(path):
                 continue
             whole_module = "use cache" in facts.directives or renders_cached(facts)

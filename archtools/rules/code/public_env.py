@@ -144,17 +144,14 @@ def _project_evidence(ctx: CodeContext, declared: set[str]) -> PublicEnvEvidence
 
 def browser_bundle(ctx: CodeContext) -> set[str]:
     """The modules a browser bundle may hold: `'use client'` modules and Pages Router pages, and
-    every module they import (type-only imports ship nothing)."""
-    shipped = {
-        path
-        for path, facts in ctx.files.items()
-        if "use client" in facts.directives or PAGES_ROUTER_PAGE.search(path)
-    }
+    every module they import (type-only imports ship nothing). Read from the kept outlines: no
+    file is decoded for it."""
+    shipped = set(ctx.client_files) | {p for p in ctx.files if PAGES_ROUTER_PAGE.search(p)}
     queue = list(shipped)
     while queue:
         path = queue.pop()
-        for imp in ctx.files[path].imports:
-            target = None if imp.type_only else ctx.resolver(path, imp.source)
+        for source, type_only in outline(ctx.files, path).imports:
+            target = None if type_only else ctx.resolver(path, source)
             if target is not None and target in ctx.files and target not in shipped:
                 shipped.add(target)
                 queue.append(target)
