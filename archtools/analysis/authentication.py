@@ -160,6 +160,9 @@ def _op_calls(checks: CheckerBase, ops: list[DbOp] | None) -> frozenset[tuple[st
     return frozenset(found)
 
 
+_SESSION_HELPER_DEPTH = 2
+
+
 class AuthenticationChecks(CheckerBase):
     def _auth_handler_path(self, entry: Entry) -> str | None:
         facts = self.ctx.program.files[entry.file]
@@ -609,6 +612,47 @@ class AuthenticationChecks(CheckerBase):
         )
         return _authenticated(covered, "session")
 
+    def _session_helpers(self, scope: EntryScope) -> list[tuple[str, set[int | None]]]:
+        """The functions that find the caller (helpers whose summary returns the signed-in user,
+        `verifyUser(req)`) and the helpers they call: their queries look the caller up."""
+        found: list[tuple[str, set[int | None]]] = []
+        seen: set[tuple[str, int | None]] = set()
+        pending = [
+            (target, 0)
+            for call in scope.facts.calls
+            if scope.has(call.func, call.line)
+            and (target := self.ctx.summaries.target(scope.facts.path, call)) is not None
+            and target[1] is not None
+            and self.ctx.summaries.of(*target).returns_identity is not None
+        ]
+        while pending:
+            (file, func), depth = pending.pop()
+            if (file, func) in seen:
+                continue
+            seen.add((file, func))
+            facts = self.ctx.program.files[file]
+            inside = function_scope(facts, func)
+            found.append((file, inside))
+            if depth >= _SESSION_HELPER_DEPTH:
+                continue
+            for call in facts.calls:
+                target = self.ctx.summaries.target(file, call) if call.func in inside else None
+                if target is not None and target[1] is not None:
+                    pending.append((target, depth + 1))
+        return found
+
+    def _app_queries(
+        self, scope: EntryScope, op_flows: list[tuple[DbOp, Flow]]
+    ) -> list[tuple[DbOp, Flow]]:
+        """The operations an entry point runs, less those of the helpers that find the caller (a
+        session helper looking its user up by the session's email)."""
+        helpers = self._session_helpers(scope)
+        return [
+            (op, flow)
+            for op, flow in op_flows
+            if not any(op.file == file and op.func in inside for file, inside in helpers)
+        ]
+
     def _nothing_to_protect(
         self,
         entry: Entry,
@@ -656,7 +700,9 @@ class AuthenticationChecks(CheckerBase):
             if reads is not None:
                 return make_check(CheckStatus.NA, reads)
         elif not webhook and not any(
-            flow.is_identity(part) for op, flow in op_flows for part in (*op.where, *op.data)
+            flow.is_identity(part)
+            for op, flow in self._app_queries(scope, op_flows)
+            for part in (*op.where, *op.data)
         ):
             # the user is read (to greet them, or offer to sign in) but keys nothing: a link's
             # secret is still the only access

@@ -33,8 +33,6 @@ from archtools.analysis.trpc import context_seeds
 from archtools.facts.code import Call, ExitKind, Expr, ExprKind, Pair
 from archtools.results import Check, CheckStatus, Evidence
 
-_SESSION_HELPER_DEPTH = 2
-
 
 @dataclass
 class _Tally:
@@ -450,35 +448,6 @@ class AuthorizationChecks(LoadChecks):
             detail=f"{op.callee}() reads only profile fields of {op.model} "
             f"({', '.join(fields[:4])}), no personal data",
         )
-
-    def _session_helpers(self, scope: EntryScope) -> list[tuple[str, set[int | None]]]:
-        """The functions that find the caller (helpers whose summary returns the signed-in user,
-        `verifyUser(req)`) and the helpers they call: their queries look the caller up."""
-        found: list[tuple[str, set[int | None]]] = []
-        seen: set[tuple[str, int | None]] = set()
-        pending = [
-            (target, 0)
-            for call in scope.facts.calls
-            if scope.has(call.func, call.line)
-            and (target := self.ctx.summaries.target(scope.facts.path, call)) is not None
-            and target[1] is not None
-            and self.ctx.summaries.of(*target).returns_identity is not None
-        ]
-        while pending:
-            (file, func), depth = pending.pop()
-            if (file, func) in seen:
-                continue
-            seen.add((file, func))
-            facts = self.ctx.program.files[file]
-            inside = function_scope(facts, func)
-            found.append((file, inside))
-            if depth >= _SESSION_HELPER_DEPTH:
-                continue
-            for call in facts.calls:
-                target = self.ctx.summaries.target(file, call) if call.func in inside else None
-                if target is not None and target[1] is not None:
-                    pending.append((target, depth + 1))
-        return found
 
     def _authorization_verdict(self, entry: Entry, scope: EntryScope, tally: _Tally) -> Check:
         """The check from the evidence gathered: any failure fails, any pass passes; otherwise

@@ -4526,3 +4526,34 @@ export async function PATCH(req: Request, { params }: { params: Promise<{ id: st
 """
     result = audit_files(tmp_path, {"app/api/notes/[id]/route.ts": route})
     assert [(f.rule, f.line) for f in result.findings if f.rule == "VAL001"] == [("VAL001", 10)]
+
+
+def test_class1_the_session_helpers_own_lookup_keys_no_query_of_the_page(tmp_path: Path) -> None:
+    # The helper finds the signed-in user by the session's email: that lookup is how the page
+    # reads the session, not a query of the page keyed by it.
+    schema = PRISMA_SCHEMA + (
+        "\nmodel Invite {\n  id     String @id @default(cuid())\n  token  String @unique\n"
+        '  email  String\n  status String @default("PENDING")\n}\n'
+    )
+    helper = """import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+export async function currentUser() {
+  const session = await auth();
+  if (!session?.user?.email) return null;
+  return prisma.user.findFirstOrThrow({ where: { email: session.user.email } });
+}
+"""
+    page = """import { currentUser } from "@/lib/session";
+import { prisma } from "@/lib/db";
+export default async function Accept({ params }: { params: Promise<{ token: string }> }) {
+  const { token } = await params;
+  const user = await currentUser();
+  const invite = await prisma.invite.findUnique({ where: { token } });
+  if (!invite) return <p>Invalid link</p>;
+  return <p>{user?.email === invite.email ? "Welcome back" : invite.email}</p>;
+}
+"""
+    files = {"lib/session.ts": helper, "app/invite/[token]/page.tsx": page}
+    result = audit_files(tmp_path, files, schema=schema)
+    check = entry(result, "page:app/invite/[token]/page.tsx#default").checks.authentication
+    assert check.status.value == "n/a" and "secret" in check.evidence[0].detail, check
