@@ -44,11 +44,11 @@ class _Reader:
         self.app = app
         self.models: set[str | None] = set()
         self.seen: set[tuple[str, int | None]] = set()
+        self.roots = [a.path for a in ctx.apps]
 
     def _in_app(self, path: str) -> bool:
         """A file of this app, or of no app (a shared package any app may import)."""
-        roots = [a.path for a in self.ctx.apps]
-        owner = [r for r in roots if r == "." or path.startswith(r + "/")]
+        owner = [r for r in self.roots if r == "." or path.startswith(r + "/")]
         return not owner or self.app in owner
 
     def read(self) -> set[str | None]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from archtools.analysis.program import Program
 from archtools.facts.code import Call, Expr, ExprKind, FileFacts
-from archtools.facts.outline import Holds, holding, whole_pass
+from archtools.facts.outline import Holds, constructed_properties, holding, whole_pass
 
 FuncKey = tuple[str, int | None]
 
@@ -139,13 +139,5 @@ def _constructed_properties(program: Program) -> dict[str, set[tuple[str, str]]]
 
 def _constructed_in(path: str, facts: FileFacts, found: dict[str, set[tuple[str, str]]]) -> None:
     """Adds the classes `facts` constructs under each key of an object literal to `found`."""
-    for call in facts.calls:
-        for arg in call.args:
-            for part in arg.parts():
-                for pair in part.pairs:
-                    index = pair.value.call
-                    if pair.value.kind != ExprKind.CALL or index is None:
-                        continue
-                    callee = facts.calls[index].callee
-                    if callee.startswith("new ") and callee[4:].isidentifier():
-                        found.setdefault(pair.key, set()).add((path, callee[4:]))
+    for key, cls in constructed_properties(facts):
+        found.setdefault(key, set()).add((path, cls))

@@ -84,8 +84,12 @@ def whole_pass(files: Mapping[str, FileFacts]) -> Iterator[None]:
 
 
 def _constructs_properties(facts: FileFacts) -> bool:
-    """An object literal in a call's arguments with a key set to a constructed class
-    (`{ notesService: new NotesService(db) }`)."""
+    return next(constructed_properties(facts), None) is not None
+
+
+def constructed_properties(facts: FileFacts) -> Iterator[tuple[str, str]]:
+    """(key, class) of each object literal key in a call's arguments set to a constructed class
+    (`{ notesService: new NotesService(db) }` gives ("notesService", "NotesService"))."""
     for call in facts.calls:
         for arg in call.args:
             for part in arg.parts():
@@ -95,8 +99,7 @@ def _constructs_properties(facts: FileFacts) -> bool:
                         continue
                     callee = facts.calls[index].callee
                     if callee.startswith("new ") and callee[4:].isidentifier():
-                        return True
-    return False
+                        yield pair.key, callee[4:]
 
 
 def _literal(expr: Expr) -> bool:

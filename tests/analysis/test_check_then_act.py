@@ -11,6 +11,7 @@ import pytest
 
 from archtools.results import Audit
 from tests.support.minirepo import PRISMA_SCHEMA, make_repo, run_audit
+from tests.support.rule_cases import drizzle_cases_audit, reported_by_case
 
 SCHEMA = PRISMA_SCHEMA.replace(
     "enum Role {",
@@ -209,13 +210,7 @@ PRISMA_CASES: dict[str, tuple[str, bool]] = {
 
 
 def _reported(result: Audit) -> dict[str, list[tuple[int, str]]]:
-    found: dict[str, list[tuple[int, str]]] = {}
-    for finding in result.findings:
-        if finding.rule == "DATA004":
-            found.setdefault(Path(finding.file).parent.name, []).append(
-                (finding.line, finding.message)
-            )
-    return found
+    return reported_by_case(result, "DATA004")
 
 
 @pytest.fixture(scope="module")
@@ -368,16 +363,7 @@ DRIZZLE_CASES: dict[str, tuple[str, bool]] = {
 
 
 def test_drizzle_checks_acted_on_in_a_separate_write(tmp_path: Path) -> None:
-    files = {
-        "db/schema.ts": DRIZZLE_SCHEMA,
-        "db/index.ts": 'import { drizzle } from "drizzle-orm/node-postgres";\n'
-        "export const db = drizzle(process.env.DATABASE_URL!);\n",
-        "drizzle.config.ts": 'export default { schema: "./db/schema.ts", dialect: "postgresql" };\n',
-    }
-    for name, (body, _) in DRIZZLE_CASES.items():
-        files[f"app/api/{name}/route.ts"] = DRIZZLE_ROUTE.replace("BODY", body)
-    make_repo(tmp_path, files, schema=None, dependencies={"drizzle-orm": "0.36.0"})
-    result = run_audit(tmp_path)
+    result = drizzle_cases_audit(tmp_path, DRIZZLE_SCHEMA, DRIZZLE_ROUTE, DRIZZLE_CASES)
     assert [e.message for e in result.errors] == []
     reported = _reported(result)
     assert set(reported) == {name for name, (_, positive) in DRIZZLE_CASES.items() if positive}

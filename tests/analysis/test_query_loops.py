@@ -12,6 +12,7 @@ from archtools.facts.code import LoopKind
 from archtools.facts.typescript import extract_code_facts
 from archtools.results import Audit
 from tests.support.minirepo import make_repo, run_audit
+from tests.support.rule_cases import drizzle_cases_audit, reported_by_case
 
 ROUTE = """import {{ auth }} from "@/auth";
 import {{ prisma }} from "@/lib/db";
@@ -188,12 +189,7 @@ def prisma_audit(tmp_path_factory: pytest.TempPathFactory) -> Audit:
 
 
 def _reported(result: Audit) -> dict[str, list[tuple[int, str]]]:
-    found: dict[str, list[tuple[int, str]]] = {}
-    for finding in result.findings:
-        if finding.rule == "PRF001":
-            name = Path(finding.file).parent.name
-            found.setdefault(name, []).append((finding.line, finding.message))
-    return found
+    return reported_by_case(result, "PRF001")
 
 
 def test_prisma_reads_per_element_are_reported_and_constant_or_batched_ones_not(
@@ -272,17 +268,9 @@ DRIZZLE_CASES: dict[str, tuple[str, bool]] = {
 
 
 def test_drizzle_reads_per_element_are_reported_and_batched_ones_not(tmp_path: Path) -> None:
-    files = {
-        "db/schema.ts": DRIZZLE_SCHEMA,
-        "db/index.ts": 'import { drizzle } from "drizzle-orm/node-postgres";\n'
-        "export const db = drizzle(process.env.DATABASE_URL!, { schema });\n"
-        'import * as schema from "./schema";\n',
-        "drizzle.config.ts": 'export default { schema: "./db/schema.ts", dialect: "postgresql" };\n',
-    }
-    for name, (body, _) in DRIZZLE_CASES.items():
-        files[f"app/api/{name}/route.ts"] = DRIZZLE_ROUTE.replace("BODY", body)
-    make_repo(tmp_path, files, schema=None, dependencies={"drizzle-orm": "0.36.0"})
-    result = run_audit(tmp_path)
+    result = drizzle_cases_audit(
+        tmp_path, DRIZZLE_SCHEMA, DRIZZLE_ROUTE, DRIZZLE_CASES, relational=True
+    )
     assert [e.message for e in result.errors] == []
     expected = {name for name, (_, positive) in DRIZZLE_CASES.items() if positive}
     reported = _reported(result)
