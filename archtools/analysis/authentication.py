@@ -23,6 +23,7 @@ from archtools.analysis.entrypoints import route_of
 from archtools.analysis.flow import Flow, function_scope, within
 from archtools.analysis.handed_context import handed_on, hono_variables
 from archtools.analysis.middleware import MiddlewareInfo, vulnerable_to_bypass
+from archtools.analysis.profile_reads import picked_fields, profile_fields
 from archtools.analysis.public_content import public_flag
 from archtools.analysis.roles import DbOp
 from archtools.analysis.shared_cache import SharedCache
@@ -45,6 +46,10 @@ _AGGREGATES = ("count", "aggregate", "groupBy", "$count")
 # Columns holding a secret handed to the row's intended user (a share link, an invitation, a
 # signing or verification link): `token`, `shareToken`, `invite_token`, `secret`; not `tokenId`.
 _SECRET_COLUMN = re.compile(r"(?:^|[a-z_])(?:token|secret|Token|Secret)$")
+# `process.env.NODE_ENV !== "development"`, `env.NODE_ENV === 'production'`: true outside development
+_OUTSIDE_DEVELOPMENT = re.compile(
+    r"""^\(?\s*(?:process\.)?env\.NODE_ENV\s*(?:!==?\s*["'](?:development|dev)["']|===?\s*["']production["'])\s*\)?$"""
+)
 _REGEX_LITERAL = re.compile(r"^/[^/*]")
 _BUILT_INS = {"Set", "Map", "WeakMap", "WeakSet", "Date", "RegExp", "URL", "URLSearchParams"}
 # The language's own namespaces: what their functions build is a plain value (`Object.values(Tags)`).
@@ -66,6 +71,8 @@ class _PublicReads:
         self.schema = checks.ctx.schema
         self.flags = checks.k.public_routes
         self.read_only = tuple(checks.k.sensitive_operations.read_only_packages)
+        self.program = checks.ctx.program
+        self.user_models = checks.k.ownership.user_models
 
     def touches(self, op: DbOp) -> bool:
         if op.kind != "read":
@@ -74,6 +81,8 @@ class _PublicReads:
             return True  # raw SQL or a table the schema does not name: whose rows is unknown
         if op.operation in _AGGREGATES:
             return False
+        if profile_fields(self.program, op, self.user_models) is not None:
+            return False  # names and avatars: what any visitor of a profile sees
         if (
             op.model not in self.owned or op.model in self.public_to_read
         ) and not holds_personal_data(self.schema, op.model):
@@ -243,23 +252,14 @@ class AuthenticationChecks(CheckerBase):
         for op in self.ctx.classifier.db_ops(scope.facts.path):
             if op.kind != "read" or not op.returns_rows or not scope.has(op.func, op.line):
                 continue
-            fields = self._picked_fields(op) if op.narrowed else fields_of.get(op.model or "", [])
+            fields = (
+                picked_fields(self.ctx.program, op)
+                if op.narrowed
+                else fields_of.get(op.model or "", [])
+            )
             if any(is_credential_name(name) for name in fields):
                 return True
         return False
-
-    def _picked_fields(self, op: DbOp) -> list[str]:
-        """The fields a narrowed read picks (`select: { id: true, name: true }`, Drizzle's
-        `columns`)."""
-        call = self.ctx.program.files[op.file].calls[op.call]
-        return [
-            picked.key
-            for arg in call.args
-            for pair in arg.pairs
-            if pair.key in ("select", "columns")
-            for picked in pair.value.pairs
-            if picked.value.text == "true"
-        ]
 
     def _for_signed_out_users(self, entry: Entry, segments: list[str]) -> bool:
         """A route or Server Action named for signed-out users (sign-up, sign-in, recovery)."""
@@ -284,6 +284,9 @@ class AuthenticationChecks(CheckerBase):
         library = self._auth_library_handler(scope)
         if library is not None:
             return library
+        development = self._development_only(scope)
+        if development is not None:
+            return development
         password = self._password_check(scope.facts.path, scope.has, 0, set())
         if password is not None:
             return Evidence(
@@ -339,6 +342,57 @@ class AuthenticationChecks(CheckerBase):
                     )
         return None
 
+    def _development_only(self, scope: EntryScope) -> Evidence | None:
+        """A tool for the app's developers: the handler leaves at once unless the server runs in
+        development (`if (process.env.NODE_ENV !== "development") return 404`), before it calls
+        anything that acts; in production it answers nothing."""
+        for guard in scope.facts.guards:
+            if (
+                guard.func not in scope.funcs
+                or not scope.has(guard.func, guard.line)
+                or guard.caught
+                or not _OUTSIDE_DEVELOPMENT.match(guard.condition.text.strip())
+            ):
+                continue
+            at = guard.line
+
+            def before_the_guard(func: int | None, line: int, at: int = at) -> bool:
+                return scope.has(func, line) and line < at
+
+            before = self._sensitive_call(scope.facts.path, before_the_guard, 0, set())
+            if before is None:
+                return Evidence(
+                    file=scope.facts.path,
+                    line=guard.line,
+                    detail="public by design: a development tool, it answers nothing unless the "
+                    f"server runs in development (`{guard.condition.text[:60]}`)",
+                )
+        return None
+
+    def _library_handler_made_by(self, file: str, callee: str) -> tuple[str, str | None]:
+        """The factory call, and its package, that built the request handler a callee names: the
+        module value itself (`handler` of `const handler = NextAuth(options)`) or one of the
+        handlers the factory hands out (`handlers.POST` of `const { handlers } = NextAuth(...)`,
+        `auth.handler` of `const auth = betterAuth(...)`), not its session readers
+        (`auth.api.getSession()`). The package is None for anything else."""
+        path = callee.removeprefix("await ").split("(", 1)[0].split(".")
+        symbol = self.ctx.program.lookup(file, path[0])
+        if symbol is None or symbol.package is not None:
+            return callee, None
+        made = self.ctx.program.value_call(symbol)
+        if made is None:
+            return callee, None
+        factory_callee, package = self.ctx.classifier.canonical(symbol.file, made)
+        factory = next(
+            (f for f in self.k.auth_factories if f.call == factory_callee.split(".", 1)[0]), None
+        )
+        if factory is None:
+            return callee, None
+        members = path[1:]
+        if members and path[0] not in factory.handlers and members[0] not in factory.handlers:
+            return callee, None
+        return factory_callee, package
+
     def _password_check(
         self,
         file: str,
@@ -381,6 +435,8 @@ class AuthenticationChecks(CheckerBase):
             if not any(set(arg.roots) & requests for arg in call.args):
                 continue
             callee, package = self.ctx.classifier.canonical(scope.facts.path, call)
+            if package is None:  # `handler(req, ctx)` with `const handler = NextAuth(options)`
+                callee, package = self._library_handler_made_by(scope.facts.path, call.callee)
             if (
                 package is not None
                 and any(package.startswith(p) for p in self.k.auth_handler_packages)
@@ -824,7 +880,10 @@ class AuthenticationChecks(CheckerBase):
         )
         if acting is not None:
             return None
-        read = sorted({op.model or op.table or "?" for op in ops})
+        profiles = [
+            op for op in ops if profile_fields(judge.program, op, judge.user_models) is not None
+        ]
+        read = sorted({op.model or op.table or "?" for op in ops if op not in profiles})
         shared = [m for m in read if m in self.ctx.public_to_read]
         what = (
             f"reads only {', '.join(read[:3])}, which no user owns"
@@ -836,6 +895,11 @@ class AuthenticationChecks(CheckerBase):
             if read
             else "reads no data,"
         )
+        if profiles:
+            shown = sorted({op.model or "?" for op in profiles})
+            what = f"reads only profile fields of {', '.join(shown)} (names, pictures)" + (
+                f" and {what.removeprefix('reads only ')}" if read else ","
+            )
         return Evidence(
             file=entry.file,
             line=entry.line,

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from archtools.analysis.context import is_personal_name, is_sensitive_name
 from archtools.analysis.entry import Entry
 from archtools.analysis.entry_scope import (
     EntryScope,
@@ -25,6 +24,7 @@ from archtools.analysis.load_checks import (
     LoadChecks,
     throws_unless_found,
 )
+from archtools.analysis.profile_reads import profile_fields
 from archtools.analysis.provider_records import provider_calls
 from archtools.analysis.public_content import public_flag_at
 from archtools.analysis.roles import DbOp
@@ -435,12 +435,8 @@ class AuthorizationChecks(LoadChecks):
     def _public_profile(self, op: DbOp) -> Evidence | None:
         """A read of users that picks only what any member of the app sees of another (`id`,
         `name`, `image`): a directory or a profile, with no personal data or secret in it."""
-        if op.kind != "read" or not op.narrowed:
-            return None
-        if op.model is None or op.model not in self.k.ownership.user_models:
-            return None
-        fields = self._picked_fields(op)
-        if not fields or any(is_sensitive_name(name) or is_personal_name(name) for name in fields):
+        fields = profile_fields(self.ctx.program, op, self.k.ownership.user_models)
+        if fields is None:
             return None
         return Evidence(
             file=op.file,

@@ -20,6 +20,7 @@ from archtools.analysis.entry_scope import (
     make_check,
 )
 from archtools.analysis.flow import Seeds, function_scope, within
+from archtools.analysis.library_handlers import library_route_analysis
 from archtools.analysis.problems import entry_problems
 from archtools.analysis.raw_sql import Place, raw_sql_problems
 from archtools.analysis.sinks import Sink
@@ -459,6 +460,9 @@ class EntryChecker(AuthorizationChecks, DataChecks):
         return found
 
     def _unresolved(self, entry: Entry) -> EntryAnalysis:
+        built = library_route_analysis(self.ctx, entry)
+        if built is not None:
+            return built
         library = self.ctx.classifier.auth_factory_handlers(entry.file, entry.name)
         if library is None:
             library = self._auth_handler_path(entry)

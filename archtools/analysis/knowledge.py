@@ -37,6 +37,20 @@ class AuthFactory(_Frozen):
     wraps: str | None = None
 
 
+class LibraryRouteHandler(_Frozen):
+    """Route handlers a library builds (`export const { GET, POST } = createRouteHandler(...)`) and
+    what each method does: `config` answers with the library's configuration, `signed` runs only
+    for a request signed with the library's key, `middleware` runs the `.middleware()` of each of
+    the router's routes first (which must stop a signed-out caller)."""
+
+    package: str
+    factory: str
+    library: str
+    methods: dict[str, Literal["config", "signed", "middleware"]]
+    router: str | None = None  # the factory's option that holds the router (`router`)
+    signing_key: str | None = None  # the environment variable holding the signing key
+
+
 class PackageCall(_Frozen):
     package: str
     call: str
@@ -145,6 +159,7 @@ class GuardKnowledge(_Frozen):
     authentication: list[AuthPrimitive]
     auth_factories: list[AuthFactory]
     auth_handler_packages: list[str]
+    library_route_handlers: list[LibraryRouteHandler]
     context_identity: list[str]
     validation: Validation
     rate_limiting: RateLimiting

@@ -1,0 +1,35 @@
+"""Reads of users that pick only what any member of an app sees of another: a directory, a
+profile card, a mention list (`select: { id: true, name: true, image: true }`)."""
+
+from __future__ import annotations
+
+from archtools.analysis.context import is_personal_name, is_sensitive_name
+from archtools.analysis.program import Program
+from archtools.analysis.roles import DbOp
+
+
+def picked_fields(program: Program, op: DbOp) -> list[str]:
+    """The fields a narrowed read picks (`select: { id: true, name: true }`, Drizzle's
+    `columns`)."""
+    call = program.files[op.file].calls[op.call]
+    return [
+        picked.key
+        for arg in call.args
+        for pair in arg.pairs
+        if pair.key in ("select", "columns")
+        for picked in pair.value.pairs
+        if picked.value.text == "true"
+    ]
+
+
+def profile_fields(program: Program, op: DbOp, user_models: list[str]) -> list[str] | None:
+    """The fields of a read of a user model that picks only profile fields, with no personal
+    data or secret among them; None for any other operation."""
+    if op.kind != "read" or not op.narrowed:
+        return None
+    if op.model is None or op.model not in user_models:
+        return None
+    fields = picked_fields(program, op)
+    if not fields or any(is_sensitive_name(name) or is_personal_name(name) for name in fields):
+        return None
+    return fields
