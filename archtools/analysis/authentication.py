@@ -666,7 +666,9 @@ class AuthenticationChecks(CheckerBase):
                 key=f"middleware-only:{entry.route}:{entry.method}",
             )
         )
-        return _authenticated(covered, "session")
+        info = self.ctx.middleware.get(entry.app)
+        kind = info.kind_of_caller(entry.route) if info is not None and entry.route else "session"
+        return _authenticated(covered, kind)
 
     def _session_helpers(self, scope: EntryScope) -> list[tuple[str, set[int | None]]]:
         """The functions that find the caller (helpers whose summary returns the signed-in user,

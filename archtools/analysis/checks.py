@@ -275,6 +275,20 @@ class EntryChecker(AuthorizationChecks, DataChecks):
                 return (f"{params[0].name}.{factory.wraps}",)
         return ()
 
+    @staticmethod
+    def _gated_in_its_branch(scope: EntryScope, line: int) -> bool:
+        """The operation runs inside a branch that leaves the function, after that branch's own
+        gate (`if (header) { const id = await keyOwner(header); return read(id) }`)."""
+        method_branches = {b.line for b in scope.facts.branches}
+        gates = [e.line for e in scope.summary.auth_also if e.file == scope.facts.path]
+        return any(
+            g.func in scope.funcs
+            and g.line not in method_branches
+            and g.line < line <= g.exit_line
+            and any(g.line < gate < line for gate in gates)
+            for g in scope.facts.guards
+        )
+
     def _five_checks(
         self,
         entry: Entry,
@@ -289,7 +303,10 @@ class EntryChecker(AuthorizationChecks, DataChecks):
         own_ops = sorted(  # (a read of public rows before the check exposes nothing)
             (op.line, op.callee)
             for op, _ in ops
-            if op.file == file and scope.has(op.func, op.line) and self._worth_guarding(op)
+            if op.file == file
+            and scope.has(op.func, op.line)
+            and self._worth_guarding(op)
+            and not self._gated_in_its_branch(scope, op.line)
         )
         authn = self._authentication(
             entry,

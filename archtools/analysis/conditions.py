@@ -148,11 +148,43 @@ def compares_secret(
     return None
 
 
+def keyed_digest(text: str) -> bool:
+    """Whether the text computes a digest keyed by a server secret (an HMAC, or a hash over a
+    value with the secret in it)."""
+    return bool(_KEYED_DIGEST.search(text)) and any(
+        SECRET_NAME.search(n) for n in secret_names([text])
+    )
+
+
+def _expanded(text: str, secret_values: dict[str, str], depth: int = 3) -> str:
+    """The text with what each local it names was set from, followed `depth` assignments deep
+    (`expectedBuffer` <- `Buffer.from(expected)` <- `createHash(...)...`)."""
+    seen: set[str] = set()
+    current = text
+    for _ in range(depth):
+        added = [
+            source
+            for name, source in secret_values.items()
+            if name not in seen and re.search(rf"\b{re.escape(name)}\b", current)
+        ]
+        seen |= {n for n in secret_values if re.search(rf"\b{re.escape(n)}\b", current)}
+        if not added:
+            break
+        current = " ".join([current, *added])
+    return current
+
+
 def compares_keyed_digest(condition: str, secret_values: dict[str, str]) -> str | None:
     """The server secret keying a digest the guard compares a presented value with, exiting on a
-    mismatch (`if (hash !== expected)` where `expected = createHash(...).update(`${id}-${env.SECRET}`)`):
-    a signed link or request, verified."""
+    mismatch (`if (hash !== expected)` where `expected = createHash(...).update(`${id}-${env.SECRET}`)`,
+    or `!timingSafeEqual(given, Buffer.from(expected))`): a signed link or request, verified."""
     for part in disjuncts(condition) or []:
+        if part.startswith("!") and _CONSTANT_TIME.search(part):
+            expanded = _expanded(part, secret_values)
+            env = [n for n in secret_names([expanded]) if SECRET_NAME.search(n)]
+            if env and _KEYED_DIGEST.search(expanded):
+                return env[0]
+            continue
         if not re.search(r"!==?", part):
             continue
         for name, source in secret_values.items():

@@ -49,6 +49,9 @@ class Flow:
     hand_checked: set[str] = field(default_factory=set)
     input_paths: tuple[str, ...] = ()
     validated_paths: tuple[str, ...] = ()
+    # identity names holding what a call looked up by the caller (`getWorkspace(session.user.id)`):
+    # the caller's, yet missing it means "not found", which stops no signed-out request for sure
+    looked_up: set[str] = field(default_factory=set)
 
     def is_identity(self, expr: Expr) -> bool:
         if any(r in self.identity for r in expr.roots):
@@ -352,10 +355,14 @@ def _label_identity_value(
     mixed = (
         init.call is not None and init.call not in sources.queries and flow.is_client_value(init)
     )
+    if _continued(sources.facts, init):
+        return
     if labels.identity is None and labels.valid is None and flow.is_identity(init) and not mixed:
         # (a value computed from the caller and a client key, `whereFor({ id, userId })`, is
         # not the caller's alone: it stays the client's)
         first = next((r for r in init.roots if r in flow.identity), None)
+        if _looks_up_by(sources.facts, init, flow):
+            flow.looked_up.update(var.names)
         labels.identity = (
             flow.identity[first]
             if first is not None
@@ -363,6 +370,40 @@ def _label_identity_value(
                 file=sources.facts.path, line=var.line, detail=f"identity from {init.text}"
             )
         )
+
+
+_CONVERSIONS = frozenset({"Number", "String", "BigInt", "Boolean", "parseInt", "parseFloat"})
+
+
+def _looks_up_by(facts: FileFacts, init: Expr, flow: Flow) -> bool:
+    """`await resolveWorkspace({ userId: session.user.id })`: a call handed the caller, not a
+    method of the caller's value or a conversion of it."""
+    if init.call is not None:
+        calls = [facts.calls[init.call]]
+    else:  # `await (custom ? custom() : resolve({ userId: session.user.id }))`
+        calls = [  # (the text is kept on one line: the calls it names, a few lines on at most)
+            c
+            for c in facts.calls
+            if init.line <= c.line <= init.line + 12
+            and f"{c.callee.removeprefix('await ')}(" in init.text
+        ]
+    for call in calls:
+        callee = call.callee.removeprefix("await ").removeprefix("new ")
+        root = callee.split(".", 1)[0].split("(", 1)[0]
+        if root in flow.identity or root in _CONVERSIONS or _under(callee, flow.identity_paths):
+            continue
+        if any(flow.is_identity(arg) for arg in call.args):
+            return True
+    return False
+
+
+def _continued(facts: FileFacts, init: Expr) -> bool:
+    """`userPromise.then((user) => limiter.limit(ip))`: what a continuation returns, which is
+    not the value it was handed."""
+    if init.call is None:
+        return False
+    call = facts.calls[init.call]
+    return call.name in ("then", "catch", "finally") and any(a.func is not None for a in call.args)
 
 
 def _label_client_value(

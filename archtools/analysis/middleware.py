@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass, field
 
 from archtools.analysis.authorized import AuthorizedCallback, find_authorized
-from archtools.analysis.flow import Seeds
-from archtools.analysis.middleware_bypass import PathList, bypass_lists
+from archtools.analysis.flow import Flow, Seeds
+from archtools.analysis.middleware_bypass import PathList, bypass_lists, path_test
 from archtools.analysis.program import Program
 from archtools.analysis.roles import AuthKind
 from archtools.analysis.summaries import Summaries
@@ -42,6 +42,10 @@ class MiddlewareInfo:
     matcher_unknown: bool = False  # a matcher archtools cannot read covers no route it can name
     # path lists it lets through before any check (`if (isMatch(pathname, PUBLIC)) return next()`)
     bypass: list[PathList] = field(default_factory=list)
+    # branches on the request's path and the gate inside each (`if (isMatch(pathname,
+    # "/api/v1/**")) { if (!validKey(req)) return unauthorized(); return next() }`): a route they
+    # match is guarded by that branch's gate, not by another branch's
+    path_gates: list[tuple[PathList, Evidence, str]] = field(default_factory=list)
 
     def lets_through(self, route: str) -> PathList | None:
         """The list by which the middleware lets `route` through unchecked, if it does."""
@@ -63,7 +67,15 @@ class MiddlewareInfo:
             return None
         if self.authorized is not None and not self.authorized.enforces(route):
             return None
-        return self.enforcing
+        branch = next((gate for listed, gate, _ in self.path_gates if listed.matches(route)), None)
+        return branch or self.enforcing
+
+    def kind_of_caller(self, route: str) -> str:
+        """The kind of caller the gate that covers `route` proves (a session unless a branch on
+        the path checks an API key or a secret)."""
+        return next(
+            (kind for listed, _, kind in self.path_gates if listed.matches(route)), "session"
+        )
 
 
 def path_pattern_regex(pattern: str) -> re.Pattern[str] | None:
@@ -167,6 +179,8 @@ def analyse_middleware(program: Program, summaries: Summaries, file: str) -> Mid
         return info
     info.enforcing = _enforcement(program, summaries, file)
     info.bypass = bypass_lists(facts)
+    if info.enforcing is not None:
+        info.path_gates = _path_gates(summaries, file)
     if info.enforcing is None:
         callback = find_authorized(program, file)
         if callback is not None:
@@ -221,26 +235,9 @@ def _enforcement(program: Program, summaries: Summaries, file: str) -> Evidence 
                 line=call.line,
                 detail=f"{call.callee}() ({auth.library}) rejects signed-out users",
             )
-    seeds = Seeds(identity_paths=("req.auth", "request.auth", "auth.userId", "auth().userId"))
     for function in facts.functions:
-        flow = summaries.flow(file, function.index, seeds)
-        for name in ("token", "session", "user", "jwt"):
-            for var in facts.vars:
-                if (
-                    var.func == function.index
-                    and name in " ".join(var.names).lower()
-                    and var.init is not None
-                ) and (
-                    any("cookies" in p or "headers" in p for p in var.init.paths)
-                    or "cookies" in var.init.text
-                ):
-                    flow.identity.setdefault(
-                        var.names[0],
-                        Evidence(
-                            file=file, line=var.line, detail=f"{var.names[0]} from the request"
-                        ),
-                    )
-        summary = summaries.compute_with(file, function.index, seeds, flow)
+        flow = _middleware_flow(summaries, file, function.index)
+        summary = summaries.compute_with(file, function.index, _SEEDS, flow)
         if summary.auth_gate is not None:
             return Evidence(
                 file=summary.auth_gate.file,
@@ -248,6 +245,58 @@ def _enforcement(program: Program, summaries: Summaries, file: str) -> Evidence 
                 detail=f"middleware {summary.auth_gate.detail}",
             )
     return None
+
+
+_SEEDS = Seeds(identity_paths=("req.auth", "request.auth", "auth.userId", "auth().userId"))
+
+
+def _middleware_flow(summaries: Summaries, file: str, func: int | None) -> Flow:
+    """The flow of a middleware function, with what it reads of the request's cookies and
+    headers under a name that says so (`token`, `session`) taken as the caller."""
+    facts = summaries.program.files[file]
+    flow = summaries.flow(file, func, _SEEDS)
+    for name in ("token", "session", "user", "jwt"):
+        for var in facts.vars:
+            if (
+                var.func == func and name in " ".join(var.names).lower() and var.init is not None
+            ) and (
+                any("cookies" in p or "headers" in p for p in var.init.paths)
+                or "cookies" in var.init.text
+            ):
+                flow.identity.setdefault(
+                    var.names[0],
+                    Evidence(file=file, line=var.line, detail=f"{var.names[0]} from the request"),
+                )
+    return flow
+
+
+def _path_gates(summaries: Summaries, file: str) -> list[tuple[PathList, Evidence, str]]:
+    """Each branch on the request's path that leaves the middleware, with the gate inside it."""
+    facts = summaries.program.files[file]
+    found: list[tuple[PathList, Evidence, str]] = []
+    for guard in sorted(facts.guards, key=lambda g: g.line):
+        if guard.negated or guard.line >= guard.exit_line:
+            continue
+        listed = path_test(facts, guard)
+        if listed is None:
+            continue
+        start, end = guard.line, guard.exit_line
+
+        def in_branch(line: int, start: int = start, end: int = end) -> bool:
+            return start < line <= end
+
+        flow = _middleware_flow(summaries, file, guard.func)
+        summary = summaries.compute_with(file, guard.func, _SEEDS, flow, in_branch)
+        if summary.auth_gate is not None:
+            gate = summary.auth_gate
+            found.append(
+                (
+                    listed,
+                    Evidence(file=gate.file, line=gate.line, detail=f"middleware {gate.detail}"),
+                    summary.auth_kind or "session",
+                )
+            )
+    return found
 
 
 def vulnerable_to_bypass(next_version: str | None) -> bool | None:

@@ -45,7 +45,7 @@ def bypass_lists(facts: FileFacts) -> list[PathList]:
             continue
         if _runs_before_exit(facts, guard):
             continue  # the branch checks something first: a gate of its own, not a bypass
-        tested = _path_test(facts, guard)
+        tested = path_test(facts, guard)
         if tested is not None:
             found.append(tested)
     return found
@@ -79,7 +79,8 @@ def _lets_through(value: Expr | None) -> bool:
     return value is not None and _PASS_ON.search(value.text.strip()) is not None
 
 
-def _path_test(facts: FileFacts, guard: Guard) -> PathList | None:
+def path_test(facts: FileFacts, guard: Guard) -> PathList | None:
+    """The paths a guard's condition tests the request's path against, if it does."""
     condition = guard.condition
     if condition.kind != ExprKind.CALL or condition.call is None:
         return None

@@ -10,9 +10,12 @@ from functools import partial
 
 from archtools.analysis.call_targets import CallTargets, FuncKey
 from archtools.analysis.conditions import (
+    SECRET_NAME,
     compares_keyed_digest,
     compares_secret,
+    keyed_digest,
     returns_keyed_digest_match,
+    secret_names,
     tests_presence,
 )
 from archtools.analysis.flow import Flow, Seeds, function_flow, function_scope
@@ -143,11 +146,38 @@ def _earlier(summary: Summary, call: Call) -> bool:
 
 
 def _holds_identity(flow: Flow, subject: str) -> bool:
-    """Whether a tested value is the caller (or the call that yields it: `!(await auth())`)."""
+    """Whether a tested value is the caller (or the call that yields it: `!(await auth())`):
+    the value itself or the part of it that names the caller (`session.user`, `user.id`), not
+    an attribute of the caller (`!user.emailVerified` tests a state, with a user at hand)."""
     root = subject.split(".", 1)[0].split("(", 1)[0].split("[", 1)[0]
-    if root in flow.identity or "(" in subject:
+    if root in flow.looked_up:
+        return False  # (missing, it was not found: that stops no signed-out request for sure)
+    if "(" in subject:
         return True
-    return any(subject == path or subject.startswith(path + ".") for path in flow.identity_paths)
+    if root in flow.identity:
+        return _names_the_caller(subject)
+    return any(
+        subject == path or (subject.startswith(path + ".") and _names_the_caller(subject))
+        for path in flow.identity_paths
+    )
+
+
+# `keys.includes(token)`, `allowed.has(key)`: a presented value looked for in a list
+_MEMBERSHIP = re.compile(
+    r"^(?P<keys>[A-Za-z_$][\w$.]*)\.(?:includes|has)\(\s*[A-Za-z_$][\w$.]*\s*\)$"
+)
+
+_CALLER_PARTS = frozenset({"user", "session", "id", "sub", "uid", "email", "auth", "data"})
+
+
+def _names_the_caller(subject: str) -> bool:
+    """`session`, `session.user`, `ctx.session?.user?.id`, `user.userId`: the caller, or the key
+    that says who it is; not one of its attributes (`user.emailVerified`, `user.role`)."""
+    parts = [p.strip("?!") for p in subject.replace("?.", ".").split(".")]
+    if len(parts) == 1:
+        return True
+    last = parts[-1]
+    return last in _CALLER_PARTS or last.endswith(("Id", "_id", "Session", "User"))
 
 
 @dataclass(frozen=True)
@@ -584,6 +614,7 @@ class Summaries:
             credential_rows=credential_rows,
             signature_verifiers=set(self.knowledge.public_routes.signature_verifiers),
         )
+        self._digest_helpers(scan)
         summary = Summary()
         self._gate_on_throwing_lookup(scan, summary, throwing_lookups)
         for guard in sorted(facts.guards, key=lambda g: g.line):
@@ -595,7 +626,60 @@ class Summaries:
                 continue
             self._read_call(scan, summary, call)
         self._read_returns(scan, summary)
+        self._gate_on_every_path(file, func, seeds, flow, scan, summary, bound)
         return summary
+
+    def _gate_on_every_path(
+        self,
+        file: str,
+        func: int | None,
+        seeds: Seeds,
+        flow: Flow,
+        scan: _Scan,
+        summary: Summary,
+        bound: Mapping[str, str] | None,
+    ) -> None:
+        """A gate inside a branch that leaves the function (`if (header) { await verifyKey(header);
+        return next() }`) guards that branch alone: the function is gated only when the path that
+        goes on past the branch has a gate of its own, which then stands for it."""
+        line = summary.auth_line
+        if summary.auth_gate is None or line is None:
+            return
+        method_branches = {b.line for b in scan.facts.branches}  # (`if (req.method === "POST")`)
+        branches = [
+            (g.line, g.exit_line)
+            for g in scan.facts.guards
+            if g.func == func
+            and g.line < g.exit_line
+            and scan.keep(g.line)
+            and g.line not in method_branches
+        ]
+        if not any(start < line <= end for start, end in branches):
+            return
+        keep = scan.keep
+
+        def past_the_branches(at: int) -> bool:
+            return keep(at) and not any(start < at <= end for start, end in branches)
+
+        if not self._goes_on(scan, past_the_branches):
+            return  # (past the branches it only refuses: `return unauthorized()`)
+        onward = self.compute_with(file, func, seeds, flow, past_the_branches, bound)
+        branch = [summary.auth_gate, *summary.auth_via]
+        summary.auth_gate, summary.auth_kind = onward.auth_gate, onward.auth_kind
+        summary.auth_stops, summary.auth_line = onward.auth_stops, onward.auth_line
+        summary.auth_via = onward.auth_via
+        summary.auth_also = [*branch, *onward.auth_also] if onward.auth_gate else []
+
+    def _goes_on(self, scan: _Scan, runs: Callable[[int], bool]) -> bool:
+        """Whether the lines kept reach what the function exists for: a database operation, or
+        the next step of a chain (`next()`, `NextResponse.next()`). Code that only answers a
+        refusal there (`return sendUnauthorized()`) lets no request on."""
+        if any(op.func in scan.scope and runs(op.line) for op in self.classifier.db_ops(scan.file)):
+            return True
+        return any(
+            call.func in scan.scope and runs(call.line) and call.name == "next"
+            for call in scan.facts.calls
+        )
 
     @staticmethod
     def _gate_on_throwing_lookup(scan: _Scan, summary: Summary, lookups: list[DbOp]) -> None:
@@ -771,6 +855,24 @@ class Summaries:
             )
             _set_gate(summary, gate, "internal", stops=stops)
 
+    def _digest_helpers(self, scan: _Scan) -> None:
+        """A local set from a repository helper that returns a digest keyed by a secret
+        (`const expected = signLink(id)` where `signLink` returns `createHmac(..., env.SECRET)...`)
+        stands for what the helper returns, so comparing with it checks a signature."""
+        for var in scan.facts.vars:
+            if var.func not in scan.scope or var.init is None or var.init.call is None:
+                continue
+            target = self.target(scan.file, scan.facts.calls[var.init.call])
+            if target is None or target[1] is None:
+                continue
+            facts = self.program.files[target[0]]
+            returned = " ".join(
+                r.value.text for r in facts.returns if r.func == target[1] and r.value is not None
+            )
+            if returned and keyed_digest(returned):
+                for name in var.names:
+                    scan.secret_values[name] = f"{var.init.text} {returned}"
+
     # -- the calls of the function ------------------------------------------------------------------
 
     def _read_call(self, scan: _Scan, summary: Summary, call: Call) -> None:
@@ -912,6 +1014,10 @@ class Summaries:
             signed = self._returns_signature_check(file, func)
             if signed is not None:
                 summary.returns_secret_check, summary.returns_secret_kind = signed, "signature"
+        if summary.returns_secret_check is None:
+            listed = self._returns_configured_key(file, func)
+            if listed is not None:
+                summary.returns_secret_check, summary.returns_secret_kind = listed, "api_key"
 
     def _caller_predicate(self, scan: _Scan) -> dict[int, Evidence]:
         """The parameters without which the function returns false: every return is either a
@@ -984,6 +1090,26 @@ class Summaries:
                     file=file,
                     line=ret.line,
                     detail=f"returns whether the request's secret matches ({found}())",
+                )
+        return None
+
+    def _returns_configured_key(self, file: str, func: int | None) -> Evidence | None:
+        """Returns whether a presented value is one of the keys the server is configured with
+        (`return apiKeys.includes(token)`, `apiKeys` read from `process.env.APP_API_KEYS`)."""
+        for ret in self.program.files[file].returns:
+            if ret.func != func or ret.value is None:
+                continue
+            found = _MEMBERSHIP.match(ret.value.text.strip())
+            if found is None:
+                continue
+            symbol = self.program.lookup(file, found.group("keys"))
+            text = symbol.value.text if symbol is not None and symbol.value is not None else ""
+            secrets = [n for n in secret_names([text]) if SECRET_NAME.search(n)]
+            if secrets:
+                return Evidence(
+                    file=file,
+                    line=ret.line,
+                    detail=f"returns whether the presented key is one of the {secrets[0]} keys",
                 )
         return None
 

@@ -81,3 +81,39 @@ def test_a_verifier_called_in_a_condition_over_several_lines(tmp_path: Path) -> 
     check = point.checks.authentication
     assert check.status.value == "pass" and check.kind == "signature"
     assert check.evidence[0].line == 15
+
+
+SIGNED_LINK = """'use server';
+import { createHash, timingSafeEqual } from "crypto";
+import { prisma } from "@/lib/db";
+
+function linkHash(noteId: string, expiresAt: number) {
+  return createHash("sha256").update(`${noteId}-${expiresAt}-${process.env.LINK_SECRET}`).digest("hex");
+}
+
+export async function confirmLink(noteId: string, expiresAt: string, hash: string) {
+  const expected = linkHash(noteId, Number(expiresAt));
+  const given = Buffer.from(hash);
+  const wanted = Buffer.from(expected);
+  if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
+    throw new Error("Invalid link");
+  }
+  await prisma.note.update({ where: { id: noteId }, data: { title: "confirmed" } });
+}
+"""
+
+
+def test_a_link_signed_by_a_helpers_keyed_digest_is_verified(tmp_path: Path) -> None:
+    make_repo(tmp_path / "signed", {"app/confirm/actions.ts": SIGNED_LINK})
+    point = entry(
+        run_audit(tmp_path / "signed"), "server_action:app/confirm/actions.ts#confirmLink"
+    )
+    check = point.checks.authentication
+    assert check.status.value == "pass" and check.kind == "signature", check
+    assert check.evidence[0].line == 13 and "LINK_SECRET" in check.evidence[0].detail
+    unkeyed = SIGNED_LINK.replace("-${process.env.LINK_SECRET}", "")
+    make_repo(tmp_path / "unkeyed", {"app/confirm/actions.ts": unkeyed})
+    point = entry(
+        run_audit(tmp_path / "unkeyed"), "server_action:app/confirm/actions.ts#confirmLink"
+    )
+    assert statuses(point)["authentication"] == "fail"
