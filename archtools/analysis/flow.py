@@ -317,8 +317,27 @@ def _is_stored(sources: _Sources, init: Expr) -> bool:
         return False
     facts = sources.facts
     found = sources.queries | sources.row_helpers
-    return any(i in found for i in _chain_indexes(facts, init.call)) or _awaits_queries(
-        facts, facts.calls[init.call], found
+    return (
+        any(i in found for i in _chain_indexes(facts, init.call))
+        or _awaits_queries(facts, facts.calls[init.call], found)
+        or _maps_awaited_query(facts, init, found)
+    )
+
+
+_AWAITED_CALL = re.compile(r"^\(\s*await\s+(?P<callee>[\w$.]+)\(")
+
+
+def _maps_awaited_query(facts: FileFacts, init: Expr, queries: frozenset[int]) -> bool:
+    """`(await prisma.link.findMany({ ... })).map((link) => link.id)`: what the rows a query
+    returned are turned into is stored data too."""
+    awaited = _AWAITED_CALL.match(init.text)
+    if awaited is None:
+        return False
+    callee = awaited.group("callee")
+    return any(
+        facts.calls[i].callee.removeprefix("await ") == callee
+        and init.line <= facts.calls[i].line <= init.line + 3
+        for i in queries
     )
 
 

@@ -275,12 +275,25 @@ class CallClassifier:
         receivers = {c.receiver for c in facts.calls if c.receiver is not None}
         readers = [(orm.read, orm.subqueries(facts)) for orm in orms.ORMS]
         ops: list[DbOp] = []
-        for call in facts.calls:
-            if call.index in receivers:
-                continue  # only the outermost call of a chain describes the operation
-            for read, nested in readers:
-                op = read(self, file, call)
+        for outermost in facts.calls:
+            if outermost.index in receivers:
+                continue  # the outermost call of a chain describes the operation
+            # ...or, when it is a method of the rows (`(await prisma.link.findMany()).map(...)`),
+            # the first call down the chain that is one
+            call: Call | None = outermost
+            seen = 0
+            while call is not None and seen < 16:
+                seen += 1
+                op = next(
+                    (
+                        replace(found, subquery=True) if nested(call) else found
+                        for read, nested in readers
+                        if (found := read(self, file, call)) is not None
+                    ),
+                    None,
+                )
                 if op is not None:
-                    ops.append(replace(op, subquery=True) if nested(call) else op)
+                    ops.append(op)
                     break
+                call = facts.calls[call.receiver] if call.receiver is not None else None
         return ops

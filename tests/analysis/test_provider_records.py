@@ -155,3 +155,35 @@ def test_only_calls_of_a_providers_methods_are_traced_to_their_package(
     result = run_audit(tmp_path)
     assert ("AZ001", FILE, 10) in rules_at(result, FILE)  # the verdict stands
     assert traced and set(traced) == {"stripe.subscriptions.cancel"}
+
+
+ALGOLIA = """import { algoliasearch } from "algoliasearch";
+export const writeClient = algoliasearch("app", process.env.ALGOLIA_WRITE_KEY!);
+"""
+
+UNINDEX = """'use server';
+import { auth } from "@/auth";
+import { writeClient } from "@/lib/algolia";
+
+export async function unindexNote(noteId: string) {
+  const session = await auth();
+  if (!session?.user?.id) throw new Error("unauthorized");
+  await writeClient.deleteObject({ indexName: "notes", objectID: noteId });
+}
+"""
+
+
+def test_a_search_record_the_client_names_is_judged_like_a_key(tmp_path: Path) -> None:
+    files = {"lib/algolia.ts": ALGOLIA, "app/notes/actions.ts": UNINDEX}
+    make_repo(tmp_path / "client", files, dependencies={"algoliasearch": "5.0.0"})
+    point = entry(run_audit(tmp_path / "client"), "server_action:app/notes/actions.ts#unindexNote")
+    check = point.checks.authorization
+    assert check.status.value == "fail" and check.evidence[0].line == 8, check
+    own = UNINDEX.replace("objectID: noteId", "objectID: session.user.id")
+    make_repo(
+        tmp_path / "own",
+        {**files, "app/notes/actions.ts": own},
+        dependencies={"algoliasearch": "5.0.0"},
+    )
+    point = entry(run_audit(tmp_path / "own"), "server_action:app/notes/actions.ts#unindexNote")
+    assert point.checks.authorization.status.value != "fail", point.checks.authorization
