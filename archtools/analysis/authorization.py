@@ -149,6 +149,10 @@ class AuthorizationChecks(LoadChecks):
             tally.passes.append(equated)
             return
         if client and not bound:
+            proven = self._found_first_among_the_callers(op, flow, client, access)
+            if proven is not None:
+                tally.passes.append(proven)
+                return
             scoped = _scoped_filter(op, flow, access.scoped.get(op.file, {}))
             if scoped is not None:  # `{ id: contactId, contactBookId: contactBook.id }`
                 tally.passes.append(
@@ -672,7 +676,7 @@ class AuthorizationChecks(LoadChecks):
         found: dict[str, dict[str, DbOp]] = {}
         returning: dict[tuple[str, int | None], DbOp] = {}
         program = self.ctx.program
-        for _round in range(2):  # a row found by a key taken from a scoped row is scoped too
+        for _round in range(3):  # a row found by a key taken from a scoped row is scoped too
             for op, flow in ops:
                 if not self._scopes_result(op, flow, found.get(op.file, {})):
                     continue
@@ -702,7 +706,60 @@ class AuthorizationChecks(LoadChecks):
                     if init is not None and init.roots and all(r in names for r in init.roots):
                         for name in var.names:
                             names.setdefault(name, names[init.roots[0]])
+                self._scoped_parameters(file, names, found)
         return found
+
+    def _found_first_among_the_callers(
+        self, op: DbOp, flow: Flow, client: list[Expr], access: _Access
+    ) -> Evidence | None:
+        """The same function first looked the client's key up among the caller's rows and leaves
+        when none was found (`const existing = await findInBook(contactId, book.id); if
+        (!existing) return null;` then `delete({ where: { id: contactId } })`)."""
+        scoped = access.scoped.get(op.file, {})
+        keys = {root for expr in client for root in _client_roots(expr, flow)}
+        if not scoped or not keys:
+            return None
+        facts = self.ctx.program.files[op.file]
+        for call in facts.calls:
+            if call.func != op.func or call.line >= op.line or not call.assigned_to:
+                continue
+            found = [name for name in call.assigned_to if name in scoped]
+            if not found or not keys <= {r for arg in call.args for r in arg.roots}:
+                continue
+            for guard in facts.guards:
+                if (
+                    guard.func == op.func
+                    and call.line < guard.line < op.line
+                    and not guard.caught
+                    and guard.negated
+                    and set(guard.condition.roots) & set(found)
+                ):
+                    return Evidence(
+                        file=op.file,
+                        line=guard.line,
+                        detail=f"{op.callee}() runs only once {call.callee}() found the client's "
+                        f"key among the caller's rows (`{found[0]}`, {scoped[found[0]].callee}() "
+                        f"at {scoped[found[0]].file}:{scoped[found[0]].line})",
+                    )
+        return None
+
+    def _scoped_parameters(
+        self, file: str, names: dict[str, DbOp], found: dict[str, dict[str, DbOp]]
+    ) -> None:
+        """`updateContact(contactId, contactBook.id)` with `contactBook` a row found for the
+        caller: the helper's parameter that receives it holds a scoped key too."""
+        program = self.ctx.program
+        for call in program.files[file].calls:
+            if not call.args:
+                continue
+            target = self.ctx.summaries.target(file, call)
+            if target is None or target[1] is None:
+                continue
+            params = program.function(target[0], target[1]).params
+            for param, arg in zip(params, call.args, strict=False):
+                if param.keys or not arg.roots or not all(r in names for r in arg.roots):
+                    continue
+                found.setdefault(target[0], {}).setdefault(param.name, names[arg.roots[0]])
 
     def _scopes_result(self, op: DbOp, flow: Flow, scoped: dict[str, DbOp]) -> bool:
         """Whether the rows an operation returns are the caller's to use: it made them, bound them
@@ -716,6 +773,8 @@ class AuthorizationChecks(LoadChecks):
         client = _client_keys(op, flow)
         if client and all(_taken_from(c, flow, scoped) for c in client):
             return True
+        if _scoped_filter(op, flow, scoped) is not None:
+            return True  # `{ id: contactId, contactBookId: book.id }`: within the caller's rows
         return self._secret_filter(op, flow) is not None
 
     def _keyed_by_caller(self, scope: EntryScope) -> Evidence | None:

@@ -1,0 +1,58 @@
+"""A helper handed a key taken from a row found for the caller holds a scoped key; a row it finds
+within that scope, checked before use, proves the client's other key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.support.minirepo import entry, make_repo, run_audit
+
+SERVICE = """import { prisma } from "@/lib/db";
+
+async function findInTeam(membershipId: string, teamId: string) {
+  return prisma.membership.findFirst({ where: { id: membershipId, teamId } });
+}
+
+export async function removeMember(membershipId: string, teamId: string) {
+  const existing = await findInTeam(membershipId, teamId);
+  if (!existing) return null;
+  return prisma.membership.delete({ where: { id: membershipId } });
+}
+"""
+
+ROUTE = """import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+import { removeMember } from "@/lib/members";
+
+export async function DELETE(req: Request, { params }: { params: Promise<{ teamId: string }> }) {
+  const session = await auth();
+  if (!session?.user?.id) return new Response(null, { status: 401 });
+  const { teamId } = await params;
+  const { membershipId } = await req.json();
+  const mine = await prisma.membership.findFirst({ where: { userId: session.user.id, teamId } });
+  if (!mine) return new Response(null, { status: 404 });
+  await removeMember(String(membershipId), mine.teamId);
+  return new Response(null, { status: 204 });
+}
+"""
+
+
+def _authorization(tmp_path: Path, route: str):  # type: ignore[no-untyped-def]
+    make_repo(
+        tmp_path, {"lib/members.ts": SERVICE, "app/api/teams/[teamId]/members/route.ts": route}
+    )
+    point = entry(
+        run_audit(tmp_path), "route_handler:app/api/teams/[teamId]/members/route.ts#DELETE"
+    )
+    return point.checks.authorization
+
+
+def test_a_key_found_within_the_callers_team_before_use_is_authorized(tmp_path: Path) -> None:
+    check = _authorization(tmp_path / "scoped", ROUTE)
+    assert check.status.value == "pass", check
+    assert any(e.file == "lib/members.ts" and e.line == 9 for e in check.evidence), check
+
+
+def test_the_clients_team_id_scopes_nothing(tmp_path: Path) -> None:
+    check = _authorization(tmp_path / "client", ROUTE.replace("mine.teamId);", "teamId);"))
+    assert check.status.value == "fail", check
