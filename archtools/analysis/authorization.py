@@ -725,7 +725,7 @@ class AuthorizationChecks(LoadChecks):
             if call.func != op.func or call.line >= op.line or not call.assigned_to:
                 continue
             found = [name for name in call.assigned_to if name in scoped]
-            if not found or not keys <= {r for arg in call.args for r in arg.roots}:
+            if not found or not keys <= {r for arg in call.args for r in arg.all_roots()}:
                 continue
             for guard in facts.guards:
                 if (

@@ -56,3 +56,37 @@ def test_a_key_found_within_the_callers_team_before_use_is_authorized(tmp_path: 
 def test_the_clients_team_id_scopes_nothing(tmp_path: Path) -> None:
     check = _authorization(tmp_path / "client", ROUTE.replace("mine.teamId);", "teamId);"))
     assert check.status.value == "fail", check
+
+
+MOVE = """import { prisma } from "@/lib/db";
+
+export async function moveNote({ noteId, title, userId }: { noteId: string; title: string; userId: string }) {
+  return prisma.$transaction(async (tx) => {
+    const note = await tx.note.findFirst({ where: { id: noteId, authorId: userId } });
+    if (!note) throw new Error("not found");
+    return tx.note.update({ where: { id: noteId }, data: { title } });
+  });
+}
+"""
+
+MOVE_ROUTE = """import { auth } from "@/auth";
+import { moveNote } from "@/lib/move";
+
+export async function POST(req: Request) {
+  const session = await auth();
+  if (!session?.user?.id) return new Response(null, { status: 401 });
+  const { noteId, title } = await req.json();
+  await moveNote({ noteId: String(noteId), title: String(title), userId: session.user.id });
+  return new Response(null, { status: 204 });
+}
+"""
+
+
+def test_a_key_found_among_the_callers_rows_in_the_same_transaction_is_authorized(
+    tmp_path: Path,
+) -> None:
+    make_repo(tmp_path, {"lib/move.ts": MOVE, "app/api/move/route.ts": MOVE_ROUTE})
+    point = entry(run_audit(tmp_path), "route_handler:app/api/move/route.ts#POST")
+    check = point.checks.authorization
+    assert check.status.value == "pass", check
+    assert any(e.file == "lib/move.ts" and e.line == 6 for e in check.evidence), check
