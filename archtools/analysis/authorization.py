@@ -289,7 +289,7 @@ class AuthorizationChecks(LoadChecks):
             or self._key_is_caller(op, flow, client)
             or self._checked_by_lookup_before(op, access.scope, access.ops, client)
             or self._checked_after_load(op, flow)
-            or self._public_state_after_load(op)
+            or self._public_state_after_load(op, access.scope)
             or self._compared_by_helper(op, access.helpers)
             or access.role_gate
         )

@@ -5,7 +5,7 @@ derived from it) is the caller's. Authorization builds on these."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from archtools.analysis.authentication import AuthenticationChecks
 from archtools.analysis.entry_scope import EntryScope
@@ -108,27 +108,63 @@ class LoadChecks(AuthenticationChecks):
             f"against the caller (`{guard.condition.text[:60]}`) before use",
         )
 
-    def _public_state_after_load(self, op: DbOp) -> Evidence | None:
+    def _public_state_after_load(self, op: DbOp, scope: EntryScope) -> Evidence | None:
         """A read by the client's key whose row is refused unless it is in a public state, before
         any use: `const row = await findFirst({ where: { slug } }); if (!row || row.status !==
-        "approved") return null`. Only what everyone may see is served: the state is the policy."""
-        if op.kind != "read" or not op.assigned_to:
+        "approved") return null`, in the function that reads it or, when a helper returns the row,
+        in the entry point that called the helper. Only what everyone may see is served: the state
+        is the policy."""
+        if op.kind != "read":
             return None
         facts = self.ctx.program.files[op.file]
-        scope = function_scope(facts, op.func)
+        if op.assigned_to:
+            own = self._refused_unless_public(
+                facts, function_scope(facts, op.func), op.line, op.assigned_to, op
+            )
+            if own is not None:
+                return own
+        returned = op.returned or any(
+            ret.func == op.func
+            and ret.value is not None
+            and set(ret.value.roots) & set(op.assigned_to)
+            for ret in facts.returns
+        )
+        if not returned or op.file == scope.facts.path:
+            return None
+        for call in scope.facts.calls:
+            if (
+                call.assigned_to
+                and scope.has(call.func, call.line)
+                and self.ctx.summaries.target(scope.facts.path, call) == (op.file, op.func)
+            ):
+                found = self._refused_unless_public(
+                    scope.facts, scope.funcs, call.line, call.assigned_to, op
+                )
+                if found is not None:
+                    return found
+        return None
+
+    def _refused_unless_public(
+        self,
+        facts: FileFacts,
+        funcs: set[int | None],
+        after: int,
+        names_of_row: Sequence[str],
+        op: DbOp,
+    ) -> Evidence | None:
         states = self.k.public_routes.public_states
-        names = "|".join(re.escape(n) for n in op.assigned_to)
+        names = "|".join(re.escape(n) for n in names_of_row)
         columns = "|".join(re.escape(c) for c in states.columns)
         refused = re.compile(
             rf"\b(?:{names})\??\.(?:{columns})\s*!==?\s*['\"`]?(?:[\w]+\.)?(\w+)['\"`]?", re.I
         )
         for guard in sorted(facts.guards, key=lambda g: g.line):
-            if guard.func not in scope or guard.line <= op.line or guard.caught:
+            if guard.func not in funcs or guard.line <= after or guard.caught:
                 continue
             match = refused.search(guard.condition.text)
             if match is not None and match.group(1).lower() in states.values:
                 return Evidence(
-                    file=op.file,
+                    file=facts.path,
                     line=guard.line,
                     detail=f"the {op.model} row {op.callee}() loads for the client's key is "
                     f"refused unless it is public (`{guard.condition.text[:60]}`)",

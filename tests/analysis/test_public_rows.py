@@ -68,3 +68,37 @@ def test_a_state_check_that_lets_drafts_through_authorizes_nothing(tmp_path: Pat
     result, point = _authorization(tmp_path, drafts)
     assert statuses(point)["authorization"] == "fail"
     assert ("AZ001", "app/api/notes/[id]/route.ts", 8) in rules_at(result)
+
+
+HELPER = """import { prisma } from "@/lib/db";
+export async function getNote(id: string) {
+  return prisma.note.findUnique({ where: { id } });
+}
+"""
+
+REFUSED_BY_THE_CALLER = """import { auth } from "@/auth";
+import { getNote } from "@/lib/notes";
+
+export async function GET(req: Request, { params }: { params: Promise<{ id: string }> }) {
+  const session = await auth();
+  if (!session?.user) return new Response(null, { status: 401 });
+  const { id } = await params;
+  const note = await getNote(id);
+  if (!note || note.status !== "published") return new Response(null, { status: 404 });
+  return Response.json(note);
+}
+"""
+
+
+def test_a_row_a_helper_returns_refused_unless_public_by_the_caller_is_authorized(
+    tmp_path: Path,
+) -> None:
+    make_repo(
+        tmp_path,
+        {"lib/notes.ts": HELPER, "app/api/notes/[id]/route.ts": REFUSED_BY_THE_CALLER},
+        schema=SCHEMA,
+    )
+    point = entry(run_audit(tmp_path), "route_handler:app/api/notes/[id]/route.ts#GET")
+    check = point.checks.authorization
+    assert check.status.value == "pass", check
+    assert check.evidence[0].file == "app/api/notes/[id]/route.ts" and check.evidence[0].line == 9
