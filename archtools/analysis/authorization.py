@@ -30,7 +30,7 @@ from archtools.analysis.public_content import public_flag_at
 from archtools.analysis.roles import DbOp
 from archtools.analysis.sinks import REPOSITORY_CODE
 from archtools.analysis.trpc import context_seeds
-from archtools.facts.code import Call, ExitKind, Expr, ExprKind, Pair
+from archtools.facts.code import Call, ExitKind, Expr, ExprKind, FileFacts, Pair
 from archtools.results import Check, CheckStatus, Evidence
 
 
@@ -538,6 +538,8 @@ class AuthorizationChecks(LoadChecks):
             for key in keys:
                 if not (flow.is_client_value(key) or flow.is_input(key)):
                     continue
+                if _fresh_key(facts, key) is not None:
+                    continue  # a new object the request creates: no one's stored object is chosen
                 bound = (
                     Evidence(
                         file=facts.path,
@@ -1056,6 +1058,25 @@ def _scoped_filter(op: DbOp, flow: Flow, scoped: dict[str, DbOp]) -> Pair | None
 def _taken_from(expr: Expr, flow: Flow, scoped: dict[str, DbOp]) -> bool:
     roots = _client_roots(expr, flow)
     return bool(roots) and all(r in scoped for r in roots)
+
+
+# Calls that make a fresh random identifier: a key holding one names a new object
+_FRESH_ID = re.compile(r"\b(?:randomUUID|nanoid|uuidv4|uuid|v4|cuid|cuid2|createId|ulid)\(")
+
+
+def _fresh_key(facts: FileFacts, key: Expr) -> str | None:
+    """`${folder}/${randomUUID()}.${ext}`, directly or in the local the key was set from: the key
+    names a new object the request creates, not one another user stored."""
+    texts = [key.text] + [
+        var.init.text
+        for var in facts.vars
+        if var.init is not None and set(var.names) & set(key.roots) and var.line <= key.line
+    ]
+    for text in texts:
+        found = _FRESH_ID.search(text)
+        if found is not None:
+            return found.group(0)
+    return None
 
 
 _UNDECIDED = "cannot tell whether the row is the caller's"
