@@ -4,6 +4,7 @@ checks on admin operations, owner columns from the session, scoped writes."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from archtools.analysis.entry import Entry
@@ -30,7 +31,7 @@ from archtools.analysis.public_content import public_flag_at
 from archtools.analysis.roles import DbOp
 from archtools.analysis.sinks import REPOSITORY_CODE
 from archtools.analysis.trpc import context_seeds
-from archtools.facts.code import Call, ExitKind, Expr, ExprKind, FileFacts, Pair
+from archtools.facts.code import Call, ExitKind, Expr, ExprKind, FileFacts, Pair, Param
 from archtools.results import Check, CheckStatus, Evidence
 
 
@@ -792,16 +793,27 @@ class AuthorizationChecks(LoadChecks):
             chosen = [i for i, arg in enumerate(call.args) if flow.is_client_value(arg)]
             if chosen and flow.identity and undecided is None:
                 undecided = self._client_key_in_sql(scope, call, chosen)
-            if not keyed or chosen:
+            if not keyed:
                 continue
             target = self.ctx.summaries.target(facts.path, call)
             if target is None or target[1] is None:
                 continue
             params = self.ctx.program.files[target[0]].functions[target[1]].params
-            names = {
-                n for i in keyed if i < len(params) for n in (params[i].names or (params[i].name,))
-            }
+
+            def names_of(indexes: list[int], params: Sequence[Param] = params) -> set[str]:
+                return {
+                    n
+                    for i in indexes
+                    if i < len(params)
+                    for n in (params[i].names or (params[i].name,))
+                }
+
             inside = function_scope(self.ctx.program.files[target[0]], target[1])
+            if chosen and self.ctx.sinks.first_sink(
+                target[0], within(inside), names_of(chosen), database=True
+            ):
+                continue  # the client's value reaches the helper's queries too
+            names = names_of(keyed)
             sink = self.ctx.sinks.first_sink(target[0], within(inside), names, database=True)
             if sink is not None and (sink.database or sink.target.endswith(REPOSITORY_CODE)):
                 return Evidence(
