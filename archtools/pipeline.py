@@ -32,7 +32,7 @@ from archtools.results import (
     Stats,
     ToolInfo,
 )
-from archtools.results_cache import ResultsCache, audit_key, stamp_key
+from archtools.results_cache import ResultsCache, audit_key, options_digest, stamp_key
 from archtools.rules.selection import RuleSelection
 from archtools.source.files import CODE_LANGUAGES
 from archtools.source.repository import Repository, load_repository
@@ -106,6 +106,17 @@ def _audit(path: Path, options: AuditOptions) -> Audit:
                 cache.restamp(repo.root, key, stamps)  # touched, not changed
         if stored is not None:
             return _answered_from_cache(stored, repo, started)
+        if not read_errors:
+            with profiling.stage(profiling.CACHE):
+                # Imported here: a cold run never needs it.
+                from archtools.reaudit import reaudit
+
+                patched = reaudit(cache, repo, texts, options, options_digest(extra), key, started)
+                if patched is not None:
+                    cache.put(repo.root, key, stamps, patched[0])
+                    cache.keep_inputs(repo.root, patched[1])
+            if patched is not None:
+                return patched[0]
     texts.compact()
     loaded = load_sources(repo, texts, read_errors, options)
     # Imported here: an audit answered from the cache never loads the analysis.
@@ -155,6 +166,11 @@ def _audit(path: Path, options: AuditOptions) -> Audit:
     if cache is not None and loaded.complete:
         with profiling.stage(profiling.CACHE):
             cache.put(repo.root, key, stamps, result)
+            from archtools.reaudit import audit_inputs
+
+            inputs = audit_inputs(loaded, key, options_digest(extra))
+            if inputs is not None:
+                cache.keep_inputs(repo.root, inputs)
     return result
 
 

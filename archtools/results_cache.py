@@ -38,6 +38,11 @@ def audit_key(texts: SourceTexts, extra: Iterable[str]) -> str:
     return digest.hexdigest()
 
 
+def options_digest(extra: Iterable[str]) -> str:
+    """A digest of the options that change results and of the version (no file in it)."""
+    return _options_digest(extra).hexdigest()
+
+
 def _options_digest(extra: Iterable[str]) -> hashlib.blake2b:
     digest = hashlib.blake2b(digest_size=24)
     digest.update(f"{__version__}/{RESULTS_FORMAT}/{code_digest()}\0".encode())
@@ -101,6 +106,24 @@ class ResultsCache:
             return None
         entry = self._entry(root)
         return _decoded(entry[1]) if entry is not None and entry[0][1] == stamps else None
+
+    def inputs(self, root: Path) -> dict[str, object] | None:
+        """What the stored audit of `root` was made from (see archtools.reaudit), or None."""
+        try:
+            blob = self._file(root).with_suffix(".inputs").read_bytes()
+            header, _, payload = blob.partition(b"\n")
+            if header.decode("ascii") != f"{_classes_version()} {zlib.crc32(payload)}":
+                return None
+            found = json.loads(zlib.decompress(payload))
+        except (OSError, ValueError, zlib.error):
+            return None
+        return found if isinstance(found, dict) else None
+
+    def keep_inputs(self, root: Path, inputs: Mapping[str, object]) -> None:
+        """Store what the audit just stored for `root` was made from."""
+        payload = zlib.compress(json.dumps(inputs, separators=(",", ":")).encode(), 1)
+        header = f"{_classes_version()} {zlib.crc32(payload)}"
+        self._store(self._file(root).with_suffix(".inputs"), header, payload)
 
     def restamp(self, root: Path, key: str, stamps: str) -> None:
         """Record new stamps for the entry stored under `key` (files touched, contents the same)."""

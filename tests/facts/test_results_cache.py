@@ -159,13 +159,15 @@ def test_any_change_of_stamps_file_set_or_options_misses_the_stamps(
         options = AuditOptions(cache_dir=tmp_path / "cache", workers=1, ignore=("ATH001",))
     else:  # another archtools: its audit may differ, so the stored one is not taken
         monkeypatch.setattr(results_cache, "__version__", "0.0.0+other")
-        answered = []
-        monkeypatch.setattr(
-            results_cache.ResultsCache, "get", lambda *_: answered.append(1) or None
-        )
+        answered: list[str] = []
+
+        def looked_up(_cache: object, _root: Path, key: str) -> None:
+            answered.append(key)
+
+        monkeypatch.setattr(results_cache.ResultsCache, "get", looked_up)
     again = audit(repo, options)
     if change == "version":
-        assert answered == [1]  # missed by stamps, looked up by content, analysed again
+        assert len(answered) == 1  # missed by stamps, looked up by content, analysed again
         return
     fresh = audit(repo, AuditOptions(use_cache=False, workers=1, ignore=options.ignore))
     assert again.model_dump(exclude={"stats"}) == fresh.model_dump(exclude={"stats"})
