@@ -23,6 +23,7 @@ from archtools.loading import (
     load_sources,
     read_sources,
 )
+from archtools.reaudit import audit_inputs, reaudit
 from archtools.results import (
     AppInfo,
     Audit,
@@ -63,6 +64,12 @@ def _no_cyclic_gc() -> Iterator[None]:
         yield
     finally:
         if enabled:
+            # What the audit allocated is all still in the youngest generation: the first
+            # allocation after enabling would traverse every object of it (a second or more on a
+            # large repository). Moved to the oldest generation instead, it waits for the next
+            # full collection like any long-lived object.
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
@@ -108,9 +115,7 @@ def _audit(path: Path, options: AuditOptions) -> Audit:
             return _answered_from_cache(stored, repo, started)
         if not read_errors:
             with profiling.stage(profiling.CACHE):
-                # Imported here: a cold run never needs it.
-                from archtools.reaudit import reaudit
-
+                # Only the changed files' facts: answered when none changed for the analysis.
                 patched = reaudit(cache, repo, texts, options, options_digest(extra), key, started)
                 if patched is not None:
                     cache.put(repo.root, key, stamps, patched[0])
@@ -166,8 +171,6 @@ def _audit(path: Path, options: AuditOptions) -> Audit:
     if cache is not None and loaded.complete:
         with profiling.stage(profiling.CACHE):
             cache.put(repo.root, key, stamps, result)
-            from archtools.reaudit import audit_inputs
-
             inputs = audit_inputs(loaded, key, options_digest(extra))
             if inputs is not None:
                 cache.keep_inputs(repo.root, inputs)
