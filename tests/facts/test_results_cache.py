@@ -164,7 +164,7 @@ def test_any_change_of_stamps_file_set_or_options_misses_the_stamps(
         def looked_up(_cache: object, _root: Path, key: str) -> None:
             answered.append(key)
 
-        monkeypatch.setattr(results_cache.ResultsCache, "get", looked_up)
+        monkeypatch.setattr(results_cache.ResultsCache, "get_text", looked_up)
     again = audit(repo, options)
     if change == "version":
         assert len(answered) == 1  # missed by stamps, looked up by content, analysed again

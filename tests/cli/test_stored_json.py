@@ -1,0 +1,66 @@
+"""A JSON report of an audit the results cache answers is written from the JSON stored, never
+decoded into objects: byte for byte what the decoded audit writes (but for this run's seconds),
+with the same --fail-on exit codes."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+import archtools.pipeline
+from archtools.cli import main
+from archtools.pipeline import AuditOptions, audit
+from archtools.results_cache import StoredAudit
+
+SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
+SECONDS = re.compile(r'"seconds": [0-9.e+-]+')
+
+
+def _without_seconds(text: str) -> str:
+    assert len(SECONDS.findall(text)) == 1  # the stats' own
+    return SECONDS.sub('"seconds": 0', text)
+
+
+@pytest.mark.parametrize("sample", ["shop-vulnerable", "notes-secure"])  # findings, and none
+def test_a_cached_json_report_is_written_from_the_stored_json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sample: str
+) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(SAMPLES / sample, repo)
+    monkeypatch.setenv("ARCHTOOLS_CACHE_DIR", str(tmp_path / "cache"))
+    fresh = tmp_path / "fresh.json"
+    assert main(["audit", str(repo), "--format", "json", "-o", str(fresh)]) == 0
+    decoded = audit(repo, AuditOptions(cache_dir=tmp_path / "cache"))
+    answered: list[StoredAudit] = []
+    real = StoredAudit.answered.__func__  # type: ignore[attr-defined]
+
+    def kept(cls: type[StoredAudit], /, *args: object, **kwargs: object) -> StoredAudit | None:
+        found = real(cls, *args, **kwargs)
+        answered.append(found)
+        return found  # type: ignore[no-any-return]
+
+    def no_decoding(_text: bytes) -> None:
+        raise AssertionError("a JSON report of a cached audit must not decode it")
+
+    monkeypatch.setattr(StoredAudit, "answered", classmethod(kept))
+    monkeypatch.setattr(archtools.pipeline, "decoded_audit", no_decoding)
+    stored = tmp_path / "stored.json"
+    assert main(["audit", str(repo), "--format", "json", "-o", str(stored)]) == 0
+    assert len(answered) == 1
+    assert _without_seconds(stored.read_text()) == _without_seconds(decoded.to_json())
+    assert _without_seconds(stored.read_text()) != _without_seconds(fresh.read_text())  # cached
+    for severity in ("critical", "high", "medium", "low", "info"):
+        expected = main(
+            ["audit", str(repo), "--format", "json", "--no-cache", "--fail-on", severity]
+        )
+        code = main(["audit", str(repo), "--format", "json", "--fail-on", severity])
+        assert code == expected, severity
+    assert len(answered) == 6
+
+
+def test_a_damaged_stored_json_is_audited_again(tmp_path: Path) -> None:
+    assert StoredAudit.answered(b'{"stats": 1}', seconds=0.1, files_cached=0, commit=None) is None
+    assert StoredAudit.answered(b"[", seconds=0.1, files_cached=0, commit=None) is None
