@@ -135,10 +135,10 @@ def _audit(path: Path, options: AuditOptions, *, as_text: bool) -> Audit | Store
                 # Only the changed files' facts: answered when none changed for the analysis.
                 patched = reaudit(cache, repo, texts, options, options_digest(extra), key, started)
                 if patched is not None:
-                    cache.put(repo.root, key, stamps, patched[0])
+                    cache.put_text(repo.root, key, stamps, patched[0].compact())
                     cache.keep_inputs(repo.root, patched[1])
             if patched is not None:
-                return patched[0]
+                return patched[0] if as_text else patched[0].audit()
     texts.compact()
     loaded = load_sources(repo, texts, read_errors, options)
     # Imported here: an audit answered from the cache never loads the analysis.

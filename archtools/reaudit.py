@@ -27,8 +27,7 @@ from archtools.facts.store import (
 )
 from archtools.facts.table import FactsTable
 from archtools.loading import AuditOptions, Loaded
-from archtools.results import Audit
-from archtools.results_cache import ResultsCache
+from archtools.results_cache import ResultsCache, StoredAudit
 from archtools.source.files import CODE_LANGUAGES
 from archtools.source.repository import Repository
 from archtools.source.texts import SourceTexts, snippet_lines
@@ -83,7 +82,7 @@ def reaudit(
     options_key: str,
     key: str,
     started: float,
-) -> tuple[Audit, dict[str, object]] | None:
+) -> tuple[StoredAudit, dict[str, object]] | None:
     """The audit of `repo` (whose files' texts are `texts`) made from the stored one when the
     changes since cannot alter the analysis, with what it was made from; else None."""
     inputs = cache.inputs(repo.root)
@@ -121,22 +120,24 @@ def reaudit(
             or not same_analysis_facts(before[old_key][0], result.facts[path])
         ):
             return None
-    stored = cache.get(repo.root, str(inputs["key"]))
-    if stored is None or any(f.file not in texts for f in stored.findings):
+    text = cache.get_text(repo.root, str(inputs["key"]))
+    stored = None
+    if text is not None:
+        stored = StoredAudit.answered(
+            text,
+            seconds=round(time.perf_counter() - started, 3),
+            files_cached=sum(1 for path in texts if path in code) - result.parsed,
+            commit=repo.commit,
+        )
+    if stored is None or not stored.finding_files() <= set(texts):
         return None
-    audit = _with_snippets(stored, texts, set(changed))
-    stats = audit.stats.model_copy(
-        update={
-            "seconds": round(time.perf_counter() - started, 3),
-            "files_cached": sum(1 for path in texts if path in code) - result.parsed,
-        }
-    )
-    audit = audit.model_copy(
-        update={"stats": stats, "repo": audit.repo.model_copy(update={"commit": repo.commit})}
-    )
     for path in changed:
         files[path] = [texts.digest(path).hex(), result.keys[path]]
-    return audit, {**inputs, "key": key, "files": files}
+    return stored.with_snippets(set(changed), lambda file, line: _snippet(texts, file, line)), {
+        **inputs,
+        "key": key,
+        "files": files,
+    }
 
 
 def same_analysis_facts(before: FileFacts, after: FileFacts) -> bool:
@@ -177,12 +178,7 @@ def _entry(entry: object) -> tuple[str, str]:
     return "", ""
 
 
-def _with_snippets(audit: Audit, texts: SourceTexts, changed: set[str]) -> Audit:
-    """`audit` with the snippets of the findings in `changed` files read from their new texts."""
-    findings = []
-    for finding in audit.findings:
-        if finding.file in changed:
-            lines = snippet_lines(texts[finding.file], finding.line)
-            finding = finding.model_copy(update={"snippet": "\n".join(lines) if lines else None})
-        findings.append(finding)
-    return audit.model_copy(update={"findings": findings})
+def _snippet(texts: SourceTexts, file: str, line: int) -> str | None:
+    """A finding's snippet, as rules.findings makes it."""
+    lines = snippet_lines(texts[file], line)
+    return "\n".join(lines) if lines else None

@@ -15,13 +15,13 @@ import json
 import os
 import time
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import msgspec
 
-from archtools.results import Audit, RepoInfo, Severity, Stats
+from archtools.results import Audit, Finding, RepoInfo, Severity, Stats
 from archtools.source.files import Classification, SkipReason
 from archtools.source.repository import Repository
 from archtools.source.texts import SourceTexts
@@ -143,8 +143,11 @@ class ResultsCache:
             self._write(root, key, stamps, entry[1])
 
     def put(self, root: Path, key: str, stamps: str, audit: Audit) -> None:
-        payload = zlib.compress(audit.to_json(indent=None).encode("utf-8"), 1)
-        self._write(root, key, stamps, payload)
+        self.put_text(root, key, stamps, audit.to_json(indent=None).encode("utf-8"))
+
+    def put_text(self, root: Path, key: str, stamps: str, text: bytes) -> None:
+        """Store an audit's JSON (as Audit.to_json writes it, indented or not)."""
+        self._write(root, key, stamps, zlib.compress(text, 1))
 
     def classifications(self, root: Path) -> dict[str, Classification]:
         """What the last load of `root` found reading each file (see discover_files), or {}."""
@@ -215,6 +218,13 @@ def decoded_audit(text: bytes | None) -> Audit | None:
         return None
 
 
+class _Place(msgspec.Struct):
+    """Where a finding is."""
+
+    file: str
+    line: int
+
+
 class _Gate(msgspec.Struct):
     """What --fail-on reads of a finding."""
 
@@ -249,10 +259,32 @@ class StoredAudit:
         return cls(parts)
 
     def to_json(self) -> str:
-        return msgspec.json.format(msgspec.json.encode(self.parts), indent=2).decode() + "\n"
+        return msgspec.json.format(self.compact(), indent=2).decode() + "\n"
+
+    def compact(self) -> bytes:
+        """The audit's JSON without indentation, as Audit.to_json(indent=None) writes it."""
+        return msgspec.json.encode(self.parts)
 
     def audit(self) -> Audit:
-        return Audit.model_validate_json(msgspec.json.encode(self.parts))
+        return Audit.model_validate_json(self.compact())
+
+    def finding_files(self) -> set[str]:
+        return {f.file for f in self._places()}
+
+    def with_snippets(
+        self, files: set[str], snippet: Callable[[str, int], str | None]
+    ) -> StoredAudit:
+        """This audit with `snippet(file, line)` as the snippet of each finding in `files`."""
+        findings = msgspec.json.decode(self.parts.get("findings", b"[]"), type=list[msgspec.Raw])
+        for index, place in enumerate(self._places()):
+            if place.file in files:
+                finding = Finding.model_validate_json(bytes(findings[index]))
+                finding = finding.model_copy(update={"snippet": snippet(place.file, place.line)})
+                findings[index] = msgspec.Raw(finding.model_dump_json(by_alias=True).encode())
+        return StoredAudit({**self.parts, "findings": msgspec.Raw(msgspec.json.encode(findings))})
+
+    def _places(self) -> list[_Place]:
+        return msgspec.json.decode(self.parts.get("findings", b"[]"), type=list[_Place])
 
     def fails_at(self, severity: Severity) -> bool:
         """Whether a finding not suppressed has `severity` or a higher one."""

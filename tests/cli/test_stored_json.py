@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import archtools.analyze
 import archtools.pipeline
 from archtools.cli import main
 from archtools.pipeline import AuditOptions, audit
@@ -64,3 +65,30 @@ def test_a_cached_json_report_is_written_from_the_stored_json(
 def test_a_damaged_stored_json_is_audited_again(tmp_path: Path) -> None:
     assert StoredAudit.answered(b'{"stats": 1}', seconds=0.1, files_cached=0, commit=None) is None
     assert StoredAudit.answered(b"[", seconds=0.1, files_cached=0, commit=None) is None
+
+
+def test_a_json_report_after_an_edit_that_changes_no_facts_is_the_full_audits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A comment reworded beside a finding, lines added at the end: the stored JSON, with the
+    route's snippets made again."""
+    repo = tmp_path / "repo"
+    shutil.copytree(SAMPLES / "shop-vulnerable", repo)
+    monkeypatch.setenv("ARCHTOOLS_CACHE_DIR", str(tmp_path / "cache"))
+    assert main(["audit", str(repo), "--format", "json", "-o", str(tmp_path / "a.json")]) == 0
+    route = repo / "src/app/api/orders/route.ts"
+    route.write_text(route.read_text().replace("rows) {\n", "rows) { // per row\n"))
+    assert main(["audit", str(repo), "--format", "json", "-o", str(tmp_path / "b.json")]) == 0
+    route.write_text(route.read_text().replace("// per row", "// a query per row") + "\n// end\n")
+
+    def no_analysis(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("an edit that changes no facts must not be analysed again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(archtools.analyze, "analyse", no_analysis)
+        assert main(["audit", str(repo), "--format", "json", "-o", str(tmp_path / "c.json")]) == 0
+    full = audit(repo, AuditOptions(use_cache=False)).to_json()
+    cached = re.compile(r'"files_cached": [0-9]+')
+    answered = cached.sub("", _without_seconds((tmp_path / "c.json").read_text()))
+    assert answered == cached.sub("", _without_seconds(full))
+    assert "// a query per row" in answered
