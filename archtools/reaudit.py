@@ -3,10 +3,11 @@ lines added at the end): the stored audit, with the changed files' snippets read
 
 The analysis reads a code file only through its facts (rules never re-read source text), so its
 text reaches an audit only through the snippets of the findings located in it. When every changed
-file is a code file whose facts and first syntax error equal those the stored audit was made
-from, and nothing else differs (the set of files, the repository's layout, the options, the
-version), a full audit would be the stored one with those snippets made again. Anything else is
-audited in full."""
+file is a code file whose facts (but for its line count, see same_analysis_facts) and first
+syntax error equal those the stored audit was made from, and nothing else differs (the set of
+files, the repository's layout, the options, the version), a full audit would be the stored one
+with those snippets made again. Anything else is audited in full: which entry points an edit to
+code could change is not worked out (there is no dependency index between files yet)."""
 
 from __future__ import annotations
 
