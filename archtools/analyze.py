@@ -49,6 +49,7 @@ from archtools.rules.file_pass import FileRules
 from archtools.rules.findings import build_findings, suppressions
 from archtools.rules.selection import RuleSelection
 from archtools.source.files import is_test_file
+from archtools.source.texts import snippet_lines
 
 if TYPE_CHECKING:
     from archtools.loading import AuditOptions, Loaded
@@ -428,12 +429,7 @@ def _snippet(loaded: Loaded, file: str, line: int) -> list[str]:
         except InputError:
             return []
         loaded.texts[file] = text
-    lines = text.splitlines()
-    if not 1 <= line <= len(lines):
-        return []
-    start = max(1, line - 2)
-    end = min(len(lines), line + 2)
-    return [f"{n:>4} | {lines[n - 1][:200]}" for n in range(start, end + 1)]
+    return snippet_lines(text, line)
 
 
 def project_facts(loaded: Loaded, migrations: MigrationsJudged) -> ProjectFacts:

@@ -318,14 +318,15 @@ def _audit_options(args: argparse.Namespace, bar: ProgressBar) -> object:
     return options
 
 
-def _run_audit(args: argparse.Namespace) -> object:
-    from archtools.pipeline import AuditOptions, audit
+def _run_audit(args: argparse.Namespace, *, as_stored: bool = False) -> object:
+    """The audit of `args.path`; with `as_stored`, a StoredAudit when the cache answers it."""
+    from archtools.pipeline import AuditOptions, audit, audit_or_stored
 
     bar = ProgressBar(sys.stderr, sys.stderr.isatty())
     try:
         options = _audit_options(args, bar)
         assert isinstance(options, AuditOptions)
-        return audit(Path(args.path), options)
+        return (audit_or_stored if as_stored else audit)(Path(args.path), options)
     finally:
         bar.close()
 
@@ -342,6 +343,7 @@ def _check_format_options(args: argparse.Namespace) -> None:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     from archtools.results import Audit, Severity
+    from archtools.results_cache import StoredAudit
 
     _check_format_options(args)
     if args.profile:
@@ -350,13 +352,19 @@ def cmd_audit(args: argparse.Namespace) -> int:
         print(f"archtools: seconds per stage\n{clock.report()}", file=sys.stderr)
     else:
         result, text = _audit_and_render(args)
-    assert isinstance(result, Audit)
     _write(text, args.output)
     if args.output is not None:
         print(f"wrote {args.format} report to {args.output}", file=sys.stderr)
     if args.fail_on != "none":
-        threshold = Severity(args.fail_on).rank
-        if any(f.severity.rank >= threshold and f.suppressed is None for f in result.findings):
+        threshold = Severity(args.fail_on)
+        if isinstance(result, StoredAudit):
+            fails = result.fails_at(threshold)
+        else:
+            assert isinstance(result, Audit)
+            fails = any(
+                f.severity.rank >= threshold.rank and f.suppressed is None for f in result.findings
+            )
+        if fails:
             return EXIT_FINDINGS
     return EXIT_OK
 
@@ -364,10 +372,15 @@ def cmd_audit(args: argparse.Namespace) -> int:
 def _audit_and_render(args: argparse.Namespace) -> tuple[object, str]:
     """The audit of `args.path` and its report in `args.format`."""
     from archtools.results import Audit
+    from archtools.results_cache import StoredAudit
     from archtools.rules.catalog import rule_catalog
     from archtools.views.render import render_report, report_format
 
-    result = _run_audit(args)
+    # A JSON report of an audit the cache answers is the JSON stored, never decoded.
+    result = _run_audit(args, as_stored=args.format == "json")
+    if isinstance(result, StoredAudit):
+        with profiling.stage(profiling.RENDERING):
+            return result, result.to_json()
     assert isinstance(result, Audit)
     with profiling.stage(profiling.RENDERING):
         erd_svg = None

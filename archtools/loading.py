@@ -11,7 +11,7 @@ from pathlib import Path
 
 from archtools import profiling
 from archtools.errors import InputError, ParseError
-from archtools.facts.code import FileFacts
+from archtools.facts.code import FileFacts, SyntaxProblem
 from archtools.facts.schema import Schema
 from archtools.facts.store import FILE_TIME_LIMIT, LazyJobs, collect_facts, default_cache_dir
 from archtools.results import AuditError
@@ -52,6 +52,8 @@ class Loaded:
     files_cached: int
     complete: bool = True  # False when a file was given up for time or a crashed parser
     schema_errors: list[AuditError] = field(default_factory=list)  # the schema does not parse
+    syntax: Mapping[str, SyntaxProblem] = field(default_factory=dict)  # each file's first one
+    fact_keys: Mapping[str, str] = field(default_factory=dict)  # path -> facts cache key
 
 
 def _read(repo: Repository, path: str, errors: list[AuditError]) -> str | None:
@@ -131,6 +133,8 @@ def load_sources(
         complete=not any(failure.transient for failure in result.failures),
         files_cached=result.cached,
         schema_errors=schema_errors,
+        syntax=result.syntax,
+        fact_keys=result.keys,
     )
 
 

@@ -23,6 +23,7 @@ from archtools.loading import (
     load_sources,
     read_sources,
 )
+from archtools.reaudit import audit_inputs, reaudit
 from archtools.results import (
     AppInfo,
     Audit,
@@ -32,7 +33,14 @@ from archtools.results import (
     Stats,
     ToolInfo,
 )
-from archtools.results_cache import ResultsCache, audit_key, stamp_key
+from archtools.results_cache import (
+    ResultsCache,
+    StoredAudit,
+    audit_key,
+    decoded_audit,
+    options_digest,
+    stamp_key,
+)
 from archtools.rules.selection import RuleSelection
 from archtools.source.files import CODE_LANGUAGES
 from archtools.source.repository import Repository, load_repository
@@ -44,6 +52,7 @@ __all__ = [
     "Loaded",
     "Progress",
     "audit",
+    "audit_or_stored",
     "load",
     "load_schema",
     "load_sources",
@@ -63,16 +72,31 @@ def _no_cyclic_gc() -> Iterator[None]:
         yield
     finally:
         if enabled:
+            # What the audit allocated is all still in the youngest generation: the first
+            # allocation after enabling would traverse every object of it (a second or more on a
+            # large repository). Moved to the oldest generation instead, it waits for the next
+            # full collection like any long-lived object.
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
 def audit(path: str | Path, options: AuditOptions | None = None) -> Audit:
     """Audit the repository at `path`. Raises InputError for a path that cannot be audited."""
     with _no_cyclic_gc():
-        return _audit(Path(path), options or AuditOptions())
+        found = _audit(Path(path), options or AuditOptions(), as_text=False)
+    assert isinstance(found, Audit)
+    return found
 
 
-def _audit(path: Path, options: AuditOptions) -> Audit:
+def audit_or_stored(path: str | Path, options: AuditOptions | None = None) -> Audit | StoredAudit:
+    """The audit of `path`, as `audit` makes it; but when the results cache answers, the JSON it
+    was stored as (StoredAudit), never decoded: for a caller that only writes it out as JSON."""
+    with _no_cyclic_gc():
+        return _audit(Path(path), options or AuditOptions(), as_text=True)
+
+
+def _audit(path: Path, options: AuditOptions, *, as_text: bool) -> Audit | StoredAudit:
     started = time.perf_counter()
     cache = ResultsCache(options.cache_dir or default_cache_dir()) if options.use_cache else None
     with profiling.stage(profiling.LOADING):
@@ -92,20 +116,29 @@ def _audit(path: Path, options: AuditOptions) -> Audit:
         with profiling.stage(profiling.CACHE):
             # Stamps before reading: a file changed in between then only costs a content check.
             stamps = stamp_key(repo, [CONFIG_FILE], extra)
-            stored = cache.get_stamped(repo.root, stamps)
+            stored = _stored(cache.get_stamped_text(repo.root, stamps), repo, started, as_text)
         if stored is not None:
-            return _answered_from_cache(stored, repo, started)
+            return stored
     with profiling.stage(profiling.LOADING):
         read_errors: list[AuditError] = []
         texts = read_sources(repo, read_errors)
     if cache is not None:
         with profiling.stage(profiling.CACHE):
             key = audit_key(texts, extra)
-            stored = cache.get(repo.root, key)
+            stored = _stored(cache.get_text(repo.root, key), repo, started, as_text)
             if stored is not None:
                 cache.restamp(repo.root, key, stamps)  # touched, not changed
         if stored is not None:
-            return _answered_from_cache(stored, repo, started)
+            return stored
+        if not read_errors:
+            with profiling.stage(profiling.CACHE):
+                # Only the changed files' facts: answered when none changed for the analysis.
+                patched = reaudit(cache, repo, texts, options, options_digest(extra), key, started)
+                if patched is not None:
+                    cache.put_text(repo.root, key, stamps, patched[0].compact())
+                    cache.keep_inputs(repo.root, patched[1])
+            if patched is not None:
+                return patched[0] if as_text else patched[0].audit()
     texts.compact()
     loaded = load_sources(repo, texts, read_errors, options)
     # Imported here: an audit answered from the cache never loads the analysis.
@@ -155,16 +188,30 @@ def _audit(path: Path, options: AuditOptions) -> Audit:
     if cache is not None and loaded.complete:
         with profiling.stage(profiling.CACHE):
             cache.put(repo.root, key, stamps, result)
+            inputs = audit_inputs(loaded, key, options_digest(extra))
+            if inputs is not None:
+                cache.keep_inputs(repo.root, inputs)
     return result
 
 
-def _answered_from_cache(known: Audit, repo: Repository, started: float) -> Audit:
-    """A stored audit of the same files, with this run's seconds and the current commit (a
-    commit that changed no file changes no verdict)."""
+def _stored(
+    text: bytes | None, repo: Repository, started: float, as_text: bool
+) -> Audit | StoredAudit | None:
+    """A stored audit of the same files (its JSON `text`), with this run's seconds, every code
+    file counted as cached, and the current commit (a commit that changed no file changes no
+    verdict); decoded unless `as_text`. None when nothing usable is stored."""
+    if text is None:
+        return None
+    seconds = round(time.perf_counter() - started, 3)
     code_files = sum(1 for f in repo.files if f.language in CODE_LANGUAGES)
-    stats = known.stats.model_copy(
-        update={"seconds": round(time.perf_counter() - started, 3), "files_cached": code_files}
-    )
+    if as_text:
+        return StoredAudit.answered(
+            text, seconds=seconds, files_cached=code_files, commit=repo.commit
+        )
+    known = decoded_audit(text)
+    if known is None:
+        return None
+    stats = known.stats.model_copy(update={"seconds": seconds, "files_cached": code_files})
     stored_repo = known.repo.model_copy(update={"commit": repo.commit})
     return known.model_copy(update={"stats": stats, "repo": stored_repo})
 

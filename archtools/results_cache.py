@@ -15,10 +15,13 @@ import json
 import os
 import time
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
-from archtools.results import Audit
+import msgspec
+
+from archtools.results import Audit, Finding, RepoInfo, Severity, Stats
 from archtools.source.files import Classification, SkipReason
 from archtools.source.repository import Repository
 from archtools.source.texts import SourceTexts
@@ -36,6 +39,11 @@ def audit_key(texts: SourceTexts, extra: Iterable[str]) -> str:
         digest.update(path.encode("utf-8", "surrogatepass") + b"\0")
         digest.update(texts.digest(path))
     return digest.hexdigest()
+
+
+def options_digest(extra: Iterable[str]) -> str:
+    """A digest of the options that change results and of the version (no file in it)."""
+    return _options_digest(extra).hexdigest()
 
 
 def _options_digest(extra: Iterable[str]) -> hashlib.blake2b:
@@ -92,15 +100,41 @@ class ResultsCache:
 
     def get(self, root: Path, key: str) -> Audit | None:
         """The audit stored for `root` under the content key `key`."""
+        return decoded_audit(self.get_text(root, key))
+
+    def get_text(self, root: Path, key: str) -> bytes | None:
+        """The JSON of the audit stored for `root` under the content key `key`."""
         entry = self._entry(root)
-        return _decoded(entry[1]) if entry is not None and entry[0][0] == key else None
+        return _inflated(entry[1]) if entry is not None and entry[0][0] == key else None
 
     def get_stamped(self, root: Path, stamps: str) -> Audit | None:
         """The audit stored for `root` under the stamp key `stamps` (never for NO_STAMPS)."""
+        return decoded_audit(self.get_stamped_text(root, stamps))
+
+    def get_stamped_text(self, root: Path, stamps: str) -> bytes | None:
+        """The JSON of the audit stored for `root` under the stamp key `stamps`."""
         if stamps == NO_STAMPS:
             return None
         entry = self._entry(root)
-        return _decoded(entry[1]) if entry is not None and entry[0][1] == stamps else None
+        return _inflated(entry[1]) if entry is not None and entry[0][1] == stamps else None
+
+    def inputs(self, root: Path) -> dict[str, object] | None:
+        """What the stored audit of `root` was made from (see archtools.reaudit), or None."""
+        try:
+            blob = self._file(root).with_suffix(".inputs").read_bytes()
+            header, _, payload = blob.partition(b"\n")
+            if header.decode("ascii") != f"{_classes_version()} {zlib.crc32(payload)}":
+                return None
+            found = json.loads(zlib.decompress(payload))
+        except (OSError, ValueError, zlib.error):
+            return None
+        return found if isinstance(found, dict) else None
+
+    def keep_inputs(self, root: Path, inputs: Mapping[str, object]) -> None:
+        """Store what the audit just stored for `root` was made from."""
+        payload = zlib.compress(json.dumps(inputs, separators=(",", ":")).encode(), 1)
+        header = f"{_classes_version()} {zlib.crc32(payload)}"
+        self._store(self._file(root).with_suffix(".inputs"), header, payload)
 
     def restamp(self, root: Path, key: str, stamps: str) -> None:
         """Record new stamps for the entry stored under `key` (files touched, contents the same)."""
@@ -109,8 +143,11 @@ class ResultsCache:
             self._write(root, key, stamps, entry[1])
 
     def put(self, root: Path, key: str, stamps: str, audit: Audit) -> None:
-        payload = zlib.compress(audit.to_json(indent=None).encode("utf-8"), 1)
-        self._write(root, key, stamps, payload)
+        self.put_text(root, key, stamps, audit.to_json(indent=None).encode("utf-8"))
+
+    def put_text(self, root: Path, key: str, stamps: str, text: bytes) -> None:
+        """Store an audit's JSON (as Audit.to_json writes it, indented or not)."""
+        self._write(root, key, stamps, zlib.compress(text, 1))
 
     def classifications(self, root: Path) -> dict[str, Classification]:
         """What the last load of `root` found reading each file (see discover_files), or {}."""
@@ -162,11 +199,96 @@ def _classes_version() -> str:
     return f"{__version__}/{RESULTS_FORMAT}/{code_digest()}"
 
 
-def _decoded(payload: bytes) -> Audit | None:
+def _inflated(payload: bytes) -> bytes | None:
+    try:
+        return zlib.decompress(payload)
+    except zlib.error:
+        return None
+
+
+def decoded_audit(text: bytes | None) -> Audit | None:
     """The stored audit. It was written by this very code (its key holds the code's digest), so
     it has no keys this version does not know: validated straight from the JSON, without the
     unknown-key tolerance of Audit.from_json (about a sixth faster on a 30 MB audit)."""
-    try:
-        return Audit.model_validate_json(zlib.decompress(payload))
-    except (zlib.error, ValueError):
+    if text is None:
         return None
+    try:
+        return Audit.model_validate_json(text)
+    except ValueError:
+        return None
+
+
+class _Place(msgspec.Struct):
+    """Where a finding is."""
+
+    file: str
+    line: int
+
+
+class _Gate(msgspec.Struct):
+    """What --fail-on reads of a finding."""
+
+    severity: str
+    suppressed: str | None = None
+
+
+@dataclass(frozen=True)
+class StoredAudit:
+    """An audit answered from the cache, held as the JSON it was stored as, by top-level key:
+    decoding a large audit into objects, then encoding it again for a JSON report, costs more
+    than the rest of a warm run. `to_json` writes what Audit.to_json would."""
+
+    parts: dict[str, msgspec.Raw]
+
+    @classmethod
+    def answered(
+        cls, text: bytes, *, seconds: float, files_cached: int, commit: str | None
+    ) -> StoredAudit | None:
+        """The stored audit `text` with this run's seconds, cached files and commit (as
+        pipeline._stored sets them on a decoded audit); None if it is damaged."""
+        try:
+            parts = msgspec.json.decode(text, type=dict[str, msgspec.Raw])
+            stats = Stats.model_validate_json(bytes(parts["stats"]))
+            repo = RepoInfo.model_validate_json(bytes(parts["repo"]))
+        except (KeyError, ValueError, msgspec.DecodeError):
+            return None
+        stats = stats.model_copy(update={"seconds": seconds, "files_cached": files_cached})
+        repo = repo.model_copy(update={"commit": commit})
+        parts["stats"] = msgspec.Raw(stats.model_dump_json(by_alias=True).encode())
+        parts["repo"] = msgspec.Raw(repo.model_dump_json(by_alias=True).encode())
+        return cls(parts)
+
+    def to_json(self) -> str:
+        return msgspec.json.format(self.compact(), indent=2).decode() + "\n"
+
+    def compact(self) -> bytes:
+        """The audit's JSON without indentation, as Audit.to_json(indent=None) writes it."""
+        return msgspec.json.encode(self.parts)
+
+    def audit(self) -> Audit:
+        return Audit.model_validate_json(self.compact())
+
+    def finding_files(self) -> set[str]:
+        return {f.file for f in self._places()}
+
+    def with_snippets(
+        self, files: set[str], snippet: Callable[[str, int], str | None]
+    ) -> StoredAudit:
+        """This audit with `snippet(file, line)` as the snippet of each finding in `files`."""
+        findings = msgspec.json.decode(self.parts.get("findings", b"[]"), type=list[msgspec.Raw])
+        for index, place in enumerate(self._places()):
+            if place.file in files:
+                finding = Finding.model_validate_json(bytes(findings[index]))
+                finding = finding.model_copy(update={"snippet": snippet(place.file, place.line)})
+                findings[index] = msgspec.Raw(finding.model_dump_json(by_alias=True).encode())
+        return StoredAudit({**self.parts, "findings": msgspec.Raw(msgspec.json.encode(findings))})
+
+    def _places(self) -> list[_Place]:
+        return msgspec.json.decode(self.parts.get("findings", b"[]"), type=list[_Place])
+
+    def fails_at(self, severity: Severity) -> bool:
+        """Whether a finding not suppressed has `severity` or a higher one."""
+        findings = msgspec.json.decode(self.parts.get("findings", b"[]"), type=list[_Gate])
+        return any(
+            Severity(f.severity).rank >= severity.rank and f.suppressed is None for f in findings
+        )

@@ -27,6 +27,7 @@ LAYERS: list[set[str]] = [
     {"checklist"},
     {"loading", "results_cache", "baseline"},
     {"analyze"},
+    {"reaudit"},
     {"pipeline"},
     {"views"},
     {"reporting", "diff", "widgets", "workshop", "dossier"},

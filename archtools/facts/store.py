@@ -53,6 +53,7 @@ class FactsResult:
     failures: list[FactsFailure]
     cached: int
     parsed: int
+    keys: dict[str, str] = field(default_factory=dict)  # path -> its content key in the cache
 
 
 def default_cache_dir() -> Path:
@@ -307,6 +308,7 @@ def collect_facts(
         failures=failures,
         cached=len(jobs) - len(todo),
         parsed=len(todo),
+        keys=keys,
     )
 
 

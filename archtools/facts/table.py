@@ -97,6 +97,10 @@ class FactsTable(Mapping[str, FileFacts]):
             found = self._outlines[path]
         return found
 
+    def packed(self, path: str) -> bytes:
+        """The stored (compressed) facts of `path`, as `pack_facts` made them."""
+        return self._packed[path]
+
     def __contains__(self, path: object) -> bool:
         return path in self._packed
 

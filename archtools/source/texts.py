@@ -62,3 +62,13 @@ class SourceTexts(MutableMapping[str, str]):
 
     def stored_bytes(self) -> int:
         return sum(len(data) for data in self._data.values())
+
+
+def snippet_lines(text: str, line: int) -> list[str]:
+    """The numbered lines around `line` of `text` that a finding shows (none past the end)."""
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return []
+    start = max(1, line - 2)
+    end = min(len(lines), line + 2)
+    return [f"{n:>4} | {lines[n - 1][:200]}" for n in range(start, end + 1)]

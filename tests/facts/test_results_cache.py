@@ -12,6 +12,7 @@ from archtools import results_cache
 from archtools.pipeline import AuditOptions, audit
 from archtools.results_cache import NO_STAMPS, ResultsCache
 from archtools.source import files as source_files
+from archtools.source.texts import SourceTexts
 from tests.support.minirepo import make_repo
 
 ROUTE = """import { prisma } from "@/lib/db";
@@ -86,6 +87,8 @@ def _reading_forbidden(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(pipeline, "read_sources", no_reading)
     monkeypatch.setattr(source_files, "classify_content", no_reading)  # discovery reads none
+    monkeypatch.setattr(pipeline, "audit_key", no_reading)  # nor hashes any
+    monkeypatch.setattr(SourceTexts, "__setitem__", no_reading)
 
 
 def test_an_untouched_repository_is_answered_from_file_stamps_without_reading(
@@ -127,11 +130,14 @@ def test_a_touched_but_unchanged_file_is_checked_by_content_once_then_by_stamps(
         assert audit(repo, options).findings == first.findings  # by the renewed stamps
 
 
-@pytest.mark.parametrize("change", ["same size, new time", "file added", "config", "option"])
+@pytest.mark.parametrize(
+    "change",
+    ["same size, new time", "file added", "file removed", "config", "option", "version"],
+)
 def test_any_change_of_stamps_file_set_or_options_misses_the_stamps(
-    tmp_path: Path, change: str, settled: None
+    tmp_path: Path, change: str, settled: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    repo = make_repo(tmp_path / "repo", {"app/api/a/route.ts": ROUTE})
+    repo = make_repo(tmp_path / "repo", {"app/api/a/route.ts": ROUTE, "app/api/c/route.ts": ROUTE})
     _age(repo)
     options = AuditOptions(cache_dir=tmp_path / "cache", workers=1)
     first = audit(repo, options)
@@ -144,12 +150,25 @@ def test_any_change_of_stamps_file_set_or_options_misses_the_stamps(
         (repo / "app/api/b").mkdir()
         (repo / "app/api/b/route.ts").write_text(ROUTE)
         _age(repo)
+    elif change == "file removed":
+        (repo / "app/api/c/route.ts").unlink()
     elif change == "config":
         (repo / "archtools.toml").write_text('[rules]\nignore = ["ATH001"]\n')
         _age(repo)
-    else:
+    elif change == "option":
         options = AuditOptions(cache_dir=tmp_path / "cache", workers=1, ignore=("ATH001",))
+    else:  # another archtools: its audit may differ, so the stored one is not taken
+        monkeypatch.setattr(results_cache, "__version__", "0.0.0+other")
+        answered: list[str] = []
+
+        def looked_up(_cache: object, _root: Path, key: str) -> None:
+            answered.append(key)
+
+        monkeypatch.setattr(results_cache.ResultsCache, "get_text", looked_up)
     again = audit(repo, options)
+    if change == "version":
+        assert len(answered) == 1  # missed by stamps, looked up by content, analysed again
+        return
     fresh = audit(repo, AuditOptions(use_cache=False, workers=1, ignore=options.ignore))
     assert again.model_dump(exclude={"stats"}) == fresh.model_dump(exclude={"stats"})
     assert again.model_dump(exclude={"stats"}) != first.model_dump(exclude={"stats"})
