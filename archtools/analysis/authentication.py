@@ -23,6 +23,7 @@ from archtools.analysis.entrypoints import route_of
 from archtools.analysis.flow import Flow, function_scope, within
 from archtools.analysis.handed_context import handed_on, hono_variables
 from archtools.analysis.middleware import MiddlewareInfo, vulnerable_to_bypass
+from archtools.analysis.owner_filters import nested_owner_filter
 from archtools.analysis.profile_reads import picked_fields, profile_fields
 from archtools.analysis.public_content import public_flag
 from archtools.analysis.roles import DbOp
@@ -877,6 +878,15 @@ class AuthenticationChecks(CheckerBase):
         judge = _PublicReads(self)
         if any(judge.touches(op) for op in ops):
             return None
+        owners = set(self.k.ownership.owner_fields)
+        if any(
+            nested_owner_filter(
+                self.ctx.program, op, owners, lambda pair: scope.flow.is_client_value(pair.value)
+            )
+            for op in ops
+            if op.file == scope.facts.path
+        ):
+            return None  # (it returns the related rows of whichever user the client names)
         acting = self._sensitive_call(
             scope.facts.path, scope.has, 0, set(), skip=_op_calls(self, ops), reads_only=judge
         )

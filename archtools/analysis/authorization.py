@@ -25,6 +25,7 @@ from archtools.analysis.load_checks import (
     LoadChecks,
     throws_unless_found,
 )
+from archtools.analysis.owner_filters import nested_owner_filter
 from archtools.analysis.profile_reads import profile_fields
 from archtools.analysis.provider_records import provider_calls
 from archtools.analysis.public_content import public_flag_at
@@ -114,6 +115,8 @@ class AuthorizationChecks(LoadChecks):
         for op, flow in ops:
             if any(op.file == file and op.func in funcs for file, funcs in session):
                 continue  # the lookups that find the caller are authentication's, not its data
+            if not admin and access.role_gate is None:
+                self._judge_nested_owner_filters(tally, op, flow)
             profile = self._public_profile(op)
             if profile is not None:
                 tally.public_reads.append(profile)
@@ -437,6 +440,33 @@ class AuthorizationChecks(LoadChecks):
                 stack.append(pair.value)
             stack.extend(expr.items)
         return None
+
+    def _judge_nested_owner_filters(self, tally: _Tally, op: DbOp, flow: Flow) -> None:
+        """A read that also returns related rows picked by an owner column set to a client value
+        (`include: { submission: { where: { userId: input.userId } } }`): whoever the client
+        names, their rows come back."""
+        owner = nested_owner_filter(
+            self.ctx.program,
+            op,
+            set(self.k.ownership.owner_fields),
+            lambda pair: flow.is_client_value(pair.value) and not flow.is_identity(pair.value),
+        )
+        if owner is None:
+            return
+        value = owner.value
+        tally.flag(
+            Problem(
+                "AZ001",
+                op.file,
+                value.line or op.line,
+                f"IDOR: {op.callee}() returns the related rows of whichever user the client "
+                f"names (`{owner.key}: {value.text[:40]}`)",
+                f"nested-owner:{op.callee}:{owner.key}",
+                op.model,
+            ),
+            f"{op.callee}() returns related rows picked by `{owner.key}: {value.text[:40]}`, "
+            "chosen by the client, not the signed-in user",
+        )
 
     def _public_profile(self, op: DbOp) -> Evidence | None:
         """A read of users that picks only what any member of the app sees of another (`id`,
