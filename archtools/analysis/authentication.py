@@ -74,6 +74,7 @@ class _PublicReads:
         self.read_only = tuple(checks.k.sensitive_operations.read_only_packages)
         self.program = checks.ctx.program
         self.user_models = checks.k.ownership.user_models
+        self.owned_relation = checks.ctx.owned_relation
 
     def touches(self, op: DbOp) -> bool:
         if op.kind != "read":
@@ -82,7 +83,7 @@ class _PublicReads:
             return True  # raw SQL or a table the schema does not name: whose rows is unknown
         if op.operation in _AGGREGATES:
             return False
-        if profile_fields(self.program, op, self.user_models) is not None:
+        if profile_fields(self.program, op, self.user_models, self.owned_relation(op.model)):
             return False  # names and avatars: what any visitor of a profile sees
         if (
             op.model not in self.owned or op.model in self.public_to_read
@@ -893,7 +894,12 @@ class AuthenticationChecks(CheckerBase):
         if acting is not None:
             return None
         profiles = [
-            op for op in ops if profile_fields(judge.program, op, judge.user_models) is not None
+            op
+            for op in ops
+            if profile_fields(
+                judge.program, op, judge.user_models, self.ctx.owned_relation(op.model or "")
+            )
+            is not None
         ]
         read = sorted({op.model or op.table or "?" for op in ops if op not in profiles})
         shared = [m for m in read if m in self.ctx.public_to_read]

@@ -471,7 +471,10 @@ class AuthorizationChecks(LoadChecks):
     def _public_profile(self, op: DbOp) -> Evidence | None:
         """A read of users that picks only what any member of the app sees of another (`id`,
         `name`, `image`): a directory or a profile, with no personal data or secret in it."""
-        fields = profile_fields(self.ctx.program, op, self.k.ownership.user_models)
+        # (rows of related models it selects are judged where they are read, not here)
+        fields = profile_fields(
+            self.ctx.program, op, self.k.ownership.user_models, lambda _relation: False
+        )
         if fields is None:
             return None
         return Evidence(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from archtools.analysis.entry import AppLayout, Entry
@@ -57,6 +58,17 @@ class AnalysisContext:
     public_to_read: dict[str, str] = field(default_factory=dict)
     # tRPC procedures by each tail of their dotted path (`notes.get`, `get`)
     procedures: dict[str, list[Entry]] = field(default_factory=dict)
+
+    def owned_relation(self, model: str) -> Callable[[str], bool]:
+        """Whether a relation field of `model` leads to rows a user owns that the app does not
+        treat as public to read."""
+        found = self.schema.model(model)
+        owned = {
+            f.name
+            for f in (found.fields if found is not None else [])
+            if f.relation is not None and f.type in self.owned and f.type not in self.public_to_read
+        }
+        return owned.__contains__
 
     def __post_init__(self) -> None:
         if not self.owned:

@@ -3,9 +3,12 @@ profile card, a mention list (`select: { id: true, name: true, image: true }`)."
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from archtools.analysis.context import is_personal_name, is_sensitive_name
 from archtools.analysis.program import Program
 from archtools.analysis.roles import DbOp
+from archtools.facts.code import ExprKind
 
 
 def picked_fields(program: Program, op: DbOp) -> list[str]:
@@ -22,14 +25,32 @@ def picked_fields(program: Program, op: DbOp) -> list[str]:
     ]
 
 
-def profile_fields(program: Program, op: DbOp, user_models: list[str]) -> list[str] | None:
+def profile_fields(
+    program: Program, op: DbOp, user_models: list[str], owned_relation: Callable[[str], bool]
+) -> list[str] | None:
     """The fields of a read of a user model that picks only profile fields, with no personal
-    data or secret among them; None for any other operation."""
+    data or secret among them and no relation to rows a user owns (`reports: { select: ... }`);
+    None for any other operation."""
     if op.kind != "read" or not op.narrowed:
         return None
     if op.model is None or op.model not in user_models:
+        return None
+    if any(owned_relation(name) for name in _nested_picks(program, op)):
         return None
     fields = picked_fields(program, op)
     if not fields or any(is_sensitive_name(name) or is_personal_name(name) for name in fields):
         return None
     return fields
+
+
+def _nested_picks(program: Program, op: DbOp) -> list[str]:
+    """The relations a narrowed read picks with a selection of their own."""
+    call = program.files[op.file].calls[op.call]
+    return [
+        picked.key
+        for arg in call.args
+        for pair in arg.pairs
+        if pair.key in ("select", "columns", "include", "with")
+        for picked in pair.value.pairs
+        if picked.value.kind == ExprKind.OBJECT
+    ]
