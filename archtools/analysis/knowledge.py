@@ -46,6 +46,7 @@ class ManualChecks(_Frozen):
     methods: list[str]
     value_methods: list[str]
     predicate_prefixes: list[str]
+    container_predicates: list[str]
 
 
 class Validation(_Frozen):
@@ -81,6 +82,7 @@ class Sinks(_Frozen):
     file_system: list[str]
     inert_callees: list[str]
     inert_methods: list[str]
+    iteration_methods: list[str]
 
 
 class RawSql(_Frozen):

@@ -272,15 +272,38 @@ class CallClassifier:
 
     def _find_db_ops(self, file: str) -> list[DbOp]:
         facts = self.program.files[file]
-        receivers = {c.receiver for c in facts.calls if c.receiver is not None}
+        consumer = {c.receiver: c.index for c in facts.calls if c.receiver is not None}
         readers = [(orm.read, orm.subqueries(facts)) for orm in orms.ORMS]
-        ops: list[DbOp] = []
-        for call in facts.calls:
-            if call.index in receivers:
-                continue  # only the outermost call of a chain describes the operation
-            for read, nested in readers:
-                op = read(self, file, call)
+        found: dict[int, DbOp | None] = {}
+
+        def read(call: Call) -> DbOp | None:
+            for reader, nested in readers:
+                op = reader(self, file, call)
                 if op is not None:
-                    ops.append(replace(op, subquery=True) if nested(call) else op)
-                    break
-        return ops
+                    return replace(op, subquery=True) if nested(call) else op
+            return None
+
+        def chained_into_op(index: int) -> bool:
+            """Whether a call further out in the chain is the operation (a Drizzle chain
+            `db.select().from(t).where(...)` is described by its outermost call)."""
+            outer = consumer.get(index)
+            while outer is not None:
+                if found.get(outer) is not None:
+                    return True
+                outer = consumer.get(outer)
+            return False
+
+        # outermost calls first; an operation whose result is only used further on
+        # (`(await prisma.note.findMany(...))?.map(...)`) is read where it is
+        for call in sorted(facts.calls, key=lambda c: _chain_depth(c.index, consumer)):
+            found[call.index] = None if chained_into_op(call.index) else read(call)
+        return [op for index, op in sorted(found.items()) if op is not None]
+
+
+def _chain_depth(index: int, consumer: dict[int, int]) -> int:
+    """How many calls of its chain are further out than this one."""
+    depth = 0
+    while index in consumer:
+        index = consumer[index]
+        depth += 1
+    return depth
