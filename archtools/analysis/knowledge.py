@@ -83,6 +83,7 @@ class Sinks(_Frozen):
     inert_callees: list[str]
     inert_methods: list[str]
     iteration_methods: list[str]
+    service_credentials: list[str]
 
 
 class RawSql(_Frozen):

@@ -64,7 +64,9 @@ class SinkFinder:
         inert_callees: tuple[str, ...] = (),
         inert_methods: tuple[str, ...] = (),
         iteration_methods: tuple[str, ...] = (),
+        service_credentials: tuple[str, ...] = (),
     ) -> None:
+        self.service_credentials = frozenset(service_credentials)
         self.inert_methods = frozenset(inert_methods)
         self.iteration_methods = frozenset(iteration_methods)
         self.trusted_calls = trusted_calls  # signature checks: what they return is verified
@@ -592,7 +594,18 @@ class SinkFinder:
             return None
         if maker.package is None:
             return REPOSITORY_CODE
-        return f"({maker.package})" if _listed(maker.package, self.sink_packages) else None
+        if _listed(maker.package, self.sink_packages) or self._with_credential(built):
+            return f"({maker.package})"
+        return None
+
+    def _with_credential(self, built: Call) -> bool:
+        """`new Supermemory({ apiKey: env.KEY })`: a package's client made with a credential."""
+        return any(
+            pair.key in self.service_credentials
+            for arg in built.args
+            if arg.kind == ExprKind.OBJECT
+            for pair in arg.pairs
+        )
 
     def _is_cookie_store(self, file: str, call: Call) -> bool:
         if "cookies" in call.callee:

@@ -211,10 +211,23 @@ class Summaries:
 
     def _row_helper_calls(self, file: str, scope: set[int | None]) -> frozenset[int]:
         """The calls of repository helpers that return what one of their queries found
-        (`const doc = await getDoc(id)`)."""
+        (`const doc = await getDoc(id)`), and lookups in a map the server keeps in memory
+        (`sessions.get(id)`): found with the client's key, what they return is the server's."""
+        facts = self.program.files[file]
+        maps = {
+            name
+            for var in facts.vars
+            if var.func is None and var.init is not None and _MAP.match(var.init.text)
+            for name in var.names
+        }
         found: set[int] = set()
-        for call in self.program.files[file].calls:
+        for call in facts.calls:
             if call.func in scope and call.assigned_to:
+                if call.name == "get" and call.callee.removeprefix("await ") in {
+                    f"{name}.get" for name in maps
+                }:
+                    found.add(call.index)
+                    continue
                 target = self.target(file, call)
                 if target is not None and self.returns_rows(*target):
                     found.add(call.index)
@@ -1206,3 +1219,7 @@ def _by_hashed_secret(facts: FileFacts, op: DbOp) -> bool:
             if _HASHING.search(callee):
                 return True
     return False
+
+
+# a map the module keeps in memory: `const sessions = new Map<string, Entry>()`
+_MAP = re.compile(r"^new\s+Map\s*(<.*>)?\s*\(")

@@ -206,3 +206,60 @@ def test_going_through_a_list_in_memory_is_no_sink(tmp_path: Path) -> None:
     # the slug only picks among rows already in memory: no query, no service
     check = point.checks.input_validation
     assert check.status.value == "n/a", check
+
+
+MEMORY_ACTION = """"use server";
+import { Memories } from "memories-sdk";
+import { auth } from "@/auth";
+const memories = new Memories({ apiKey: process.env.MEMORIES_KEY });
+export async function forget(memoryId: string) {
+  const session = await auth();
+  if (!session?.user?.id) throw new Error("Authentication required");
+  await memories.documents.delete(memoryId);
+}
+"""
+
+
+def test_a_package_client_made_with_a_credential_is_a_service_sink(tmp_path: Path) -> None:
+    local = MEMORY_ACTION.replace("{ apiKey: process.env.MEMORIES_KEY }", "{ size: 10 }")
+    make_repo(
+        tmp_path,
+        {"app/memories/actions.ts": MEMORY_ACTION, "app/cache/actions.ts": local},
+        dependencies={"memories-sdk": "1.0.0"},
+    )
+    result = run_audit(tmp_path)
+    remote = entry(result, "server_action:app/memories/actions.ts#forget").checks.input_validation
+    # the client's id is sent, unchecked, to a service acting on the app's account
+    assert remote.status.value == "fail" and remote.evidence[0].line == 8, remote
+    assert "(memories-sdk)" in remote.evidence[0].detail
+    in_memory = entry(result, "server_action:app/cache/actions.ts#forget").checks.input_validation
+    assert in_memory.status.value == "n/a", in_memory
+
+
+CANCEL_ROUTE = """import { prisma } from "@/lib/db";
+import { auth } from "@/auth";
+const running = new Map<string, { noteId: string; controller: AbortController }>();
+export async function DELETE(request: Request) {
+  const session = await auth();
+  if (!session?.user?.id) return new Response(null, { status: 401 });
+  const runId = new URL(request.url).searchParams.get("runId");
+  if (!runId) return Response.json({ error: "runId required" }, { status: 400 });
+  const run = running.get(runId);
+  if (!run) return Response.json({ error: "not found" }, { status: 404 });
+  run.controller.abort();
+  running.delete(runId);
+  await prisma.note.updateMany({
+    where: { id: run.noteId, authorId: session.user.id },
+    data: { title: "cancelled" },
+  });
+  return Response.json({ ok: true });
+}
+"""
+
+
+def test_what_a_map_in_memory_holds_is_the_servers(tmp_path: Path) -> None:
+    make_repo(tmp_path, {"app/api/runs/route.ts": CANCEL_ROUTE})
+    point = entry(run_audit(tmp_path), "route_handler:app/api/runs/route.ts#DELETE")
+    # the client's id only picks an entry the server keeps; the note id in it is the server's
+    check = point.checks.input_validation
+    assert check.status.value == "n/a", check
