@@ -369,7 +369,7 @@ class SinkFinder:
                 if call.args and not checked and self.fixed_origin(file, call.args[0], tainted):
                     return None
                 return Sink(file, call.line, value, f"{callee}() as its destination", False)
-            if _listed(package, self.sink_packages):
+            if _listed(package, self.sink_packages) or self._configured_with_credential(file, call):
                 return Sink(file, call.line, value, f"{callee}() ({package})", False)
             return None
         return self._callee_sink(file, call, used, value, depth, tainted, callee, checked=checked)
@@ -597,6 +597,16 @@ class SinkFinder:
         if _listed(maker.package, self.sink_packages) or self._with_credential(built):
             return f"({maker.package})"
         return None
+
+    def _configured_with_credential(self, file: str, call: Call) -> bool:
+        """`mailchimp.setConfig({ apiKey })` in the module: the package object the call goes
+        through was given a credential, so it talks to a remote service."""
+        root = call.callee.removeprefix("await ").split(".", 1)[0]
+        return "." in call.callee and any(
+            other.callee.split(".", 1)[0] == root and self._with_credential(other)
+            for other in self.program.files[file].calls
+            if other.func is None and other.index != call.index
+        )
 
     def _with_credential(self, built: Call) -> bool:
         """`new Supermemory({ apiKey: env.KEY })`: a package's client made with a credential."""

@@ -263,3 +263,53 @@ def test_what_a_map_in_memory_holds_is_the_servers(tmp_path: Path) -> None:
     # the client's id only picks an entry the server keeps; the note id in it is the server's
     check = point.checks.input_validation
     assert check.status.value == "n/a", check
+
+
+NEWSLETTER = """import mailer from "mailer-marketing";
+mailer.setConfig({ apiKey: process.env.MAILER_KEY, server: "us1" });
+export async function POST(request: Request) {
+  const { email, name } = await request.json();
+  await mailer.lists.addMember("list", { email_address: email, merge_fields: { name } });
+  return Response.json({ ok: true });
+}
+"""
+
+
+def test_a_package_configured_with_a_credential_is_a_service_sink(tmp_path: Path) -> None:
+    make_repo(
+        tmp_path, {"app/api/subscribe/route.ts": NEWSLETTER}, dependencies={"mailer-marketing": "1"}
+    )
+    point = entry(run_audit(tmp_path), "route_handler:app/api/subscribe/route.ts#POST")
+    check = point.checks.input_validation
+    assert check.status.value == "fail" and check.evidence[0].line == 5, check
+    assert "(mailer-marketing)" in check.evidence[0].detail
+
+
+PROFILE_ACTION = """"use server";
+import { z } from "zod";
+import { prisma } from "@/lib/db";
+import { auth } from "@/auth";
+const ProfileSchema = z.object({ bio: z.string().max(256) });
+export async function updateProfile(data: { bio: string }) {
+  const session = await auth();
+  if (!session?.user?.id) return { error: "unauthorized" };
+  ProfileSchema.parse(data);
+  await prisma.user.update({ where: { id: session.user.id }, data: { email: data.bio } });
+  return { ok: true };
+}
+"""
+
+
+def test_a_parse_that_throws_validates_what_follows(tmp_path: Path) -> None:
+    unchecked = PROFILE_ACTION.replace(
+        "ProfileSchema.parse(data);", "ProfileSchema.safeParse(data);"
+    )
+    make_repo(tmp_path / "parse", {"app/profile/actions.ts": PROFILE_ACTION})
+    make_repo(tmp_path / "safe", {"app/profile/actions.ts": unchecked})
+    action = "server_action:app/profile/actions.ts#updateProfile"
+    check = entry(run_audit(tmp_path / "parse"), action).checks.input_validation
+    # the parse throws on a bad value, so the update only ever gets a checked value
+    assert check.status.value == "pass" and check.evidence[0].line == 9, check
+    ignored = entry(run_audit(tmp_path / "safe"), action).checks.input_validation
+    # safeParse returns the failure instead, and nothing branches on it
+    assert ignored.status.value == "fail", ignored
