@@ -91,6 +91,8 @@ class AnalysisContext:
             tuple(self.knowledge.public_routes.signature_calls),
             tuple(self.knowledge.sinks.inert_callees),
             tuple(self.knowledge.sinks.inert_methods),
+            tuple(self.knowledge.sinks.iteration_methods),
+            tuple(self.knowledge.sinks.service_credentials),
         )
         self.has_roles = app_has_roles(self.program, self.schema, self.knowledge)
         self.caches = app_caches(self.program)

@@ -21,6 +21,7 @@ from archtools.analysis.flow import Flow, Seeds, function_scope, within
 from archtools.analysis.problems import upload_checks
 from archtools.analysis.rate_limits import RateLimits
 from archtools.analysis.roles import DbOp
+from archtools.analysis.sinks import tainted_by
 from archtools.facts.code import Call, Expr, ExprKind
 from archtools.results import Check, CheckStatus, Evidence
 
@@ -64,7 +65,35 @@ class DataChecks(CheckerBase):
             self._flag_unvalidated_sink(scope, fails, problems)
         if fails:
             return Check(status=CheckStatus.FAIL, evidence=fails)
+        declared = chain_schema(entry) is not None or bool(entry.seeds.validated_by)
+        if not declared and not self._client_values_reach_sink(scope, ops):
+            # checked or not, the client's values end in a response, a comparison or a hash (a
+            # schema the entry point declares, `.input()`, `.inputSchema()`, a route's request
+            # schema, a validating wrapper, checks its input wherever the framework hands it on)
+            return self._validated_at_sinks(entry, scope)
         return self._validated_input(entry, scope, inline)
+
+    def _client_values_reach_sink(self, scope: EntryScope, ops: list[OpFlow]) -> bool:
+        """Whether a client value, validated or not, reaches a database operation or another sink:
+        a schema that checks values that then only feed a response or a comparison validates
+        nothing that needed it."""
+        for op, flow in ops:
+            args = self.ctx.program.files[op.file].calls[op.call].args
+            if any(
+                flow.is_client_value(expr) and not flow.is_identity(expr)
+                for expr in (*op.where, *op.data, *args)
+            ):
+                return True
+        flow = scope.flow
+        # (a validated name counts even when another branch reuses it for the caller's data)
+        names = {name for name in flow.inputs if name not in flow.identity} | set(flow.validated)
+        if self._raw_sql_takes(scope, names):
+            return True
+        requests = frozenset(n for n, what in flow.inputs.items() if what == "request")
+        sink = self.ctx.sinks.first_sink(
+            scope.facts.path, scope.has, names, database=True, requests=requests, checked=True
+        )
+        return sink is not None
 
     def _flag_unvalidated_sink(
         self, scope: EntryScope, fails: list[Evidence], problems: list[Problem]
@@ -105,6 +134,32 @@ class DataChecks(CheckerBase):
             flag(fails, problems, problem, detail)
         else:
             fails.append(Evidence(file=sink.file, line=sink.line, detail=detail))
+
+    def _raw_sql_takes(self, scope: EntryScope, names: set[str]) -> bool:
+        """Whether SQL the code runs raw (`sql.raw(...)`, `$queryRawUnsafe(...)`) is built with a
+        client value, checked or not."""
+        known = self.k.database.raw_sql
+        raw = (*known.unsafe, *known.raw_helpers)
+        places: list[tuple[str, Callable[[int | None, int], bool], Flow]] = [
+            (scope.facts.path, scope.has, scope.flow)
+        ]
+        places += [
+            (file, within(function_scope(self.ctx.program.files[file], func)), flow)
+            for (file, func), flow in self.helper_flows.items()
+        ]
+        for file, runs, flow in places:
+            own = file == scope.facts.path
+            for call in self.ctx.program.files[file].calls:
+                if not runs(call.func, call.line) or not any(
+                    call.callee == name or call.callee.endswith("." + name) for name in raw
+                ):
+                    continue
+                if any(
+                    flow.is_client_value(arg) or (own and tainted_by(arg, names))
+                    for arg in call.args
+                ):
+                    return True
+        return False
 
     def _validated_input(self, entry: Entry, scope: EntryScope, inline: list[Evidence]) -> Check:
         """With nothing unvalidated: what validates the input (a schema, hand checks, the chain's

@@ -60,6 +60,7 @@ class ManualChecks(_Frozen):
     methods: list[str]
     value_methods: list[str]
     predicate_prefixes: list[str]
+    container_predicates: list[str]
 
 
 class Validation(_Frozen):
@@ -95,6 +96,8 @@ class Sinks(_Frozen):
     file_system: list[str]
     inert_callees: list[str]
     inert_methods: list[str]
+    iteration_methods: list[str]
+    service_credentials: list[str]
 
 
 class RawSql(_Frozen):

@@ -272,28 +272,38 @@ class CallClassifier:
 
     def _find_db_ops(self, file: str) -> list[DbOp]:
         facts = self.program.files[file]
-        receivers = {c.receiver for c in facts.calls if c.receiver is not None}
+        consumer = {c.receiver: c.index for c in facts.calls if c.receiver is not None}
         readers = [(orm.read, orm.subqueries(facts)) for orm in orms.ORMS]
-        ops: list[DbOp] = []
-        for outermost in facts.calls:
-            if outermost.index in receivers:
-                continue  # the outermost call of a chain describes the operation
-            # ...or, when it is a method of the rows (`(await prisma.link.findMany()).map(...)`),
-            # the first call down the chain that is one
-            call: Call | None = outermost
-            seen = 0
-            while call is not None and seen < 16:
-                seen += 1
-                op = next(
-                    (
-                        replace(found, subquery=True) if nested(call) else found
-                        for read, nested in readers
-                        if (found := read(self, file, call)) is not None
-                    ),
-                    None,
-                )
+        found: dict[int, DbOp | None] = {}
+
+        def read(call: Call) -> DbOp | None:
+            for reader, nested in readers:
+                op = reader(self, file, call)
                 if op is not None:
-                    ops.append(op)
-                    break
-                call = facts.calls[call.receiver] if call.receiver is not None else None
-        return ops
+                    return replace(op, subquery=True) if nested(call) else op
+            return None
+
+        def chained_into_op(index: int) -> bool:
+            """Whether a call further out in the chain is the operation (a Drizzle chain
+            `db.select().from(t).where(...)` is described by its outermost call)."""
+            outer = consumer.get(index)
+            while outer is not None:
+                if found.get(outer) is not None:
+                    return True
+                outer = consumer.get(outer)
+            return False
+
+        # outermost calls first; an operation whose result is only used further on
+        # (`(await prisma.note.findMany(...))?.map(...)`) is read where it is
+        for call in sorted(facts.calls, key=lambda c: _chain_depth(c.index, consumer)):
+            found[call.index] = None if chained_into_op(call.index) else read(call)
+        return [op for index, op in sorted(found.items()) if op is not None]
+
+
+def _chain_depth(index: int, consumer: dict[int, int]) -> int:
+    """How many calls of its chain are further out than this one."""
+    depth = 0
+    while index in consumer:
+        index = consumer[index]
+        depth += 1
+    return depth

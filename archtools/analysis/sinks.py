@@ -12,10 +12,10 @@ from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
-from archtools.analysis.flow import checked_in_place, function_scope
+from archtools.analysis.flow import HONO_REQUEST_METHODS, checked_in_place, function_scope
 from archtools.analysis.program import Program
 from archtools.analysis.roles import CallClassifier
-from archtools.facts.code import Call, Expr, ExprKind, FileFacts, VarDecl
+from archtools.facts.code import Call, Expr, ExprKind, FileFacts, LoopKind, VarDecl
 from archtools.results import Evidence
 
 MAX_DEPTH = 3
@@ -63,15 +63,19 @@ class SinkFinder:
         trusted_calls: tuple[str, ...] = (),
         inert_callees: tuple[str, ...] = (),
         inert_methods: tuple[str, ...] = (),
+        iteration_methods: tuple[str, ...] = (),
+        service_credentials: tuple[str, ...] = (),
     ) -> None:
+        self.service_credentials = frozenset(service_credentials)
         self.inert_methods = frozenset(inert_methods)
+        self.iteration_methods = frozenset(iteration_methods)
         self.trusted_calls = trusted_calls  # signature checks: what they return is verified
         self.inert_callees = frozenset(name.lower() for name in inert_callees)
         self.program = program
         self.classifier = classifier
         self.target_of = target_of
         self.sink_packages = sink_packages
-        self._memo: dict[tuple[str, int | None, frozenset[str]], Sink | None] = {}
+        self._memo: dict[tuple[str, int | None, frozenset[str], bool], Sink | None] = {}
         # tRPC procedures by every dotted suffix of their path of two segments or more, with where
         # their input schema is (None for a procedure without one); set once entry points are known
         self._procedures: dict[str, list[Evidence | None]] = {}
@@ -128,38 +132,26 @@ class SinkFinder:
         propagate: bool = True,
         requests: frozenset[str] = frozenset(),
         depth: int = 0,
+        checked: bool = False,
     ) -> Sink | None:
         """The first place an unvalidated `tainted` value reaches: non-database sinks in this code,
         and (with `database`) its database operations; repository helpers are followed. Without
         `propagate`, `tainted` already holds every name the client's values reach (an entry point's
         own flow, which knows its validators, identity and verified payloads). `requests` are whole
         request objects: only their body and query carry the client's values (their headers and
-        cookies are credentials, judged by authentication)."""
+        cookies are credentials, judged by authentication). With `checked`, a value that passed a
+        validator or a coercion still counts: where the client's values go, checked or not."""
         facts = self.program.files[file]
         tainted = set(tainted) - requests - self._server_values(file, runs)
-        for var in sorted(facts.vars, key=lambda v: v.line) if propagate else ():
-            if (
-                var.init is None
-                or not runs(var.func, var.line)
-                or not tainted_by(var.init, tainted)
-            ):
-                continue
-            call = facts.calls[var.init.call] if var.init.call is not None else None
-            if call is not None and (
-                self.classifier.is_validator(file, call)
-                or call.callee.startswith(_COERCIONS)
-                or call.name in self.trusted_calls
-                # what a library computes from the value (a hash, a verified token) is not the
-                # client's text any more
-                or self.classifier.canonical(file, call)[1] is not None
-            ):
-                continue
-            tainted |= set(var.names)
+        if propagate:
+            tainted = self._propagate(file, runs, tainted, requests, checked=checked)
         if database:
             for op in self.classifier.db_ops(file):
                 if not runs(op.func, op.line):
                     continue
-                for expr in op.where + op.data:
+                # (checked values count wherever the operation takes them: `take`, `skip`)
+                extra = list(facts.calls[op.call].args) if checked else []
+                for expr in op.where + op.data + extra:
                     if tainted_by(expr, tainted):
                         return Sink(
                             file, expr.line, expr.text[:60], f"{op.callee}()", True, op.model
@@ -170,15 +162,74 @@ class SinkFinder:
             used = [
                 i
                 for i, arg in enumerate(call.args)
-                if self._carries_raw(file, arg, tainted, requests)
+                if self._carries_raw(file, arg, tainted, requests, checked=checked)
             ]
             if not used or self.classifier.is_validator(file, call):
                 continue
             value = call.args[used[0]].text[:60]
-            found = self._call_sink(file, call, used, value, depth, tainted)
+            found = self._call_sink(file, call, used, value, depth, tainted, checked=checked)
             if found is not None:
                 return found
         return None
+
+    def _propagate(
+        self,
+        file: str,
+        runs: Runs,
+        tainted: set[str],
+        requests: frozenset[str],
+        *,
+        checked: bool,
+    ) -> set[str]:
+        """`tainted` and every name the code derives from it: declarations, the elements of a
+        `for...of` over it, and the parameters of callbacks handed to its methods
+        (`files.map((file) => ...)`); a validator's or coercion's result only when `checked`."""
+        facts = self.program.files[file]
+        tainted = set(tainted)
+        while True:
+            before = len(tainted)
+            for var in sorted(facts.vars, key=lambda v: v.line):
+                if (
+                    var.init is None
+                    or not runs(var.func, var.line)
+                    or not self._carries(var.init, tainted, requests, checked=checked)
+                ):
+                    continue
+                call = facts.calls[var.init.call] if var.init.call is not None else None
+                validates = call is not None and (
+                    self.classifier.is_validator(file, call) or call.callee.startswith(_COERCIONS)
+                )
+                if (
+                    call is not None
+                    and not (checked and validates)
+                    and (
+                        validates
+                        or call.name in self.trusted_calls
+                        # what a library computes from the value (a hash, a verified token) is
+                        # not the client's text any more
+                        or self.classifier.canonical(file, call)[1] is not None
+                    )
+                ):
+                    continue
+                tainted |= set(var.names)
+            for loop in facts.loops:
+                if (
+                    loop.kind == LoopKind.FOR_OF
+                    and loop.over is not None
+                    and runs(loop.func, loop.line)
+                    and tainted_by(loop.over, tainted)
+                ):
+                    tainted |= set(loop.binds)
+            for call in facts.calls:
+                root = call.callee.removeprefix("await ").split(".", 1)[0]
+                if root not in tainted or "." not in call.callee or not runs(call.func, call.line):
+                    continue
+                for arg in call.args:
+                    if arg.kind == ExprKind.FUNCTION and arg.func is not None:
+                        for param in facts.functions[arg.func].params:
+                            tainted |= set(param.names or (param.name,))
+            if len(tainted) == before:
+                return tainted
 
     def validated_in_helper(
         self, file: str, runs: Runs, tainted: set[str], requests: frozenset[str]
@@ -234,37 +285,55 @@ class SinkFinder:
         return names
 
     def _carries_raw(
-        self, file: str, arg: Expr, tainted: set[str], requests: frozenset[str]
+        self,
+        file: str,
+        arg: Expr,
+        tainted: set[str],
+        requests: frozenset[str],
+        *,
+        checked: bool = False,
     ) -> bool:
         """Carries the client's values as they were sent: not through a validator or a coercion
-        (`getLink(Number(req.query.id))`, `{ userId: user.id, linkId: Number(id) }`)."""
-        if arg.kind == ExprKind.CALL and arg.call is not None:
+        (`getLink(Number(req.query.id))`, `{ userId: user.id, linkId: Number(id) }`), unless
+        `checked` values count too."""
+        if arg.kind == ExprKind.CALL and arg.call is not None and not checked:
             call = self.program.files[file].calls[arg.call]
             if self.classifier.is_validator(file, call) or call.callee.startswith(_COERCIONS):
                 return False
-        if checked_in_place(arg):
+        if checked_in_place(arg) and not checked:
             return False
         if arg.kind == ExprKind.OBJECT and arg.pairs:
-            return any(self._carries_raw(file, pair.value, tainted, requests) for pair in arg.pairs)
+            return any(
+                self._carries_raw(file, pair.value, tainted, requests, checked=checked)
+                for pair in arg.pairs
+            )
         if arg.kind == ExprKind.FUNCTION and arg.func is not None:
             # a callback that returns the client's value: `update(() => ({ lang }))`
             return any(
                 ret.func == arg.func
                 and ret.value is not None
-                and self._carries_raw(file, ret.value, tainted, requests)
+                and self._carries_raw(file, ret.value, tainted, requests, checked=checked)
                 for ret in self.program.files[file].returns
             )
-        return self._carries(arg, tainted, requests)
+        return self._carries(arg, tainted, requests, checked=checked)
 
     @staticmethod
-    def _carries(arg: Expr, tainted: set[str], requests: frozenset[str]) -> bool:
+    def _carries(
+        arg: Expr, tainted: set[str], requests: frozenset[str], *, checked: bool = False
+    ) -> bool:
+        """Reads a tainted value, or the body or query of a whole request; with `checked`, also
+        what a Hono context's request hands out after its schema (`c.req.valid("json")`)."""
         if tainted_by(arg, tainted):
             return True
-        return any(
-            path.split(".", 2)[1:2] and path.split(".", 2)[1] in _REQUEST_VALUES
-            for path in arg.paths
-            if path.split(".", 1)[0] in requests
-        )
+        for path in arg.paths:
+            parts = path.split(".")
+            if parts[0] not in requests or len(parts) < 2:
+                continue
+            if parts[1] in _REQUEST_VALUES:
+                return True
+            if checked and parts[1] == "req" and parts[2:3] and parts[2] in HONO_REQUEST_METHODS:
+                return True
+        return False
 
     def _call_sink(
         self,
@@ -274,16 +343,22 @@ class SinkFinder:
         value: str,
         depth: int,
         tainted: AbstractSet[str] = frozenset(),
+        *,
+        checked: bool = False,
     ) -> Sink | None:
         callee = call.callee.removeprefix("await ").removeprefix("new ")
         if callee.startswith(_COERCIONS) or call.name in self.trusted_calls:
             return None  # a signature check verifies the payload it is handed
-        if self.procedure_schema(file, call) is not None:
-            return None  # the tRPC procedure validates its input with its own schema
+        schema = self.procedure_schema(file, call)
+        if schema is not None:
+            # the tRPC procedure validates its input with its own schema before it uses it
+            return Sink(file, call.line, value, f"{callee}()", True) if checked else None
         if call.name == "set" and self._is_cookie_store(file, call):
             if 1 not in used and not (0 in used and call.args[0].kind == ExprKind.OBJECT):
                 return None  # the name or the options, not the value
             return Sink(file, call.line, value, "a cookie", False)
+        if callee == "fetch" and checked:
+            return Sink(file, call.line, value, "fetch()", False)  # its URL or what it sends
         if callee == "fetch" and 0 in used:
             if self.fixed_origin(file, call.args[0], tainted):
                 return None
@@ -291,13 +366,13 @@ class SinkFinder:
         canonical, package = self.classifier.canonical(file, call)
         if package is not None:
             if package.startswith("next/navigation") and canonical in _REDIRECTS:
-                if call.args and self.fixed_origin(file, call.args[0], tainted):
+                if call.args and not checked and self.fixed_origin(file, call.args[0], tainted):
                     return None
                 return Sink(file, call.line, value, f"{callee}() as its destination", False)
-            if _listed(package, self.sink_packages):
+            if _listed(package, self.sink_packages) or self._configured_with_credential(file, call):
                 return Sink(file, call.line, value, f"{callee}() ({package})", False)
             return None
-        return self._callee_sink(file, call, used, value, depth, tainted, callee)
+        return self._callee_sink(file, call, used, value, depth, tainted, callee, checked=checked)
 
     def _callee_sink(
         self,
@@ -308,11 +383,13 @@ class SinkFinder:
         depth: int,
         tainted: AbstractSet[str],
         callee: str,
+        *,
+        checked: bool = False,
     ) -> Sink | None:
         """The sink reached through the called code: an opaque action it performs, or a sink
         inside the project function it calls, with the used arguments as its parameters."""
         target = self.target_of(file, call)
-        direct = all(call.args[i].kind != ExprKind.CALL for i in used)
+        direct = checked or all(call.args[i].kind != ExprKind.CALL for i in used)
         acting = self._opaque(file, call, tainted) if target is None and direct else None
         if acting is not None:
             return Sink(file, call.line, value, f"{callee}() {acting}", False)
@@ -324,7 +401,7 @@ class SinkFinder:
         )
         if not names:
             return None
-        inner = self._sink_within(target[0], target[1], names, depth)
+        inner = self._sink_within(target[0], target[1], names, depth, checked=checked)
         if inner is None:
             return None
         return Sink(
@@ -336,10 +413,12 @@ class SinkFinder:
             inner.model,
         )
 
-    def _sink_within(self, file: str, func: int, names: frozenset[str], depth: int) -> Sink | None:
+    def _sink_within(
+        self, file: str, func: int, names: frozenset[str], depth: int, *, checked: bool = False
+    ) -> Sink | None:
         """The first sink that `names`, the parameters of function `func`, reach in its body
         (memoised; a call met again while it is being followed counts as none)."""
-        key = (file, func, names)
+        key = (file, func, names, checked)
         if key not in self._memo:
             self._memo[key] = None  # cycles
             scope = function_scope(self.program.files[file], func)
@@ -349,6 +428,7 @@ class SinkFinder:
                 set(names),
                 database=True,
                 depth=depth + 1,
+                checked=checked,
             )
         return self._memo[key]
 
@@ -469,6 +549,10 @@ class SinkFinder:
             return None
         if call.name in self.inert_methods:
             return None
+        if call.name in self.iteration_methods and any(
+            arg.kind == ExprKind.FUNCTION for arg in call.args
+        ):
+            return None  # `rows.filter((row) => ...)` goes through rows in memory
         symbol = self.program.lookup(file, root)
         if symbol is not None:
             if symbol.package is not None or symbol.func is not None or "." not in callee:
@@ -510,7 +594,28 @@ class SinkFinder:
             return None
         if maker.package is None:
             return REPOSITORY_CODE
-        return f"({maker.package})" if _listed(maker.package, self.sink_packages) else None
+        if _listed(maker.package, self.sink_packages) or self._with_credential(built):
+            return f"({maker.package})"
+        return None
+
+    def _configured_with_credential(self, file: str, call: Call) -> bool:
+        """`mailchimp.setConfig({ apiKey })` in the module: the package object the call goes
+        through was given a credential, so it talks to a remote service."""
+        root = call.callee.removeprefix("await ").split(".", 1)[0]
+        return "." in call.callee and any(
+            other.callee.split(".", 1)[0] == root and self._with_credential(other)
+            for other in self.program.files[file].calls
+            if other.func is None and other.index != call.index
+        )
+
+    def _with_credential(self, built: Call) -> bool:
+        """`new Supermemory({ apiKey: env.KEY })`: a package's client made with a credential."""
+        return any(
+            pair.key in self.service_credentials
+            for arg in built.args
+            if arg.kind == ExprKind.OBJECT
+            for pair in arg.pairs
+        )
 
     def _is_cookie_store(self, file: str, call: Call) -> bool:
         if "cookies" in call.callee:

@@ -241,10 +241,23 @@ class Summaries:
 
     def _row_helper_calls(self, file: str, scope: set[int | None]) -> frozenset[int]:
         """The calls of repository helpers that return what one of their queries found
-        (`const doc = await getDoc(id)`)."""
+        (`const doc = await getDoc(id)`), and lookups in a map the server keeps in memory
+        (`sessions.get(id)`): found with the client's key, what they return is the server's."""
+        facts = self.program.files[file]
+        maps = {
+            name
+            for var in facts.vars
+            if var.func is None and var.init is not None and _MAP.match(var.init.text)
+            for name in var.names
+        }
         found: set[int] = set()
-        for call in self.program.files[file].calls:
+        for call in facts.calls:
             if call.func in scope and call.assigned_to:
+                if call.name == "get" and call.callee.removeprefix("await ") in {
+                    f"{name}.get" for name in maps
+                }:
+                    found.add(call.index)
+                    continue
                 target = self.target(file, call)
                 if target is not None and self.returns_rows(*target):
                     found.add(call.index)
@@ -528,14 +541,44 @@ class Summaries:
             identity_calls=self.identity_calls(file, scope),
             validator_calls=self.validator_calls(file, scope),
             trusted_calls=self.trusted_calls(file, scope),
-            hand_checked=checked_by_guards(
-                facts,
-                lambda guard_func, _line: guard_func == func,
-                self.knowledge.validation.manual_checks,
-            ),
+            hand_checked={
+                **self._asserting_parses(file, func),
+                **checked_by_guards(
+                    facts,
+                    lambda guard_func, _line: guard_func == func,
+                    self.knowledge.validation.manual_checks,
+                ),
+            },
             queries=frozenset(op.call for op in self.classifier.db_ops(file)),
             row_helpers=self._row_helper_calls(file, scope),
         )
+
+    def _asserting_parses(self, file: str, func: int | None) -> dict[str, Evidence]:
+        """`Schema.parse(data);` with its result unused: the parse throws on a bad value, so what
+        follows it receives `data` only once it passed (`safeParse` returns the failure instead)."""
+        found: dict[str, Evidence] = {}
+        for call in self.program.files[file].calls:
+            if (
+                call.func != func
+                or call.assigned_to
+                or call.returned
+                or call.name.startswith("safe")
+                or len(call.args) != 1
+                or call.args[0].kind != ExprKind.IDENTIFIER
+                or not self.classifier.is_validator(file, call)
+                or call.callee in self.knowledge.validation.coercions
+            ):
+                continue
+            found.setdefault(
+                call.args[0].text,
+                Evidence(
+                    file=file,
+                    line=call.line,
+                    detail=f"`{call.args[0].text}` is validated by {call.callee}(), which throws "
+                    "when it fails",
+                ),
+            )
+        return found
 
     def trusted_calls(self, file: str, scope: set[int | None]) -> set[int]:
         """Calls whose result is the server's, not the client's: a verified webhook event, and what a
@@ -1332,3 +1375,7 @@ def _by_hashed_secret(facts: FileFacts, op: DbOp) -> bool:
             if _HASHING.search(callee):
                 return True
     return False
+
+
+# a map the module keeps in memory: `const sessions = new Map<string, Entry>()`
+_MAP = re.compile(r"^new\s+Map\s*(<.*>)?\s*\(")

@@ -21,13 +21,18 @@ def checked_by_guards(
     """The values (among `names`, or any) that an exit guard of this code rejects when they fail a
     check, each with the first such guard."""
     found: dict[str, Evidence] = {}
-    for guard in sorted(facts.guards, key=lambda g: g.line):
-        if not runs(guard.func, guard.line):
-            continue
+    guards = [g for g in sorted(facts.guards, key=lambda g: g.line) if runs(g.func, g.line)]
+    containers = {
+        name
+        for guard in guards
+        for name in guard.condition.roots
+        if _container_checked(guard.condition.text, name, vocabulary)
+    }
+    for guard in guards:
         roots = set(guard.condition.roots)
         candidates = roots if names is None else roots & set(names)
         for name in sorted(candidates - set(found)):
-            how = _how_checked(facts, guard, name, vocabulary)
+            how = _how_checked(facts, guard, name, vocabulary, container=name in containers)
             if how is not None:
                 found[name] = Evidence(
                     file=facts.path,
@@ -38,12 +43,32 @@ def checked_by_guards(
     return found
 
 
-def _how_checked(facts: FileFacts, guard: Guard, name: str, vocabulary: ManualChecks) -> str | None:
+def _container_checked(text: str, name: str, vocabulary: ManualChecks) -> bool:
+    """Whether a condition only checks that the value is an array or an object: its elements or
+    fields stay whatever the client sent, so neither that check nor one of its length validates."""
+    escaped = re.escape(name)
+    if re.search(rf"typeof\s+{escaped}\s*[!=]==?\s*[\"']object[\"']", text):
+        return True
+    return any(
+        re.search(rf"{re.escape(predicate)}\(\s*{escaped}\s*\)", text)
+        for predicate in vocabulary.container_predicates
+    )
+
+
+def _how_checked(
+    facts: FileFacts, guard: Guard, name: str, vocabulary: ManualChecks, *, container: bool
+) -> str | None:
+    """How the guard checks the value, if it does; for a `container` (an array or an object), its
+    type and its length say nothing of what it holds."""
     text = guard.condition.text
     escaped = re.escape(name)
-    if re.search(rf"typeof\s+{escaped}\b", text):
+    if not container and re.search(rf"typeof\s+{escaped}\b", text):
         return "its type"
-    if re.search(rf"\b{escaped}(\?)?\.length\b", text) and re.search(r"[<>]|[!=]==?", text):
+    if (
+        not container
+        and re.search(rf"\b{escaped}(\?)?\.length\b", text)
+        and re.search(r"[<>]|[!=]==?", text)
+    ):
         return "its length"
     for call in _condition_calls(facts, guard):
         negated = re.search(rf"!\s*(await\s+)?{re.escape(call.callee)}\s*\(", text)
@@ -53,6 +78,8 @@ def _how_checked(facts: FileFacts, guard: Guard, name: str, vocabulary: ManualCh
         if on_value and call.name in vocabulary.value_methods:
             return f"{call.callee}()"  # `if (!email.includes("@")) return`
         if not any(name in arg.roots for arg in call.args):
+            continue
+        if call.callee in vocabulary.container_predicates:
             continue
         if call.name in vocabulary.methods:
             return f"{call.callee}()"
