@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from archtools.analysis.entry import Entry
 from archtools.analysis.entry_scope import (
@@ -301,6 +301,7 @@ class AuthorizationChecks(LoadChecks):
             or self._compared_by_helper(op, access.helpers)
             or access.role_gate
             or self._operator_branch(op, flow)
+            or self._checked_before_the_call(op, access)
         )
         if gate is not None:
             tally.passes.append(gate)
@@ -444,6 +445,30 @@ class AuthorizationChecks(LoadChecks):
                     )
                 stack.append(pair.value)
             stack.extend(expr.items)
+        return None
+
+    def _checked_before_the_call(self, op: DbOp, access: _Access) -> Evidence | None:
+        """The operation runs in a helper called only after its caller exits unless the record
+        it loaded for the client's key is the caller's (`if (row.ownerId !== userId) return`
+        then `deleteChildren(id)`)."""
+        callers = {(access.scope.facts.path, f) for f in access.scope.funcs}
+        callers |= set(access.helpers)
+        for file, func in callers:
+            flow = access.helpers.get((file, func), access.scope.flow)
+            for call in self.ctx.program.files[file].calls:
+                if call.func != func or (call.func == op.func and file == op.file):
+                    continue
+                if self.ctx.summaries.target(file, call) != (op.file, op.func):
+                    continue
+                at_call = replace(op, file=file, line=call.line, func=call.func)
+                found = self._ownership_check_before(at_call, flow)
+                if found is not None:
+                    return Evidence(
+                        file=found.file,
+                        line=found.line,
+                        detail=f"{found.detail}, which calls {call.callee}() where "
+                        f"{op.callee}() runs",
+                    )
         return None
 
     def _operator_branch(self, op: DbOp, flow: Flow) -> Evidence | None:
