@@ -302,6 +302,7 @@ class AuthorizationChecks(LoadChecks):
             or access.role_gate
             or self._operator_branch(op, flow)
             or self._checked_before_the_call(op, access)
+            or self._key_proven_public(op, flow, client, access)
         )
         if gate is not None:
             tally.passes.append(gate)
@@ -445,6 +446,40 @@ class AuthorizationChecks(LoadChecks):
                     )
                 stack.append(pair.value)
             stack.extend(expr.items)
+        return None
+
+    def _key_proven_public(
+        self, op: DbOp, flow: Flow, client: list[Expr], access: _Access
+    ) -> Evidence | None:
+        """The client's key was first used to load a row that is refused unless it is public
+        (`if (!listing.published) throw`): past that exit the key names a public row, and what
+        hangs off it (its availability, a booking of it) is for any caller to use."""
+        keys = {root for expr in client for root in _client_roots(expr, flow)}
+        if not keys:
+            return None
+        for earlier, earlier_flow in access.ops:
+            if (
+                earlier.file != op.file
+                or earlier.func != op.func
+                or earlier.line >= op.line
+                or earlier is op
+            ):
+                continue
+            used = {
+                root
+                for expr in _client_keys(earlier, earlier_flow)
+                for root in _client_roots(expr, earlier_flow)
+            }
+            if not keys <= used:
+                continue
+            public = self._public_state_after_load(earlier, access.scope)
+            if public is not None and public.line < op.line and public.file == op.file:
+                return Evidence(
+                    file=public.file,
+                    line=public.line,
+                    detail=f"{op.callee}() uses a key that names a public {earlier.model} row: "
+                    f"{public.detail}",
+                )
         return None
 
     def _checked_before_the_call(self, op: DbOp, access: _Access) -> Evidence | None:

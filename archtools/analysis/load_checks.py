@@ -158,11 +158,15 @@ class LoadChecks(AuthenticationChecks):
         refused = re.compile(
             rf"\b(?:{names})\??\.(?:{columns})\s*!==?\s*['\"`]?(?:[\w]+\.)?(\w+)['\"`]?", re.I
         )
+        flags = "|".join(re.escape(f) for f in self.k.public_routes.public_flags)
+        unflagged = re.compile(rf"!\s*(?:{names})\??\.(?:{flags})\b(?!\s*[.(=])")
         for guard in sorted(facts.guards, key=lambda g: g.line):
             if guard.func not in funcs or guard.line <= after or guard.caught:
                 continue
             match = refused.search(guard.condition.text)
-            if match is not None and match.group(1).lower() in states.values:
+            if (match is not None and match.group(1).lower() in states.values) or unflagged.search(
+                guard.condition.text
+            ):  # `if (!listing.published) throw`
                 return Evidence(
                     file=facts.path,
                     line=guard.line,

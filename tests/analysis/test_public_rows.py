@@ -102,3 +102,39 @@ def test_a_row_a_helper_returns_refused_unless_public_by_the_caller_is_authorize
     check = point.checks.authorization
     assert check.status.value == "pass", check
     assert check.evidence[0].file == "app/api/notes/[id]/route.ts" and check.evidence[0].line == 9
+
+
+FLAGGED_SCHEMA = PRISMA_SCHEMA.replace(
+    "  version   Int       @default(0)\n",
+    "  version   Int       @default(0)\n  published Boolean   @default(false)\n",
+)
+
+BOOK = """import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+
+export async function POST(req: Request) {
+  const session = await auth();
+  if (!session?.user?.id) return new Response(null, { status: 401 });
+  const { noteId } = await req.json();
+  const note = await prisma.note.findUnique({ where: { id: noteId } });
+  if (!note) return new Response(null, { status: 404 });
+  if (!note.published) return new Response(null, { status: 403 });
+  const copies = await prisma.note.count({ where: { id: noteId } });
+  await prisma.note.updateMany({ where: { id: noteId }, data: { version: copies + 1 } });
+  return new Response(null, { status: 204 });
+}
+"""
+
+
+def test_a_key_proven_to_name_a_public_row_serves_what_follows(tmp_path: Path) -> None:
+    make_repo(tmp_path / "flag", {"app/api/book/route.ts": BOOK}, schema=FLAGGED_SCHEMA)
+    point = entry(run_audit(tmp_path / "flag"), "route_handler:app/api/book/route.ts#POST")
+    check = point.checks.authorization
+    assert check.status.value == "pass", check
+    assert any(e.line == 10 and "names a public Note" in e.detail for e in check.evidence), check
+    unchecked = BOOK.replace(
+        "  if (!note.published) return new Response(null, { status: 403 });\n", ""
+    )
+    make_repo(tmp_path / "none", {"app/api/book/route.ts": unchecked}, schema=FLAGGED_SCHEMA)
+    point = entry(run_audit(tmp_path / "none"), "route_handler:app/api/book/route.ts#POST")
+    assert point.checks.authorization.status.value == "fail", point.checks.authorization
