@@ -266,6 +266,7 @@ def _label_declaration(sources: _Sources, flow: Flow, var: VarDecl, init: Expr) 
     )
     if trusted and not (init.call is not None and init.call in sources.identity_calls):
         return
+    _label_parallel(sources, flow, var, init)
     stored = _is_stored(sources, init)
     labels = _Labels()
     if init.call is not None:
@@ -274,6 +275,22 @@ def _label_declaration(sources: _Sources, flow: Flow, var: VarDecl, init: Expr) 
     _label_client_value(facts, flow, var, init, labels, stored=stored)
     _label_request(facts, flow, init, labels)
     _bind_labels(facts, flow, var, init, labels)
+
+
+def _label_parallel(sources: _Sources, flow: Flow, var: VarDecl, init: Expr) -> None:
+    """`const [session, note] = await Promise.all([auth(), getNote(id)])`: each name holds what
+    the call in its place returns; the caller's identity where that call returns it."""
+    if init.call is None:
+        return
+    waited = sources.facts.calls[init.call]
+    if waited.callee.removeprefix("await ") not in ("Promise.all", "Promise.allSettled"):
+        return
+    items = waited.args[0].items if waited.args else ()
+    if not items or len(items) != len(var.names):
+        return
+    for name, item in zip(var.names, items, strict=True):
+        if item.call is not None and item.call in sources.identity_calls:
+            flow.identity[name] = sources.identity_calls[item.call]
 
 
 def _destructure_client_fields(facts: FileFacts, flow: Flow, var: VarDecl, init: Expr) -> None:

@@ -39,7 +39,8 @@ class LoadChecks(AuthenticationChecks):
         if in_handler or not self.ctx.summaries.returns_rows(op.file, op.func):
             return None
         for call in scope.facts.calls:
-            if not (call.assigned_to and scope.has(call.func, call.line)):
+            names = _names_given(scope.facts, call)
+            if not (names and scope.has(call.func, call.line)):
                 continue
             if self.ctx.summaries.target(scope.facts.path, call) != (op.file, op.func):
                 continue
@@ -47,7 +48,7 @@ class LoadChecks(AuthenticationChecks):
             found = self._comparison(
                 op,
                 scope.facts.path,
-                derived_names(scope.facts, set(call.assigned_to), runs),
+                derived_names(scope.facts, names, runs),
                 runs,
                 scope.flow,
             )
@@ -610,3 +611,26 @@ def _where_reads(facts: FileFacts, op: DbOp) -> set[str]:
             if read is not None:
                 found.add(f"{read[0]} {read[1]}")
     return found
+
+
+def _names_given(facts: FileFacts, call: Call) -> set[str]:
+    """The names a call's result is held in: its own declaration, or its place in a destructured
+    `const [session, chat] = await Promise.all([auth(), getChat(id)])`."""
+    if call.assigned_to:
+        return set(call.assigned_to)
+    for var in facts.vars:
+        init = var.init
+        if init is None or init.call is None or var.func != call.func:
+            continue
+        waited = facts.calls[init.call]
+        if waited.callee.removeprefix("await ") not in ("Promise.all", "Promise.allSettled"):
+            continue
+        items = waited.args[0].items if waited.args else ()
+        for position, item in enumerate(items):
+            if (
+                item.call == call.index
+                and position < len(var.names)
+                and len(items) == len(var.names)
+            ):
+                return {var.names[position]}
+    return set()

@@ -138,3 +138,30 @@ def test_a_key_proven_to_name_a_public_row_serves_what_follows(tmp_path: Path) -
     make_repo(tmp_path / "none", {"app/api/book/route.ts": unchecked}, schema=FLAGGED_SCHEMA)
     point = entry(run_audit(tmp_path / "none"), "route_handler:app/api/book/route.ts#POST")
     assert point.checks.authorization.status.value == "fail", point.checks.authorization
+
+
+PARALLEL = """import { auth } from "@/auth";
+import { getNote } from "@/lib/notes";
+
+export async function GET(req: Request, { params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const [session, note] = await Promise.all([auth(), getNote(id)]);
+  if (!session?.user?.id) return new Response(null, { status: 401 });
+  if (!note || note.authorId !== session.user.id) return new Response(null, { status: 403 });
+  return Response.json(note);
+}
+"""
+
+
+def test_a_row_fetched_in_parallel_and_compared_with_the_caller_is_authorized(
+    tmp_path: Path,
+) -> None:
+    make_repo(
+        tmp_path, {"lib/notes.ts": HELPER, "app/api/notes/[id]/route.ts": PARALLEL}, schema=SCHEMA
+    )
+    point = entry(run_audit(tmp_path), "route_handler:app/api/notes/[id]/route.ts#GET")
+    check = point.checks.authorization
+    assert check.status.value == "pass", check
+    assert any(e.file == "app/api/notes/[id]/route.ts" and e.line == 8 for e in check.evidence), (
+        check
+    )
