@@ -30,7 +30,7 @@ _ZOD_UNION = re.compile(r"^z\s*\.\s*union\(")
 _ZOD_PREPROCESS = re.compile(r"^z\s*\.\s*preprocess\(")
 _MAX_DEPTH = 8
 # chained calls that keep an object schema's fields
-_SCHEMA_LINKS = {"object", "extend", "merge", "partial", "strict", "passthrough", "strip"}
+_SCHEMA_LINKS = {"object", "extend", "merge", "and"}
 
 
 class DeclaredTypes:
@@ -103,32 +103,54 @@ class DeclaredTypes:
         self, file: str, schema: str, key: str, depth: int = 0
     ) -> tuple[str, Expr] | None:
         """The zod expression of field `key` of an object schema declared in the program:
-        `z.object({...})`, `base.extend({...})`, `z.object({ ...base.shape })`."""
+        `z.object({...})`, `base.extend({...})`, `a.merge(b)`, `z.object({ ...base.shape })`."""
         if depth > _MAX_DEPTH:
             return None
         symbol = self.program.lookup(file, schema)
         if symbol is None or symbol.value is None or symbol.package is not None:
             return None
-        facts = self.program.files[symbol.file]
-        index = symbol.value.call
-        while index is not None:
+        return self._chain_field(symbol.file, symbol.value.call, key, depth + 1)
+
+    def _chain_field(
+        self, file: str, index: int | None, key: str, depth: int
+    ) -> tuple[str, Expr] | None:
+        """Field `key` of the schema a chain of calls builds, its last call `index`."""
+        facts = self.program.files[file]
+        while index is not None and depth <= _MAX_DEPTH:
             call = facts.calls[index]
-            if call.name in _SCHEMA_LINKS and call.args and call.args[0].kind == ExprKind.OBJECT:
-                for pair in call.args[0].pairs:
-                    if pair.key == key:
-                        return symbol.file, pair.value
-                for pair in call.args[0].pairs:
-                    spread = pair.value.text.removeprefix("...").removesuffix(".shape")
-                    if pair.key == "..." and _NAME.match(spread):
-                        found = self.schema_field(symbol.file, spread, key, depth + 1)
-                        if found is not None:
-                            return found
-            index = call.receiver
-            if index is None and "." in call.callee and _NAME.match(call.callee.split(".")[0]):
-                # `base.extend({...})`: the fields `base` declares
+            if call.name in _SCHEMA_LINKS and call.args:
+                found = self._argument_field(file, call.args[0], key, depth + 1)
+                if found is not None:
+                    return found
+            if call.receiver is None:
                 base = call.callee.split(".")[0]
-                if base != "z":
-                    return self.schema_field(symbol.file, base, key, depth + 1)
+                if "." in call.callee and _NAME.match(base) and base != "z":
+                    # `base.extend({...})`: the fields `base` declares
+                    return self.schema_field(file, base, key, depth + 1)
+                return None
+            index = call.receiver
+        return None
+
+    def _argument_field(
+        self, file: str, arg: Expr, key: str, depth: int
+    ) -> tuple[str, Expr] | None:
+        """Field `key` of what `z.object(...)`, `.extend(...)` or `.merge(...)` is handed: an
+        object of fields (spreads of other schemas' `.shape` too), a schema's name or a chain."""
+        if arg.kind == ExprKind.OBJECT:
+            for pair in arg.pairs:
+                if pair.key == key:
+                    return file, pair.value
+            for pair in arg.pairs:
+                spread = pair.value.text.removeprefix("...").removesuffix(".shape")
+                if pair.key == "..." and _NAME.match(spread):
+                    found = self.schema_field(file, spread, key, depth + 1)
+                    if found is not None:
+                        return found
+            return None
+        if arg.kind == ExprKind.IDENTIFIER:
+            return self.schema_field(file, arg.text, key, depth + 1)
+        if arg.kind == ExprKind.CALL:
+            return self._chain_field(file, arg.call, key, depth + 1)
         return None
 
     def _zod_safe(self, file: str, schema: str, depth: int) -> bool:

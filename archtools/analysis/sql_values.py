@@ -32,7 +32,10 @@ _PARSERS = ("parse", "parseAsync", "safeParse", "safeParseAsync")
 # array methods whose callback is handed the receiver's elements
 _ELEMENT_CALLBACKS = {"map", "flatMap", "filter", "forEach", "some", "every", "find", "sort"}
 # members read on a value that say nothing of its fields (`ids.join(",")`, `ids.length`)
-_METHODS = {"join", "map", "filter", "slice", "length", "toString", "includes", "flatMap", "sort"}
+_METHODS = {
+    *("join", "map", "filter", "slice", "length", "includes", "flatMap", "sort", "concat"),
+    *("toString", "toLowerCase", "toUpperCase", "trim", "toFixed", "valueOf", "toISOString"),
+}
 _MAX_DEPTH = 10
 
 # (file, function) of a helper -> the entry's calls of it, each with the values of its caller
