@@ -486,6 +486,41 @@ def test_exp002_a_table_key_or_a_log_line_sends_no_raw_message(tmp_path: Path) -
     assert found(result, "EXP002") == [("app/api/raw/route.ts", 8)]
 
 
+QUOTA_ERROR = """export class QuotaError extends Error {
+  constructor() {
+    super("You have used this month's quota, try again next month");
+  }
+}
+"""
+QUOTA = """import { prisma } from "@/lib/db";
+import { QuotaError } from "@/lib/errors";
+export async function POST() {
+  try {
+    await prisma.note.deleteMany({ where: { title: "" } });
+    return Response.json({ ok: true });
+  } catch (err: any) {
+    if (err instanceof CLASS) {
+      return Response.json({ error: err.message }, { status: 429 });
+    }
+    return Response.json({ error: "Something went wrong" }, { status: 500 });
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(("tested", "flagged"), [("QuotaError", False), ("TypeError", True)])
+def test_exp002_the_message_of_an_error_class_of_the_app_is_its_own_text(
+    tmp_path: Path, tested: str, flagged: bool
+) -> None:
+    """Answering with the message only for an error class the app declares sends the app's own
+    text; a class of the platform (TypeError) carries whatever a library wrote."""
+    result = audit_files(
+        tmp_path,
+        {"lib/errors.ts": QUOTA_ERROR, "app/api/quota/route.ts": QUOTA.replace("CLASS", tested)},
+    )
+    assert found(result, "EXP002") == ([("app/api/quota/route.ts", 9)] if flagged else [])
+
+
 DELETE_NOTE = """"use server";
 import { prisma } from "@/lib/db";
 export async function deleteNote(id: string) {

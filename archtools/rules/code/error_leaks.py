@@ -9,6 +9,9 @@ not reported when the answer goes to a caller that is no user, or carries no raw
   guard exited unless the request carried a server secret or a value signed with one (the tests
   the authentication analysis applies, analysis/conditions.py);
 - the message only selects an entry of a fixed table (`ERROR_CODES[err.message]`);
+- the answer is given only for an error of a class the application declares (`if (err instanceof
+  QuotaError) return res.json({ error: err.message })`): its messages are the application's own
+  text, written for the caller;
 - the call is not a response: `toast.error(...)`, `logger.error(...)` notify or log (an `error`
   call answers a request only on the handler's own response object, one of its parameters)."""
 
@@ -29,13 +32,15 @@ _TABLE_KEY = re.compile(r"[\w$.]+\s*\[\s*(err|error|e|ex|exception)\.message\s*\
 RESPONSE_NAMES = ("json", "Response", "NextResponse", "send")
 
 
-def error_leaks(path: str, facts: FileFacts, _ctx: CodeContext) -> Iterator[Hit]:
+def error_leaks(path: str, facts: FileFacts, ctx: CodeContext) -> Iterator[Hit]:
     if "use client" in facts.directives:
         return
     for call in facts.calls:
         if not call.in_catch or call.callee.startswith("console."):
             continue
         if not _answers(facts, call) or _caller_holds_a_secret(facts, call):
+            continue
+        if _own_error_class(path, facts, call, ctx):
             continue
         if any(LEAKY_PATHS.search(_TABLE_KEY.sub("", arg.text)) for arg in call.args):
             yield Hit(
@@ -55,6 +60,38 @@ def _answers(facts: FileFacts, call: Call) -> bool:
         root = call.callee.removeprefix("await ").split(".", 1)[0]
         return root in ("NextResponse", "Response") or root in _parameters(facts, call.func)
     return call.name in RESPONSE_NAMES or call.returned
+
+
+_INSTANCE_OF = re.compile(
+    r"^\(?\s*(?:err|error|e|ex|exception)\s+instanceof\s+([A-Za-z_$][\w$]*)\s*\)?$"
+)
+
+
+def _own_error_class(path: str, facts: FileFacts, call: Call, ctx: CodeContext) -> bool:
+    """The call answers inside `if (err instanceof SomeError) { ... }`, an exit of the catch
+    whose condition is that test alone, and SomeError is a class of the application."""
+    for guard in facts.guards:
+        if guard.func != call.func or not guard.line <= call.line <= guard.exit_line:
+            continue
+        tested = _INSTANCE_OF.match(guard.condition.text.strip())
+        if tested is not None and _declared_class(path, facts, tested.group(1), ctx):
+            return True
+    return False
+
+
+def _declared_class(path: str, facts: FileFacts, name: str, ctx: CodeContext) -> bool:
+    """A class of that name is declared in the file, or in the repository module it is
+    imported from."""
+    if any(c.name == name for c in facts.classes):
+        return True
+    for imp in facts.imports:
+        for bound in imp.names:
+            if bound.local != name:
+                continue
+            target = ctx.resolver(path, imp.source)
+            found = ctx.files.get(target) if target is not None else None
+            return found is not None and any(c.name == bound.imported for c in found.classes)
+    return False
 
 
 def _parameters(facts: FileFacts, func: int | None) -> set[str]:
@@ -95,4 +132,11 @@ def _caller_holds_a_secret(facts: FileFacts, call: Call) -> bool:
     )
 
 
-RULE = CodeRule("EXP002", per_file=(error_leaks,))
+def project_error_leaks(ctx: CodeContext) -> Iterator[Hit]:
+    """`error_leaks` over every file once all are known (an error class may be declared in a
+    module visited later)."""
+    for path in sorted(ctx.files):
+        yield from error_leaks(path, ctx.files[path], ctx)
+
+
+RULE = CodeRule("EXP002", per_project=(project_error_leaks,))
