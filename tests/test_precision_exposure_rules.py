@@ -486,6 +486,49 @@ def test_exp002_a_table_key_or_a_log_line_sends_no_raw_message(tmp_path: Path) -
     assert found(result, "EXP002") == [("app/api/raw/route.ts", 8)]
 
 
+SIGNED_HOOK = """import { createHmac, timingSafeEqual } from "node:crypto";
+import { prisma } from "@/lib/db";
+
+function verifyPaymentSignature(body: string, signature: string | null) {
+  const expected = createHmac("sha256", process.env.PAYMENT_HOOK_SECRET!).update(body).digest("hex");
+  return !!signature && timingSafeEqual(Buffer.from(expected), Buffer.from(signature));
+}
+
+export async function POST(req: Request) {
+  const body = await req.text();
+  const valid = verifyPaymentSignature(body, req.headers.get("x-signature"));
+  CHECK
+  try {
+    const event = JSON.parse(body);
+    await prisma.note.deleteMany({ where: { title: event.id } });
+    return Response.json({ received: true });
+  } catch (error: any) {
+    return Response.json({ error: error.message }, { status: 400 });
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("check", "flagged"),
+    [
+        ('if (!valid) return new Response("Bad signature", { status: 401 });', False),
+        ('console.log("signature valid:", valid);', True),
+    ],
+)
+def test_exp002_past_a_signature_check_the_answer_goes_to_the_sender(
+    tmp_path: Path, check: str, flagged: bool
+) -> None:
+    """Once an exit refused every request whose signature does not verify, the error text goes
+    back to the webhook's sender; a check whose result stops nothing protects nobody."""
+    hook = SIGNED_HOOK.replace("CHECK", check)
+    result = audit_files(tmp_path, {"app/api/hooks/payment/route.ts": hook})
+    line = next(n for n, text in enumerate(hook.splitlines(), 1) if "error.message" in text)
+    assert found(result, "EXP002") == (
+        [("app/api/hooks/payment/route.ts", line)] if flagged else []
+    )
+
+
 QUOTA_ERROR = """export class QuotaError extends Error {
   constructor() {
     super("You have used this month's quota, try again next month");

@@ -104,6 +104,34 @@ def _parameters(facts: FileFacts, func: int | None) -> set[str]:
     return names
 
 
+# a function that checks a request's signature: `verifyWebhookSignature`, `validateWebhookEvent`,
+# `verifyForgejoSignature`, `isValidHmac`
+_SIGNATURE_CHECK = re.compile(
+    r"(?:verify|validate|check|isvalid)\w*(?:signature|webhook|hmac)"
+    r"|(?:signature|webhook|hmac)\w*(?:verif|valid)",
+    re.IGNORECASE,
+)
+
+
+def _signature_decides_exit(facts: FileFacts, call: Call) -> bool:
+    """Earlier in the function, an exit unless a signature check holds: the check called in the
+    guard's condition (`if (!verifySignature(body, sig)) return 401`), or its result, or a name
+    taken from it (`const { isValid } = client.validateWebhookEvent(...)`), tested there."""
+    checks = [
+        c
+        for c in facts.calls
+        if c.func == call.func and c.line < call.line and _SIGNATURE_CHECK.search(c.name)
+    ]
+    held = {name for c in checks for name in c.assigned_to}
+    for guard in facts.guards:
+        if guard.func != call.func or guard.line >= call.line or guard.caught:
+            continue
+        text = guard.condition.text
+        if held & set(guard.condition.roots) or any(f"{c.name}(" in text for c in checks):
+            return True
+    return False
+
+
 def _caller_holds_a_secret(facts: FileFacts, call: Call) -> bool:
     """Whether, earlier in the same function, a signature verifier ran or a guard exited unless the
     request carried a server secret (or a value signed with one): the answer goes to the holder
@@ -114,6 +142,8 @@ def _caller_holds_a_secret(facts: FileFacts, call: Call) -> bool:
         c.func == call.func and c.line < call.line and c.name.removeprefix("new ") in verifiers
         for c in facts.calls
     ):
+        return True
+    if _signature_decides_exit(facts, call):
         return True
     values = {
         name: var.init.text
