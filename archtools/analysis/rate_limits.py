@@ -401,7 +401,30 @@ class RateLimits:
             return secret
         if summary.role_gate is not None and self._caller_role(summary.role_gate, scope):
             return summary.role_gate
-        return self._chain_role_gate(entry)
+        return self._chain_role_gate(entry) or self._operator_gate(entry, scope)
+
+    def _operator_gate(self, entry: Entry, scope: EntryScope) -> Evidence | None:
+        """An exit, in the handler or the middleware of its chain, unless the caller's email is
+        the operator's address the server is configured with (`if (user.email !==
+        env.ADMIN_EMAIL) throw`): only the app's operator gets past."""
+        places = [(scope.facts, [g for g in scope.facts.guards if scope.has(g.func, g.line)])]
+        for _file, _call, (kfile, kfunc) in self._chain_functions(entry):
+            facts = self.ctx.program.files[kfile]
+            inside = function_scope(facts, kfunc)
+            places.append((facts, [g for g in facts.guards if g.func in inside]))
+        for facts, guards in places:
+            for guard in guards:
+                if guard.caught:
+                    continue
+                if guard.exit == ExitKind.RETURN or not _OPERATOR.search(guard.condition.text):
+                    continue
+                return Evidence(
+                    file=facts.path,
+                    line=guard.line,
+                    detail=f"only the operator the server names gets past "
+                    f"`{guard.condition.text[:60]}`",
+                )
+        return None
 
     def _secret_guard(self, scope: EntryScope) -> Evidence | None:
         """An exit unless the request carries a server secret (`if (auth !== `Bearer
@@ -521,6 +544,11 @@ def _exit_guard(facts: FileFacts, call: Call) -> Guard | None:
     return None
 
 
+# the caller's email compared with an address from the server's configuration
+_OPERATOR = re.compile(
+    r"\.email\s*!==?\s*(?:process\.)?env\.\w+"
+    r"|(?:process\.)?env\.\w+\s*!==?\s*[\w$.?]+\.email\b"
+)
 _COUNTER_READS = {"incr", "incrby", "incrBy", "get"}
 _COUNTER_INCREMENTS = {"incr", "incrby", "incrBy"}
 _COUNTER_WINDOWS = {"expire", "pexpire", "expireat", "pexpireat", "setex", "expireAt"}
