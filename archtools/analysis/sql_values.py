@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 
 from archtools.analysis.declared_types import SAFE_ZOD, DeclaredTypes
-from archtools.analysis.flow import Flow
+from archtools.analysis.flow import Flow, function_scope
 from archtools.analysis.program import Program
 from archtools.facts.code import Call, Expr, ExprKind, FileFacts, Param, VarDecl
 from archtools.facts.schema import Schema
@@ -37,6 +37,8 @@ _METHODS = {
     *("toString", "toLowerCase", "toUpperCase", "trim", "toFixed", "valueOf", "toISOString"),
 }
 _MAX_DEPTH = 10
+# methods that put values into a list or object in place
+_ADDING = {"push", "unshift", "splice", "set", "add", "fill"}
 
 # (file, function) of a helper -> the entry's calls of it, each with the values of its caller
 CallSites = Callable[[str, int], list[tuple["SqlValues", Call]]]
@@ -278,7 +280,9 @@ class SqlValues:
         decls = self._decls(root, func, expr.line)
         fields = _fields(root, expr)
         if decls:
-            return all(self._safe_decl(d, root, fields, depth) for d in decls)
+            return all(
+                self._safe_decl(d, root, fields, depth) for d in decls
+            ) and self._additions_safe(root, decls[0].func, expr.line, depth)
         owner = self._param_owner(root, func)
         if owner is None:
             return False
@@ -290,6 +294,20 @@ class SqlValues:
         if callback is not None:  # `ids.map((id) => ...)`: the elements of `ids`
             return self._receiver_safe(callback, depth + 1)
         return self._safe_at_calls(at, param, root, depth + 1, typed=declared)
+
+    def _additions_safe(self, name: str, func: int | None, line: int, depth: int) -> bool:
+        """What is added to a list before `line` (`where.push(...)`) is safe too."""
+        scope = function_scope(self.facts, func)
+        for call in self.facts.calls:
+            if (
+                call.func in scope
+                and call.line < line
+                and call.name in _ADDING
+                and call.callee.removeprefix("await ").rsplit(".", 1)[0] == name
+                and not all(self.safe_value(a, call.func, depth + 1) for a in call.args)
+            ):
+                return False
+        return True
 
     def _safe_decl(self, local: VarDecl, root: str, fields: set[str], depth: int) -> bool:
         """The value one declaration or assignment gives `root`, read whole or by `fields`."""

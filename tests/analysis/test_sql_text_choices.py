@@ -189,3 +189,35 @@ def test_a_parameter_any_call_hands_client_text_is_client(tmp_path: Path) -> Non
     the label spliced into the statement is an injection."""
     found = _inj(tmp_path, {"app/api/scan/route.ts": SCAN})
     assert found == {("app/api/scan/route.ts", _line(SCAN, "// mark"))}
+
+
+SEARCH = """import { z } from "zod";
+import { prisma } from "@/lib/db";
+
+const schema = z.object({ id: z.number(), name: z.string() });
+
+export async function POST(request: Request) {
+  const input = schema.parse(await request.json());
+  const where = [`id = ${input.id}`];
+  EXTRA
+  return Response.json(await prisma.$queryRawUnsafe(`SELECT * FROM "Item" WHERE ${where.join(" AND ")}`)); // search
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("extra", "flagged"),
+    [
+        ("", False),
+        ("where.push(`kind = 'item'`);", False),
+        ("where.push(`name = '${input.name}'`);", True),
+    ],
+)
+def test_what_is_pushed_onto_a_list_counts(tmp_path: Path, extra: str, flagged: bool) -> None:
+    """A list of conditions built from validated numbers is no injection until a client string is
+    pushed onto it."""
+    search = SEARCH.replace("EXTRA", extra)
+    found = _inj(tmp_path, {"app/api/search/route.ts": search})
+    assert found == (
+        {("app/api/search/route.ts", _line(search, "// search"))} if flagged else set()
+    )
