@@ -39,6 +39,7 @@ def raw_sql_problems(ctx: AnalysisContext, places: list[Place]) -> list[Problem]
             client = _client_part(text, values.flow) or _passed_part(values, text, call)
             if client is None or values.all_safe(text, call.func):
                 continue
+            client = values.unsafe_root(text, call.func) or client
             problems.append(
                 Problem(
                     "INJ001",

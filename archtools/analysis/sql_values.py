@@ -85,6 +85,13 @@ class SqlValues:
             and self._callbacks_safe(expr, depth)
         )
 
+    def unsafe_root(self, expr: Expr, func: int | None) -> str | None:
+        """The first client value the text reads that is not safe, to name in the finding."""
+        return next(
+            (r for r in self.client_roots(expr, func) if not self._safe_root(r, expr, func, 0)),
+            None,
+        )
+
     def safe_value(self, expr: Expr, func: int | None, depth: int) -> bool:
         """`all_safe`, or a value that reads no client value at all."""
         if depth > _MAX_DEPTH:
