@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from archtools.results import Audit
-from tests.support.minirepo import PRISMA_SCHEMA, make_repo, run_audit
+from tests.support.minirepo import AUTH_TS, PRISMA_SCHEMA, make_repo, run_audit
 
 
 def audit_files(tmp_path: Path, files: dict[str, str], **options: object) -> Audit:
@@ -527,6 +527,40 @@ def test_exp002_past_a_signature_check_the_answer_goes_to_the_sender(
     assert found(result, "EXP002") == (
         [("app/api/hooks/payment/route.ts", line)] if flagged else []
     )
+
+
+ADMIN_TOOL = """import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+export async function POST() {
+  const session = await auth();
+  if (!session?.user) return new Response(null, { status: 401 });
+  GATE
+  try {
+    await prisma.note.deleteMany({ where: { title: "" } });
+    return Response.json({ ok: true });
+  } catch (error: any) {
+    return Response.json({ error: error.message }, { status: 500 });
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("gate", "flagged"),
+    [
+        ('if (session.user.role !== "ADMIN") return new Response(null, { status: 403 });', False),
+        ("", True),
+    ],
+)
+def test_exp002_an_operators_tool_answers_only_operators(
+    tmp_path: Path, gate: str, flagged: bool
+) -> None:
+    """Behind a role check only the app's operators pass, the error text reaches no user; a tool
+    every signed-in user may call still leaks it."""
+    tool = ADMIN_TOOL.replace("GATE", gate)
+    result = audit_files(tmp_path, {"auth.ts": AUTH_TS, "app/api/admin/purge/route.ts": tool})
+    line = next(n for n, text in enumerate(tool.splitlines(), 1) if "error.message" in text)
+    assert found(result, "EXP002") == ([("app/api/admin/purge/route.ts", line)] if flagged else [])
 
 
 QUOTA_ERROR = """export class QuotaError extends Error {

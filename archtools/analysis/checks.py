@@ -351,6 +351,7 @@ class EntryChecker(AuthorizationChecks, DataChecks):
             models=sorted({op.model for op, _flow in ops if op.model}),
             problems=problems,
             exposure_proofs=kept_out,
+            trusted_callers=self._rate_limits().trusted_caller(entry, scope),
             queries=[
                 Query(
                     file=op.file,
