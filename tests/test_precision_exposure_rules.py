@@ -569,7 +569,8 @@ QUOTA_ERROR = """export class QuotaError extends Error {
   }
 }
 """
-QUOTA = """import { prisma } from "@/lib/db";
+QUOTA = """import { ZodError } from "zod";
+import { prisma } from "@/lib/db";
 import { QuotaError } from "@/lib/errors";
 export async function POST() {
   try {
@@ -585,17 +586,20 @@ export async function POST() {
 """
 
 
-@pytest.mark.parametrize(("tested", "flagged"), [("QuotaError", False), ("TypeError", True)])
+@pytest.mark.parametrize(
+    ("tested", "flagged"), [("QuotaError", False), ("TypeError", True), ("ZodError", True)]
+)
 def test_exp002_the_message_of_an_error_class_of_the_app_is_its_own_text(
     tmp_path: Path, tested: str, flagged: bool
 ) -> None:
     """Answering with the message only for an error class the app declares sends the app's own
-    text; a class of the platform (TypeError) carries whatever a library wrote."""
+    text; a class of the platform or a package (TypeError, ZodError) carries what a library
+    wrote."""
     result = audit_files(
         tmp_path,
         {"lib/errors.ts": QUOTA_ERROR, "app/api/quota/route.ts": QUOTA.replace("CLASS", tested)},
     )
-    assert found(result, "EXP002") == ([("app/api/quota/route.ts", 9)] if flagged else [])
+    assert found(result, "EXP002") == ([("app/api/quota/route.ts", 10)] if flagged else [])
 
 
 DELETE_NOTE = """"use server";

@@ -80,18 +80,15 @@ def _own_error_class(path: str, facts: FileFacts, call: Call, ctx: CodeContext) 
 
 
 def _declared_class(path: str, facts: FileFacts, name: str, ctx: CodeContext) -> bool:
-    """A class of that name is declared in the file, or in the repository module it is
-    imported from."""
+    """A class of that name is declared in the file, or imported from a module of the
+    repository (what `instanceof` tests is a class: one the application wrote)."""
     if any(c.name == name for c in facts.classes):
         return True
-    for imp in facts.imports:
-        for bound in imp.names:
-            if bound.local != name:
-                continue
-            target = ctx.resolver(path, imp.source)
-            found = ctx.files.get(target) if target is not None else None
-            return found is not None and any(c.name == bound.imported for c in found.classes)
-    return False
+    return any(
+        bound.local == name and ctx.resolver(path, imp.source) is not None
+        for imp in facts.imports
+        for bound in imp.names
+    )
 
 
 def _parameters(facts: FileFacts, func: int | None) -> set[str]:
@@ -162,11 +159,4 @@ def _caller_holds_a_secret(facts: FileFacts, call: Call) -> bool:
     )
 
 
-def project_error_leaks(ctx: CodeContext) -> Iterator[Hit]:
-    """`error_leaks` over every file once all are known (an error class may be declared in a
-    module visited later)."""
-    for path in sorted(ctx.files):
-        yield from error_leaks(path, ctx.files[path], ctx)
-
-
-RULE = CodeRule("EXP002", per_project=(project_error_leaks,))
+RULE = CodeRule("EXP002", per_file=(error_leaks,))
