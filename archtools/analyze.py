@@ -317,9 +317,7 @@ def _answered_to_machines(analyses: list[EntryAnalysis]) -> set[str]:
         if proven is not None and analysis.trusted_callers is not None:
             proven = "operator"
         kinds.setdefault(analysis.entry.file, set()).add(proven)
-    return {
-        file for file, found in kinds.items() if found <= {"internal", "signature", "operator"}
-    }
+    return {file for file, found in kinds.items() if found <= {"internal", "signature", "operator"}}
 
 
 def _analysis_context(
