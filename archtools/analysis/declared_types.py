@@ -26,6 +26,7 @@ _INFER = re.compile(r"^z\s*\.\s*(?:infer|output|input)\s*<\s*typeof\s+([\w$.]+)\
 _LIST_MEMBER = re.compile(r"^\(\s*typeof\s+([\w$]+)\s*\)\s*\[\s*number\s*\]$")
 _INDEXED = re.compile(r"^(.+)\[\s*['\"]([\w$]+)['\"]\s*\]$")
 _WRAPPER = re.compile(r"^(?:Omit|Pick|Partial|Required|Readonly|NonNullable)\s*<(.*)>$", re.S)
+_ZOD_RECORD = re.compile(r"^z\s*\.\s*record\(")
 _ZOD_UNION = re.compile(r"^z\s*\.\s*union\(")
 _ZOD_PREPROCESS = re.compile(r"^z\s*\.\s*preprocess\(")
 _MAX_DEPTH = 8
@@ -159,6 +160,15 @@ class DeclaredTypes:
     def _zod_expr_safe(self, file: str, expr: Expr, depth: int) -> bool:
         """A zod field that admits no free text, written inline or as a module schema's name."""
         return self._zod_text_safe(file, expr.text, depth)
+
+    def zod_safe(self, file: str, text: str) -> bool:
+        """Whether a zod schema, as written, admits no free text."""
+        return self._zod_text_safe(file, text, 0)
+
+    def record_values_safe(self, file: str, text: str) -> bool:
+        """`z.record(z.string(), z.number())`: whether the record's values admit no free text."""
+        args = _call_args(" ".join(text.split()), _ZOD_RECORD)
+        return args is not None and bool(args) and self._zod_text_safe(file, args[-1], 1)
 
     def _zod_text_safe(self, file: str, text: str, depth: int) -> bool:
         """`z.number()`, `z.enum(...)`, a union or a preprocessed schema of those, or the name of

@@ -37,6 +37,8 @@ _METHODS = {
     *("toString", "toLowerCase", "toUpperCase", "trim", "toFixed", "valueOf", "toISOString"),
 }
 _MAX_DEPTH = 10
+# the calls of a procedure or action builder that name the schema of its input
+_INPUT_LINKS = {"input", "schema", "inputSchema"}
 # methods that put values into a list or object in place
 _ADDING = {"push", "unshift", "splice", "set", "add", "fill"}
 
@@ -74,7 +76,11 @@ class SqlValues:
             every = _HOLE.findall(expr.text)
             holes = [h for h in every if set(_WORD.findall(h)) & set(client)]
             read_all = len(every) == expr.text.count("${")  # (no hole with braces of its own)
-            if read_all and holes and all(self._safe_hole(h.strip()) for h in holes):
+            if (
+                read_all
+                and holes
+                and all(self._hole_safe(h.strip(), expr, func, depth) for h in holes)
+            ):
                 return True
         if not client and self._mapped_receiver(expr):
             # `statuses.map((s) => ...)`: what the callback makes of the elements
@@ -165,6 +171,23 @@ class SqlValues:
         name = head.split(".", 1)[0].split("(", 1)[0]
         holder = Expr(kind=ExprKind.MEMBER, text=head, line=call.line, roots=(name,), paths=(head,))
         return bool(self.client_roots(holder, call.func, depth + 1))
+
+    def _hole_safe(self, text: str, expr: Expr, func: int | None, depth: int) -> bool:
+        """One interpolation: a safe form (`_safe_hole`), or a name (or a field of one) whose
+        value is safe."""
+        if self._safe_hole(text):
+            return True
+        name = _WORD.match(text)
+        if name is None or not re.fullmatch(r"[\w$]+(?:\??\.[\w$]+)*", text):
+            return False
+        hole = Expr(
+            kind=ExprKind.MEMBER if "." in text else ExprKind.IDENTIFIER,
+            text=text,
+            line=expr.line,
+            roots=(name.group(0),),
+            paths=(text.replace("?.", "."),),
+        )
+        return self._safe_root(name.group(0), hole, func, depth + 1)
 
     def _safe_hole(self, text: str) -> bool:
         """An interpolation that yields no free text: a cast, a literal, a call of a helper that
@@ -297,10 +320,65 @@ class SqlValues:
         declared = self._declared_safe(at, param, root, fields)
         if declared and root in self.flow.validated and root not in self.flow.hand_checked:
             return True
+        if fields and root in self.flow.validated and root not in self.flow.hand_checked:
+            schema = self._input_schema(at)  # `.input(schema).mutation(({ input }) => ...)`
+            if schema is not None and all(self._schema_field_safe(schema, f) for f in fields):
+                return True
         callback = self._callback_call(at)
         if callback is not None:  # `ids.map((id) => ...)`: the elements of `ids`
+            if self._record_value(callback, param, root):
+                return True
             return self._receiver_safe(callback, depth + 1)
         return self._safe_at_calls(at, param, root, depth + 1, typed=declared)
+
+    def _input_schema(self, func: int) -> Expr | None:
+        """The schema a procedure or action validates what it hands `func` with: the argument of
+        `.input(...)` (`.schema`, `.inputSchema`) on the chain that `func` is handed to."""
+        for call in self.facts.calls:
+            if not any(a.func == func for a in call.args):
+                continue
+            index = call.receiver
+            while index is not None:
+                link = self.facts.calls[index]
+                if link.name in _INPUT_LINKS and link.args:
+                    return link.args[0]
+                index = link.receiver
+        return None
+
+    def _schema_field_safe(self, schema: Expr, key: str) -> bool:
+        if schema.kind == ExprKind.IDENTIFIER:
+            found = self.types.schema_field(self.facts.path, schema.text, key)
+            return found is not None and self.types.zod_safe(found[0], found[1].text)
+        if schema.call is None:
+            return False
+        call = self.facts.calls[schema.call]  # `z.object({ ... })` written inline
+        if call.name != "object" or not call.args:
+            return False
+        value = next((p.value for p in call.args[0].pairs if p.key == key), None)
+        return value is not None and self.types.zod_safe(self.facts.path, value.text)
+
+    def _record_value(self, callback: Call, param: Param, root: str) -> bool:
+        """`Object.entries(input.ratings).map(([id, level]) => ...)`: `level` is a value of a
+        record the procedure's schema declares of numbers or enums (`Object.values` too)."""
+        if callback.receiver is None or root not in param.names:
+            return False
+        source = self.facts.calls[callback.receiver]
+        callee = source.callee.removeprefix("await ")
+        if callee not in ("Object.entries", "Object.values") or len(source.args) != 1:
+            return False
+        at_value = param.names.index(root) == (1 if callee == "Object.entries" else 0)
+        record = source.args[0]
+        holder, _dot, key = record.text.partition(".")
+        if not at_value or record.kind != ExprKind.MEMBER or not key or "." in key:
+            return False
+        owner = self._param_owner(holder, source.func)
+        if owner is None or holder not in self.flow.validated:
+            return False
+        schema = self._input_schema(owner[0])
+        if schema is None or schema.kind != ExprKind.IDENTIFIER:
+            return False
+        found = self.types.schema_field(self.facts.path, schema.text, key)
+        return found is not None and self.types.record_values_safe(found[0], found[1].text)
 
     def _additions_safe(self, name: str, func: int | None, line: int, depth: int) -> bool:
         """What is added to a list before `line` (`where.push(...)`) is safe too."""

@@ -221,3 +221,58 @@ def test_what_is_pushed_onto_a_list_counts(tmp_path: Path, extra: str, flagged: 
     assert found == (
         {("app/api/search/route.ts", _line(search, "// search"))} if flagged else set()
     )
+
+
+TRPC = """import { initTRPC, TRPCError } from "@trpc/server";
+export const t = initTRPC.context<{ session: { user: { id: number } } | null }>().create();
+export const createTRPCRouter = t.router;
+const enforceUser = t.middleware(({ ctx, next }) => {
+  if (!ctx.session?.user) throw new TRPCError({ code: "UNAUTHORIZED" });
+  return next({ ctx: { session: ctx.session } });
+});
+export const protectedProcedure = t.procedure.use(enforceUser);
+"""
+
+RATINGS = """import { z } from "zod";
+import { createTRPCRouter, protectedProcedure } from "../trpc";
+import { prisma } from "@/lib/db";
+
+const rateSchema = z.object({
+  ratings: z.record(z.string(), VALUE),
+  order: z.enum(["asc", "desc"]),
+});
+
+export const ratingRouter = createTRPCRouter({
+  rate: protectedProcedure.input(rateSchema).mutation(async ({ ctx, input }) => {
+    const values = Object.entries(input.ratings).map(
+      ([imageId, level]) => `(${ctx.session.user.id}, ${Number(imageId)}, ${level})`,
+    );
+    await prisma.$executeRawUnsafe(`INSERT INTO "Rating" VALUES ${values.join(", ")}`); // rate
+    return prisma.$queryRawUnsafe(`SELECT * FROM "Rating" ORDER BY level ${input.order}`); // order
+  }),
+});
+"""
+
+ROOT = """import { createTRPCRouter } from "./trpc";
+import { ratingRouter } from "./routers/rating";
+export const appRouter = createTRPCRouter({ rating: ratingRouter });
+"""
+
+
+@pytest.mark.parametrize(("value", "flagged"), [("z.number()", False), ("z.string()", True)])
+def test_a_procedures_schema_types_its_input(tmp_path: Path, value: str, flagged: bool) -> None:
+    """The fields of a procedure's input are typed by its `.input()` schema: an enum field and the
+    values of a record of numbers are no text; a record of strings is."""
+    ratings = RATINGS.replace("VALUE", value)
+    make_repo(
+        tmp_path,
+        {
+            "server/api/trpc.ts": TRPC,
+            "server/api/routers/rating.ts": ratings,
+            "server/api/root.ts": ROOT,
+        },
+        dependencies={"@trpc/server": "11.0.0"},
+    )
+    found = {(f.file, f.line) for f in run_audit(tmp_path).findings if f.rule == "INJ001"}
+    rate = ("server/api/routers/rating.ts", _line(ratings, "// rate"))
+    assert found == ({rate} if flagged else set())
