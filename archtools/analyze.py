@@ -309,14 +309,16 @@ def _rule_findings(
 
 def _answered_to_machines(analyses: list[EntryAnalysis]) -> set[str]:
     """Files whose every entry point answers only a caller that proved a server secret or a
-    signature (a webhook sender, a cron job, an operator's tool): the error text they send back
-    reaches no user."""
+    signature (a webhook sender, a cron job, an operator's tool), or that holds the operator's
+    role: the error text they send back reaches no user of the app."""
     kinds: dict[str, set[str | None]] = {}
     for analysis in analyses:
         check = analysis.checks["authentication"]
         proven = check.kind if check.status == CheckStatus.PASS else None
+        if proven is not None and analysis.trusted_callers is not None:
+            proven = "operator"
         kinds.setdefault(analysis.entry.file, set()).add(proven)
-    return {file for file, found in kinds.items() if found <= {"internal", "signature"}}
+    return {file for file, found in kinds.items() if found <= {"internal", "signature", "operator"}}
 
 
 def _analysis_context(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from archtools.results import Audit
-from tests.support.minirepo import PRISMA_SCHEMA, make_repo, run_audit
+from tests.support.minirepo import AUTH_TS, PRISMA_SCHEMA, make_repo, run_audit
 
 
 def audit_files(tmp_path: Path, files: dict[str, str], **options: object) -> Audit:
@@ -484,6 +484,122 @@ def test_exp002_a_table_key_or_a_log_line_sends_no_raw_message(tmp_path: Path) -
         },
     )
     assert found(result, "EXP002") == [("app/api/raw/route.ts", 8)]
+
+
+SIGNED_HOOK = """import { createHmac, timingSafeEqual } from "node:crypto";
+import { prisma } from "@/lib/db";
+
+function verifyPaymentSignature(body: string, signature: string | null) {
+  const expected = createHmac("sha256", process.env.PAYMENT_HOOK_SECRET!).update(body).digest("hex");
+  return !!signature && timingSafeEqual(Buffer.from(expected), Buffer.from(signature));
+}
+
+export async function POST(req: Request) {
+  const body = await req.text();
+  const valid = verifyPaymentSignature(body, req.headers.get("x-signature"));
+  CHECK
+  try {
+    const event = JSON.parse(body);
+    await prisma.note.deleteMany({ where: { title: event.id } });
+    return Response.json({ received: true });
+  } catch (error: any) {
+    return Response.json({ error: error.message }, { status: 400 });
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("check", "flagged"),
+    [
+        ('if (!valid) return new Response("Bad signature", { status: 401 });', False),
+        ('console.log("signature valid:", valid);', True),
+    ],
+)
+def test_exp002_past_a_signature_check_the_answer_goes_to_the_sender(
+    tmp_path: Path, check: str, flagged: bool
+) -> None:
+    """Once an exit refused every request whose signature does not verify, the error text goes
+    back to the webhook's sender; a check whose result stops nothing protects nobody."""
+    hook = SIGNED_HOOK.replace("CHECK", check)
+    result = audit_files(tmp_path, {"app/api/hooks/payment/route.ts": hook})
+    line = next(n for n, text in enumerate(hook.splitlines(), 1) if "error.message" in text)
+    assert found(result, "EXP002") == (
+        [("app/api/hooks/payment/route.ts", line)] if flagged else []
+    )
+
+
+ADMIN_TOOL = """import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+export async function POST() {
+  const session = await auth();
+  if (!session?.user) return new Response(null, { status: 401 });
+  GATE
+  try {
+    await prisma.note.deleteMany({ where: { title: "" } });
+    return Response.json({ ok: true });
+  } catch (error: any) {
+    return Response.json({ error: error.message }, { status: 500 });
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("gate", "flagged"),
+    [
+        ('if (session.user.role !== "ADMIN") return new Response(null, { status: 403 });', False),
+        ("", True),
+    ],
+)
+def test_exp002_an_operators_tool_answers_only_operators(
+    tmp_path: Path, gate: str, flagged: bool
+) -> None:
+    """Behind a role check only the app's operators pass, the error text reaches no user; a tool
+    every signed-in user may call still leaks it."""
+    tool = ADMIN_TOOL.replace("GATE", gate)
+    result = audit_files(tmp_path, {"auth.ts": AUTH_TS, "app/api/admin/purge/route.ts": tool})
+    line = next(n for n, text in enumerate(tool.splitlines(), 1) if "error.message" in text)
+    assert found(result, "EXP002") == ([("app/api/admin/purge/route.ts", line)] if flagged else [])
+
+
+QUOTA_ERROR = """export class QuotaError extends Error {
+  constructor() {
+    super("You have used this month's quota, try again next month");
+  }
+}
+"""
+QUOTA = """import { ZodError } from "zod";
+import { prisma } from "@/lib/db";
+import { QuotaError } from "@/lib/errors";
+export async function POST() {
+  try {
+    await prisma.note.deleteMany({ where: { title: "" } });
+    return Response.json({ ok: true });
+  } catch (err: any) {
+    if (err instanceof CLASS) {
+      return Response.json({ error: err.message }, { status: 429 });
+    }
+    return Response.json({ error: "Something went wrong" }, { status: 500 });
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("tested", "flagged"), [("QuotaError", False), ("TypeError", True), ("ZodError", True)]
+)
+def test_exp002_the_message_of_an_error_class_of_the_app_is_its_own_text(
+    tmp_path: Path, tested: str, flagged: bool
+) -> None:
+    """Answering with the message only for an error class the app declares sends the app's own
+    text; a class of the platform or a package (TypeError, ZodError) carries what a library
+    wrote."""
+    result = audit_files(
+        tmp_path,
+        {"lib/errors.ts": QUOTA_ERROR, "app/api/quota/route.ts": QUOTA.replace("CLASS", tested)},
+    )
+    assert found(result, "EXP002") == ([("app/api/quota/route.ts", 10)] if flagged else [])
 
 
 DELETE_NOTE = """"use server";

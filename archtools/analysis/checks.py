@@ -369,6 +369,12 @@ class EntryChecker(AuthorizationChecks, DataChecks):
             models=sorted({op.model for op, _flow in ops if op.model}),
             problems=problems,
             exposure_proofs=kept_out,
+            # asked of files that answer from a `catch` (EXP002): not the public's error text
+            trusted_callers=(
+                self._rate_limits().trusted_caller(entry, scope)
+                if any(c.in_catch for c in scope.facts.calls)
+                else None
+            ),
             queries=[
                 Query(
                     file=op.file,

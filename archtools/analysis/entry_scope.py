@@ -39,6 +39,8 @@ class EntryAnalysis:
     queries: list[Query] = field(default_factory=list)
     # False for a page candidate whose params reach no data: it renders, it is no entry point.
     reads_data: bool = True
+    # why its callers are not the public (a server secret, a signature, an operator's role)
+    trusted_callers: Evidence | None = None
 
 
 @dataclass

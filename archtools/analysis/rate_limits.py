@@ -132,6 +132,11 @@ class RateLimits:
         file = facts.path
         if self.ctx.classifier.is_rate_limit(file, call):
             return Limit(_at(file, call, f"rate limited by {call.callee}()"), stops=True)
+        counter = _store_counter(facts, call)
+        if counter is not None:
+            stops = counter.exit in (ExitKind.THROW, ExitKind.REDIRECT) or _answers(facts, counter)
+            detail = f"limited by a counter in the store ({call.callee}() against a bound)"
+            return Limit(_at(file, call, detail), stops=stops)
         throttle = self._recent_rows(file, call)
         if self._named_limiter(file, call) or throttle:
             guard = _exit_guard(facts, call)
@@ -396,7 +401,30 @@ class RateLimits:
             return secret
         if summary.role_gate is not None and self._caller_role(summary.role_gate, scope):
             return summary.role_gate
-        return self._chain_role_gate(entry)
+        return self._chain_role_gate(entry) or self._operator_gate(entry, scope)
+
+    def _operator_gate(self, entry: Entry, scope: EntryScope) -> Evidence | None:
+        """An exit, in the handler or the middleware of its chain, unless the caller's email is
+        the operator's address the server is configured with (`if (user.email !==
+        env.ADMIN_EMAIL) throw`): only the app's operator gets past."""
+        places = [(scope.facts, [g for g in scope.facts.guards if scope.has(g.func, g.line)])]
+        for _file, _call, (kfile, kfunc) in self._chain_functions(entry):
+            facts = self.ctx.program.files[kfile]
+            inside = function_scope(facts, kfunc)
+            places.append((facts, [g for g in facts.guards if g.func in inside]))
+        for facts, guards in places:
+            for guard in guards:
+                if guard.caught:
+                    continue
+                if guard.exit == ExitKind.RETURN or not _OPERATOR.search(guard.condition.text):
+                    continue
+                return Evidence(
+                    file=facts.path,
+                    line=guard.line,
+                    detail=f"only the operator the server names gets past "
+                    f"`{guard.condition.text[:60]}`",
+                )
+        return None
 
     def _secret_guard(self, scope: EntryScope) -> Evidence | None:
         """An exit unless the request carries a server secret (`if (auth !== `Bearer
@@ -514,6 +542,57 @@ def _exit_guard(facts: FileFacts, call: Call) -> Guard | None:
             continue
         return guard
     return None
+
+
+# the caller's email compared with an address from the server's configuration
+_OPERATOR = re.compile(
+    r"\.email\s*!==?\s*(?:process\.)?env\.\w+"
+    r"|(?:process\.)?env\.\w+\s*!==?\s*[\w$.?]+\.email\b"
+)
+_COUNTER_READS = {"incr", "incrby", "incrBy", "get"}
+_COUNTER_INCREMENTS = {"incr", "incrby", "incrBy"}
+_COUNTER_WINDOWS = {"expire", "pexpire", "expireat", "pexpireat", "setex", "expireAt"}
+
+
+def _store_counter(facts: FileFacts, call: Call) -> Guard | None:
+    """A limiter written by hand on a key-value store: the function increments a counter that
+    expires (`redis.incr(key)` and `redis.expire(key, window)`), and exits when the count the
+    call reads (or a value computed from it) passes a bound. The exit, or None."""
+    if call.name not in _COUNTER_READS or not call.args or "." not in call.callee:
+        return None
+    scope = function_scope(facts, outermost_function(facts, call.func))
+    names = {c.name for c in facts.calls if c.func in scope}
+    if not (names & _COUNTER_INCREMENTS and names & _COUNTER_WINDOWS):
+        return None
+    held = set(call.assigned_to)
+    held |= {  # `const count = raw ? Number(raw) : 0`
+        name
+        for var in facts.vars
+        if var.func == call.func and var.init is not None and held & set(var.init.roots)
+        for name in var.names
+    }
+    for guard in facts.guards:
+        if guard.func != call.func or guard.caught or guard.line < call.line:
+            continue
+        if held & set(guard.condition.roots) and _BOUND.search(guard.condition.text):
+            return guard
+    return None
+
+
+_BOUND = re.compile(r"[<>]=?")
+_RESPONSE = re.compile(r"\bResponse\b|\.status\(|\.json\(|\.send\(")
+
+
+def _answers(facts: FileFacts, guard: Guard) -> bool:
+    """The exit returns a response (`return new Response(..., { status: 429 })`): the request
+    stops there, it is no verdict handed to a caller."""
+    return guard.exit == ExitKind.RETURN and any(
+        ret.func == guard.func
+        and ret.line == guard.exit_line
+        and ret.value is not None
+        and _RESPONSE.search(ret.value.text) is not None
+        for ret in facts.returns
+    )
 
 
 def _exit_of(facts: FileFacts, call: Call) -> ExitKind | None:

@@ -1,7 +1,7 @@
 """INJ001: SQL text built from a value the client chooses and run raw (`$queryRawUnsafe`,
 `$executeRawUnsafe`, `Prisma.raw`, `sql.raw`), in the code an entry point runs. SQL built only
 from the code's own values (constants, column names picked from a fixed list, ids a job read
-itself) binds nothing the client sends, and is no injection."""
+itself) binds nothing the client sends, and is no injection (sql_values.py says which values)."""
 
 from __future__ import annotations
 
@@ -20,10 +20,10 @@ Place = tuple[str, Callable[[int | None, int], bool], Flow]
 def raw_sql_problems(ctx: AnalysisContext, places: list[Place]) -> list[Problem]:
     """One problem per raw SQL call whose text carries a client value, where the entry runs it."""
     known = ctx.knowledge.database.raw_sql  # knowledge/guards.yaml `database.raw_sql`
+    sites = _CallSites(ctx, places)
     problems: list[Problem] = []
-    for file, runs, flow in places:
+    for (file, runs, _flow), values in zip(places, sites.values, strict=True):
         facts = ctx.program.files[file]
-        values = SqlValues(ctx.program, ctx.schema, facts, flow)
         for call in facts.calls:
             if not call.args or not runs(call.func, call.line):
                 continue
@@ -36,9 +36,10 @@ def raw_sql_problems(ctx: AnalysisContext, places: list[Place]) -> list[Problem]
             text = _sql_text(facts, call)
             if text is None:
                 continue
-            client = _client_part(text, flow)
+            client = _client_part(text, values.flow) or _passed_part(values, text, call)
             if client is None or values.all_safe(text, call.func):
                 continue
+            client = values.unsafe_root(text, call.func) or client
             problems.append(
                 Problem(
                     "INJ001",
@@ -50,6 +51,34 @@ def raw_sql_problems(ctx: AnalysisContext, places: list[Place]) -> list[Problem]
                 )
             )
     return problems
+
+
+class _CallSites:
+    """The calls the entry's code makes of each helper, with the values of the calling code: a
+    helper's parameter holds what those calls pass it."""
+
+    def __init__(self, ctx: AnalysisContext, places: list[Place]) -> None:
+        self.ctx = ctx
+        self.places = places
+        self.values = [
+            SqlValues(ctx.program, ctx.schema, ctx.program.files[file], flow, self)
+            for file, _runs, flow in places
+        ]
+        self._by_target: dict[tuple[str, int], list[tuple[SqlValues, Call]]] | None = None
+
+    def __call__(self, file: str, func: int) -> list[tuple[SqlValues, Call]]:
+        if self._by_target is None:
+            self._by_target = {}
+            for (caller, runs, _flow), values in zip(self.places, self.values, strict=True):
+                for call in self.ctx.program.files[caller].calls:
+                    if not runs(call.func, call.line):
+                        continue
+                    target = self.ctx.summaries.target(caller, call)
+                    if target is not None and target[1] is not None:
+                        self._by_target.setdefault((target[0], target[1]), []).append(
+                            (values, call)
+                        )
+        return self._by_target.get((file, func), [])
 
 
 def _sql_text(facts: FileFacts, call: Call) -> Expr | None:
@@ -70,6 +99,16 @@ def _sql_text(facts: FileFacts, call: Call) -> Expr | None:
         or sql.kind in (ExprKind.CALL, ExprKind.MEMBER, ExprKind.IDENTIFIER)
     )
     return sql if built else None
+
+
+def _passed_part(values: SqlValues, sql: Expr, call: Call) -> str | None:
+    """The name of a helper's parameter the SQL text reads, that a call of the helper hands a
+    client value."""
+    for part in sql.parts():
+        roots = values.client_roots(part, call.func)
+        if roots:
+            return roots[0]
+    return None
 
 
 def _client_part(sql: Expr, flow: Flow) -> str | None:

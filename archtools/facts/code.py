@@ -252,6 +252,16 @@ class TypeDecl(_Frozen, frozen=True):
     exported: bool
 
 
+class TypeAlias(_Frozen, frozen=True):
+    """`type Name = <text>` or `interface Name <text>`: a union of literals, `z.infer<typeof
+    schema>`, `(typeof list)[number]`, an intersection, an object type. `text` is the aliased
+    type's source, truncated."""
+
+    name: str
+    line: int
+    text: str
+
+
 class EnumDecl(_Frozen, frozen=True):
     """A TypeScript `enum`: its members with their values (a string's content, a number's text;
     None for a member whose value is implicit or computed)."""
@@ -317,6 +327,7 @@ class FileFacts(_Frozen, frozen=True):
     env_reads: tuple[EnvRead, ...] = ()
     secrets: tuple[StringLiteral, ...] = ()
     types: tuple[TypeDecl, ...] = ()
+    aliases: tuple[TypeAlias, ...] = ()
     enums: tuple[EnumDecl, ...] = ()
     classes: tuple[ClassDecl, ...] = ()
     any_uses: tuple[AnyUse, ...] = ()

@@ -33,6 +33,7 @@ from archtools.facts.code import (
     Return,
     StringLiteral,
     SyntaxProblem,
+    TypeAlias,
     TypeDecl,
     VarDecl,
 )
@@ -80,6 +81,7 @@ _PLACED = (
     "type.enum",
 )
 _FUNCTION_OR_CATCH = FUNCTION_TYPES | {"catch_clause"}
+ALIAS_TEXT = 2000  # the longest aliased type kept, in characters
 _LOOP_KINDS = {
     "for_statement": LoopKind.FOR,
     "for_in_statement": LoopKind.FOR_OF,  # or FOR_IN, by its operator
@@ -245,6 +247,13 @@ class _Extractor:
                     t
                     for n in self.nodes("type.alias") + self.nodes("type.interface")
                     if (t := self.type_of(n))
+                ]
+            ),
+            aliases=tuple(
+                [
+                    a
+                    for n in self.nodes("type.alias") + self.nodes("type.interface")
+                    if (a := self.alias_of(n))
                 ]
             ),
             enums=tuple([e for n in self.nodes("type.enum") if (e := self.enum_of(n))]),
@@ -762,6 +771,15 @@ class _Extractor:
             fields=tuple(fields),
             exported=parent is not None and parent.type == "export_statement",
         )
+
+    def alias_of(self, node: Node) -> TypeAlias | None:
+        """What a type alias or an interface stands for, as written."""
+        name = node.child_by_field_name("name")
+        value = node.child_by_field_name("value") or node.child_by_field_name("body")
+        if name is None or value is None:
+            return None
+        text = text_of(value, limit=ALIAS_TEXT)
+        return TypeAlias(name=text_of(name), line=line_of(node), text=text)
 
     def enum_of(self, node: Node) -> EnumDecl | None:
         name = node.child_by_field_name("name")
