@@ -45,7 +45,7 @@ class MiddlewareInfo:
     # branches on the request's path and the gate inside each (`if (isMatch(pathname,
     # "/api/v1/**")) { if (!validKey(req)) return unauthorized(); return next() }`): a route they
     # match is guarded by that branch's gate, not by another branch's
-    path_gates: list[tuple[PathList, Evidence, str]] = field(default_factory=list)
+    path_gates: list[tuple[PathList, Evidence | None, str]] = field(default_factory=list)
 
     def lets_through(self, route: str) -> PathList | None:
         """The list by which the middleware lets `route` through unchecked, if it does."""
@@ -67,8 +67,12 @@ class MiddlewareInfo:
             return None
         if self.authorized is not None and not self.authorized.enforces(route):
             return None
-        branch = next((gate for listed, gate, _ in self.path_gates if listed.matches(route)), None)
-        return branch or self.enforcing
+        branch = next(
+            ((gate,) for listed, gate, _ in self.path_gates if listed.matches(route)), None
+        )
+        if branch is not None:
+            return branch[0]  # (the branch the route takes decides, gate or none)
+        return self.enforcing
 
     def kind_of_caller(self, route: str) -> str:
         """The kind of caller the gate that covers `route` proves (a session unless a branch on
@@ -270,10 +274,11 @@ def _middleware_flow(summaries: Summaries, file: str, func: int | None) -> Flow:
     return flow
 
 
-def _path_gates(summaries: Summaries, file: str) -> list[tuple[PathList, Evidence, str]]:
-    """Each branch on the request's path that leaves the middleware, with the gate inside it."""
+def _path_gates(summaries: Summaries, file: str) -> list[tuple[PathList, Evidence | None, str]]:
+    """Each branch on the request's path that leaves the middleware, with the gate inside it
+    (None when it checks nothing)."""
     facts = summaries.program.files[file]
-    found: list[tuple[PathList, Evidence, str]] = []
+    found: list[tuple[PathList, Evidence | None, str]] = []
     for guard in sorted(facts.guards, key=lambda g: g.line):
         if guard.negated or guard.line >= guard.exit_line:
             continue
@@ -287,15 +292,16 @@ def _path_gates(summaries: Summaries, file: str) -> list[tuple[PathList, Evidenc
 
         flow = _middleware_flow(summaries, file, guard.func)
         summary = summaries.compute_with(file, guard.func, _SEEDS, flow, in_branch)
-        if summary.auth_gate is not None:
-            gate = summary.auth_gate
-            found.append(
-                (
-                    listed,
-                    Evidence(file=gate.file, line=gate.line, detail=f"middleware {gate.detail}"),
-                    summary.auth_kind or "session",
-                )
+        gate = summary.auth_gate
+        found.append(
+            (
+                listed,
+                None
+                if gate is None
+                else Evidence(file=gate.file, line=gate.line, detail=f"middleware {gate.detail}"),
+                summary.auth_kind or "session",
             )
+        )
     return found
 
 

@@ -85,3 +85,13 @@ def test_a_branch_without_its_check_is_not_covered_by_another_branchs(tmp_path: 
     result = _audit(tmp_path, unchecked)
     v1 = entry(result, "route_handler:app/api/v1/notes/route.ts#POST").checks.authentication
     assert v1.status.value != "pass", v1
+
+
+def test_a_branch_without_its_check_borrows_no_other_branchs_gate(tmp_path: Path) -> None:
+    unchecked = MIDDLEWARE.replace(
+        "    if (!adminToken) {\n      return new NextResponse(null, { status: 401 });\n    }\n", ""
+    )
+    assert unchecked != MIDDLEWARE
+    result = _audit(tmp_path, unchecked)
+    admin = entry(result, "route_handler:app/api/admin/notes/route.ts#POST").checks.authentication
+    assert admin.status.value != "pass", admin
