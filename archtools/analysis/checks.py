@@ -19,7 +19,7 @@ from archtools.analysis.entry_scope import (
     is_admin,
     make_check,
 )
-from archtools.analysis.flow import Seeds, function_scope, within
+from archtools.analysis.flow import Seeds, function_scope, leaving_branches, within
 from archtools.analysis.library_handlers import library_route_analysis
 from archtools.analysis.problems import entry_problems
 from archtools.analysis.raw_sql import Place, raw_sql_problems
@@ -279,14 +279,10 @@ class EntryChecker(AuthorizationChecks, DataChecks):
     def _gated_in_its_branch(scope: EntryScope, line: int) -> bool:
         """The operation runs inside a branch that leaves the function, after that branch's own
         gate (`if (header) { const id = await keyOwner(header); return read(id) }`)."""
-        method_branches = {b.line for b in scope.facts.branches}
         gates = [e.line for e in scope.summary.auth_also if e.file == scope.facts.path]
         return any(
-            g.func in scope.funcs
-            and g.line not in method_branches
-            and g.line < line <= g.exit_line
-            and any(g.line < gate < line for gate in gates)
-            for g in scope.facts.guards
+            start < line <= end and any(start < gate < line for gate in gates)
+            for start, end in leaving_branches(scope.facts, scope.funcs)
         )
 
     def _five_checks(

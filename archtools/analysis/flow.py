@@ -280,17 +280,39 @@ def _label_declaration(sources: _Sources, flow: Flow, var: VarDecl, init: Expr) 
 def _label_parallel(sources: _Sources, flow: Flow, var: VarDecl, init: Expr) -> None:
     """`const [session, note] = await Promise.all([auth(), getNote(id)])`: each name holds what
     the call in its place returns; the caller's identity where that call returns it."""
-    if init.call is None:
-        return
-    waited = sources.facts.calls[init.call]
-    if waited.callee.removeprefix("await ") not in ("Promise.all", "Promise.allSettled"):
-        return
-    items = waited.args[0].items if waited.args else ()
-    if not items or len(items) != len(var.names):
-        return
-    for name, item in zip(var.names, items, strict=True):
+    for name, item in parallel_results(sources.facts, var):
         if item.call is not None and item.call in sources.identity_calls:
             flow.identity[name] = sources.identity_calls[item.call]
+
+
+_PARALLEL = ("Promise.all", "Promise.allSettled")
+
+
+def parallel_results(facts: FileFacts, var: VarDecl) -> list[tuple[str, Expr]]:
+    """The names a `const [a, b] = await Promise.all([f(), g()])` declares, each with the
+    expression in its place; empty for any other declaration."""
+    init = var.init
+    if init is None or init.call is None:
+        return []
+    waited = facts.calls[init.call]
+    if waited.callee.removeprefix("await ") not in _PARALLEL:
+        return []
+    items = waited.args[0].items if waited.args else ()
+    if len(items) != len(var.names):
+        return []
+    return list(zip(var.names, items, strict=True))
+
+
+def leaving_branches(facts: FileFacts, funcs: set[int | None]) -> list[tuple[int, int]]:
+    """The lines of each branch of `funcs` that leaves the function (`if (header) { ...; return
+    next() }`), from its condition to its exit, but the branches on the request's method
+    (`if (req.method === "POST")`), which split entry points rather than paths."""
+    by_method = {b.line for b in facts.branches}
+    return [
+        (g.line, g.exit_line)
+        for g in facts.guards
+        if g.func in funcs and g.line < g.exit_line and g.line not in by_method
+    ]
 
 
 def _destructure_client_fields(facts: FileFacts, flow: Flow, var: VarDecl, init: Expr) -> None:
@@ -515,7 +537,7 @@ def _bind_labels(facts: FileFacts, flow: Flow, var: VarDecl, init: Expr, labels:
 def _awaits_queries(facts: FileFacts, call: Call, queries: frozenset[int]) -> bool:
     """`const [a, b] = await Promise.all([db.select()..., cond ? db.select()... : []])`: the
     results of the queries it waits for."""
-    if call.callee.removeprefix("await ") not in ("Promise.all", "Promise.allSettled"):
+    if call.callee.removeprefix("await ") not in _PARALLEL:
         return False
     return any(
         facts.calls[i].func == call.func and call.line <= facts.calls[i].line <= call.end_line

@@ -9,7 +9,13 @@ from collections.abc import Callable, Sequence
 
 from archtools.analysis.authentication import AuthenticationChecks
 from archtools.analysis.entry_scope import EntryScope
-from archtools.analysis.flow import Flow, enclosing_functions, equated_with_caller, function_scope
+from archtools.analysis.flow import (
+    Flow,
+    enclosing_functions,
+    equated_with_caller,
+    function_scope,
+    parallel_results,
+)
 from archtools.analysis.roles import DbOp
 from archtools.facts.code import Call, ExitKind, Expr, ExprKind, FileFacts, Guard, Param
 from archtools.results import Evidence
@@ -618,19 +624,10 @@ def _names_given(facts: FileFacts, call: Call) -> set[str]:
     `const [session, chat] = await Promise.all([auth(), getChat(id)])`."""
     if call.assigned_to:
         return set(call.assigned_to)
-    for var in facts.vars:
-        init = var.init
-        if init is None or init.call is None or var.func != call.func:
-            continue
-        waited = facts.calls[init.call]
-        if waited.callee.removeprefix("await ") not in ("Promise.all", "Promise.allSettled"):
-            continue
-        items = waited.args[0].items if waited.args else ()
-        for position, item in enumerate(items):
-            if (
-                item.call == call.index
-                and position < len(var.names)
-                and len(items) == len(var.names)
-            ):
-                return {var.names[position]}
-    return set()
+    return {
+        name
+        for var in facts.vars
+        if var.func == call.func
+        for name, item in parallel_results(facts, var)
+        if item.call == call.index
+    }

@@ -8,20 +8,24 @@ from collections.abc import Callable
 from archtools.analysis.context import is_personal_name, is_sensitive_name
 from archtools.analysis.program import Program
 from archtools.analysis.roles import DbOp
-from archtools.facts.code import ExprKind
+from archtools.facts.code import ExprKind, Pair
 
 
 def picked_fields(program: Program, op: DbOp) -> list[str]:
     """The fields a narrowed read picks (`select: { id: true, name: true }`, Drizzle's
     `columns`)."""
+    return [p.key for p in _picks(program, op, ("select", "columns")) if p.value.text == "true"]
+
+
+def _picks(program: Program, op: DbOp, options: tuple[str, ...]) -> list[Pair]:
+    """What a read's options among `options` name (`select: { id: true, posts: {...} }`)."""
     call = program.files[op.file].calls[op.call]
     return [
-        picked.key
+        picked
         for arg in call.args
         for pair in arg.pairs
-        if pair.key in ("select", "columns")
+        if pair.key in options
         for picked in pair.value.pairs
-        if picked.value.text == "true"
     ]
 
 
@@ -45,12 +49,8 @@ def profile_fields(
 
 def _nested_picks(program: Program, op: DbOp) -> list[str]:
     """The relations a narrowed read picks with a selection of their own."""
-    call = program.files[op.file].calls[op.call]
     return [
-        picked.key
-        for arg in call.args
-        for pair in arg.pairs
-        if pair.key in ("select", "columns", "include", "with")
-        for picked in pair.value.pairs
-        if picked.value.kind == ExprKind.OBJECT
+        p.key
+        for p in _picks(program, op, ("select", "columns", "include", "with"))
+        if p.value.kind == ExprKind.OBJECT
     ]

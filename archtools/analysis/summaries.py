@@ -18,7 +18,7 @@ from archtools.analysis.conditions import (
     secret_names,
     tests_presence,
 )
-from archtools.analysis.flow import Flow, Seeds, function_flow, function_scope
+from archtools.analysis.flow import Flow, Seeds, function_flow, function_scope, leaving_branches
 from archtools.analysis.knowledge import GuardKnowledge, active_knowledge
 from archtools.analysis.program import Program
 from archtools.analysis.roles import AuthKind, CallClassifier, DbOp
@@ -688,14 +688,8 @@ class Summaries:
         line = summary.auth_line
         if summary.auth_gate is None or line is None:
             return
-        method_branches = {b.line for b in scan.facts.branches}  # (`if (req.method === "POST")`)
         branches = [
-            (g.line, g.exit_line)
-            for g in scan.facts.guards
-            if g.func == func
-            and g.line < g.exit_line
-            and scan.keep(g.line)
-            and g.line not in method_branches
+            (start, end) for start, end in leaving_branches(scan.facts, {func}) if scan.keep(start)
         ]
         if not any(start < line <= end for start, end in branches):
             return
