@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from archtools.analysis.anonymous_callers import AnonymousCallers
 from archtools.analysis.context import holds_personal_data, is_credential_name
 from archtools.analysis.entry import Entry
 from archtools.analysis.entry_scope import (
@@ -22,10 +23,12 @@ from archtools.analysis.entry_scope import (
 from archtools.analysis.entrypoints import route_of
 from archtools.analysis.flow import Flow, function_scope, within
 from archtools.analysis.handed_context import handed_on, hono_variables
+from archtools.analysis.knowledge import PackageCall
 from archtools.analysis.middleware import MiddlewareInfo, vulnerable_to_bypass
 from archtools.analysis.owner_filters import nested_owner_filter
 from archtools.analysis.profile_reads import picked_fields, profile_fields
 from archtools.analysis.public_content import public_flag
+from archtools.analysis.rate_limits import KnowsRateLimits
 from archtools.analysis.roles import DbOp
 from archtools.analysis.shared_cache import SharedCache
 from archtools.analysis.summaries import Summary, is_identity_table
@@ -44,6 +47,8 @@ def _inert_package(package: str, inert: tuple[str, ...]) -> bool:
 
 
 _AGGREGATES = ("count", "aggregate", "groupBy", "$count")
+# operations that add a row (Prisma's creations and upsert, Drizzle's insert)
+_CREATIONS = frozenset({"create", "createMany", "createManyAndReturn", "upsert", "insert"})
 # Columns holding a secret handed to the row's intended user (a share link, an invitation, a
 # signing or verification link): `token`, `shareToken`, `invite_token`, `secret`; not `tokenId`.
 _SECRET_COLUMN = re.compile(r"(?:^|[a-z_])(?:token|secret|Token|Secret)$")
@@ -174,7 +179,9 @@ def _op_calls(checks: CheckerBase, ops: list[DbOp] | None) -> frozenset[tuple[st
 _SESSION_HELPER_DEPTH = 2
 
 
-class AuthenticationChecks(CheckerBase):
+class AuthenticationChecks(KnowsRateLimits):
+    _anonymous: AnonymousCallers | None = None
+
     def _auth_handler_path(self, entry: Entry) -> str | None:
         facts = self.ctx.program.files[entry.file]
         if entry.route and "[...nextauth]" in entry.route:
@@ -289,7 +296,9 @@ class AuthenticationChecks(CheckerBase):
         development = self._development_only(scope)
         if development is not None:
             return development
-        password = self._password_check(scope.facts.path, scope.has, 0, set())
+        password = self._password_call(
+            scope.facts.path, scope.has, 0, set(), self.k.public_routes.password_verifiers
+        )
         if password is not None:
             return Evidence(
                 file=password.file,
@@ -395,32 +404,34 @@ class AuthenticationChecks(CheckerBase):
             return callee, None
         return factory_callee, package
 
-    def _password_check(
+    def _password_call(
         self,
         file: str,
         runs: Callable[[int | None, int], bool],
         depth: int,
         seen: set[tuple[str, int | None]],
+        wanted: list[PackageCall],
     ) -> Evidence | None:
-        """The password check on the entry point's way (in its code or its helpers')."""
-        verifiers = self.k.public_routes.password_verifiers
+        """The call of a password package's function (`bcrypt.compare`, `argon2.hash`) on the
+        entry point's way (in its code or its helpers')."""
         for call in self.ctx.program.files[file].calls:
             if not runs(call.func, call.line):
                 continue
             _callee, package = self.ctx.classifier.canonical(file, call)
             if package is not None:
-                if any(v.package == package and v.call == call.name for v in verifiers):
+                if any(v.package == package and v.call == call.name for v in wanted):
                     return Evidence(file=file, line=call.line, detail=f"{call.callee}()")
                 continue
             target = self.ctx.summaries.target(file, call)
             if target is None or target in seen or depth >= 3:
                 continue
             seen.add(target)
-            inner = self._password_check(
+            inner = self._password_call(
                 target[0],
                 within(function_scope(self.ctx.program.files[target[0]], target[1])),
                 depth + 1,
                 seen,
+                wanted,
             )
             if inner is not None:
                 return inner
@@ -475,21 +486,37 @@ class AuthenticationChecks(CheckerBase):
         gated = self._gate_or_public(entry, scope, public, problems, first_op)
         if gated is not None:
             return gated
+        exempt = self._nothing_to_protect(
+            entry, scope, touches_data=touches_data, ops=ops or [], op_flows=op_flows or []
+        )
+        if exempt is not None and self._middleware_gate(entry) is not None:
+            # behind the middleware's check, but with nothing that needs one: no finding
+            return exempt
         covered = self._middleware_only(entry, problems)
         if covered is not None:
             return covered
         declared = self._let_through_by_middleware(entry, scope, ops or [])
         if declared is not None:
             return make_check(CheckStatus.NA, declared)
-        exempt = self._nothing_to_protect(
-            entry, scope, touches_data=touches_data, ops=ops or [], op_flows=op_flows or []
-        )
         if exempt is not None:
             return exempt
         inside = self._gated_inside_helpers(scope, ops or [])
         if inside is not None:
             return inside
-        if scope.flow.identity:
+        designed = self._limited_by_address(entry, scope, op_flows or []) or self._sign_up(
+            scope, ops or []
+        )
+        if designed is not None:
+            return make_check(CheckStatus.NA, designed)
+        if scope.summary.unsafe_session:
+            unverified = scope.summary.unsafe_session[0]
+            detail = Evidence(
+                file=unverified.file,
+                line=unverified.line,
+                detail=f"only an unverified session: {unverified.detail}, so nothing proves "
+                "who the caller is",
+            )
+        elif scope.flow.identity:
             first = sorted(scope.flow.identity.values(), key=lambda e: e.line)[0]
             detail = Evidence(
                 file=first.file,
@@ -507,12 +534,58 @@ class AuthenticationChecks(CheckerBase):
                 rule="ATH001",
                 file=entry.file,
                 line=entry.line,
-                message=f"{describe(entry)} does not authenticate the caller",
+                message=f"{describe(entry)} does not authenticate the caller"
+                + (" (it trusts an unverified session)" if scope.summary.unsafe_session else ""),
                 key=f"missing-authentication:{entry.id}",
             )
         )
         exposed = self._first_sensitive(scope, ops or [])
         return make_check(CheckStatus.FAIL, detail, *([exposed] if exposed else []))
+
+    def _sign_up(self, scope: EntryScope, ops: list[DbOp]) -> Evidence | None:
+        """Public by design: it opens an account, creating a row of a user model with a password
+        it hashes on the way. (Reached only without a gate: an administrator's form that creates
+        users behind a session check passes on that check.)"""
+        users = {m.lower() for m in self.k.ownership.user_models}
+        created = next(
+            (
+                op
+                for op in ops
+                if op.operation in _CREATIONS and (op.model or op.table or "").lower() in users
+            ),
+            None,
+        )
+        if created is None:
+            return None
+        hashed = self._password_call(
+            scope.facts.path, scope.has, 0, set(), self.k.public_routes.password_hashers
+        )
+        if hashed is None:
+            return None
+        table = created.model or created.table
+        return Evidence(
+            file=created.file,
+            line=created.line,
+            detail=f"public by design: a sign-up, it creates a row of {table} with a password "
+            f"hashed by {hashed.detail} ({hashed.file}:{hashed.line})",
+        )
+
+    def _limited_by_address(
+        self, entry: Entry, scope: EntryScope, op_flows: list[tuple[DbOp, Flow]]
+    ) -> Evidence | None:
+        """Public by design: built for anonymous callers, each limited by network address
+        (anonymous_callers.py). Not when it reads or changes a user's rows by a key the client
+        chose: an anonymous caller reaching someone's records is the finding, whatever the
+        design."""
+        owned = self.ctx.owned
+        if any(
+            op.model in owned and any(flow.is_client_value(w) or flow.is_input(w) for w in op.where)
+            for op, flow in op_flows
+        ):
+            return None
+        if self._anonymous is None:
+            self._anonymous = AnonymousCallers(self.ctx, self._rate_limits())
+        return self._anonymous.limited_by_address(entry, scope)
 
     def _gated_inside_helpers(self, scope: EntryScope, ops: list[DbOp]) -> Check | None:
         """Every operation runs inside a helper the entry point calls that first proves the caller

@@ -20,7 +20,8 @@ _PRESENCE_FORMS = (
 )
 _COMPARISON = re.compile(r"(?<![=!<>])(!==?|===?)(?!=)")
 SECRET_NAME = re.compile(r"secret|token|api_?key|password|signing|webhook_?key", re.I)
-_ENV_READ = re.compile(r"\b(?:process\.env|env)\.([A-Za-z_][A-Za-z0-9_]*)")
+# `process.env.X`, and an env object of the app's (`env.X`, `serverEnv.X`)
+_ENV_READ = re.compile(r"\b(?:process\.env|[A-Za-z_$]*[eE]nv)\.([A-Za-z_][A-Za-z0-9_]*)")
 _REQUEST_WORDS = re.compile(
     r"headers|authorization|searchParams|cookies|\bquery\b|req\.body|request\.body|bearer", re.I
 )

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from archtools.analysis.audit_trail import AuditTrail
 from archtools.analysis.entry import Entry, chain_schema
 from archtools.analysis.entry_scope import (
-    CheckerBase,
     EntryScope,
     OpFlow,
     Problem,
@@ -19,16 +18,15 @@ from archtools.analysis.entry_scope import (
 )
 from archtools.analysis.flow import Flow, Seeds, function_scope, within
 from archtools.analysis.problems import upload_checks
-from archtools.analysis.rate_limits import RateLimits
+from archtools.analysis.rate_limits import KnowsRateLimits
 from archtools.analysis.roles import DbOp
 from archtools.analysis.sinks import tainted_by
 from archtools.facts.code import Call, Expr, ExprKind
 from archtools.results import Check, CheckStatus, Evidence
 
 
-class DataChecks(CheckerBase):
+class DataChecks(KnowsRateLimits):
     _trail: AuditTrail | None = None
-    _limits: RateLimits | None = None
 
     def _unique_keys(self, op: DbOp) -> frozenset[str]:
         """The `@id` and `@unique` fields of a Prisma unique operation's model."""
@@ -320,12 +318,6 @@ class DataChecks(CheckerBase):
             CheckStatus.FAIL,
             Evidence(file=entry.file, line=entry.line, detail=f"{sensitive} without a rate limit"),
         )
-
-    def _rate_limits(self) -> RateLimits:
-        """The app's limiters and sensitive operations, learned on first use."""
-        if self._limits is None:
-            self._limits = RateLimits(self.ctx)
-        return self._limits
 
     def _ops_run(self, scope: EntryScope) -> list[DbOp]:
         """The database operations of the handler and of the helpers it calls."""

@@ -10,6 +10,7 @@ from typing import Any
 from archtools.analysis.entry import AppLayout, Entry, builder_chain
 from archtools.analysis.flow import Seeds
 from archtools.analysis.hono import hono_routes
+from archtools.analysis.knowledge import active_knowledge
 from archtools.analysis.program import Program
 from archtools.analysis.trpc import context_identity_paths, find_procedures, routers_in
 from archtools.analysis.trpc_v9 import find_named_procedures, named_procedures_in
@@ -373,7 +374,11 @@ class EntryFinder:
             for export in facts.exports:
                 if export.init is not None and export.init.call is not None:
                     call = facts.calls[export.init.call]
-                    if call.name == "action" and call.receiver is not None:
+                    if (
+                        call.name == "action"
+                        and call.receiver is not None
+                        and not self._cli_command(facts.path, call)
+                    ):
                         entry = Entry(
                             kind=EntryKind.SERVER_ACTION,
                             file=facts.path,
@@ -401,6 +406,25 @@ class EntryFinder:
                 entry.seeds = _argument_seeds(self.program, entry.handler)
                 entries.append(entry)
         return entries
+
+    def _cli_command(self, file: str, call: Call) -> bool:
+        """A command-line builder's chain (`new Command().name("x").action(run)`, or `program
+        .command("x").action(run)` on a `program` built by one): a CLI command, not an action."""
+        root = _chain_root(call.callee)
+        for _ in range(3):
+            symbol = self.program.lookup(file, root)
+            if symbol is None:
+                return False
+            if symbol.package is not None:
+                return any(
+                    symbol.package == p or symbol.package.startswith(p + "/")
+                    for p in active_knowledge().cli_packages
+                )
+            made = self.program.value_call(symbol)
+            if made is None:
+                return False
+            file, root = symbol.file, _chain_root(made.callee)
+        return False
 
     def _safe_action(self, entry: Entry, facts: FileFacts, call: Call) -> None:
         """`client.inputSchema(s).action(async ({ parsedInput, ctx }) => ...)` and plain wrappers."""
@@ -433,6 +457,11 @@ class EntryFinder:
             for name in bound.names:
                 seeds.inputs[name] = "bound arguments"
         entry.seeds = seeds
+
+
+def _chain_root(callee: str) -> str:
+    """The name a call chain starts from: `Command` in `new Command().name().action`."""
+    return callee.removeprefix("await ").removeprefix("new ").split(".", 1)[0].split("(", 1)[0]
 
 
 def _request_seeds(

@@ -155,6 +155,7 @@ class PublicRoutes(_Frozen):
     public_flags: list[str]
     public_states: PublicStates
     password_verifiers: list[PackageCall]
+    password_hashers: list[PackageCall]
     secret_comparisons: list[str]
 
 
@@ -163,6 +164,7 @@ class GuardKnowledge(_Frozen):
     auth_factories: list[AuthFactory]
     auth_handler_packages: list[str]
     library_route_handlers: list[LibraryRouteHandler]
+    cli_packages: list[str]
     context_identity: list[str]
     validation: Validation
     rate_limiting: RateLimiting

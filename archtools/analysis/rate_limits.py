@@ -42,7 +42,7 @@ from pydantic import BaseModel, ConfigDict
 from archtools.analysis.conditions import compares_secret, secret_names
 from archtools.analysis.context import AnalysisContext
 from archtools.analysis.entry import Entry
-from archtools.analysis.entry_scope import EntryScope
+from archtools.analysis.entry_scope import CheckerBase, EntryScope
 from archtools.analysis.flow import function_scope, outermost_function
 from archtools.analysis.roles import DbOp
 from archtools.analysis.summaries import Summary
@@ -75,6 +75,8 @@ class RateLimitVocabulary(BaseModel):
     oauth_redirects: list[str]
     provider_sign_in: list[str]
     recipient_keys: list[str]
+    address_headers: list[str]
+    address_functions: dict[str, list[str]]
 
 
 @cache
@@ -612,3 +614,15 @@ def _hands_a_router(call: Call) -> bool:
         arg.kind == ExprKind.OBJECT and any(p.key == "router" for p in arg.pairs)
         for arg in call.args
     ) and call.name.endswith(("Handler", "handler", "Adapter", "adapter"))
+
+
+class KnowsRateLimits(CheckerBase):
+    """A family of checks that asks where the app limits its callers."""
+
+    _limits: RateLimits | None = None
+
+    def _rate_limits(self) -> RateLimits:
+        """The app's limiters and sensitive operations, learned on first use."""
+        if self._limits is None:
+            self._limits = RateLimits(self.ctx)
+        return self._limits

@@ -18,6 +18,7 @@ from archtools.analysis.conditions import (
     secret_names,
     tests_presence,
 )
+from archtools.analysis.env_schema import required_non_empty
 from archtools.analysis.flow import Flow, Seeds, function_flow, function_scope, leaving_branches
 from archtools.analysis.knowledge import GuardKnowledge, active_knowledge
 from archtools.analysis.program import Program
@@ -199,7 +200,8 @@ class _Scan:
 
 
 def _inherit_marks(summary: Summary, file: str, call: Call, inner: Summary, where: str) -> None:
-    """A rate limit or an audit log of a callee, wherever in the function it is called."""
+    """A rate limit, an audit log or an unverified session read of a callee, wherever in the
+    function it is called."""
     if summary.rate_limit is None and inner.rate_limit is not None:
         summary.rate_limit = Evidence(
             file=file,
@@ -211,6 +213,15 @@ def _inherit_marks(summary: Summary, file: str, call: Call, inner: Summary, wher
             file=file,
             line=call.line,
             detail=f"calls {call.callee}() ({where}), which {inner.audit_log.detail}",
+        )
+    if not summary.unsafe_session and inner.unsafe_session:
+        first = inner.unsafe_session[0]
+        summary.unsafe_session.append(
+            Evidence(
+                file=file,
+                line=call.line,
+                detail=f"calls {call.callee}(), where {first.detail} ({first.file}:{first.line})",
+            )
         )
 
 
@@ -882,6 +893,12 @@ class Summaries:
                 f"{signed} secret (`{guard.condition.text}`): a signed link",
             )
             _set_gate(summary, gate, "signature", stops=stops)
+        scan.secrets_present.update(  # (what the app's env schema refuses to start without)
+            name
+            for root in guard.condition.roots
+            if root.lower().endswith("env")
+            for name in required_non_empty(self.program, scan.file, root)
+        )
         secret = compares_secret(guard.condition.text, scan.secret_values, scan.secrets_present)
         if summary.auth_gate is None and secret is not None:
             gate = Evidence(

@@ -185,6 +185,11 @@ def _procedure(program: Program, app: str, file: str, call: Call, path: str, key
     schemas = [(f, c) for f, c in entry.chain if c.name == "input"]
     loose = [field for f, c in schemas for field in unchecked_fields(program, f, c)]
     for param in function.params[:1]:
+        if not param.keys and param.name not in ("input", "_"):
+            # `async (opts) => ... opts.input.id`: the resolver's options, whole
+            seeds.input_paths += (f"{param.name}.input",)
+            if schemas and not loose:
+                seeds.validated_paths += (f"{param.name}.input",)
         names = param.by_key.get("input", ["input"] if param.name == "input" else [])
         for name in names:
             seeds.inputs[name] = "tRPC input"

@@ -233,3 +233,82 @@ def test_trpc_procedures_paths_and_middleware(tmp_path: Path) -> None:
     remove = entry(result, "trpc_procedure:server/api/routers/note.ts#note.remove")
     assert statuses(remove)["input_validation"] == "n/a"
     assert statuses(remove)["audit_logging"] == "fail"
+
+
+CLI_AND_ACTION = """import { Command } from "commander";
+import { z } from "zod";
+import { actionClient } from "@/lib/safe-action";
+import { prisma } from "@/lib/db";
+
+const program = new Command();
+
+export const purge = new Command()
+  .name("purge")
+  .action(async () => {
+    await prisma.note.deleteMany({});
+  });
+
+export const wipe = program.command("wipe").action(async () => {
+  await prisma.note.deleteMany({});
+});
+
+export const archive = actionClient.inputSchema(z.object({})).action(async () => {
+  await prisma.note.deleteMany({});
+});
+"""
+
+
+def test_a_command_line_builders_action_is_no_server_action(tmp_path: Path) -> None:
+    make_repo(
+        tmp_path,
+        {"lib/safe-action.ts": SAFE_ACTION, "app/notes/commands.ts": CLI_AND_ACTION},
+        dependencies={"next-safe-action": "8.0.0", "commander": "12.1.0"},
+    )
+    ids = {e.id for e in run_audit(tmp_path).entry_points}
+    assert "server_action:app/notes/commands.ts#archive" in ids
+    assert (
+        not {
+            "server_action:app/notes/commands.ts#purge",
+            "server_action:app/notes/commands.ts#wipe",
+        }
+        & ids
+    )
+
+
+WHOLE_OPTIONS_ROUTER = """import { z } from "zod";
+import { createTRPCRouter, protectedProcedure } from "../trpc";
+import { prisma } from "@/lib/db";
+
+export const noteRouter = createTRPCRouter({
+  remove: protectedProcedure.input(z.object({ id: z.string() })).mutation(async (opts) => {
+    await prisma.note.delete({ where: { id: opts.input.id } });
+  }),
+  removeOwn: protectedProcedure.input(z.object({ id: z.string() })).mutation(async (opts) => {
+    await prisma.note.deleteMany({
+      where: { id: opts.input.id, authorId: opts.ctx.session.user.id },
+    });
+  }),
+});
+"""
+
+
+def test_a_resolver_taking_its_options_whole_still_reads_the_clients_input(
+    tmp_path: Path,
+) -> None:
+    make_repo(
+        tmp_path,
+        {
+            "server/api/trpc.ts": TRPC,
+            "server/api/routers/note.ts": WHOLE_OPTIONS_ROUTER,
+            "server/api/root.ts": ROOT,
+        },
+        dependencies={"@trpc/server": "11.0.0"},
+    )
+    result = run_audit(tmp_path)
+    remove = entry(result, "trpc_procedure:server/api/routers/note.ts#note.remove")
+    authorization = remove.checks.authorization
+    assert authorization.status.value == "fail", authorization
+    assert "opts.input.id" in authorization.evidence[0].detail
+    assert statuses(remove)["input_validation"] == "pass"
+    own = entry(result, "trpc_procedure:server/api/routers/note.ts#note.removeOwn")
+    assert statuses(own)["authorization"] == "pass", own.checks.authorization

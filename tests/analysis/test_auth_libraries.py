@@ -175,3 +175,26 @@ def test_middleware_that_only_adds_headers_does_not_authenticate(tmp_path: Path)
     make_repo(tmp_path, {"middleware.ts": middleware, "app/api/notes/route.ts": route})
     point = entry(run_audit(tmp_path), "route_handler:app/api/notes/route.ts#GET")
     assert statuses(point)["authentication"] == "fail"
+
+
+def test_an_unverified_session_read_in_a_helper_is_named_in_the_failure(tmp_path: Path) -> None:
+    helper = (
+        'import { createClient } from "@/lib/supabase/server";\n\n'
+        "export async function getSession() {\n  const supabase = await createClient();\n"
+        "  const { data } = await supabase.auth.getSession();\n  return data.session;\n}\n"
+    )
+    route = (
+        'import { getSession } from "@/lib/session";\nimport { prisma } from "@/lib/db";\n\n'
+        "export async function GET() {\n  const session = await getSession();\n"
+        "  if (!session) return new Response(null, { status: 401 });\n" + BODY
+    )
+    make_repo(tmp_path, {"lib/session.ts": helper, "app/api/notes/route.ts": route})
+    result = run_audit(tmp_path)
+    check = entry(result, "route_handler:app/api/notes/route.ts#GET").checks.authentication
+    assert check.status.value == "fail", check
+    assert (check.evidence[0].file, check.evidence[0].line) == ("app/api/notes/route.ts", 5)
+    assert "only an unverified session" in check.evidence[0].detail
+    assert "lib/session.ts:5" in check.evidence[0].detail
+    assert any(
+        f.rule == "ATH001" and "trusts an unverified session" in f.message for f in result.findings
+    )

@@ -1,0 +1,92 @@
+"""An entry point behind the middleware's check that has nothing needing a caller (a catalog no user
+owns, counted with the ORM's own operators) is n/a, with no finding that it relies on middleware
+alone; its twin that reads the users' own rows keeps the middleware's check and the finding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from archtools.results import Audit
+from tests.support.minirepo import entry, make_repo, run_audit
+
+SCHEMA = """import { pgTable, text, uuid } from "drizzle-orm/pg-core";
+
+export const users = pgTable("users", { id: uuid("id").primaryKey(), email: text("email") });
+export const cuisines = pgTable("cuisines", { id: uuid("id").primaryKey(), name: text("name") });
+export const recipes = pgTable("recipes", {
+  id: uuid("id").primaryKey(),
+  title: text("title"),
+  createdBy: uuid("created_by").references(() => users.id),
+});
+"""
+
+DB = (
+    'import { drizzle } from "drizzle-orm/node-postgres";\n'
+    'import * as schema from "./schema";\n'
+    "export const db = drizzle(process.env.DATABASE_URL!, { schema });\n"
+)
+
+MIDDLEWARE = """import { NextResponse, type NextRequest } from "next/server";
+import { getToken } from "next-auth/jwt";
+
+export async function middleware(req: NextRequest) {
+  const token = await getToken({ req });
+  if (!token) return new NextResponse("Unauthorized", { status: 401 });
+  return NextResponse.next();
+}
+
+export const config = { matcher: ["/api/:path*"] };
+"""
+
+CATALOG = """import { count, ilike } from "drizzle-orm";
+import { db } from "@/db";
+import { cuisines } from "@/db/schema";
+
+export async function GET(req: Request) {
+  const query = new URL(req.url).searchParams.get("q") ?? "";
+  const [row] = await db.select({ total: count() }).from(TABLE).where(ilike(COLUMN, `%${query}%`));
+  return Response.json(row);
+}
+"""
+
+OWN_RECIPES = """import { eq } from "drizzle-orm";
+import { auth } from "@/auth";
+import { db } from "@/db";
+import { recipes } from "@/db/schema";
+
+export async function GET() {
+  const session = await auth();
+  const mine = await db.select().from(recipes).where(eq(recipes.createdBy, session?.user?.id ?? ""));
+  return Response.json(mine);
+}
+"""
+
+
+def _audit(tmp_path: Path) -> Audit:
+    files = {
+        "db/schema.ts": SCHEMA,
+        "db/index.ts": DB,
+        "drizzle.config.ts": 'export default { schema: "./db/schema.ts", dialect: "postgresql" };\n',
+        "middleware.ts": MIDDLEWARE,
+        "app/api/cuisines/route.ts": CATALOG.replace("TABLE", "cuisines").replace(
+            "COLUMN", "cuisines.name"
+        ),
+        "app/api/recipes/mine/route.ts": OWN_RECIPES,
+    }
+    make_repo(tmp_path, files, schema=None, dependencies={"drizzle-orm": "0.36.0"})
+    return run_audit(tmp_path)
+
+
+def test_a_catalog_count_behind_the_middleware_needs_no_caller_and_is_no_finding(
+    tmp_path: Path,
+) -> None:
+    result = _audit(tmp_path)
+    check = entry(result, "route_handler:app/api/cuisines/route.ts#GET").checks.authentication
+    assert check.status.value == "n/a", check
+    assert "reads only cuisines, which no user owns" in check.evidence[0].detail
+    assert not [f for f in result.findings if f.rule.startswith("ATH") and "cuisines" in f.file]
+    mine = entry(result, "route_handler:app/api/recipes/mine/route.ts#GET").checks.authentication
+    assert mine.status.value == "pass" and mine.evidence[0].file == "middleware.ts", mine
+    assert any(
+        f.rule == "ATH002" and f.file == "app/api/recipes/mine/route.ts" for f in result.findings
+    )
