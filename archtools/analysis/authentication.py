@@ -21,7 +21,7 @@ from archtools.analysis.entry_scope import (
     make_check,
 )
 from archtools.analysis.entrypoints import route_of
-from archtools.analysis.flow import Flow, function_scope, within
+from archtools.analysis.flow import Flow, function_scope, outermost_function, within
 from archtools.analysis.handed_context import handed_on, hono_variables
 from archtools.analysis.knowledge import PackageCall
 from archtools.analysis.middleware import MiddlewareInfo, vulnerable_to_bypass
@@ -1043,21 +1043,59 @@ class AuthenticationChecks(KnowsRateLimits):
         found, not by the client."""
         judge = _PublicReads(self)
         found: Evidence | None = None
+        lookups: set[tuple[str, int | None]] = set()  # the functions that find rows by a secret
+        keyed: list[tuple[DbOp, Flow]] = []
         for op, flow in op_flows:
             if not judge.touches(op):
                 continue
             secret = self._secret_filter(op, flow)
             if secret is not None:
                 found = found or secret
+                lookups.add((op.file, op.func))
                 continue
             if any(flow.is_client_value(w) or flow.is_input(w) for w in op.where):
-                return None
-        if found is None:
+                keyed.append((op, flow))
+        if found is None or any(not self._found_by_lookup(op, flow, lookups) for op, flow in keyed):
             return None
         return Evidence(
             file=found.file,
             line=found.line,
             detail=f"public by design: the caller holds a link's secret; {found.detail}",
+        )
+
+    def _found_by_lookup(self, op: DbOp, flow: Flow, lookups: set[tuple[str, int | None]]) -> bool:
+        """The query is bound to a value a secret lookup returned (`const resolved = await
+        findByToken({ token }); ... where(eq(t.id, resolved.row.id))`), read out of that result a
+        few assignments on: it reaches the row the secret found, or rows under it, and none the
+        client names on its own."""
+        facts = self.ctx.program.files[op.file]
+        scope = function_scope(facts, outermost_function(facts, op.func))  # (closures included)
+        # each name -> the names it was read from, or None for the result of a secret lookup
+        sources: dict[str, set[str] | None] = {}
+        for var in facts.vars:
+            if var.func not in scope or var.init is None:
+                continue
+            init = var.init
+            made = facts.calls[init.call] if init.call is not None else None
+            target = self.ctx.summaries.target(op.file, made) if made is not None else None
+            for name in var.names:
+                sources[name] = None if target in lookups else set(init.roots)
+
+        def from_lookup(name: str, depth: int) -> bool:
+            if name not in sources or depth > 4:
+                return False
+            origin = sources[name]
+            return origin is None or (
+                bool(origin) and all(from_lookup(root, depth + 1) for root in origin)
+            )
+
+        return any(
+            from_lookup(root, 0)
+            for where in op.where
+            if flow.is_client_value(where) or flow.is_input(where)
+            for part in where.parts()
+            for root in part.roots
+            if root in flow.inputs or root in flow.validated
         )
 
     def _worth_guarding(self, op: DbOp) -> bool:

@@ -574,17 +574,20 @@ def _reads_request_data(init: Expr, facts: FileFacts, flow: Flow) -> bool:
 
 
 def _reads_input(init: Expr, calls: Sequence[Call], flow: Flow) -> bool:
-    """Whether a validator's result holds client data: its argument derives from client input."""
+    """Whether a validator's result holds client data: its argument derives from client input
+    (a name that holds it, or a path under one: `Schema.parse(args.input)`)."""
     roots = set(init.roots)
+    paths = set(init.paths)
     if init.call is not None:
         for arg in calls[init.call].args:
             roots |= set(arg.roots)
+            paths |= set(arg.paths)
             if arg.call is not None:
                 inner = calls[arg.call]
                 roots |= {inner.callee.split(".", 1)[0].split("(", 1)[0]} | {
                     r for a in inner.args for r in a.roots
                 }
-    return bool(roots & set(flow.inputs))
+    return bool(roots & set(flow.inputs)) or any(_under(p, flow.input_paths) for p in paths)
 
 
 def _scope(facts: FileFacts, func: int | None) -> set[int | None]:

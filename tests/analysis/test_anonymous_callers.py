@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.support.minirepo import entry, make_repo, run_audit
+from tests.support.minirepo import PRISMA_SCHEMA, entry, make_repo, run_audit
 
 CLIENT_ADDRESS = """export function clientAddress(headers: Headers): string | null {
   const forwarded = headers.get("x-forwarded-for");
@@ -167,3 +167,88 @@ def test_an_address_limit_does_not_excuse_reading_someones_rows_by_the_clients_k
     )
     check = entry(run_audit(tmp_path), "route_handler:app/api/feedback/route.ts#POST").checks
     assert check.authentication.status.value == "fail", check.authentication
+
+
+SUBSCRIBER_SCHEMA = (
+    PRISMA_SCHEMA
+    + """
+model Subscriber {
+  id        String   @id @default(cuid())
+  email     String
+  token     String   @unique
+  authorId  String
+  muted     Boolean  @default(false)
+}
+"""
+)
+
+LOOKUP = """import { prisma } from "@/lib/db";
+
+export async function subscriberByToken(args: { token: string }) {
+  const found = await prisma.subscriber.findFirst({ where: { token: args.token } });
+  if (!found) return null;
+  const { email, ...row } = found;
+  return { row, contact: email.toLowerCase() };
+}
+"""
+
+MUTE_SERVICE = """import { z } from "zod";
+import { prisma } from "@/lib/db";
+import { subscriberByToken } from "@/lib/subscribers";
+
+const Input = z.object({ token: z.string().uuid(), id: z.string().optional() });
+
+export async function muteSubscriber(args: { input: unknown }) {
+  const input = Input.parse(args.input);
+  const resolved = await subscriberByToken({ token: input.token });
+  if (!resolved) throw new Error("not found");
+  const { row } = resolved;
+  await prisma.subscriber.update({ where: { id: KEY }, data: { muted: true } });
+}
+"""
+
+MUTE = """import { muteSubscriber } from "@/lib/mute";
+
+export async function POST(request: Request) {
+  await muteSubscriber({ input: await request.json() });
+  return Response.json({ ok: true });
+}
+"""
+
+MINE = """import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+
+export async function GET() {
+  const session = await auth();
+  if (!session?.user?.id) return new Response("Unauthorized", { status: 401 });
+  return Response.json(await prisma.subscriber.findMany({ where: { authorId: session.user.id } }));
+}
+"""
+
+
+def _mute(tmp_path: Path, key: str):  # type: ignore[no-untyped-def]
+    make_repo(
+        tmp_path,
+        {
+            "app/api/subscribers/mute/route.ts": MUTE,
+            "lib/mute.ts": MUTE_SERVICE.replace("KEY", key),
+            "app/api/subscribers/route.ts": MINE,
+            "lib/subscribers.ts": LOOKUP,
+        },
+        schema=SUBSCRIBER_SCHEMA,
+    )
+    result = run_audit(tmp_path)
+    return entry(result, "route_handler:app/api/subscribers/mute/route.ts#POST").checks
+
+
+def test_acting_on_the_row_a_secret_link_found_is_the_links_own_access(tmp_path: Path) -> None:
+    checks = _mute(tmp_path, "row.id")
+    assert checks.authentication.status.value == "n/a", checks.authentication
+    evidence = checks.authentication.evidence[0]
+    assert (evidence.file, evidence.line) == ("lib/subscribers.ts", 4)
+    assert "the caller holds a link's secret" in evidence.detail
+
+
+def test_acting_on_a_row_the_client_names_beside_the_link_is_not(tmp_path: Path) -> None:
+    checks = _mute(tmp_path, 'input.id ?? ""')
+    assert checks.authentication.status.value == "fail", checks.authentication

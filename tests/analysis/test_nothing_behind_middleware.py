@@ -90,3 +90,47 @@ def test_a_catalog_count_behind_the_middleware_needs_no_caller_and_is_no_finding
     assert any(
         f.rule == "ATH002" and f.file == "app/api/recipes/mine/route.ts" for f in result.findings
     )
+
+
+PARSED_CATALOG = """import { createSearchParamsCache, parseAsString } from "nuqs/server";
+import { createSelectSchema } from "drizzle-zod";
+import { Effect } from "effect";
+import { ilike } from "drizzle-orm";
+import { db } from "@/db";
+import { cuisines } from "@/db/schema";
+
+const params = createSearchParamsCache({ q: parseAsString.withDefault("") });
+const Row = createSelectSchema(cuisines);
+
+export async function GET(req: Request) {
+  const { q } = params.parse(Object.fromEntries(new URL(req.url).searchParams));
+  const rows = await Effect.runPromise(
+    Effect.tryPromise(() => db.select().from(cuisines).where(ilike(cuisines.name, `%${q}%`))),
+  );
+  return Response.json(rows.map((row) => Row.parse(row)));
+}
+"""
+
+
+def test_search_param_parsers_schema_builders_and_effect_runtimes_act_for_no_one(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "db/schema.ts": SCHEMA,
+        "db/index.ts": DB,
+        "drizzle.config.ts": 'export default { schema: "./db/schema.ts", dialect: "postgresql" };\n',
+        "app/api/cuisines/route.ts": PARSED_CATALOG,
+    }
+    make_repo(
+        tmp_path,
+        files,
+        schema=None,
+        dependencies={
+            "drizzle-orm": "0.36.0",
+            "drizzle-zod": "0.5.1",
+            "nuqs": "2.2.0",
+            "effect": "3.10.0",
+        },
+    )
+    check = entry(run_audit(tmp_path), "route_handler:app/api/cuisines/route.ts#GET").checks
+    assert check.authentication.status.value == "n/a", check.authentication
