@@ -4,7 +4,7 @@ of the helpers it calls."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from archtools.analysis.audit_trail import AuditTrail
 from archtools.analysis.entry import Entry, chain_schema
@@ -45,8 +45,12 @@ class DataChecks(CheckerBase):
         write, or an upload check trusts what the client declares; pass: a schema, a hand check
         or a coercion validates it; n/a: no client input reaches a sink."""
         fails: list[Evidence] = []
+        operands_of: dict[str, frozenset[int]] = {}
         for op, flow in ops:
-            _flag_unvalidated_op(op, flow, fails, problems, self._unique_keys(op))
+            if op.file not in operands_of:
+                operands_of[op.file] = _eq_operands(self.ctx.program.files[op.file].calls)
+            operands = operands_of[op.file]
+            _flag_unvalidated_op(op, flow, fails, problems, self._unique_keys(op), operands)
         inline = self._validated_inline(ops)
         for line, path in upload_checks(scope.facts, scope.funcs, scope.flow):
             flag(
@@ -507,10 +511,13 @@ def _flag_unvalidated_op(
     fails: list[Evidence],
     problems: list[Problem],
     unique_keys: frozenset[str] = frozenset(),
+    eq_operands: frozenset[int] = frozenset(),
 ) -> None:
     """Request data passed whole into an operation (mass assignment), or else the first
     unvalidated input in its filter or data. `unique_keys`: the fields of the operation's model
-    its filter may name alone (`@id`, `@unique`) when it is a unique operation."""
+    its filter may name alone (`@id`, `@unique`) when it is a unique operation; `eq_operands`: the
+    ids of the expressions that are the compared operand of a Drizzle `eq(column, value)` (a filter
+    written as a callback stands for the arguments of its calls, `value` among them)."""
     whole = [
         d
         for d in op.data
@@ -545,7 +552,9 @@ def _flag_unvalidated_op(
         # Prisma takes the operand of `gte`/`contains`, or a unique operation's unique field, as a
         # scalar or refuses the query: unchecked, yet no way to change what the query does.
         if expr in op.where and (
-            _path_segment_key(expr, value, flow) or _bound_equality_only(expr, flow)
+            _path_segment_key(expr, value, flow)
+            or _bound_equality_only(expr, flow)
+            or id(expr) in eq_operands
         ):
             harmless = harmless or Evidence(
                 file=op.file, line=expr.line, detail=f"{detail}, as the exact key of a filter only"
@@ -648,6 +657,16 @@ def _bound_equality_only(where: Expr, flow: Flow) -> bool:
         where.text,
     )
     return not any(re.search(rf"\b{re.escape(root)}\b", rest) for root in roots)
+
+
+def _eq_operands(calls: Sequence[Call]) -> frozenset[int]:
+    """The compared operands of the file's `eq(column, value)` calls, by identity: in a callback
+    filter (`where: (t, { eq }) => eq(t.id, id)`) each stands alone among the filter's parts."""
+    return frozenset(
+        id(call.args[1])
+        for call in calls
+        if call.name == "eq" and len(call.args) == 2 and call.args[0].kind == ExprKind.MEMBER
+    )
 
 
 def _input_part(expr: Expr, flow: Flow) -> Expr:
