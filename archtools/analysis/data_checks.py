@@ -18,11 +18,17 @@ from archtools.analysis.entry_scope import (
     make_check,
 )
 from archtools.analysis.flow import Flow, Seeds, function_scope, within
+from archtools.analysis.listed_fields import (
+    carried,
+    conditional_fields,
+    listed_record,
+    same_elements,
+)
 from archtools.analysis.problems import upload_checks
 from archtools.analysis.rate_limits import RateLimits
 from archtools.analysis.roles import DbOp
 from archtools.analysis.sinks import tainted_by
-from archtools.facts.code import Call, Expr, ExprKind
+from archtools.facts.code import Call, Expr, ExprKind, FileFacts, Param
 from archtools.results import Check, CheckStatus, Evidence
 
 
@@ -427,21 +433,10 @@ class DataChecks(CheckerBase):
                 continue
             inside = function_scope(self.ctx.program.files[tfile], tfunc)
             function = self.ctx.program.function(tfile, tfunc)
-            seeds = Seeds()
-            for param, arg in zip(function.params, call.args, strict=False):
-                if _whole_request(arg, requests):
-                    continue  # its headers and cookies are credentials, judged by authentication
-                if arg.kind == ExprKind.OBJECT and arg.pairs and param.by_key:
-                    for pair in arg.pairs:  # `helper({ ctx, input })` into `({ ctx, input })`
-                        for name in param.by_key.get(pair.key, []):
-                            _seed(seeds, name, pair.value, flow, file, call)
-                elif arg.kind == ExprKind.OBJECT and arg.pairs and not param.keys:
-                    for pair in arg.pairs:  # into `(args)`: `args.ctx`, `args.input`
-                        _seed(seeds, f"{param.name}.{pair.key}", pair.value, flow, file, call)
-                else:
-                    for name in param.names or (param.name,):
-                        _seed(seeds, name, arg, flow, file, call)
+            facts = self.ctx.program.files[file]
+            seeds, listed = _seeds_for(function.params, call, facts, flow, requests)
             helper_flow = self.ctx.summaries.flow(tfile, tfunc, seeds)
+            helper_flow.listed |= carried(self.ctx.program.files[tfile], inside, listed)
             self.helper_flows.setdefault((tfile, tfunc), helper_flow)
             for name in seeds.validated:
                 helper_flow.validated.setdefault(
@@ -455,6 +450,34 @@ class DataChecks(CheckerBase):
 
 
 MAX_HELPER_DEPTH = 2
+
+
+def _seeds_for(
+    params: Sequence[Param], call: Call, facts: FileFacts, flow: Flow, requests: set[str]
+) -> tuple[Seeds, set[str]]:
+    """What a helper's parameters hold from what `call` passes them, and those of them the caller
+    built with every key written out."""
+    file = facts.path
+    seeds = Seeds()
+    listed: set[str] = set()
+    for param, arg in zip(params, call.args, strict=False):
+        if _whole_request(arg, requests):
+            continue  # its headers and cookies are credentials, judged by authentication
+        if arg.kind == ExprKind.OBJECT and arg.pairs and param.by_key:
+            for pair in arg.pairs:  # `helper({ ctx, input })` into `({ ctx, input })`
+                for name in param.by_key.get(pair.key, []):
+                    _seed(seeds, name, pair.value, flow, file, call)
+                    if name == pair.key and listed_record(pair.value, facts, flow):
+                        listed.add(name)
+        elif arg.kind == ExprKind.OBJECT and arg.pairs and not param.keys:
+            for pair in arg.pairs:  # into `(args)`: `args.ctx`, `args.input`
+                _seed(seeds, f"{param.name}.{pair.key}", pair.value, flow, file, call)
+        else:
+            for name in param.names or (param.name,):
+                _seed(seeds, name, arg, flow, file, call)
+            if not param.keys and listed_record(arg, facts, flow):
+                listed.add(param.name)
+    return seeds, listed
 
 
 def _seed(seeds: Seeds, name: str, value: Expr, flow: Flow, file: str, call: Call) -> None:
@@ -521,7 +544,10 @@ def _flag_unvalidated_op(
     whole = [
         d
         for d in op.data
-        if (d.kind.value in ("identifier", "call") or any(p.key == "..." for p in d.pairs))
+        if (
+            (d.kind.value in ("identifier", "call") and not same_elements(d, flow.listed))
+            or any(p.key == "..." and not conditional_fields(p.value) for p in d.pairs)
+        )
         and flow.is_input(d)
         and not flow.is_identity(d)
     ]

@@ -52,6 +52,9 @@ class Flow:
     # identity names holding what a call looked up by the caller (`getWorkspace(session.user.id)`):
     # the caller's, yet missing it means "not found", which stops no signed-out request for sure
     looked_up: set[str] = field(default_factory=set)
+    # input names whose caller built them with every key written out (listed_fields.py): their
+    # values are the client's, their keys are not
+    listed: set[str] = field(default_factory=set)
 
     def is_identity(self, expr: Expr) -> bool:
         if any(r in self.identity for r in expr.roots):
