@@ -23,6 +23,7 @@ from archtools.analysis.listed_fields import (
     conditional_fields,
     listed_record,
     same_elements,
+    written_out,
 )
 from archtools.analysis.problems import upload_checks
 from archtools.analysis.rate_limits import RateLimits
@@ -55,8 +56,15 @@ class DataChecks(CheckerBase):
         for op, flow in ops:
             if op.file not in operands_of:
                 operands_of[op.file] = _eq_operands(self.ctx.program.files[op.file].calls)
-            operands = operands_of[op.file]
-            _flag_unvalidated_op(op, flow, fails, problems, self._unique_keys(op), operands)
+            _flag_unvalidated_op(
+                op,
+                flow,
+                fails,
+                problems,
+                self._unique_keys(op),
+                operands_of[op.file],
+                self._built_by_helpers(op),
+            )
         inline = self._validated_inline(ops)
         for line, path in upload_checks(scope.facts, scope.funcs, scope.flow):
             flag(
@@ -82,6 +90,26 @@ class DataChecks(CheckerBase):
             # schema, a validating wrapper, checks its input wherever the framework hands it on)
             return self._validated_at_sinks(entry, scope)
         return self._validated_input(entry, scope, inline)
+
+    def _built_by_helpers(self, op: DbOp) -> frozenset[int]:
+        """The data of `op` that a call of a repository function builds, when that function returns
+        only object literals with their keys written out (`data: auditEntry({ ... })`)."""
+        calls = self.ctx.program.files[op.file].calls
+        built: set[int] = set()
+        for data in op.data:
+            target = (
+                self.ctx.summaries.target(op.file, calls[data.call])
+                if data.call is not None
+                else None
+            )
+            if target is None or target[1] is None:
+                continue
+            returned = [
+                r.value for r in self.ctx.program.files[target[0]].returns if r.func == target[1]
+            ]
+            if returned and all(v is not None and written_out(v) for v in returned):
+                built.add(id(data))
+        return frozenset(built)
 
     def _client_values_reach_sink(self, scope: EntryScope, ops: list[OpFlow]) -> bool:
         """Whether a client value, validated or not, reaches a database operation or another sink:
@@ -535,17 +563,23 @@ def _flag_unvalidated_op(
     problems: list[Problem],
     unique_keys: frozenset[str] = frozenset(),
     eq_operands: frozenset[int] = frozenset(),
+    built: frozenset[int] = frozenset(),
 ) -> None:
     """Request data passed whole into an operation (mass assignment), or else the first
     unvalidated input in its filter or data. `unique_keys`: the fields of the operation's model
     its filter may name alone (`@id`, `@unique`) when it is a unique operation; `eq_operands`: the
     ids of the expressions that are the compared operand of a Drizzle `eq(column, value)` (a filter
-    written as a callback stands for the arguments of its calls, `value` among them)."""
+    written as a callback stands for the arguments of its calls, `value` among them); `built`: the
+    ids of the data a helper builds with its keys written out."""
     whole = [
         d
         for d in op.data
         if (
-            (d.kind.value in ("identifier", "call") and not same_elements(d, flow.listed))
+            (
+                d.kind.value in ("identifier", "call")
+                and not same_elements(d, flow.listed)
+                and id(d) not in built
+            )
             or any(p.key == "..." and not conditional_fields(p.value) for p in d.pairs)
         )
         and flow.is_input(d)

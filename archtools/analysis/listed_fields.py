@@ -43,6 +43,16 @@ def listed_record(value: Expr, facts: FileFacts, flow: Flow, depth: int = 0) -> 
     return False
 
 
+def written_out(value: Expr) -> bool:
+    """An object literal whose every key is written out (its spreads, if any, conditional spreads
+    of literals): what a helper returning it builds, whatever its parameters hold."""
+    return (
+        value.kind == ExprKind.OBJECT
+        and bool(value.pairs)
+        and all(pair.key != "..." or conditional_fields(pair.value) for pair in value.pairs)
+    )
+
+
 def carried(facts: FileFacts, scope: set[int | None], listed: set[str]) -> set[str]:
     """`listed` with the names a function declares from them (`const batch = rows.slice(i, j)`)."""
     names = set(listed)

@@ -174,3 +174,39 @@ def test_records_declared_then_handed_on_and_sliced_keep_their_keys(tmp_path: Pa
         {"lib/batches.ts": BATCH_HELPER, "app/api/rows/route.ts": BATCH_ROUTE_WHOLE},
     )
     assert ("VAL002", "lib/batches.ts") in whole
+
+
+ENTRY_BUILDER = """export function auditEntry({ action, target, actor }: { action: string; target: string; actor?: string }) {
+  const actorId = actor ?? "anonymous";
+  return { action, target, actorId };
+}
+
+export function looseEntry(fields: Record<string, string>) {
+  return { ...fields, action: fields.action ?? "unknown" };
+}
+"""
+
+TRACK_ROUTE = """import { prisma } from "@/lib/db";
+import { auditEntry, looseEntry } from "@/lib/entries";
+export async function POST(request: Request) {
+  const body = await request.json();
+  await prisma.auditLog.create({
+    data: auditEntry({ action: "note.viewed", target: body.noteId, actor: body.actor }),
+  });
+  return Response.json({ ok: true });
+}
+export async function PUT(request: Request) {
+  const body = await request.json();
+  await prisma.auditLog.create({ data: looseEntry(body) });
+  return Response.json({ ok: true });
+}
+"""
+
+
+def test_a_record_a_helper_builds_with_written_out_keys_is_no_mass_assignment(
+    tmp_path: Path,
+) -> None:
+    found = _rules(
+        tmp_path, {"lib/entries.ts": ENTRY_BUILDER, "app/api/track/route.ts": TRACK_ROUTE}
+    )
+    assert found.get(("VAL002", "app/api/track/route.ts")) == {12}  # looseEntry spreads the body
