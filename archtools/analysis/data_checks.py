@@ -29,6 +29,7 @@ from archtools.analysis.problems import upload_checks
 from archtools.analysis.rate_limits import RateLimits
 from archtools.analysis.roles import DbOp
 from archtools.analysis.sinks import tainted_by
+from archtools.analysis.ternaries import tested_only
 from archtools.facts.code import Call, Expr, ExprKind, FileFacts, Param
 from archtools.results import Check, CheckStatus, Evidence
 
@@ -488,9 +489,10 @@ def _seeds_for(
     file = facts.path
     seeds = Seeds()
     listed: set[str] = set()
-    for param, arg in zip(params, call.args, strict=False):
-        if _whole_request(arg, requests):
+    for param, given in zip(params, call.args, strict=False):
+        if _whole_request(given, requests):
             continue  # its headers and cookies are credentials, judged by authentication
+        arg = _object_declared(given, facts, call) or given
         if arg.kind == ExprKind.OBJECT and arg.pairs and param.by_key:
             for pair in arg.pairs:  # `helper({ ctx, input })` into `({ ctx, input })`
                 for name in param.by_key.get(pair.key, []):
@@ -506,6 +508,21 @@ def _seeds_for(
             if not param.keys and listed_record(arg, facts, flow):
                 listed.add(param.name)
     return seeds, listed
+
+
+def _object_declared(arg: Expr, facts: FileFacts, call: Call) -> Expr | None:
+    """The object literal a name the caller hands on was declared with, once and never
+    reassigned (`const query = { sort: Number(q.sort), term: q.term }; helper(query)`): its fields
+    hold what each of its keys was given."""
+    if arg.kind != ExprKind.IDENTIFIER:
+        return None
+    found = [v for v in facts.vars if v.func == call.func and arg.text in v.names]
+    if len(found) != 1 or found[0].keys or found[0].init is None:
+        return None
+    init = found[0].init
+    if init.kind != ExprKind.OBJECT or not init.pairs or any(p.key == "..." for p in init.pairs):
+        return None
+    return init
 
 
 def _seed(seeds: Seeds, name: str, value: Expr, flow: Flow, file: str, call: Call) -> None:
@@ -603,7 +620,7 @@ def _flag_unvalidated_op(
         return
     harmless: Evidence | None = None
     for expr in op.where + op.data:
-        if not flow.is_input(expr):
+        if not _unchecked(expr, flow):
             continue
         value = _input_part(expr, flow)
         detail = f"unvalidated client input `{value.text[:60]}` reaches {op.callee}()"
@@ -674,13 +691,18 @@ def _scalar_positions_only(where: Expr, flow: Flow, unique_keys: frozenset[str])
     others: list[Expr] = []
 
     def visit(expr: Expr, scalar: bool, top: bool) -> None:
-        if not flow.is_input(expr):
+        pushed = _pushed_parts(expr, flow)
+        if pushed:
+            for part in pushed:
+                visit(part, False, False)
+            return
+        if not _unchecked(expr, flow):
             return
         keys = unique_keys if top else _SCALAR_OPERATORS
         inner = [(p.value, p.key in keys) for p in expr.pairs if p.key != "..."]
         inner += [(item, False) for item in expr.items]
-        carrying = [(e, k) for e, k in inner if flow.is_input(e)]
-        spread = any(p.key == "..." and flow.is_input(p.value) for p in expr.pairs)
+        carrying = [(e, k) for e, k in inner if _unchecked(e, flow)]
+        spread = any(p.key == "..." and _unchecked(p.value, flow) for p in expr.pairs)
         if not carrying or spread:
             (operands if scalar and not spread else others).append(expr)
             return
@@ -732,10 +754,40 @@ def _eq_operands(calls: Sequence[Call]) -> frozenset[int]:
 def _input_part(expr: Expr, flow: Flow) -> Expr:
     """The innermost part of a where or data object that holds the unchecked value
     (`input.cursor` in `{ id: input.id, createdAt: input.cursor }`)."""
-    for inner in (*(pair.value for pair in expr.pairs), *expr.items):
-        if flow.is_input(inner):
+    for inner in (*(pair.value for pair in expr.pairs), *expr.items, *_pushed_parts(expr, flow)):
+        if _unchecked(inner, flow):
             return _input_part(inner, flow)
     return expr
+
+
+def _pushed_parts(expr: Expr, flow: Flow) -> list[Expr]:
+    """What was pushed into the local array `expr` names or spreads (`...conditions`)."""
+    if expr.kind not in (ExprKind.IDENTIFIER, ExprKind.SPREAD) or len(expr.roots) != 1:
+        return []
+    name = expr.text.removeprefix("...").strip()
+    return flow.pushed.get(name, []) if name == expr.roots[0] else []
+
+
+def _unchecked(expr: Expr, flow: Flow) -> bool:
+    """Whether `expr` hands an unchecked client value to the operation, part by part: a
+    conditional that only tests one (`input.pinned ? { some: { id: userId } } : undefined`) hands
+    on one of its branches, never the value it tested."""
+    if expr.kind == ExprKind.OBJECT and expr.pairs:
+        return any(_unchecked(pair.value, flow) for pair in expr.pairs)
+    if expr.kind == ExprKind.ARRAY and expr.items:
+        return any(_unchecked(item, flow) for item in expr.items)
+    pushed = _pushed_parts(expr, flow)
+    if pushed:
+        return any(_unchecked(part, flow) for part in pushed)
+    if not flow.is_input(expr):
+        return False
+    unchecked = {r for r in expr.roots if r in flow.inputs and r not in flow.validated}
+    unchecked |= {
+        p.split(".", 1)[0]
+        for p in expr.paths
+        if any(p == q or p.startswith(q + ".") for q in flow.input_paths)
+    }
+    return not tested_only(expr, unchecked)
 
 
 def _carries_paths(flow: Flow, prefix: str) -> bool:

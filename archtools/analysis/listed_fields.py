@@ -5,6 +5,8 @@ client shaped, passed or spread whole)."""
 from __future__ import annotations
 
 from archtools.analysis.flow import Flow
+from archtools.analysis.ternaries import closing as _closing
+from archtools.analysis.ternaries import split_top
 from archtools.facts.code import Expr, ExprKind, FileFacts
 
 _MAX_DEPTH = 3
@@ -81,13 +83,13 @@ def conditional_fields(spread: Expr) -> bool:
         return False  # cut short: unknown
     while text.startswith("(") and _closing(text, 0) == len(text) - 1:
         text = text[1:-1].strip()
-    parts = _split_top(text, "&&")
+    parts = split_top(text, "&&")
     if len(parts) == 2:
         return _literal(parts[1])
-    question = _split_top(text, "?")
+    question = split_top(text, "?")
     if len(question) != 2:
         return False
-    branches = _split_top(question[1], ":")
+    branches = split_top(question[1], ":")
     return len(branches) == 2 and all(
         _literal(b) or b.strip() in ("{}", "undefined", "null") for b in branches
     )
@@ -103,53 +105,3 @@ def _literal(text: str) -> bool:
         and "..." not in text
         and len(text) > 2
     )
-
-
-_OPEN = {"(": ")", "{": "}", "[": "]"}
-
-
-def _closing(text: str, start: int) -> int:
-    """The index of the bracket closing the one at `start` (-1 when unbalanced); strings and
-    templates are skipped."""
-    depth: list[str] = []
-    quote = ""
-    for i in range(start, len(text)):
-        ch = text[i]
-        if quote:
-            if ch == quote and text[i - 1] != "\\":
-                quote = ""
-            continue
-        if ch in "\"'`":
-            quote = ch
-        elif ch in _OPEN:
-            depth.append(_OPEN[ch])
-        elif ch in ")}]":
-            if not depth or depth.pop() != ch:
-                return -1
-            if not depth:
-                return i
-    return -1
-
-
-def _split_top(text: str, token: str) -> list[str]:
-    """`text` split at the first `token` outside brackets and strings (one split at most)."""
-    depth = 0
-    quote = ""
-    for i, ch in enumerate(text):
-        if quote:
-            if ch == quote and text[i - 1] != "\\":
-                quote = ""
-            continue
-        if ch in "\"'`":
-            quote = ch
-        elif ch in _OPEN:
-            depth += 1
-        elif ch in ")}]":
-            depth -= 1
-        elif depth == 0 and text.startswith(token, i):
-            if token == "?" and (text[i : i + 2] in ("?.", "??") or text[i - 1 : i] == "?"):
-                continue
-            if token == ":" and i > 0 and text[i - 1] == "?":
-                continue
-            return [text[:i], text[i + len(token) :]]
-    return [text]
