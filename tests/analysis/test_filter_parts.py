@@ -112,3 +112,48 @@ def test_a_value_only_tested_by_a_conditional_is_not_handed_on(tmp_path: Path) -
     )
     helper = run_audit(tmp_path / "helper")
     assert not [f for f in helper.findings if f.rule == "VAL001"]
+
+
+SINCE_ROUTE = """import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+export async function POST(request: Request) {
+  const session = await auth();
+  if (!session?.user) return new Response(null, { status: 401 });
+  const body = await request.json();
+  const notes = await prisma.note.findMany({
+    where: { authorId: session.user.id, createdAt: new Date(body.since) },
+  });
+  return Response.json(notes);
+}
+"""
+
+RECENT_ROUTE = """import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+export async function GET() {
+  const session = await auth();
+  if (!session?.user) return new Response(null, { status: 401 });
+  const since = new Date();
+  since.setDate(since.getDate() - 7);
+  const notes = await prisma.note.findMany({ where: { authorId: session.user.id, createdAt: since } });
+  return Response.json(notes);
+}
+"""
+
+
+def test_a_date_made_from_a_client_value_is_a_date(tmp_path: Path) -> None:
+    """`new Date(body.since)` can only be a date (an invalid one is refused by the query): converted
+    like `Number(...)`. `new Date()` converts nothing: no client input is checked by it."""
+    make_repo(
+        tmp_path,
+        {"app/api/since/route.ts": SINCE_ROUTE, "app/api/recent/route.ts": RECENT_ROUTE},
+    )
+    result = run_audit(tmp_path)
+    assert not [f for f in result.findings if f.rule == "VAL001"]
+    assert (
+        statuses(entry(result, "route_handler:app/api/since/route.ts#POST"))["input_validation"]
+        == "pass"
+    )
+    assert (
+        statuses(entry(result, "route_handler:app/api/recent/route.ts#GET"))["input_validation"]
+        == "n/a"
+    )
