@@ -17,6 +17,7 @@ from archtools.analysis.entry_scope import (
     flag,
     make_check,
 )
+from archtools.analysis.filter_builders import segment_keyed
 from archtools.analysis.flow import Flow, Seeds, function_scope, within
 from archtools.analysis.listed_fields import (
     carried,
@@ -63,7 +64,7 @@ class DataChecks(CheckerBase):
                 fails,
                 problems,
                 self._unique_keys(op),
-                operands_of[op.file],
+                operands_of[op.file] | self._keyed_by_helpers(op, flow),
                 self._built_by_helpers(op),
             )
         inline = self._validated_inline(ops)
@@ -91,6 +92,14 @@ class DataChecks(CheckerBase):
             # schema, a validating wrapper, checks its input wherever the framework hands it on)
             return self._validated_at_sinks(entry, scope)
         return self._validated_input(entry, scope, inline)
+
+    def _keyed_by_helpers(self, op: DbOp, flow: Flow) -> frozenset[int]:
+        """The filters of `op` a helper builds with route path segments as exact keys."""
+        return frozenset(
+            id(where)
+            for where in op.where
+            if segment_keyed(self.ctx.program, self.ctx.summaries, op.file, where, flow)
+        )
 
     def _built_by_helpers(self, op: DbOp) -> frozenset[int]:
         """The data of `op` that a call of a repository function builds, when that function returns
@@ -579,14 +588,15 @@ def _flag_unvalidated_op(
     fails: list[Evidence],
     problems: list[Problem],
     unique_keys: frozenset[str] = frozenset(),
-    eq_operands: frozenset[int] = frozenset(),
+    exact_keys: frozenset[int] = frozenset(),
     built: frozenset[int] = frozenset(),
 ) -> None:
     """Request data passed whole into an operation (mass assignment), or else the first
     unvalidated input in its filter or data. `unique_keys`: the fields of the operation's model
-    its filter may name alone (`@id`, `@unique`) when it is a unique operation; `eq_operands`: the
-    ids of the expressions that are the compared operand of a Drizzle `eq(column, value)` (a filter
-    written as a callback stands for the arguments of its calls, `value` among them); `built`: the
+    its filter may name alone (`@id`, `@unique`) when it is a unique operation; `exact_keys`: the
+    ids of the filter parts whose unchecked values are only exact keys: the compared operand of a
+    Drizzle `eq(column, value)` (a filter written as a callback stands for the arguments of its
+    calls, `value` among them), a filter a helper builds with path segments as keys; `built`: the
     ids of the data a helper builds with its keys written out."""
     whole = [
         d
@@ -631,7 +641,7 @@ def _flag_unvalidated_op(
         if expr in op.where and (
             _path_segment_key(expr, value, flow)
             or _bound_equality_only(expr, flow)
-            or id(expr) in eq_operands
+            or id(expr) in exact_keys
         ):
             harmless = harmless or Evidence(
                 file=op.file, line=expr.line, detail=f"{detail}, as the exact key of a filter only"

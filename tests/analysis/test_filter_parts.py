@@ -157,3 +157,52 @@ def test_a_date_made_from_a_client_value_is_a_date(tmp_path: Path) -> None:
         statuses(entry(result, "route_handler:app/api/recent/route.ts#GET"))["input_validation"]
         == "n/a"
     )
+
+
+SCOPE_HELPERS = """import { prisma } from "@/lib/db";
+function ownNote(userId: string, noteId: string) {
+  return { id: noteId, authorId: userId };
+}
+function noteMatching(userId: string, title: string) {
+  return { authorId: userId, title: { contains: "x" }, OR: [{ body: title }, { ...JSON.parse(title) }] };
+}
+export async function renameOwnNote(userId: string, noteId: string, title: string) {
+  return prisma.note.updateMany({ where: ownNote(userId, noteId), data: { title: "renamed" } });
+}
+export async function archiveMatching(userId: string, title: string) {
+  return prisma.note.updateMany({ where: noteMatching(userId, title), data: { deletedAt: new Date() } });
+}
+"""
+
+SCOPE_ROUTE = """import { auth } from "@/auth";
+import { renameOwnNote, archiveMatching } from "@/lib/scoped";
+export async function PATCH(_request: Request, { params }: { params: Promise<{ id: string }> }) {
+  const session = await auth();
+  if (!session?.user) return new Response(null, { status: 401 });
+  const { id } = await params;
+  await renameOwnNote(session.user.id, id, "x");
+  return Response.json({ ok: true });
+}
+export async function DELETE(_request: Request, { params }: { params: Promise<{ id: string }> }) {
+  const session = await auth();
+  if (!session?.user) return new Response(null, { status: 401 });
+  const { id } = await params;
+  await archiveMatching(session.user.id, id);
+  return Response.json({ ok: true });
+}
+"""
+
+
+def test_a_filter_a_helper_builds_with_a_path_segment_as_a_key(tmp_path: Path) -> None:
+    """`where: ownNote(user.id, params.id)` returning `{ id: noteId, authorId: userId }`: the path
+    segment is only the exact value of a key (unchecked, no VAL001); a helper that spreads what it
+    parsed from it builds a filter the client shapes."""
+    make_repo(
+        tmp_path, {"lib/scoped.ts": SCOPE_HELPERS, "app/api/notes/[id]/route.ts": SCOPE_ROUTE}
+    )
+    result = run_audit(tmp_path)
+    val001 = {(f.file, f.line) for f in result.findings if f.rule == "VAL001"}
+    rename = entry(result, "route_handler:app/api/notes/[id]/route.ts#PATCH")
+    assert statuses(rename)["input_validation"] == "fail"
+    assert ("lib/scoped.ts", 9) not in val001
+    assert ("lib/scoped.ts", 12) in val001
