@@ -733,20 +733,32 @@ def _exact_value_in(where: Expr, value: Expr) -> bool:
 
 
 _DRIZZLE_EQ = re.compile(r"\beq\(\s*[\w.]+\s*,\s*([\w.?]+)\s*\)")
+# a `sql` template (not `sql.raw`): each `${value}` in it is sent as one bound parameter; one
+# compared for equality (`value = ${slug}`) is the template's `eq(column, slug)`
+_SQL_TEMPLATE = re.compile(r"(?<![\w.])sql`[^`]*`")
+_INTERPOLATED = re.compile(r"(?<![<>!=])=\s*\$\{\s*([\w.?]+)\s*\}|\$\{\s*([\w.?]+)\s*\}\s*=(?!=)")
 
 
 def _bound_equality_only(where: Expr, flow: Flow) -> bool:
     """Whether every unchecked client value in a Drizzle filter is only the second operand of an
-    `eq(column, value)`: drizzle binds it as a single parameter compared for equality, so whatever
-    the client sends (a string, a number, an object) selects the row with that exact key or none."""
-    if where.kind != ExprKind.CALL or "eq(" not in where.text:
+    `eq(column, value)` or compared for equality in a `sql` template (`value = ${slug}`): drizzle
+    binds it as a single parameter, so whatever the client sends (a string, a number, an object)
+    selects the rows with that exact value or none."""
+    if where.kind != ExprKind.CALL or ("eq(" not in where.text and "sql`" not in where.text):
         return False
     roots = {r for r in where.all_roots() if r in flow.inputs and r not in flow.validated}
     if not roots:
         return False
-    rest = _DRIZZLE_EQ.sub(
-        lambda m: "" if m.group(1).split(".", 1)[0].rstrip("?") in roots else m.group(0),
-        where.text,
+
+    def client(name: str) -> bool:
+        return name.split(".", 1)[0].rstrip("?") in roots
+
+    rest = _DRIZZLE_EQ.sub(lambda m: "" if client(m.group(1)) else m.group(0), where.text)
+    rest = _SQL_TEMPLATE.sub(
+        lambda t: _INTERPOLATED.sub(
+            lambda m: "" if client(m.group(1) or m.group(2)) else m.group(0), t.group(0)
+        ),
+        rest,
     )
     return not any(re.search(rf"\b{re.escape(root)}\b", rest) for root in roots)
 

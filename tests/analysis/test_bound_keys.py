@@ -26,6 +26,14 @@ export async function userById(id: string) {
 export async function usersMatching(pattern: string) {
   return db.select().from(users).where(sql`${users.email} like ${pattern} or true`);
 }
+
+export async function userByAlias(alias: string) {
+  return db.select().from(users).where(sql`lower(${users.email}) = ${alias}`);
+}
+
+export async function usersAbove(floor: string) {
+  return db.select().from(users).where(sql`${users.id} >= ${floor}`);
+}
 """
 
 
@@ -47,6 +55,9 @@ def test_an_exact_drizzle_key_is_unchecked_but_changes_nothing(tmp_path: Path) -
     assert ("app/users/actions.ts", 7) not in val001
     # a value that shapes the query otherwise is still reported
     assert ("app/users/actions.ts", 11) in val001
+    # compared for equality in a `sql` template, the value is one bound parameter, like eq()'s
+    assert ("app/users/actions.ts", 15) not in val001
+    assert ("app/users/actions.ts", 19) in val001
 
 
 PROFILE_PAGE = """import { notFound } from "next/navigation";
