@@ -4,7 +4,7 @@ of the helpers it calls."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from archtools.analysis.audit_trail import AuditTrail
 from archtools.analysis.entry import Entry, chain_schema
@@ -16,12 +16,21 @@ from archtools.analysis.entry_scope import (
     flag,
     make_check,
 )
+from archtools.analysis.filter_builders import segment_keyed
 from archtools.analysis.flow import Flow, Seeds, function_scope, within
+from archtools.analysis.listed_fields import (
+    carried,
+    conditional_fields,
+    listed_record,
+    same_elements,
+    written_out,
+)
 from archtools.analysis.problems import upload_checks
 from archtools.analysis.rate_limits import KnowsRateLimits
 from archtools.analysis.roles import DbOp
 from archtools.analysis.sinks import tainted_by
-from archtools.facts.code import Call, Expr, ExprKind
+from archtools.analysis.ternaries import tested_only
+from archtools.facts.code import Call, Expr, ExprKind, FileFacts, Param
 from archtools.results import Check, CheckStatus, Evidence
 
 
@@ -43,8 +52,19 @@ class DataChecks(KnowsRateLimits):
         write, or an upload check trusts what the client declares; pass: a schema, a hand check
         or a coercion validates it; n/a: no client input reaches a sink."""
         fails: list[Evidence] = []
+        operands_of: dict[str, frozenset[int]] = {}
         for op, flow in ops:
-            _flag_unvalidated_op(op, flow, fails, problems, self._unique_keys(op))
+            if op.file not in operands_of:
+                operands_of[op.file] = _eq_operands(self.ctx.program.files[op.file].calls)
+            _flag_unvalidated_op(
+                op,
+                flow,
+                fails,
+                problems,
+                self._unique_keys(op),
+                operands_of[op.file] | self._keyed_by_helpers(op, flow),
+                self._built_by_helpers(op),
+            )
         inline = self._validated_inline(ops)
         for line, path in upload_checks(scope.facts, scope.funcs, scope.flow):
             flag(
@@ -70,6 +90,34 @@ class DataChecks(KnowsRateLimits):
             # schema, a validating wrapper, checks its input wherever the framework hands it on)
             return self._validated_at_sinks(entry, scope)
         return self._validated_input(entry, scope, inline)
+
+    def _keyed_by_helpers(self, op: DbOp, flow: Flow) -> frozenset[int]:
+        """The filters of `op` a helper builds with route path segments as exact keys."""
+        return frozenset(
+            id(where)
+            for where in op.where
+            if segment_keyed(self.ctx.program, self.ctx.summaries, op.file, where, flow)
+        )
+
+    def _built_by_helpers(self, op: DbOp) -> frozenset[int]:
+        """The data of `op` that a call of a repository function builds, when that function returns
+        only object literals with their keys written out (`data: auditEntry({ ... })`)."""
+        calls = self.ctx.program.files[op.file].calls
+        built: set[int] = set()
+        for data in op.data:
+            target = (
+                self.ctx.summaries.target(op.file, calls[data.call])
+                if data.call is not None
+                else None
+            )
+            if target is None or target[1] is None:
+                continue
+            returned = [
+                r.value for r in self.ctx.program.files[target[0]].returns if r.func == target[1]
+            ]
+            if returned and all(v is not None and written_out(v) for v in returned):
+                built.add(id(data))
+        return frozenset(built)
 
     def _client_values_reach_sink(self, scope: EntryScope, ops: list[OpFlow]) -> bool:
         """Whether a client value, validated or not, reaches a database operation or another sink:
@@ -415,21 +463,10 @@ class DataChecks(KnowsRateLimits):
                 continue
             inside = function_scope(self.ctx.program.files[tfile], tfunc)
             function = self.ctx.program.function(tfile, tfunc)
-            seeds = Seeds()
-            for param, arg in zip(function.params, call.args, strict=False):
-                if _whole_request(arg, requests):
-                    continue  # its headers and cookies are credentials, judged by authentication
-                if arg.kind == ExprKind.OBJECT and arg.pairs and param.by_key:
-                    for pair in arg.pairs:  # `helper({ ctx, input })` into `({ ctx, input })`
-                        for name in param.by_key.get(pair.key, []):
-                            _seed(seeds, name, pair.value, flow, file, call)
-                elif arg.kind == ExprKind.OBJECT and arg.pairs and not param.keys:
-                    for pair in arg.pairs:  # into `(args)`: `args.ctx`, `args.input`
-                        _seed(seeds, f"{param.name}.{pair.key}", pair.value, flow, file, call)
-                else:
-                    for name in param.names or (param.name,):
-                        _seed(seeds, name, arg, flow, file, call)
+            facts = self.ctx.program.files[file]
+            seeds, listed = _seeds_for(function.params, call, facts, flow, requests)
             helper_flow = self.ctx.summaries.flow(tfile, tfunc, seeds)
+            helper_flow.listed |= carried(self.ctx.program.files[tfile], inside, listed)
             self.helper_flows.setdefault((tfile, tfunc), helper_flow)
             for name in seeds.validated:
                 helper_flow.validated.setdefault(
@@ -443,6 +480,50 @@ class DataChecks(KnowsRateLimits):
 
 
 MAX_HELPER_DEPTH = 2
+
+
+def _seeds_for(
+    params: Sequence[Param], call: Call, facts: FileFacts, flow: Flow, requests: set[str]
+) -> tuple[Seeds, set[str]]:
+    """What a helper's parameters hold from what `call` passes them, and those of them the caller
+    built with every key written out."""
+    file = facts.path
+    seeds = Seeds()
+    listed: set[str] = set()
+    for param, given in zip(params, call.args, strict=False):
+        if _whole_request(given, requests):
+            continue  # its headers and cookies are credentials, judged by authentication
+        arg = _object_declared(given, facts, call) or given
+        if arg.kind == ExprKind.OBJECT and arg.pairs and param.by_key:
+            for pair in arg.pairs:  # `helper({ ctx, input })` into `({ ctx, input })`
+                for name in param.by_key.get(pair.key, []):
+                    _seed(seeds, name, pair.value, flow, file, call)
+                    if name == pair.key and listed_record(pair.value, facts, flow):
+                        listed.add(name)
+        elif arg.kind == ExprKind.OBJECT and arg.pairs and not param.keys:
+            for pair in arg.pairs:  # into `(args)`: `args.ctx`, `args.input`
+                _seed(seeds, f"{param.name}.{pair.key}", pair.value, flow, file, call)
+        else:
+            for name in param.names or (param.name,):
+                _seed(seeds, name, arg, flow, file, call)
+            if not param.keys and listed_record(arg, facts, flow):
+                listed.add(param.name)
+    return seeds, listed
+
+
+def _object_declared(arg: Expr, facts: FileFacts, call: Call) -> Expr | None:
+    """The object literal a name the caller hands on was declared with, once and never
+    reassigned (`const query = { sort: Number(q.sort), term: q.term }; helper(query)`): its fields
+    hold what each of its keys was given."""
+    if arg.kind != ExprKind.IDENTIFIER:
+        return None
+    found = [v for v in facts.vars if v.func == call.func and arg.text in v.names]
+    if len(found) != 1 or found[0].keys or found[0].init is None:
+        return None
+    init = found[0].init
+    if init.kind != ExprKind.OBJECT or not init.pairs or any(p.key == "..." for p in init.pairs):
+        return None
+    return init
 
 
 def _seed(seeds: Seeds, name: str, value: Expr, flow: Flow, file: str, call: Call) -> None:
@@ -499,14 +580,27 @@ def _flag_unvalidated_op(
     fails: list[Evidence],
     problems: list[Problem],
     unique_keys: frozenset[str] = frozenset(),
+    exact_keys: frozenset[int] = frozenset(),
+    built: frozenset[int] = frozenset(),
 ) -> None:
     """Request data passed whole into an operation (mass assignment), or else the first
     unvalidated input in its filter or data. `unique_keys`: the fields of the operation's model
-    its filter may name alone (`@id`, `@unique`) when it is a unique operation."""
+    its filter may name alone (`@id`, `@unique`) when it is a unique operation; `exact_keys`: the
+    ids of the filter parts whose unchecked values are only exact keys: the compared operand of a
+    Drizzle `eq(column, value)` (a filter written as a callback stands for the arguments of its
+    calls, `value` among them), a filter a helper builds with path segments as keys; `built`: the
+    ids of the data a helper builds with its keys written out."""
     whole = [
         d
         for d in op.data
-        if (d.kind.value in ("identifier", "call") or any(p.key == "..." for p in d.pairs))
+        if (
+            (
+                d.kind.value in ("identifier", "call")
+                and not same_elements(d, flow.listed)
+                and id(d) not in built
+            )
+            or any(p.key == "..." and not conditional_fields(p.value) for p in d.pairs)
+        )
         and flow.is_input(d)
         and not flow.is_identity(d)
     ]
@@ -528,7 +622,7 @@ def _flag_unvalidated_op(
         return
     harmless: Evidence | None = None
     for expr in op.where + op.data:
-        if not flow.is_input(expr):
+        if not _unchecked(expr, flow):
             continue
         value = _input_part(expr, flow)
         detail = f"unvalidated client input `{value.text[:60]}` reaches {op.callee}()"
@@ -537,7 +631,9 @@ def _flag_unvalidated_op(
         # Prisma takes the operand of `gte`/`contains`, or a unique operation's unique field, as a
         # scalar or refuses the query: unchecked, yet no way to change what the query does.
         if expr in op.where and (
-            _path_segment_key(expr, value, flow) or _bound_equality_only(expr, flow)
+            _path_segment_key(expr, value, flow)
+            or _bound_equality_only(expr, flow)
+            or id(expr) in exact_keys
         ):
             harmless = harmless or Evidence(
                 file=op.file, line=expr.line, detail=f"{detail}, as the exact key of a filter only"
@@ -597,13 +693,18 @@ def _scalar_positions_only(where: Expr, flow: Flow, unique_keys: frozenset[str])
     others: list[Expr] = []
 
     def visit(expr: Expr, scalar: bool, top: bool) -> None:
-        if not flow.is_input(expr):
+        pushed = _pushed_parts(expr, flow)
+        if pushed:
+            for part in pushed:
+                visit(part, False, False)
+            return
+        if not _unchecked(expr, flow):
             return
         keys = unique_keys if top else _SCALAR_OPERATORS
         inner = [(p.value, p.key in keys) for p in expr.pairs if p.key != "..."]
         inner += [(item, False) for item in expr.items]
-        carrying = [(e, k) for e, k in inner if flow.is_input(e)]
-        spread = any(p.key == "..." and flow.is_input(p.value) for p in expr.pairs)
+        carrying = [(e, k) for e, k in inner if _unchecked(e, flow)]
+        spread = any(p.key == "..." and _unchecked(p.value, flow) for p in expr.pairs)
         if not carrying or spread:
             (operands if scalar and not spread else others).append(expr)
             return
@@ -624,31 +725,83 @@ def _exact_value_in(where: Expr, value: Expr) -> bool:
 
 
 _DRIZZLE_EQ = re.compile(r"\beq\(\s*[\w.]+\s*,\s*([\w.?]+)\s*\)")
+# a `sql` template (not `sql.raw`): each `${value}` in it is sent as one bound parameter; one
+# compared for equality (`value = ${slug}`) is the template's `eq(column, slug)`
+_SQL_TEMPLATE = re.compile(r"(?<![\w.])sql`[^`]*`")
+_INTERPOLATED = re.compile(r"(?<![<>!=])=\s*\$\{\s*([\w.?]+)\s*\}|\$\{\s*([\w.?]+)\s*\}\s*=(?!=)")
 
 
 def _bound_equality_only(where: Expr, flow: Flow) -> bool:
     """Whether every unchecked client value in a Drizzle filter is only the second operand of an
-    `eq(column, value)`: drizzle binds it as a single parameter compared for equality, so whatever
-    the client sends (a string, a number, an object) selects the row with that exact key or none."""
-    if where.kind != ExprKind.CALL or "eq(" not in where.text:
+    `eq(column, value)` or compared for equality in a `sql` template (`value = ${slug}`): drizzle
+    binds it as a single parameter, so whatever the client sends (a string, a number, an object)
+    selects the rows with that exact value or none."""
+    if where.kind != ExprKind.CALL or ("eq(" not in where.text and "sql`" not in where.text):
         return False
     roots = {r for r in where.all_roots() if r in flow.inputs and r not in flow.validated}
     if not roots:
         return False
-    rest = _DRIZZLE_EQ.sub(
-        lambda m: "" if m.group(1).split(".", 1)[0].rstrip("?") in roots else m.group(0),
-        where.text,
+
+    def client(name: str) -> bool:
+        return name.split(".", 1)[0].rstrip("?") in roots
+
+    rest = _DRIZZLE_EQ.sub(lambda m: "" if client(m.group(1)) else m.group(0), where.text)
+    rest = _SQL_TEMPLATE.sub(
+        lambda t: _INTERPOLATED.sub(
+            lambda m: "" if client(m.group(1) or m.group(2)) else m.group(0), t.group(0)
+        ),
+        rest,
     )
     return not any(re.search(rf"\b{re.escape(root)}\b", rest) for root in roots)
+
+
+def _eq_operands(calls: Sequence[Call]) -> frozenset[int]:
+    """The compared operands of the file's `eq(column, value)` calls, by identity: in a callback
+    filter (`where: (t, { eq }) => eq(t.id, id)`) each stands alone among the filter's parts."""
+    return frozenset(
+        id(call.args[1])
+        for call in calls
+        if call.name == "eq" and len(call.args) == 2 and call.args[0].kind == ExprKind.MEMBER
+    )
 
 
 def _input_part(expr: Expr, flow: Flow) -> Expr:
     """The innermost part of a where or data object that holds the unchecked value
     (`input.cursor` in `{ id: input.id, createdAt: input.cursor }`)."""
-    for inner in (*(pair.value for pair in expr.pairs), *expr.items):
-        if flow.is_input(inner):
+    for inner in (*(pair.value for pair in expr.pairs), *expr.items, *_pushed_parts(expr, flow)):
+        if _unchecked(inner, flow):
             return _input_part(inner, flow)
     return expr
+
+
+def _pushed_parts(expr: Expr, flow: Flow) -> list[Expr]:
+    """What was pushed into the local array `expr` names or spreads (`...conditions`)."""
+    if expr.kind not in (ExprKind.IDENTIFIER, ExprKind.SPREAD) or len(expr.roots) != 1:
+        return []
+    name = expr.text.removeprefix("...").strip()
+    return flow.pushed.get(name, []) if name == expr.roots[0] else []
+
+
+def _unchecked(expr: Expr, flow: Flow) -> bool:
+    """Whether `expr` hands an unchecked client value to the operation, part by part: a
+    conditional that only tests one (`input.pinned ? { some: { id: userId } } : undefined`) hands
+    on one of its branches, never the value it tested."""
+    if expr.kind == ExprKind.OBJECT and expr.pairs:
+        return any(_unchecked(pair.value, flow) for pair in expr.pairs)
+    if expr.kind == ExprKind.ARRAY and expr.items:
+        return any(_unchecked(item, flow) for item in expr.items)
+    pushed = _pushed_parts(expr, flow)
+    if pushed:
+        return any(_unchecked(part, flow) for part in pushed)
+    if not flow.is_input(expr):
+        return False
+    unchecked = {r for r in expr.roots if r in flow.inputs and r not in flow.validated}
+    unchecked |= {
+        p.split(".", 1)[0]
+        for p in expr.paths
+        if any(p == q or p.startswith(q + ".") for q in flow.input_paths)
+    }
+    return not tested_only(expr, unchecked)
 
 
 def _carries_paths(flow: Flow, prefix: str) -> bool:

@@ -52,6 +52,11 @@ class Flow:
     # identity names holding what a call looked up by the caller (`getWorkspace(session.user.id)`):
     # the caller's, yet missing it means "not found", which stops no signed-out request for sure
     looked_up: set[str] = field(default_factory=set)
+    # input names whose caller built them with every key written out (listed_fields.py): their
+    # values are the client's, their keys are not
+    listed: set[str] = field(default_factory=set)
+    # local arrays and what the function pushes into them (`conditions.push({ ... })`)
+    pushed: dict[str, list[Expr]] = field(default_factory=dict)
 
     def is_identity(self, expr: Expr) -> bool:
         if any(r in self.identity for r in expr.roots):
@@ -170,7 +175,23 @@ def function_flow(
             _label_declaration(sources, flow, var, var.init)
     _checked_before(sources, flow, facts.lines + 1)
     _equated_with_caller(facts, flow, scope)
+    _record_pushes(facts, flow, scope)
     return flow
+
+
+_PUSH_METHODS = frozenset({"push", "unshift"})
+
+
+def _record_pushes(facts: FileFacts, flow: Flow, scope: set[int | None]) -> None:
+    """What the function pushes into the arrays it declares: a filter assembled from
+    `conditions.push({ ... })` holds each of those values."""
+    local = {name for v in facts.vars if v.func in scope and not v.keys for name in v.names}
+    for call in facts.calls:
+        if call.func not in scope or call.name not in _PUSH_METHODS:
+            continue
+        target = call.callee.rsplit(".", 1)[0]
+        if target in local:
+            flow.pushed.setdefault(target, []).extend(call.args)
 
 
 def _equated_with_caller(facts: FileFacts, flow: Flow, scope: set[int | None]) -> None:

@@ -213,7 +213,7 @@ class CallClassifier:
 
     def is_validator(self, file: str, call: Call) -> bool:
         if call.callee in self.knowledge.validation.coercions:
-            return True
+            return bool(call.args)  # `new Date()` converts nothing: it makes a value
         root = call.callee.split(".", 1)[0].split("(", 1)[0]
         if root in _NOT_VALIDATORS:
             return False

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from archtools.analysis.flow import HONO_REQUEST_METHODS, checked_in_place, function_scope
 from archtools.analysis.program import Program
 from archtools.analysis.roles import CallClassifier
+from archtools.analysis.ternaries import tested_only
 from archtools.facts.code import Call, Expr, ExprKind, FileFacts, LoopKind, VarDecl
 from archtools.results import Evidence
 
@@ -40,6 +41,19 @@ def tainted_by(expr: Expr, tainted: AbstractSet[str]) -> bool:
         path == field or path.startswith(field + ".")
         for path in expr.all_paths()
         for field in fields
+    )
+
+
+def handed_on(expr: Expr, tainted: AbstractSet[str]) -> bool:
+    """Whether an operation's filter or data hands on a tainted value, part by part: a conditional
+    that only tests one (`q.pinned ? { pinnedBy: { some: { id: userId } } } : {}`) hands on one of
+    its branches."""
+    if expr.kind == ExprKind.OBJECT and expr.pairs:
+        return any(handed_on(pair.value, tainted) for pair in expr.pairs)
+    if expr.kind == ExprKind.ARRAY and expr.items:
+        return any(handed_on(item, tainted) for item in expr.items)
+    return tainted_by(expr, tainted) and not tested_only(
+        expr, {name.split(".", 1)[0] for name in tainted}
     )
 
 
@@ -152,7 +166,7 @@ class SinkFinder:
                 # (checked values count wherever the operation takes them: `take`, `skip`)
                 extra = list(facts.calls[op.call].args) if checked else []
                 for expr in op.where + op.data + extra:
-                    if tainted_by(expr, tainted):
+                    if handed_on(expr, tainted):
                         return Sink(
                             file, expr.line, expr.text[:60], f"{op.callee}()", True, op.model
                         )

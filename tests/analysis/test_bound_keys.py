@@ -26,6 +26,14 @@ export async function userById(id: string) {
 export async function usersMatching(pattern: string) {
   return db.select().from(users).where(sql`${users.email} like ${pattern} or true`);
 }
+
+export async function userByAlias(alias: string) {
+  return db.select().from(users).where(sql`lower(${users.email}) = ${alias}`);
+}
+
+export async function usersAbove(floor: string) {
+  return db.select().from(users).where(sql`${users.id} >= ${floor}`);
+}
 """
 
 
@@ -47,3 +55,44 @@ def test_an_exact_drizzle_key_is_unchecked_but_changes_nothing(tmp_path: Path) -
     assert ("app/users/actions.ts", 7) not in val001
     # a value that shapes the query otherwise is still reported
     assert ("app/users/actions.ts", 11) in val001
+    # compared for equality in a `sql` template, the value is one bound parameter, like eq()'s
+    assert ("app/users/actions.ts", 15) not in val001
+    assert ("app/users/actions.ts", 19) in val001
+
+
+PROFILE_PAGE = """import { notFound } from "next/navigation";
+import { db } from "@/db";
+
+export default async function Profile({ params }: { params: Promise<{ handle: string }> }) {
+  const { handle } = await params;
+  const person = await db.query.users.findFirst({
+    where: (u, { eq }) => eq(u.id, handle),
+  });
+  if (!person) notFound();
+  const others = await db.query.users.findMany({
+    where: (u, { like }) => like(u.email, handle),
+  });
+  return <p>{person.email} {others.length}</p>;
+}
+"""
+
+
+def test_an_exact_key_in_a_callback_filter_changes_nothing(tmp_path: Path) -> None:
+    """`where: (t, { eq }) => eq(t.id, value)`: the callback's operand is bound like the
+    builder's; a pattern (`like`) built from the same value still shapes the query."""
+    result = audit_files(
+        tmp_path,
+        {
+            "drizzle.config.ts": DRIZZLE_CONFIG,
+            "db/index.ts": DRIZZLE_DB,
+            "db/schema.ts": DRIZZLE_SCHEMA,
+            "app/people/[handle]/page.tsx": PROFILE_PAGE,
+        },
+        schema=None,
+        dependencies={"drizzle-orm": "0.43.1"},
+    )
+    page = entry(result, "page:app/people/[handle]/page.tsx#default")
+    assert statuses(page)["input_validation"] == "fail"  # still unchecked
+    val001 = {(f.file, f.line) for f in result.findings if f.rule == "VAL001"}
+    assert ("app/people/[handle]/page.tsx", 7) not in val001
+    assert ("app/people/[handle]/page.tsx", 11) in val001
