@@ -151,6 +151,7 @@ def _names_phrase(name: str, phrases: list[str]) -> str | None:
 
 
 SIGNED_WEBHOOK = "public by design: a webhook that verifies its signature"
+NO_SENSITIVE_OPERATION = "no sensitive operation"
 
 
 def _authenticated(gate: Evidence, kind: str | None, via: list[Evidence] | None = None) -> Check:
@@ -824,7 +825,7 @@ class AuthenticationChecks(KnowsRateLimits):
                 Evidence(
                     file=entry.file,
                     line=entry.line,
-                    detail="no sensitive operation: it reads and writes no data and calls only "
+                    detail=f"{NO_SENSITIVE_OPERATION}: it reads and writes no data and calls only "
                     "request, response and rendering helpers (directly or through its helpers)",
                 ),
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from archtools.analysis.authentication import PUBLIC_ASSET
+from archtools.analysis.authentication import NO_SENSITIVE_OPERATION, PUBLIC_ASSET
 from archtools.analysis.authorization import AuthorizationChecks
 from archtools.analysis.data_checks import DataChecks
 from archtools.analysis.entry import Entry
@@ -16,6 +16,7 @@ from archtools.analysis.entry_scope import (
     EntryScope,
     OpFlow,
     Problem,
+    describe,
     is_admin,
     make_check,
 )
@@ -120,18 +121,7 @@ class EntryChecker(AuthorizationChecks, DataChecks):
     def _delegated_authorization(self, scope: EntryScope) -> Check | None:
         """A route that reaches data only through the app's tRPC procedures, called in process
         (`c.var.api.tags.list(...)`): their authorization is its own."""
-        checks: list[tuple[Call, Entry, Check]] = []
-        for call in scope.facts.calls:
-            if not scope.has(call.func, call.line):
-                continue
-            path = self.ctx.sinks.procedure_path(scope.facts.path, call)
-            named = self.ctx.procedures.get(path, []) if path is not None else []
-            if len(named) != 1 or named[0].id in self._delegating:
-                continue
-            procedure = named[0]
-            check = self._procedure_authorization(procedure)
-            if check.status in (CheckStatus.PASS, CheckStatus.FAIL):
-                checks.append((call, procedure, check))
+        checks = self._delegated_calls(scope, "authorization")
         if not checks:
             return None
         failed = [c for c in checks if c[2].status == CheckStatus.FAIL]
@@ -148,19 +138,66 @@ class EntryChecker(AuthorizationChecks, DataChecks):
         evidence += [e for _c, _p, check in (failed or checks) for e in check.evidence]
         return Check(status=status, evidence=evidence)
 
-    def _procedure_authorization(self, procedure: Entry) -> Check:
-        """The authorization of a procedure a route calls, computed once per procedure."""
+    def _procedure_check(self, procedure: Entry, name: str) -> Check:
+        """A check of a procedure a route calls, the procedure analysed once."""
         known = self._procedure_checks.get(procedure.id)
         if known is None:
             saved = self.helper_flows
             self._delegating.add(procedure.id)
             try:
-                known = self.analyse(procedure).checks["authorization"]
+                known = self.analyse(procedure).checks
             finally:
                 self._delegating.discard(procedure.id)
                 self.helper_flows = saved
             self._procedure_checks[procedure.id] = known
-        return known
+        return known[name]
+
+    def _delegated_calls(self, scope: EntryScope, name: str) -> list[tuple[Call, Entry, Check]]:
+        """The app's tRPC procedures the route runs in process (`c.var.api.tags.list()`), with
+        their check `name` where it is decided (pass or fail)."""
+        found: list[tuple[Call, Entry, Check]] = []
+        for call in scope.facts.calls:
+            if not scope.has(call.func, call.line):
+                continue
+            path = self.ctx.sinks.procedure_path(scope.facts.path, call)
+            named = self.ctx.procedures.get(path, []) if path is not None else []
+            if len(named) != 1 or named[0].id in self._delegating:
+                continue
+            check = self._procedure_check(named[0], name)
+            if check.status in (CheckStatus.PASS, CheckStatus.FAIL):
+                found.append((call, named[0], check))
+        return found
+
+    def _delegated_check(self, scope: EntryScope, name: str) -> Check | None:
+        """The check `name` of the procedures the route runs in process, as the route's own: the
+        first that fails, else the first that passes, named with the call that runs it."""
+        found = self._delegated_calls(scope, name)
+        if not found:
+            return None
+        failed = [f for f in found if f[2].status == CheckStatus.FAIL]
+        call, procedure, check = (failed or found)[0]
+        label = name.replace("_", " ")
+        evidence = [
+            Evidence(
+                file=scope.facts.path,
+                line=call.line,
+                detail=f"{call.callee}() runs the tRPC procedure {procedure.route}, whose "
+                f"{label} is {check.status.value}",
+            ),
+            *check.evidence,
+        ]
+        return Check(status=check.status, evidence=evidence, kind=check.kind)
+
+    def _delegated_authentication(self, scope: EntryScope) -> tuple[Check, set[int]] | None:
+        """A route with nothing of its own to protect that runs the app's tRPC procedures in
+        process: the procedures' middleware checks the caller the route's request brings, so
+        their authentication is the route's (with the lines of the calls that run them). A
+        procedure that fails makes the route fail: nothing before it stops a signed-out request
+        either."""
+        check = self._delegated_check(scope, "authentication")
+        if check is None:
+            return None
+        return check, {call.line for call, _p, _c in self._delegated_calls(scope, "authentication")}
 
     def _validated_by_wrapper(self, entry: Entry) -> dict[str, Evidence]:
         """`createSafeAction(schema, handler)`: a wrapper of the app that parses what it is
@@ -314,6 +351,39 @@ class EntryChecker(AuthorizationChecks, DataChecks):
             first_op=own_ops[0] if own_ops else None,
             op_flows=ops,
         )
+        delegated = (
+            self._delegated_authentication(scope)
+            if authn.status in (CheckStatus.NA, CheckStatus.FAIL)
+            and public is None
+            and not ops
+            and entry.kind != EntryKind.TRPC_PROCEDURE
+            else None
+        )
+        if delegated is not None and (
+            # n/a for having nothing of its own (not public by design: then its procedures
+            # answer for themselves)
+            (authn.status == CheckStatus.NA and _nothing_of_its_own(authn))
+            # failed only for calling the procedures, which check the caller themselves
+            or (
+                delegated[0].status == CheckStatus.PASS
+                and len(authn.evidence) > 1
+                and authn.evidence[1].file == scope.facts.path
+                and authn.evidence[1].line in delegated[1]
+            )
+        ):
+            if authn.status == CheckStatus.FAIL:
+                problems[:] = [p for p in problems if p.key != f"missing-authentication:{entry.id}"]
+            authn = delegated[0]
+            if authn.status == CheckStatus.FAIL:
+                problems.append(
+                    Problem(
+                        rule="ATH001",
+                        file=entry.file,
+                        line=entry.line,
+                        message=f"{describe(entry)} does not authenticate the caller",
+                        key=f"missing-authentication:{entry.id}",
+                    )
+                )
         # an operator's secret is judged like an admin's role
         operator = authn.status == CheckStatus.PASS and authn.kind == "internal" and public is None
         if authn.status == CheckStatus.PASS and authn.kind in ("session", "api_key"):
@@ -335,6 +405,13 @@ class EntryChecker(AuthorizationChecks, DataChecks):
         ):
             authz = self._delegated_authorization(scope) or authz
         validation = self._validation(entry, scope, ops, problems)
+        if (
+            validation.status == CheckStatus.NA
+            and not ops
+            and entry.kind != EntryKind.TRPC_PROCEDURE
+        ):
+            # what the route hands the procedures it runs in process is checked by their input
+            validation = self._delegated_check(scope, "input_validation") or validation
         rate = self._rate_limiting(entry, scope, problems)
         audit = self._audit_logging(entry, scope, ops, problems)
         signed_in = authn.status == CheckStatus.PASS and authn.kind in ("session", "api_key")
@@ -529,3 +606,8 @@ class EntryChecker(AuthorizationChecks, DataChecks):
         return self.ctx.sinks.first_sink(
             scope.facts.path, scope.has, set(scope.flow.inputs), database=True, propagate=False
         )
+
+
+def _nothing_of_its_own(check: Check) -> bool:
+    """An authentication n/a given for having no sensitive operation, not for a public design."""
+    return bool(check.evidence) and check.evidence[0].detail.startswith(NO_SENSITIVE_OPERATION)

@@ -88,7 +88,7 @@ class CheckerBase:
         # the procedures whose analysis a route that calls them is waiting for, by id, and the
         # authorization found for those a route called
         self._delegating: set[str] = set()
-        self._procedure_checks: dict[str, Check] = {}
+        self._procedure_checks: dict[str, dict[str, Check]] = {}
 
 
 TRANSPORT = "public by design: the tRPC transport"

@@ -312,3 +312,106 @@ def test_a_resolver_taking_its_options_whole_still_reads_the_clients_input(
     assert statuses(remove)["input_validation"] == "pass"
     own = entry(result, "trpc_procedure:server/api/routers/note.ts#note.removeOwn")
     assert statuses(own)["authorization"] == "pass", own.checks.authorization
+
+
+LIST_ROUTER = """import { createTRPCRouter, protectedProcedure, publicProcedure } from "../trpc";
+import { prisma } from "@/lib/db";
+
+export const noteRouter = createTRPCRouter({
+  mine: protectedProcedure.query(({ ctx }) =>
+    prisma.note.findMany({ where: { authorId: ctx.session.user.id } }),
+  ),
+  everyone: publicProcedure.query(() => prisma.note.findMany({})),
+});
+"""
+
+CALLER = """import { appRouter } from "./root";
+
+export const api = appRouter.createCaller({ session: null });
+"""
+
+CALLING_ROUTE = """import { api } from "@/server/api/caller";
+
+export async function GET() {
+  return Response.json(await api.note.PROCEDURE());
+}
+"""
+
+
+def test_a_route_that_runs_procedures_in_process_is_authenticated_by_them(tmp_path: Path) -> None:
+    make_repo(
+        tmp_path,
+        {
+            "server/api/trpc.ts": TRPC,
+            "server/api/routers/note.ts": LIST_ROUTER,
+            "server/api/root.ts": ROOT,
+            "server/api/caller.ts": CALLER,
+            "app/api/mine/route.ts": CALLING_ROUTE.replace("PROCEDURE", "mine"),
+            "app/api/everyone/route.ts": CALLING_ROUTE.replace("PROCEDURE", "everyone"),
+        },
+        dependencies={"@trpc/server": "11.0.0"},
+    )
+    result = run_audit(tmp_path)
+    mine = entry(result, "route_handler:app/api/mine/route.ts#GET").checks.authentication
+    assert mine.status.value == "pass", mine
+    assert "runs the tRPC procedure note.mine" in mine.evidence[0].detail
+    assert mine.evidence[1].file == "server/api/trpc.ts"
+    everyone = entry(result, "route_handler:app/api/everyone/route.ts#GET").checks.authentication
+    assert everyone.status.value == "fail", everyone
+    assert any(
+        f.rule == "ATH001" and f.file == "app/api/everyone/route.ts" for f in result.findings
+    )
+
+
+HONO_OVER_TRPC = """import { Hono } from "hono";
+import { createMiddleware } from "hono/factory";
+import { appRouter } from "@/server/api/root";
+
+const withApi = createMiddleware(async (c, next) => {
+  c.set("api", appRouter.createCaller({ session: null }));
+  await next();
+});
+
+export const app = new Hono()
+  .basePath("/api")
+  .use(withApi)
+  .get("/notes/:title", async (c) => c.json(await c.var.api.note.PROCEDURE({ title: c.req.param("title") })));
+"""
+
+TITLE_ROUTER = """import { z } from "zod";
+import { createTRPCRouter, protectedProcedure } from "../trpc";
+import { prisma } from "@/lib/db";
+
+export const noteRouter = createTRPCRouter({
+  checked: protectedProcedure.input(z.object({ title: z.string().max(80) })).query(({ ctx, input }) =>
+    prisma.note.findMany({ where: { title: input.title, authorId: ctx.session.user.id } }),
+  ),
+  unchecked: protectedProcedure.query(({ ctx, input }: { ctx: any; input: any }) =>
+    prisma.note.findMany({ where: { title: input.title, authorId: ctx.session.user.id } }),
+  ),
+});
+"""
+
+
+def test_a_route_that_hands_its_input_to_a_procedure_in_process_is_checked_by_it(
+    tmp_path: Path,
+) -> None:
+    for name, status in (("checked", "pass"), ("unchecked", "fail")):
+        root = tmp_path / name
+        make_repo(
+            root,
+            {
+                "server/api/trpc.ts": TRPC,
+                "server/api/routers/note.ts": TITLE_ROUTER,
+                "server/api/root.ts": ROOT,
+                "server/hono.ts": HONO_OVER_TRPC.replace("PROCEDURE", name),
+                "app/api/[[...route]]/route.ts": 'import { handle } from "hono/vercel";\n'
+                'import { app } from "@/server/hono";\nexport const GET = handle(app);\n',
+            },
+            dependencies={"@trpc/server": "11.0.0", "hono": "4.6.0"},
+        )
+        result = run_audit(root)
+        route = entry(result, "rpc_procedure:server/hono.ts#GET /notes/:title").checks
+        assert route.input_validation.status.value == status, (name, route.input_validation)
+        assert route.authentication.status.value == "pass", (name, route.authentication)
+        assert "runs the tRPC procedure note." in route.authentication.evidence[0].detail
