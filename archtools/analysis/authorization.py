@@ -13,6 +13,7 @@ from archtools.analysis.entry_scope import (
     OpFlow,
     Problem,
     client_part,
+    conjunct_keys,
     describe,
     flag,
     is_admin,
@@ -285,17 +286,19 @@ class AuthorizationChecks(LoadChecks):
             tally.passes.append(secret)
             return
         owned_keys = access.owned_keys
+        # a row must match every part of its filter: a check on any of them binds it
+        keys = client if op.operation in CREATES else _filter_keys(op, flow, client)
         checked_key = next(
-            (owned_keys[key] for key in owned_keys if any(_names_key(c, key) for c in client)),
+            (owned_keys[key] for key in owned_keys if any(_names_key(c, key) for c in keys)),
             None,
         )
         gate = (
-            self._membership_for_key(op, access.scope, client)
+            self._membership_for_key(op, access.scope, keys)
             or checked_key
             or self._compared_after(op, access.scope, flow)
             or self._ownership_check_before(op, flow)
             or self._key_is_caller(op, flow, client)
-            or self._checked_by_lookup_before(op, access.scope, access.ops, client)
+            or self._checked_by_lookup_before(op, access.scope, access.ops, keys)
             or self._checked_after_load(op, flow)
             or self._public_state_after_load(op, access.scope)
             or self._compared_by_helper(op, access.helpers)
@@ -1168,6 +1171,18 @@ class AuthorizationChecks(LoadChecks):
 def _client_keys(op: DbOp, flow: Flow) -> list[Expr]:
     """The parts of an operation's filter the client chose (`params.id` in `{ id: params.id }`)."""
     return [c for w in op.where if (c := client_part(w, flow)) is not None]
+
+
+def _filter_keys(op: DbOp, flow: Flow, client: list[Expr]) -> list[Expr]:
+    """The client's keys of a filter and every other client value a row must match with them."""
+    found = list(client)
+    texts = {c.text for c in client}
+    for where in op.where:
+        for key in conjunct_keys(where, flow):
+            if key.text not in texts:
+                texts.add(key.text)
+                found.append(key)
+    return found
 
 
 def _client_roots(expr: Expr, flow: Flow) -> list[str]:

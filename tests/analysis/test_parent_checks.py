@@ -1,0 +1,105 @@
+"""A row reached through a parent the caller was checked on: a compound key holding a key a
+helper looked up among the caller's rows, and a row whose parent reference a helper checks after
+it is loaded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.support.minirepo import PRISMA_SCHEMA, entry, make_repo, rules_at, run_audit
+
+SCHEMA = (
+    PRISMA_SCHEMA.replace(
+        "  version   Int       @default(0)", "  version   Int       @default(0)\n  pins      Pin[]"
+    )
+    + """
+model Pin {
+  id     String @id @default(cuid())
+  noteId String
+  label  String
+  note   Note   @relation(fields: [noteId], references: [id])
+
+  @@unique([noteId, label])
+}
+"""
+)
+
+CHECKS = """import { prisma } from "@/lib/db";
+
+export class Refused extends Error {}
+
+export async function mustEditNote(
+  who: { id: string; role: string },
+  noteId: string,
+): Promise<void> {
+  const where = who.role === "ADMIN" ? { id: noteId } : { id: noteId, authorId: who.id };
+  const row = await prisma.note.findFirst({ where, select: { id: true } });
+  if (!row) throw new Refused();
+}
+"""
+
+MINE = """"use server";
+import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+
+export async function myNotes() {
+  const session = await auth();
+  if (!session?.user?.id) return [];
+  return prisma.note.findMany({ where: { authorId: session.user.id } });
+}
+"""
+
+CHECK = 'mustEditNote({ id: session.user.id, role: "USER" }, noteId)'
+
+UNPIN = """"use server";
+import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+import { mustEditNote, Refused } from "@/lib/checks";
+
+export async function unpin(input: { noteId: string; label: string; other: string }) {
+  const session = await auth();
+  if (!session?.user?.id) return { error: "sign in" };
+  const { noteId, label, other } = input;
+  try {
+    await mustEditNote({ id: session.user.id, role: "USER" }, noteId);
+  } catch (e) {
+    if (e instanceof Refused) return { error: "forbidden" };
+    throw e;
+  }
+  await prisma.pin.delete({
+    where: { noteId_label: { label, noteId } },
+  });
+  return { ok: true };
+}
+"""
+
+
+def _unpin(root: Path, action: str):  # type: ignore[no-untyped-def]
+    make_repo(
+        root,
+        {"lib/checks.ts": CHECKS, "app/mine.ts": MINE, "app/unpin.ts": action},
+        schema=SCHEMA,
+    )
+    result = run_audit(root)
+    return result, entry(result, "server_action:app/unpin.ts#unpin").checks.authorization
+
+
+def test_a_compound_key_holding_a_checked_parent_is_bound(tmp_path: Path) -> None:
+    result, check = _unpin(tmp_path / "checked", UNPIN)
+    assert check.status.value == "pass", check
+    assert any(e.line == 11 and "mustEditNote()" in e.detail for e in check.evidence), check
+    assert not {r for r in rules_at(result, "app/unpin.ts") if r[0].startswith("AZ")}
+
+
+def test_a_compound_key_without_the_check_is_not(tmp_path: Path) -> None:
+    unchecked = UNPIN.replace(f"    await {CHECK};\n", "")
+    result, check = _unpin(tmp_path / "open", unchecked)
+    assert check.status.value == "fail", check
+    assert ("AZ001", "app/unpin.ts", 15) in rules_at(result, "app/unpin.ts")
+
+
+def test_a_check_on_another_key_binds_nothing(tmp_path: Path) -> None:
+    # the helper checked a note the caller named, not the one whose pin is deleted
+    other = UNPIN.replace(CHECK, CHECK.replace("noteId)", "other)"))
+    _result, check = _unpin(tmp_path / "other", other)
+    assert check.status.value == "fail", check
