@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from archtools.analysis.checking_calls import CheckingCalls
 from archtools.analysis.entry import Entry
 from archtools.analysis.entry_scope import (
     EntryScope,
@@ -23,7 +24,6 @@ from archtools.analysis.flow import Flow, function_scope, within
 from archtools.analysis.load_checks import (
     COMPARES,
     CREATES,
-    LoadChecks,
     throws_unless_found,
 )
 from archtools.analysis.owner_filters import nested_owner_filter
@@ -68,7 +68,7 @@ class _Access:
     ops: list[OpFlow] = field(default_factory=list)
 
 
-class AuthorizationChecks(LoadChecks):
+class AuthorizationChecks(CheckingCalls):
     def _authorization(
         self, entry: Entry, scope: EntryScope, ops: list[OpFlow], problems: list[Problem]
     ) -> Check:
@@ -300,6 +300,7 @@ class AuthorizationChecks(LoadChecks):
             or self._key_is_caller(op, flow, client)
             or self._checked_by_lookup_before(op, access.scope, access.ops, keys)
             or self._checked_after_load(op, flow)
+            or self._row_checked_by_helper(op, flow, access.ops)
             or self._public_state_after_load(op, access.scope)
             or self._compared_by_helper(op, access.helpers)
             or access.role_gate

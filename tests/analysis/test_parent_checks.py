@@ -103,3 +103,92 @@ def test_a_check_on_another_key_binds_nothing(tmp_path: Path) -> None:
     other = UNPIN.replace(CHECK, CHECK.replace("noteId)", "other)"))
     _result, check = _unpin(tmp_path / "other", other)
     assert check.status.value == "fail", check
+
+
+PIN_CHECKS = (
+    CHECKS
+    + """
+export async function mustEditPin(who: { id: string; role: string }, pinId: string) {
+  const pin = await prisma.pin.findUnique({ where: { id: pinId }, select: { noteId: true } });
+  if (!pin) throw new Refused();
+  await mustEditNote(who, pin.noteId);
+}
+"""
+)
+
+DROP = """"use server";
+import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+import { mustEditNote, mustEditPin, Refused } from "@/lib/checks";
+
+export async function dropPin(pinId: string) {
+  const session = await auth();
+  if (!session?.user?.id) return { error: "sign in" };
+  const who = { id: session.user.id, role: "USER" };
+  const pin = await prisma.pin.findUnique({ where: { id: pinId }, select: { noteId: true } });
+  if (!pin) return { error: "not found" };
+  try {
+    await mustEditNote(who, pin.noteId);
+  } catch (e) {
+    return { error: "forbidden" };
+  }
+  await prisma.pin.delete({ where: { id: pinId } });
+  return { ok: true };
+}
+"""
+
+DROP_BY_HELPER = """"use server";
+import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+import { mustEditPin } from "@/lib/checks";
+
+export async function dropPin(pinId: string) {
+  const session = await auth();
+  if (!session?.user?.id) return { error: "sign in" };
+  await mustEditPin({ id: session.user.id, role: "USER" }, pinId);
+  await prisma.pin.delete({ where: { id: pinId } });
+  return { ok: true };
+}
+"""
+
+
+def _drop(root: Path, action: str, checks: str = PIN_CHECKS):  # type: ignore[no-untyped-def]
+    make_repo(
+        root,
+        {"lib/checks.ts": checks, "app/mine.ts": MINE, "app/drop.ts": action},
+        schema=SCHEMA,
+    )
+    result = run_audit(root)
+    az = {r for r in rules_at(result) if r[0].startswith("AZ")}
+    return az, entry(result, "server_action:app/drop.ts#dropPin").checks.authorization
+
+
+def test_a_row_whose_parent_a_helper_checks_once_loaded_is_bound(tmp_path: Path) -> None:
+    az, check = _drop(tmp_path / "checked", DROP)
+    assert check.status.value == "pass", check
+    assert any(e.line == 13 and "mustEditNote()" in e.detail for e in check.evidence), check
+    assert not az, az
+
+
+def test_without_the_parent_check_the_row_is_anyones(tmp_path: Path) -> None:
+    unchecked = DROP.replace("    await mustEditNote(who, pin.noteId);\n", "")
+    az, check = _drop(tmp_path / "open", unchecked)
+    assert check.status.value == "fail", check
+    assert ("AZ001", "app/drop.ts", 16) in az, az
+
+
+def test_a_helper_that_loads_the_row_and_checks_its_parent(tmp_path: Path) -> None:
+    az, check = _drop(tmp_path / "helper", DROP_BY_HELPER)
+    assert check.status.value == "pass", check
+    assert any(e.line == 9 and "mustEditPin()" in e.detail for e in check.evidence), check
+    assert not az, az
+
+
+def test_a_helper_that_returns_when_the_row_is_missing_stops_nothing(tmp_path: Path) -> None:
+    # `return` leaves the helper, not the request: the delete runs for any pin id
+    lax = PIN_CHECKS.replace(
+        "  if (!pin) throw new Refused();\n  await", "  if (!pin) return;\n  await"
+    )
+    az, check = _drop(tmp_path / "lax", DROP_BY_HELPER, lax)
+    assert check.status.value == "fail", check
+    assert ("AZ001", "app/drop.ts", 10) in az, az

@@ -1,0 +1,141 @@
+"""Checks made by calling a helper that stops the request unless a key is the caller's: the helper
+looks the key up among the caller's rows, or loads the row the key names and hands its parent's
+key to such a helper (`row = findUnique({ where: { id: itemId } }); await mustEditList(user,
+row.listId)`). A row whose parent key goes to such a helper once it is loaded is the caller's."""
+
+from __future__ import annotations
+
+from archtools.analysis.flow import Flow, function_scope
+from archtools.analysis.load_checks import (
+    LoadChecks,
+    _where_roots,
+    throws_unless_found,
+)
+from archtools.analysis.roles import DbOp
+from archtools.facts.code import Call, FileFacts
+from archtools.results import Evidence
+
+# how many helpers deep a key is followed through loads of its parent
+_DEPTH = 2
+
+
+class CheckingCalls(LoadChecks):
+    def _scoped_lookup_in(
+        self,
+        target: tuple[str, int | None],
+        ops: list[tuple[DbOp, Flow]],
+        handed: set[str],
+        depth: int = _DEPTH,
+    ) -> tuple[DbOp, int] | None:
+        """A read in `target` bound to the caller by one of the `handed` parameters that stops
+        the request when nothing was found; or a read by one of them that stops when nothing was
+        found and hands what it loaded to a helper that checks it so."""
+        found = super()._scoped_lookup_in(target, ops, handed)
+        if found is not None or depth == 0:
+            return found
+        tfile, tfunc = target
+        facts = self.ctx.program.files[tfile]
+        inside = function_scope(facts, tfunc)
+        for load, _flow in ops:
+            if load.file != tfile or load.func not in inside or load.kind != "read":
+                continue
+            if not load.assigned_to or not _where_roots(facts, load) & handed:
+                continue
+            # a helper's `return` goes on in its caller: only a throw stops the request
+            stop = _stops_unless_found(facts, load, throws=True)
+            if stop is None:
+                continue
+            checked = self._checking_call(
+                facts, inside, stop, None, set(load.assigned_to), ops, depth - 1
+            )
+            if checked is not None:
+                return checked[1], stop
+        return None
+
+    def _checking_call(
+        self,
+        facts: FileFacts,
+        funcs: set[int | None],
+        after: int,
+        before: int | None,
+        names: set[str],
+        ops: list[tuple[DbOp, Flow]],
+        depth: int = _DEPTH,
+    ) -> tuple[Call, DbOp] | None:
+        """A call in `funcs`, between lines `after` and `before`, whose throw is not swallowed,
+        handing a value read out of `names` to a helper that stops the request unless it is a
+        key of the caller's rows."""
+        for call in facts.calls:
+            if call.func not in funcs or call.line <= after or call.caught:
+                continue
+            if before is not None and call.line >= before:
+                continue
+            if not any(arg.all_roots() & names for arg in call.args):
+                continue
+            target = self.ctx.summaries.target(facts.path, call)
+            if target is None or target[1] is None:
+                continue
+            params = self.ctx.program.function(target[0], target[1]).params
+            handed = {
+                name
+                for param, arg in zip(params, call.args, strict=False)
+                if arg.all_roots() & names
+                for name in (param.names or (param.name,))
+            }
+            found = self._scoped_lookup_in(target, ops, handed, depth)
+            if found is not None:
+                return call, found[0]
+        return None
+
+    def _row_checked_by_helper(
+        self, op: DbOp, flow: Flow, ops: list[tuple[DbOp, Flow]]
+    ) -> Evidence | None:
+        """An operation by the client's key after a read by the same key whose row, once found,
+        went to a helper that stops the request unless the row's parent is the caller's (the
+        read itself too: nothing of the row leaves before the check)."""
+        facts = self.ctx.program.files[op.file]
+        scope = function_scope(facts, op.func)
+        keys = {r for w in op.where for r in w.all_roots() if r in flow.inputs}
+        if not keys:
+            return None
+        for load, _load_flow in ops:
+            if load.file != op.file or load.func not in scope or load.kind != "read":
+                continue
+            if load.line > op.line or not load.assigned_to:
+                continue
+            if not {r for w in load.where for r in w.all_roots()} & keys:
+                continue
+            stop = _stops_unless_found(facts, load)
+            if stop is None:
+                continue
+            before = None if load.line == op.line else op.line
+            checked = self._checking_call(facts, scope, stop, before, set(load.assigned_to), ops)
+            if checked is None:
+                continue
+            call, lookup = checked
+            return Evidence(
+                file=op.file,
+                line=call.line,
+                detail=f"the {load.model} row {load.callee}() loads for the client's key goes to "
+                f"{call.callee}(), which stops the request unless it is the caller's "
+                f"({lookup.callee}() at {lookup.file}:{lookup.line}), before {op.callee}() uses it",
+            )
+        return None
+
+
+def _stops_unless_found(facts: FileFacts, load: DbOp, *, throws: bool = False) -> int | None:
+    """The line from which the read `load` is known to have found its row: an `...OrThrow`
+    read's own, or that of the exit taken when it found nothing (a throw, with `throws`)."""
+    if load.operation.endswith("OrThrow"):
+        return load.line
+    if throws:
+        thrown = throws_unless_found(facts, load)
+        return thrown.line if thrown is not None else None
+    names = set(load.assigned_to)
+    scope = function_scope(facts, load.func)
+    for guard in sorted(facts.guards, key=lambda g: g.line):
+        if guard.func not in scope or guard.line <= load.line or guard.caught:
+            continue
+        if guard.negated and names & set(guard.condition.roots):
+            return guard.line
+    return None
