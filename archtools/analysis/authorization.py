@@ -484,6 +484,40 @@ class AuthorizationChecks(CheckingCalls):
                     detail=f"{op.callee}() uses a key that names a public {earlier.model} row: "
                     f"{public.detail}",
                 )
+        return self._key_loaded_public_by_helper(op, keys, access)
+
+    def _key_loaded_public_by_helper(
+        self, op: DbOp, keys: set[str], access: _Access
+    ) -> Evidence | None:
+        """The client's key first handed to a helper that returns the row it names, refused by
+        the operation's function unless that row is public before the operation runs (`const
+        chat = await getChat({ id }); if (chat?.visibility !== "public") notFound();` then the
+        read of its messages by `id`)."""
+        facts = self.ctx.program.files[op.file]
+        funcs = function_scope(facts, op.func)
+        for call in facts.calls:
+            if call.func not in funcs or call.line >= op.line or not call.assigned_to:
+                continue
+            if not any(arg.all_roots() & keys for arg in call.args):
+                continue
+            target = self.ctx.summaries.target(op.file, call)
+            if target is None or not self.ctx.summaries.returns_rows(*target):
+                continue
+            for earlier, earlier_flow in access.ops:
+                if (earlier.file, earlier.func) != target or earlier.kind != "read":
+                    continue
+                if not _client_keys(earlier, earlier_flow):
+                    continue
+                public = self._refused_unless_public(
+                    facts, funcs, call.line, call.assigned_to, earlier
+                )
+                if public is not None and public.line < op.line:
+                    return Evidence(
+                        file=public.file,
+                        line=public.line,
+                        detail=f"{op.callee}() uses a key that names a public {earlier.model} "
+                        f"row: {public.detail}",
+                    )
         return None
 
     def _checked_before_the_call(self, op: DbOp, access: _Access) -> Evidence | None:
