@@ -299,6 +299,7 @@ class AuthorizationChecks(CheckingCalls):
             or self._ownership_check_before(op, flow)
             or self._key_is_caller(op, flow, client)
             or self._checked_by_lookup_before(op, access.scope, access.ops, keys)
+            or self._looked_up_before(op, flow, keys, access.ops)
             or self._checked_after_load(op, flow)
             or self._row_checked_by_helper(op, flow, access.ops)
             or self._public_state_after_load(op, access.scope)

@@ -5,14 +5,14 @@ row.listId)`). A row whose parent key goes to such a helper once it is loaded is
 
 from __future__ import annotations
 
-from archtools.analysis.flow import Flow, function_scope
+from archtools.analysis.flow import Flow, enclosing_functions, function_scope, leaving_branches
 from archtools.analysis.load_checks import (
     LoadChecks,
     _where_roots,
     throws_unless_found,
 )
 from archtools.analysis.roles import DbOp
-from archtools.facts.code import Call, FileFacts
+from archtools.facts.code import Call, Expr, FileFacts
 from archtools.results import Evidence
 
 # how many helpers deep a key is followed through loads of its parent
@@ -122,6 +122,38 @@ class CheckingCalls(LoadChecks):
             )
         return None
 
+    def _looked_up_before(
+        self, op: DbOp, flow: Flow, keys: list[Expr], ops: list[tuple[DbOp, Flow]]
+    ) -> Evidence | None:
+        """A read earlier in the operation's function (or one around it), filtered by the caller
+        and by the same key, after which the request stops when nothing was found: `const team =
+        await findFirstOrThrow({ where: { id: teamId, members: { some: { userId } } } })` then
+        the create under `teamId`."""
+        roots = _key_roots(keys, flow)
+        if not roots:
+            return None
+        facts = self.ctx.program.files[op.file]
+        around = enclosing_functions(facts, op.func)
+        for lookup, lookup_flow in ops:
+            if lookup.file != op.file or lookup.func not in around or lookup is op:
+                continue
+            if lookup.kind != "read" or lookup.line >= op.line:
+                continue
+            if not any(lookup_flow.is_identity(w) for w in lookup.where):
+                continue
+            if not _where_roots(facts, lookup) & roots:
+                continue
+            stop = _stops_unless_found(facts, lookup)
+            if stop is None or stop >= op.line or _left_before(facts, lookup, op.line):
+                continue
+            return Evidence(
+                file=op.file,
+                line=lookup.line,
+                detail=f"{lookup.callee}() looks the client's key up among the caller's rows and "
+                f"the request stops when it is not found (line {stop}), before {op.callee}()",
+            )
+        return None
+
 
 def _stops_unless_found(facts: FileFacts, load: DbOp, *, throws: bool = False) -> int | None:
     """The line from which the read `load` is known to have found its row: an `...OrThrow`
@@ -139,3 +171,20 @@ def _stops_unless_found(facts: FileFacts, load: DbOp, *, throws: bool = False) -
         if guard.negated and names & set(guard.condition.roots):
             return guard.line
     return None
+
+
+def _left_before(facts: FileFacts, lookup: DbOp, line: int) -> bool:
+    """Whether the lookup's function returns between it and `line` other than by an exit taken
+    when a check fails: the lookup then sits in a branch that leaves (`else { lookup; ...;
+    return }`), and the code after that branch runs without it."""
+    if any(start < lookup.line <= end for start, end in leaving_branches(facts, {lookup.func})):
+        return True
+    exits = {g.exit_line for g in facts.guards if g.func == lookup.func}
+    return any(
+        ret.func == lookup.func and lookup.line < ret.line < line and ret.line not in exits
+        for ret in facts.returns
+    )
+
+
+def _key_roots(keys: list[Expr], flow: Flow) -> set[str]:
+    return {root for key in keys for root in key.roots if root in flow.inputs}

@@ -192,3 +192,68 @@ def test_a_helper_that_returns_when_the_row_is_missing_stops_nothing(tmp_path: P
     az, check = _drop(tmp_path / "lax", DROP_BY_HELPER, lax)
     assert check.status.value == "fail", check
     assert ("AZ001", "app/drop.ts", 10) in az, az
+
+
+ADD = """"use server";
+import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+
+export async function addPin(noteId: string, label: string) {
+  const session = await auth();
+  if (!session?.user?.id) return { error: "sign in" };
+  await prisma.$transaction(async (tx) => {
+    const note = await tx.note.findFirstOrThrow({
+      where: { id: noteId, authorId: session.user.id },
+    });
+    await tx.pin.create({ data: { noteId, label: `${note.title}: ${label}` } });
+  });
+  return { ok: true };
+}
+"""
+
+
+def _add(root: Path, action: str):  # type: ignore[no-untyped-def]
+    make_repo(root, {"app/mine.ts": MINE, "app/add.ts": action}, schema=SCHEMA)
+    result = run_audit(root)
+    az = {r for r in rules_at(result) if r[0].startswith("AZ")}
+    return az, entry(result, "server_action:app/add.ts#addPin").checks.authorization
+
+
+def test_a_lookup_among_the_callers_rows_that_stops_binds_the_key(tmp_path: Path) -> None:
+    az, check = _add(tmp_path / "bound", ADD)
+    assert check.status.value == "pass", check
+    assert any(e.line == 9 and "tx.pin.create()" in e.detail for e in check.evidence), check
+    assert not az, az
+
+
+def test_a_lookup_of_anyones_row_binds_nothing(tmp_path: Path) -> None:
+    az, check = _add(
+        tmp_path / "anyone",
+        ADD.replace("where: { id: noteId, authorId: session.user.id }", "where: { id: noteId }"),
+    )
+    assert check.status.value == "fail", check
+    assert ("AZ001", "app/add.ts", 12) in az, az
+
+
+def test_a_lookup_that_does_not_stop_binds_nothing(tmp_path: Path) -> None:
+    _az, check = _add(tmp_path / "lax", ADD.replace("findFirstOrThrow", "findFirst"))
+    assert check.status.value == "fail", check
+
+
+def test_a_lookup_in_a_branch_that_leaves_guards_nothing_after_it(tmp_path: Path) -> None:
+    # the bound lookup runs only on the branch that returns; the create after it runs without
+    branched = ADD.replace(
+        "    const note = await tx.note.findFirstOrThrow({\n"
+        "      where: { id: noteId, authorId: session.user.id },\n"
+        "    });\n",
+        '    if (label === "") {\n'
+        "      await tx.pin.count();\n"
+        "    } else {\n"
+        "      await tx.note.findFirstOrThrow({\n"
+        "        where: { id: noteId, authorId: session.user.id },\n"
+        "      });\n"
+        "      return;\n"
+        "    }\n",
+    ).replace("`${note.title}: ${label}`", "label")
+    _az, check = _add(tmp_path / "branched", branched)
+    assert check.status.value == "fail", check
