@@ -728,16 +728,21 @@ class AuthorizationChecks(CheckingCalls):
         return None
 
     def _client_references(self, op: DbOp, flow: Flow) -> list[Expr]:
-        """Client-chosen foreign keys to user-owned models in the data of a create (`teamId: input.teamId`)."""
+        """Client-chosen foreign keys to user-owned models in the data of a create (`teamId:
+        input.teamId`). A key to a user account (the assignee or recipient of the new row) names
+        a person, and selects none of their rows: the new row's owner column is judged apart."""
         model = self.ctx.schema.model(op.model or "")
         if model is None:
             return []
+        people = set(self.k.ownership.user_models) - set(self.k.ownership.membership_models)
         targets = {
             column: f.type
             for f in model.fields
             if f.relation is not None
             for column in f.relation.fields
-            if f.type in self.ctx.owned and f.type not in self.ctx.public_to_read
+            if f.type in self.ctx.owned
+            and f.type not in self.ctx.public_to_read
+            and f.type not in people
         }
         found = []
         for data in op.data:

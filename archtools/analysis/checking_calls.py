@@ -8,6 +8,7 @@ from __future__ import annotations
 from archtools.analysis.flow import Flow, enclosing_functions, function_scope, leaving_branches
 from archtools.analysis.load_checks import (
     LoadChecks,
+    _covering,
     _where_roots,
     throws_unless_found,
 )
@@ -128,8 +129,13 @@ class CheckingCalls(LoadChecks):
         """A read earlier in the operation's function (or one around it), filtered by the caller
         and by the same key, after which the request stops when nothing was found: `const team =
         await findFirstOrThrow({ where: { id: teamId, members: { some: { userId } } } })` then
-        the create under `teamId`."""
-        roots = _key_roots(keys, flow)
+        the create under `teamId`. Any key of a filter, every reference of a new row."""
+        found = [self._key_looked_up_before(op, _key_roots([key], flow), ops) for key in keys]
+        return _covering(op, found)
+
+    def _key_looked_up_before(
+        self, op: DbOp, roots: set[str], ops: list[tuple[DbOp, Flow]]
+    ) -> Evidence | None:
         if not roots:
             return None
         facts = self.ctx.program.files[op.file]
