@@ -302,6 +302,7 @@ class AuthorizationChecks(CheckingCalls):
             or self._looked_up_before(op, flow, keys, access.ops)
             or self._checked_after_load(op, flow)
             or self._row_checked_by_helper(op, flow, access.ops)
+            or self._checked_by_predicate(op, flow, keys, access.ops)
             or self._public_state_after_load(op, access.scope)
             or self._compared_by_helper(op, access.helpers)
             or access.role_gate

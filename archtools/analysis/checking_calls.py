@@ -7,13 +7,17 @@ from __future__ import annotations
 
 from archtools.analysis.flow import Flow, enclosing_functions, function_scope, leaving_branches
 from archtools.analysis.load_checks import (
+    CREATES,
     LoadChecks,
     _covering,
     _where_roots,
+    after_in,
+    derived_names,
     throws_unless_found,
 )
+from archtools.analysis.predicates import caller_fields, compared_params
 from archtools.analysis.roles import DbOp
-from archtools.facts.code import Call, Expr, FileFacts
+from archtools.facts.code import Call, Expr, FileFacts, Guard
 from archtools.results import Evidence
 
 # how many helpers deep a key is followed through loads of its parent
@@ -160,6 +164,74 @@ class CheckingCalls(LoadChecks):
             )
         return None
 
+    def _checked_by_predicate(
+        self, op: DbOp, flow: Flow, keys: list[Expr], ops: list[tuple[DbOp, Flow]]
+    ) -> Evidence | None:
+        """An operation by the client's key after (or being) a read by the same key whose row,
+        once found, goes with the caller to a permission predicate that the function exits
+        unless it holds: `if (!canPay(invoice, { id: user.id })) throw`, where `canPay` compares
+        the row's owner with the caller's id."""
+        facts = self.ctx.program.files[op.file]
+        scope = function_scope(facts, op.func)
+        named = [_key_names(key) for key in keys]
+        if not named or not all(named):
+            return None
+        for load, _load_flow in ops:
+            if load.file != op.file or load.func not in scope or load.kind != "read":
+                continue
+            if load.line > op.line or not load.assigned_to:
+                continue
+            loaded = {n for w in load.where for part in w.parts() for n in _key_names(part)}
+            matched = [bool(names & loaded) for names in named]
+            # any key of a filter, every reference of a new row
+            if not (all(matched) if op.operation in CREATES else any(matched)):
+                continue
+            stop = _stops_unless_found(facts, load)
+            if stop is None:
+                continue
+            before = None if load is op else op.line
+            row = derived_names(facts, set(load.assigned_to), after_in(scope, load.line + 1))
+            for guard in sorted(facts.guards, key=lambda g: g.line):
+                if guard.func not in scope or guard.caught or not guard.negated:
+                    continue
+                if guard.line < stop or (before is not None and guard.line >= before):
+                    continue
+                call = self._predicate_call(facts, guard, row, flow)
+                if call is not None:
+                    return Evidence(
+                        file=op.file,
+                        line=guard.line,
+                        detail=f"exits unless {call.callee}() allows the caller the {load.model} "
+                        f"row {load.callee}() loads for the client's key, before {op.callee}()",
+                    )
+        return None
+
+    def _predicate_call(
+        self, facts: FileFacts, guard: Guard, row: set[str], flow: Flow
+    ) -> Call | None:
+        """The call in the guard's condition handing the row and the caller to a function that
+        compares the two."""
+        for call in facts.calls:
+            if call.func != guard.func or not guard.line <= call.line < guard.exit_line:
+                continue
+            if call.name not in guard.condition.roots:
+                continue
+            target = self.ctx.summaries.target(facts.path, call)
+            if target is None or target[1] is None:
+                continue
+            params = self.ctx.program.function(target[0], target[1]).params
+            names = [p.names[0] if p.names else p.name for p in params]
+            rows = {names[i] for i, a in enumerate(call.args[: len(names)]) if a.all_roots() & row}
+            callers = {
+                (names[i], field)
+                for i, a in enumerate(call.args[: len(names)])
+                for field in caller_fields(a, flow.is_identity)
+            }
+            pairs = compared_params(self.ctx.program, self.ctx.summaries, target[0], target[1])
+            if any((r, c, field) in pairs for r in rows for c, field in callers if r != c):
+                return call
+        return None
+
 
 def _stops_unless_found(facts: FileFacts, load: DbOp, *, throws: bool = False) -> int | None:
     """The line from which the read `load` is known to have found its row: an `...OrThrow`
@@ -190,6 +262,11 @@ def _left_before(facts: FileFacts, lookup: DbOp, line: int) -> bool:
         ret.func == lookup.func and lookup.line < ret.line < line and ret.line not in exits
         for ret in facts.returns
     )
+
+
+def _key_names(expr: Expr) -> set[str]:
+    """What a key is read from: its member paths (`input.noteId`), or its names when it has none."""
+    return set(expr.paths) or set(expr.roots)
 
 
 def _key_roots(keys: list[Expr], flow: Flow) -> set[str]:
