@@ -135,7 +135,7 @@ class AuthorizationChecks(CheckingCalls):
         """Judge one operation on a user-owned model: who chose its rows, and what binds them."""
         creating = op.operation in CREATES
         if creating:
-            client = self._new_row_client_keys(op, flow, tally)
+            client = self._new_row_client_keys(access, op, flow, tally)
         else:
             client = self._existing_row_client_keys(access, op, flow, tally)
         if client is None:
@@ -182,10 +182,12 @@ class AuthorizationChecks(CheckingCalls):
         else:
             self._judge_client_chosen_rows(access, tally, op, flow, client)
 
-    def _new_row_client_keys(self, op: DbOp, flow: Flow, tally: _Tally) -> list[Expr] | None:
+    def _new_row_client_keys(
+        self, access: _Access, op: DbOp, flow: Flow, tally: _Tally
+    ) -> list[Expr] | None:
         """The client-chosen references of a create, or None once it is judged: an owner column
         from the client fails, a new row owned by the caller alone passes."""
-        if self._owner_from_input(op, flow, tally.problems, tally.fails):
+        if self._owner_from_input(op, flow, tally.problems, tally.fails, tally.passes, access):
             return None
         client = self._client_references(op, flow)
         owner = self._owner_from_identity(op, flow)
@@ -1178,8 +1180,36 @@ class AuthorizationChecks(CheckingCalls):
                     )
         return None
 
+    def _checked_parent(
+        self, op: DbOp, flow: Flow, pair: Pair, access: _Access | None
+    ) -> Evidence | None:
+        """An owner-named column that refers to a row of another model than a user's (a CRM
+        account's id in `accountId`) is the new row's parent: the client may choose it once a
+        lookup among the caller's rows has checked it."""
+        model = self.ctx.schema.model(op.model or "")
+        if access is None or model is None:
+            return None
+        people = set(self.k.ownership.user_models)
+        parents = {
+            column
+            for f in model.fields
+            if f.relation is not None and f.type not in people
+            for column in f.relation.fields
+        }
+        if pair.key not in parents:
+            return None
+        return self._checked_by_lookup_before(
+            op, access.scope, access.ops, [pair.value]
+        ) or self._looked_up_before(op, flow, [pair.value], access.ops)
+
     def _owner_from_input(
-        self, op: DbOp, flow: Flow, problems: list[Problem], fails: list[Evidence]
+        self,
+        op: DbOp,
+        flow: Flow,
+        problems: list[Problem],
+        fails: list[Evidence],
+        passes: list[Evidence] | None = None,
+        access: _Access | None = None,
     ) -> bool:
         owner_fields = set(self.k.ownership.owner_fields)
         found = False
@@ -1192,6 +1222,11 @@ class AuthorizationChecks(CheckingCalls):
                         continue
                     # `if (userId !== session.user.id) throw` before: the caller's own id
                     if self._key_is_caller(op, flow, [pair.value]) is not None:
+                        continue
+                    parent = self._checked_parent(op, flow, pair, access)
+                    if parent is not None:
+                        if passes is not None:
+                            passes.append(parent)
                         continue
                     flag(
                         fails,

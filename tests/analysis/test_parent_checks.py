@@ -257,3 +257,66 @@ def test_a_lookup_in_a_branch_that_leaves_guards_nothing_after_it(tmp_path: Path
     ).replace("`${note.title}: ${label}`", "label")
     _az, check = _add(tmp_path / "branched", branched)
     assert check.status.value == "fail", check
+
+
+STICKER_SCHEMA = (
+    SCHEMA.replace("  pins      Pin[]", "  pins      Pin[]\n  stickers  Sticker[]")
+    + """
+model Sticker {
+  id        String @id @default(cuid())
+  label     String
+  ownerId   String
+  owner     Note   @relation(fields: [ownerId], references: [id])
+  createdBy String
+}
+"""
+)
+
+STICK = """"use server";
+import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+import { mustEditNote } from "@/lib/checks";
+
+export async function stick(ownerId: string, label: string) {
+  const session = await auth();
+  if (!session?.user?.id) throw new Error("sign in");
+  await mustEditNote({ id: session.user.id, role: "USER" }, ownerId);
+  await prisma.sticker.create({ data: { ownerId, label, createdBy: session.user.id } });
+  return { ok: true };
+}
+"""
+
+
+def _stick(root: Path, action: str):  # type: ignore[no-untyped-def]
+    mine = MINE.replace(
+        "  return prisma.note.findMany({ where: { authorId: session.user.id } });",
+        "  const notes = await prisma.note.findMany({ where: { authorId: session.user.id } });\n"
+        "  const stickers = await prisma.sticker.findMany({ where: { createdBy: session.user.id } });\n"
+        "  return [notes, stickers];",
+    )
+    make_repo(
+        root,
+        {"lib/checks.ts": CHECKS, "app/mine.ts": mine, "app/stick.ts": action},
+        schema=STICKER_SCHEMA,
+    )
+    result = run_audit(root)
+    az = {r for r in rules_at(result, "app/stick.ts") if r[0].startswith("AZ")}
+    return az, entry(result, "server_action:app/stick.ts#stick").checks.authorization
+
+
+def test_an_owner_named_parent_column_checked_first_is_no_owner_from_input(
+    tmp_path: Path,
+) -> None:
+    # `ownerId` names the sticker's parent note, which the helper checked, not its user
+    az, check = _stick(tmp_path / "checked", STICK)
+    assert check.status.value == "pass", check
+    assert not az, az
+
+
+def test_an_owner_named_parent_column_unchecked_is_reported(tmp_path: Path) -> None:
+    unchecked = STICK.replace(
+        '  await mustEditNote({ id: session.user.id, role: "USER" }, ownerId);\n', ""
+    )
+    az, check = _stick(tmp_path / "open", unchecked)
+    assert check.status.value == "fail", check
+    assert ("AZ002", "app/stick.ts", 9) in az, az
