@@ -7,12 +7,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from archtools.analysis.checking_calls import CheckingCalls
 from archtools.analysis.entry import Entry
 from archtools.analysis.entry_scope import (
     EntryScope,
     OpFlow,
     Problem,
     client_part,
+    conjunct_keys,
     describe,
     flag,
     is_admin,
@@ -22,7 +24,6 @@ from archtools.analysis.flow import Flow, function_scope, within
 from archtools.analysis.load_checks import (
     COMPARES,
     CREATES,
-    LoadChecks,
     throws_unless_found,
 )
 from archtools.analysis.owner_filters import nested_owner_filter
@@ -67,7 +68,7 @@ class _Access:
     ops: list[OpFlow] = field(default_factory=list)
 
 
-class AuthorizationChecks(LoadChecks):
+class AuthorizationChecks(CheckingCalls):
     def _authorization(
         self, entry: Entry, scope: EntryScope, ops: list[OpFlow], problems: list[Problem]
     ) -> Check:
@@ -134,7 +135,7 @@ class AuthorizationChecks(LoadChecks):
         """Judge one operation on a user-owned model: who chose its rows, and what binds them."""
         creating = op.operation in CREATES
         if creating:
-            client = self._new_row_client_keys(op, flow, tally)
+            client = self._new_row_client_keys(access, op, flow, tally)
         else:
             client = self._existing_row_client_keys(access, op, flow, tally)
         if client is None:
@@ -181,10 +182,12 @@ class AuthorizationChecks(LoadChecks):
         else:
             self._judge_client_chosen_rows(access, tally, op, flow, client)
 
-    def _new_row_client_keys(self, op: DbOp, flow: Flow, tally: _Tally) -> list[Expr] | None:
+    def _new_row_client_keys(
+        self, access: _Access, op: DbOp, flow: Flow, tally: _Tally
+    ) -> list[Expr] | None:
         """The client-chosen references of a create, or None once it is judged: an owner column
         from the client fails, a new row owned by the caller alone passes."""
-        if self._owner_from_input(op, flow, tally.problems, tally.fails):
+        if self._owner_from_input(op, flow, tally.problems, tally.fails, tally.passes, access):
             return None
         client = self._client_references(op, flow)
         owner = self._owner_from_identity(op, flow)
@@ -285,18 +288,23 @@ class AuthorizationChecks(LoadChecks):
             tally.passes.append(secret)
             return
         owned_keys = access.owned_keys
+        # a row must match every part of its filter: a check on any of them binds it
+        keys = client if op.operation in CREATES else _filter_keys(op, flow, client)
         checked_key = next(
-            (owned_keys[key] for key in owned_keys if any(_names_key(c, key) for c in client)),
+            (owned_keys[key] for key in owned_keys if any(_names_key(c, key) for c in keys)),
             None,
         )
         gate = (
-            self._membership_for_key(op, access.scope, client)
+            self._membership_for_key(op, access.scope, keys)
             or checked_key
             or self._compared_after(op, access.scope, flow)
             or self._ownership_check_before(op, flow)
             or self._key_is_caller(op, flow, client)
-            or self._checked_by_lookup_before(op, access.scope, access.ops, client)
+            or self._checked_by_lookup_before(op, access.scope, access.ops, keys)
+            or self._looked_up_before(op, flow, keys, access.ops)
             or self._checked_after_load(op, flow)
+            or self._row_checked_by_helper(op, flow, access.ops)
+            or self._checked_by_predicate(op, flow, keys, access.ops)
             or self._public_state_after_load(op, access.scope)
             or self._compared_by_helper(op, access.helpers)
             or access.role_gate
@@ -480,6 +488,40 @@ class AuthorizationChecks(LoadChecks):
                     detail=f"{op.callee}() uses a key that names a public {earlier.model} row: "
                     f"{public.detail}",
                 )
+        return self._key_loaded_public_by_helper(op, keys, access)
+
+    def _key_loaded_public_by_helper(
+        self, op: DbOp, keys: set[str], access: _Access
+    ) -> Evidence | None:
+        """The client's key first handed to a helper that returns the row it names, refused by
+        the operation's function unless that row is public before the operation runs (`const
+        chat = await getChat({ id }); if (chat?.visibility !== "public") notFound();` then the
+        read of its messages by `id`)."""
+        facts = self.ctx.program.files[op.file]
+        funcs = function_scope(facts, op.func)
+        for call in facts.calls:
+            if call.func not in funcs or call.line >= op.line or not call.assigned_to:
+                continue
+            if not any(arg.all_roots() & keys for arg in call.args):
+                continue
+            target = self.ctx.summaries.target(op.file, call)
+            if target is None or not self.ctx.summaries.returns_rows(*target):
+                continue
+            for earlier, earlier_flow in access.ops:
+                if (earlier.file, earlier.func) != target or earlier.kind != "read":
+                    continue
+                if not _client_keys(earlier, earlier_flow):
+                    continue
+                public = self._refused_unless_public(
+                    facts, funcs, call.line, call.assigned_to, earlier
+                )
+                if public is not None and public.line < op.line:
+                    return Evidence(
+                        file=public.file,
+                        line=public.line,
+                        detail=f"{op.callee}() uses a key that names a public {earlier.model} "
+                        f"row: {public.detail}",
+                    )
         return None
 
     def _checked_before_the_call(self, op: DbOp, access: _Access) -> Evidence | None:
@@ -689,16 +731,21 @@ class AuthorizationChecks(LoadChecks):
         return None
 
     def _client_references(self, op: DbOp, flow: Flow) -> list[Expr]:
-        """Client-chosen foreign keys to user-owned models in the data of a create (`teamId: input.teamId`)."""
+        """Client-chosen foreign keys to user-owned models in the data of a create (`teamId:
+        input.teamId`). A key to a user account (the assignee or recipient of the new row) names
+        a person, and selects none of their rows: the new row's owner column is judged apart."""
         model = self.ctx.schema.model(op.model or "")
         if model is None:
             return []
+        people = set(self.k.ownership.user_models) - set(self.k.ownership.membership_models)
         targets = {
             column: f.type
             for f in model.fields
             if f.relation is not None
             for column in f.relation.fields
-            if f.type in self.ctx.owned and f.type not in self.ctx.public_to_read
+            if f.type in self.ctx.owned
+            and f.type not in self.ctx.public_to_read
+            and f.type not in people
         }
         found = []
         for data in op.data:
@@ -1133,8 +1180,36 @@ class AuthorizationChecks(LoadChecks):
                     )
         return None
 
+    def _checked_parent(
+        self, op: DbOp, flow: Flow, pair: Pair, access: _Access | None
+    ) -> Evidence | None:
+        """An owner-named column that refers to a row of another model than a user's (a CRM
+        account's id in `accountId`) is the new row's parent: the client may choose it once a
+        lookup among the caller's rows has checked it."""
+        model = self.ctx.schema.model(op.model or "")
+        if access is None or model is None:
+            return None
+        people = set(self.k.ownership.user_models)
+        parents = {
+            column
+            for f in model.fields
+            if f.relation is not None and f.type not in people
+            for column in f.relation.fields
+        }
+        if pair.key not in parents:
+            return None
+        return self._checked_by_lookup_before(
+            op, access.scope, access.ops, [pair.value]
+        ) or self._looked_up_before(op, flow, [pair.value], access.ops)
+
     def _owner_from_input(
-        self, op: DbOp, flow: Flow, problems: list[Problem], fails: list[Evidence]
+        self,
+        op: DbOp,
+        flow: Flow,
+        problems: list[Problem],
+        fails: list[Evidence],
+        passes: list[Evidence] | None = None,
+        access: _Access | None = None,
     ) -> bool:
         owner_fields = set(self.k.ownership.owner_fields)
         found = False
@@ -1147,6 +1222,11 @@ class AuthorizationChecks(LoadChecks):
                         continue
                     # `if (userId !== session.user.id) throw` before: the caller's own id
                     if self._key_is_caller(op, flow, [pair.value]) is not None:
+                        continue
+                    parent = self._checked_parent(op, flow, pair, access)
+                    if parent is not None:
+                        if passes is not None:
+                            passes.append(parent)
                         continue
                     flag(
                         fails,
@@ -1168,6 +1248,18 @@ class AuthorizationChecks(LoadChecks):
 def _client_keys(op: DbOp, flow: Flow) -> list[Expr]:
     """The parts of an operation's filter the client chose (`params.id` in `{ id: params.id }`)."""
     return [c for w in op.where if (c := client_part(w, flow)) is not None]
+
+
+def _filter_keys(op: DbOp, flow: Flow, client: list[Expr]) -> list[Expr]:
+    """The client's keys of a filter and every other client value a row must match with them."""
+    found = list(client)
+    texts = {c.text for c in client}
+    for where in op.where:
+        for key in conjunct_keys(where, flow):
+            if key.text not in texts:
+                texts.add(key.text)
+                found.append(key)
+    return found
 
 
 def _client_roots(expr: Expr, flow: Flow) -> list[str]:

@@ -113,6 +113,26 @@ def client_part(expr: Expr, flow: Flow) -> Expr | None:
     return _client_key(expr, flow)[0]
 
 
+def conjunct_keys(expr: Expr, flow: Flow) -> list[Expr]:
+    """Every client-chosen value a row must match to pass the filter `expr`: its top-level keys
+    and the parts of a compound key (`{ noteId_tagId: { noteId, tagId } }` holds two), not the
+    branches of an `OR` or a `NOT`, nor a relation filter's `some`/`every`/`none`. A row
+    selected by them matches each one, so a check on any of them binds it."""
+    found: list[Expr] = []
+    for pair in expr.pairs:
+        if pair.key in _NOT_CONJUNCTS or pair.key in _NARROWING_KEYS:
+            continue
+        value = pair.value
+        if value.pairs:
+            found.extend(conjunct_keys(value, flow))
+        elif not value.items and flow.is_client_value(value):
+            found.append(value)
+    return found
+
+
+_NOT_CONJUNCTS = frozenset({"OR", "NOT", "...", "some", "every", "none", "AND"})
+
+
 _NARROWING_KEYS = frozenset(
     {"gt", "gte", "lt", "lte", "not", "contains", "startsWith", "endsWith", "search", "mode"}
 )
