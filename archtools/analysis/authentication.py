@@ -493,7 +493,9 @@ class AuthenticationChecks(KnowsRateLimits):
         if exempt is not None and self._middleware_gate(entry) is not None:
             # behind the middleware's check, but with nothing that needs one: no finding
             return exempt
-        covered = self._middleware_only(entry, problems)
+        covered = self._middleware_only(
+            entry, problems, checked=self._compared_with_caller(scope, op_flows or [])
+        )
         if covered is not None:
             return covered
         declared = self._let_through_by_middleware(entry, scope, ops or [])
@@ -721,11 +723,28 @@ class AuthenticationChecks(KnowsRateLimits):
             ),
         )
 
-    def _middleware_only(self, entry: Entry, problems: list[Problem]) -> Check | None:
-        """Covered by middleware alone: a pass, with a problem (and the bypass of old Next.js)."""
+    def _compared_with_caller(
+        self, scope: EntryScope, op_flows: list[tuple[DbOp, Flow]]
+    ) -> Evidence | None:
+        """Where the entry point itself refuses a row the client named unless it is the caller's
+        (load_checks.py answers; without them, nowhere)."""
+        return None
+
+    def _middleware_only(
+        self, entry: Entry, problems: list[Problem], checked: Evidence | None = None
+    ) -> Check | None:
+        """Covered by middleware: a pass, with a problem (and the bypass of old Next.js) when the
+        middleware alone stands between a signed-out request and the data, not when the handler
+        itself refuses every row the client names unless it is the caller's (`checked`)."""
         covered = self._middleware_gate(entry)
         if covered is None:
             return None
+        if checked is not None:
+            info = self.ctx.middleware.get(entry.app)
+            kind = (
+                info.kind_of_caller(entry.route) if info is not None and entry.route else "session"
+            )
+            return _authenticated(covered, kind)
         app = next((a for a in self.ctx.apps if a.path == entry.app), None)
         bypass = vulnerable_to_bypass(app.next_version if app else None)
         note = (

@@ -3,6 +3,7 @@ audit logging), each with evidence, plus the problems that code rules turn into 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 
 from archtools.analysis.authentication import NO_SENSITIVE_OPERATION, PUBLIC_ASSET
@@ -25,6 +26,7 @@ from archtools.analysis.library_handlers import library_route_analysis
 from archtools.analysis.problems import entry_problems
 from archtools.analysis.raw_sql import Place, raw_sql_problems
 from archtools.analysis.sinks import Sink
+from archtools.analysis.summaries import SIGNED_LINK
 from archtools.analysis.trpc import context_identity
 from archtools.facts.code import Call, ExprKind
 from archtools.results import Check, CheckStatus, EntryKind, Evidence, Query
@@ -394,6 +396,8 @@ class EntryChecker(AuthorizationChecks, DataChecks):
             authz = self._operator_authorization(entry, scope, ops, authn)
         else:
             authz = self._authorization_unless_public(entry, scope, ops, problems, public)
+        if authz.status == CheckStatus.NA:
+            authz = _signed_link_authorization(authn, ops, self.ctx.owned) or authz
         # a route that reaches data only through tRPC procedures inherits their authorization,
         # unless it is public: then its procedures answer for themselves
         public_route = authn.status == CheckStatus.NA
@@ -611,3 +615,25 @@ class EntryChecker(AuthorizationChecks, DataChecks):
 def _nothing_of_its_own(check: Check) -> bool:
     """An authentication n/a given for having no sensitive operation, not for a public design."""
     return bool(check.evidence) and check.evidence[0].detail.startswith(NO_SENSITIVE_OPERATION)
+
+
+def _signed_link_authorization(
+    authn: Check, ops: list[OpFlow], owned: Collection[str]
+) -> Check | None:
+    """A signed link (the presented value must match a digest of its ids keyed by a server
+    secret) ties the rows it names to its holder: the owned rows the entry point reaches are
+    those the link was signed for (by the ids it carries, or what they lead to), so the
+    verification that dominates every operation is their authorization too."""
+    signed = next((e for e in reversed(authn.evidence) if SIGNED_LINK in e.detail), None)
+    if authn.status != CheckStatus.PASS or authn.kind != "signature" or signed is None:
+        return None
+    if not any(op.model in owned for op, _flow in ops):
+        return None
+    return make_check(
+        CheckStatus.PASS,
+        Evidence(
+            file=signed.file,
+            line=signed.line,
+            detail=f"the rows it reaches are those the link was signed for: {signed.detail}",
+        ),
+    )

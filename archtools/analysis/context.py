@@ -39,6 +39,11 @@ def is_personal_name(name: str) -> bool:
     return named_word(name, "personal") is not None
 
 
+def is_billing_name(name: str) -> bool:
+    """A field named for a user's billing records (`billing`: a Stripe customer, a subscription)."""
+    return named_word(name, "billing") is not None
+
+
 SHARED_WITH_MEMBERS = "shared with its members through"
 MEMBERSHIP_NAME = re.compile(r"(member|collaborator|participant|seat)", re.I)
 

@@ -24,6 +24,27 @@ COMPARES = re.compile(r"[!=]==?")
 
 
 class LoadChecks(AuthenticationChecks):
+    def _compared_with_caller(
+        self, scope: EntryScope, op_flows: list[tuple[DbOp, Flow]]
+    ) -> Evidence | None:
+        """Every read of an owned model keyed by the client is compared with the caller once
+        loaded (`if (recipe.createdBy !== userId) unauthorized()`): the first such comparison,
+        or None when one is not, or there is none."""
+        found: Evidence | None = None
+        for op, flow in op_flows:
+            keyed = op.model in self.ctx.owned and any(
+                flow.is_client_value(w) or flow.is_input(w) for w in op.where
+            )
+            if not keyed:
+                continue
+            if op.kind != "read":
+                return None
+            compared = self._compared_after(op, scope, flow)
+            if compared is None:
+                return None
+            found = found or compared
+        return found
+
     def _compared_after(self, op: DbOp, scope: EntryScope, flow: Flow) -> Evidence | None:
         """The loaded row compared with the signed-in user before it is used: where the query
         runs, or in the entry point's code that receives the row from the helper running it

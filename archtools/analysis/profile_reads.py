@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from archtools.analysis.context import is_personal_name, is_sensitive_name
+from archtools.analysis.context import is_billing_name, is_personal_name, is_sensitive_name
 from archtools.analysis.program import Program
 from archtools.analysis.roles import DbOp
 from archtools.facts.code import ExprKind, Pair
@@ -42,7 +42,10 @@ def profile_fields(
     if any(owned_relation(name) for name in _nested_picks(program, op)):
         return None
     fields = picked_fields(program, op)
-    if not fields or any(is_sensitive_name(name) or is_personal_name(name) for name in fields):
+    if not fields or any(
+        is_sensitive_name(name) or is_personal_name(name) or is_billing_name(name)
+        for name in fields
+    ):
         return None
     return fields
 

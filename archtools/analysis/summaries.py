@@ -890,7 +890,7 @@ class Summaries:
                 file=scan.file,
                 line=guard.line,
                 detail=f"{verb} unless the presented value matches the digest keyed by the "
-                f"{signed} secret (`{guard.condition.text}`): a signed link",
+                f"{signed} secret (`{guard.condition.text}`){SIGNED_LINK}",
             )
             _set_gate(summary, gate, "signature", stops=stops)
         scan.secrets_present.update(  # (what the app's env schema refuses to start without)
@@ -1359,6 +1359,8 @@ def is_identity_table(model: str) -> bool:
     )
 
 
+# how a gate on a keyed digest ends its evidence: the mark of a signed link or request
+SIGNED_LINK = ": a signed link"
 # A column that holds a key's digest: `token`, `hashedKey`, `keyHash`, `secret`
 _KEY_COLUMN = re.compile(r"(?:^|[a-z_])(?:token|key|secret|hash)$", re.I)
 _HASHING = re.compile(r"hash|digest", re.I)

@@ -134,3 +134,43 @@ def test_search_param_parsers_schema_builders_and_effect_runtimes_act_for_no_one
     )
     check = entry(run_audit(tmp_path), "route_handler:app/api/cuisines/route.ts#GET").checks
     assert check.authentication.status.value == "n/a", check.authentication
+
+
+OWN_RECIPE = """import { eq } from "drizzle-orm";
+import { auth } from "@/auth";
+import { db } from "@/db";
+import { recipes } from "@/db/schema";
+
+export async function GET(_req: Request, { params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const session = await auth();
+  const [recipe] = await db.select().from(recipes).where(eq(recipes.id, id));
+  if (!recipe) return new Response("Not found", { status: 404 });
+  COMPARE
+  return Response.json(recipe);
+}
+"""
+
+
+def test_a_handler_that_refuses_rows_not_the_callers_does_not_rely_on_middleware_alone(
+    tmp_path: Path,
+) -> None:
+    compare = 'if (recipe.createdBy !== session?.user?.id) return new Response("Forbidden", { status: 403 });'
+    for name, code, reported in (("compared", compare, False), ("trusting", "", True)):
+        files = {
+            "db/schema.ts": SCHEMA,
+            "db/index.ts": DB,
+            "drizzle.config.ts": 'export default { schema: "./db/schema.ts", dialect: "postgresql" };\n',
+            "middleware.ts": MIDDLEWARE,
+            "app/api/recipes/[id]/route.ts": OWN_RECIPE.replace("COMPARE", code),
+            "app/api/recipes/mine/route.ts": OWN_RECIPES,
+        }
+        make_repo(tmp_path / name, files, schema=None, dependencies={"drizzle-orm": "0.36.0"})
+        result = run_audit(tmp_path / name)
+        check = entry(result, "route_handler:app/api/recipes/[id]/route.ts#GET").checks
+        assert check.authentication.status.value == "pass", (name, check.authentication)
+        flagged = any(
+            f.rule == "ATH002" and f.file == "app/api/recipes/[id]/route.ts"
+            for f in result.findings
+        )
+        assert flagged == reported, name

@@ -286,3 +286,17 @@ def test_a_signed_job_runner_is_authenticated_by_its_signature(tmp_path: Path) -
     run = entry(result, "route_handler:app/api/inngest/route.ts#POST").checks.authentication
     assert landing.status.value == "n/a", landing
     assert run.status.value == "pass" and run.kind == "signature", run
+
+
+def test_billing_fields_of_users_are_no_public_profile(tmp_path: Path) -> None:
+    schema = PROFILE_SCHEMA.replace(
+        "  image        String?\n", "  image        String?\n  stripeCustomerId String?\n"
+    )
+    billing = PROFILE_SEARCH.replace("image: true", "stripeCustomerId: true")
+    check = _authentication(
+        tmp_path,
+        {"app/mention/actions.ts": billing},
+        "server_action:app/mention/actions.ts#searchUsers",
+        schema=schema,
+    )
+    assert check.status.value == "fail", check

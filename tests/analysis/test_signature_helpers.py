@@ -117,3 +117,25 @@ def test_a_link_signed_by_a_helpers_keyed_digest_is_verified(tmp_path: Path) -> 
         run_audit(tmp_path / "unkeyed"), "server_action:app/confirm/actions.ts#confirmLink"
     )
     assert statuses(point)["authentication"] == "fail"
+
+
+NOTES_OF_THE_CALLER = """import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+
+export async function GET() {
+  const session = await auth();
+  if (!session?.user?.id) return new Response("Unauthorized", { status: 401 });
+  return Response.json(await prisma.note.findMany({ where: { authorId: session.user.id } }));
+}
+"""
+
+
+def test_the_rows_a_signed_link_names_are_authorized_by_its_signature(tmp_path: Path) -> None:
+    make_repo(
+        tmp_path,
+        {"app/confirm/actions.ts": SIGNED_LINK, "app/api/notes/route.ts": NOTES_OF_THE_CALLER},
+    )
+    point = entry(run_audit(tmp_path), "server_action:app/confirm/actions.ts#confirmLink")
+    check = point.checks.authorization
+    assert check.status.value == "pass", check
+    assert check.evidence[0].line == 13 and "the link was signed for" in check.evidence[0].detail
