@@ -739,11 +739,9 @@ class AuthenticationChecks(KnowsRateLimits):
         covered = self._middleware_gate(entry)
         if covered is None:
             return None
+        info = self.ctx.middleware.get(entry.app)
+        kind = info.kind_of_caller(entry.route) if info is not None and entry.route else "session"
         if checked is not None:
-            info = self.ctx.middleware.get(entry.app)
-            kind = (
-                info.kind_of_caller(entry.route) if info is not None and entry.route else "session"
-            )
             return _authenticated(covered, kind)
         app = next((a for a in self.ctx.apps if a.path == entry.app), None)
         bypass = vulnerable_to_bypass(app.next_version if app else None)
@@ -761,8 +759,6 @@ class AuthenticationChecks(KnowsRateLimits):
                 key=f"middleware-only:{entry.route}:{entry.method}",
             )
         )
-        info = self.ctx.middleware.get(entry.app)
-        kind = info.kind_of_caller(entry.route) if info is not None and entry.route else "session"
         return _authenticated(covered, kind)
 
     def _session_helpers(self, scope: EntryScope) -> list[tuple[str, set[int | None]]]:
