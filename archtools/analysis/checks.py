@@ -201,6 +201,53 @@ class EntryChecker(AuthorizationChecks, DataChecks):
             return None
         return check, {call.line for call, _p, _c in self._delegated_calls(scope, "authentication")}
 
+    def _authentication_of_procedures_run(
+        self,
+        entry: Entry,
+        scope: EntryScope,
+        ops: list[OpFlow],
+        public: Evidence | None,
+        authn: Check,
+        problems: list[Problem],
+    ) -> Check:
+        """The route's authentication, or that of the tRPC procedures it runs in process when it
+        has nothing of its own to protect (n/a not by a public design), or failed only for
+        calling them while they check the caller themselves."""
+        if (
+            authn.status not in (CheckStatus.NA, CheckStatus.FAIL)
+            or public is not None
+            or ops
+            or entry.kind == EntryKind.TRPC_PROCEDURE
+        ):
+            return authn
+        delegated = self._delegated_authentication(scope)
+        if delegated is None:
+            return authn
+        check, lines = delegated
+        failed_for_calling = (
+            check.status == CheckStatus.PASS
+            and len(authn.evidence) > 1
+            and authn.evidence[1].file == scope.facts.path
+            and authn.evidence[1].line in lines
+        )
+        if not (
+            (authn.status == CheckStatus.NA and _nothing_of_its_own(authn)) or failed_for_calling
+        ):
+            return authn
+        key = f"missing-authentication:{entry.id}"
+        problems[:] = [p for p in problems if p.key != key]
+        if check.status == CheckStatus.FAIL:
+            problems.append(
+                Problem(
+                    rule="ATH001",
+                    file=entry.file,
+                    line=entry.line,
+                    message=f"{describe(entry)} does not authenticate the caller",
+                    key=key,
+                )
+            )
+        return check
+
     def _validated_by_wrapper(self, entry: Entry) -> dict[str, Evidence]:
         """`createSafeAction(schema, handler)`: a wrapper of the app that parses what it is
         called with by the schema it was given, stops when that fails, and hands the parsed data
@@ -353,39 +400,7 @@ class EntryChecker(AuthorizationChecks, DataChecks):
             first_op=own_ops[0] if own_ops else None,
             op_flows=ops,
         )
-        delegated = (
-            self._delegated_authentication(scope)
-            if authn.status in (CheckStatus.NA, CheckStatus.FAIL)
-            and public is None
-            and not ops
-            and entry.kind != EntryKind.TRPC_PROCEDURE
-            else None
-        )
-        if delegated is not None and (
-            # n/a for having nothing of its own (not public by design: then its procedures
-            # answer for themselves)
-            (authn.status == CheckStatus.NA and _nothing_of_its_own(authn))
-            # failed only for calling the procedures, which check the caller themselves
-            or (
-                delegated[0].status == CheckStatus.PASS
-                and len(authn.evidence) > 1
-                and authn.evidence[1].file == scope.facts.path
-                and authn.evidence[1].line in delegated[1]
-            )
-        ):
-            if authn.status == CheckStatus.FAIL:
-                problems[:] = [p for p in problems if p.key != f"missing-authentication:{entry.id}"]
-            authn = delegated[0]
-            if authn.status == CheckStatus.FAIL:
-                problems.append(
-                    Problem(
-                        rule="ATH001",
-                        file=entry.file,
-                        line=entry.line,
-                        message=f"{describe(entry)} does not authenticate the caller",
-                        key=f"missing-authentication:{entry.id}",
-                    )
-                )
+        authn = self._authentication_of_procedures_run(entry, scope, ops, public, authn, problems)
         # an operator's secret is judged like an admin's role
         operator = authn.status == CheckStatus.PASS and authn.kind == "internal" and public is None
         if authn.status == CheckStatus.PASS and authn.kind in ("session", "api_key"):
