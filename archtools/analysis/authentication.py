@@ -490,14 +490,12 @@ class AuthenticationChecks(KnowsRateLimits):
         exempt = self._nothing_to_protect(
             entry, scope, touches_data=touches_data, ops=ops or [], op_flows=op_flows or []
         )
-        if exempt is not None and self._middleware_gate(entry) is not None:
+        gate = self._middleware_gate(entry)
+        if exempt is not None and gate is not None:
             # behind the middleware's check, but with nothing that needs one: no finding
             return exempt
-        covered = self._middleware_only(
-            entry, problems, checked=self._compared_with_caller(scope, op_flows or [])
-        )
-        if covered is not None:
-            return covered
+        if gate is not None:
+            return self._middleware_only(entry, gate, problems, scope, op_flows or [])
         declared = self._let_through_by_middleware(entry, scope, ops or [])
         if declared is not None:
             return make_check(CheckStatus.NA, declared)
@@ -731,17 +729,19 @@ class AuthenticationChecks(KnowsRateLimits):
         return None
 
     def _middleware_only(
-        self, entry: Entry, problems: list[Problem], checked: Evidence | None = None
-    ) -> Check | None:
-        """Covered by middleware: a pass, with a problem (and the bypass of old Next.js) when the
-        middleware alone stands between a signed-out request and the data, not when the handler
-        itself refuses every row the client names unless it is the caller's (`checked`)."""
-        covered = self._middleware_gate(entry)
-        if covered is None:
-            return None
+        self,
+        entry: Entry,
+        covered: Evidence,
+        problems: list[Problem],
+        scope: EntryScope,
+        op_flows: list[tuple[DbOp, Flow]],
+    ) -> Check:
+        """Covered by middleware (`covered`): a pass, with a problem (and the bypass of old
+        Next.js) when the middleware alone stands between a signed-out request and the data, not
+        when the handler itself refuses every row the client names unless it is the caller's."""
         info = self.ctx.middleware.get(entry.app)
         kind = info.kind_of_caller(entry.route) if info is not None and entry.route else "session"
-        if checked is not None:
+        if self._compared_with_caller(scope, op_flows) is not None:
             return _authenticated(covered, kind)
         app = next((a for a in self.ctx.apps if a.path == entry.app), None)
         bypass = vulnerable_to_bypass(app.next_version if app else None)
