@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))  # run as a script
 from benchmarks.realworld_labels import AppLabels, discover, load_findings  # noqa: E402
 from benchmarks.realworld_mutate import MutationScore, run_mutations  # noqa: E402
 from benchmarks.realworld_report import render_markdown, summary_json  # noqa: E402
-from benchmarks.realworld_sample import draw_sample  # noqa: E402
+from benchmarks.realworld_sample import draw_sample, drawn_by_app  # noqa: E402
 from benchmarks.realworld_score import AppScore, FamilyPrecision, score_app, score_findings  # noqa: E402
 
 CORPUS = ROOT / "tests" / "realworld"
@@ -173,7 +173,6 @@ def evaluate(labels: AppLabels, *, mutate: bool) -> AppRun:
         family = "".join(ch for ch in finding["rule"] if ch.isalpha())
         run.findings_by_family[family] = run.findings_by_family.get(family, 0) + 1
     run.score = score_app(labels, audit)
-    run.precision = score_findings(load_findings(FINDINGS / f"{labels.name}.yaml"), audit)
     if mutate:
         run.mutation = run_mutations(
             labels, base, audit, base.parent, lambda path: run_audit(path, cache)
@@ -188,8 +187,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
     parser.add_argument("--no-mutation", action="store_true", help="skip the mutation audits")
     parser.add_argument("--sample-findings", action="store_true", help="draw the findings sample")
-    parser.add_argument("--per-family", type=int, default=35)
-    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument(
+        "--per-family", type=int, default=35, help="findings sampled per split and rule family"
+    )
+    parser.add_argument("--seed", type=int, default=11, help="the seed of the findings sample")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     parser.add_argument(
         "--archtools-src",
@@ -226,6 +227,12 @@ def main(argv: list[str] | None = None) -> int:
         for path, count in written.items():
             print(f"realworld: {count} findings to classify in {path}", file=sys.stderr)
         return 0
+    # precision on a sample drawn per split from what the runs report (with --app, from that app)
+    sample = drawn_by_app(runs, args.per_family, args.seed)
+    for run in runs:
+        if run.audit is not None:
+            classified = load_findings(FINDINGS / f"{run.labels.name}.yaml")
+            run.precision = score_findings(classified, run.audit, sample.get(run.labels.name, []))
     if args.json:
         print(json.dumps(summary_json(runs, commit), indent=2))
     markdown = render_markdown(runs, commit, mutated=not args.no_mutation)

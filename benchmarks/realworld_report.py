@@ -28,11 +28,7 @@ def _totals(runs: list[AppRun]) -> tuple[AppScore, MutationScore, dict[str, Fami
         score.add(run.score)
         mutation.add(run.mutation)
         for family, part in run.precision.items():
-            total = families.setdefault(family, FamilyPrecision())
-            total.tp += part.tp
-            total.fp += part.fp
-            total.debatable += part.debatable
-            total.stale += part.stale
+            families.setdefault(family, FamilyPrecision()).add(part)
     return score, mutation, families
 
 
@@ -96,8 +92,8 @@ def _split_markdown(runs: list[AppRun], title: str, mutated: bool) -> list[str]:
         )
     lines += [
         "",
-        "| rule family | findings reported | classified TP/FP/DEBATABLE | precision | 95% lower bound | stale |",
-        "|---|---:|---|---:|---:|---:|",
+        "| rule family | findings reported | sampled | TP/FP/DEBATABLE | not yet classified | precision | 95% lower bound | classified, no longer reported (of them TP) |",
+        "|---|---:|---:|---|---:|---:|---:|---:|",
     ]
     reported: dict[str, int] = {}
     for run in runs:
@@ -107,8 +103,9 @@ def _split_markdown(runs: list[AppRun], title: str, mutated: bool) -> list[str]:
         p = families.get(family, FamilyPrecision())
         mark = " (security)" if family in SECURITY_FAMILIES else ""
         lines.append(
-            f"| {family}{mark} | {reported.get(family, 0)} | {p.tp}/{p.fp}/{p.debatable} "
-            f"| {_pct(p.precision)} | {_pct(p.lower)} | {p.stale} |"
+            f"| {family}{mark} | {reported.get(family, 0)} | {p.total + p.unclassified} "
+            f"| {p.tp}/{p.fp}/{p.debatable} | {p.unclassified} | {_pct(p.precision)} "
+            f"| {_pct(p.lower)} | {p.stale} ({p.stale_tp}) |"
         )
     lines.append("")
     return lines
@@ -176,6 +173,8 @@ def summary_json(runs: list[AppRun], commit: str) -> dict[str, Any]:
                     "precision": p.precision,
                     "lower_95": p.lower,
                     "stale": p.stale,
+                    "stale_tp": p.stale_tp,
+                    "unclassified": p.unclassified,
                 }
                 for family, p in families.items()
             },

@@ -1,13 +1,18 @@
-"""Draws the seeded random sample of findings to classify (tests/realworld/findings/<app>.yaml).
+"""The random sample of findings that precision rests on (tests/realworld/findings/<app>.yaml).
 
-Per split and rule family, `per_family` findings are drawn across the split's audited apps (all of
-them where the family fires fewer times), so each split's precision rests on a sample of its own. Findings already classified and still reported stay, with their verdicts;
-those the audit no longer reports are dropped; the quota is topped up with new ones, written with
-`verdict: null` to classify."""
+Per split and rule family, the sample is the `per_family` reported findings of lowest priority, a
+hash of the seed and the finding's place (app, rule, file, line): a uniform random draw from what
+the audit reports now, drawn afresh on every run. A finding keeps its priority for as long as it is
+reported, so a change to the engine that removes findings lets the next ones in line into the
+sample and leaves the rest of it as it was: only those new ones wait for a verdict.
+
+The findings files keep every verdict ever given (a finding the audit no longer reports is counted
+apart, which shows what a change removed, true findings included); `--sample-findings` adds the
+drawn findings that have no verdict yet, with `verdict: null`, for someone to classify."""
 
 from __future__ import annotations
 
-import random
+import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,53 +23,71 @@ from benchmarks.realworld_labels import rule_family
 if TYPE_CHECKING:
     from benchmarks.realworld import AppRun
 
+Stratum = tuple[str, str]  # (split, rule family)
+
 
 def _key(item: dict[str, Any]) -> tuple[str, str, int]:
     return (str(item["rule"]), str(item["file"]), int(item["line"]))
 
 
-def _classified(folder: Path) -> set[tuple[str, str, str, int]]:
-    """(app, rule, file, line) of every finding already given a verdict."""
-    found: set[tuple[str, str, str, int]] = set()
-    for path in folder.glob("*.yaml"):
-        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for item in document.get("findings") or []:
-            if item.get("verdict") in ("TP", "FP", "DEBATABLE"):
-                found.add((path.stem, *_key(item)))
-    return found
+def priority(seed: int, app: str, rule: str, file: str, line: int) -> str:
+    """The finding's place in the draw: the lowest come first."""
+    return hashlib.sha256(f"{seed}\0{app}\0{rule}\0{file}\0{line}".encode()).hexdigest()
+
+
+def drawn(
+    runs: list[AppRun], per_family: int, seed: int
+) -> dict[Stratum, list[tuple[str, dict[str, Any]]]]:
+    """(app, finding) drawn per split and rule family: all of a family that fires fewer times."""
+    pool: dict[Stratum, list[tuple[str, dict[str, Any]]]] = {}
+    for run in runs:
+        if run.audit is None:
+            continue
+        seen: set[tuple[str, str, int]] = set()
+        for finding in run.audit.get("findings", []):
+            if _key(finding) in seen:
+                continue  # one place counts once, however many occurrences it lists
+            seen.add(_key(finding))
+            stratum = (run.labels.split, rule_family(finding["rule"]))
+            pool.setdefault(stratum, []).append((run.labels.name, finding))
+    return {
+        stratum: sorted(items, key=lambda item: priority(seed, item[0], *_key(item[1])))[
+            :per_family
+        ]
+        for stratum, items in sorted(pool.items())
+    }
+
+
+def drawn_by_app(runs: list[AppRun], per_family: int, seed: int) -> dict[str, list[dict[str, Any]]]:
+    by_app: dict[str, list[dict[str, Any]]] = {}
+    for items in drawn(runs, per_family, seed).values():
+        for app, finding in items:
+            by_app.setdefault(app, []).append(finding)
+    return by_app
 
 
 def draw_sample(
     runs: list[AppRun], folder: Path, per_family: int, seed: int, commit: str
 ) -> dict[Path, int]:
-    pool: dict[tuple[str, str], list[tuple[str, dict[str, Any]]]] = {}
-    for run in runs:
-        if run.audit is None:
-            continue
-        for finding in sorted(run.audit.get("findings", []), key=_key):
-            stratum = (run.labels.split, rule_family(finding["rule"]))
-            pool.setdefault(stratum, []).append((run.labels.name, finding))
-    classified = _classified(folder)
-    rng = random.Random(seed)
-    chosen: dict[str, list[dict[str, Any]]] = {}
-    for stratum in sorted(pool):
-        # Findings already classified and still reported stay in the sample; the rest of the
-        # stratum's quota is drawn at random from what has not been classified.
-        kept = [(app, f) for app, f in pool[stratum] if (app, *_key(f)) in classified]
-        fresh = [(app, f) for app, f in pool[stratum] if (app, *_key(f)) not in classified]
-        drawn = kept + rng.sample(fresh, max(0, min(per_family - len(kept), len(fresh))))
-        for app, finding in drawn:
-            chosen.setdefault(app, []).append(finding)
+    """Writes the drawn findings that have no verdict yet into each app's findings file, next to
+    every verdict already given; returns how many wait for a verdict per file."""
+    chosen = drawn_by_app(runs, per_family, seed)
     written: dict[Path, int] = {}
     for run in runs:
         if run.audit is None:
             continue
         path = folder / f"{run.labels.name}.yaml"
         old = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
-        known = {_key(item): item for item in (old or {}).get("findings") or []}
-        items = []
-        for finding in sorted(chosen.get(run.labels.name, []), key=_key):
-            previous = known.get(_key(finding), {})
+        classified = {
+            _key(item): item
+            for item in (old or {}).get("findings") or []
+            if item.get("verdict") in ("TP", "FP", "DEBATABLE")
+        }
+        fingerprints = {item.get("fingerprint") for item in classified.values()}
+        items = list(classified.values())
+        for finding in chosen.get(run.labels.name, []):
+            if _key(finding) in classified or finding.get("fingerprint") in fingerprints:
+                continue
             items.append(
                 {
                     "rule": finding["rule"],
@@ -73,11 +96,14 @@ def draw_sample(
                     "entry_point": finding.get("entry_point"),
                     "fingerprint": finding.get("fingerprint"),
                     "message": finding.get("message"),
-                    "verdict": previous.get("verdict"),
-                    "cause": previous.get("cause", ""),
-                    "why": previous.get("why", ""),
+                    "verdict": None,
+                    "cause": "",
+                    "why": "",
                 }
             )
+        if not items:
+            continue
+        items.sort(key=_key)
         document = {
             "schema_version": 1,
             "repo": run.labels.repo,

@@ -7,7 +7,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from benchmarks.realworld_labels import CHECKS, AppLabels, ClassifiedFinding, LabelEntry, Line
+from benchmarks.realworld_labels import (
+    CHECKS,
+    AppLabels,
+    ClassifiedFinding,
+    LabelEntry,
+    Line,
+    rule_family,
+)
 
 PREDICTED = ("pass", "fail", "n/a", "unknown", "missing")
 
@@ -174,7 +181,9 @@ class FamilyPrecision:
     tp: int = 0
     fp: int = 0
     debatable: int = 0
+    unclassified: int = 0  # drawn into the sample, no verdict yet
     stale: int = 0  # classified, but the current audit no longer reports it
+    stale_tp: int = 0  # of those, classified true: findings a change lost
 
     @property
     def total(self) -> int:
@@ -188,36 +197,72 @@ class FamilyPrecision:
     def lower(self) -> float | None:
         return wilson_lower(self.tp, self.total)
 
+    def add(self, other: FamilyPrecision) -> None:
+        self.tp += other.tp
+        self.fp += other.fp
+        self.debatable += other.debatable
+        self.unclassified += other.unclassified
+        self.stale += other.stale
+        self.stale_tp += other.stale_tp
+
 
 def finding_key(rule: str, file: str, line: int) -> tuple[str, str, int]:
     return (rule, file, line)
 
 
 def score_findings(
-    classified: list[ClassifiedFinding], audit: dict[str, Any] | None
+    classified: list[ClassifiedFinding],
+    audit: dict[str, Any] | None,
+    sample: list[dict[str, Any]] | None = None,
 ) -> dict[str, FamilyPrecision]:
-    """Precision per rule family on the classified sample; a classified finding the current audit
-    no longer reports is counted apart as stale (the sample must be drawn again)."""
+    """Precision per rule family on the sample drawn from the audit's findings (realworld_sample.py),
+    by the verdicts given so far; a drawn finding without one is counted as unclassified. Without a
+    sample, every classified finding the audit reports counts. A classified finding the audit no
+    longer reports is counted apart as stale."""
     current: set[tuple[str, str, int]] = set()
     fingerprints: set[str] = set()
     if audit is not None:
         for finding in audit.get("findings", []):
             current.add(finding_key(finding["rule"], finding["file"], finding["line"]))
             fingerprints.add(str(finding.get("fingerprint")))
+    by_key = {finding_key(i.rule, i.file, i.line): i for i in classified}
+    by_fingerprint = {i.fingerprint: i for i in classified if i.fingerprint is not None}
     families: dict[str, FamilyPrecision] = {}
     for item in classified:
-        family = families.setdefault(item.family, FamilyPrecision())
-        present = audit is None or (
-            finding_key(item.rule, item.file, item.line) in current
-            or (item.fingerprint is not None and item.fingerprint in fingerprints)
-        )
-        if not present:
+        if audit is not None and not _reported(item, current, fingerprints):
+            family = families.setdefault(item.family, FamilyPrecision())
             family.stale += 1
-            continue
-        if item.verdict == "TP":
+            family.stale_tp += item.verdict == "TP"
+    judged: list[tuple[str, ClassifiedFinding | None]]
+    if sample is None:
+        judged = [
+            (i.rule, i) for i in classified if audit is None or _reported(i, current, fingerprints)
+        ]
+    else:
+        judged = [
+            (
+                str(f["rule"]),
+                by_key.get(finding_key(f["rule"], f["file"], int(f["line"])))
+                or by_fingerprint.get(str(f.get("fingerprint"))),
+            )
+            for f in sample
+        ]
+    for rule, known in judged:
+        family = families.setdefault(rule_family(rule), FamilyPrecision())
+        if known is None:
+            family.unclassified += 1
+        elif known.verdict == "TP":
             family.tp += 1
-        elif item.verdict == "FP":
+        elif known.verdict == "FP":
             family.fp += 1
         else:
             family.debatable += 1
     return families
+
+
+def _reported(
+    item: ClassifiedFinding, current: set[tuple[str, str, int]], fingerprints: set[str]
+) -> bool:
+    return finding_key(item.rule, item.file, item.line) in current or (
+        item.fingerprint is not None and item.fingerprint in fingerprints
+    )

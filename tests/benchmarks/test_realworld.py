@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
+from benchmarks.realworld import AppRun
 from benchmarks.realworld_labels import (
+    AppLabels,
     ClassifiedFinding,
     LabelError,
     Line,
@@ -18,6 +20,7 @@ from benchmarks.realworld_labels import (
     parse_lines,
 )
 from benchmarks.realworld_mutate import make_copy, plan, run_mutations
+from benchmarks.realworld_sample import drawn
 from benchmarks.realworld_score import score_app, score_findings, wilson_lower
 
 CORPUS = Path(__file__).resolve().parents[1] / "realworld"
@@ -139,6 +142,51 @@ def test_findings_precision_counts_debatable_against_and_sets_stale_apart() -> N
     family = score_findings(classified, AUDIT)["AZ"]
     assert (family.tp, family.fp, family.debatable, family.stale) == (1, 0, 1, 1)
     assert family.precision == 0.5
+
+
+def test_precision_rests_on_the_drawn_sample_and_counts_what_awaits_a_verdict() -> None:
+    classified = [
+        ClassifiedFinding("AZ001", NOTE, 12, "TP", ""),
+        ClassifiedFinding("AZ001", "x.ts", 1, "FP", "class 3", fingerprint="f1"),
+    ]
+    drawn_only = [
+        {"rule": "AZ001", "file": NOTE, "line": 12},
+        {"rule": "AZ002", "file": NOTE, "line": 40},
+    ]
+    family = score_findings(classified, AUDIT, drawn_only)["AZ"]
+    # the classified FP reported but not drawn does not count; the drawn AZ002 has no verdict yet
+    assert (family.tp, family.fp, family.debatable, family.unclassified) == (1, 0, 0, 1)
+    assert family.precision == 1.0
+
+
+def _run(app: str, split: str, findings: list[tuple[str, int]]) -> AppRun:
+    labels = AppLabels(Path(f"{app}.yaml"), split, f"acme/{app}", "a" * 40, app, "", [], [])
+    audit = {"findings": [{"rule": rule, "file": "f.ts", "line": line} for rule, line in findings]}
+    return AppRun(labels, audit=audit)
+
+
+def test_the_sample_is_drawn_per_split_and_family_and_moves_up_when_findings_go() -> None:
+    findings = [("AZ001", line) for line in range(1, 41)] + [("ATH001", 1), ("ATH001", 1)]
+    runs = [
+        _run("a", "dev", findings),
+        _run("b", "dev", findings[:10]),
+        _run("c", "test", findings),
+    ]
+    sample = drawn(runs, per_family=8, seed=11)
+    assert sorted(sample) == [("dev", "ATH"), ("dev", "AZ"), ("test", "ATH"), ("test", "AZ")]
+    assert len(sample[("dev", "AZ")]) == 8 and len(sample[("dev", "ATH")]) == 1  # one place, once
+    assert {app for app, _ in sample[("test", "AZ")]} == {"c"}
+    assert drawn(runs, per_family=8, seed=12) != sample  # the seed decides
+    # a change that removes two drawn findings keeps the rest and lets the next two in
+    gone = [f["line"] for _, f in sample[("dev", "AZ")] if _ == "a"][:2]
+    runs[0] = _run("a", "dev", [f for f in findings if f[0] != "AZ001" or f[1] not in gone])
+    after = drawn(runs, per_family=8, seed=11)[("dev", "AZ")]
+    kept = [
+        (app, f["line"])
+        for app, f in sample[("dev", "AZ")]
+        if (app, f["line"]) not in {("a", g) for g in gone}
+    ]
+    assert len(after) == 8 and set(kept) <= {(app, f["line"]) for app, f in after}
 
 
 def test_wilson_lower_bound() -> None:
