@@ -101,6 +101,23 @@ class _PublicReads:
         return not _inert_package(package, self.read_only)
 
 
+class _DeclaredPublicReads(_PublicReads):
+    """For a procedure the app declares public (built on its ungated base where it has gated ones):
+    reads of users' rows and writes still need a caller, and so do calls into packages known to act
+    on what they are sent (mail, payments, storage, AI); a client the app builds from code that
+    cannot be followed (a cache wrapper, an SDK of its own) is not taken to act on the strength of
+    the declaration."""
+
+    unknown_acts = False
+
+    def __init__(self, checks: CheckerBase) -> None:
+        super().__init__(checks)
+        self.acting = tuple(checks.k.sinks.packages)
+
+    def acts(self, package: str) -> bool:
+        return _inert_package(package, self.acting) and super().acts(package)
+
+
 class _AnyReads(_PublicReads):
     """For a response the app declares public: any read is fine; what still needs a caller is a
     write, or a call into a package known to act on what it is sent (mail, payments, storage, AI)."""
@@ -965,7 +982,8 @@ class AuthenticationChecks(KnowsRateLimits):
         """Public by design: it changes nothing, reads no user's rows (only data no user owns,
         counts, or rows marked public) and calls nothing that acts (mail, payments, storage, an
         auth provider), directly or through its helpers: content, catalogs and statistics."""
-        judge = _PublicReads(self)
+        declared = self._declared_public(entry)
+        judge = _DeclaredPublicReads(self) if declared else _PublicReads(self)
         if any(judge.touches(op) for op in ops):
             return None
         owners = set(self.k.ownership.owner_fields)
@@ -1010,9 +1028,32 @@ class AuthenticationChecks(KnowsRateLimits):
         return Evidence(
             file=entry.file,
             line=entry.line,
-            detail=f"public by design: it {what} changes nothing and calls nothing that acts "
-            "on a user's behalf (directly or through its helpers)",
+            detail=f"public by design: {declared + ', ' if declared else ''}it {what} changes "
+            "nothing and calls nothing that acts on a user's behalf (directly or through its "
+            "helpers)",
         )
+
+    def _declared_public(self, entry: Entry) -> str:
+        """Why a procedure is declared public, or "": built on a base without an authentication
+        gate while the app builds others on gated ones, the choice of base is the app's own
+        statement of who may call it."""
+        if entry.kind != EntryKind.TRPC_PROCEDURE or not entry.chain:
+            return ""
+        if self._chain_gate(entry) is not None or not self._has_gated_procedures():
+            return ""
+        base = entry.chain[-1][1].callee.split("(", 1)[0].split(".", 1)[0]
+        return f"declared public (built on {base}, which checks no caller, where the app has gated procedures)"
+
+    def _has_gated_procedures(self) -> bool:
+        known: bool | None = getattr(self, "_gated_procedures", None)
+        if known is None:
+            known = any(
+                self._chain_gate(other) is not None
+                for others in self.ctx.procedures.values()
+                for other in others
+            )
+            self._gated_procedures = known
+        return known
 
     def _secret_filter(self, op: DbOp, flow: Flow) -> Evidence | None:
         """A filter that matches a secret the client presents (`token`, `shareToken`,

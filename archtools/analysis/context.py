@@ -11,7 +11,7 @@ from archtools.analysis.importers import Importers
 from archtools.analysis.knowledge import GuardKnowledge
 from archtools.analysis.middleware import MiddlewareInfo
 from archtools.analysis.program import Program
-from archtools.analysis.read_policy import public_to_read
+from archtools.analysis.read_policy import THROUGH_RELATION, public_to_read
 from archtools.analysis.roles import CallClassifier
 from archtools.analysis.sinks import SinkFinder
 from archtools.analysis.summaries import Summaries
@@ -182,7 +182,7 @@ def owned_models(schema: Schema, knowledge: GuardKnowledge) -> dict[str, str]:
                     and f.type in owned
                 ):
                     owned[model.name] = (
-                        f"belongs to {f.type} through {', '.join(f.relation.fields)}"
+                        f"{THROUGH_RELATION} {f.type} through {', '.join(f.relation.fields)}"
                     )
                     changed = True
                     break

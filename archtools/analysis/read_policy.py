@@ -22,8 +22,13 @@ from archtools.facts.outline import whole_pass
 from archtools.facts.schema import Schema
 from archtools.source.files import is_test_file
 
-# Fewer reads than this tell nothing about a model's policy.
+# Fewer reads than this tell nothing about the policy of a model with an owner of its own (an owner
+# column, a membership). A model owned only through a relation path needs one read that lists its
+# rows without an owner: the schema's path alone does not make it private.
 MIN_READS = 3
+MIN_READS_THROUGH_RELATION = 1
+# How the ownership of a model owned only through a relation path is explained (context.py).
+THROUGH_RELATION = "belongs to"
 # Filter keys that select a row by itself, not a kind of rows: they say nothing of the policy.
 _ROW_KEYS = frozenset({"id", "where", "AND", "OR", "NOT"})
 # Drizzle's comparison helpers whose first argument is the column filtered on.
@@ -89,7 +94,12 @@ def public_to_read(
         for model in sorted(candidates - set(public)):
             scoping = _scoping_names(links, still_owned - {model}, users, knowledge)
             tally = _tally(program, reads[model], scoping, writes)
-            if tally.count < MIN_READS or tally.scoped is not None or tally.listing is None:
+            least = (
+                MIN_READS_THROUGH_RELATION
+                if owned[model].startswith(THROUGH_RELATION)
+                else MIN_READS
+            )
+            if tally.count < least or tally.scoped is not None or tally.listing is None:
                 continue
             listing = tally.listing
             public[model] = (

@@ -1,0 +1,207 @@
+"""Public by the app's own word: a tRPC procedure built on the app's ungated base, where the app builds
+others on gated ones, needs a signed-in caller only for what positively needs one (a write, a user's
+rows, a package that acts); a cache wrapper the audit cannot follow does not make it sensitive. And a
+model owned only through a relation path, which the app lists without an owner, is public to read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.support.minirepo import entry, make_repo, run_audit
+
+SCHEMA = """datasource db {
+  provider = "postgresql"
+  url      = env("DATABASE_URL")
+}
+
+model User {
+  id    String @id @default(cuid())
+  email String @unique
+  notes Note[]
+}
+
+model Note {
+  id       String @id @default(cuid())
+  title    String
+  authorId String
+  author   User   @relation(fields: [authorId], references: [id])
+  picks    Pick[]
+}
+
+model Pick {
+  id       String   @id @default(cuid())
+  position Int
+  validTo  DateTime
+  noteId   String
+  note     Note     @relation(fields: [noteId], references: [id])
+}
+"""
+
+GATED_TRPC = """import { initTRPC, TRPCError } from "@trpc/server";
+export const t = initTRPC.context<{ session: { user: { id: string } } | null }>().create();
+export const createTRPCRouter = t.router;
+export const openProcedure = t.procedure;
+const signedIn = t.middleware(({ ctx, next }) => {
+  if (!ctx.session?.user) throw new TRPCError({ code: "UNAUTHORIZED" });
+  return next({ ctx: { session: ctx.session } });
+});
+export const memberProcedure = t.procedure.use(signedIn);
+"""
+
+UNGATED_TRPC = """import { initTRPC } from "@trpc/server";
+export const t = initTRPC.context<{ session: { user: { id: string } } | null }>().create();
+export const createTRPCRouter = t.router;
+export const openProcedure = t.procedure;
+export const memberProcedure = t.procedure;
+"""
+
+CACHE = """import { makeStore } from "@acme/kv";
+const store = makeStore();
+
+export async function throughCache<T>(key: string, load: () => Promise<T>): Promise<T> {
+  const hit = await store.get(key);
+  if (hit) return hit as T;
+  const fresh = await load();
+  await store.set(key, fresh);
+  return fresh;
+}
+"""
+
+PICKS = """import { prisma } from "@/lib/db";
+import { throughCache } from "@/lib/cache";
+
+export function currentPicks() {
+  return throughCache("picks", () =>
+    prisma.pick.findMany({ where: { validTo: { gt: new Date() } }, orderBy: { position: "asc" } }),
+  );
+}
+"""
+
+ROUTER = """import { z } from "zod";
+import { createTRPCRouter, memberProcedure, openProcedure } from "../trpc";
+import { prisma } from "@/lib/db";
+import { currentPicks } from "@/lib/picks";
+
+export const pickRouter = createTRPCRouter({
+  current: openProcedure.query(() => currentPicks()),
+  drop: openProcedure
+    .input(z.object({ id: z.string() }))
+    .mutation(({ input }) => prisma.pick.delete({ where: { id: input.id } })),
+  notesOf: openProcedure
+    .input(z.object({ userId: z.string() }))
+    .query(({ input }) => prisma.note.findMany({ where: { authorId: input.userId } })),
+  mine: memberProcedure.query(({ ctx }) =>
+    prisma.note.findMany({ where: { authorId: ctx.session?.user.id ?? "" } }),
+  ),
+});
+"""
+
+ROOT = """import { createTRPCRouter } from "./trpc";
+import { pickRouter } from "./routers/pick";
+export const appRouter = createTRPCRouter({ pick: pickRouter });
+"""
+
+
+def _app(tmp_path: Path, trpc: str) -> dict[str, tuple[str, list[str]]]:
+    make_repo(
+        tmp_path,
+        {
+            "server/trpc.ts": trpc,
+            "server/routers/pick.ts": ROUTER,
+            "server/root.ts": ROOT,
+            "lib/cache.ts": CACHE,
+            "lib/picks.ts": PICKS,
+        },
+        schema=SCHEMA,
+        dependencies={"@trpc/server": "11.0.0"},
+    )
+    result = run_audit(tmp_path)
+    out = {}
+    for name in ("current", "drop", "notesOf"):
+        check = entry(result, f"trpc_procedure:server/routers/pick.ts#pick.{name}").checks.get(
+            "authentication"
+        )
+        out[name] = (check.status.value, [e.detail for e in check.evidence])
+    return out
+
+
+def test_a_procedure_on_the_ungated_base_reads_public_rows_through_a_cache(tmp_path: Path) -> None:
+    checks = _app(tmp_path, GATED_TRPC)
+    status, details = checks["current"]
+    assert status == "n/a"
+    assert "declared public (built on openProcedure" in details[0]
+    # what positively needs a caller still does: a delete, and a user's notes by the client's key
+    assert checks["drop"][0] == "fail"
+    assert checks["notesOf"][0] == "fail"
+
+
+def test_without_gated_procedures_nothing_is_declared_and_the_cache_may_act(tmp_path: Path) -> None:
+    checks = _app(tmp_path, UNGATED_TRPC)
+    assert checks["current"][0] == "fail"
+    assert not any("declared public" in d for d in checks["current"][1])
+
+
+PICKS_ROUTE = """import { prisma } from "@/lib/db";
+
+export async function GET() {
+  const picks = await prisma.pick.findMany({ where: { validTo: { gt: new Date() } } });
+  return Response.json(picks);
+}
+"""
+
+MY_PICKS_ROUTE = """import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+
+export async function GET() {
+  const session = await auth();
+  if (!session?.user?.id) return new Response("Unauthorized", { status: 401 });
+  const picks = await prisma.pick.findMany({ where: { note: { authorId: session.user.id } } });
+  return Response.json(picks);
+}
+"""
+
+
+def test_a_model_owned_only_through_a_relation_and_listed_without_owner_is_public(
+    tmp_path: Path,
+) -> None:
+    make_repo(tmp_path, {"app/api/picks/route.ts": PICKS_ROUTE}, schema=SCHEMA)
+    point = entry(run_audit(tmp_path), "route_handler:app/api/picks/route.ts#GET")
+    check = point.checks.get("authentication")
+    assert check.status.value == "n/a", check.evidence
+    assert "Pick" in check.evidence[0].detail
+
+
+def test_one_read_scoped_to_the_owner_keeps_it_owned(tmp_path: Path) -> None:
+    make_repo(
+        tmp_path,
+        {"app/api/picks/route.ts": PICKS_ROUTE, "app/api/my-picks/route.ts": MY_PICKS_ROUTE},
+        schema=SCHEMA,
+    )
+    point = entry(run_audit(tmp_path), "route_handler:app/api/picks/route.ts#GET")
+    assert point.checks.get("authentication").status.value == "fail"
+
+
+REDIS_PICKS_ROUTE = """import Redis from "ioredis";
+import { prisma } from "@/lib/db";
+
+const redis = new Redis(process.env.REDIS_URL!);
+
+export async function GET() {
+  const cached = await redis.get("picks");
+  if (cached) return Response.json(JSON.parse(cached));
+  const picks = await prisma.pick.findMany({ where: { validTo: { gt: new Date() } } });
+  await redis.set("picks", JSON.stringify(picks), "EX", 60);
+  return Response.json(picks);
+}
+"""
+
+
+def test_a_key_value_cache_in_front_of_public_rows_acts_for_no_one(tmp_path: Path) -> None:
+    make_repo(
+        tmp_path,
+        {"app/api/picks/route.ts": REDIS_PICKS_ROUTE},
+        schema=SCHEMA,
+        dependencies={"ioredis": "5.4.1"},
+    )
+    point = entry(run_audit(tmp_path), "route_handler:app/api/picks/route.ts#GET")
+    assert point.checks.get("authentication").status.value == "n/a"
