@@ -31,6 +31,7 @@ from archtools.analysis.roles import DbOp
 from archtools.analysis.sinks import tainted_by
 from archtools.analysis.ternaries import tested_only
 from archtools.facts.code import Call, Expr, ExprKind, FileFacts, Param
+from archtools.facts.schema import FieldKind, Orm
 from archtools.results import Check, CheckStatus, Evidence
 
 
@@ -44,6 +45,21 @@ class DataChecks(KnowsRateLimits):
         if model is None or op.operation not in UNIQUE_OPERATIONS:
             return frozenset()
         return frozenset(f.name for f in model.fields if f.id or f.unique)
+
+    def _closed_columns(self, op: DbOp) -> frozenset[str]:
+        """The Boolean and enum columns of a Prisma write's model: Prisma refuses any value but
+        `true`/`false` or one of the enum's, so the type is the whole of their validation."""
+        schema = self.ctx.schema
+        if schema is None or schema.orm != Orm.PRISMA or op.kind == "read" or not op.model:
+            return frozenset()
+        model = schema.model(op.model)
+        if model is None:
+            return frozenset()
+        return frozenset(
+            f.name
+            for f in model.fields
+            if not f.list and (f.kind == FieldKind.ENUM or f.type == "Boolean")
+        )
 
     def _validation(
         self, entry: Entry, scope: EntryScope, ops: list[OpFlow], problems: list[Problem]
@@ -64,6 +80,7 @@ class DataChecks(KnowsRateLimits):
                 self._unique_keys(op),
                 operands_of[op.file] | self._keyed_by_helpers(op, flow),
                 self._built_by_helpers(op),
+                self._closed_columns(op),
             )
         inline = self._validated_inline(ops)
         for line, path in upload_checks(scope.facts, scope.funcs, scope.flow):
@@ -582,6 +599,7 @@ def _flag_unvalidated_op(
     unique_keys: frozenset[str] = frozenset(),
     exact_keys: frozenset[int] = frozenset(),
     built: frozenset[int] = frozenset(),
+    closed: frozenset[str] = frozenset(),
 ) -> None:
     """Request data passed whole into an operation (mass assignment), or else the first
     unvalidated input in its filter or data. `unique_keys`: the fields of the operation's model
@@ -589,7 +607,8 @@ def _flag_unvalidated_op(
     ids of the filter parts whose unchecked values are only exact keys: the compared operand of a
     Drizzle `eq(column, value)` (a filter written as a callback stands for the arguments of its
     calls, `value` among them), a filter a helper builds with path segments as keys; `built`: the
-    ids of the data a helper builds with its keys written out."""
+    ids of the data a helper builds with its keys written out; `closed`: the columns of a write
+    that take only a closed set of values (Prisma's Boolean and enum columns)."""
     whole = [
         d
         for d in op.data
@@ -637,6 +656,13 @@ def _flag_unvalidated_op(
         ):
             harmless = harmless or Evidence(
                 file=op.file, line=expr.line, detail=f"{detail}, as the exact key of a filter only"
+            )
+            continue
+        if expr in op.data and _closed_columns_only(expr, flow, closed):
+            harmless = harmless or Evidence(
+                file=op.file,
+                line=expr.line,
+                detail=f"{detail}, only into columns that take true/false or an enum's values",
             )
             continue
         if expr in op.where and _scalar_positions_only(expr, flow, unique_keys):
@@ -713,6 +739,18 @@ def _scalar_positions_only(where: Expr, flow: Flow, unique_keys: frozenset[str])
 
     visit(where, False, True)
     return bool(operands) and not others
+
+
+def _closed_columns_only(data: Expr, flow: Flow, closed: frozenset[str]) -> bool:
+    """Whether every unchecked client value of a write's data is the plain value of a column that
+    takes only true/false or an enum's values (`data: { isShared }`): anything else is refused."""
+    if not closed or data.kind != ExprKind.OBJECT or not data.pairs:
+        return False
+    carrying = [pair for pair in data.pairs if _unchecked(pair.value, flow)]
+    return bool(carrying) and all(
+        pair.key in closed and pair.value.kind in (ExprKind.IDENTIFIER, ExprKind.MEMBER)
+        for pair in carrying
+    )
 
 
 def _exact_value_in(where: Expr, value: Expr) -> bool:

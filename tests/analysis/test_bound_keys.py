@@ -12,7 +12,7 @@ from tests.analysis.test_realworld_patterns import (
     DRIZZLE_SCHEMA,
     audit_files,
 )
-from tests.support.minirepo import entry, statuses
+from tests.support.minirepo import entry, make_repo, run_audit, statuses
 
 ACTION = """"use server";
 import { eq, sql } from "drizzle-orm";
@@ -96,3 +96,64 @@ def test_an_exact_key_in_a_callback_filter_changes_nothing(tmp_path: Path) -> No
     val001 = {(f.file, f.line) for f in result.findings if f.rule == "VAL001"}
     assert ("app/people/[handle]/page.tsx", 7) not in val001
     assert ("app/people/[handle]/page.tsx", 11) in val001
+
+
+CLOSED_SCHEMA = """datasource db {
+  provider = "postgresql"
+  url      = env("DATABASE_URL")
+}
+
+model User {
+  id    String @id @default(cuid())
+  email String @unique
+  notes Note[]
+}
+
+model Note {
+  id       String     @id @default(cuid())
+  title    String
+  pinned   Boolean    @default(false)
+  state    NoteState  @default(DRAFT)
+  authorId String
+  author   User       @relation(fields: [authorId], references: [id])
+}
+
+enum NoteState {
+  DRAFT
+  PUBLISHED
+}
+"""
+
+CLOSED_ACTIONS = """"use server";
+import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+
+export async function pin(id: string, pinned: boolean, state: "DRAFT" | "PUBLISHED") {
+  const session = await auth();
+  if (!session?.user?.id) throw new Error("Unauthorized");
+  await prisma.note.update({
+    where: { id, authorId: session.user.id },
+    data: { pinned, state },
+  });
+}
+
+export async function rename(id: string, title: string) {
+  const session = await auth();
+  if (!session?.user?.id) throw new Error("Unauthorized");
+  await prisma.note.update({
+    where: { id, authorId: session.user.id },
+    data: { title },
+  });
+}
+"""
+
+
+def test_a_prisma_boolean_or_enum_column_takes_nothing_but_its_values(tmp_path: Path) -> None:
+    make_repo(tmp_path, {"app/notes/actions.ts": CLOSED_ACTIONS}, schema=CLOSED_SCHEMA)
+    result = run_audit(tmp_path)
+    val001 = {(f.file, f.line) for f in result.findings if f.rule == "VAL001"}
+    pin = entry(result, "server_action:app/notes/actions.ts#pin")
+    assert statuses(pin)["input_validation"] == "fail"  # still unchecked
+    assert ("app/notes/actions.ts", 10) not in val001
+    # a text column takes any string: the value is reported
+    assert ("app/notes/actions.ts", 19) in val001
