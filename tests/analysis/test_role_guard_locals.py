@@ -65,3 +65,55 @@ def test_a_local_with_a_fallback_proves_no_caller(tmp_path: Path) -> None:
     point = entry(run_audit(tmp_path), f"server_action:{FILE}#renameNote")
     assert point.checks.authentication.status.value == "fail", point.checks.authentication
     assert point.checks.authorization.status.value == "fail", point.checks.authorization
+
+
+MODERATION_TRPC = """import { initTRPC, TRPCError } from "@trpc/server";
+type User = { id: string; isModerator: boolean };
+export const t = initTRPC.context<{ user: User | null }>().create();
+export const createTRPCRouter = t.router;
+const signedIn = t.middleware(({ ctx, next }) => {
+  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED" });
+  return next({ ctx: { user: ctx.user } });
+});
+const moderatorsOnly = t.middleware(({ ctx: { user }, next }) => {
+  if (!user) throw new TRPCError({ code: "UNAUTHORIZED" });
+  if (!user.isModerator) throw new TRPCError({ code: "FORBIDDEN" });
+  return next({ ctx: { user } });
+});
+export const memberProcedure = t.procedure.use(signedIn);
+export const staffProcedure = memberProcedure.use(moderatorsOnly);
+"""
+
+MODERATION_ROUTER = """import { z } from "zod";
+import { createTRPCRouter, memberProcedure, staffProcedure } from "../trpc";
+import { prisma } from "@/lib/db";
+
+export const noteRouter = createTRPCRouter({
+  hide: staffProcedure
+    .input(z.object({ id: z.string() }))
+    .mutation(({ input }) => prisma.note.delete({ where: { id: input.id } })),
+  drop: memberProcedure
+    .input(z.object({ id: z.string() }))
+    .mutation(({ input }) => prisma.note.delete({ where: { id: input.id } })),
+});
+"""
+
+
+def test_a_moderator_flag_checked_in_procedure_middleware_is_a_role_guard(tmp_path: Path) -> None:
+    make_repo(
+        tmp_path,
+        {
+            "server/trpc.ts": MODERATION_TRPC,
+            "server/routers/note.ts": MODERATION_ROUTER,
+            "server/root.ts": 'import { createTRPCRouter } from "./trpc";\n'
+            'import { noteRouter } from "./routers/note";\n'
+            "export const appRouter = createTRPCRouter({ note: noteRouter });\n",
+        },
+        dependencies={"@trpc/server": "11.0.0"},
+    )
+    result = run_audit(tmp_path)
+    hide = entry(result, "trpc_procedure:server/routers/note.ts#note.hide").checks.authorization
+    assert hide.status.value == "pass", hide
+    assert any("user.isModerator" in e.detail for e in hide.evidence), hide
+    drop = entry(result, "trpc_procedure:server/routers/note.ts#note.drop").checks.authorization
+    assert drop.status.value == "fail", drop
