@@ -324,13 +324,22 @@ class AuthenticationChecks(KnowsRateLimits):
                 detail=f"public by design: a sign-in, it checks a password with {password.detail}",
             )
         for call in scope.facts.calls:
-            if scope.has(call.func, call.line) and call.name in TRPC_ADAPTERS:
+            if scope.has(call.func, call.line) and self._runs_trpc_adapter(scope.facts.path, call):
                 return Evidence(
                     file=entry.file,
                     line=call.line,
                     detail=f"{TRANSPORT}; each procedure is checked on its own",
                 )
         return None
+
+    def _runs_trpc_adapter(self, file: str, call: Call) -> bool:
+        """A tRPC adapter called in the handler, or the handler a module-level adapter call made
+        (`const trpcHandler = createNextApiHandler({ router })`, then `trpcHandler(req, res)`)."""
+        if call.name in TRPC_ADAPTERS:
+            return True
+        symbol = self.ctx.program.lookup(file, call.callee)
+        made = self.ctx.program.value_call(symbol) if symbol is not None else None
+        return made is not None and made.name in TRPC_ADAPTERS
 
     def _public_route_kind(
         self, entry: Entry, scope: EntryScope, segments: list[str]

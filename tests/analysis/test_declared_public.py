@@ -205,3 +205,48 @@ def test_a_key_value_cache_in_front_of_public_rows_acts_for_no_one(tmp_path: Pat
     )
     point = entry(run_audit(tmp_path), "route_handler:app/api/picks/route.ts#GET")
     assert point.checks.get("authentication").status.value == "n/a"
+
+
+TRANSPORT_ROUTE = """import { createNextApiHandler } from "@trpc/server/adapters/next";
+import type { NextApiRequest, NextApiResponse } from "next";
+import { appRouter } from "@/server/root";
+import { withTracing } from "@/lib/tracing";
+
+const trpcHandler = createNextApiHandler({ router: appRouter, createContext: () => ({}) });
+
+export default withTracing(async (req: NextApiRequest, res: NextApiResponse) => {
+  await trpcHandler(req, res);
+});
+"""
+
+TRACING = """import type { NextApiHandler } from "next";
+export function withTracing(handler: NextApiHandler): NextApiHandler {
+  return async (req, res) => {
+    console.time(req.url);
+    await handler(req, res);
+    console.timeEnd(req.url);
+  };
+}
+"""
+
+
+def test_a_handler_that_runs_a_module_level_trpc_adapter_is_the_transport(tmp_path: Path) -> None:
+    make_repo(
+        tmp_path,
+        {
+            "server/trpc.ts": GATED_TRPC,
+            "server/routers/pick.ts": ROUTER,
+            "server/root.ts": ROOT,
+            "lib/cache.ts": CACHE,
+            "lib/picks.ts": PICKS,
+            "lib/tracing.ts": TRACING,
+            "pages/api/trpc/[trpc].ts": TRANSPORT_ROUTE,
+        },
+        schema=SCHEMA,
+        dependencies={"@trpc/server": "11.0.0"},
+    )
+    result = run_audit(tmp_path)
+    check = entry(result, "pages_api:pages/api/trpc/[trpc].ts#default").checks.authentication
+    assert check.status.value == "n/a", check
+    assert "the tRPC transport" in check.evidence[0].detail
+    assert not [f for f in result.findings if f.file == "pages/api/trpc/[trpc].ts"]
