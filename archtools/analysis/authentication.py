@@ -28,6 +28,7 @@ from archtools.analysis.middleware import MiddlewareInfo, vulnerable_to_bypass
 from archtools.analysis.owner_filters import nested_owner_filter
 from archtools.analysis.profile_reads import picked_fields, profile_fields
 from archtools.analysis.public_content import public_flag
+from archtools.analysis.query_args import counts_or_groups
 from archtools.analysis.rate_limits import KnowsRateLimits
 from archtools.analysis.roles import DbOp
 from archtools.analysis.shared_cache import SharedCache
@@ -86,7 +87,7 @@ class _PublicReads:
             return True
         if op.model is None or not self.known:
             return True  # raw SQL or a table the schema does not name: whose rows is unknown
-        if op.operation in _AGGREGATES:
+        if op.operation in _AGGREGATES or counts_or_groups(self.program, op):
             return False
         if profile_fields(self.program, op, self.user_models, self.owned_relation(op.model)):
             return False  # names and avatars: what any visitor of a profile sees

@@ -76,6 +76,19 @@ def query_args(program: Program, op: DbOp, model: Model) -> QueryArgs | None:
         return None
 
 
+def counts_or_groups(program: Program, op: DbOp) -> bool:
+    """A Drizzle select that counts or groups (`select({ total: count() })`, `.groupBy(...)`),
+    however the rest of its chain is written: it returns figures about rows, not rows."""
+    if op.operation != "select":
+        return False
+    chain = program.chain(op.file, program.files[op.file].calls[op.call])
+    if not chain:
+        return False
+    return any(link.name == "groupBy" for link in chain[1:]) or any(
+        a in arg.text for arg in chain[0].args for a in _AGGREGATES
+    )
+
+
 # -- Prisma ------------------------------------------------------------------------------------
 
 

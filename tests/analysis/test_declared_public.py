@@ -250,3 +250,59 @@ def test_a_handler_that_runs_a_module_level_trpc_adapter_is_the_transport(tmp_pa
     assert check.status.value == "n/a", check
     assert "the tRPC transport" in check.evidence[0].detail
     assert not [f for f in result.findings if f.file == "pages/api/trpc/[trpc].ts"]
+
+
+VOTES_SCHEMA = """import { pgTable, text, timestamp } from "drizzle-orm/pg-core";
+export const users = pgTable("users", { id: text("id").primaryKey(), email: text("email").notNull() });
+export const votes = pgTable("votes", {
+  id: text("id").primaryKey(),
+  userId: text("user_id").notNull().references(() => users.id),
+  choice: text("choice").notNull(),
+  createdAt: timestamp("created_at").notNull(),
+});
+"""
+
+TALLY_ROUTE = """import { sql } from "drizzle-orm";
+import { db } from "@/db";
+import { votes } from "@/db/schema";
+
+const day = sql<string>`date_trunc('day', ${votes.createdAt})`;
+const total = sql<number>`count(*)`;
+
+export async function GET() {
+  const rows = await db
+    .select({ day, total })
+    .from(votes)
+    .groupBy(day)
+    .orderBy(day);
+  return Response.json(rows);
+}
+"""
+
+
+def _tally(tmp_path: Path, route: str) -> str:
+    make_repo(
+        tmp_path,
+        {
+            "drizzle.config.ts": 'import { defineConfig } from "drizzle-kit";\n'
+            'export default defineConfig({ schema: "./db/schema.ts", dialect: "postgresql" });\n',
+            "db/index.ts": 'import { drizzle } from "drizzle-orm/node-postgres";\n'
+            'import * as schema from "./schema";\n'
+            "export const db = drizzle(process.env.DATABASE_URL!, { schema });\n",
+            "db/schema.ts": VOTES_SCHEMA,
+            "app/api/tally/route.ts": route,
+        },
+        schema=None,
+        dependencies={"drizzle-orm": "0.43.1"},
+    )
+    point = entry(run_audit(tmp_path), "route_handler:app/api/tally/route.ts#GET")
+    return point.checks.authentication.status.value
+
+
+def test_a_drizzle_select_that_groups_returns_figures_not_rows(tmp_path: Path) -> None:
+    assert _tally(tmp_path / "grouped", TALLY_ROUTE) == "n/a"
+    # the same table read row by row is the users' votes
+    rows = TALLY_ROUTE.replace(".select({ day, total })", ".select()").replace(
+        "    .groupBy(day)\n", ""
+    )
+    assert _tally(tmp_path / "rows", rows) == "fail"
