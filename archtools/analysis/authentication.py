@@ -30,6 +30,7 @@ from archtools.analysis.profile_reads import picked_fields, profile_fields
 from archtools.analysis.public_content import public_flag
 from archtools.analysis.query_args import counts_or_groups
 from archtools.analysis.rate_limits import KnowsRateLimits
+from archtools.analysis.read_policy import filter_keys
 from archtools.analysis.roles import DbOp
 from archtools.analysis.shared_cache import SharedCache
 from archtools.analysis.summaries import Summary, is_identity_table
@@ -80,6 +81,7 @@ class _PublicReads:
         self.read_only = tuple(checks.k.sensitive_operations.read_only_packages)
         self.program = checks.ctx.program
         self.user_models = checks.k.ownership.user_models
+        self.owner_fields = frozenset(checks.k.ownership.owner_fields)
         self.owned_relation = checks.ctx.owned_relation
 
     def touches(self, op: DbOp) -> bool:
@@ -87,7 +89,7 @@ class _PublicReads:
             return True
         if op.model is None or not self.known:
             return True  # raw SQL or a table the schema does not name: whose rows is unknown
-        if op.operation in _AGGREGATES or counts_or_groups(self.program, op):
+        if op.operation in _AGGREGATES:
             return False
         if profile_fields(self.program, op, self.user_models, self.owned_relation(op.model)):
             return False  # names and avatars: what any visitor of a profile sees
@@ -96,6 +98,20 @@ class _PublicReads:
         ) and not holds_personal_data(self.schema, op.model):
             return False
         return not any(public_flag(w, self.flags) for w in op.where)
+
+    def _filtered_by_owner(self, op: DbOp) -> bool:
+        """Whether the filter names an owner column of the model: an owner-named column or a
+        foreign key to the user model."""
+        model = self.schema.model(op.model or "")
+        users = {u.lower() for u in self.user_models} | {"user", "users"}
+        owners = self.owner_fields | {
+            key
+            for f in (model.fields if model is not None else [])
+            if f.relation is not None and f.type.lower() in users
+            for key in f.relation.fields
+        }
+        facts = self.program.files[op.file]
+        return any(key in owners for key, _ in filter_keys(facts, op.where))
 
     def acts(self, package: str) -> bool:
         """Every package but those that only read or render content may act for the caller."""
@@ -114,6 +130,11 @@ class _DeclaredPublicReads(_PublicReads):
     def __init__(self, checks: CheckerBase) -> None:
         super().__init__(checks)
         self.acting = tuple(checks.k.sinks.packages)
+
+    def touches(self, op: DbOp) -> bool:
+        if counts_or_groups(self.program, op) and not self._filtered_by_owner(op):
+            return False  # figures about rows (a Drizzle count or groupBy), not one user's
+        return super().touches(op)
 
     def acts(self, package: str) -> bool:
         return _inert_package(package, self.acting) and super().acts(package)

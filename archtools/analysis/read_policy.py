@@ -154,7 +154,7 @@ def _tally(
     tally = _Reads(count=len(ops))
     for op in ops:
         facts = program.files[op.file]
-        keys = list(_filter_keys(facts, op.where))
+        keys = list(filter_keys(facts, op.where))
         if _scopes(keys, scoping) or (
             (op.file, op.func, op.model) not in writes
             and _compared_after_load(facts, op, scoping[0])
@@ -176,7 +176,7 @@ def _scopes(keys: list[tuple[str, Expr]], scoping: tuple[frozenset[str], frozens
     return False
 
 
-def _filter_keys(facts: FileFacts, where: Iterable[Expr]) -> Iterable[tuple[str, Expr]]:
+def filter_keys(facts: FileFacts, where: Iterable[Expr]) -> Iterable[tuple[str, Expr]]:
     """Every key of a filter, at any depth: Prisma's object keys, and the columns Drizzle's
     `eq(t.col, v)` and its kin compare."""
     stack = list(where)

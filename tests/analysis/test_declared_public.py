@@ -1,7 +1,9 @@
 """Public by the app's own word: a tRPC procedure built on the app's ungated base, where the app builds
 others on gated ones, needs a signed-in caller only for what positively needs one (a write, a user's
-rows, a package that acts); a cache wrapper the audit cannot follow does not make it sensitive. And a
-model owned only through a relation path, which the app lists without an owner, is public to read."""
+rows, a package that acts); a cache wrapper the audit cannot follow does not make it sensitive. A
+model owned only through a relation path, which the app lists without an owner, is public to read;
+a Drizzle select that counts or groups returns figures, not rows; and a handler that runs a tRPC
+adapter is the transport, each procedure checked on its own."""
 
 from __future__ import annotations
 
@@ -181,32 +183,6 @@ def test_one_read_scoped_to_the_owner_keeps_it_owned(tmp_path: Path) -> None:
     assert point.checks.get("authentication").status.value == "fail"
 
 
-REDIS_PICKS_ROUTE = """import Redis from "ioredis";
-import { prisma } from "@/lib/db";
-
-const redis = new Redis(process.env.REDIS_URL!);
-
-export async function GET() {
-  const cached = await redis.get("picks");
-  if (cached) return Response.json(JSON.parse(cached));
-  const picks = await prisma.pick.findMany({ where: { validTo: { gt: new Date() } } });
-  await redis.set("picks", JSON.stringify(picks), "EX", 60);
-  return Response.json(picks);
-}
-"""
-
-
-def test_a_key_value_cache_in_front_of_public_rows_acts_for_no_one(tmp_path: Path) -> None:
-    make_repo(
-        tmp_path,
-        {"app/api/picks/route.ts": REDIS_PICKS_ROUTE},
-        schema=SCHEMA,
-        dependencies={"ioredis": "5.4.1"},
-    )
-    point = entry(run_audit(tmp_path), "route_handler:app/api/picks/route.ts#GET")
-    assert point.checks.get("authentication").status.value == "n/a"
-
-
 TRANSPORT_ROUTE = """import { createNextApiHandler } from "@trpc/server/adapters/next";
 import type { NextApiRequest, NextApiResponse } from "next";
 import { appRouter } from "@/server/root";
@@ -262,25 +238,32 @@ export const votes = pgTable("votes", {
 });
 """
 
-TALLY_ROUTE = """import { sql } from "drizzle-orm";
+TALLY_ROUTER = """import { z } from "zod";
+import { eq, sql } from "drizzle-orm";
+import { createTRPCRouter, memberProcedure, openProcedure } from "../trpc";
 import { db } from "@/db";
 import { votes } from "@/db/schema";
 
 const day = sql<string>`date_trunc('day', ${votes.createdAt})`;
 const total = sql<number>`count(*)`;
 
-export async function GET() {
-  const rows = await db
-    .select({ day, total })
-    .from(votes)
-    .groupBy(day)
-    .orderBy(day);
-  return Response.json(rows);
-}
+export const voteRouter = createTRPCRouter({
+  daily: openProcedure.input(z.object({ choice: z.string() })).query(({ input }) =>
+    db
+      .select({ day, total })
+      .from(votes)
+      .where(eq(votes.choice, input.choice))
+      .groupBy(day)
+      .orderBy(day),
+  ),
+  mine: memberProcedure.query(({ ctx }) =>
+    db.select().from(votes).where(eq(votes.userId, ctx.session?.user.id ?? "")),
+  ),
+});
 """
 
 
-def _tally(tmp_path: Path, route: str) -> str:
+def _tally(tmp_path: Path, router: str) -> str:
     make_repo(
         tmp_path,
         {
@@ -290,19 +273,28 @@ def _tally(tmp_path: Path, route: str) -> str:
             'import * as schema from "./schema";\n'
             "export const db = drizzle(process.env.DATABASE_URL!, { schema });\n",
             "db/schema.ts": VOTES_SCHEMA,
-            "app/api/tally/route.ts": route,
+            "server/trpc.ts": GATED_TRPC,
+            "server/routers/vote.ts": router,
+            "server/root.ts": 'import { createTRPCRouter } from "./trpc";\n'
+            'import { voteRouter } from "./routers/vote";\n'
+            "export const appRouter = createTRPCRouter({ vote: voteRouter });\n",
         },
         schema=None,
-        dependencies={"drizzle-orm": "0.43.1"},
+        dependencies={"drizzle-orm": "0.43.1", "@trpc/server": "11.0.0"},
     )
-    point = entry(run_audit(tmp_path), "route_handler:app/api/tally/route.ts#GET")
+    point = entry(run_audit(tmp_path), "trpc_procedure:server/routers/vote.ts#vote.daily")
     return point.checks.authentication.status.value
 
 
-def test_a_drizzle_select_that_groups_returns_figures_not_rows(tmp_path: Path) -> None:
-    assert _tally(tmp_path / "grouped", TALLY_ROUTE) == "n/a"
+def test_a_public_drizzle_select_that_groups_returns_figures_not_rows(tmp_path: Path) -> None:
+    assert _tally(tmp_path / "grouped", TALLY_ROUTER) == "n/a"
     # the same table read row by row is the users' votes
-    rows = TALLY_ROUTE.replace(".select({ day, total })", ".select()").replace(
-        "    .groupBy(day)\n", ""
+    rows = TALLY_ROUTER.replace(".select({ day, total })", ".select()").replace(
+        "      .groupBy(day)\n", ""
     )
     assert _tally(tmp_path / "rows", rows) == "fail"
+    # and a count of one user's votes, chosen by the client, is about that user
+    one_user = TALLY_ROUTER.replace(
+        "eq(votes.choice, input.choice)", "eq(votes.userId, input.choice)"
+    )
+    assert _tally(tmp_path / "owner", one_user) == "fail"
