@@ -7,7 +7,7 @@ import json
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from archtools.facts.schema import Schema
 
@@ -82,6 +82,20 @@ class Check(_Frozen):
     evidence: list[Evidence] = []
     # authentication only: the kind of caller a pass proves (session | api_key | signature | internal).
     kind: str | None = None
+
+    @field_validator("evidence")
+    @classmethod
+    def _each_place_once(cls, evidence: list[Evidence]) -> list[Evidence]:
+        """Each place and reason once: a role gate in a procedure's middleware guards every
+        query after it, and is the same evidence for each of them."""
+        seen: set[tuple[str, int, str]] = set()
+        unique = []
+        for item in evidence:
+            key = (item.file, item.line, item.detail)
+            if key not in seen:
+                seen.add(key)
+                unique.append(item)
+        return unique
 
 
 class Checks(_Frozen):

@@ -115,5 +115,7 @@ def test_a_moderator_flag_checked_in_procedure_middleware_is_a_role_guard(tmp_pa
     hide = entry(result, "trpc_procedure:server/routers/note.ts#note.hide").checks.authorization
     assert hide.status.value == "pass", hide
     assert any("user.isModerator" in e.detail for e in hide.evidence), hide
+    places = [(e.file, e.line, e.detail) for e in hide.evidence]
+    assert len(places) == len(set(places)), places  # each place and reason once
     drop = entry(result, "trpc_procedure:server/routers/note.ts#note.drop").checks.authorization
     assert drop.status.value == "fail", drop
