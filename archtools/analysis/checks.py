@@ -434,6 +434,10 @@ class EntryChecker(AuthorizationChecks, DataChecks):
         rate = self._rate_limiting(entry, scope, problems)
         audit = self._audit_logging(entry, scope, ops, problems)
         signed_in = authn.status == CheckStatus.PASS and authn.kind in ("session", "api_key")
+        # an admin's, a moderator's or an operator's delete is a deliberate purge (DATA001)
+        privileged = any(op.kind == "delete" for op, _flow in ops) and (
+            operator or self._role_gate(entry, scope)[0] is not None
+        )
         kept_out: list[Evidence] = []
         problems.extend(
             entry_problems(
@@ -444,6 +448,7 @@ class EntryChecker(AuthorizationChecks, DataChecks):
                 scope.flow,
                 ops,
                 signed_in=signed_in,
+                privileged=privileged,
                 proofs=kept_out,
             )
         )

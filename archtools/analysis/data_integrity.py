@@ -51,9 +51,13 @@ class _AppWrites:
 _CACHE: WeakKeyDictionary[CallClassifier, _AppWrites] = WeakKeyDictionary()
 
 
-def write_problems(ctx: AnalysisContext, op: DbOp, model: str) -> list[Problem]:
-    """DATA001 and DATA002 for one operation of an entry point on `model`."""
-    found = [_hard_delete(ctx, op, model), _lost_update(ctx, op, model)]
+def write_problems(
+    ctx: AnalysisContext, op: DbOp, model: str, *, purge: bool = False
+) -> list[Problem]:
+    """DATA001 and DATA002 for one operation of an entry point on `model`. `purge`: only a
+    privileged caller (a role, an operator's secret) reaches it, so a hard delete is a deliberate
+    purge of what the soft delete keeps, not a bypass of it."""
+    found = [None if purge else _hard_delete(ctx, op, model), _lost_update(ctx, op, model)]
     return [problem for problem in found if problem is not None]
 
 

@@ -69,11 +69,14 @@ def entry_problems(
     ops_with_flow: list[tuple[DbOp, Flow]],
     *,
     signed_in: bool = False,
+    privileged: bool = False,
     proofs: list[Evidence] | None = None,
 ) -> list[Problem]:
     """signed_in: the caller is a signed-in user (or an API key's holder), who may read back the
-    bearer tokens of the rows it may read; credentials stay secret from everyone. `proofs`, when
-    given, gets why each query reading secret fields keeps them out of the response."""
+    bearer tokens of the rows it may read; credentials stay secret from everyone. privileged: only
+    an admin, a moderator or an operator's secret reaches it, whose deletes are deliberate purges.
+    `proofs`, when given, gets why each query reading secret fields keeps them out of the
+    response."""
     problems: list[Problem] = []
     ops = [op for op, _flow in ops_with_flow]
     calls = [c for c in facts.calls if c.func in funcs]
@@ -105,7 +108,7 @@ def entry_problems(
         exposed = _exposure(response, op, op.model)
         if exposed is not None:
             problems.append(exposed)
-        problems.extend(write_problems(ctx, op, op.model))
+        problems.extend(write_problems(ctx, op, op.model, purge=privileged))
         listed = not download and _rows_reach_client(response, op)
         problems.extend(scale_problems(ctx, op, listed))
     problems.extend(query_loop_problems(ctx, ops))
