@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from archtools.analysis.knowledge import active_knowledge
 from archtools.facts.code import Call, Expr, ExprKind, FileFacts, Guard, VarDecl
 from archtools.results import Evidence
 
@@ -301,27 +302,71 @@ def _label_declaration(sources: _Sources, flow: Flow, var: VarDecl, init: Expr) 
 def _label_parallel(sources: _Sources, flow: Flow, var: VarDecl, init: Expr) -> None:
     """`const [session, note] = await Promise.all([auth(), getNote(id)])`: each name holds what
     the call in its place returns; the caller's identity where that call returns it."""
-    for name, item in parallel_results(sources.facts, var):
-        if item.call is not None and item.call in sources.identity_calls:
-            flow.identity[name] = sources.identity_calls[item.call]
+    for name, call in parallel_calls(sources.facts, var):
+        if call in sources.identity_calls:
+            flow.identity[name] = sources.identity_calls[call]
 
 
 _PARALLEL = ("Promise.all", "Promise.allSettled")
+_KEEPS_VALUE = ("catch", "finally")  # `getChat(id).catch(() => null)` gives the chat or nothing
 
 
-def parallel_results(facts: FileFacts, var: VarDecl) -> list[tuple[str, Expr]]:
-    """The names a `const [a, b] = await Promise.all([f(), g()])` declares, each with the
-    expression in its place; empty for any other declaration."""
+def parallel_calls(facts: FileFacts, var: VarDecl) -> list[tuple[str, int]]:
+    """The names a declaration takes from calls run together, each with the call whose result it
+    holds: `const [a, b] = await Promise.all([f(), g()])`, or `const { a, b } = await all({ a:
+    () => f(), async b() { return g() } })` with a runner of objects of functions."""
     init = var.init
     if init is None or init.call is None:
         return []
     waited = facts.calls[init.call]
-    if waited.callee.removeprefix("await ") not in _PARALLEL:
+    callee = waited.callee.removeprefix("await ")
+    if callee in _PARALLEL:
+        items = waited.args[0].items if waited.args else ()
+        if len(items) != len(var.names):
+            return []
+        return [
+            (name, item.call)
+            for name, item in zip(var.names, items, strict=True)
+            if item.call is not None
+        ]
+    if not (waited.args and var.keys and _runs_object(facts, callee)):
         return []
-    items = waited.args[0].items if waited.args else ()
-    if len(items) != len(var.names):
-        return []
-    return list(zip(var.names, items, strict=True))
+    functions = {
+        pair.key: pair.value.func
+        for pair in waited.args[0].pairs
+        if pair.value.kind == ExprKind.FUNCTION and pair.value.func is not None
+    }
+    found = []
+    for key, name in zip(var.keys, var.names, strict=False):
+        func = functions.get(key)
+        call = _result_call(facts, func) if func is not None else None
+        if call is not None:
+            found.append((name, call))
+    return found
+
+
+def _runs_object(facts: FileFacts, callee: str) -> bool:
+    """Whether `callee` is a runner of objects of functions, imported from its package."""
+    runners = active_knowledge().parallel_runners
+    return any(
+        imp.source == runner.package and name.imported == runner.call and name.local == callee
+        for runner in runners
+        for imp in facts.imports
+        for name in imp.names
+    )
+
+
+def _result_call(facts: FileFacts, func: int) -> int | None:
+    """The call a function gives back as its result (`return getChat(id)`, or an arrow's body),
+    through `.catch()`/`.finally()` on it; None when it returns anything else or several things."""
+    returned = [c for c in facts.calls if c.func == func and c.returned]
+    values = [r for r in facts.returns if r.func == func and r.value is not None]
+    if len(returned) != 1 or len(values) > 1:
+        return None
+    call = returned[0]
+    while call.name in _KEEPS_VALUE and call.receiver is not None:
+        call = facts.calls[call.receiver]
+    return call.index
 
 
 def leaving_branches(facts: FileFacts, funcs: set[int | None]) -> list[tuple[int, int]]:

@@ -14,7 +14,7 @@ from archtools.analysis.flow import (
     enclosing_functions,
     equated_with_caller,
     function_scope,
-    parallel_results,
+    parallel_calls,
 )
 from archtools.analysis.roles import DbOp
 from archtools.facts.code import Call, ExitKind, Expr, ExprKind, FileFacts, Guard, Param
@@ -642,13 +642,14 @@ def _where_reads(facts: FileFacts, op: DbOp) -> set[str]:
 
 def _names_given(facts: FileFacts, call: Call) -> set[str]:
     """The names a call's result is held in: its own declaration, or its place in a destructured
-    `const [session, chat] = await Promise.all([auth(), getChat(id)])`."""
+    `const [session, chat] = await Promise.all([auth(), getChat(id)])`, or under its key in
+    `const { session, chat } = await all({ session: () => auth(), chat: () => getChat(id) })`."""
     if call.assigned_to:
         return set(call.assigned_to)
     return {
         name
         for var in facts.vars
-        if var.func == call.func
-        for name, item in parallel_results(facts, var)
-        if item.call == call.index
+        if var.init is not None and var.init.call is not None
+        for name, index in parallel_calls(facts, var)
+        if index == call.index
     }
