@@ -58,6 +58,9 @@ class Flow:
     listed: set[str] = field(default_factory=set)
     # local arrays and what the function pushes into them (`conditions.push({ ... })`)
     pushed: dict[str, list[Expr]] = field(default_factory=dict)
+    # fields the server wrote into an object that also holds the client's values (`id` of
+    # `const message = { id: randomUUID(), text: body.text }`): `message.id` is not the client's
+    server_fields: set[str] = field(default_factory=set)
 
     def is_identity(self, expr: Expr) -> bool:
         if any(r in self.identity for r in expr.roots):
@@ -77,15 +80,23 @@ class Flow:
             _under(p, self.input_paths) and not _under(p, self.validated_paths) for p in expr.paths
         ):
             return True
-        return any(root in self.inputs and root not in self.validated for root in expr.roots)
+        return any(root not in self.validated for root in self._input_roots(expr))
 
     def is_client_value(self, expr: Expr) -> bool:
         """Client-controlled, validated or not (a validated id is still the client's choice)."""
-        if any(root in self.inputs for root in expr.roots):
-            return not self.is_identity(expr) or any(
-                root in self.inputs and root not in self.identity for root in expr.roots
-            )
+        roots = self._input_roots(expr)
+        if roots:
+            return not self.is_identity(expr) or any(root not in self.identity for root in roots)
         return any(_under(p, self.input_paths) for p in expr.paths)
+
+    def _input_roots(self, expr: Expr) -> list[str]:
+        """The input names an expression reads, but those it reads only through fields the
+        server wrote (`message.id` of `{ id: randomUUID(), text: body.text }`)."""
+        return [
+            root
+            for root in expr.roots
+            if root in self.inputs and not _server_made(expr, root, self.server_fields)
+        ]
 
 
 # `typeof q.search === "string" ? q.search : undefined`: the value is used only once its type held.
@@ -95,6 +106,14 @@ _TYPE_CHECKED = re.compile(
 )  # `typeof x === "string" ? x.toLowerCase().trim() : ""`: string methods keep the check
 # `q.take ? Number(q.take) : undefined`: the value is used only through a coercion.
 _COERCED = re.compile(r"^[^?]+\?\s*(Number|parseInt|parseFloat|Boolean|BigInt)\(")
+
+
+def _server_made(expr: Expr, root: str, fields: set[str]) -> bool:
+    """Whether `expr` reads `root` only through fields the server wrote into it."""
+    if not fields:
+        return False
+    reads = [p for p in expr.paths if p.split(".", 1)[0] == root]
+    return bool(reads) and all(any(p == f or p.startswith(f + ".") for f in fields) for p in reads)
 
 
 def checked_in_place(expr: Expr) -> bool:
@@ -297,6 +316,22 @@ def _label_declaration(sources: _Sources, flow: Flow, var: VarDecl, init: Expr) 
     _label_client_value(facts, flow, var, init, labels, stored=stored)
     _label_request(facts, flow, init, labels)
     _bind_labels(facts, flow, var, init, labels)
+    _label_server_fields(flow, var, init)
+
+
+def _label_server_fields(flow: Flow, var: VarDecl, init: Expr) -> None:
+    """`const message = { id: randomUUID(), text: body.text }`: the message holds the client's
+    text, but its id is the server's own."""
+    if init.kind != ExprKind.OBJECT or var.keys or len(var.names) != 1:
+        return
+    name = var.names[0]
+    if name not in flow.inputs:
+        return
+    for pair in init.pairs:
+        if pair.key.isidentifier() and not (
+            flow.is_client_value(pair.value) or flow.is_input(pair.value)
+        ):
+            flow.server_fields.add(f"{name}.{pair.key}")
 
 
 def _label_parallel(sources: _Sources, flow: Flow, var: VarDecl, init: Expr) -> None:
