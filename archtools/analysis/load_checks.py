@@ -120,7 +120,9 @@ class LoadChecks(AuthenticationChecks):
             if var.func not in scope or var.line <= op.line or var.init is None:
                 continue
             if var.init.all_roots() & (derived | verdicts):
-                if flow.is_identity(var.init):
+                # an object built around the row and the caller (`new NoteView(session, row)`)
+                # holds them, it says nothing of the one about the other by itself
+                if flow.is_identity(var.init) and not _constructs(facts, var.init):
                     verdicts.update(var.names)
                 else:
                     derived.update(var.names)
@@ -499,6 +501,13 @@ def _caller_check(
         if compares_caller or roots & verdicts:
             return guard
     return None
+
+
+def _constructs(facts: FileFacts, init: Expr) -> bool:
+    """`new C(...)`, awaited or not."""
+    return init.call is not None and facts.calls[init.call].callee.removeprefix(
+        "await "
+    ).startswith("new ")
 
 
 def derived_names(
