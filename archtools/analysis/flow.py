@@ -357,11 +357,11 @@ def parallel_calls(facts: FileFacts, var: VarDecl) -> list[tuple[str, int]]:
     callee = waited.callee.removeprefix("await ")
     if callee in _PARALLEL:
         items = waited.args[0].items if waited.args else ()
-        if len(items) != len(var.names):
+        if len(items) < len(var.names) or var.keys:  # (the first results, in order)
             return []
         return [
             (name, item.call)
-            for name, item in zip(var.names, items, strict=True)
+            for name, item in zip(var.names, items, strict=False)
             if item.call is not None
         ]
     if not (waited.args and var.keys and _runs_object(facts, callee)):

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from archtools.analysis.flow import function_scope
+from archtools.analysis.flow import function_scope, parallel_calls
 from archtools.analysis.program import Program
-from archtools.facts.code import Call, Expr, ExprKind, FileFacts
+from archtools.analysis.roles import DbOp
+from archtools.analysis.summaries import Summaries
+from archtools.facts.code import Call, ExitKind, Expr, ExprKind, FileFacts
 
 _THIS = "this."
 
@@ -38,14 +40,14 @@ def method_compares_row_with_caller(
     if "constructor" not in functions or method not in functions:
         return False
     target = program.files[file]
-    params = target.functions[functions["constructor"]].params
+    params = target.functions[functions["constructor"][0]].params
     kept = {
         p.name: arg for p, arg in zip(params, built.args, strict=False) if p.name.isidentifier()
     }
     rows = {name for name, arg in kept.items() if arg.all_roots() & row}
     if not rows:
         return False
-    inside = function_scope(target, functions[method])
+    inside = {f for index in functions[method] for f in function_scope(target, index)}
     for cmp in target.comparisons:
         if cmp.func not in inside:
             continue
@@ -70,9 +72,9 @@ def _construction(facts: FileFacts, call: Call, name: str) -> Call | None:
 
 def _class_functions(
     program: Program, facts: FileFacts, name: str
-) -> tuple[str, dict[str, int]] | None:
+) -> tuple[str, dict[str, list[int]]] | None:
     """The file declaring class `name` (this one, or the one it is imported from) and its
-    methods by name."""
+    methods by name (a static and an instance method may share one)."""
     candidates = [facts.path] + [
         resolved
         for imp in facts.imports
@@ -86,13 +88,14 @@ def _class_functions(
         declared = next((c for c in target.classes if c.name == name), None)
         if declared is None:
             continue
-        methods = {
-            fn.name: fn.index
-            for fn in target.functions
-            if fn.name is not None
-            and fn.parent is None
-            and declared.line <= fn.line <= declared.end_line
-        }
+        methods: dict[str, list[int]] = {}
+        for fn in target.functions:
+            if (
+                fn.name is not None
+                and fn.parent is None
+                and declared.line <= fn.line <= declared.end_line
+            ):
+                methods.setdefault(fn.name, []).append(fn.index)
         return path, methods
     return None
 
@@ -124,4 +127,129 @@ def _caller_through(
             Expr(kind=ExprKind.MEMBER, text=whole, line=arg.line, roots=(arg.text,), paths=(whole,))
         ):
             return True
+    return False
+
+
+def asserted_by_method(
+    program: Program,
+    summaries: Summaries,
+    facts: FileFacts,
+    funcs: set[int | None],
+    before: int,
+    keys: set[str],
+    loads: list[DbOp],
+    is_identity: Callable[[Expr], bool],
+) -> Call | None:
+    """`const note = await Note.fromId(ctx, input.noteId); note.ensureOwned();` before line
+    `before`: the key went to a loader that reads the row by it and builds an object around the
+    row and the context it was given, and a method of that object throws unless the row it kept
+    is the caller's (`if (this.note.userId !== this.ctx.user.id) throw`)."""
+    for call in facts.calls:
+        if call.func not in funcs or call.line >= before or call.args:
+            continue
+        receiver, _, method = call.callee.removeprefix("await ").rpartition(".")
+        if not receiver.isidentifier():
+            continue
+        for loader in facts.calls:
+            if loader.func not in funcs or loader.line > call.line:
+                continue
+            handed = [i for i, a in enumerate(loader.args) if _mentions(a, keys)]
+            if not handed or receiver not in names_given(facts, loader):
+                continue
+            target = summaries.target(facts.path, loader)
+            if target is None or target[1] is None:
+                continue
+            if _loader_asserts(program, target, loader, handed, method, loads, is_identity):
+                return call
+    return None
+
+
+def names_given(facts: FileFacts, call: Call) -> set[str]:
+    """The names a call's result is held in: its own declaration, or its place among calls run
+    together (`const [a, b] = await Promise.all([f(), g()])`)."""
+    if call.assigned_to:
+        return set(call.assigned_to)
+    return {
+        name
+        for var in facts.vars
+        if var.init is not None and var.init.call is not None
+        for name, index in parallel_calls(facts, var)
+        if index == call.index
+    }
+
+
+def _mentions(arg: Expr, keys: set[str]) -> bool:
+    return bool(set(arg.paths) & keys or (not arg.paths and set(arg.roots) & keys))
+
+
+def _loader_asserts(
+    program: Program,
+    target: tuple[str, int | None],
+    loader: Call,
+    handed: list[int],
+    method: str,
+    loads: list[DbOp],
+    is_identity: Callable[[Expr], bool],
+) -> bool:
+    tfile, tfunc = target
+    if tfunc is None:
+        return False
+    tfacts = program.files[tfile]
+    params = tfacts.functions[tfunc].params
+    key_params = {params[i].name for i in handed if i < len(params)}
+    inside = function_scope(tfacts, tfunc)
+    rows = {
+        name
+        for load in loads
+        if load.file == tfile and load.func in inside and load.kind == "read"
+        if any(set(w.all_roots()) & key_params for w in load.where)
+        for name in load.assigned_to
+    }
+    if not rows:
+        return False
+    # what each parameter of the loader was given by the call
+    given = {p.name: arg for p, arg in zip(params, loader.args, strict=False)}
+    for built in tfacts.calls:
+        if built.func not in inside or not built.callee.startswith("new "):
+            continue
+        found = _class_functions(program, tfacts, built.callee.removeprefix("new ").strip())
+        if found is None:
+            continue
+        cfile, functions = found
+        if "constructor" not in functions or method not in functions:
+            continue
+        cfacts = program.files[cfile]
+        ctor = cfacts.functions[functions["constructor"][0]].params
+        kept = {p.name: arg for p, arg in zip(ctor, built.args, strict=False)}
+        kept_rows = {name for name, arg in kept.items() if arg.all_roots() & rows}
+        # the context kept, as the entry's code named it when it called the loader
+        outer = {
+            name: given[arg.text]
+            for name, arg in kept.items()
+            if arg.kind == ExprKind.IDENTIFIER and arg.text in given
+        }
+        if kept_rows and any(
+            _throws_unless_owned(cfacts, index, kept_rows, outer, is_identity)
+            for index in functions[method]
+        ):
+            return True
+    return False
+
+
+def _throws_unless_owned(
+    facts: FileFacts,
+    method: int,
+    rows: set[str],
+    outer: dict[str, Expr],
+    is_identity: Callable[[Expr], bool],
+) -> bool:
+    """Whether the method throws when the row it kept is not the caller's."""
+    inside = function_scope(facts, method)
+    lines = {g.line for g in facts.guards if g.func in inside and g.exit == ExitKind.THROW}
+    for cmp in facts.comparisons:
+        if cmp.func not in inside or cmp.line not in lines:
+            continue
+        for one, other in ((cmp.left, cmp.right), (cmp.right, cmp.left)):
+            if _reads_kept(one, rows) and _caller_through(other, outer, rows, is_identity):
+                return True
     return False

@@ -14,8 +14,8 @@ from archtools.analysis.flow import (
     enclosing_functions,
     equated_with_caller,
     function_scope,
-    parallel_calls,
 )
+from archtools.analysis.instance_checks import names_given
 from archtools.analysis.roles import DbOp
 from archtools.facts.code import Call, ExitKind, Expr, ExprKind, FileFacts, Guard, Param
 from archtools.results import Evidence
@@ -650,15 +650,5 @@ def _where_reads(facts: FileFacts, op: DbOp) -> set[str]:
 
 
 def _names_given(facts: FileFacts, call: Call) -> set[str]:
-    """The names a call's result is held in: its own declaration, or its place in a destructured
-    `const [session, chat] = await Promise.all([auth(), getChat(id)])`, or under its key in
-    `const { session, chat } = await all({ session: () => auth(), chat: () => getChat(id) })`."""
-    if call.assigned_to:
-        return set(call.assigned_to)
-    return {
-        name
-        for var in facts.vars
-        if var.init is not None and var.init.call is not None
-        for name, index in parallel_calls(facts, var)
-        if index == call.index
-    }
+    """The names a call's result is held in (see `names_given`)."""
+    return names_given(facts, call)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from archtools.analysis.checking_calls import CheckingCalls
 from archtools.analysis.entry_scope import EntryScope, client_part
-from archtools.analysis.flow import Flow
+from archtools.analysis.flow import Flow, enclosing_functions
+from archtools.analysis.instance_checks import asserted_by_method
 from archtools.analysis.roles import DbOp
 from archtools.facts.code import Expr
 from archtools.results import Evidence
@@ -53,3 +54,30 @@ class VouchedKeys(CheckingCalls):
         `const isOwner = user.id === chat.userId`)."""
         facts = self.ctx.program.files.get(evidence.file)
         return facts is not None and any(guard.line == evidence.line for guard in facts.guards)
+
+    def _asserted_by_method(
+        self, op: DbOp, flow: Flow, keys: list[Expr], ops: list[tuple[DbOp, Flow]]
+    ) -> Evidence | None:
+        """The key went first to a loader whose object's method, called before the operation,
+        throws unless the row is the caller's (`const note = await Note.fromId(ctx, id);
+        note.ensureOwned();`)."""
+        facts = self.ctx.program.files[op.file]
+        names = {n for key in keys for n in (*key.paths, *key.roots)}
+        call = asserted_by_method(
+            self.ctx.program,
+            self.ctx.summaries,
+            facts,
+            enclosing_functions(facts, op.func),
+            op.line,
+            names,
+            [load for load, _flow in ops],
+            flow.is_identity,
+        )
+        if call is None:
+            return None
+        return Evidence(
+            file=op.file,
+            line=call.line,
+            detail=f"{call.callee}() throws unless the row loaded for the client's key is the "
+            f"caller's, before {op.callee}()",
+        )
