@@ -312,6 +312,7 @@ class AuthorizationChecks(VouchedKeys):
             or self._checked_before_the_call(op, access)
             or self._key_proven_public(op, flow, client, access)
             or self._key_vouched_by_comparison(op, access.scope, access.ops, keys)
+            or self._key_vouched_by_lookup(op, access.scope, access.ops, keys)
             or self._asserted_by_method(op, flow, keys, access.ops)
         )
         if gate is not None:

@@ -10,6 +10,7 @@ from archtools.analysis.checking_calls import CheckingCalls
 from archtools.analysis.entry_scope import EntryScope, client_part
 from archtools.analysis.flow import Flow, enclosing_functions
 from archtools.analysis.instance_checks import asserted_by_method
+from archtools.analysis.load_checks import throws_unless_found
 from archtools.analysis.roles import DbOp
 from archtools.facts.code import Expr
 from archtools.results import Evidence
@@ -30,7 +31,7 @@ class VouchedKeys(CheckingCalls):
             if other is op or other.kind != "read" or other.model not in self.ctx.owned:
                 continue
             client = [c for w in other.where if (c := client_part(w, flow)) is not None]
-            if not client or not self._entry_roots(other, scope, client) & wanted:
+            if not client or not wanted <= self._entry_roots(other, scope, client):
                 continue
             compared = self._compared_after(other, scope, flow)
             if compared is None or not self._exits_at(compared):
@@ -41,6 +42,37 @@ class VouchedKeys(CheckingCalls):
                 detail=f"{op.callee}() reads by the key of the {other.model} that "
                 f"{other.callee}() (line {other.line}) loads and the request stops at "
                 f"{compared.file}:{compared.line} unless it is the caller's",
+            )
+        return None
+
+    def _key_vouched_by_lookup(
+        self, op: DbOp, scope: EntryScope, ops: list[tuple[DbOp, Flow]], keys: list[Expr]
+    ) -> Evidence | None:
+        """A read by keys the entry also gives, every one, to a lookup bound to a secret the
+        client presents (`{ id: documentId, recipients: { some: { token } } }`), which stops the
+        request when it finds nothing: the keys name a row the holder of the secret may reach."""
+        if op.kind != "read":
+            return None
+        wanted = self._entry_roots(op, scope, keys)
+        if not wanted:
+            return None
+        for other, flow in ops:
+            if other is op or other.kind != "read":
+                continue
+            facts = self.ctx.program.files[other.file]
+            stops = other.operation.endswith("OrThrow") or throws_unless_found(facts, other)
+            if not stops:
+                continue
+            if self._secret_filter(other, flow) is None:
+                continue
+            if not wanted <= self._entry_roots(other, scope, list(other.where)):
+                continue
+            return Evidence(
+                file=op.file,
+                line=op.line,
+                detail=f"{op.callee}() reads by a key that {other.callee}() "
+                f"({other.file}:{other.line}) looks up with the secret presented, stopping the "
+                "request when nothing is found",
             )
         return None
 
