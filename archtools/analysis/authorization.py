@@ -7,7 +7,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from archtools.analysis.checking_calls import CheckingCalls
 from archtools.analysis.entry import Entry
 from archtools.analysis.entry_scope import (
     EntryScope,
@@ -33,6 +32,7 @@ from archtools.analysis.public_content import public_flag_at
 from archtools.analysis.roles import DbOp
 from archtools.analysis.sinks import REPOSITORY_CODE
 from archtools.analysis.trpc import context_seeds
+from archtools.analysis.vouched_keys import VouchedKeys
 from archtools.facts.code import Call, ExitKind, Expr, ExprKind, FileFacts, Pair, Param
 from archtools.results import Check, CheckStatus, Evidence
 
@@ -68,7 +68,7 @@ class _Access:
     ops: list[OpFlow] = field(default_factory=list)
 
 
-class AuthorizationChecks(CheckingCalls):
+class AuthorizationChecks(VouchedKeys):
     def _authorization(
         self, entry: Entry, scope: EntryScope, ops: list[OpFlow], problems: list[Problem]
     ) -> Check:
@@ -311,6 +311,9 @@ class AuthorizationChecks(CheckingCalls):
             or self._operator_branch(op, flow)
             or self._checked_before_the_call(op, access)
             or self._key_proven_public(op, flow, client, access)
+            or self._key_vouched_by_comparison(op, access.scope, access.ops, keys)
+            or self._key_vouched_by_lookup(op, access.scope, access.ops, keys)
+            or self._asserted_by_method(op, flow, keys, access.ops)
         )
         if gate is not None:
             tally.passes.append(gate)

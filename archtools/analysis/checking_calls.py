@@ -6,6 +6,7 @@ row.listId)`). A row whose parent key goes to such a helper once it is loaded is
 from __future__ import annotations
 
 from archtools.analysis.flow import Flow, enclosing_functions, function_scope, leaving_branches
+from archtools.analysis.instance_checks import method_compares_row_with_caller
 from archtools.analysis.load_checks import (
     CREATES,
     LoadChecks,
@@ -212,8 +213,15 @@ class CheckingCalls(LoadChecks):
         """The call in the guard's condition handing the row and the caller to a function that
         compares the two."""
         for call in facts.calls:
-            if call.func != guard.func or not guard.line <= call.line < guard.exit_line:
+            # in the condition: from its line up to the exit's (on the line itself when both
+            # share it, `if (!canRead(row, user)) throw ...`)
+            in_condition = call.line == guard.line or guard.line <= call.line < guard.exit_line
+            if call.func != guard.func or not in_condition:
                 continue
+            if method_compares_row_with_caller(
+                self.ctx.program, facts, call, row, flow.is_identity
+            ):
+                return call
             if call.name not in guard.condition.roots:
                 continue
             target = self.ctx.summaries.target(facts.path, call)

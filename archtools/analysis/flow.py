@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from archtools.analysis.knowledge import active_knowledge
 from archtools.facts.code import Call, Expr, ExprKind, FileFacts, Guard, VarDecl
 from archtools.results import Evidence
 
@@ -57,6 +58,9 @@ class Flow:
     listed: set[str] = field(default_factory=set)
     # local arrays and what the function pushes into them (`conditions.push({ ... })`)
     pushed: dict[str, list[Expr]] = field(default_factory=dict)
+    # fields the server wrote into an object that also holds the client's values (`id` of
+    # `const message = { id: randomUUID(), text: body.text }`): `message.id` is not the client's
+    server_fields: set[str] = field(default_factory=set)
 
     def is_identity(self, expr: Expr) -> bool:
         if any(r in self.identity for r in expr.roots):
@@ -76,15 +80,23 @@ class Flow:
             _under(p, self.input_paths) and not _under(p, self.validated_paths) for p in expr.paths
         ):
             return True
-        return any(root in self.inputs and root not in self.validated for root in expr.roots)
+        return any(root not in self.validated for root in self._input_roots(expr))
 
     def is_client_value(self, expr: Expr) -> bool:
         """Client-controlled, validated or not (a validated id is still the client's choice)."""
-        if any(root in self.inputs for root in expr.roots):
-            return not self.is_identity(expr) or any(
-                root in self.inputs and root not in self.identity for root in expr.roots
-            )
+        roots = self._input_roots(expr)
+        if roots:
+            return not self.is_identity(expr) or any(root not in self.identity for root in roots)
         return any(_under(p, self.input_paths) for p in expr.paths)
+
+    def _input_roots(self, expr: Expr) -> list[str]:
+        """The input names an expression reads, but those it reads only through fields the
+        server wrote (`message.id` of `{ id: randomUUID(), text: body.text }`)."""
+        return [
+            root
+            for root in expr.roots
+            if root in self.inputs and not _server_made(expr, root, self.server_fields)
+        ]
 
 
 # `typeof q.search === "string" ? q.search : undefined`: the value is used only once its type held.
@@ -94,6 +106,14 @@ _TYPE_CHECKED = re.compile(
 )  # `typeof x === "string" ? x.toLowerCase().trim() : ""`: string methods keep the check
 # `q.take ? Number(q.take) : undefined`: the value is used only through a coercion.
 _COERCED = re.compile(r"^[^?]+\?\s*(Number|parseInt|parseFloat|Boolean|BigInt)\(")
+
+
+def _server_made(expr: Expr, root: str, fields: set[str]) -> bool:
+    """Whether `expr` reads `root` only through fields the server wrote into it."""
+    if not fields:
+        return False
+    reads = [p for p in expr.paths if p.split(".", 1)[0] == root]
+    return bool(reads) and all(any(p == f or p.startswith(f + ".") for f in fields) for p in reads)
 
 
 def checked_in_place(expr: Expr) -> bool:
@@ -296,32 +316,92 @@ def _label_declaration(sources: _Sources, flow: Flow, var: VarDecl, init: Expr) 
     _label_client_value(facts, flow, var, init, labels, stored=stored)
     _label_request(facts, flow, init, labels)
     _bind_labels(facts, flow, var, init, labels)
+    _label_server_fields(flow, var, init)
+
+
+def _label_server_fields(flow: Flow, var: VarDecl, init: Expr) -> None:
+    """`const message = { id: randomUUID(), text: body.text }`: the message holds the client's
+    text, but its id is the server's own."""
+    if init.kind != ExprKind.OBJECT or var.keys or len(var.names) != 1:
+        return
+    name = var.names[0]
+    if name not in flow.inputs:
+        return
+    for pair in init.pairs:
+        if pair.key.isidentifier() and not (
+            flow.is_client_value(pair.value) or flow.is_input(pair.value)
+        ):
+            flow.server_fields.add(f"{name}.{pair.key}")
 
 
 def _label_parallel(sources: _Sources, flow: Flow, var: VarDecl, init: Expr) -> None:
     """`const [session, note] = await Promise.all([auth(), getNote(id)])`: each name holds what
     the call in its place returns; the caller's identity where that call returns it."""
-    for name, item in parallel_results(sources.facts, var):
-        if item.call is not None and item.call in sources.identity_calls:
-            flow.identity[name] = sources.identity_calls[item.call]
+    for name, call in parallel_calls(sources.facts, var):
+        if call in sources.identity_calls:
+            flow.identity[name] = sources.identity_calls[call]
 
 
 _PARALLEL = ("Promise.all", "Promise.allSettled")
+_KEEPS_VALUE = ("catch", "finally")  # `getChat(id).catch(() => null)` gives the chat or nothing
 
 
-def parallel_results(facts: FileFacts, var: VarDecl) -> list[tuple[str, Expr]]:
-    """The names a `const [a, b] = await Promise.all([f(), g()])` declares, each with the
-    expression in its place; empty for any other declaration."""
+def parallel_calls(facts: FileFacts, var: VarDecl) -> list[tuple[str, int]]:
+    """The names a declaration takes from calls run together, each with the call whose result it
+    holds: `const [a, b] = await Promise.all([f(), g()])`, or `const { a, b } = await all({ a:
+    () => f(), async b() { return g() } })` with a runner of objects of functions."""
     init = var.init
     if init is None or init.call is None:
         return []
     waited = facts.calls[init.call]
-    if waited.callee.removeprefix("await ") not in _PARALLEL:
+    callee = waited.callee.removeprefix("await ")
+    if callee in _PARALLEL:
+        items = waited.args[0].items if waited.args else ()
+        if len(items) < len(var.names) or var.keys:  # (the first results, in order)
+            return []
+        return [
+            (name, item.call)
+            for name, item in zip(var.names, items, strict=False)
+            if item.call is not None
+        ]
+    if not (waited.args and var.keys and _runs_object(facts, callee)):
         return []
-    items = waited.args[0].items if waited.args else ()
-    if len(items) != len(var.names):
-        return []
-    return list(zip(var.names, items, strict=True))
+    functions = {
+        pair.key: pair.value.func
+        for pair in waited.args[0].pairs
+        if pair.value.kind == ExprKind.FUNCTION and pair.value.func is not None
+    }
+    found = []
+    for key, name in zip(var.keys, var.names, strict=False):
+        func = functions.get(key)
+        call = _result_call(facts, func) if func is not None else None
+        if call is not None:
+            found.append((name, call))
+    return found
+
+
+def _runs_object(facts: FileFacts, callee: str) -> bool:
+    """Whether `callee` is a runner of objects of functions, imported from its package."""
+    runners = active_knowledge().parallel_runners
+    return any(
+        imp.source == runner.package and name.imported == runner.call and name.local == callee
+        for runner in runners
+        for imp in facts.imports
+        for name in imp.names
+    )
+
+
+def _result_call(facts: FileFacts, func: int) -> int | None:
+    """The call a function gives back as its result (`return getChat(id)`, or an arrow's body),
+    through `.catch()`/`.finally()` on it; None when it returns anything else or several things."""
+    returned = [c for c in facts.calls if c.func == func and c.returned]
+    values = [r for r in facts.returns if r.func == func and r.value is not None]
+    if len(returned) != 1 or len(values) > 1:
+        return None
+    call = returned[0]
+    while call.name in _KEEPS_VALUE and call.receiver is not None:
+        call = facts.calls[call.receiver]
+    return call.index
 
 
 def leaving_branches(facts: FileFacts, funcs: set[int | None]) -> list[tuple[int, int]]:

@@ -175,6 +175,9 @@ class GuardKnowledge(_Frozen):
     ownership: Ownership
     public_routes: PublicRoutes
     credentials: Credentials
+    # `const { a, b } = await all({ async a() {...}, async b() {...} })`: calls that run an object of
+    # functions together and give back each one's result under its key
+    parallel_runners: list[PackageCall] = []
 
     def prisma_kind(self, operation: str) -> str | None:
         for kind, names in self.database.prisma_operations.items():

@@ -14,8 +14,8 @@ from archtools.analysis.flow import (
     enclosing_functions,
     equated_with_caller,
     function_scope,
-    parallel_results,
 )
+from archtools.analysis.instance_checks import names_given
 from archtools.analysis.roles import DbOp
 from archtools.facts.code import Call, ExitKind, Expr, ExprKind, FileFacts, Guard, Param
 from archtools.results import Evidence
@@ -120,7 +120,9 @@ class LoadChecks(AuthenticationChecks):
             if var.func not in scope or var.line <= op.line or var.init is None:
                 continue
             if var.init.all_roots() & (derived | verdicts):
-                if flow.is_identity(var.init):
+                # an object built around the row and the caller (`new NoteView(session, row)`)
+                # holds them, it says nothing of the one about the other by itself
+                if flow.is_identity(var.init) and not _constructs(facts, var.init):
                     verdicts.update(var.names)
                 else:
                     derived.update(var.names)
@@ -501,6 +503,13 @@ def _caller_check(
     return None
 
 
+def _constructs(facts: FileFacts, init: Expr) -> bool:
+    """`new C(...)`, awaited or not."""
+    return init.call is not None and facts.calls[init.call].callee.removeprefix(
+        "await "
+    ).startswith("new ")
+
+
 def derived_names(
     facts: FileFacts, names: set[str], runs: Callable[[int | None, int], bool]
 ) -> set[str]:
@@ -641,14 +650,5 @@ def _where_reads(facts: FileFacts, op: DbOp) -> set[str]:
 
 
 def _names_given(facts: FileFacts, call: Call) -> set[str]:
-    """The names a call's result is held in: its own declaration, or its place in a destructured
-    `const [session, chat] = await Promise.all([auth(), getChat(id)])`."""
-    if call.assigned_to:
-        return set(call.assigned_to)
-    return {
-        name
-        for var in facts.vars
-        if var.func == call.func
-        for name, item in parallel_results(facts, var)
-        if item.call == call.index
-    }
+    """The names a call's result is held in (see `names_given`)."""
+    return names_given(facts, call)

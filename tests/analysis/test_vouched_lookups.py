@@ -1,0 +1,78 @@
+"""A key the request also hands to a lookup bound to a secret the client presents (a signing or
+share token) or to the caller, which stops the request when it finds nothing, names a row the
+caller may reach: other reads by that key, in the same request, need no check of their own. A
+lookup that carries on when nothing is found vouches for nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from archtools.results import Audit
+from tests.support.minirepo import PRISMA_SCHEMA, entry, make_repo, rules_at, run_audit
+
+SCHEMA = PRISMA_SCHEMA.replace(
+    "  version   Int       @default(0)\n",
+    "  version   Int       @default(0)\n  shareToken String   @unique\n",
+)
+
+HELPERS = """import { prisma } from "@/lib/db";
+
+async function noteForToken(shareToken: string, noteId: string) {
+  return prisma.note.findFirstOrThrow({ where: { id: noteId, shareToken } });
+}
+
+async function maybeNoteForToken(shareToken: string, noteId: string) {
+  return prisma.note.findFirst({ where: { id: noteId, shareToken } });
+}
+
+async function titleOf(noteId: string) {
+  const row = await prisma.note.findFirst({ where: { id: noteId } });
+  return row?.title;
+}
+
+export async function openShared(shareToken: string, noteId: string) {
+  const note = await noteForToken(shareToken, noteId);
+  const title = await titleOf(noteId);
+  return { body: note.body, title };
+}
+
+export async function peekShared(shareToken: string, noteId: string) {
+  const note = await maybeNoteForToken(shareToken, noteId);
+  const title = await titleOf(noteId);
+  return { body: note?.body, title };
+}
+"""
+
+ACTIONS = """"use server";
+import { openShared, peekShared } from "@/lib/shared";
+
+export async function openNote(shareToken: string, noteId: string) {
+  return openShared(shareToken, noteId);
+}
+
+export async function peekNote(shareToken: string, noteId: string) {
+  return peekShared(shareToken, noteId);
+}
+"""
+
+FILE = "app/shared/actions.ts"
+
+
+def _audit(tmp_path: Path) -> Audit:
+    make_repo(tmp_path, {FILE: ACTIONS, "lib/shared.ts": HELPERS}, schema=SCHEMA)
+    return run_audit(tmp_path)
+
+
+def test_a_key_looked_up_with_the_secret_vouches_for_other_reads(tmp_path: Path) -> None:
+    result = _audit(tmp_path)
+    point = entry(result, f"server_action:{FILE}#openNote")
+    authz = point.checks.authorization
+    assert authz.status.value == "pass", authz
+    assert any("stopping the request" in e.detail for e in authz.evidence), authz
+
+
+def test_a_lookup_that_carries_on_vouches_for_nothing(tmp_path: Path) -> None:
+    result = _audit(tmp_path)
+    point = entry(result, f"server_action:{FILE}#peekNote")
+    assert point.checks.authorization.status.value == "fail", point.checks.authorization
+    assert ("AZ001", "lib/shared.ts", 12) in rules_at(result, "lib/shared.ts")
