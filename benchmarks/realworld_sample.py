@@ -83,10 +83,9 @@ def draw_sample(
             for item in (old or {}).get("findings") or []
             if item.get("verdict") in ("TP", "FP", "DEBATABLE")
         }
-        fingerprints = {item.get("fingerprint") for item in classified.values()}
         items = list(classified.values())
         for finding in chosen.get(run.labels.name, []):
-            if _key(finding) in classified or finding.get("fingerprint") in fingerprints:
+            if _key(finding) in classified:
                 continue
             items.append(
                 {

@@ -219,32 +219,29 @@ def score_findings(
     by the verdicts given so far; a drawn finding without one is counted as unclassified. Without a
     sample, every classified finding the audit reports counts. A classified finding the audit no
     longer reports is counted apart as stale."""
+    # A verdict belongs to its place (rule, file, line: the corpus's commits are fixed). Not to a
+    # fingerprint: when one finding goes, another's occurrence count may move onto its fingerprint.
     current: set[tuple[str, str, int]] = set()
-    fingerprints: set[str] = set()
     if audit is not None:
         for finding in audit.get("findings", []):
             current.add(finding_key(finding["rule"], finding["file"], finding["line"]))
-            fingerprints.add(str(finding.get("fingerprint")))
     by_key = {finding_key(i.rule, i.file, i.line): i for i in classified}
-    by_fingerprint = {i.fingerprint: i for i in classified if i.fingerprint is not None}
     families: dict[str, FamilyPrecision] = {}
     for item in classified:
-        if audit is not None and not _reported(item, current, fingerprints):
+        if audit is not None and finding_key(item.rule, item.file, item.line) not in current:
             family = families.setdefault(item.family, FamilyPrecision())
             family.stale += 1
             family.stale_tp += item.verdict == "TP"
     judged: list[tuple[str, ClassifiedFinding | None]]
     if sample is None:
         judged = [
-            (i.rule, i) for i in classified if audit is None or _reported(i, current, fingerprints)
+            (i.rule, i)
+            for i in classified
+            if audit is None or finding_key(i.rule, i.file, i.line) in current
         ]
     else:
         judged = [
-            (
-                str(f["rule"]),
-                by_key.get(finding_key(f["rule"], f["file"], int(f["line"])))
-                or by_fingerprint.get(str(f.get("fingerprint"))),
-            )
+            (str(f["rule"]), by_key.get(finding_key(f["rule"], f["file"], int(f["line"]))))
             for f in sample
         ]
     for rule, known in judged:
@@ -258,11 +255,3 @@ def score_findings(
         else:
             family.debatable += 1
     return families
-
-
-def _reported(
-    item: ClassifiedFinding, current: set[tuple[str, str, int]], fingerprints: set[str]
-) -> bool:
-    return finding_key(item.rule, item.file, item.line) in current or (
-        item.fingerprint is not None and item.fingerprint in fingerprints
-    )
