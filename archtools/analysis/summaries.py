@@ -146,6 +146,29 @@ def _earlier(summary: Summary, call: Call) -> bool:
     return summary.auth_line is None or call.line < summary.auth_line
 
 
+_ENV_ROOTS = ("env.", "process.env.")
+# `x !== env.ADMIN_EMAIL` or `process.env.ADMIN_ID != x`: the environment value compared
+_COMPARED_WITH_ENV = re.compile(
+    r"!==?\s*((?:process\.)?env\.\w+)|\b((?:process\.)?env\.\w+)\s*!==?"
+)
+_CALLER_ATTRIBUTES = ("email", "id", "userId", "username")
+
+
+def _configured_operator(flow: Flow, condition: Expr) -> str | None:
+    """The environment value an exit pins the caller to (`if (user.email !== env.ADMIN_EMAIL)
+    throw`): only the operator the deployment names gets past it, which is an admin's role."""
+    compared = _COMPARED_WITH_ENV.search(condition.text)
+    if compared is None:
+        return None
+    pinned = compared.group(1) or compared.group(2)
+    caller = any(
+        p.rsplit(".", 1)[-1] in _CALLER_ATTRIBUTES and _holds_identity(flow, p.rsplit(".", 1)[0])
+        for p in condition.paths
+        if not p.startswith(_ENV_ROOTS)
+    )
+    return pinned if pinned is not None and caller else None
+
+
 def _holds_identity(flow: Flow, subject: str) -> bool:
     """Whether a tested value is the caller (or the call that yields it: `!(await auth())`):
     the value itself or the part of it that names the caller (`session.user`, `user.id`), not
@@ -766,6 +789,15 @@ class Summaries:
             (init.paths, f" (`{name}` = `{init.text[:60]}`)")
             for name, init in _derived_locals(scan.facts, guard)
         ]
+        operator = _configured_operator(scan.flow, guard.condition) if stops else None
+        if operator is not None:
+            summary.role_gate = Evidence(
+                file=scan.file,
+                line=guard.line,
+                detail=f"{verb} unless the caller is the operator the environment names "
+                f"(`{guard.condition.text[:80]}`: {operator})",
+            )
+            return
         for paths, said in held:
             if any(
                 # through a list of roles too: `!user.roles.some(...)`

@@ -119,3 +119,38 @@ def test_a_moderator_flag_checked_in_procedure_middleware_is_a_role_guard(tmp_pa
     assert len(places) == len(set(places)), places  # each place and reason once
     drop = entry(result, "trpc_procedure:server/routers/note.ts#note.drop").checks.authorization
     assert drop.status.value == "fail", drop
+
+
+OPERATOR_TRPC = MODERATION_TRPC.replace(
+    """const moderatorsOnly = t.middleware(({ ctx: { user }, next }) => {
+  if (!user) throw new TRPCError({ code: "UNAUTHORIZED" });
+  if (!user.isModerator) throw new TRPCError({ code: "FORBIDDEN" });
+  return next({ ctx: { user } });
+});""",
+    """const moderatorsOnly = t.middleware(({ ctx, next }) => {
+  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED" });
+  if (ctx.user.email !== process.env.OPERATOR_EMAIL) throw new TRPCError({ code: "FORBIDDEN" });
+  return next({ ctx: { user: ctx.user } });
+});""",
+).replace("isModerator: boolean", "email: string")
+
+
+def test_the_operator_the_environment_names_is_an_admin_role(tmp_path: Path) -> None:
+    assert "OPERATOR_EMAIL" in OPERATOR_TRPC
+    make_repo(
+        tmp_path,
+        {
+            "server/trpc.ts": OPERATOR_TRPC,
+            "server/routers/note.ts": MODERATION_ROUTER,
+            "server/root.ts": 'import { createTRPCRouter } from "./trpc";\n'
+            'import { noteRouter } from "./routers/note";\n'
+            "export const appRouter = createTRPCRouter({ note: noteRouter });\n",
+        },
+        dependencies={"@trpc/server": "11.0.0"},
+    )
+    result = run_audit(tmp_path)
+    hide = entry(result, "trpc_procedure:server/routers/note.ts#note.hide").checks.authorization
+    assert hide.status.value == "pass", hide
+    assert any("process.env.OPERATOR_EMAIL" in e.detail for e in hide.evidence), hide
+    drop = entry(result, "trpc_procedure:server/routers/note.ts#note.drop").checks.authorization
+    assert drop.status.value == "fail", drop
