@@ -268,12 +268,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _write(text: str, output: Path | None) -> None:
+def _write(text: str | bytes, output: Path | None) -> None:
+    """Write a report; given as bytes (a large JSON report), it is written as it is, UTF-8."""
+    if isinstance(text, bytes):
+        _write_bytes(text, output)
+        return
     if output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
+
+
+def _write_bytes(data: bytes, output: Path | None) -> None:
+    ending = b"" if data.endswith(b"\n") else b"\n"
+    if output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.write(ending)
+        sys.stdout.buffer.flush()
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with output.open("wb") as stream:
+        stream.write(data)
+        stream.write(ending)
 
 
 def _migration_scope(args: argparse.Namespace, baseline: Baseline | None) -> MigrationScope:
@@ -369,7 +387,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _audit_and_render(args: argparse.Namespace) -> tuple[object, str]:
+def _audit_and_render(args: argparse.Namespace) -> tuple[object, str | bytes]:
     """The audit of `args.path` and its report in `args.format`."""
     from archtools.results import Audit
     from archtools.results_cache import StoredAudit
@@ -380,7 +398,7 @@ def _audit_and_render(args: argparse.Namespace) -> tuple[object, str]:
     result = _run_audit(args, as_stored=args.format == "json")
     if isinstance(result, StoredAudit):
         with profiling.stage(profiling.RENDERING):
-            return result, result.to_json()
+            return result, result.json_bytes()
     assert isinstance(result, Audit)
     with profiling.stage(profiling.RENDERING):
         erd_svg = None

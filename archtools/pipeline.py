@@ -185,13 +185,17 @@ def _audit(path: Path, options: AuditOptions, *, as_text: bool) -> Audit | Store
         notes=analysis.notes,
     )
     # A file given up for time depends on the machine: such an audit is never kept.
-    if cache is not None and loaded.complete:
-        with profiling.stage(profiling.CACHE):
-            cache.put(repo.root, key, stamps, result)
-            inputs = audit_inputs(loaded, key, options_digest(extra))
-            if inputs is not None:
-                cache.keep_inputs(repo.root, inputs)
-    return result
+    if cache is None or not loaded.complete:
+        return StoredAudit.of(result.compact_json()) if as_text else result
+    with profiling.stage(profiling.CACHE):
+        compact = result.compact_json()  # one encoding, for the cache and for a JSON report
+        cache.put_text(repo.root, key, stamps, compact)
+        inputs = audit_inputs(loaded, key, options_digest(extra))
+        if inputs is not None:
+            cache.keep_inputs(repo.root, inputs)
+    # A caller that only writes JSON gets the encoded audit: the audit's objects, and the
+    # analysis behind them, are released before its report is written.
+    return StoredAudit.of(compact) if as_text else result
 
 
 def _stored(

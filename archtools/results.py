@@ -273,6 +273,11 @@ class Audit(_Frozen):
     def to_json(self, indent: int | None = 2) -> str:
         return self.model_dump_json(by_alias=True, indent=indent) + "\n"
 
+    def compact_json(self) -> bytes:
+        """The audit's JSON without indentation, as UTF-8 (`to_json(indent=None)` without its
+        newline), made once as bytes: no string of the whole audit is built."""
+        return self.__pydantic_serializer__.to_json(self, by_alias=True)
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Audit:
         """An audit as the contract describes it. Keys this version does not know (written by a

@@ -143,7 +143,7 @@ class ResultsCache:
             self._write(root, key, stamps, entry[1])
 
     def put(self, root: Path, key: str, stamps: str, audit: Audit) -> None:
-        self.put_text(root, key, stamps, audit.to_json(indent=None).encode("utf-8"))
+        self.put_text(root, key, stamps, audit.compact_json())
 
     def put_text(self, root: Path, key: str, stamps: str, text: bytes) -> None:
         """Store an audit's JSON (as Audit.to_json writes it, indented or not)."""
@@ -258,8 +258,17 @@ class StoredAudit:
         parts["repo"] = msgspec.Raw(repo.model_dump_json(by_alias=True).encode())
         return cls(parts)
 
+    @classmethod
+    def of(cls, compact: bytes) -> StoredAudit:
+        """The audit whose JSON without indentation is `compact` (Audit.compact_json)."""
+        return cls(msgspec.json.decode(compact, type=dict[str, msgspec.Raw]))
+
     def to_json(self) -> str:
-        return msgspec.json.format(self.compact(), indent=2).decode() + "\n"
+        return self.json_bytes().decode() + "\n"
+
+    def json_bytes(self) -> bytes:
+        """What `to_json` writes, as UTF-8 and without its final newline."""
+        return msgspec.json.format(self.compact(), indent=2)
 
     def compact(self) -> bytes:
         """The audit's JSON without indentation, as Audit.to_json(indent=None) writes it."""

@@ -717,27 +717,7 @@ def _scalar_positions_only(where: Expr, flow: Flow, unique_keys: frozenset[str])
     client sends there is refused, never read as an operator."""
     operands: list[Expr] = []
     others: list[Expr] = []
-
-    def visit(expr: Expr, scalar: bool, top: bool) -> None:
-        pushed = _pushed_parts(expr, flow)
-        if pushed:
-            for part in pushed:
-                visit(part, False, False)
-            return
-        if not _unchecked(expr, flow):
-            return
-        keys = unique_keys if top else _SCALAR_OPERATORS
-        inner = [(p.value, p.key in keys) for p in expr.pairs if p.key != "..."]
-        inner += [(item, False) for item in expr.items]
-        carrying = [(e, k) for e, k in inner if _unchecked(e, flow)]
-        spread = any(p.key == "..." and _unchecked(p.value, flow) for p in expr.pairs)
-        if not carrying or spread:
-            (operands if scalar and not spread else others).append(expr)
-            return
-        for e, k in carrying:
-            visit(e, k, False)
-
-    visit(where, False, True)
+    _visit_filter(where, flow, unique_keys, (operands, others), scalar=False, top=True)
     return bool(operands) and not others
 
 
@@ -751,6 +731,36 @@ def _closed_columns_only(data: Expr, flow: Flow, closed: frozenset[str]) -> bool
         pair.key in closed and pair.value.kind in (ExprKind.IDENTIFIER, ExprKind.MEMBER)
         for pair in carrying
     )
+
+
+def _visit_filter(
+    expr: Expr,
+    flow: Flow,
+    unique_keys: frozenset[str],
+    found: tuple[list[Expr], list[Expr]],
+    *,
+    scalar: bool,
+    top: bool,
+) -> None:
+    """Sort the unchecked client values under `expr` into `found`: (in a scalar position, not)."""
+    operands, others = found
+    pushed = _pushed_parts(expr, flow)
+    if pushed:
+        for part in pushed:
+            _visit_filter(part, flow, unique_keys, found, scalar=False, top=False)
+        return
+    if not _unchecked(expr, flow):
+        return
+    keys = unique_keys if top else _SCALAR_OPERATORS
+    inner = [(p.value, p.key in keys) for p in expr.pairs if p.key != "..."]
+    inner += [(item, False) for item in expr.items]
+    carrying = [(e, k) for e, k in inner if _unchecked(e, flow)]
+    spread = any(p.key == "..." and _unchecked(p.value, flow) for p in expr.pairs)
+    if not carrying or spread:
+        (operands if scalar and not spread else others).append(expr)
+        return
+    for e, k in carrying:
+        _visit_filter(e, flow, unique_keys, found, scalar=k, top=False)
 
 
 def _exact_value_in(where: Expr, value: Expr) -> bool:

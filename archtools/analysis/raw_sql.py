@@ -10,6 +10,7 @@ from collections.abc import Callable
 from archtools.analysis.context import AnalysisContext
 from archtools.analysis.entry_scope import Problem
 from archtools.analysis.flow import Flow
+from archtools.analysis.knowledge import RawSql
 from archtools.analysis.sql_values import SqlValues
 from archtools.facts.code import Call, Expr, ExprKind, FileFacts
 
@@ -21,6 +22,15 @@ def raw_sql_problems(ctx: AnalysisContext, places: list[Place]) -> list[Problem]
     """One problem per raw SQL call whose text carries a client value, where the entry runs it."""
     known = ctx.knowledge.database.raw_sql  # knowledge/guards.yaml `database.raw_sql`
     sites = _CallSites(ctx, places)
+    try:
+        return _problems(ctx, places, sites, known)
+    finally:
+        sites.release()
+
+
+def _problems(
+    ctx: AnalysisContext, places: list[Place], sites: _CallSites, known: RawSql
+) -> list[Problem]:
     problems: list[Problem] = []
     for (file, runs, _flow), values in zip(places, sites.values, strict=True):
         facts = ctx.program.files[file]
@@ -79,6 +89,13 @@ class _CallSites:
                             (values, call)
                         )
         return self._by_target.get((file, func), [])
+
+    def release(self) -> None:
+        """Drop the values, which refer back to these sites: the cycle would otherwise keep every
+        entry's flows and decoded facts alive until a collection of cycles, which an audit
+        defers to its end (pipeline._no_cyclic_gc)."""
+        self.values = []
+        self._by_target = None
 
 
 def _sql_text(facts: FileFacts, call: Call) -> Expr | None:

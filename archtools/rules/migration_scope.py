@@ -8,9 +8,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from archtools.parse.sql_migrations import MigrationFile
 from archtools.results import MigrationScopeKind as ScopeKind
+
+if TYPE_CHECKING:  # the SQL parser (sqlglot) is loaded only by an audit that reads migrations
+    from archtools.parse.sql_migrations import MigrationFile
 
 ALL_KEYWORD = "all"  # `--migrations-since all`: every migration, as if none were applied
 
