@@ -298,3 +298,29 @@ def test_a_public_drizzle_select_that_groups_returns_figures_not_rows(tmp_path: 
         "eq(votes.choice, input.choice)", "eq(votes.userId, input.choice)"
     )
     assert _tally(tmp_path / "owner", one_user) == "fail"
+
+
+LOGOUT = """import type { NextApiRequest, NextApiResponse } from "next";
+import { sessions } from "@acme/sessions";
+
+export default async function handler(req: NextApiRequest, res: NextApiResponse) {
+  const token = req.cookies["session"];
+  res.setHeader("Set-Cookie", "session=; Path=/; Max-Age=0");
+  if (token) await sessions.revoke(token);
+  res.redirect(302, "/");
+}
+"""
+
+
+def test_a_sign_out_route_is_for_whoever_holds_the_cookie(tmp_path: Path) -> None:
+    make_repo(
+        tmp_path,
+        {"pages/api/auth/logout.ts": LOGOUT, "pages/api/auth/forget.ts": LOGOUT},
+        dependencies={"@acme/sessions": "1.0.0"},
+    )
+    result = run_audit(tmp_path)
+    logout = entry(result, "pages_api:pages/api/auth/logout.ts#default").checks.authentication
+    assert logout.status.value == "n/a", logout
+    # the same code under a name that says nothing of signing out is judged on what it does
+    other = entry(result, "pages_api:pages/api/auth/forget.ts#default").checks.authentication
+    assert other.status.value == "fail", other
