@@ -797,7 +797,9 @@ def test_data001_a_hard_delete_beside_a_soft_delete_is_the_apps_policy(tmp_path:
     assert names(result, "DATA001") == {"purge"}
 
 
-def test_data001_an_admins_hard_delete_is_a_deliberate_purge(tmp_path: Path) -> None:
+def test_data001_an_admins_hard_delete_beside_the_soft_delete_is_a_deliberate_purge(
+    tmp_path: Path,
+) -> None:
     admin_only = """  const me = await prisma.user.findUniqueOrThrow({ where: { id: session.user.id } });
   if (me.role !== "ADMIN") throw new Error("Forbidden");
   await prisma.note.delete({ where: { id } });
@@ -811,6 +813,9 @@ def test_data001_an_admins_hard_delete_is_a_deliberate_purge(tmp_path: Path) -> 
         },
     )
     assert names(result, "DATA001") == {"purge"}
+    # where the app never soft-deletes the model, the admin's delete bypasses the schema's contract
+    alone = data_actions(tmp_path / "alone", {"moderate": admin_only})
+    assert names(alone, "DATA001") == {"moderate"}
 
 
 def test_data002_a_version_is_a_lock_only_as_a_number_the_app_checks(tmp_path: Path) -> None:

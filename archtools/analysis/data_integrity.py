@@ -55,9 +55,12 @@ def write_problems(
     ctx: AnalysisContext, op: DbOp, model: str, *, purge: bool = False
 ) -> list[Problem]:
     """DATA001 and DATA002 for one operation of an entry point on `model`. `purge`: only a
-    privileged caller (a role, an operator's secret) reaches it, so a hard delete is a deliberate
-    purge of what the soft delete keeps, not a bypass of it."""
-    found = [None if purge else _hard_delete(ctx, op, model), _lost_update(ctx, op, model)]
+    privileged caller (a role, an operator's secret) reaches it; where the app soft-deletes the
+    model elsewhere, such a hard delete is the deliberate purge beside that path, not a bypass of
+    it (where it never does, the privileged delete is how rows go, and the schema's contract
+    stands)."""
+    purged = purge and bool(_app_writes(ctx).soft_deleted.get(model))
+    found = [None if purged else _hard_delete(ctx, op, model), _lost_update(ctx, op, model)]
     return [problem for problem in found if problem is not None]
 
 
