@@ -816,6 +816,31 @@ def test_data001_an_admins_hard_delete_beside_the_soft_delete_is_a_deliberate_pu
     # where the app never soft-deletes the model, the admin's delete bypasses the schema's contract
     alone = data_actions(tmp_path / "alone", {"moderate": admin_only})
     assert names(alone, "DATA001") == {"moderate"}
+    # a helper that lets admins or the note's author through is no admin-only gate
+    helper = """import { prisma } from "@/lib/db";
+export async function assertCanDelete(userId: string, noteId: string) {
+  const me = await prisma.user.findUniqueOrThrow({ where: { id: userId } });
+  if (me.role === "ADMIN") return;
+  const note = await prisma.note.findUniqueOrThrow({ where: { id: noteId } });
+  if (note.authorId !== userId) throw new Error("Forbidden");
+}
+"""
+    either = """  await assertCanDelete(session.user.id, id);
+  await prisma.note.delete({ where: { id } });
+"""
+    files = {
+        "lib/can.ts": helper,
+        "app/archive/actions.ts": action(
+            "archive",
+            "  await prisma.note.update({ where: { id }, data: { deletedAt: new Date() } });\n",
+        ),
+        "app/either/actions.ts": action("either", either).replace(
+            'import { prisma } from "@/lib/db";\n',
+            'import { prisma } from "@/lib/db";\nimport { assertCanDelete } from "@/lib/can";\n',
+        ),
+    }
+    mixed = audit(tmp_path / "mixed", files, schema=DATA_SCHEMA)
+    assert names(mixed, "DATA001") == {"either"}
 
 
 def test_data002_a_version_is_a_lock_only_as_a_number_the_app_checks(tmp_path: Path) -> None:

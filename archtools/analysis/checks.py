@@ -35,6 +35,13 @@ __all__ = ["EntryAnalysis", "EntryChecker", "Problem"]
 
 
 class EntryChecker(AuthorizationChecks, DataChecks):
+    def _admin_only(self, entry: Entry, scope: EntryScope) -> bool:
+        """A role check that stops every caller without the role: in the procedure's middleware or
+        the entry point's own code. Not one found inside a helper, which may let the row's owner
+        through as well (`assertCanWrite(user, id)`: admins, or the document's author)."""
+        gate = self._role_gate(entry, scope)[0]
+        return gate is not None and not gate.detail.startswith("calls ")
+
     def analyse(self, entry: Entry) -> EntryAnalysis:
         """The five checks of one entry point and the problems found on its way."""
         self.helper_flows = {}
@@ -436,7 +443,7 @@ class EntryChecker(AuthorizationChecks, DataChecks):
         signed_in = authn.status == CheckStatus.PASS and authn.kind in ("session", "api_key")
         # an admin's, a moderator's or an operator's delete is a deliberate purge (DATA001)
         privileged = any(op.kind == "delete" for op, _flow in ops) and (
-            operator or self._role_gate(entry, scope)[0] is not None
+            operator or self._admin_only(entry, scope)
         )
         kept_out: list[Evidence] = []
         problems.extend(
