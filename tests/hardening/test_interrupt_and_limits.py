@@ -92,7 +92,7 @@ def _alive(pid: int) -> bool:
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc")
 def test_ctrl_c_stops_workers_and_leaves_a_valid_cache(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
-    generate(repo, 1500)
+    generate(repo, 4000)  # parsing takes several seconds even on a fast, idle machine
     cache = tmp_path / "cache"
     process = archtools("audit", str(repo), "--format", "json", cache=cache)
     deadline = time.monotonic() + 60
@@ -101,7 +101,8 @@ def test_ctrl_c_stops_workers_and_leaves_a_valid_cache(tmp_path: Path) -> None:
         time.sleep(0.05)
         workers = _children(process.pid)
     assert workers, "the audit never started its workers"
-    time.sleep(0.5)  # well inside parsing: 1,500 files take several seconds
+    time.sleep(0.5)  # well inside parsing
+    assert process.poll() is None, "the audit ended before it could be interrupted"
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=30)
     assert process.returncode == 130
