@@ -33,6 +33,12 @@ def slow_source(terms: int = 50_000) -> str:
     return f"export function pick(a: number) {{\n  return {chain};\n}}\n"
 
 
+def _default_interrupt() -> None:
+    # A child inherits an ignored SIGINT, and Python then installs no KeyboardInterrupt for it: a
+    # test process that ignores it (as the audit's own workers do) must not pass that on.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def archtools(*args: str, cache: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "archtools", *args],
@@ -40,6 +46,7 @@ def archtools(*args: str, cache: Path) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "ARCHTOOLS_CACHE_DIR": str(cache)},
+        preexec_fn=_default_interrupt,
     )
 
 
