@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from archtools.results import Audit
 from tests.support.minirepo import entry, make_repo, rules_at, run_audit
 
 GUARDS = """import type { Session } from "next-auth";
@@ -99,11 +100,11 @@ export const noteRouter = createTRPCRouter({
 """
 
 
-def test_a_moderator_flag_checked_in_procedure_middleware_is_a_role_guard(tmp_path: Path) -> None:
+def _moderation_app(tmp_path: Path, trpc: str) -> Audit:
     make_repo(
         tmp_path,
         {
-            "server/trpc.ts": MODERATION_TRPC,
+            "server/trpc.ts": trpc,
             "server/routers/note.ts": MODERATION_ROUTER,
             "server/root.ts": 'import { createTRPCRouter } from "./trpc";\n'
             'import { noteRouter } from "./routers/note";\n'
@@ -111,7 +112,11 @@ def test_a_moderator_flag_checked_in_procedure_middleware_is_a_role_guard(tmp_pa
         },
         dependencies={"@trpc/server": "11.0.0"},
     )
-    result = run_audit(tmp_path)
+    return run_audit(tmp_path)
+
+
+def test_a_moderator_flag_checked_in_procedure_middleware_is_a_role_guard(tmp_path: Path) -> None:
+    result = _moderation_app(tmp_path, MODERATION_TRPC)
     hide = entry(result, "trpc_procedure:server/routers/note.ts#note.hide").checks.authorization
     assert hide.status.value == "pass", hide
     assert any("user.isModerator" in e.detail for e in hide.evidence), hide
@@ -137,18 +142,7 @@ OPERATOR_TRPC = MODERATION_TRPC.replace(
 
 def test_the_operator_the_environment_names_is_an_admin_role(tmp_path: Path) -> None:
     assert "OPERATOR_EMAIL" in OPERATOR_TRPC
-    make_repo(
-        tmp_path,
-        {
-            "server/trpc.ts": OPERATOR_TRPC,
-            "server/routers/note.ts": MODERATION_ROUTER,
-            "server/root.ts": 'import { createTRPCRouter } from "./trpc";\n'
-            'import { noteRouter } from "./routers/note";\n'
-            "export const appRouter = createTRPCRouter({ note: noteRouter });\n",
-        },
-        dependencies={"@trpc/server": "11.0.0"},
-    )
-    result = run_audit(tmp_path)
+    result = _moderation_app(tmp_path, OPERATOR_TRPC)
     hide = entry(result, "trpc_procedure:server/routers/note.ts#note.hide").checks.authorization
     assert hide.status.value == "pass", hide
     assert any("process.env.OPERATOR_EMAIL" in e.detail for e in hide.evidence), hide
