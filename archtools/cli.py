@@ -115,8 +115,8 @@ def _add_audit_options(parser: argparse.ArgumentParser) -> None:
         "--select",
         type=parse_selectors,
         metavar="RULES",
-        help="report only these rules: ids and prefixes, comma-separated (ATH,AZ001); "
-        "replaces [rules] select of archtools.toml",
+        help="report only these rules: ids and prefixes, comma-separated (ATH,AZ001), or ALL "
+        "for every rule, opt-in ones included; replaces [rules] select of archtools.toml",
     )
     parser.add_argument(
         "--ignore",

@@ -24,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))  # run as a script
 
-from benchmarks.realworld_labels import AppLabels, discover, load_findings  # noqa: E402
+from benchmarks.realworld_labels import AppLabels, discover, load_findings, strata  # noqa: E402
 from benchmarks.realworld_mutate import MutationScore, run_mutations  # noqa: E402
 from benchmarks.realworld_report import render_markdown, summary_json  # noqa: E402
 from benchmarks.realworld_sample import draw_sample, drawn_by_app  # noqa: E402
@@ -131,6 +131,9 @@ def run_audit(path: Path, cache: Path, *, cold: bool = False) -> dict[str, Any]:
         str(out),
         "--migrations-since",
         "all",
+        # the opt-in rules too: their precision is what decides whether they may join the default
+        "--select",
+        "ALL",
     ]
     if cold:
         command.append("--no-cache")
@@ -170,8 +173,8 @@ def evaluate(labels: AppLabels, *, mutate: bool) -> AppRun:
     run.audit = audit
     run.entry_points = len(audit.get("entry_points", []))
     for finding in audit.get("findings", []):
-        family = "".join(ch for ch in finding["rule"] if ch.isalpha())
-        run.findings_by_family[family] = run.findings_by_family.get(family, 0) + 1
+        for name in strata(finding["rule"]):
+            run.findings_by_family[name] = run.findings_by_family.get(name, 0) + 1
     run.score = score_app(labels, audit)
     if mutate:
         run.mutation = run_mutations(

@@ -86,6 +86,21 @@ class ClassifiedFinding:
         return rule_family(self.rule)
 
 
+# Rules whose precision is held to the bar one by one, besides their family's: the seed's
+# query-performance and data-integrity rules, each a check of its own rather than one more way of
+# finding the same kind of flaw.
+RULES_MEASURED_ALONE = frozenset(
+    {"PRF001", "PRF002", "PRF003", "DATA001", "DATA002", "DATA003", "DATA004"}
+)
+
+
+def strata(rule: str) -> tuple[str, ...]:
+    """What a finding of this rule is sampled and scored under: its family, and the rule itself
+    when it is measured alone."""
+    family = rule_family(rule)
+    return (family, rule) if rule in RULES_MEASURED_ALONE else (family,)
+
+
 def rule_family(rule: str) -> str:
     """`AZ001` -> `AZ`: the letters before the number."""
     match = re.match(r"[A-Za-z]+", rule)

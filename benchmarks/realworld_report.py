@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from benchmarks.realworld_labels import CHECKS
+from archtools.rules.selection import opt_in_rules
+from benchmarks.realworld_labels import CHECKS, RULES_MEASURED_ALONE
 from benchmarks.realworld_mutate import MutationScore
 from benchmarks.realworld_score import PREDICTED, AppScore, FamilyPrecision
 
@@ -90,24 +91,40 @@ def _split_markdown(runs: list[AppRun], title: str, mutated: bool) -> list[str]:
             f"| {check} | {c.scored} | {_pct(c.accuracy)} | {_pct(c.fail_recall)} "
             f"| {c.evidence_right}/{c.evidence_wrong} | {' | '.join(rows)} |"
         )
-    lines += [
-        "",
-        "| rule family | findings reported | sampled | TP/FP/DEBATABLE | not yet classified | precision | 95% lower bound | classified, no longer reported (of them TP) |",
-        "|---|---:|---:|---|---:|---:|---:|---:|",
-    ]
     reported: dict[str, int] = {}
     for run in runs:
-        for family, count in run.findings_by_family.items():
-            reported[family] = reported.get(family, 0) + count
-    for family in sorted(set(reported) | set(families)):
-        p = families.get(family, FamilyPrecision())
-        mark = " (security)" if family in SECURITY_FAMILIES else ""
+        for name, count in run.findings_by_family.items():
+            reported[name] = reported.get(name, 0) + count
+    names = sorted(set(reported) | set(families))
+    lines += [
+        "",
+        *_precision_table(
+            "rule family", [n for n in names if n not in RULES_MEASURED_ALONE], reported, families
+        ),
+    ]
+    alone = [n for n in names if n in RULES_MEASURED_ALONE]
+    if alone:
+        lines += ["", *_precision_table("rule measured alone", alone, reported, families)]
+    lines.append("")
+    return lines
+
+
+def _precision_table(
+    what: str, names: list[str], reported: dict[str, int], scores: dict[str, FamilyPrecision]
+) -> list[str]:
+    lines = [
+        f"| {what} | findings reported | sampled | TP/FP/DEBATABLE | not yet classified | precision | 95% lower bound | classified, no longer reported (of them TP) |",
+        "|---|---:|---:|---|---:|---:|---:|---:|",
+    ]
+    for name in names:
+        p = scores.get(name, FamilyPrecision())
+        mark = " (security)" if name in SECURITY_FAMILIES else ""
+        mark += " (opt-in)" if name in opt_in_rules() else ""
         lines.append(
-            f"| {family}{mark} | {reported.get(family, 0)} | {p.total + p.unclassified} "
+            f"| {name}{mark} | {reported.get(name, 0)} | {p.total + p.unclassified} "
             f"| {p.tp}/{p.fp}/{p.debatable} | {p.unclassified} | {_pct(p.precision)} "
             f"| {_pct(p.lower)} | {p.stale} ({p.stale_tp}) |"
         )
-    lines.append("")
     return lines
 
 

@@ -1,6 +1,7 @@
 """The random sample of findings that precision rests on (tests/realworld/findings/<app>.yaml).
 
-Per split and rule family, the sample is the `per_family` reported findings of lowest priority, a
+Per split and rule family (and per rule, for the rules measured alone: realworld_labels.py), the
+sample is the `per_family` reported findings of lowest priority, a
 hash of the seed and the finding's place (app, rule, file, line): a uniform random draw from what
 the audit reports now, drawn afresh on every run. A finding keeps its priority for as long as it is
 reported, so a change to the engine that removes findings lets the next ones in line into the
@@ -18,12 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from benchmarks.realworld_labels import rule_family
+from benchmarks.realworld_labels import strata
 
 if TYPE_CHECKING:
     from benchmarks.realworld import AppRun
 
-Stratum = tuple[str, str]  # (split, rule family)
+Stratum = tuple[str, str]  # (split, rule family or rule measured alone)
+Drawn = tuple[str, dict[str, Any]]  # (what it was drawn for: family or rule, finding)
 
 
 def _key(item: dict[str, Any]) -> tuple[str, str, int]:
@@ -38,7 +40,8 @@ def priority(seed: int, app: str, rule: str, file: str, line: int) -> str:
 def drawn(
     runs: list[AppRun], per_family: int, seed: int
 ) -> dict[Stratum, list[tuple[str, dict[str, Any]]]]:
-    """(app, finding) drawn per split and rule family: all of a family that fires fewer times."""
+    """(app, finding) drawn per split and rule family, and per rule measured alone: all of those
+    that fire fewer times."""
     pool: dict[Stratum, list[tuple[str, dict[str, Any]]]] = {}
     for run in runs:
         if run.audit is None:
@@ -48,8 +51,8 @@ def drawn(
             if _key(finding) in seen:
                 continue  # one place counts once, however many occurrences it lists
             seen.add(_key(finding))
-            stratum = (run.labels.split, rule_family(finding["rule"]))
-            pool.setdefault(stratum, []).append((run.labels.name, finding))
+            for name in strata(finding["rule"]):
+                pool.setdefault((run.labels.split, name), []).append((run.labels.name, finding))
     return {
         stratum: sorted(items, key=lambda item: priority(seed, item[0], *_key(item[1])))[
             :per_family
@@ -58,11 +61,13 @@ def drawn(
     }
 
 
-def drawn_by_app(runs: list[AppRun], per_family: int, seed: int) -> dict[str, list[dict[str, Any]]]:
-    by_app: dict[str, list[dict[str, Any]]] = {}
-    for items in drawn(runs, per_family, seed).values():
+def drawn_by_app(runs: list[AppRun], per_family: int, seed: int) -> dict[str, list[Drawn]]:
+    """Each app's drawn findings, with the family or rule each was drawn for (a finding of a rule
+    measured alone may be drawn twice, once for each)."""
+    by_app: dict[str, list[Drawn]] = {}
+    for (_split, name), items in drawn(runs, per_family, seed).items():
         for app, finding in items:
-            by_app.setdefault(app, []).append(finding)
+            by_app.setdefault(app, []).append((name, finding))
     return by_app
 
 
@@ -84,9 +89,11 @@ def draw_sample(
             if item.get("verdict") in ("TP", "FP", "DEBATABLE")
         }
         items = list(classified.values())
-        for finding in chosen.get(run.labels.name, []):
-            if _key(finding) in classified:
+        waiting: set[tuple[str, str, int]] = set()
+        for _name, finding in chosen.get(run.labels.name, []):
+            if _key(finding) in classified or _key(finding) in waiting:
                 continue
+            waiting.add(_key(finding))
             items.append(
                 {
                     "rule": finding["rule"],

@@ -13,7 +13,7 @@ from benchmarks.realworld_labels import (
     ClassifiedFinding,
     LabelEntry,
     Line,
-    rule_family,
+    strata,
 )
 
 PREDICTED = ("pass", "fail", "n/a", "unknown", "missing")
@@ -213,10 +213,11 @@ def finding_key(rule: str, file: str, line: int) -> tuple[str, str, int]:
 def score_findings(
     classified: list[ClassifiedFinding],
     audit: dict[str, Any] | None,
-    sample: list[dict[str, Any]] | None = None,
+    sample: list[tuple[str, dict[str, Any]]] | None = None,
 ) -> dict[str, FamilyPrecision]:
-    """Precision per rule family on the sample drawn from the audit's findings (realworld_sample.py),
-    by the verdicts given so far; a drawn finding without one is counted as unclassified. Without a
+    """Precision per rule family, and per rule measured alone, on the sample drawn from the audit's
+    findings (realworld_sample.py: each drawn finding with the family or rule it was drawn for), by
+    the verdicts given so far; a drawn finding without one is counted as unclassified. Without a
     sample, every classified finding the audit reports counts. A classified finding the audit no
     longer reports is counted apart as stale."""
     # A verdict belongs to its place (rule, file, line: the corpus's commits are fixed). Not to a
@@ -226,32 +227,34 @@ def score_findings(
         for finding in audit.get("findings", []):
             current.add(finding_key(finding["rule"], finding["file"], finding["line"]))
     by_key = {finding_key(i.rule, i.file, i.line): i for i in classified}
-    families: dict[str, FamilyPrecision] = {}
+    scores: dict[str, FamilyPrecision] = {}
     for item in classified:
         if audit is not None and finding_key(item.rule, item.file, item.line) not in current:
-            family = families.setdefault(item.family, FamilyPrecision())
-            family.stale += 1
-            family.stale_tp += item.verdict == "TP"
+            for name in strata(item.rule):
+                score = scores.setdefault(name, FamilyPrecision())
+                score.stale += 1
+                score.stale_tp += item.verdict == "TP"
     judged: list[tuple[str, ClassifiedFinding | None]]
     if sample is None:
         judged = [
-            (i.rule, i)
+            (name, i)
             for i in classified
             if audit is None or finding_key(i.rule, i.file, i.line) in current
+            for name in strata(i.rule)
         ]
     else:
         judged = [
-            (str(f["rule"]), by_key.get(finding_key(f["rule"], f["file"], int(f["line"]))))
-            for f in sample
+            (name, by_key.get(finding_key(f["rule"], f["file"], int(f["line"]))))
+            for name, f in sample
         ]
-    for rule, known in judged:
-        family = families.setdefault(rule_family(rule), FamilyPrecision())
+    for name, known in judged:
+        score = scores.setdefault(name, FamilyPrecision())
         if known is None:
-            family.unclassified += 1
+            score.unclassified += 1
         elif known.verdict == "TP":
-            family.tp += 1
+            score.tp += 1
         elif known.verdict == "FP":
-            family.fp += 1
+            score.fp += 1
         else:
-            family.debatable += 1
-    return families
+            score.debatable += 1
+    return scores

@@ -15,6 +15,7 @@ from archtools.analysis.orms.base import DbOp
 from archtools.analysis.program import Program
 from archtools.facts.code import Call, Expr, ExprKind, FileFacts
 from archtools.facts.schema import FieldKind, Model
+from archtools.knowledge.vocabulary import is_soft_delete_field
 
 # Drizzle's column operators: the first argument is the column compared
 _DRIZZLE_FILTERS = frozenset(
@@ -42,6 +43,8 @@ _DRIZZLE_FILTERS = frozenset(
 )
 _DRIZZLE_SORTS = frozenset({"asc", "desc"})
 _PRISMA_CAPS = frozenset({"take", "first", "last"})
+# what a soft-delete column is compared with to keep the rows not deleted
+_LIVE_VALUES = frozenset({"null", "false"})
 _AGGREGATES = ("count(", "sum(", "avg(", "min(", "max(", "countDistinct(", "count<", "sum<")
 
 
@@ -53,12 +56,15 @@ class _Opaque(Exception):
 class QueryArgs:
     """capped: the query caps its rows (take/limit); where: the columns its filter names (all
     joined by AND); order: the columns it sorts by, first key first; aggregate: it returns a
-    count or groups (one row per group), not rows of the table."""
+    count or groups (one row per group), not rows of the table; live: the soft-delete columns the
+    filter tests only for a live row (`deletedAt: null`, `isNull(t.deletedAt)`, `isDeleted:
+    false`), a test nearly every row passes."""
 
     capped: bool
     where: tuple[str, ...]
     order: tuple[str, ...]
     aggregate: bool = False
+    live: tuple[str, ...] = ()
 
 
 def query_args(program: Program, op: DbOp, model: Model) -> QueryArgs | None:
@@ -100,20 +106,21 @@ def _prisma(facts: FileFacts, call: Call, model: Model) -> QueryArgs:
     capped = False
     where: tuple[str, ...] = ()
     order: tuple[str, ...] = ()
+    live: list[str] = []
     for pair in call.args[0].pairs:
         if pair.key == "...":
             raise _Opaque
         if pair.key in _PRISMA_CAPS:
             capped = True
         elif pair.key == "where":
-            where = tuple(_prisma_where(pair.value, model))
+            where = tuple(_prisma_where(pair.value, model, live))
         elif pair.key == "orderBy":
             order = tuple(_prisma_order(pair.value, model))
     aggregate = call.name in ("count", "aggregate", "groupBy")
-    return QueryArgs(capped=capped, where=where, order=order, aggregate=aggregate)
+    return QueryArgs(capped, where, order, aggregate, _unique(live))
 
 
-def _prisma_where(value: Expr, model: Model) -> list[str]:
+def _prisma_where(value: Expr, model: Model, live: list[str]) -> list[str]:
     if value.kind != ExprKind.OBJECT:
         raise _Opaque
     columns: list[str] = []
@@ -121,13 +128,15 @@ def _prisma_where(value: Expr, model: Model) -> list[str]:
         if pair.key == "AND":
             items = value_items(pair.value)
             for item in items:
-                columns += _prisma_where(item, model)
+                columns += _prisma_where(item, model, live)
             continue
         field = model.field(pair.key)
         if field is None or field.kind not in (FieldKind.SCALAR, FieldKind.ENUM):
             raise _Opaque  # OR/NOT, a relation filter, a compound unique key, a spread
         if pair.key not in columns:
             columns.append(pair.key)
+        if is_soft_delete_field(pair.key) and pair.value.text.strip() in _LIVE_VALUES:
+            live.append(pair.key)
     return columns
 
 
@@ -159,6 +168,7 @@ def _drizzle_builder(facts: FileFacts, chain: list[Call], op: DbOp, model: Model
     capped = False
     where: list[str] = []
     order: list[str] = []
+    live: list[str] = []
     tables = {op.table} if op.table else set()
     for link in chain[1:]:
         if link.name in ("$dynamic", "as") or "Join" in link.name:
@@ -169,11 +179,11 @@ def _drizzle_builder(facts: FileFacts, chain: list[Call], op: DbOp, model: Model
             aggregate = True
         elif link.name == "where":
             for arg in link.args:
-                where += _drizzle_filter(facts, arg, tables, model)
+                where += _drizzle_filter(facts, arg, tables, model, live)
         elif link.name == "orderBy":
             for arg in link.args:
                 order += _drizzle_sort(facts, arg, tables, model)
-    return QueryArgs(capped=capped, where=_unique(where), order=tuple(order), aggregate=aggregate)
+    return QueryArgs(capped, _unique(where), tuple(order), aggregate, _unique(live))
 
 
 def _drizzle_relational(facts: FileFacts, head: Call, op: DbOp, model: Model) -> QueryArgs:
@@ -184,6 +194,7 @@ def _drizzle_relational(facts: FileFacts, head: Call, op: DbOp, model: Model) ->
     capped = head.name == "findFirst"
     where: list[str] = []
     order: list[str] = []
+    live: list[str] = []
     for pair in head.args[0].pairs:
         if pair.key == "...":
             raise _Opaque
@@ -191,10 +202,12 @@ def _drizzle_relational(facts: FileFacts, head: Call, op: DbOp, model: Model) ->
             capped = True
         elif pair.key in ("where", "orderBy"):
             value, tables = _callback_body(facts, pair.value, op)
-            read = _drizzle_filter if pair.key == "where" else _drizzle_sort
-            found = [c for item in _listed(value) for c in read(facts, item, tables, model)]
-            (where if pair.key == "where" else order).extend(found)
-    return QueryArgs(capped=capped, where=_unique(where), order=tuple(order))
+            for item in _listed(value):
+                if pair.key == "where":
+                    where += _drizzle_filter(facts, item, tables, model, live)
+                else:
+                    order += _drizzle_sort(facts, item, tables, model)
+    return QueryArgs(capped, _unique(where), tuple(order), live=_unique(live))
 
 
 def _callback_body(facts: FileFacts, value: Expr, op: DbOp) -> tuple[Expr, set[str]]:
@@ -213,15 +226,25 @@ def _listed(value: Expr) -> tuple[Expr, ...]:
     return value.items if value.kind == ExprKind.ARRAY else (value,)
 
 
-def _drizzle_filter(facts: FileFacts, arg: Expr, tables: set[str], model: Model) -> list[str]:
+def _drizzle_filter(
+    facts: FileFacts, arg: Expr, tables: set[str], model: Model, live: list[str]
+) -> list[str]:
     if arg.kind != ExprKind.CALL or arg.call is None:
         raise _Opaque  # sql`...`, a condition built elsewhere, `cond ? eq(...) : undefined`
     call = facts.calls[arg.call]
     if call.name == "and" and "." not in call.callee:
-        return [c for inner in call.args for c in _drizzle_filter(facts, inner, tables, model)]
+        return [
+            c for inner in call.args for c in _drizzle_filter(facts, inner, tables, model, live)
+        ]
     if call.name not in _DRIZZLE_FILTERS or "." in call.callee or not call.args:
         raise _Opaque
-    return [_column(call.args[0], tables, model)]
+    column = _column(call.args[0], tables, model)
+    tested = call.args[1].text.strip() if len(call.args) > 1 else ""
+    if is_soft_delete_field(column) and (
+        call.name == "isNull" or (call.name == "eq" and tested == "false")
+    ):
+        live.append(column)
+    return [column]
 
 
 def _drizzle_sort(facts: FileFacts, arg: Expr, tables: set[str], model: Model) -> list[str]:
@@ -285,12 +308,12 @@ def filter_columns(program: Program, op: DbOp, model: Model) -> frozenset[str] |
                 if pair.key != "where":
                     continue
                 if not relational:
-                    return frozenset(_prisma_where(pair.value, model))
+                    return frozenset(_prisma_where(pair.value, model, []))
                 value, tables = _callback_body(facts, pair.value, op)
                 return frozenset(
                     c
                     for item in _listed(value)
-                    for c in _drizzle_filter(facts, item, tables, model)
+                    for c in _drizzle_filter(facts, item, tables, model, [])
                 )
             return frozenset()
         tables = {op.table} if op.table else set()
@@ -299,7 +322,7 @@ def filter_columns(program: Program, op: DbOp, model: Model) -> frozenset[str] |
             for link in chain[1:]
             if link.name == "where"
             for arg in link.args
-            for c in _drizzle_filter(facts, arg, tables, model)
+            for c in _drizzle_filter(facts, arg, tables, model, [])
         )
     except _Opaque:
         return None

@@ -52,8 +52,10 @@ class _Repetition:
 
 
 def query_loop_problems(ctx: AnalysisContext, ops: list[DbOp]) -> list[Problem]:
-    """PRF001 for the reads of an entry point that run once per element of a collection."""
-    problems: list[Problem] = []
+    """PRF001 for the reads of an entry point that run once per element of a collection: one
+    finding per loop, at its first repeated read, naming the others the same loop repeats (the
+    fix is the loop's: read what it needs before it, in one query per kind of row)."""
+    per_loop: dict[tuple[str, int], tuple[_Repetition, list[DbOp]]] = {}
     holders: dict[str, dict[int, Call]] = {}
     for op in ops:
         if op.kind != "read" or op.subquery:
@@ -64,20 +66,30 @@ def query_loop_problems(ctx: AnalysisContext, ops: list[DbOp]) -> list[Problem]:
         repetition = _repetition(facts, holders[op.file], facts.calls[op.call])
         if repetition is None or not _depends_on(facts, op, repetition):
             continue
-        target = op.model or op.table or "the database"
-        problems.append(
-            Problem(
-                "PRF001",
-                op.file,
-                op.line,
-                f"{op.callee}() on {target} (line {op.line}) runs once per element of the "
-                f"{repetition.what} at line {repetition.line}: one query with include/with, "
-                "in/inArray or a join would read them all",
-                f"n-plus-one:{target}:{op.callee}",
-                op.model,
-            )
-        )
-    return problems
+        per_loop.setdefault((op.file, repetition.line), (repetition, []))[1].append(op)
+    return [_loop_problem(repetition, reads) for repetition, reads in per_loop.values()]
+
+
+def _loop_problem(repetition: _Repetition, reads: list[DbOp]) -> Problem:
+    reads = sorted(reads, key=lambda op: (op.line, op.callee))
+    first = reads[0]
+    target = _target(first)
+    also = "; ".join(f"{op.callee}() on {_target(op)} (line {op.line})" for op in reads[1:])
+    more = f"; the same loop also runs {also}" if also else ""
+    return Problem(
+        "PRF001",
+        first.file,
+        first.line,
+        f"{first.callee}() on {target} (line {first.line}) runs once per element of the "
+        f"{repetition.what} at line {repetition.line}{more}: one query with include/with, "
+        "in/inArray or a join would read them all",
+        f"n-plus-one:{target}:{first.callee}",
+        first.model,
+    )
+
+
+def _target(op: DbOp) -> str:
+    return op.model or op.table or "the database"
 
 
 def _repetition(facts: FileFacts, holders: dict[int, Call], call: Call) -> _Repetition | None:

@@ -112,11 +112,13 @@ def _unique_keys(keys: list[IndexKey]) -> list[IndexKey]:
 
 def unindexed_columns(args: QueryArgs, keys: list[IndexKey]) -> tuple[str, ...]:
     """The columns of a filter none of which an index starts with, and the sort column when the
-    rows sorted are not narrowed through an index and no index starts with it."""
+    rows sorted are not narrowed through an index and no index starts with it. A soft-delete
+    column tested for live rows (`deletedAt: null`) is left out: it selects nearly every row."""
     leading = {key.columns[0] for key in keys}
     if set(args.where) & leading:
         return ()
-    columns = list(args.where)
+    # keeping the live rows of a soft-deleted table passes nearly every row: no index would narrow it
+    columns = [column for column in args.where if column not in args.live]
     if args.order and args.order[0] not in leading and not args.aggregate:
         columns.append(args.order[0])
     return tuple(dict.fromkeys(columns))

@@ -2,7 +2,9 @@
 ids and prefixes, as ruff does. The most specific selector that matches a rule decides: with
 `select = ["ATH"]` and `ignore = ["ATH002"]`, ATH001 is reported and ATH002 is not; with `select`
 left out, every rule is, less the ignored ones and the opt-in rules of the catalog (`opt_in:
-true`), which are reported only when a selector names them."""
+true`), which are reported only when a selector names them. `ALL` selects every rule, opt-in ones
+included, and is the least specific selector: `select = ["ALL"]`, `ignore = ["MIG"]` reports
+everything but the migration rules."""
 
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from functools import cache
 from archtools.errors import InputError
 from archtools.rules.catalog import rule_catalog
 
+EVERY_RULE = "ALL"
+
 
 @dataclass(frozen=True)
 class RuleSelection:
@@ -20,9 +24,9 @@ class RuleSelection:
     ignore: tuple[str, ...] = ()
 
     def reports(self, rule: str) -> bool:
-        chosen = [s for s in self.select or () if rule.startswith(s)]
+        chosen = [s for s in self.select or () if s == EVERY_RULE or rule.startswith(s)]
         dropped = [s for s in self.ignore if rule.startswith(s)]
-        best_chosen = max((len(s) for s in chosen), default=-1)
+        best_chosen = max((0 if s == EVERY_RULE else len(s) for s in chosen), default=-1)
         best_dropped = max((len(s) for s in dropped), default=-1)
         if best_dropped >= 0 and best_dropped >= best_chosen:
             return False
@@ -50,15 +54,14 @@ def parse_selectors(text: str) -> tuple[str, ...]:
 
 
 def check_selectors(selectors: Iterable[str], known: Iterable[str], where: str) -> None:
-    """Each selector must be a rule id or the prefix of one (`ALL` is not a prefix here: leave
-    `select` out to report every rule)."""
+    """Each selector must be a rule id, the prefix of one, or `ALL`."""
     ids = sorted(known)
     for selector in selectors:
-        if not any(rule.startswith(selector) for rule in ids):
+        if selector != EVERY_RULE and not any(rule.startswith(selector) for rule in ids):
             families = sorted({rule.rstrip("0123456789") for rule in ids})
             raise InputError(
                 f"{where}: {selector!r} is no rule id or prefix "
-                f"(families: {', '.join(families)}; `archtools rules` lists every rule)"
+                f"(families: {', '.join(families)}, or ALL; `archtools rules` lists every rule)"
             )
 
 

@@ -41,6 +41,14 @@ PRISMA_CASES: dict[str, tuple[str, bool]] = {
 """,
         True,
     ),
+    "two-reads-one-loop": (
+        """  for (const note of notes) {
+    await prisma.user.findUnique({ where: { id: note.authorId }, select: { email: true } });
+    await prisma.membership.count({ where: { userId: note.authorId } });
+  }
+""",
+        True,
+    ),
     "derived-value": (
         """  for (const { authorId } of notes) {
     const owner = authorId;
@@ -210,6 +218,16 @@ def test_the_message_names_the_query_line_and_the_loop_line(prisma_audit: Audit)
     )
     [(_, mapped)] = _reported(prisma_audit)["promise-all-map"]
     assert "`notes.map` callback at line 16" in mapped and "prisma.membership.count()" in mapped
+
+
+def test_one_loop_repeating_two_reads_is_one_finding_naming_both(prisma_audit: Audit) -> None:
+    [(line, message)] = _reported(prisma_audit)["two-reads-one-loop"]
+    assert line == 16
+    assert message == (
+        "prisma.user.findUnique() on User (line 16) runs once per element of the for...of loop "
+        "over `notes` at line 15; the same loop also runs prisma.membership.count() on Membership "
+        "(line 17): one query with include/with, in/inArray or a join would read them all"
+    )
 
 
 DRIZZLE_SCHEMA = """import { pgTable, text } from "drizzle-orm/pg-core";

@@ -52,11 +52,12 @@ model Note {
 }
 
 model Comment {
-  id        String   @id @default(cuid())
+  id        String    @id @default(cuid())
   body      String
   noteId    String
-  note      Note     @relation(fields: [noteId], references: [id], onDelete: Cascade)
-  createdAt DateTime @default(now())
+  note      Note      @relation(fields: [noteId], references: [id], onDelete: Cascade)
+  createdAt DateTime  @default(now())
+  deletedAt DateTime?
 }
 
 model Tag {
@@ -237,6 +238,24 @@ PRISMA_CASES: dict[str, tuple[str, set[str]]] = {
 """,
         set(),  # prisma/migrations/.../migration.sql creates an index on Comment(body)
     ),
+    "live-rows-counted": (
+        """  const live = await prisma.comment.count({ where: { deletedAt: null } });
+  return Response.json({ live });
+""",
+        set(),  # nearly every row is live: no index on deletedAt would narrow the count
+    ),
+    "live-rows-of-a-note": (
+        """  const rows = await prisma.comment.findMany({ where: { noteId: q, deletedAt: null }, take: 20 });
+  return Response.json(rows);
+""",
+        {"PRF003"},
+    ),
+    "deleted-rows": (
+        """  const rows = await prisma.comment.findMany({ where: { deletedAt: { not: null } }, take: 20 });
+  return Response.json(rows);
+""",
+        {"PRF003"},  # the few deleted rows: an index would find them
+    ),
     "or-filter": (
         """  const rows = await prisma.note.findMany({ where: { OR: [{ title: q }, { status: q }] }, take: 20 });
   return Response.json(rows);
@@ -349,6 +368,7 @@ export const comments = pgTable("comments", {
   body: text("body").notNull(),
   noteId: text("note_id").notNull().references(() => notes.id),
   createdAt: timestamp("created_at").defaultNow().notNull(),
+  deletedAt: timestamp("deleted_at"),
 });
 """
 
@@ -376,7 +396,7 @@ export async function GET(request: Request) {
 }
 """
 
-DRIZZLE_ROUTE = """import { and, asc, desc, eq, gte } from "drizzle-orm";
+DRIZZLE_ROUTE = """import { and, asc, desc, eq, gte, isNull } from "drizzle-orm";
 import { auth } from "@/auth";
 import { db } from "@/db";
 import { comments, notes, plans } from "@/db/schema";
@@ -422,6 +442,22 @@ DRIZZLE_CASES: dict[str, tuple[str, set[str]]] = {
     "counted": (
         """  const [row] = await db.select({ n: count() }).from(comments).where(eq(comments.noteId, q));
   return Response.json(row);
+""",
+        {"PRF003"},
+    ),
+    "live-rows-counted": (
+        """  const [row] = await db.select({ n: count() }).from(comments).where(isNull(comments.deletedAt));
+  return Response.json(row);
+""",
+        set(),
+    ),
+    "live-rows-of-a-note": (
+        """  const rows = await db
+    .select()
+    .from(comments)
+    .where(and(eq(comments.noteId, q), isNull(comments.deletedAt)))
+    .limit(20);
+  return Response.json(rows);
 """,
         {"PRF003"},
     ),

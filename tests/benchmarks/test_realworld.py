@@ -20,8 +20,9 @@ from benchmarks.realworld_labels import (
     parse_lines,
 )
 from benchmarks.realworld_mutate import make_copy, plan, run_mutations
-from benchmarks.realworld_sample import drawn
-from benchmarks.realworld_score import score_app, score_findings, wilson_lower
+from benchmarks.realworld_report import render_markdown
+from benchmarks.realworld_sample import drawn, drawn_by_app
+from benchmarks.realworld_score import FamilyPrecision, score_app, score_findings, wilson_lower
 
 CORPUS = Path(__file__).resolve().parents[1] / "realworld"
 RESERVED = {
@@ -158,8 +159,8 @@ def test_precision_rests_on_the_drawn_sample_and_counts_what_awaits_a_verdict() 
         ClassifiedFinding("AZ001", "x.ts", 1, "FP", "class 3", fingerprint="f1"),
     ]
     drawn_only = [
-        {"rule": "AZ001", "file": NOTE, "line": 12},
-        {"rule": "AZ002", "file": NOTE, "line": 40},
+        ("AZ", {"rule": "AZ001", "file": NOTE, "line": 12}),
+        ("AZ", {"rule": "AZ002", "file": NOTE, "line": 40}),
     ]
     family = score_findings(classified, AUDIT, drawn_only)["AZ"]
     # the classified FP reported but not drawn does not count; the drawn AZ002 has no verdict yet
@@ -195,6 +196,42 @@ def test_the_sample_is_drawn_per_split_and_family_and_moves_up_when_findings_go(
         if (app, f["line"]) not in {("a", g) for g in gone}
     ]
     assert len(after) == 8 and set(kept) <= {(app, f["line"]) for app, f in after}
+
+
+def test_rules_measured_alone_are_drawn_and_scored_apart_from_their_family() -> None:
+    findings = [("PRF001", line) for line in range(1, 6)] + [
+        ("PRF003", line) for line in range(1, 31)
+    ]
+    sample = drawn([_run("a", "dev", findings)], per_family=8, seed=3)
+    assert sorted(sample) == [("dev", "PRF"), ("dev", "PRF001"), ("dev", "PRF003")]
+    assert len(sample[("dev", "PRF001")]) == 5  # every one of a rule that fires fewer times
+    assert len(sample[("dev", "PRF003")]) == 8 and len(sample[("dev", "PRF")]) == 8
+    by_app = drawn_by_app([_run("a", "dev", findings)], per_family=8, seed=3)
+    classified = [ClassifiedFinding("PRF001", "f.ts", line, "TP", "") for line in range(1, 5)]
+    classified.append(ClassifiedFinding("PRF001", "f.ts", 5, "FP", "other"))
+    audit = {"findings": [{"rule": r, "file": "f.ts", "line": n} for r, n in findings]}
+    scores = score_findings(classified, audit, by_app["a"])
+    alone = scores["PRF001"]
+    assert (alone.tp, alone.fp, alone.unclassified) == (4, 1, 0)
+    assert alone.precision == pytest.approx(0.8)
+    family = scores["PRF"]
+    assert family.total + family.unclassified == 8  # the family's own draw, not the rule's
+
+
+def test_the_report_shows_rules_measured_alone_in_a_table_of_their_own() -> None:
+    run = _run("a", "dev", [("PRF002", 1), ("PRF003", 2), ("ATH001", 3)])
+    run.status = "ok"
+    run.findings_by_family = {"PRF": 2, "PRF002": 1, "PRF003": 1, "ATH": 1}
+    run.precision = {
+        "PRF": FamilyPrecision(tp=2),
+        "PRF002": FamilyPrecision(tp=1),
+        "PRF003": FamilyPrecision(fp=1),
+    }
+    text = render_markdown([run], "abc", mutated=False)
+    families, alone = text.split("| rule family |")[1].split("| rule measured alone |")
+    assert "| PRF | 2 | 2 | 2/0/0 | 0 | 1.00 |" in families and "PRF003" not in families
+    assert "| PRF002 (opt-in) | 1 | 1 | 1/0/0 | 0 | 1.00 |" in alone
+    assert "| PRF003 | 1 | 1 | 0/1/0 | 0 | 0.00 |" in alone
 
 
 def test_wilson_lower_bound() -> None:

@@ -47,6 +47,15 @@ def test_an_opt_in_rule_is_reported_only_when_a_selector_names_it() -> None:
     assert not RuleSelection(None, ("ATH",)).reports("PRF002")
 
 
+def test_all_selects_every_rule_opt_in_ones_too_and_yields_to_any_ignore() -> None:
+    every = RuleSelection(("ALL",))
+    assert every.reports("PRF002") and every.reports("ATH001")
+    assert not RuleSelection(("ALL",), ("PRF",)).reports("PRF002")
+    assert RuleSelection(("ALL",), ("PRF",)).reports("PRF003") is False
+    assert RuleSelection(("ALL", "PRF003"), ("PRF",)).reports("PRF003")  # named more closely
+    check_selectors(("ALL",), ("ATH001",), "--select")
+
+
 def test_selectors_are_checked_against_the_catalog() -> None:
     assert parse_selectors(" ath, az001 ,") == ("ATH", "AZ001")
     check_selectors(("ATH", "AZ001"), ("ATH001", "AZ001"), "--select")
