@@ -58,6 +58,9 @@ _SECRET_COLUMN = re.compile(r"(?:^|[a-z_])(?:token|secret|Token|Secret)$")
 _OUTSIDE_DEVELOPMENT = re.compile(
     r"""^\(?\s*(?:process\.)?env\.NODE_ENV\s*(?:!==?\s*["'](?:development|dev)["']|===?\s*["']production["'])\s*\)?$"""
 )
+# trpc-to-openapi's `meta({ openapi: { protect: true } })`: the endpoint is documented as requiring
+# authentication
+_DECLARED_PROTECTED = re.compile(r"\bprotect\s*:\s*true\b")
 _REGEX_LITERAL = re.compile(r"^/[^/*]")
 _BUILT_INS = {"Set", "Map", "WeakMap", "WeakSet", "Date", "RegExp", "URL", "URLSearchParams"}
 # The language's own namespaces: what their functions build is a plain value (`Object.values(Tags)`).
@@ -138,6 +141,15 @@ class _DeclaredPublicReads(_PublicReads):
 
     def acts(self, package: str) -> bool:
         return _inert_package(package, self.acting) and super().acts(package)
+
+
+class _DeclaredPublicAnyReads(_DeclaredPublicReads):
+    """For a procedure the app declares public whose reads of users' rows the authorization check
+    has found guarded (or keyed by nothing the client chose): what still needs a caller is a write,
+    or a call into a package known to act on what it is sent."""
+
+    def touches(self, op: DbOp) -> bool:
+        return op.kind != "read"
 
 
 class _AnyReads(_PublicReads):
@@ -1064,6 +1076,26 @@ class AuthenticationChecks(KnowsRateLimits):
             "helpers)",
         )
 
+    def declared_reader(self, entry: Entry, scope: EntryScope, ops: list[DbOp]) -> Evidence | None:
+        """A procedure the app declares public that only reads and calls nothing that acts: then
+        which rows it may return is for the authorization check to say, and when that check
+        finds its reads guarded, the declaration stands (checks.py)."""
+        declared = self._declared_public(entry)
+        if not declared or any(op.kind != "read" for op in ops):
+            return None
+        judge = _DeclaredPublicAnyReads(self)
+        acting = self._sensitive_call(
+            scope.facts.path, scope.has, 0, set(), skip=_op_calls(self, ops), reads_only=judge
+        )
+        if acting is not None:
+            return None
+        return Evidence(
+            file=entry.file,
+            line=entry.line,
+            detail=f"public by design: {declared}; it changes nothing and calls nothing that "
+            "acts on a user's behalf, and",
+        )
+
     def _declared_public(self, entry: Entry) -> str:
         """Why a procedure is declared public, or "": built on a base without an authentication
         gate while the app builds others on gated ones, the choice of base is the app's own
@@ -1072,6 +1104,12 @@ class AuthenticationChecks(KnowsRateLimits):
             return ""
         if self._chain_gate(entry) is not None or not self._has_gated_procedures():
             return ""
+        if any(
+            call.name == "meta" and _DECLARED_PROTECTED.search(arg.text)
+            for _file, call in entry.chain
+            for arg in call.args
+        ):
+            return ""  # its OpenAPI description says callers must authenticate (`protect: true`)
         base = entry.chain[-1][1].callee.split("(", 1)[0].split(".", 1)[0]
         return f"declared public (built on {base}, which checks no caller, where the app has gated procedures)"
 

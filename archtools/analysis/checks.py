@@ -420,6 +420,8 @@ class EntryChecker(AuthorizationChecks, DataChecks):
             authz = self._authorization_unless_public(entry, scope, ops, problems, public)
         if authz.status == CheckStatus.NA:
             authz = _signed_link_authorization(authn, ops, self.ctx.owned) or authz
+        if authn.status == CheckStatus.FAIL and authz.status in (CheckStatus.PASS, CheckStatus.NA):
+            authn = self._declared_public_reads(entry, scope, ops, authz, problems) or authn
         # a route that reaches data only through tRPC procedures inherits their authorization,
         # unless it is public: then its procedures answer for themselves
         public_route = authn.status == CheckStatus.NA
@@ -493,6 +495,32 @@ class EntryChecker(AuthorizationChecks, DataChecks):
                     key=lambda o: (o.file, o.line),
                 )
             ],
+        )
+
+    def _declared_public_reads(
+        self,
+        entry: Entry,
+        scope: EntryScope,
+        ops: list[OpFlow],
+        authz: Check,
+        problems: list[Problem],
+    ) -> Check | None:
+        """A procedure the app declares public, that only reads, whose reads the authorization
+        check finds guarded or public: signed-out callers are who it is for, and what it shows
+        them is what the guard lets through. Its ATH001 is withdrawn."""
+        declared = self.declared_reader(entry, scope, [op for op, _flow in ops])
+        if declared is None:
+            return None
+        key = f"missing-authentication:{entry.id}"
+        problems[:] = [p for p in problems if p.key != key]
+        why = authz.evidence[0]
+        reads = (
+            f"the authorization check passes its reads on {why.file}:{why.line} ({why.detail})"
+            if authz.status == CheckStatus.PASS
+            else f"it reads no user's rows by a key the client chose ({why.detail})"
+        )
+        return make_check(
+            CheckStatus.NA, declared.model_copy(update={"detail": f"{declared.detail} {reads}"})
         )
 
     def _authorization_unless_public(

@@ -20,8 +20,12 @@ _PRESENCE_FORMS = (
 )
 _COMPARISON = re.compile(r"(?<![=!<>])(!==?|===?)(?!=)")
 SECRET_NAME = re.compile(r"secret|token|api_?key|password|signing|webhook_?key", re.I)
-# `process.env.X`, and an env object of the app's (`env.X`, `serverEnv.X`)
-_ENV_READ = re.compile(r"\b(?:process\.env|[A-Za-z_$]*[eE]nv)\.([A-Za-z_][A-Za-z0-9_]*)")
+# `process.env.X`, an env object of the app's (`env.X`, `serverEnv.X`), or its env reader called
+# with the variable's name (`env("X")`, `getEnv('X')`)
+_ENV_READ = re.compile(
+    r"\b(?:process\.env|[A-Za-z_$]*[eE]nv)(?:\.([A-Za-z_][A-Za-z0-9_]*)"
+    r"|\(\s*[\"']([A-Za-z_][A-Za-z0-9_]*)[\"']\s*\))"
+)
 _REQUEST_WORDS = re.compile(
     r"headers|authorization|searchParams|cookies|\bquery\b|req\.body|request\.body|bearer", re.I
 )
@@ -112,7 +116,7 @@ def tests_presence(condition: str, is_identity: Callable[[str], bool]) -> bool:
 
 
 def secret_names(texts: Iterable[str]) -> set[str]:
-    return {m.group(1) for text in texts for m in _ENV_READ.finditer(text)}
+    return {m.group(1) or m.group(2) for text in texts for m in _ENV_READ.finditer(text)}
 
 
 def compares_secret(

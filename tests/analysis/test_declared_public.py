@@ -1,6 +1,8 @@
 """Public by the app's own word: a tRPC procedure built on the app's ungated base, where the app builds
 others on gated ones, needs a signed-in caller only for what positively needs one (a write, a user's
-rows, a package that acts); a cache wrapper the audit cannot follow does not make it sensitive. A
+rows, a package that acts); a cache wrapper the audit cannot follow does not make it sensitive, and
+a read the authorization check finds guarded needs no caller either; an OpenAPI description saying
+`protect: true` is no public declaration. A
 model owned only through a relation path, which the app lists without an owner, is public to read;
 a Drizzle select that counts or groups returns figures, not rows; and a handler that runs a tRPC
 adapter is the transport, each procedure checked on its own."""
@@ -79,10 +81,12 @@ export function currentPicks() {
 }
 """
 
-ROUTER = """import { z } from "zod";
+ROUTER = """import { TRPCError } from "@trpc/server";
+import { z } from "zod";
 import { createTRPCRouter, memberProcedure, openProcedure } from "../trpc";
 import { prisma } from "@/lib/db";
 import { currentPicks } from "@/lib/picks";
+import { env } from "@/lib/env";
 
 export const pickRouter = createTRPCRouter({
   current: openProcedure.query(() => currentPicks()),
@@ -92,10 +96,31 @@ export const pickRouter = createTRPCRouter({
   notesOf: openProcedure
     .input(z.object({ userId: z.string() }))
     .query(({ input }) => prisma.note.findMany({ where: { authorId: input.userId } })),
+  shown: openProcedure
+    .input(z.object({ id: z.string() }))
+    .query(async ({ input, ctx }) => {
+      const note = await prisma.note.findUnique({ where: { id: input.id } });
+      if (!note || note.authorId !== ctx.session?.user.id) throw new TRPCError({ code: "NOT_FOUND" });
+      return note;
+    }),
+  documented: openProcedure
+    .meta({ openapi: { method: "GET", path: "/picks", protect: true } })
+    .query(() => currentPicks()),
+  // OPERATOR
   mine: memberProcedure.query(({ ctx }) =>
     prisma.note.findMany({ where: { authorId: ctx.session?.user.id ?? "" } }),
   ),
 });
+"""
+
+OPERATOR = """  operator: openProcedure
+    .use(({ ctx, next }) => {
+      if (ctx.headers.get("x-admin-api-key") !== env("ADMIN_API_KEY")) {
+        throw new TRPCError({ code: "UNAUTHORIZED" });
+      }
+      return next({ ctx });
+    })
+    .query(() => prisma.note.count()),
 """
 
 ROOT = """import { createTRPCRouter } from "./trpc";
@@ -104,22 +129,25 @@ export const appRouter = createTRPCRouter({ pick: pickRouter });
 """
 
 
-def _app(tmp_path: Path, trpc: str) -> dict[str, tuple[str, list[str]]]:
+def _app(tmp_path: Path, trpc: str, router: str = ROUTER) -> dict[str, tuple[str, list[str]]]:
     make_repo(
         tmp_path,
         {
             "server/trpc.ts": trpc,
-            "server/routers/pick.ts": ROUTER,
+            "server/routers/pick.ts": router,
             "server/root.ts": ROOT,
             "lib/cache.ts": CACHE,
             "lib/picks.ts": PICKS,
+            "lib/env.ts": "export const env = (name: string) => process.env[name];\n",
         },
         schema=SCHEMA,
         dependencies={"@trpc/server": "11.0.0"},
     )
     result = run_audit(tmp_path)
     out = {}
-    for name in ("current", "drop", "notesOf"):
+    for name in ("current", "drop", "notesOf", "shown", "documented", "operator"):
+        if f"{name}:" not in router:
+            continue
         check = entry(result, f"trpc_procedure:server/routers/pick.ts#pick.{name}").checks.get(
             "authentication"
         )
@@ -135,6 +163,34 @@ def test_a_procedure_on_the_ungated_base_reads_public_rows_through_a_cache(tmp_p
     # what positively needs a caller still does: a delete, and a user's notes by the client's key
     assert checks["drop"][0] == "fail"
     assert checks["notesOf"][0] == "fail"
+
+
+def test_a_declared_public_read_that_authorization_finds_guarded_needs_no_caller(
+    tmp_path: Path,
+) -> None:
+    checks = _app(tmp_path, GATED_TRPC)
+    status, details = checks["shown"]
+    assert status == "n/a", details
+    assert "declared public" in details[0]
+    assert "the authorization check passes its reads on server/routers/pick.ts:" in details[0]
+    # the same read by the client's key with no comparison stays a finding (notesOf above)
+
+
+def test_an_openapi_description_that_requires_authentication_is_no_public_declaration(
+    tmp_path: Path,
+) -> None:
+    status, details = _app(tmp_path, GATED_TRPC)["documented"]
+    assert status == "fail"
+    assert not any("declared public" in d for d in details)
+
+
+def test_a_header_compared_with_a_secret_read_by_an_env_function_authenticates(
+    tmp_path: Path,
+) -> None:
+    with_operator = ROUTER.replace("  // OPERATOR\n", OPERATOR)
+    status, details = _app(tmp_path, GATED_TRPC, with_operator)["operator"]
+    assert status == "pass", details
+    assert "ADMIN_API_KEY" in details[0]
 
 
 def test_without_gated_procedures_nothing_is_declared_and_the_cache_may_act(tmp_path: Path) -> None:
@@ -256,6 +312,17 @@ export const voteRouter = createTRPCRouter({
       .groupBy(day)
       .orderBy(day),
   ),
+  shown: openProcedure
+    .input(z.object({ id: z.string() }))
+    .query(async ({ input, ctx }) => {
+      const note = await prisma.note.findUnique({ where: { id: input.id } });
+      if (!note || note.authorId !== ctx.session?.user.id) throw new TRPCError({ code: "NOT_FOUND" });
+      return note;
+    }),
+  documented: openProcedure
+    .meta({ openapi: { method: "GET", path: "/picks", protect: true } })
+    .query(() => currentPicks()),
+  // OPERATOR
   mine: memberProcedure.query(({ ctx }) =>
     db.select().from(votes).where(eq(votes.userId, ctx.session?.user.id ?? "")),
   ),
