@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.support.minirepo import PRISMA_SCHEMA, entry, make_repo, run_audit
 
 PROFILE_SCHEMA = PRISMA_SCHEMA.replace(
@@ -300,3 +302,36 @@ def test_billing_fields_of_users_are_no_public_profile(tmp_path: Path) -> None:
         schema=schema,
     )
     assert check.status.value == "fail", check
+
+
+PUBLIC_STATS = """import { DateTime } from "luxon";
+import { makeStore } from "@acme/kv";
+
+export async function GET() {
+  const res = await fetch("https://stats.example.com/api/stars");
+  const rows: { month: string; stars: number }[] = await res.json();
+  const labels = rows.map((row) => DateTime.fromISO(row.month).toFormat("MMM yyyy"));
+  return Response.json({ labels, data: rows.map((row) => row.stars) });
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("extra", "status"),
+    [
+        ("", "n/a"),
+        # a client of a package the audit does not know may act
+        ('  await makeStore().set("seen", Date.now());\n', "fail"),
+    ],
+)
+def test_public_figures_formatted_with_a_date_library_have_nothing_to_protect(
+    tmp_path: Path, extra: str, status: str
+) -> None:
+    route = PUBLIC_STATS.replace("  return Response.json", extra + "  return Response.json")
+    check = _authentication(
+        tmp_path,
+        {"app/api/stars/route.ts": route},
+        "route_handler:app/api/stars/route.ts#GET",
+        dependencies={"luxon": "3.5.0", "@acme/kv": "1.0.0"},
+    )
+    assert check.status.value == status, check.evidence
