@@ -1333,7 +1333,8 @@ class AuthenticationChecks(KnowsRateLimits):
 
     def _sensitive_module_object(self, search: _Search, file: str, callee: str) -> bool:
         """A method of a module-level object of the repository: a client (`stripe.x()`) unless it
-        was built by an inert package (`zSettings.parse()`, a zod schema) or is a plain value."""
+        was built by an inert package (`zSettings.parse()`, a zod schema) or is a plain value; one
+        built by a function of the repository is what that function's code does."""
         program = self.ctx.program
         root = callee.split(".", 1)[0].split("(", 1)[0]
         symbol = program.lookup(file, root)
@@ -1353,6 +1354,10 @@ class AuthenticationChecks(KnowsRateLimits):
         origin = self.ctx.classifier.canonical(symbol.file, made)[1] if made else None
         if origin is not None and _inert_package(origin, search.inert):
             return False
+        factory = self.ctx.summaries.target(symbol.file, made) if made and not origin else None
+        if factory is not None:
+            # built by a function of the repository: its methods are that function's code
+            return self._sensitive_helper(search, factory)
         reads_only = search.reads_only
         if reads_only is None:
             return True

@@ -335,3 +335,48 @@ def test_public_figures_formatted_with_a_date_library_have_nothing_to_protect(
         dependencies={"luxon": "3.5.0", "@acme/kv": "1.0.0"},
     )
     assert check.status.value == status, check.evidence
+
+
+PARAMS = """import { z } from "zod";
+
+export function paramCodec<T extends z.ZodRawShape>(shape: T) {
+  const schema = z.object(shape);
+  return {
+    decode: (url: string) => schema.safeParse(Object.fromEntries(new URL(url).searchParams)),
+    encode: (value: z.infer<typeof schema>) => new URLSearchParams(value as never).toString(),
+  };
+}
+
+export const cardParams = paramCodec({ title: z.string().max(80) });
+"""
+
+STORE = """import { makeStore } from "@acme/kv";
+
+export function storeCodec() {
+  const store = makeStore();
+  return { decode: (url: string) => store.get(url) };
+}
+
+export const cardParams = storeCodec();
+"""
+
+CARD_ROUTE = """import { cardParams } from "@/lib/params";
+
+export async function GET(req: Request) {
+  const parsed = cardParams.decode(req.url);
+  return Response.json(parsed);
+}
+"""
+
+
+@pytest.mark.parametrize(("lib", "status"), [(PARAMS, "n/a"), (STORE, "fail")])
+def test_a_module_object_built_by_a_repository_function_is_what_that_function_does(
+    tmp_path: Path, lib: str, status: str
+) -> None:
+    check = _authentication(
+        tmp_path,
+        {"lib/params.ts": lib, "app/api/card/route.ts": CARD_ROUTE},
+        "route_handler:app/api/card/route.ts#GET",
+        dependencies={"@acme/kv": "1.0.0"},
+    )
+    assert check.status.value == status, check.evidence
