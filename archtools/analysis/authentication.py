@@ -1215,13 +1215,14 @@ class AuthenticationChecks(KnowsRateLimits):
                 bool(origin) and all(from_lookup(root, depth + 1) for root in origin)
             )
 
+        # (a root read from the lookup's result may be the client's by the flow, or stored data
+        # when the lookup is a helper known to return its query's rows)
         return any(
             from_lookup(root, 0)
             for where in op.where
             if flow.is_client_value(where) or flow.is_input(where)
             for part in where.parts()
             for root in part.roots
-            if root in flow.inputs or root in flow.validated
         )
 
     def _worth_guarding(self, op: DbOp) -> bool:

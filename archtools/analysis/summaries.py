@@ -301,13 +301,18 @@ class Summaries:
         """Whether a function returns the rows one of its own queries found."""
         key = (file, func)
         if key not in self._returns_rows:
-            returns = [r for r in self.program.files[file].returns if r.func == func and r.value]
+            facts = self.program.files[file]
+            returns = [r for r in facts.returns if r.func == func and r.value]
             self._returns_rows[key] = any(
                 op.func == func
                 and op.returns_rows
                 and (
                     op.returned
-                    or any(set(r.value.roots) & set(op.assigned_to) for r in returns if r.value)
+                    or any(
+                        set(r.value.roots) & _derived_names(facts, func, set(op.assigned_to))
+                        for r in returns
+                        if r.value
+                    )
                 )
                 for op in self.classifier.db_ops(file)
             )
@@ -1424,3 +1429,14 @@ def _by_hashed_secret(facts: FileFacts, op: DbOp) -> bool:
 
 # a map the module keeps in memory: `const sessions = new Map<string, Entry>()`
 _MAP = re.compile(r"^new\s+Map\s*(<.*>)?\s*\(")
+
+
+def _derived_names(facts: FileFacts, func: int | None, names: set[str]) -> set[str]:
+    """The names and what the function unpacks from them or computes from them
+    (`const { page, ...row } = found`, `const workspace = parse(page.workspace)`)."""
+    derived = set(names)
+    for _ in range(2):
+        for var in facts.vars:
+            if var.func == func and var.init is not None and set(var.init.roots) & derived:
+                derived.update(var.names)
+    return derived

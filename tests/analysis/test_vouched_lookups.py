@@ -76,3 +76,64 @@ def test_a_lookup_that_carries_on_vouches_for_nothing(tmp_path: Path) -> None:
     point = entry(result, f"server_action:{FILE}#peekNote")
     assert point.checks.authorization.status.value == "fail", point.checks.authorization
     assert ("AZ001", "lib/shared.ts", 12) in rules_at(result, "lib/shared.ts")
+
+
+RESOLVE = """import { prisma } from "@/lib/db";
+
+export async function resolveByToken(shareToken: string) {
+  const found = await prisma.note.findFirst({ where: { shareToken }, include: { author: true } });
+  if (!found) return null;
+  const { author, ...row } = found;
+  return { row, authorName: author.email };
+}
+"""
+
+TOKEN_HELPERS = """import { prisma } from "@/lib/db";
+import { resolveByToken } from "@/lib/resolve";
+
+export async function archiveShared(shareToken: string, siblingIds: string[]) {
+  const resolved = await resolveByToken(shareToken);
+  if (!resolved) throw new Error("not found");
+  const { row } = resolved;
+  await prisma.$transaction(async (tx) => {
+    await tx.note.update({ where: { id: row.id }, data: { title: "archived" } });
+    await tx.note.updateMany({
+      where: { authorId: row.authorId, id: { in: siblingIds } },
+      data: { title: "archived" },
+    });
+  });
+}
+
+export async function archiveNamed(shareToken: string, noteId: string) {
+  const resolved = await resolveByToken(shareToken);
+  if (!resolved) throw new Error("not found");
+  await prisma.note.update({ where: { id: noteId }, data: { title: "archived" } });
+}
+"""
+
+TOKEN_ACTIONS = """"use server";
+import { archiveNamed, archiveShared } from "@/lib/shared";
+
+export async function archive(shareToken: string, siblingIds: string[]) {
+  return archiveShared(shareToken, siblingIds);
+}
+
+export async function archiveOther(shareToken: string, noteId: string) {
+  return archiveNamed(shareToken, noteId);
+}
+"""
+
+
+def test_the_id_of_a_row_a_helper_found_by_the_secret_is_no_client_key(tmp_path: Path) -> None:
+    files = {FILE: TOKEN_ACTIONS, "lib/shared.ts": TOKEN_HELPERS, "lib/resolve.ts": RESOLVE}
+    make_repo(tmp_path, files, schema=SCHEMA)
+    result = run_audit(tmp_path)
+    found = rules_at(result, "lib/shared.ts")
+    # the row the token found, unpacked in the helper and again in the caller, is the server's;
+    # the ids the client adds are judged within the rows of that row's author
+    assert ("AZ001", "lib/shared.ts", 9) not in found
+    assert (
+        entry(result, f"server_action:{FILE}#archive").checks.authentication.status.value == "n/a"
+    )
+    # the client's own id, next to the same lookup, is still the client's choice
+    assert ("AZ001", "lib/shared.ts", 20) in found, found
