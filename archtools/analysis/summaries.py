@@ -308,8 +308,9 @@ class Summaries:
                 and op.returns_rows
                 and (
                     op.returned
+                    or any(set(r.value.roots) & set(op.assigned_to) for r in returns if r.value)
                     or any(
-                        set(r.value.roots) & _derived_names(facts, func, set(op.assigned_to))
+                        _returns_unpacked(facts, func, set(r.value.roots), set(op.assigned_to))
                         for r in returns
                         if r.value
                     )
@@ -1431,12 +1432,35 @@ def _by_hashed_secret(facts: FileFacts, op: DbOp) -> bool:
 _MAP = re.compile(r"^new\s+Map\s*(<.*>)?\s*\(")
 
 
-def _derived_names(facts: FileFacts, func: int | None, names: set[str]) -> set[str]:
+def _returns_unpacked(
+    facts: FileFacts, func: int | None, returned: set[str], rows: set[str]
+) -> bool:
+    """Whether a function returns what it unpacked from the rows it found (`const { page,
+    ...row } = found; return { row, page }`) and nothing computed from its parameters, which may
+    be the client's (a filter built from the id it was given is no row)."""
+    if func is None:
+        return False
+    params = {name for param in facts.functions[func].params for name in param.names}
+    from_rows = _derived_names(facts, func, rows)
+    # (the rows are found by the parameters, yet are the database's: the flow stops at them)
+    from_params = _derived_names(facts, func, params, stop=rows)
+    return bool(returned & from_rows) and not returned & from_params
+
+
+def _derived_names(
+    facts: FileFacts, func: int | None, names: set[str], stop: set[str] | None = None
+) -> set[str]:
     """The names and what the function unpacks from them or computes from them
-    (`const { page, ...row } = found`, `const workspace = parse(page.workspace)`)."""
+    (`const { page, ...row } = found`, `const workspace = parse(page.workspace)`), but the
+    names in `stop`."""
     derived = set(names)
     for _ in range(2):
         for var in facts.vars:
-            if var.func == func and var.init is not None and set(var.init.roots) & derived:
+            if (
+                var.func == func
+                and var.init is not None
+                and set(var.init.roots) & derived
+                and not set(var.names) & (stop or set())
+            ):
                 derived.update(var.names)
     return derived
