@@ -293,7 +293,7 @@ class AuthorizationChecks(VouchedKeys):
         checked_key = next(
             (owned_keys[key] for key in owned_keys if any(_names_key(c, key) for c in keys)),
             None,
-        )
+        ) or self._checked_key_handed_on(op, access.scope, keys, owned_keys)
         gate = (
             self._membership_for_key(op, access.scope, keys)
             or checked_key
@@ -1054,6 +1054,37 @@ class AuthorizationChecks(VouchedKeys):
                             ),
                         )
         return found
+
+    def _checked_key_handed_on(
+        self, op: DbOp, scope: EntryScope, keys: list[Expr], owned_keys: dict[str, Evidence]
+    ) -> Evidence | None:
+        """The operation runs in a helper the entry calls, and what the entry hands it as the key
+        is an input field the procedure's middleware checked (`deleteCampaign(input.campaignId,
+        team.id)`, whose query is `where: { id, teamId }`)."""
+        if (
+            not owned_keys
+            or not keys
+            or (op.file == scope.facts.path and scope.has(op.func, op.line))
+        ):
+            return None
+        names = {root for key in keys for root in key.roots}
+        for call in scope.facts.calls:
+            if not scope.has(call.func, call.line):
+                continue
+            target = self.ctx.summaries.target(scope.facts.path, call)
+            if target is None or target[1] is None:
+                continue
+            through = self._key_params(target[0], target[1], op, names, 2)
+            params = self.ctx.program.function(target[0], target[1]).params
+            handed = [
+                arg
+                for param, arg in zip(params, call.args, strict=False)
+                if set(param.names or (param.name,)) & through
+            ]
+            for key, evidence in owned_keys.items():
+                if handed and all(_names_key(arg, key) for arg in handed):
+                    return evidence
+        return None
 
     def _chain_lookups(self, entry: Entry, ops: list[OpFlow]) -> dict[str, Evidence]:
         """Input fields a middleware of the procedure looks up among the caller's rows, stopping
