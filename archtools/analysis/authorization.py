@@ -19,10 +19,11 @@ from archtools.analysis.entry_scope import (
     is_admin,
     make_check,
 )
-from archtools.analysis.flow import Flow, function_scope, within
+from archtools.analysis.flow import Flow, enclosing_functions, function_scope, within
 from archtools.analysis.load_checks import (
     COMPARES,
     CREATES,
+    equated_before,
     throws_unless_found,
 )
 from archtools.analysis.owner_filters import nested_owner_filter
@@ -300,6 +301,7 @@ class AuthorizationChecks(VouchedKeys):
             or self._compared_after(op, access.scope, flow)
             or self._ownership_check_before(op, flow)
             or self._key_is_caller(op, flow, client)
+            or self._caller_key_handed_on(op, access.scope, client)
             or self._checked_by_lookup_before(op, access.scope, access.ops, keys)
             or self._looked_up_before(op, flow, keys, access.ops)
             or self._checked_after_load(op, flow)
@@ -1053,6 +1055,36 @@ class AuthorizationChecks(VouchedKeys):
                                 f"which {check.detail}",
                             ),
                         )
+        return found
+
+    def _caller_key_handed_on(
+        self, op: DbOp, scope: EntryScope, client: list[Expr]
+    ) -> Evidence | None:
+        """The operation runs in a helper the entry calls, and every value the entry hands it as
+        the key was compared with the caller's id by an exit before that call (`if (id !==
+        ctx.user.id) throw`, then `equipCosmetic({ userId: id, ... })`)."""
+        if not client or (op.file == scope.facts.path and scope.has(op.func, op.line)):
+            return None
+        handed = self._key_arguments(op, scope, {root for key in client for root in key.roots})
+        if not handed:
+            return None
+        facts = scope.facts
+        found: Evidence | None = None
+        for line, roots in handed:
+            call = next(
+                (c for c in facts.calls if c.line == line and scope.has(c.func, c.line)), None
+            )
+            funcs = enclosing_functions(facts, call.func) if call is not None else set()
+            guard = equated_before(facts, scope.flow, funcs, line, roots) if roots else None
+            if guard is None:
+                return None
+            found = found or Evidence(
+                file=facts.path,
+                line=guard.line,
+                detail=f"exits unless the client's key is the caller's own id "
+                f"(`{guard.condition.text[:60]}`), before it reaches {op.callee}() in "
+                f"{op.file}:{op.line}",
+            )
         return found
 
     def _checked_key_handed_on(

@@ -54,3 +54,41 @@ def test_an_exit_after_the_query_binds_nothing(tmp_path: Path) -> None:
     point = entry(result, f"server_action:{FILE}#peekNote")
     assert point.checks.authorization.status.value == "fail", point.checks.authorization
     assert ("AZ001", FILE, 19) in rules_at(result, FILE)
+
+
+HELPER = """import { prisma } from "@/lib/db";
+
+export async function retitleAll(args: { userId: string; title: string }) {
+  await prisma.note.updateMany({ where: { authorId: args.userId }, data: { title: args.title } });
+}
+"""
+
+HANDING_ON = """"use server";
+import { auth } from "@/auth";
+import { retitleAll } from "@/lib/notes";
+
+export async function retitleMine(userId: string, title: string) {
+  const session = await auth();
+  if (!session?.user?.id) return "unauthorized";
+  if (userId !== session.user.id) throw new Error("forbidden");
+  await retitleAll({ userId, title });
+}
+
+export async function retitleAnyones(userId: string, title: string) {
+  const session = await auth();
+  if (!session?.user?.id) return "unauthorized";
+  await retitleAll({ userId, title });
+}
+"""
+
+
+def test_a_user_id_equated_with_the_caller_stays_bound_in_the_helper_it_is_handed_to(
+    tmp_path: Path,
+) -> None:
+    make_repo(tmp_path, {FILE: HANDING_ON, "lib/notes.ts": HELPER})
+    result = run_audit(tmp_path)
+    mine = entry(result, f"server_action:{FILE}#retitleMine").checks.authorization
+    assert mine.status.value == "pass", mine
+    assert any(e.line == 8 and "caller's own id" in e.detail for e in mine.evidence), mine
+    anyones = entry(result, f"server_action:{FILE}#retitleAnyones").checks.authorization
+    assert anyones.status.value == "fail", anyones
