@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from archtools.analysis.audit_trail import AuditTrail
 from archtools.analysis.entry import Entry, chain_schema
@@ -69,9 +70,11 @@ class DataChecks(KnowsRateLimits):
         or a coercion validates it; n/a: no client input reaches a sink."""
         fails: list[Evidence] = []
         operands_of: dict[str, frozenset[int]] = {}
+        lookups = self._scalar_lookups(ops)
         for op, flow in ops:
             if op.file not in operands_of:
                 operands_of[op.file] = _eq_operands(self.ctx.program.files[op.file].calls)
+            proven = _proven_scalar(op, lookups)
             _flag_unvalidated_op(
                 op,
                 flow,
@@ -81,6 +84,7 @@ class DataChecks(KnowsRateLimits):
                 operands_of[op.file] | self._keyed_by_helpers(op, flow),
                 self._built_by_helpers(op),
                 self._closed_columns(op),
+                proven,
             )
         inline = self._validated_inline(ops)
         for line, path in upload_checks(scope.facts, scope.funcs, scope.flow):
@@ -107,6 +111,36 @@ class DataChecks(KnowsRateLimits):
             # schema, a validating wrapper, checks its input wherever the framework hands it on)
             return self._validated_at_sinks(entry, scope)
         return self._validated_input(entry, scope, inline)
+
+    def _scalar_lookups(self, ops: list[OpFlow]) -> list[_ScalarLookup]:
+        """Prisma unique operations given an unchecked client value as their unique field's whole
+        value (`findUnique({ where: { id } })`), whose result an exit then requires: Prisma refuses
+        anything but a scalar there (it throws), so past that exit the value is one."""
+        found: list[_ScalarLookup] = []
+        for op, flow in ops:
+            if op.operation not in UNIQUE_OPERATIONS or self.ctx.schema.orm == Orm.DRIZZLE:
+                continue
+            facts = self.ctx.program.files[op.file]
+            if facts.calls[op.call].caught:
+                continue
+            unique = self._unique_keys(op)
+            values = [
+                pair.value
+                for where in op.where
+                for pair in where.pairs
+                if pair.key in unique
+                and pair.value.kind in (ExprKind.IDENTIFIER, ExprKind.MEMBER)
+                and flow.is_input(pair.value)
+            ]
+            if not values:
+                continue
+            stop = _exit_unless_found(facts, op)
+            if stop is None:
+                continue
+            found.append(
+                _ScalarLookup(op.file, op.func, stop, frozenset(v.text for v in values), op)
+            )
+        return found
 
     def _keyed_by_helpers(self, op: DbOp, flow: Flow) -> frozenset[int]:
         """The filters of `op` a helper builds with route path segments as exact keys."""
@@ -600,6 +634,7 @@ def _flag_unvalidated_op(
     exact_keys: frozenset[int] = frozenset(),
     built: frozenset[int] = frozenset(),
     closed: frozenset[str] = frozenset(),
+    proven: dict[str, _ScalarLookup] | None = None,
 ) -> None:
     """Request data passed whole into an operation (mass assignment), or else the first
     unvalidated input in its filter or data. `unique_keys`: the fields of the operation's model
@@ -665,6 +700,16 @@ def _flag_unvalidated_op(
                 detail=f"{detail}, only into columns that take true/false or an enum's values",
             )
             continue
+        lookup = (proven or {}).get(value.text)
+        if lookup is not None:
+            harmless = harmless or Evidence(
+                file=op.file,
+                line=expr.line,
+                detail=f"{detail}, a value {lookup.op.callee}() ({lookup.file}:{lookup.op.line}) "
+                f"took as its unique key and an exit at line {lookup.stop} required it found: "
+                "Prisma refuses anything but a scalar there",
+            )
+            continue
         if expr in op.where and _scalar_positions_only(expr, flow, unique_keys):
             harmless = harmless or Evidence(
                 file=op.file,
@@ -688,6 +733,56 @@ def _flag_unvalidated_op(
         return
     if harmless is not None:
         fails.append(harmless)
+
+
+@dataclass(frozen=True)
+class _ScalarLookup:
+    """A unique lookup that proved client values scalar, from the exit after it on."""
+
+    file: str
+    func: int | None
+    stop: int  # the line of the exit that requires the lookup's row
+    values: frozenset[str]  # the texts of the values it took as its unique key
+    op: DbOp
+
+
+def _proven_scalar(op: DbOp, lookups: list[_ScalarLookup]) -> dict[str, _ScalarLookup]:
+    """The client values an earlier lookup proved scalar for `op`: in the same function, past the
+    exit that required the lookup's row."""
+    return {
+        value: lookup
+        for lookup in lookups
+        if lookup.op is not op
+        and lookup.file == op.file
+        and lookup.func == op.func
+        and lookup.stop < op.line
+        for value in lookup.values
+    }
+
+
+def _exit_unless_found(facts: FileFacts, op: DbOp) -> int | None:
+    """The line of an exit, after the lookup in its function, taken when its row (or a value read
+    from it) is missing: reached past it, the lookup ran. An `...OrThrow` lookup is its own."""
+    if op.operation.endswith("OrThrow"):
+        return op.line
+    names = set(op.assigned_to)
+    for _ in range(2):
+        names |= {
+            name
+            for var in facts.vars
+            if var.func == op.func and var.init is not None and set(var.init.roots) & names
+            for name in var.names
+        }
+    for guard in sorted(facts.guards, key=lambda g: g.line):
+        if (
+            guard.func == op.func
+            and guard.line > op.line
+            and not guard.caught
+            and guard.negated
+            and names & set(guard.condition.roots)
+        ):
+            return guard.line
+    return None
 
 
 def _path_segment_key(where: Expr, value: Expr, flow: Flow) -> bool:
