@@ -18,7 +18,7 @@ from archtools.analysis.load_checks import (
 )
 from archtools.analysis.predicates import caller_fields, compared_params
 from archtools.analysis.roles import DbOp
-from archtools.facts.code import Call, Expr, FileFacts, Guard
+from archtools.facts.code import Call, Expr, ExprKind, FileFacts, Guard
 from archtools.results import Evidence
 
 # how many helpers deep a key is followed through loads of its parent
@@ -152,7 +152,9 @@ class CheckingCalls(LoadChecks):
                 continue
             if not any(lookup_flow.is_identity(w) for w in lookup.where):
                 continue
-            if not _where_roots(facts, lookup) & roots:
+            if not _where_roots(facts, lookup) & roots and not _same_field(
+                facts, around, roots, lookup
+            ):
                 continue
             stop = _stops_unless_found(facts, lookup)
             if stop is None or stop >= op.line or _left_before(facts, lookup, op.line):
@@ -275,6 +277,21 @@ def _left_before(facts: FileFacts, lookup: DbOp, line: int) -> bool:
 def _key_names(expr: Expr) -> set[str]:
     """What a key is read from: its member paths (`input.noteId`), or its names when it has none."""
     return set(expr.paths) or set(expr.roots)
+
+
+def _same_field(facts: FileFacts, funcs: set[int | None], roots: set[str], lookup: DbOp) -> bool:
+    """Whether one of `roots` was unpacked from the very field the lookup filters by: `const { id,
+    ...data } = input` after a lookup `where: { id: input.id, userId }`."""
+    fields = {
+        f"{var.init.text}.{key}"
+        for var in facts.vars
+        if var.func in funcs and var.init is not None and var.init.kind == ExprKind.IDENTIFIER
+        for key, name in zip(var.keys, var.names, strict=False)
+        if name in roots
+    }
+    return bool(fields) and any(
+        path in fields for where in lookup.where for part in where.parts() for path in part.paths
+    )
 
 
 def _key_roots(keys: list[Expr], flow: Flow) -> set[str]:
