@@ -1130,10 +1130,17 @@ class AuthorizationChecks(VouchedKeys):
             for mfile, mfunc in self._functions_of_args(file, call)
             for func in function_scope(self.ctx.program.files[mfile], mfunc)
         }
+        # a middleware kept in a module value (`t.middleware(fn)`) runs queries of its own, which
+        # are not among the entry's operations
+        for mfile in sorted({mfile for mfile, _func in middleware}):
+            for lookup in self.ctx.classifier.db_ops(mfile):
+                if (mfile, lookup.func) in middleware and lookup.kind == "read":
+                    for field, evidence in self._chain_load_compared(lookup).items():
+                        found.setdefault(field, evidence)
         for lookup, flow in ops:
-            if (lookup.file, lookup.func) not in middleware:
+            if (lookup.file, lookup.func) not in middleware or lookup.kind != "read":
                 continue
-            if lookup.kind != "read" or not any(flow.is_identity(w) for w in lookup.where):
+            if not any(flow.is_identity(w) for w in lookup.where):
                 continue
             facts = self.ctx.program.files[lookup.file]
             if lookup.operation.endswith("OrThrow"):
@@ -1159,6 +1166,59 @@ class AuthorizationChecks(VouchedKeys):
                                 ),
                             )
         return found
+
+    def _chain_load_compared(self, lookup: DbOp) -> dict[str, Evidence]:
+        """Input fields a middleware loads a row by and then throws unless the loaded row's
+        owner is the caller (`const { id } = input; ownerId = (await findUnique({ where: { id }
+        }))?.userId; if (ownerId !== userId) throw`)."""
+        facts = self.ctx.program.files[lookup.file]
+        loaded = set(lookup.assigned_to) | {
+            name
+            for var in facts.vars
+            if var.func == lookup.func and var.init is not None and var.line == lookup.line
+            for name in var.names
+        }
+        if not loaded:
+            return {}
+        flow = self.ctx.summaries.flow(lookup.file, lookup.func, context_seeds(facts, lookup.func))
+        guard = next(
+            (
+                g
+                for g in sorted(facts.guards, key=lambda g: g.line)
+                if g.func == lookup.func
+                and g.line > lookup.line
+                and g.exit != ExitKind.RETURN
+                and not g.caught
+                and COMPARES.search(g.condition.text)
+                and flow.is_identity(g.condition)
+                and set(g.condition.roots) & loaded
+            ),
+            None,
+        )
+        if guard is None:
+            return {}
+        unpacked = {
+            name: f"{var.init.text}.{key}"
+            for var in facts.vars
+            if var.func == lookup.func
+            and var.init is not None
+            and var.init.kind == ExprKind.IDENTIFIER
+            for key, name in zip(var.keys, var.names, strict=False)
+        }
+        fields: dict[str, Evidence] = {}
+        for where in lookup.where:
+            for part in where.parts():
+                for path in (*part.paths, *(unpacked[r] for r in part.roots if r in unpacked)):
+                    match = _INPUT_FIELD.search(path)
+                    if match is not None:
+                        fields[match.group(1)] = Evidence(
+                            file=lookup.file,
+                            line=guard.line,
+                            detail=f"the procedure's middleware loads the row of `input."
+                            f"{match.group(1)}` ({lookup.callee}(), line {lookup.line}) and throws "
+                            f"unless it is the caller's (`{guard.condition.text[:60]}`)",
+                        )
+        return fields
 
     def _owner_check(self, file: str, func: int | None, depth: int) -> Evidence | None:
         """A guard of `func` that throws unless a row belongs to the caller: a comparison with the
