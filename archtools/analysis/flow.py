@@ -143,6 +143,8 @@ class _Sources:
     hand_checked: dict[str, Evidence]
     queries: frozenset[int]
     row_helpers: frozenset[int]
+    # calls of helpers returning an object of their parameters' fields: field -> (param, path)
+    field_maps: dict[int, dict[str, tuple[int, str]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -165,6 +167,7 @@ def function_flow(
     hand_checked: dict[str, Evidence] | None = None,
     queries: frozenset[int] = frozenset(),
     row_helpers: frozenset[int] = frozenset(),
+    field_maps: dict[int, dict[str, tuple[int, str]]] | None = None,
 ) -> Flow:
     """Propagate labels through the function's declarations in source order.
 
@@ -185,6 +188,7 @@ def function_flow(
         hand_checked=hand_checked or {},
         queries=queries,
         row_helpers=row_helpers,
+        field_maps=field_maps or {},
     )
     flow = _seeded_flow(facts, seeds, validator_calls)
     scope = _scope(facts, func)
@@ -299,6 +303,7 @@ def _checked_before(sources: _Sources, flow: Flow, line: int) -> None:
 def _label_declaration(sources: _Sources, flow: Flow, var: VarDecl, init: Expr) -> None:
     """Label the names one declaration binds by what its initializer holds."""
     facts = sources.facts
+    _carry_identity_fields(sources, flow, var, init)
     _destructure_client_fields(facts, flow, var, init)
     _destructure_context(facts, flow, var, init)
     # A verified payload (a signed event, the row an API key found) is not client input.
@@ -317,6 +322,30 @@ def _label_declaration(sources: _Sources, flow: Flow, var: VarDecl, init: Expr) 
     _label_request(facts, flow, init, labels)
     _bind_labels(facts, flow, var, init, labels)
     _label_server_fields(flow, var, init)
+
+
+def _carry_identity_fields(sources: _Sources, flow: Flow, var: VarDecl, init: Expr) -> None:
+    """`const serviceCtx = toServiceCtx(ctx)`, a helper returning `{ workspace: ctx.workspace }`:
+    where `ctx.workspace` holds the caller's, so does `serviceCtx.workspace`."""
+    if init.call is None or init.call not in sources.field_maps or len(var.names) != 1 or var.keys:
+        return
+    call = sources.facts.calls[init.call]
+    carried = []
+    for field_name, (index, path) in sources.field_maps[init.call].items():
+        if index >= len(call.args):
+            continue
+        arg = call.args[index]
+        if arg.kind not in (ExprKind.IDENTIFIER, ExprKind.MEMBER):
+            continue
+        source = f"{arg.text}.{path}"
+        if (
+            arg.text in flow.identity
+            or _under(source, flow.identity_paths)
+            or any(_under(p, (source,)) for p in flow.identity_paths)
+        ):
+            carried.append(f"{var.names[0]}.{field_name}")
+    if carried:
+        flow.identity_paths = tuple(dict.fromkeys(flow.identity_paths + tuple(carried)))
 
 
 def _label_server_fields(flow: Flow, var: VarDecl, init: Expr) -> None:

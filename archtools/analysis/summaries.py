@@ -261,6 +261,7 @@ class Summaries:
         # The kind of caller behind each identity source, by the place its evidence names.
         self._identity_kinds: dict[tuple[str, int], str] = {}
         self._returns_rows: dict[FuncKey, bool] = {}
+        self._field_sources: dict[FuncKey, dict[str, tuple[int, str]]] = {}
         self.targets = CallTargets(program)
         self.sessions = SessionLookups(program, self._verifies_or_queries, self.target)
 
@@ -591,7 +592,42 @@ class Summaries:
             },
             queries=frozenset(op.call for op in self.classifier.db_ops(file)),
             row_helpers=self._row_helper_calls(file, scope),
+            field_maps=self._field_maps(file, scope),
         )
+
+    def _field_maps(
+        self, file: str, scope: set[int | None]
+    ) -> dict[int, dict[str, tuple[int, str]]]:
+        """The calls of helpers that return an object built of their parameters' fields, with
+        where each field comes from (`toServiceCtx(ctx)` returning `{ workspace: ctx.workspace }`)."""
+        found: dict[int, dict[str, tuple[int, str]]] = {}
+        for call in self.program.files[file].calls:
+            if call.func not in scope or not call.args:
+                continue
+            target = self.target(file, call)
+            if target is None or target[1] is None:
+                continue
+            fields = self.field_sources(target[0], target[1])
+            if fields:
+                found[call.index] = fields
+        return found
+
+    def field_sources(self, file: str, func: int) -> dict[str, tuple[int, str]]:
+        """For a function whose every return is one object literal: each field (nested ones by
+        their path) that holds a parameter's field, with the parameter's position and the path
+        under it (`{ workspace: ctx.workspace, actor: { userId: ctx.user.id } }` gives workspace
+        -> (0, "workspace") and actor.userId -> (0, "user.id"))."""
+        key = (file, func)
+        if key not in self._field_sources:
+            facts = self.program.files[file]
+            params = facts.functions[func].params
+            names = {param.name: i for i, param in enumerate(params) if param.name}
+            returns = [r.value for r in facts.returns if r.func == func]
+            fields: dict[str, tuple[int, str]] = {}
+            if len(returns) == 1 and returns[0] is not None and returns[0].kind == ExprKind.OBJECT:
+                _object_fields(returns[0], "", names, fields)
+            self._field_sources[key] = fields
+        return self._field_sources[key]
 
     def _asserting_parses(self, file: str, func: int | None) -> dict[str, Evidence]:
         """`Schema.parse(data);` with its result unused: the parse throws on a bad value, so what
@@ -1464,3 +1500,18 @@ def _derived_names(
             ):
                 derived.update(var.names)
     return derived
+
+
+def _object_fields(
+    value: Expr, prefix: str, params: dict[str, int], fields: dict[str, tuple[int, str]]
+) -> None:
+    for pair in value.pairs:
+        if pair.key == "...":
+            continue
+        name = f"{prefix}{pair.key}"
+        if pair.value.kind == ExprKind.OBJECT:
+            _object_fields(pair.value, name + ".", params, fields)
+        elif pair.value.kind == ExprKind.MEMBER:
+            root, _, rest = pair.value.text.partition(".")
+            if root in params and rest and "(" not in rest and "?" not in rest:
+                fields[name] = (params[root], rest)
