@@ -379,7 +379,10 @@ class AuthenticationChecks(KnowsRateLimits):
         self, entry: Entry, scope: EntryScope, segments: list[str]
     ) -> Evidence | None:
         """Public by the kind of route: a public asset read without writes, a health check, or a
-        webhook that verifies its signature."""
+        webhook that verifies its signature. A tRPC procedure is a health check when each part of
+        its path names one (`health.health`, `health.ping`), and it writes nothing."""
+        if entry.kind == EntryKind.TRPC_PROCEDURE:
+            return self._health_procedure(entry, scope)
         if entry.kind not in (EntryKind.ROUTE_HANDLER, EntryKind.PAGES_API) or not segments:
             return None
         asset = next((s for s in segments if s.lower() in self.k.public_routes.public_assets), None)
@@ -413,6 +416,23 @@ class AuthenticationChecks(KnowsRateLimits):
                         detail=f"{SIGNED_WEBHOOK} with {call.callee}()",
                     )
         return None
+
+    def _health_procedure(self, entry: Entry, scope: EntryScope) -> Evidence | None:
+        parts = (entry.route or "").split(".")
+        health = self.k.public_routes.health
+        if not parts or not all(part.lower() in health for part in parts):
+            return None
+        if any(
+            op.kind != "read"
+            for op in self.ctx.classifier.db_ops(scope.facts.path)
+            if scope.has(op.func, op.line)
+        ):
+            return None
+        return Evidence(
+            file=entry.file,
+            line=entry.line,
+            detail=f"public by design: the {entry.route} health check",
+        )
 
     def _development_only(self, scope: EntryScope) -> Evidence | None:
         """A tool for the app's developers: the handler leaves at once unless the server runs in

@@ -391,3 +391,50 @@ def test_a_sign_out_route_is_for_whoever_holds_the_cookie(tmp_path: Path) -> Non
     # the same code under a name that says nothing of signing out is judged on what it does
     other = entry(result, "pages_api:pages/api/auth/forget.ts#default").checks.authentication
     assert other.status.value == "fail", other
+
+
+HEALTH_ROUTER = """import { HeadBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { createTRPCRouter, openProcedure } from "../trpc";
+
+const client = new S3Client({});
+
+async function storageUp() {
+  try {
+    await client.send(new HeadBucketCommand({ Bucket: "files" }));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const healthRouter = createTRPCRouter({
+  health: openProcedure.query(async () => ({ storage: (await storageUp()) ? "ok" : "error" })),
+  storage: openProcedure.query(async () => ({ storage: (await storageUp()) ? "ok" : "error" })),
+});
+"""
+
+HEALTH_ROOT = """import { createTRPCRouter } from "./trpc";
+import { healthRouter } from "./routers/health";
+export const appRouter = createTRPCRouter({ health: healthRouter });
+"""
+
+
+def test_a_procedure_whose_path_names_a_health_check_is_public(tmp_path: Path) -> None:
+    make_repo(
+        tmp_path,
+        {
+            "server/trpc.ts": GATED_TRPC,
+            "server/routers/health.ts": HEALTH_ROUTER,
+            "server/root.ts": HEALTH_ROOT,
+        },
+        schema=SCHEMA,
+        dependencies={"@trpc/server": "11.0.0", "@aws-sdk/client-s3": "3.600.0"},
+    )
+    result = run_audit(tmp_path)
+    health = entry(result, "trpc_procedure:server/routers/health.ts#health.health")
+    check = health.checks.authentication
+    assert check.status.value == "n/a", check
+    assert "the health.health health check" in check.evidence[0].detail
+    # the same probe under another name is no health check by its path
+    other = entry(result, "trpc_procedure:server/routers/health.ts#health.storage")
+    assert other.checks.authentication.status.value == "fail"
