@@ -93,7 +93,15 @@ class CheckerBase:
 
 TRANSPORT = "public by design: the tRPC transport"
 RESPONSE_BUILDERS = ("Response.", "NextResponse.", "new Response", "new NextResponse")
-TRPC_ADAPTERS = ("fetchRequestHandler", "createNextApiHandler", "nextAdapter")
+TRPC_ADAPTERS = (
+    "fetchRequestHandler",
+    "createNextApiHandler",
+    "nextAdapter",
+    # trpc-to-openapi / trpc-openapi: the procedures served as REST routes
+    "createOpenApiNextHandler",
+    "createOpenApiFetchHandler",
+    "createOpenApiHttpHandler",
+)
 
 
 CHECK_NAMES_ORDER = (

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.support.minirepo import entry, make_repo, run_audit
 
 SCHEMA = """datasource db {
@@ -262,7 +264,25 @@ export function withTracing(handler: NextApiHandler): NextApiHandler {
 """
 
 
-def test_a_handler_that_runs_a_module_level_trpc_adapter_is_the_transport(tmp_path: Path) -> None:
+OPENAPI_ROUTE = """import type { NextApiRequest, NextApiResponse } from "next";
+import { createOpenApiNextHandler } from "trpc-to-openapi";
+import { appRouter } from "@/server/root";
+import { withTracing } from "@/lib/tracing";
+
+export default withTracing(async (req: NextApiRequest, res: NextApiResponse) => {
+  const openApiHandler = createOpenApiNextHandler({ router: appRouter, createContext: () => ({}) });
+  return await openApiHandler(req, res);
+});
+"""
+
+
+@pytest.mark.parametrize(
+    ("path", "route"),
+    [("pages/api/trpc/[trpc].ts", TRANSPORT_ROUTE), ("pages/api/v1/[...trpc].ts", OPENAPI_ROUTE)],
+)
+def test_a_handler_that_runs_a_trpc_adapter_is_the_transport(
+    tmp_path: Path, path: str, route: str
+) -> None:
     make_repo(
         tmp_path,
         {
@@ -272,16 +292,16 @@ def test_a_handler_that_runs_a_module_level_trpc_adapter_is_the_transport(tmp_pa
             "lib/cache.ts": CACHE,
             "lib/picks.ts": PICKS,
             "lib/tracing.ts": TRACING,
-            "pages/api/trpc/[trpc].ts": TRANSPORT_ROUTE,
+            path: route,
         },
         schema=SCHEMA,
-        dependencies={"@trpc/server": "11.0.0"},
+        dependencies={"@trpc/server": "11.0.0", "trpc-to-openapi": "2.1.0"},
     )
     result = run_audit(tmp_path)
-    check = entry(result, "pages_api:pages/api/trpc/[trpc].ts#default").checks.authentication
+    check = entry(result, f"pages_api:{path}#default").checks.authentication
     assert check.status.value == "n/a", check
     assert "the tRPC transport" in check.evidence[0].detail
-    assert not [f for f in result.findings if f.file == "pages/api/trpc/[trpc].ts"]
+    assert not [f for f in result.findings if f.file == path]
 
 
 VOTES_SCHEMA = """import { pgTable, text, timestamp } from "drizzle-orm/pg-core";
