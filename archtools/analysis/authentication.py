@@ -54,6 +54,19 @@ _CREATIONS = frozenset({"create", "createMany", "createManyAndReturn", "upsert",
 # Columns holding a secret handed to the row's intended user (a share link, an invitation, a
 # signing or verification link): `token`, `shareToken`, `invite_token`, `secret`; not `tokenId`.
 _SECRET_COLUMN = re.compile(r"(?:^|[a-z_])(?:token|secret|Token|Secret)$")
+# A code handed out in a link (`code`, `inviteCode`) is a secret in a table of such links only.
+_LINK_CODE = re.compile(r"^(?:code|\w+Code)$")
+_LINK_TABLE = re.compile(r"invit|share|magic|verif|reset|redeem", re.I)
+
+
+def _secret_column(column: str, op: DbOp) -> bool:
+    """A column holding a secret its row's intended user is handed: a token or secret, or a code
+    in a table of invitation, share, verification or reset links."""
+    if _SECRET_COLUMN.search(column):
+        return True
+    return bool(_LINK_CODE.match(column)) and bool(_LINK_TABLE.search(op.model or op.table or ""))
+
+
 # `process.env.NODE_ENV !== "development"`, `env.NODE_ENV === 'production'`: true outside development
 _OUTSIDE_DEVELOPMENT = re.compile(
     r"""^\(?\s*(?:process\.)?env\.NODE_ENV\s*(?:!==?\s*["'](?:development|dev)["']|===?\s*["']production["'])\s*\)?$"""
@@ -1156,7 +1169,7 @@ class AuthenticationChecks(KnowsRateLimits):
             seen += 1
             expr = stack.pop()
             for pair in expr.pairs:
-                if _SECRET_COLUMN.search(pair.key) and (
+                if _secret_column(pair.key, op) and (
                     flow.is_client_value(pair.value) or flow.is_input(pair.value)
                 ):
                     return self._secret_evidence(op, pair.key, pair.value)
@@ -1167,7 +1180,7 @@ class AuthenticationChecks(KnowsRateLimits):
                 args = call.args
                 if call.name == "eq" and len(args) == 2:
                     column = args[0].text.rsplit(".", 1)[-1]
-                    if _SECRET_COLUMN.search(column) and (
+                    if _secret_column(column, op) and (
                         flow.is_client_value(args[1]) or flow.is_input(args[1])
                     ):
                         return self._secret_evidence(op, column, args[1])

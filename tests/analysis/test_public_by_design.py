@@ -380,3 +380,42 @@ def test_a_module_object_built_by_a_repository_function_is_what_that_function_do
         dependencies={"@acme/kv": "1.0.0"},
     )
     assert check.status.value == status, check.evidence
+
+
+LINKS_SCHEMA = (
+    PRISMA_SCHEMA
+    + """
+model InviteLink {
+  id     String @id @default(cuid())
+  code   String @unique
+  userId String
+}
+
+model Voucher {
+  id     String @id @default(cuid())
+  code   String @unique
+  userId String
+}
+"""
+)
+
+BY_CODE = """export async function GET(_req: Request, { params }: { params: Promise<{ code: string }> }) {
+  const { code } = await params;
+  const row = await prisma.MODEL.findFirst({ where: { code } });
+  return Response.json({ id: row?.id });
+}
+"""
+
+
+@pytest.mark.parametrize(("model", "status"), [("inviteLink", "n/a"), ("voucher", "fail")])
+def test_the_code_of_an_invitation_link_is_the_links_secret(
+    tmp_path: Path, model: str, status: str
+) -> None:
+    route = 'import { prisma } from "@/lib/db";\n' + BY_CODE.replace("MODEL", model)
+    check = _authentication(
+        tmp_path,
+        {"app/api/links/[code]/route.ts": route},
+        "route_handler:app/api/links/[code]/route.ts#GET",
+        schema=LINKS_SCHEMA,
+    )
+    assert check.status.value == status, check.evidence
