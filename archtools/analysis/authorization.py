@@ -34,7 +34,7 @@ from archtools.analysis.roles import DbOp
 from archtools.analysis.sinks import REPOSITORY_CODE
 from archtools.analysis.trpc import context_seeds
 from archtools.analysis.vouched_keys import VouchedKeys
-from archtools.facts.code import Call, ExitKind, Expr, ExprKind, FileFacts, Pair, Param
+from archtools.facts.code import Call, ExitKind, Expr, ExprKind, FileFacts, Pair, Param, Return
 from archtools.results import Check, CheckStatus, Evidence
 
 
@@ -319,6 +319,10 @@ class AuthorizationChecks(VouchedKeys):
         )
         if gate is not None:
             tally.passes.append(gate)
+            return
+        existence = self._existence_only(op)
+        if existence is not None:
+            tally.passes.append(existence)
             return
         public = None
         if op.kind == "read":
@@ -1057,6 +1061,47 @@ class AuthorizationChecks(VouchedKeys):
                         )
         return found
 
+    def _existence_only(self, op: DbOp) -> Evidence | None:
+        """A read whose row never leaves the function: what it found is only tested (`if (!row)`,
+        `return !!row && row.members.length > 0`), never returned, handed to a call or kept in
+        another value. It tells at most whether such a row exists, which no key the client
+        chooses turns into someone's data."""
+        if op.kind != "read" or op.returned or not op.assigned_to:
+            return None
+        facts = self.ctx.program.files[op.file]
+        scope = function_scope(facts, op.func)
+        words = [re.compile(rf"(?<![\w$.]){re.escape(n)}(?![\w$])") for n in op.assigned_to]
+
+        def uses(text: str) -> bool:
+            return any(w.search(text) for w in words)
+
+        if any(
+            call.func in scope and call.index != op.call and any(uses(a.text) for a in call.args)
+            for call in facts.calls
+        ):
+            return None
+        if any(
+            var.func in scope
+            and var.init is not None
+            and var.line != op.line
+            and uses(var.init.text)
+            for var in facts.vars
+        ):
+            return None
+        tested: Return | None = None
+        for ret in facts.returns:
+            if ret.func not in scope or ret.value is None or not uses(ret.value.text):
+                continue
+            if not _TRUTH_TEST.match(ret.value.text.strip()):
+                return None
+            tested = tested or ret
+        return Evidence(
+            file=op.file,
+            line=tested.line if tested is not None else op.line,
+            detail=f"only whether {op.callee}() found a {op.model or op.table} row is used "
+            "(tested, never returned or handed on): no one's data leaves",
+        )
+
     def _caller_key_handed_on(
         self, op: DbOp, scope: EntryScope, client: list[Expr]
     ) -> Evidence | None:
@@ -1436,6 +1481,8 @@ _OPERATOR_TEST = re.compile(
     r"^[\w.?]+\s*===?\s*(?:Number\(|String\()?\s*(?:process\.)?env\.\w+|"
     r"(?:Number\(|String\()?\s*(?:process\.)?env\.\w+.*===?\s*[\w.?]+$"
 )
+# a value returned as a truth test of a row: `!!row`, `!row`, `Boolean(row)`, `row !== null`
+_TRUTH_TEST = re.compile(r"^(?:!!?|Boolean\()|^[\w$.?]+\s*(?:!==?|===?)\s*(?:null|undefined)\b")
 _INPUT_FIELD = re.compile(r"(?:^|\.)input\.(\w+)$")
 
 
