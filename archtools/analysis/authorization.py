@@ -34,7 +34,7 @@ from archtools.analysis.roles import DbOp
 from archtools.analysis.sinks import REPOSITORY_CODE
 from archtools.analysis.trpc import context_seeds
 from archtools.analysis.vouched_keys import VouchedKeys
-from archtools.facts.code import Call, ExitKind, Expr, ExprKind, FileFacts, Pair, Param, Return
+from archtools.facts.code import Call, ExitKind, Expr, ExprKind, FileFacts, Pair, Param
 from archtools.results import Check, CheckStatus, Evidence
 
 
@@ -320,7 +320,7 @@ class AuthorizationChecks(VouchedKeys):
         if gate is not None:
             tally.passes.append(gate)
             return
-        existence = self._existence_only(op)
+        existence = self._existence_only(op, access.ops)
         if existence is not None:
             tally.passes.append(existence)
             return
@@ -1061,12 +1061,15 @@ class AuthorizationChecks(VouchedKeys):
                         )
         return found
 
-    def _existence_only(self, op: DbOp) -> Evidence | None:
-        """A read whose row never leaves the function: what it found is only tested (`if (!row)`,
-        `return !!row && row.members.length > 0`), never returned, handed to a call or kept in
-        another value. It tells at most whether such a row exists, which no key the client
-        chooses turns into someone's data."""
+    def _existence_only(self, op: DbOp, ops: list[OpFlow]) -> Evidence | None:
+        """A read whose row never leaves the function, by an entry point that changes nothing:
+        what it found is only tested by the code (`if (!row) continue`), never returned, handed to
+        a call or kept in another value, so no one's data reaches the caller. (A test returned to
+        the caller, `return !!row`, answers whether someone's row exists, and a test that decides
+        a write is check-then-write by the client's key: both stay findings.)"""
         if op.kind != "read" or op.returned or not op.assigned_to:
+            return None
+        if any(other.kind != "read" for other, _flow in ops):
             return None
         facts = self.ctx.program.files[op.file]
         scope = function_scope(facts, op.func)
@@ -1088,18 +1091,16 @@ class AuthorizationChecks(VouchedKeys):
             for var in facts.vars
         ):
             return None
-        tested: Return | None = None
-        for ret in facts.returns:
-            if ret.func not in scope or ret.value is None or not uses(ret.value.text):
-                continue
-            if not _TRUTH_TEST.match(ret.value.text.strip()):
-                return None
-            tested = tested or ret
+        if any(
+            ret.func in scope and ret.value is not None and uses(ret.value.text)
+            for ret in facts.returns
+        ):
+            return None
         return Evidence(
             file=op.file,
-            line=tested.line if tested is not None else op.line,
-            detail=f"only whether {op.callee}() found a {op.model or op.table} row is used "
-            "(tested, never returned or handed on): no one's data leaves",
+            line=op.line,
+            detail=f"only whether {op.callee}() found a {op.model or op.table} row is used, by "
+            "the code alone (never returned or handed on): no one's data leaves",
         )
 
     def _caller_key_handed_on(
@@ -1481,8 +1482,6 @@ _OPERATOR_TEST = re.compile(
     r"^[\w.?]+\s*===?\s*(?:Number\(|String\()?\s*(?:process\.)?env\.\w+|"
     r"(?:Number\(|String\()?\s*(?:process\.)?env\.\w+.*===?\s*[\w.?]+$"
 )
-# a value returned as a truth test of a row: `!!row`, `!row`, `Boolean(row)`, `row !== null`
-_TRUTH_TEST = re.compile(r"^(?:!!?|Boolean\()|^[\w$.?]+\s*(?:!==?|===?)\s*(?:null|undefined)\b")
 _INPUT_FIELD = re.compile(r"(?:^|\.)input\.(\w+)$")
 
 
