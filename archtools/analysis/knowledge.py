@@ -63,6 +63,16 @@ class ManualChecks(_Frozen):
     container_predicates: list[str]
 
 
+class ProviderRecords(_Frozen):
+    """Methods of a service's SDK that act on one of its records by an id (`stripe.subscriptions.
+    cancel(id)`): `arg` is the id's position, or `key` the property holding it."""
+
+    package: str
+    methods: list[str]
+    arg: int = 0
+    key: str | None = None
+
+
 class Validation(_Frozen):
     methods: list[str]
     functions: list[PackageCall]
@@ -70,6 +80,8 @@ class Validation(_Frozen):
     form_helpers: list[str]
     coercions: list[str]
     manual_checks: ManualChecks
+    # methods of a provider's SDK that read its own records: what they return is the provider's
+    provider_reads: list[ProviderRecords] = []
 
 
 class RateLimiting(_Frozen):
@@ -113,16 +125,6 @@ class Database(_Frozen):
 
 class Credentials(_Frozen):
     key_models: list[str]
-
-
-class ProviderRecords(_Frozen):
-    """Methods of a service's SDK that act on one of its records by an id (`stripe.subscriptions.
-    cancel(id)`): `arg` is the id's position, or `key` the property holding it."""
-
-    package: str
-    methods: list[str]
-    arg: int = 0
-    key: str | None = None
 
 
 class Ownership(_Frozen):

@@ -22,6 +22,7 @@ from archtools.analysis.env_schema import required_non_empty
 from archtools.analysis.flow import Flow, Seeds, function_flow, function_scope, leaving_branches
 from archtools.analysis.knowledge import GuardKnowledge, active_knowledge
 from archtools.analysis.program import Program
+from archtools.analysis.provider_records import provider_calls
 from archtools.analysis.roles import AuthKind, CallClassifier, DbOp
 from archtools.analysis.sessions import SessionLookups
 from archtools.analysis.value_checks import checked_by_guards
@@ -657,8 +658,9 @@ class Summaries:
         return found
 
     def trusted_calls(self, file: str, scope: set[int | None]) -> set[int]:
-        """Calls whose result is the server's, not the client's: a verified webhook event, and what a
-        helper that authenticates a key or a signature returns (the row it found, the event)."""
+        """Calls whose result is the server's, not the client's: a verified webhook event, what a
+        helper that authenticates a key or a signature returns (the row it found, the event), and a
+        record a provider's SDK reads (`stripe.checkout.sessions.retrieve(id)`)."""
         names = set(self.knowledge.public_routes.signature_calls)
         trusted: set[int] = set()
         for c in self.program.files[file].calls:
@@ -670,6 +672,13 @@ class Summaries:
             resolved = self.callee_summary(file, c)
             if resolved is not None and resolved[1].auth_kind in ("api_key", "signature"):
                 trusted.add(c.index)
+        reads = self.knowledge.validation.provider_reads
+        if reads:
+            facts = self.program.files[file]
+            in_scope = [c for c in facts.calls if c.func in scope and c.index not in trusted]
+            trusted |= {
+                found.call.index for found in provider_calls(self.program, facts, in_scope, reads)
+            }
         return trusted
 
     # -- summaries ---------------------------------------------------------------------------------
