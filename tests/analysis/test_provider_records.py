@@ -149,7 +149,7 @@ def test_only_calls_of_a_providers_methods_are_traced_to_their_package(
         "  await stripe.subscriptions.cancel(subscriptionId);\n",
         '  console.info("cancel", subscriptionId);\n'
         "  await stripe.subscriptions.cancel(subscriptionId);\n"
-        "  await stripe.subscriptions.list(subscriptionId);\n",
+        "  await stripe.subscriptions.search(subscriptionId);\n",
     )
     make_repo(tmp_path, {"lib/stripe.ts": STRIPE, FILE: logged}, dependencies={"stripe": "17.0.0"})
     result = run_audit(tmp_path)
