@@ -460,12 +460,24 @@ class RateLimits:
                 seeds = context_seeds(facts, func)
                 flow = self.ctx.summaries.flow(kfile, func, seeds)
                 summary: Summary = self.ctx.summaries.compute_with(kfile, func, seeds, flow)
-                if summary.role_gate is not None and self._caller_role(summary.role_gate):
+                # a wrapper's own request handler answers the request: an early return there
+                # (`return res.status(401)...`) stops it as a throw would
+                wrapper = call in entry.wrappers
+                if summary.role_gate is not None and self._caller_role(
+                    summary.role_gate, wrapper_handler=wrapper
+                ):
                     gate = summary.role_gate
                     return _at(file, call, f"{gate.detail} ({gate.file}:{gate.line})")
         return None
 
-    def _caller_role(self, gate: Evidence, scope: EntryScope | None = None, depth: int = 0) -> bool:
+    def _caller_role(
+        self,
+        gate: Evidence,
+        scope: EntryScope | None = None,
+        depth: int = 0,
+        *,
+        wrapper_handler: bool = False,
+    ) -> bool:
         """Whether a role guard stops every caller without the role: a guard that tests the
         caller's role alone, not a permission over a record it loaded (`canReadInvoice(invoice,
         user)` lets every reader of the invoice through), and that throws or redirects (or returns
@@ -487,7 +499,9 @@ class RateLimits:
                 and gate.file == scope.facts.path
                 and scope.has(guard.func, guard.line)
             )
-            stops = guard.exit in (ExitKind.THROW, ExitKind.REDIRECT) or in_handler
+            stops = (
+                guard.exit in (ExitKind.THROW, ExitKind.REDIRECT) or in_handler or wrapper_handler
+            )
             if stops and not rows & set(guard.condition.roots):
                 return True
         if guards:

@@ -205,3 +205,38 @@ def test_the_caller_a_wrapper_hands_its_handler_binds_the_handlers_queries(
     assert authz.status.value == expected
     if expected == "pass":
         assert (authz.evidence[0].file, authz.evidence[0].line) == ("pages/api/notes/[id].ts", 6)
+
+
+ROLE_ENDPOINTS = """import type { NextApiRequest, NextApiResponse } from "next";
+import { auth } from "@/auth";
+
+type Handler = (req: NextApiRequest, res: NextApiResponse) => Promise<void>;
+
+export function ModEndpoint(handler: Handler) {
+  return async (req: NextApiRequest, res: NextApiResponse) => {
+    const session = await auth();
+    if (!session?.user || !session.user.isModerator) {
+      return res.status(401).json({ error: "Unauthorized" });
+    }
+    await handler(req, res);
+  };
+}
+
+export function SignedInEndpoint(handler: Handler) {
+  return async (req: NextApiRequest, res: NextApiResponse) => {
+    const session = await auth();
+    if (!session?.user) return res.status(401).json({ error: "Unauthorized" });
+    await handler(req, res);
+  };
+}
+"""
+
+
+@pytest.mark.parametrize(("wrapper", "leaks"), [("ModEndpoint", []), ("SignedInEndpoint", [9])])
+def test_an_error_answered_to_a_moderator_checked_by_the_wrapper_reaches_no_user(
+    tmp_path: Path, wrapper: str, leaks: list[int]
+) -> None:
+    route = _route(wrapper, PURGE_WITH_ERROR).replace("@/lib/endpoints", "@/lib/roles")
+    make_repo(tmp_path, {"lib/roles.ts": ROLE_ENDPOINTS, "pages/api/purge.ts": route})
+    result = run_audit(tmp_path)
+    assert [f.line for f in result.findings if f.rule == "EXP002"] == leaks
