@@ -103,14 +103,38 @@ def normalized(subject: str) -> str:
     return subject.replace("?.", ".").replace("!.", ".")
 
 
+# `!x?.a?.b` (the negation of a read through optional chaining) and `x?.a?.b !== "ADMIN"` (a
+# strict inequality with a value that is not nullish): both hold when `x` is absent
+_NEGATED_READ = re.compile(r"^!\s*(?P<x>[\w$][\w$.?!]*(?:\([^()]*\))?)$", re.S)
+_UNEQUAL_TO_VALUE = re.compile(
+    r"""^(?P<x>[\w$][\w$.?!]*)\s*!==\s*(?:"[^"]*"|'[^']*'|`[^`$]*`|-?\d[\d.]*|true|false|[A-Z][\w$]*\.[\w$]+)$""",
+    re.S,
+)
+
+
+def optional_chain_absences(term: str) -> list[str]:
+    """The values whose absence makes the term hold through optional chaining: `session` and
+    `session?.user` for `!session?.user?.isAdmin` or `session?.user?.role !== "ADMIN"` (the read
+    yields undefined, which is falsy and unequal to any value)."""
+    match = _NEGATED_READ.match(term) or _UNEQUAL_TO_VALUE.match(term)
+    if match is None:
+        return []
+    chain = match.group("x")
+    return [chain[: m.start()] for m in re.finditer(r"\?\.", chain)]
+
+
 def tests_presence(condition: str, is_identity: Callable[[str], bool]) -> bool:
-    """Whether the guard exits whenever some identity value is absent."""
+    """Whether the guard exits whenever some identity value is absent: it tests the value's
+    absence, or reads through it with optional chaining in a way that holds when it is absent
+    (`!session?.user?.isAdmin`, `session?.user?.role !== "ADMIN"`)."""
     parts = disjuncts(condition)
     if not parts:
         return False
     for part in parts:
         subject = presence_subject(part)
         if subject is not None and is_identity(normalized(subject)):
+            return True
+        if any(is_identity(normalized(prefix)) for prefix in optional_chain_absences(part)):
             return True
     return False
 

@@ -115,4 +115,15 @@ def test_an_attribute_of_the_caller_is_no_authentication_guard(tmp_path: Path) -
     )
     make_repo(tmp_path / "attribute", {"app/api/notes/route.ts": attribute_only})
     point = entry(run_audit(tmp_path / "attribute"), "route_handler:app/api/notes/route.ts#POST")
+    # read through optional chaining, the attribute's test holds for a signed-out request too:
+    # the exit stops it (test_optional_chain_gates.py)
+    assert point.checks.authentication.status.value == "pass", point.checks.authentication
+    assert "!session?.user?.emailVerified" in point.checks.authentication.evidence[0].detail
+    # with the user at hand (no optional chaining), it tests a state of a caller already there
+    at_hand = ATTRIBUTE.replace(
+        "  if (!session?.user) return new Response(null, { status: 401 });\n",
+        "  const user = session!.user;\n",
+    ).replace("session.user.emailVerified", "user.emailVerified")
+    make_repo(tmp_path / "at-hand", {"app/api/notes/route.ts": at_hand})
+    point = entry(run_audit(tmp_path / "at-hand"), "route_handler:app/api/notes/route.ts#POST")
     assert point.checks.authentication.status.value == "fail", point.checks.authentication
