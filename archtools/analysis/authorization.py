@@ -19,7 +19,13 @@ from archtools.analysis.entry_scope import (
     is_admin,
     make_check,
 )
-from archtools.analysis.flow import Flow, enclosing_functions, function_scope, within
+from archtools.analysis.flow import (
+    Flow,
+    enclosing_functions,
+    function_scope,
+    unpacked_fields,
+    within,
+)
 from archtools.analysis.load_checks import (
     COMPARES,
     CREATES,
@@ -1146,14 +1152,7 @@ class AuthorizationChecks(VouchedKeys):
         ):
             return None
         names = {root for key in keys for root in key.roots}
-        for call in scope.facts.calls:
-            if not scope.has(call.func, call.line):
-                continue
-            target = self.ctx.summaries.target(scope.facts.path, call)
-            if target is None or target[1] is None:
-                continue
-            through = self._key_params(target[0], target[1], op, names, 2)
-            params = self.ctx.program.function(target[0], target[1]).params
+        for call, params, through in self._key_handoffs(op, scope, names):
             handed = [
                 arg
                 for param, arg in zip(params, call.args, strict=False)
@@ -1243,14 +1242,7 @@ class AuthorizationChecks(VouchedKeys):
         )
         if guard is None:
             return {}
-        unpacked = {
-            name: f"{var.init.text}.{key}"
-            for var in facts.vars
-            if var.func == lookup.func
-            and var.init is not None
-            and var.init.kind == ExprKind.IDENTIFIER
-            for key, name in zip(var.keys, var.names, strict=False)
-        }
+        unpacked = unpacked_fields(facts, {lookup.func})
         fields: dict[str, Evidence] = {}
         for where in lookup.where:
             for part in where.parts():

@@ -5,7 +5,13 @@ row.listId)`). A row whose parent key goes to such a helper once it is loaded is
 
 from __future__ import annotations
 
-from archtools.analysis.flow import Flow, enclosing_functions, function_scope, leaving_branches
+from archtools.analysis.flow import (
+    Flow,
+    enclosing_functions,
+    function_scope,
+    leaving_branches,
+    unpacked_fields,
+)
 from archtools.analysis.instance_checks import method_compares_row_with_caller
 from archtools.analysis.load_checks import (
     CREATES,
@@ -14,11 +20,11 @@ from archtools.analysis.load_checks import (
     _where_roots,
     after_in,
     derived_names,
-    throws_unless_found,
+    stops_unless_found,
 )
 from archtools.analysis.predicates import caller_fields, compared_params
 from archtools.analysis.roles import DbOp
-from archtools.facts.code import Call, Expr, ExprKind, FileFacts, Guard
+from archtools.facts.code import Call, Expr, FileFacts, Guard
 from archtools.results import Evidence
 
 # how many helpers deep a key is followed through loads of its parent
@@ -48,7 +54,7 @@ class CheckingCalls(LoadChecks):
             if not load.assigned_to or not _where_roots(facts, load) & handed:
                 continue
             # a helper's `return` goes on in its caller: only a throw stops the request
-            stop = _stops_unless_found(facts, load, throws=True)
+            stop = stops_unless_found(facts, load, throws=True)
             if stop is None:
                 continue
             checked = self._checking_call(
@@ -111,7 +117,7 @@ class CheckingCalls(LoadChecks):
                 continue
             if not {r for w in load.where for r in w.all_roots()} & keys:
                 continue
-            stop = _stops_unless_found(facts, load)
+            stop = stops_unless_found(facts, load)
             if stop is None:
                 continue
             before = None if load.line == op.line else op.line
@@ -156,7 +162,7 @@ class CheckingCalls(LoadChecks):
                 facts, around, roots, lookup
             ):
                 continue
-            stop = _stops_unless_found(facts, lookup)
+            stop = stops_unless_found(facts, lookup)
             if stop is None or stop >= op.line or _left_before(facts, lookup, op.line):
                 continue
             return Evidence(
@@ -189,7 +195,7 @@ class CheckingCalls(LoadChecks):
             # any key of a filter, every reference of a new row
             if not (all(matched) if op.operation in CREATES else any(matched)):
                 continue
-            stop = _stops_unless_found(facts, load)
+            stop = stops_unless_found(facts, load)
             if stop is None:
                 continue
             before = None if load is op else op.line
@@ -243,24 +249,6 @@ class CheckingCalls(LoadChecks):
         return None
 
 
-def _stops_unless_found(facts: FileFacts, load: DbOp, *, throws: bool = False) -> int | None:
-    """The line from which the read `load` is known to have found its row: an `...OrThrow`
-    read's own, or that of the exit taken when it found nothing (a throw, with `throws`)."""
-    if load.operation.endswith("OrThrow"):
-        return load.line
-    if throws:
-        thrown = throws_unless_found(facts, load)
-        return thrown.line if thrown is not None else None
-    names = set(load.assigned_to)
-    scope = function_scope(facts, load.func)
-    for guard in sorted(facts.guards, key=lambda g: g.line):
-        if guard.func not in scope or guard.line <= load.line or guard.caught:
-            continue
-        if guard.negated and names & set(guard.condition.roots):
-            return guard.line
-    return None
-
-
 def _left_before(facts: FileFacts, lookup: DbOp, line: int) -> bool:
     """Whether the lookup's function returns between it and `line` other than by an exit taken
     when a check fails: the lookup then sits in a branch that leaves (`else { lookup; ...;
@@ -282,13 +270,7 @@ def _key_names(expr: Expr) -> set[str]:
 def _same_field(facts: FileFacts, funcs: set[int | None], roots: set[str], lookup: DbOp) -> bool:
     """Whether one of `roots` was unpacked from the very field the lookup filters by: `const { id,
     ...data } = input` after a lookup `where: { id: input.id, userId }`."""
-    fields = {
-        f"{var.init.text}.{key}"
-        for var in facts.vars
-        if var.func in funcs and var.init is not None and var.init.kind == ExprKind.IDENTIFIER
-        for key, name in zip(var.keys, var.names, strict=False)
-        if name in roots
-    }
+    fields = {field for name, field in unpacked_fields(facts, funcs).items() if name in roots}
     return bool(fields) and any(
         path in fields for where in lookup.where for part in where.parts() for path in part.paths
     )

@@ -26,6 +26,7 @@ from archtools.analysis.listed_fields import (
     same_elements,
     written_out,
 )
+from archtools.analysis.load_checks import stops_unless_found
 from archtools.analysis.problems import upload_checks
 from archtools.analysis.rate_limits import KnowsRateLimits
 from archtools.analysis.roles import DbOp
@@ -134,7 +135,7 @@ class DataChecks(KnowsRateLimits):
             ]
             if not values:
                 continue
-            stop = _exit_unless_found(facts, op)
+            stop = stops_unless_found(facts, op, derived=True)
             if stop is None:
                 continue
             found.append(
@@ -758,31 +759,6 @@ def _proven_scalar(op: DbOp, lookups: list[_ScalarLookup]) -> dict[str, _ScalarL
         and lookup.stop < op.line
         for value in lookup.values
     }
-
-
-def _exit_unless_found(facts: FileFacts, op: DbOp) -> int | None:
-    """The line of an exit, after the lookup in its function, taken when its row (or a value read
-    from it) is missing: reached past it, the lookup ran. An `...OrThrow` lookup is its own."""
-    if op.operation.endswith("OrThrow"):
-        return op.line
-    names = set(op.assigned_to)
-    for _ in range(2):
-        names |= {
-            name
-            for var in facts.vars
-            if var.func == op.func and var.init is not None and set(var.init.roots) & names
-            for name in var.names
-        }
-    for guard in sorted(facts.guards, key=lambda g: g.line):
-        if (
-            guard.func == op.func
-            and guard.line > op.line
-            and not guard.caught
-            and guard.negated
-            and names & set(guard.condition.roots)
-        ):
-            return guard.line
-    return None
 
 
 def _path_segment_key(where: Expr, value: Expr, flow: Flow) -> bool:

@@ -744,6 +744,36 @@ def within(funcs: set[int | None]) -> Callable[[int | None, int], bool]:
     return lambda func, _line: func in funcs
 
 
+def computed_from(
+    facts: FileFacts, func: int | None, names: set[str], stop: set[str] | None = None
+) -> set[str]:
+    """The names and what the function unpacks from them or computes from them
+    (`const { page, ...row } = found`, `const workspace = parse(page.workspace)`), two
+    declarations deep, but the names in `stop`."""
+    derived = set(names)
+    for _ in range(2):
+        for var in facts.vars:
+            if (
+                var.func == func
+                and var.init is not None
+                and set(var.init.roots) & derived
+                and not set(var.names) & (stop or set())
+            ):
+                derived.update(var.names)
+    return derived
+
+
+def unpacked_fields(facts: FileFacts, funcs: set[int | None]) -> dict[str, str]:
+    """The names `funcs` unpack from an object they hold, with the field each reads: `{ id:
+    "input.id", data: "input.data" }` for `const { id, data } = input`."""
+    return {
+        name: f"{var.init.text}.{key}"
+        for var in facts.vars
+        if var.func in funcs and var.init is not None and var.init.kind == ExprKind.IDENTIFIER
+        for key, name in zip(var.keys, var.names, strict=False)
+    }
+
+
 def enclosing_functions(facts: FileFacts, func: int | None) -> set[int | None]:
     """The function and those it is nested in: what runs before a callback is called
     (`prisma.$transaction(async () => ...)` runs after the checks of the function around it)."""

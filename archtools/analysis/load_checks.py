@@ -5,12 +5,13 @@ derived from it) is the caller's. Authorization builds on these."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from archtools.analysis.authentication import AuthenticationChecks
 from archtools.analysis.entry_scope import EntryScope
 from archtools.analysis.flow import (
     Flow,
+    computed_from,
     enclosing_functions,
     equated_with_caller,
     function_scope,
@@ -351,6 +352,17 @@ class LoadChecks(AuthenticationChecks):
         if op.file == scope.facts.path and scope.has(op.func, op.line):
             return [(op.line, {k for k in keys if k in inputs})]
         found = []
+        for call, params, through in self._key_handoffs(op, scope, keys):
+            roots = _argument_roots(params, call, through)
+            if roots & set(inputs):
+                found.append((call.line, roots & set(inputs)))
+        return found
+
+    def _key_handoffs(
+        self, op: DbOp, scope: EntryScope, keys: set[str]
+    ) -> Iterator[tuple[Call, tuple[Param, ...], set[str]]]:
+        """The entry's calls of helpers that lead to the operation, each with the helper's
+        parameters and the names of those whose values reach the operation's key."""
         for call in scope.facts.calls:
             if not scope.has(call.func, call.line):
                 continue
@@ -358,12 +370,7 @@ class LoadChecks(AuthenticationChecks):
             if target is None or target[1] is None:
                 continue
             through = self._key_params(target[0], target[1], op, keys, 2)
-            roots = _argument_roots(
-                self.ctx.program.function(target[0], target[1]).params, call, through
-            )
-            if roots & set(inputs):
-                found.append((call.line, roots & set(inputs)))
-        return found
+            yield call, self.ctx.program.function(target[0], target[1]).params, through
 
     def _key_params(self, file: str, func: int, op: DbOp, keys: set[str], depth: int) -> set[str]:
         """The parameters of `func` whose values reach the operation's key, through the calls of
@@ -535,6 +542,30 @@ def after_in(funcs: set[int | None], first: int) -> Callable[[int | None, int], 
 def runs_from(scope: EntryScope, first: int) -> Callable[[int | None, int], bool]:
     """Runs for the entry from line `first` on."""
     return lambda func, line: line >= first and scope.has(func, line)
+
+
+def stops_unless_found(
+    facts: FileFacts, load: DbOp, *, throws: bool = False, derived: bool = False
+) -> int | None:
+    """The line from which the read `load` is known to have found its row: an `...OrThrow`
+    read's own, or that of the exit taken when it found nothing (a throw, with `throws`; with
+    `derived`, also an exit on a value read from the row: `const owner = row?.authorId; if
+    (!owner) return`)."""
+    if load.operation.endswith("OrThrow"):
+        return load.line
+    if throws:
+        thrown = throws_unless_found(facts, load)
+        return thrown.line if thrown is not None else None
+    names = set(load.assigned_to)
+    if derived:
+        names = computed_from(facts, load.func, names)
+    scope = function_scope(facts, load.func)
+    for guard in sorted(facts.guards, key=lambda g: g.line):
+        if guard.func not in scope or guard.line <= load.line or guard.caught:
+            continue
+        if guard.negated and names & set(guard.condition.roots):
+            return guard.line
+    return None
 
 
 def throws_unless_found(facts: FileFacts, op: DbOp) -> Guard | None:

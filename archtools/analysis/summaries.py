@@ -19,7 +19,14 @@ from archtools.analysis.conditions import (
     tests_presence,
 )
 from archtools.analysis.env_schema import required_non_empty
-from archtools.analysis.flow import Flow, Seeds, function_flow, function_scope, leaving_branches
+from archtools.analysis.flow import (
+    Flow,
+    Seeds,
+    computed_from,
+    function_flow,
+    function_scope,
+    leaving_branches,
+)
 from archtools.analysis.knowledge import GuardKnowledge, active_knowledge
 from archtools.analysis.program import Program
 from archtools.analysis.provider_records import provider_calls
@@ -1486,29 +1493,10 @@ def _returns_unpacked(
     if func is None:
         return False
     params = {name for param in facts.functions[func].params for name in param.names}
-    from_rows = _derived_names(facts, func, rows)
+    from_rows = computed_from(facts, func, rows)
     # (the rows are found by the parameters, yet are the database's: the flow stops at them)
-    from_params = _derived_names(facts, func, params, stop=rows)
+    from_params = computed_from(facts, func, params, stop=rows)
     return bool(returned & from_rows) and not returned & from_params
-
-
-def _derived_names(
-    facts: FileFacts, func: int | None, names: set[str], stop: set[str] | None = None
-) -> set[str]:
-    """The names and what the function unpacks from them or computes from them
-    (`const { page, ...row } = found`, `const workspace = parse(page.workspace)`), but the
-    names in `stop`."""
-    derived = set(names)
-    for _ in range(2):
-        for var in facts.vars:
-            if (
-                var.func == func
-                and var.init is not None
-                and set(var.init.roots) & derived
-                and not set(var.names) & (stop or set())
-            ):
-                derived.update(var.names)
-    return derived
 
 
 def _object_fields(
