@@ -545,9 +545,10 @@ def _label_identity_value(
     )
     if _continued(sources.facts, init):
         return
-    if labels.identity is None and labels.valid is None and flow.is_identity(init) and not mixed:
+    if labels.identity is None and flow.is_identity(init) and not mixed:
         # (a value computed from the caller and a client key, `whereFor({ id, userId })`, is
-        # not the caller's alone: it stays the client's)
+        # not the caller's alone: it stays the client's; one converted or checked by a
+        # validator, `Number(session.user.id)`, is still the caller's)
         first = next((r for r in init.roots if r in flow.identity), None)
         if _looks_up_by(sources.facts, init, flow):
             flow.looked_up.update(var.names)

@@ -275,6 +275,70 @@ class LoadChecks(AuthenticationChecks):
         found = [self._key_looked_up(op, scope, ops, set(expr.roots)) for expr in client]
         return _covering(op, found)
 
+    def _checked_beside(
+        self, op: DbOp, ops: list[tuple[DbOp, Flow]], client: list[Expr]
+    ) -> Evidence | None:
+        """The function running the operation first handed its client key to a helper whose
+        read of it is bound to the caller and which throws when that read finds nothing
+        (`await loadPage({ pageId: input.pageId, workspaceId: ctx.workspace.id })`, then the
+        query by `input.pageId`): past it the key is one of the caller's."""
+        facts = self.ctx.program.files[op.file]
+        found = []
+        for expr in client:
+            evidence = None
+            for call in facts.calls:
+                if call.line >= op.line or call.caught:
+                    continue
+                if op.func not in function_scope(facts, call.func):
+                    continue
+                target = self.ctx.summaries.target(op.file, call)
+                if target is None or target[1] is None:
+                    continue
+                handed = self._handed_names(target, call, expr)
+                lookup = self._scoped_lookup_in(target, ops, handed) if handed else None
+                if lookup is not None:
+                    evidence = Evidence(
+                        file=op.file,
+                        line=call.line,
+                        detail=f"{call.callee}() looks the client's key up among the caller's "
+                        f"rows ({lookup[0].callee}() at {lookup[0].file}:{lookup[0].line}) and "
+                        f"stops the request at line {lookup[1]} when it is not found, before "
+                        f"{op.callee}()",
+                    )
+                    break
+            found.append(evidence)
+        return _covering(op, found)
+
+    def _handed_names(self, target: tuple[str, int | None], call: Call, key: Expr) -> set[str]:
+        """The names (or `param.field` paths) under which the helper `target` receives the
+        value of `key` from `call`: a parameter given the value whole, or the field of an
+        object argument holding it, by the name the helper binds it to."""
+        tfile, tfunc = target
+        params = self.ctx.program.function(tfile, tfunc).params
+        tfacts = self.ctx.program.files[tfile]
+        handed: set[str] = set()
+        for param, arg in zip(params, call.args, strict=False):
+            if not _carries(arg, key):
+                continue
+            if arg.kind != ExprKind.OBJECT or not arg.pairs:
+                handed.update(param.names or (param.name,))
+                continue
+            for pair in arg.pairs:
+                if pair.key == "..." or not _carries(pair.value, key):
+                    continue
+                handed.update(param.by_key.get(pair.key, ()))
+                handed.add(f"{param.name}.{pair.key}")
+                for var in tfacts.vars:  # `const { pageId } = args` in the helper
+                    if (
+                        var.func == tfunc
+                        and var.init is not None
+                        and var.init.text == param.name
+                        and pair.key in var.keys
+                        and len(var.keys) == len(var.names)
+                    ):
+                        handed.add(var.names[var.keys.index(pair.key)])
+        return handed
+
     def _membership_for_key(
         self, op: DbOp, scope: EntryScope, client: list[Expr]
     ) -> Evidence | None:
@@ -410,7 +474,8 @@ class LoadChecks(AuthenticationChecks):
                 continue
             if not any(flow.is_identity(w) for w in lookup.where):
                 continue
-            if not (_where_roots(facts, lookup) | _where_reads(facts, lookup)) & handed:
+            paths = {p for w in lookup.where for p in w.all_paths()}
+            if not (_where_roots(facts, lookup) | _where_reads(facts, lookup) | paths) & handed:
                 continue
             if lookup.operation.endswith("OrThrow"):
                 return lookup, lookup.line
@@ -593,6 +658,20 @@ def _argument_roots(params: tuple[Param, ...], call: Call, names: set[str]) -> s
         if set(param.names or (param.name,)) & names
         for root in arg.all_roots()
     }
+
+
+def _carries(value: Expr, key: Expr) -> bool:
+    """Whether `value` holds the client's `key`: it reads the key's path (or a path above it,
+    `input.project` for `input.project.id`), or the whole object the key is read from (`input`
+    for `input.taskId`); a sibling field (`input.projectId`) does not."""
+    paths = key.all_paths()
+    if not paths:
+        return bool(value.all_roots() & key.all_roots())
+    held = value.all_paths()
+    if any(p == h or p.startswith(f"{h}.") for p in paths for h in held):
+        return True
+    whole = value.all_roots() - {h.split(".", 1)[0] for h in held}
+    return any(p.split(".", 1)[0] in whole for p in paths)
 
 
 def _derived_from(facts: FileFacts, funcs: set[int | None], names: set[str]) -> set[str]:
