@@ -310,6 +310,7 @@ class AuthorizationChecks(VouchedKeys):
             or self._caller_key_handed_on(op, access.scope, client)
             or self._checked_by_lookup_before(op, access.scope, access.ops, keys)
             or self._checked_beside(op, access.ops, keys)
+            or self._created_for_caller(op, access.ops, keys)
             or self._looked_up_before(op, flow, keys, access.ops)
             or self._checked_after_load(op, flow)
             or self._row_checked_by_helper(op, flow, access.ops)

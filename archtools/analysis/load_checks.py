@@ -309,6 +309,51 @@ class LoadChecks(AuthenticationChecks):
             found.append(evidence)
         return _covering(op, found)
 
+    def _created_for_caller(
+        self, op: DbOp, ops: list[tuple[DbOp, Flow]], client: list[Expr]
+    ) -> Evidence | None:
+        """A reference to a row the same function created just before for the caller
+        (`insert(chat).values({ id: chatId, userId })`, then `insert(stream).values({ chatId })`):
+        had the key named another's row, that create would have failed on its primary key and
+        stopped the request first. A create that ignores a conflict, or whose failure is
+        caught, proves nothing."""
+        facts = self.ctx.program.files[op.file]
+        for prior, flow in ops:
+            if prior.file != op.file or prior.line >= op.line or prior.operation not in CREATES:
+                continue
+            call = facts.calls[prior.call]
+            if call.caught or "onConflict" in call.callee or "skipDuplicates" in call.callee:
+                continue
+            if op.func not in function_scope(facts, prior.func):
+                continue
+            model = self.ctx.schema.model(prior.model) if prior.model else None
+            if model is None:
+                continue
+            primary = set(model.primary_key or [f.name for f in model.fields if f.id])
+            for data in prior.data:
+                if any(p.key == "skipDuplicates" for p in data.pairs):
+                    continue
+                keys = [p.value for p in data.pairs if p.key in primary]
+                owners = [
+                    p for p in data.pairs if p.key not in primary and flow.is_identity(p.value)
+                ]
+                if len(keys) != 1 or not owners:
+                    continue
+                key = keys[0]
+                if any(
+                    c.text == key.text
+                    or (key.kind == ExprKind.IDENTIFIER and key.text in c.all_roots())
+                    for c in client
+                ):
+                    return Evidence(
+                        file=op.file,
+                        line=prior.line,
+                        detail=f"{prior.callee}() creates the {prior.model} `{key.text}` names "
+                        f"for the signed-in user (`{owners[0].key}: {owners[0].value.text[:40]}`) "
+                        f"before {op.callee}() refers to it; another's row would have stopped it",
+                    )
+        return None
+
     def _handed_names(self, target: tuple[str, int | None], call: Call, key: Expr) -> set[str]:
         """The names (or `param.field` paths) under which the helper `target` receives the
         value of `key` from `call`: a parameter given the value whole, or the field of an
