@@ -271,6 +271,7 @@ class AuthorizationChecks(VouchedKeys):
             and not creating
             and not op.subquery
             and op.operation not in _COUNTS  # (how many rows there are shows no one's row)
+            and self._filter_visible(op)  # (a filter built elsewhere may well name one row)
         ):
             tally.flag(
                 Problem(

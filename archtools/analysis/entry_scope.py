@@ -117,7 +117,8 @@ def client_part(expr: Expr, flow: Flow) -> Expr | None:
     """The innermost part of a where clause that the client chose to pick rows by (`params.id` in
     `{ id: params.id }`). A bound of a range or a text search (`{ createdAt: { gte: from } }`,
     `gte(t.createdAt, from)`) narrows the rows the query may return but names none: it selects no
-    row the caller could not see without it."""
+    row the caller could not see without it; nor does an exclusion (`{ notIn: ids }`), which
+    only leaves rows out."""
     return _client_key(expr, flow)[0]
 
 
@@ -142,10 +143,26 @@ _NOT_CONJUNCTS = frozenset({"OR", "NOT", "...", "some", "every", "none", "AND"})
 
 
 _NARROWING_KEYS = frozenset(
-    {"gt", "gte", "lt", "lte", "not", "contains", "startsWith", "endsWith", "search", "mode"}
+    {
+        "gt",
+        "gte",
+        "lt",
+        "lte",
+        "not",
+        "notIn",
+        "contains",
+        "startsWith",
+        "endsWith",
+        "search",
+        "mode",
+    }
 )
 _NARROWING_CALL = re.compile(
-    r"^(?:gt|gte|lt|lte|ne|between|notBetween|like|ilike|notLike|notIlike)\("
+    r"^(?:gt|gte|lt|lte|ne|between|notBetween|like|ilike|notLike|notIlike|notInArray)\("
+)
+# `ids.length ? { notIn: ids } : undefined`: an exclusion applied only when there is one
+_OPTIONAL_EXCLUSION = re.compile(
+    r"^[^?{}]+\?\s*\{\s*(?:not|notIn)\s*:[^{}]*\}\s*:\s*(?:undefined|\{\s*\})\s*$"
 )
 
 
@@ -155,6 +172,8 @@ def _client_key(expr: Expr, flow: Flow) -> tuple[Expr | None, bool]:
     if not (flow.is_client_value(expr) or flow.is_input(expr)):
         return None, False
     if expr.kind == ExprKind.CALL and _NARROWING_CALL.match(expr.text):
+        return None, True
+    if expr.kind == ExprKind.OTHER and _OPTIONAL_EXCLUSION.match(expr.text):
         return None, True
     narrowed = False
     for part in [p.value for p in expr.pairs if p.key not in _NARROWING_KEYS] + list(expr.items):

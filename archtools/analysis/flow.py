@@ -481,13 +481,16 @@ def _destructure_context(facts: FileFacts, flow: Flow, var: VarDecl, init: Expr)
 
 def _is_stored(sources: _Sources, init: Expr) -> bool:
     """What a query returns is stored data, not the client's: the key that picked the row is
-    judged at the query (authorization), and the row's fields are the database's."""
+    judged at the query (authorization), and the row's fields are the database's. A raw query
+    (`$queryRaw`) returns rows too, whatever values its text was built with."""
     if init.call is None:
         return False
     facts = sources.facts
     found = sources.queries | sources.row_helpers
+    raw_reads = active_knowledge().database.raw_sql.reads
     return (
         any(i in found for i in _chain_indexes(facts, init.call))
+        or facts.calls[init.call].name in raw_reads
         or _awaits_queries(facts, facts.calls[init.call], found)
         or _maps_awaited_query(facts, init, found)
     )

@@ -115,6 +115,7 @@ class Sinks(_Frozen):
 class RawSql(_Frozen):
     unsafe: list[str]
     raw_helpers: list[str]
+    reads: list[str]
 
 
 class Database(_Frozen):

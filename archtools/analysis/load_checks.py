@@ -294,7 +294,7 @@ class LoadChecks(AuthenticationChecks):
                 target = self.ctx.summaries.target(op.file, call)
                 if target is None or target[1] is None:
                     continue
-                handed = self._handed_names(target, call, expr)
+                handed = self._handed_names((target[0], target[1]), call, expr)
                 lookup = self._scoped_lookup_in(target, ops, handed) if handed else None
                 if lookup is not None:
                     evidence = Evidence(
@@ -354,7 +354,7 @@ class LoadChecks(AuthenticationChecks):
                     )
         return None
 
-    def _handed_names(self, target: tuple[str, int | None], call: Call, key: Expr) -> set[str]:
+    def _handed_names(self, target: tuple[str, int], call: Call, key: Expr) -> set[str]:
         """The names (or `param.field` paths) under which the helper `target` receives the
         value of `key` from `call`: a parameter given the value whole, or the field of an
         object argument holding it, by the name the helper binds it to."""

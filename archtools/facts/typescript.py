@@ -490,6 +490,24 @@ class _Extractor:
             default=default,
         )
 
+    def _holder(self, node: Node) -> tuple[bool, Node | None]:
+        """Whether a call is awaited, and the node its value goes to: past awaits, parentheses
+        and casts, and past a conditional it is a branch of (`const row = id ? await byId(id) :
+        await bySlug(slug)` holds either result in `row`)."""
+        awaited = False
+        inner, outer = node, self.ancestry.parent(node)
+        while outer is not None:
+            if outer.type in _TRANSPARENT:
+                awaited = awaited or outer.type == "await_expression"
+            elif outer.type == "ternary_expression":
+                condition = outer.child_by_field_name("condition")
+                if condition is None or condition.id == inner.id:
+                    break
+            else:
+                break
+            inner, outer = outer, self.ancestry.parent(outer)
+        return awaited, outer
+
     def call_of(self, index: int, node: Node) -> Call:
         is_new = node.type == "new_expression"
         target = node.child_by_field_name("constructor" if is_new else "function")
@@ -510,11 +528,7 @@ class _Extractor:
                 args.append(self.describe(arguments))
             else:
                 args = [self.describe(a) for a in arguments.named_children if a.type != "comment"]
-        outer = self.ancestry.parent(node)
-        awaited = False
-        while outer is not None and outer.type in _TRANSPARENT:
-            awaited = awaited or outer.type == "await_expression"
-            outer = self.ancestry.parent(outer)
+        awaited, outer = self._holder(node)
         assigned: list[str] = []
         returned = False
         if outer is not None:
