@@ -4,7 +4,7 @@ and what is public by design."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from archtools.analysis.anonymous_callers import AnonymousCallers
@@ -1109,12 +1109,16 @@ class AuthenticationChecks(KnowsRateLimits):
             "helpers)",
         )
 
-    def declared_reader(self, entry: Entry, scope: EntryScope, ops: list[DbOp]) -> Evidence | None:
-        """A procedure the app declares public that only reads and calls nothing that acts: then
-        which rows it may return is for the authorization check to say, and when that check
-        finds its reads guarded, the declaration stands (checks.py)."""
+    def declared_reader(
+        self, entry: Entry, scope: EntryScope, ops: list[DbOp], own_writes: Sequence[DbOp] = ()
+    ) -> Evidence | None:
+        """A procedure the app declares public that only reads (or writes only rows it binds to
+        the caller, `own_writes`, which a signed-out call has none of) and calls nothing that
+        acts: then which rows it may return is for the authorization check to say, and when that
+        check finds its reads guarded, the declaration stands (checks.py)."""
         declared = self._declared_public(entry)
-        if not declared or any(op.kind != "read" for op in ops):
+        own = {id(op) for op in own_writes}
+        if not declared or any(op.kind != "read" and id(op) not in own for op in ops):
             return None
         judge = _DeclaredPublicAnyReads(self)
         acting = self._sensitive_call(
@@ -1122,10 +1126,11 @@ class AuthenticationChecks(KnowsRateLimits):
         )
         if acting is not None:
             return None
+        changes = "only the caller's own rows" if own_writes else "nothing"
         return Evidence(
             file=entry.file,
             line=entry.line,
-            detail=f"public by design: {declared}; it changes nothing and calls nothing that "
+            detail=f"public by design: {declared}; it changes {changes} and calls nothing that "
             "acts on a user's behalf, and",
         )
 

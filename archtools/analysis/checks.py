@@ -508,7 +508,21 @@ class EntryChecker(AuthorizationChecks, DataChecks):
         """A procedure the app declares public, that only reads, whose reads the authorization
         check finds guarded or public: signed-out callers are who it is for, and what it shows
         them is what the guard lets through. Its ATH001 is withdrawn."""
-        declared = self.declared_reader(entry, scope, [op for op, _flow in ops])
+        owners = set(self.k.ownership.owner_fields)
+        own_writes = [
+            op
+            for op, flow in ops
+            if op.kind != "read"
+            and (
+                any(flow.is_identity(w) for w in op.where)
+                or any(
+                    pair.key in owners and flow.is_identity(pair.value)
+                    for data in op.data
+                    for pair in data.pairs
+                )
+            )
+        ]
+        declared = self.declared_reader(entry, scope, [op for op, _flow in ops], own_writes)
         if declared is None:
             return None
         key = f"missing-authentication:{entry.id}"

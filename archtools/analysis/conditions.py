@@ -239,3 +239,27 @@ def returns_keyed_digest_match(returned: str, secret_values: dict[str, str]) -> 
         if env:
             return env[0]
     return None
+
+
+_KEYED_BY = re.compile(r"createHmac\(\s*[^,()]+,\s*([A-Za-z_$][\w$]*)\s*\)")
+
+
+def returns_digest_keyed_by(
+    returned: str, local_values: dict[str, str], params: list[str]
+) -> str | None:
+    """The parameter keying an HMAC that a returned equality compares a presented value with
+    (`return signature === expected` where `expected` is `createHmac("sha256",
+    secret).update(body).digest("hex")` and `secret` a parameter): the caller decides which
+    secret signs."""
+    if not re.search(r"(?<![=!<>])===?(?!=)", returned) or re.search(r"!==?", returned):
+        return None
+    sources = [returned] + [
+        source
+        for name, source in local_values.items()
+        if re.search(rf"\b{re.escape(name)}\b", returned)
+    ]
+    for source in sources:
+        for match in _KEYED_BY.finditer(source):
+            if match.group(1) in params:
+                return match.group(1)
+    return None

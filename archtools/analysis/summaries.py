@@ -14,6 +14,7 @@ from archtools.analysis.conditions import (
     compares_keyed_digest,
     compares_secret,
     keyed_digest,
+    returns_digest_keyed_by,
     returns_keyed_digest_match,
     secret_names,
     tests_presence,
@@ -82,6 +83,10 @@ class Summary:
     # (`return timingSafeEqual(a, b)`): a gate where the caller exits when it is false.
     returns_secret_check: Evidence | None = None
     returns_secret_kind: str = "internal"  # or `signature`: a digest of the request keyed by it
+    # Returns whether a presented signature equals a digest keyed by one of its parameters
+    # (`verify(sig, body, secret)` returning `sig === createHmac("sha256", secret)...`): a
+    # signature check where the caller hands it a server secret there. (index, why)
+    returns_signature_by_param: tuple[int, Evidence] | None = None
     # Returns false unless a parameter holds a user (`isAuthor(session, authorId)`,
     # `isAdmin(session)`): parameter index -> why. A caller that exits unless it returns true, given
     # the signed-in user, stops signed-out requests.
@@ -966,7 +971,7 @@ class Summaries:
         """An exit unless the request carries a server secret: through a helper that compares it, or
         compared in the condition itself (every guard is read for the secrets it tests present)."""
         if summary.auth_gate is None:
-            checker = self._secret_checker(scan.file, guard)
+            checker = self._secret_checker(scan.file, guard, scan.secret_values)
             if checker is not None:
                 gate = Evidence(
                     file=scan.file,
@@ -1159,6 +1164,8 @@ class Summaries:
             if signed is not None:
                 summary.returns_secret_check, summary.returns_secret_kind = signed, "signature"
         if summary.returns_secret_check is None:
+            summary.returns_signature_by_param = self._returns_signature_by_param(file, func)
+        if summary.returns_secret_check is None:
             listed = self._returns_configured_key(file, func)
             if listed is not None:
                 summary.returns_secret_check, summary.returns_secret_kind = listed, "api_key"
@@ -1286,22 +1293,77 @@ class Summaries:
                 )
         return None
 
-    def _secret_checker(self, file: str, guard: Guard) -> tuple[str, str] | None:
+    def _secret_checker(
+        self, file: str, guard: Guard, secret_values: dict[str, str]
+    ) -> tuple[str, str] | None:
         """`if (!isAuthorized(req)) return 401` where isAuthorized returns a constant-time
-        comparison of the request's token with a secret."""
+        comparison of the request's token with a secret, or its result held first (`const valid =
+        verify(sig, body, env.SECRET); if (!valid) ...`); a helper comparing a digest keyed by
+        a parameter counts where the server's secret is handed to it."""
         text = guard.condition.text
         last = guard.condition.line + 8  # (a condition may be written over several lines)
         for call in self.program.files[file].calls:
-            if call.func != guard.func or not guard.line <= call.line <= last:
+            if call.func != guard.func or call.line > last:
                 continue
             callee = call.callee.removeprefix("await ")
-            if not re.search(rf"!\s*(await\s+)?{re.escape(callee)}\s*\(", text):
+            inline = guard.line <= call.line and re.search(
+                rf"!\s*(await\s+)?{re.escape(callee)}\s*\(", text
+            )
+            held = call.line < guard.line and any(
+                re.search(rf"!\s*{re.escape(name)}\b(?!\s*[.\[(])", text)
+                for name in call.assigned_to
+            )
+            if not (inline or held):
                 continue
             resolved = self.callee_summary(file, call)
-            if resolved is not None and resolved[1].returns_secret_check is not None:
-                inner = resolved[1].returns_secret_check
+            if resolved is None:
+                continue
+            summary = resolved[1]
+            if summary.returns_secret_check is not None:
+                inner = summary.returns_secret_check
                 detail = f"{callee}() ({inner.file}:{inner.line}) {inner.detail}"
-                return detail, resolved[1].returns_secret_kind
+                return detail, summary.returns_secret_kind
+            if summary.returns_signature_by_param is not None:
+                index, inner = summary.returns_signature_by_param
+                arg = call.args[index].text if index < len(call.args) else ""
+                source = secret_values.get(arg, arg)
+                secrets = [n for n in secret_names([source]) if SECRET_NAME.search(n)]
+                if secrets:
+                    detail = (
+                        f"{callee}() ({inner.file}:{inner.line}) {inner.detail}, given the "
+                        f"{secrets[0]} secret"
+                    )
+                    return detail, "signature"
+        return None
+
+    def _returns_signature_by_param(
+        self, file: str, func: int | None
+    ) -> tuple[int, Evidence] | None:
+        """Returns whether a presented value equals a digest keyed by one of the function's
+        parameters (`return signature === createHmac("sha256", secret).update(body).digest()`)."""
+        if func is None:
+            return None
+        facts = self.program.files[file]
+        params = [p.name for p in facts.functions[func].params]
+        scope = function_scope(facts, func)
+        local = {
+            name: var.init.text
+            for var in facts.vars
+            if var.func in scope and var.init is not None
+            for name in var.names
+        }
+        for ret in facts.returns:
+            if ret.func != func or ret.value is None:
+                continue
+            param = returns_digest_keyed_by(ret.value.text, local, params)
+            if param is not None:
+                why = Evidence(
+                    file=file,
+                    line=ret.line,
+                    detail=f"returns whether the presented signature matches a digest keyed by "
+                    f"its `{param}` parameter",
+                )
+                return params.index(param), why
         return None
 
     def _returns_role(self, file: str, func: int | None, role_fields: set[str]) -> Evidence | None:

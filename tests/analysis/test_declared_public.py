@@ -147,7 +147,7 @@ def _app(tmp_path: Path, trpc: str, router: str = ROUTER) -> dict[str, tuple[str
     )
     result = run_audit(tmp_path)
     out = {}
-    for name in ("current", "drop", "notesOf", "shown", "documented", "operator"):
+    for name in ("current", "drop", "notesOf", "shown", "documented", "operator", "touched"):
         if f"{name}:" not in router:
             continue
         check = entry(result, f"trpc_procedure:server/routers/pick.ts#pick.{name}").checks.get(
@@ -176,6 +176,32 @@ def test_a_declared_public_read_that_authorization_finds_guarded_needs_no_caller
     assert "declared public" in details[0]
     assert "the authorization check passes its reads on server/routers/pick.ts:" in details[0]
     # the same read by the client's key with no comparison stays a finding (notesOf above)
+
+
+TOUCHED = """  touched: openProcedure
+    .input(z.object({ id: z.string() }))
+    .query(async ({ input, ctx }) => {
+      const picks = await currentPicks();
+      if (ctx.session) {
+        await prisma.note.updateMany({
+          where: { id: input.id, authorId: ctx.session.user.id },
+          data: { title: "seen" },
+        });
+      }
+      return picks;
+    }),
+"""
+
+
+def test_a_declared_public_read_that_writes_only_the_callers_own_rows_needs_no_caller(
+    tmp_path: Path,
+) -> None:
+    checks = _app(tmp_path, GATED_TRPC, ROUTER.replace("  // OPERATOR\n", TOUCHED))
+    status, details = checks["touched"]
+    assert status == "n/a", details
+    assert "it changes only the caller's own rows" in details[0]
+    # a write of a row the client names, bound to no caller, still needs one
+    assert checks["drop"][0] == "fail"
 
 
 def test_an_openapi_description_that_requires_authentication_is_no_public_declaration(

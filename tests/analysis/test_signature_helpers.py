@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.support.minirepo import entry, make_repo, run_audit, statuses
 
 RETURNED_MATCH = """import { createHmac } from "crypto";
@@ -139,3 +141,46 @@ def test_the_rows_a_signed_link_names_are_authorized_by_its_signature(tmp_path: 
     check = point.checks.authorization
     assert check.status.value == "pass", check
     assert check.evidence[0].line == 13 and "the link was signed for" in check.evidence[0].detail
+
+
+PAY_CALLER = """import { createHmac } from "crypto";
+
+export class PayCaller {
+  static verifyWebhookSignature(signature: string, payload: string, secret: string): boolean {
+    const computed = createHmac("sha256", secret).update(payload).digest("hex");
+    return signature === computed;
+  }
+}
+"""
+
+PAY_ROUTE = """import { PayCaller } from "@/lib/pay";
+import { prisma } from "@/lib/db";
+
+export async function POST(req: Request) {
+  const sig = req.headers.get("x-signature");
+  const secret = SECRET;
+  const body = await req.text();
+  if (!sig || !secret) return Response.json({ error: "missing" }, { status: 400 });
+  const isValid = PayCaller.verifyWebhookSignature(sig, body, secret);
+  if (!isValid) return Response.json({ error: "Invalid signature" }, { status: 400 });
+  await prisma.note.updateMany({ where: { id: JSON.parse(body).id }, data: { title: "paid" } });
+  return Response.json({ ok: true });
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("secret", "verdict"),
+    [("process.env.PAY_WEBHOOK_SECRET", "pass"), ('req.headers.get("x-key")', "fail")],
+)
+def test_a_verifier_keyed_by_its_parameter_checks_with_the_secret_it_is_given(
+    tmp_path: Path, secret: str, verdict: str
+) -> None:
+    route = PAY_ROUTE.replace("SECRET", secret)
+    make_repo(tmp_path, {"app/api/pay/route.ts": route, "lib/pay.ts": PAY_CALLER})
+    check = entry(run_audit(tmp_path), "route_handler:app/api/pay/route.ts#POST").checks
+    assert check.authentication.status.value == verdict, check.authentication
+    if verdict == "pass":
+        assert check.authentication.kind == "signature"
+        evidence = check.authentication.evidence[0]
+        assert evidence.line == 10 and "PAY_WEBHOOK_SECRET" in evidence.detail
