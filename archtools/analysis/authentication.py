@@ -156,13 +156,25 @@ class _DeclaredPublicReads(_PublicReads):
         return _inert_package(package, self.acting) and super().acts(package)
 
 
+# A wrapper whose name says it lets signed-out callers in (`PublicEndpoint`, `MixedAuthEndpoint`,
+# `withOptionalAuth`): the app's own statement of who may call what it wraps.
+_PUBLIC_WRAPPER = re.compile(r"public|optional_?auth|mixed_?auth|anonymous", re.I)
+
+
 class _DeclaredPublicAnyReads(_DeclaredPublicReads):
     """For a procedure the app declares public whose reads of users' rows the authorization check
-    has found guarded (or keyed by nothing the client chose): what still needs a caller is a write,
-    or a call into a package known to act on what it is sent."""
+    has found guarded (or keyed by nothing the client chose): what still needs a caller is a write
+    (but those bound to the caller, `allowed`, which a signed-out call has none of), or a call
+    into a package known to act on what it is sent."""
+
+    def __init__(
+        self, checks: CheckerBase, allowed: frozenset[tuple[str, int]] = frozenset()
+    ) -> None:
+        super().__init__(checks)
+        self.allowed = allowed
 
     def touches(self, op: DbOp) -> bool:
-        return op.kind != "read"
+        return op.kind != "read" and (op.file, op.call) not in self.allowed
 
 
 class _AnyReads(_PublicReads):
@@ -1120,7 +1132,7 @@ class AuthenticationChecks(KnowsRateLimits):
         own = {id(op) for op in own_writes}
         if not declared or any(op.kind != "read" and id(op) not in own for op in ops):
             return None
-        judge = _DeclaredPublicAnyReads(self)
+        judge = _DeclaredPublicAnyReads(self, frozenset((op.file, op.call) for op in own_writes))
         acting = self._sensitive_call(
             scope.facts.path, scope.has, 0, set(), skip=_op_calls(self, ops), reads_only=judge
         )
@@ -1135,9 +1147,15 @@ class AuthenticationChecks(KnowsRateLimits):
         )
 
     def _declared_public(self, entry: Entry) -> str:
-        """Why a procedure is declared public, or "": built on a base without an authentication
-        gate while the app builds others on gated ones, the choice of base is the app's own
-        statement of who may call it."""
+        """Why an entry point is declared public, or "": wrapped in a function named for signed-out
+        callers, or a procedure built on a base without an authentication gate while the app
+        builds others on gated ones: the choice is the app's own statement of who may call it."""
+        wrapper = next(
+            (w for w in entry.wrappers if _PUBLIC_WRAPPER.search(w.callee.rsplit(".", 1)[-1])),
+            None,
+        )
+        if wrapper is not None:
+            return f"declared public (wrapped in {wrapper.callee}, named for callers who may be signed out)"
         if entry.kind != EntryKind.TRPC_PROCEDURE or not entry.chain:
             return ""
         if self._chain_gate(entry) is not None or not self._has_gated_procedures():

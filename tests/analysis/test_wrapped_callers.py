@@ -240,3 +240,45 @@ def test_an_error_answered_to_a_moderator_checked_by_the_wrapper_reaches_no_user
     make_repo(tmp_path, {"lib/roles.ts": ROLE_ENDPOINTS, "pages/api/purge.ts": route})
     result = run_audit(tmp_path)
     assert [f.line for f in result.findings if f.rule == "EXP002"] == leaks
+
+
+OPTIONAL_USER = """import type { NextApiRequest, NextApiResponse } from "next";
+import { auth } from "@/auth";
+
+type SessionUser = { id: string };
+type Handler = (req: NextApiRequest, res: NextApiResponse, user?: SessionUser) => Promise<void>;
+
+export function NAME(handler: Handler) {
+  return async (req: NextApiRequest, res: NextApiResponse) => {
+    const session = await auth();
+    await handler(req, res, session?.user as SessionUser | undefined);
+  };
+}
+"""
+
+MY_NOTES_IF_SIGNED_IN = """import { NAME } from "@/lib/optional";
+import { prisma } from "@/lib/db";
+
+export default NAME(async function handler(req, res, user) {
+  if (!user) return res.status(200).json([]);
+  const notes = await prisma.note.findMany({ where: { authorId: user.id } });
+  res.status(200).json(notes);
+});
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"), [("MixedAuthEndpoint", "n/a"), ("SessionEndpoint", "fail")]
+)
+def test_a_wrapper_named_for_signed_out_callers_declares_its_reads_public(
+    tmp_path: Path, name: str, expected: str
+) -> None:
+    files = {
+        "lib/optional.ts": OPTIONAL_USER.replace("NAME", name),
+        "pages/api/notes.ts": MY_NOTES_IF_SIGNED_IN.replace("NAME", name),
+    }
+    make_repo(tmp_path, files)
+    check = entry(run_audit(tmp_path), "pages_api:pages/api/notes.ts#default").checks
+    assert check.authentication.status.value == expected, check.authentication
+    if expected == "n/a":
+        assert "wrapped in MixedAuthEndpoint" in check.authentication.evidence[0].detail
