@@ -220,7 +220,15 @@ class DataChecks(KnowsRateLimits):
         if sink is None:
             return
         detail = f"unvalidated client input `{sink.value}` reaches {sink.target}"
-        if sink.database:
+        if sink.scalar_only:  # unchecked all the same, but no VAL001: see `_flag_unvalidated_op`
+            fails.append(
+                Evidence(
+                    file=sink.file,
+                    line=sink.line,
+                    detail=f"{detail}, only where the query takes a scalar",
+                )
+            )
+        elif sink.database:
             problem = Problem(
                 "VAL001",
                 sink.file,
@@ -777,6 +785,8 @@ def _path_segment_key(where: Expr, value: Expr, flow: Flow) -> bool:
 _SCALAR_OPERATORS = frozenset(
     {"gt", "gte", "lt", "lte", "contains", "startsWith", "endsWith", "search"}
 )
+# Prisma takes a list of scalars there (`{ id: { in: ids } }`) and refuses anything else
+_LIST_OPERATORS = frozenset({"in", "notIn"})
 # Prisma operations whose filter is a unique input: its unique field takes the value alone
 UNIQUE_OPERATIONS = frozenset({"findUnique", "findUniqueOrThrow", "update", "delete", "upsert"})
 
@@ -822,9 +832,10 @@ def _visit_filter(
         return
     if not _unchecked(expr, flow):
         return
-    keys = unique_keys if top else _SCALAR_OPERATORS
+    keys = unique_keys if top else _SCALAR_OPERATORS | _LIST_OPERATORS
     inner = [(p.value, p.key in keys) for p in expr.pairs if p.key != "..."]
-    inner += [(item, False) for item in expr.items]
+    # the items of a list in a scalar position (`in: [a, b]`) are scalars themselves
+    inner += [(item, scalar and expr.kind == ExprKind.ARRAY) for item in expr.items]
     carrying = [(e, k) for e, k in inner if _unchecked(e, flow)]
     spread = any(p.key == "..." and _unchecked(p.value, flow) for p in expr.pairs)
     if not carrying or spread:

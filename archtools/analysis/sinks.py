@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from archtools.analysis.flow import HONO_REQUEST_METHODS, checked_in_place, function_scope
 from archtools.analysis.program import Program
 from archtools.analysis.roles import CallClassifier
 from archtools.analysis.ternaries import tested_only
 from archtools.facts.code import Call, Expr, ExprKind, FileFacts, LoopKind, VarDecl
+from archtools.facts.schema import Orm
 from archtools.results import Evidence
 
 MAX_DEPTH = 3
@@ -57,6 +58,34 @@ def handed_on(expr: Expr, tainted: AbstractSet[str]) -> bool:
     )
 
 
+# Prisma operators that take a scalar (or a list of scalars) and refuse anything else: a value in
+# their place cannot turn into a filter of its own (`{ id: { in: ids } }`, `{ contains: q } }`).
+_SCALAR_OPERANDS = frozenset(
+    {"in", "notIn", "gt", "gte", "lt", "lte", "contains", "startsWith", "endsWith", "search"}
+)
+
+
+def scalar_operands_only(where: Expr, tainted: AbstractSet[str]) -> bool:
+    """Whether every tainted value of a Prisma filter is the operand of such an operator (a
+    plain `key: value` may be given an operator object by the client, and is not)."""
+    found = False
+
+    def visit(expr: Expr) -> bool:
+        nonlocal found
+        for pair in expr.pairs:
+            value = pair.value
+            if pair.key in _SCALAR_OPERANDS and not value.pairs:
+                found = found or handed_on(value, tainted)
+            elif value.kind == ExprKind.OBJECT and value.pairs and pair.key != "...":
+                if not visit(value):
+                    return False
+            elif handed_on(value, tainted):
+                return False
+        return True
+
+    return where.kind == ExprKind.OBJECT and visit(where) and found
+
+
 @dataclass(frozen=True)
 class Sink:
     file: str
@@ -65,6 +94,9 @@ class Sink:
     target: str  # what it reaches: "prisma.note.update()", "fetch()", ...
     database: bool
     model: str | None = None
+    # reached only as the operand of Prisma operators that take scalars: unchecked, but no way to
+    # change what the query does (the first other sink is preferred to it)
+    scalar_only: bool = False
 
 
 class SinkFinder:
@@ -159,6 +191,8 @@ class SinkFinder:
         tainted = set(tainted) - requests - self._server_values(file, runs)
         if propagate:
             tainted = self._propagate(file, runs, tainted, requests, checked=checked)
+        fallback: Sink | None = None
+        prisma = self.classifier.schema.orm == Orm.PRISMA
         if database:
             for op in self.classifier.db_ops(file):
                 if not runs(op.func, op.line):
@@ -166,10 +200,14 @@ class SinkFinder:
                 # (checked values count wherever the operation takes them: `take`, `skip`)
                 extra = list(facts.calls[op.call].args) if checked else []
                 for expr in op.where + op.data + extra:
-                    if handed_on(expr, tainted):
-                        return Sink(
-                            file, expr.line, expr.text[:60], f"{op.callee}()", True, op.model
-                        )
+                    if not handed_on(expr, tainted):
+                        continue
+                    sink = Sink(file, expr.line, expr.text[:60], f"{op.callee}()", True, op.model)
+                    if checked or not prisma or expr not in op.where:
+                        return sink
+                    if not scalar_operands_only(expr, tainted):
+                        return sink
+                    fallback = fallback or replace(sink, scalar_only=True)
         for call in facts.calls:
             if not runs(call.func, call.line):
                 continue
@@ -182,9 +220,10 @@ class SinkFinder:
                 continue
             value = call.args[used[0]].text[:60]
             found = self._call_sink(file, call, used, value, depth, tainted, checked=checked)
-            if found is not None:
+            if found is not None and not found.scalar_only:
                 return found
-        return None
+            fallback = fallback or found
+        return fallback
 
     def _propagate(
         self,
@@ -425,6 +464,7 @@ class SinkFinder:
             f"{inner.target} in {callee}() ({inner.file}:{inner.line})",
             inner.database,
             inner.model,
+            inner.scalar_only,
         )
 
     def _sink_within(

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.support.minirepo import entry, make_repo, run_audit, statuses
 
 LIST_HELPER = """import { prisma } from "@/lib/db";
@@ -206,3 +208,74 @@ def test_a_filter_a_helper_builds_with_a_path_segment_as_a_key(tmp_path: Path) -
     assert statuses(rename)["input_validation"] == "fail"
     assert ("lib/scoped.ts", 9) not in val001
     assert ("lib/scoped.ts", 12) in val001
+
+
+LIST_OPERAND_ROUTE = """import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+export async function POST(request: Request) {
+  const session = await auth();
+  if (!session?.user) return new Response(null, { status: 401 });
+  const body = await request.json();
+  const notes = await prisma.note.findMany({
+    where: { authorId: session.user.id, FILTER },
+  });
+  return Response.json(notes);
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("part", "reported"),
+    [
+        ("title: { in: body.titles }", False),
+        ("title: { in: [String(body.title).trim()] }", False),
+        ("id: { notIn: [body.skip] }", False),
+        ("OR: body.filters", True),
+        ("title: body.title", True),
+    ],
+)
+def test_a_list_operand_takes_scalars_only(tmp_path: Path, part: str, reported: bool) -> None:
+    make_repo(tmp_path, {"app/api/notes/route.ts": LIST_OPERAND_ROUTE.replace("FILTER", part)})
+    result = run_audit(tmp_path)
+    val001 = [f for f in result.findings if f.rule == "VAL001"]
+    assert bool(val001) == reported, val001
+    check = entry(result, "route_handler:app/api/notes/route.ts#POST").checks.input_validation
+    assert check.status.value == "fail"  # unchecked all the same: the check names it
+    if not reported:
+        assert "only where the query takes a scalar" in check.evidence[0].detail
+
+
+HELPER_ROUTE = """import { auth } from "@/auth";
+import { notesTitled } from "@/lib/titled";
+export async function POST(request: Request) {
+  const session = await auth();
+  if (!session?.user) return new Response(null, { status: 401 });
+  const body = await request.json();
+  return Response.json(await notesTitled(session.user.id, body.titles));
+}
+"""
+
+TITLED = """import { prisma } from "@/lib/db";
+export async function notesTitled(authorId: string, titles: string[]) {
+  return prisma.note.findMany({ where: { authorId, FILTER } });
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("part", "reported"), [("title: { in: titles }", False), ("title: titles", True)]
+)
+def test_a_helpers_list_operand_takes_scalars_only(
+    tmp_path: Path, part: str, reported: bool
+) -> None:
+    files = {
+        "app/api/titled/route.ts": HELPER_ROUTE,
+        "lib/titled.ts": TITLED.replace("FILTER", part),
+    }
+    make_repo(tmp_path, files)
+    result = run_audit(tmp_path)
+    val001 = [f for f in result.findings if f.rule == "VAL001"]
+    assert bool(val001) == reported, val001
+    check = entry(result, "route_handler:app/api/titled/route.ts#POST").checks.input_validation
+    assert check.status.value == "fail", check
+    assert ("only where the query takes a scalar" in check.evidence[0].detail) != reported
