@@ -38,6 +38,7 @@ from archtools.analysis.provider_records import provider_calls
 from archtools.analysis.public_content import public_flag_at
 from archtools.analysis.roles import DbOp
 from archtools.analysis.sinks import REPOSITORY_CODE
+from archtools.analysis.summaries import is_identity_table
 from archtools.analysis.trpc import context_seeds
 from archtools.analysis.vouched_keys import VouchedKeys
 from archtools.facts.code import Call, ExitKind, Expr, ExprKind, FileFacts, Pair, Param
@@ -120,8 +121,12 @@ class AuthorizationChecks(VouchedKeys):
             ops=ops,
         )
         session = self._session_helpers(scope)
+        users = set(self.k.ownership.user_models)
         for op, flow in ops:
-            if any(op.file == file and op.func in funcs for file, funcs in session):
+            if any(op.file == file and op.func in funcs for file, funcs in session) and (
+                (op.model or op.table or "") in users
+                or is_identity_table(op.model or op.table or "")
+            ):
                 continue  # the lookups that find the caller are authentication's, not its data
             if not admin and access.role_gate is None:
                 self._judge_nested_owner_filters(tally, op, flow)

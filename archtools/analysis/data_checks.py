@@ -524,7 +524,8 @@ class DataChecks(KnowsRateLimits):
             inside = function_scope(self.ctx.program.files[tfile], tfunc)
             function = self.ctx.program.function(tfile, tfunc)
             facts = self.ctx.program.files[file]
-            seeds, listed = _seeds_for(function.params, call, facts, flow, requests)
+            read_keys = _keys_read(self.ctx.program.files[tfile], inside, function.params)
+            seeds, listed = _seeds_for(function.params, call, facts, flow, requests, read_keys)
             helper_flow = self.ctx.summaries.flow(tfile, tfunc, seeds)
             helper_flow.listed |= carried(self.ctx.program.files[tfile], inside, listed)
             self.helper_flows.setdefault((tfile, tfunc), helper_flow)
@@ -543,32 +544,86 @@ MAX_HELPER_DEPTH = 2
 
 
 def _seeds_for(
-    params: Sequence[Param], call: Call, facts: FileFacts, flow: Flow, requests: set[str]
+    params: Sequence[Param],
+    call: Call,
+    facts: FileFacts,
+    flow: Flow,
+    requests: set[str],
+    read_keys: dict[str, set[str]] | None = None,
 ) -> tuple[Seeds, set[str]]:
     """What a helper's parameters hold from what `call` passes them, and those of them the caller
-    built with every key written out."""
-    file = facts.path
+    built with every key written out. The keys an object argument spreads in (`{ ...payload,
+    teamId }`) are those the helper reads off the parameter (`read_keys`) and no pair names."""
     seeds = Seeds()
     listed: set[str] = set()
     for param, given in zip(params, call.args, strict=False):
         if _whole_request(given, requests):
             continue  # its headers and cookies are credentials, judged by authentication
         arg = _object_declared(given, facts, call) or given
-        if arg.kind == ExprKind.OBJECT and arg.pairs and param.by_key:
-            for pair in arg.pairs:  # `helper({ ctx, input })` into `({ ctx, input })`
-                for name in param.by_key.get(pair.key, []):
-                    _seed(seeds, name, pair.value, flow, file, call)
-                    if name == pair.key and listed_record(pair.value, facts, flow):
-                        listed.add(name)
-        elif arg.kind == ExprKind.OBJECT and arg.pairs and not param.keys:
-            for pair in arg.pairs:  # into `(args)`: `args.ctx`, `args.input`
-                _seed(seeds, f"{param.name}.{pair.key}", pair.value, flow, file, call)
+        if arg.kind == ExprKind.OBJECT and arg.pairs and (param.by_key or not param.keys):
+            keys_read = (read_keys or {}).get(param.name, set())
+            _seed_object(seeds, listed, param, arg, keys_read, (facts, flow, call))
         else:
             for name in param.names or (param.name,):
-                _seed(seeds, name, arg, flow, file, call)
+                _seed(seeds, name, arg, flow, facts.path, call)
             if not param.keys and listed_record(arg, facts, flow):
                 listed.add(param.name)
     return seeds, listed
+
+
+def _seed_object(
+    seeds: Seeds,
+    listed: set[str],
+    param: Param,
+    arg: Expr,
+    keys_read: set[str],
+    at: tuple[FileFacts, Flow, Call],
+) -> None:
+    """What a parameter holds from an object literal handed to it, key by key: into
+    `({ ctx, input })` by the names it binds, into `(args)` as `args.ctx`, `args.input`; the keys a
+    spread fills (`{ ...payload, teamId }`) are those the helper reads and no pair names."""
+    facts, flow, call = at
+    file = facts.path
+    spreads = [p.value for p in arg.pairs if p.key == "..."]
+    named = {p.key for p in arg.pairs if p.key != "..."}
+    if param.by_key:
+        for pair in arg.pairs:
+            for name in param.by_key.get(pair.key, []):
+                _seed(seeds, name, pair.value, flow, file, call)
+                if name == pair.key and listed_record(pair.value, facts, flow):
+                    listed.add(name)
+        for key in set(param.by_key) - named:
+            for spread in spreads:
+                for name in param.by_key[key]:
+                    _seed(seeds, name, spread, flow, file, call)
+        return
+    for pair in arg.pairs:
+        if pair.key != "...":
+            _seed(seeds, f"{param.name}.{pair.key}", pair.value, flow, file, call)
+    for key in keys_read - named:
+        for spread in spreads:
+            _seed(seeds, f"{param.name}.{key}", spread, flow, file, call)
+
+
+def _keys_read(
+    facts: FileFacts, inside: set[int | None], params: Sequence[Param]
+) -> dict[str, set[str]]:
+    """The keys a function reads off each of its plain parameters: `const { a, b } = args` and
+    `args.c` in its body."""
+    names = {p.name for p in params if p.name.isidentifier() and not p.keys}
+    found: dict[str, set[str]] = {name: set() for name in names}
+    for var in facts.vars:
+        if var.func in inside and var.init is not None and var.init.text in names and var.keys:
+            found[var.init.text].update(k for k in var.keys if k != "...")
+    for call in facts.calls:
+        if call.func not in inside:
+            continue
+        for arg in call.args:
+            for path in arg.all_paths():
+                root, _, rest = path.partition(".")
+                if root in names and rest:
+                    found[root].add(rest.split(".", 1)[0])
+    return found
 
 
 def _object_declared(arg: Expr, facts: FileFacts, call: Call) -> Expr | None:

@@ -116,15 +116,15 @@ class LoadChecks(AuthenticationChecks):
         facts = self.ctx.program.files[op.file]
         scope = function_scope(facts, op.func)
         derived = set(op.assigned_to)
-        verdicts: set[str] = set()
+        verdicts: dict[str, int] = {}  # name -> where it was declared
         for var in sorted(facts.vars, key=lambda v: v.line):
             if var.func not in scope or var.line <= op.line or var.init is None:
                 continue
-            if var.init.all_roots() & (derived | verdicts):
+            if var.init.all_roots() & (derived | set(verdicts)):
                 # an object built around the row and the caller (`new NoteView(session, row)`)
                 # holds them, it says nothing of the one about the other by itself
                 if flow.is_identity(var.init) and not _constructs(facts, var.init):
-                    verdicts.update(var.names)
+                    verdicts.update(dict.fromkeys(var.names, var.line))
                 else:
                     derived.update(var.names)
         guard = _caller_check(
@@ -213,7 +213,7 @@ class LoadChecks(AuthenticationChecks):
         facts = self.ctx.program.files[op.file]
         scope = enclosing_functions(facts, op.func)
         loaded: set[str] = set()  # records looked up by the client's key
-        verdicts: set[str] = set()  # what they say of the caller (`isMember`)
+        verdicts: dict[str, int] = {}  # what they say of the caller (`isMember`), and where
         for var in sorted(facts.vars, key=lambda v: v.line):
             if var.func not in scope or var.line >= op.line or var.init is None:
                 continue
@@ -224,9 +224,9 @@ class LoadChecks(AuthenticationChecks):
                 for part in arg.parts()
             ):
                 loaded.update(var.names)
-            elif init.all_roots() & (loaded | verdicts):
+            elif init.all_roots() & (loaded | set(verdicts)):
                 if flow.is_identity(init):
-                    verdicts.update(var.names)
+                    verdicts.update(dict.fromkeys(var.names, var.line))
                 elif init.all_roots() & loaded:  # `const listing = res.data.listing`
                     loaded.update(var.names)
         if not loaded:
@@ -601,11 +601,12 @@ def _caller_check(
     flow: Flow,
     where: Callable[[Guard], bool],
     records: set[str],
-    verdicts: set[str],
+    verdicts: dict[str, int],
 ) -> Guard | None:
     """The first exit (among the guards `where` keeps, none swallowed by a catch) that decides on
     the caller: it compares one of `records` with the signed-in user, or tests one of `verdicts`,
-    what was derived from them about the caller (`isMember`)."""
+    what was derived from them about the caller (`isMember`), after it was declared (a name
+    declared again in another block is another value)."""
     for guard in sorted(facts.guards, key=lambda g: g.line):
         if guard.caught or not where(guard):
             continue
@@ -615,7 +616,7 @@ def _caller_check(
             and flow.is_identity(guard.condition)
             and COMPARES.search(guard.condition.text) is not None
         )
-        if compares_caller or roots & verdicts:
+        if compares_caller or any(guard.line > verdicts.get(r, guard.line) for r in roots):
             return guard
     return None
 
