@@ -33,7 +33,7 @@ from archtools.analysis.rate_limits import KnowsRateLimits
 from archtools.analysis.read_policy import filter_keys
 from archtools.analysis.roles import DbOp
 from archtools.analysis.shared_cache import SharedCache
-from archtools.analysis.summaries import Summary, is_identity_table
+from archtools.analysis.summaries import Summary, by_hashed_secret, is_identity_table
 from archtools.analysis.trpc import context_identity, context_seeds
 from archtools.facts.code import Call, Expr, ExprKind
 from archtools.results import Check, CheckStatus, EntryKind, Evidence
@@ -1185,7 +1185,15 @@ class AuthenticationChecks(KnowsRateLimits):
         `recipients: { some: { token } }`, `eq(t.inviteToken, input.token)`): only a holder of the
         secret reaches the row, which is the row's access policy (a share link, an invitation, a
         signing link)."""
-        calls = self.ctx.program.files[op.file].calls
+        facts = self.ctx.program.files[op.file]
+        calls = facts.calls
+        if op.kind == "read" and by_hashed_secret(facts, op):  # `{ hashedKey: sha256(token) }`
+            return Evidence(
+                file=op.file,
+                line=op.line,
+                detail=f"{op.callee}() finds the {op.model or op.table} row only by the digest of "
+                "a key the client presents: the key is the caller's credential",
+            )
         stack = list(op.where)
         seen = 0
         while stack and seen < 200:
@@ -1283,7 +1291,10 @@ class AuthenticationChecks(KnowsRateLimits):
 
     def _worth_guarding(self, op: DbOp) -> bool:
         """Whether an operation needs the caller checked before it runs: anything but a read of a
-        model the app reads unscoped everywhere (read_policy.py), which any caller may see."""
+        model the app reads unscoped everywhere (read_policy.py), which any caller may see, and
+        the lookup of a presented credential (an API key, a token), which is the check itself."""
+        if op.kind == "read" and is_identity_table(op.model or op.table or ""):
+            return False
         return not (
             op.kind == "read"
             and op.model in self.ctx.public_to_read

@@ -566,7 +566,7 @@ class Summaries:
                 continue
             name = (op.model or op.table or "").replace("_", "").lower()
             named = name in models or name.removesuffix("s") in models
-            if not (named or _by_hashed_secret(facts, op)):
+            if not (named or by_hashed_secret(facts, op)):
                 continue
             rows.update(dict.fromkeys(op.assigned_to, op))
             if op.operation.endswith("OrThrow"):
@@ -1518,7 +1518,7 @@ _KEY_COLUMN = re.compile(r"(?:^|[a-z_])(?:token|key|secret|hash)$", re.I)
 _HASHING = re.compile(r"hash|digest", re.I)
 
 
-def _by_hashed_secret(facts: FileFacts, op: DbOp) -> bool:
+def by_hashed_secret(facts: FileFacts, op: DbOp) -> bool:
     """A lookup by the digest of a presented key (`findUnique({ where: { token:
     generateSecretHash(req.query.token) } })`, or through a variable holding it): an API key
     looked up, whatever the table is called. A share link's plain token is no such lookup."""
