@@ -19,7 +19,11 @@ A write needs a trail when it destroys a record or changes what someone may do. 
 - a `role` column outside the tables that grant access (the user table, the tables pointing at a
   user, and those whose role takes the same values): a document recipient's signer/viewer role is
   a setting of the document, not a privilege;
-- a created row given the role every row gets by default.
+- a created row given the role every row gets by default;
+- the caller deleting one row of their own (its key and an owner column equal to the signed-in
+  user in the filter) of a model nothing else refers to: a bookmark, a saved filter, an API key.
+  Not a record kept for compliance (an order, a payment) nor one holding other people's work (a
+  team, a project), whoever owns it, nor all of the caller's rows at once.
 
 A function that both creates and deletes rows of the same model manages that set (a replace-all
 edit, a toggle, the rollback of what it just created): it rebuilds what it removes.
@@ -59,6 +63,8 @@ class AuditVocabulary(BaseModel):
     secret_columns: list[str]
     expiry_columns: list[str]
     single_use_columns: list[str]
+    compliance_words: list[str]
+    shared_words: list[str]
 
 
 @cache
@@ -251,6 +257,13 @@ class AuditTrail:
         return AuditWrite(Evidence(file=file, line=line, detail=detail), model)
 
     # -- which writes need a trail -----------------------------------------------------------------
+
+    def kept_for_others(self, model: str | None) -> bool:
+        """A model whose records are kept for compliance (orders, payments, invoices) or hold
+        other people's work (a team, a workspace): deleting one needs a trail whoever owns it."""
+        vocabulary = audit_vocabulary()
+        listed = {*vocabulary.compliance_words, *vocabulary.shared_words}
+        return any(singular(w) in listed for w in words(model or ""))
 
     def needs_no_trail(self, op: DbOp) -> str | None:
         """Why a delete or a role write needs no audit trail, or None when it does."""

@@ -450,13 +450,19 @@ class DataChecks(KnowsRateLimits):
         writes = trail.writes_in_entry(entry, scope.facts.path, runs, [op for op, _ in ops])
         role_fields = set(self.k.ownership.role_fields)
         covered: list[Evidence] = []
-        for op, _flow in ops:
+        for op, flow in ops:
             destructive = op.kind == "delete"
             privileged = op.kind == "write" and any(
                 p.key in role_fields for d in op.data for p in d.pairs
             )
             if not (destructive or privileged) or trail.needs_no_trail(op) is not None:
                 continue
+            if (
+                not privileged
+                and not trail.kept_for_others(op.model or op.table)
+                and self._own_rows_only(op, flow)
+            ):
+                continue  # the caller removing rows of their own: no one else's data goes
             covering = next((w for w in writes if trail.covers(w, op)), None)
             if covering is not None:
                 covered.append(covering.evidence)
@@ -486,6 +492,34 @@ class DataChecks(KnowsRateLimits):
             CheckStatus.NA,
             Evidence(file=entry.file, line=entry.line, detail="no destructive or privilege change"),
         )
+
+    def _own_rows_only(self, op: DbOp, flow: Flow) -> bool:
+        """A delete of one row of the caller's own that nothing else hangs off: its filter names
+        the row (its key) and an owner column (`userId`, `authorId`) equal to the signed-in user,
+        and no other model refers to its model (a bookmark, a saved filter, an API key; not a
+        team, nor all of the caller's notes at once)."""
+        model = self.ctx.schema.model(op.model or "") if op.model else None
+        if model is None or any(  # a foreign key to it: rows of another model hang off it
+            f.relation is not None and f.relation.fields and f.type == model.name
+            for other in self.ctx.schema.models
+            for f in other.fields
+        ):
+            return False
+        keys = set(model.primary_key or [f.name for f in model.fields if f.id]) or {"id"}
+        owners = set(self.k.ownership.owner_fields)
+        facts = self.ctx.program.files[op.file]
+        for where in op.where:
+            pairs = [(p.key, p.value) for p in where.pairs]
+            if where.kind == ExprKind.CALL and where.call is not None:
+                call = facts.calls[where.call]
+                for part in call.args if call.name == "and" else (where,):
+                    compare = facts.calls[part.call] if part.call is not None else None
+                    if compare is not None and compare.name == "eq" and len(compare.args) == 2:
+                        pairs.append((compare.args[0].text.rsplit(".", 1)[-1], compare.args[1]))
+            named = any(key in keys for key, _value in pairs)
+            if named and any(key in owners and flow.is_identity(v) for key, v in pairs):
+                return True
+        return False
 
     def _audit_trail(self) -> AuditTrail:
         """The app's audit models and writers, learned on first use."""
