@@ -59,6 +59,8 @@ class AuditVocabulary(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     name_phrases: list[str]
     writer_verbs: list[str]
+    tracker_verbs: list[str]
+    tracker_words: list[str]
     model_suffixes: list[str]
     secret_columns: list[str]
     expiry_columns: list[str]
@@ -172,6 +174,8 @@ class AuditTrail:
         """A call named like an audit writer, or to a function of the app that writes one."""
         if self._named_audit(call.name):
             return self._write(file, call.line, f"{call.callee}() writes the audit trail", None)
+        if self._tracks_event(call):
+            return self._write(file, call.line, f"{call.callee}() records the event", None)
         target = self.ctx.summaries.target(file, call)
         if target is None or target[1] is None or depth >= MAX_DEPTH:
             return None
@@ -251,6 +255,14 @@ class AuditTrail:
         rest = parts[1:]
         grams = set(rest) | {f"{a} {b}" for a, b in pairwise(rest)}
         return bool(grams & phrases)
+
+    def _tracks_event(self, call: Call) -> bool:
+        """An event tracker's call: `ctx.track.commentEvent(...)`, `trackUserActivity(...)`."""
+        segments = call.callee.removeprefix("await ").split(".")
+        parts = [singular(w) for w in words(call.name)]
+        verbs = set(self.vocabulary.tracker_verbs)
+        verb = (len(segments) > 1 and segments[-2] in verbs) or bool(parts and parts[0] in verbs)
+        return verb and bool(set(parts) & set(self.vocabulary.tracker_words))
 
     @staticmethod
     def _write(file: str, line: int, detail: str, model: str | None) -> AuditWrite:
