@@ -126,8 +126,11 @@ class AuthorizationChecks(VouchedKeys):
             if any(op.file == file and op.func in funcs for file, funcs in session) and (
                 (op.model or op.table or "") in users
                 or is_identity_table(op.model or op.table or "")
+                or not _client_keys(op, flow)
             ):
-                continue  # the lookups that find the caller are authentication's, not its data
+                # the lookups that find the caller (and what it may do) are authentication's,
+                # not its data; a row the client chose there is judged like any other
+                continue
             if not admin and access.role_gate is None:
                 self._judge_nested_owner_filters(tally, op, flow)
             profile = self._public_profile(op)
