@@ -52,6 +52,31 @@ def test_exp001_a_digest_of_content_is_no_secret(tmp_path: Path) -> None:
     assert found(token, "EXP001") == [("app/api/welcome/route.ts", 3)]
 
 
+PUBLIC_USER = """import { prisma } from "@/lib/db";
+export async function GET() {
+  const user = await prisma.user.findFirst({ where: { role: "ADMIN" } });
+  return Response.json(user);
+}
+"""
+
+
+def test_exp001_a_bare_hash_is_a_secret_on_an_account_only(tmp_path: Path) -> None:
+    # On an image or a note a column called `hash` digests the row's own content (a blurhash, a
+    # checksum); on an account it is the password's digest.
+    content = audit_files(
+        tmp_path / "note",
+        {"app/api/welcome/route.ts": PUBLIC_NOTE},
+        schema=_note_schema("  hash String\n"),
+    )
+    assert found(content, "EXP001") == []
+    account = audit_files(
+        tmp_path / "user",
+        {"app/api/welcome/route.ts": PUBLIC_USER},
+        schema=PRISMA_SCHEMA.replace("  passwordHash String\n", "  hash         String\n"),
+    )
+    assert found(account, "EXP001") == [("app/api/welcome/route.ts", 3)]
+
+
 OWN_ROWS = """"use server";
 import { auth } from "@/auth";
 import { prisma } from "@/lib/db";

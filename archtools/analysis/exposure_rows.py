@@ -27,7 +27,11 @@ def secret_fields(ctx: AnalysisContext, model: str, *, signed_in: bool) -> list[
     secret nor a credential; a signed-in caller (or an API key's holder) may read back the bearer
     tokens and shared secrets of the rows it may read, so only credentials count for it, and of
     those not the access passwords that protect a row other than an account."""
-    fields = [f for f in sensitive_fields(ctx.schema, model) if not content_digest(f, model)]
+    fields = [
+        f
+        for f in sensitive_fields(ctx.schema, model)
+        if not content_digest(f, model) and not (bare_digest(f) and not account_model(ctx, model))
+    ]
     if signed_in:
         fields = [f for f in fields if is_credential_name(f) and not access_password(ctx, f, model)]
     return fields
@@ -53,8 +57,8 @@ def content_digest(name: str, model: str) -> bool:
     """A digest of content, not of a secret: every secret word of the name is a digest word
     (`digest` in knowledge/fields.yaml) and another word says what was digested (`contentHash`,
     `pHashUrl`, `fileHash`). Anyone holding the content computes the same digest. A digest of a
-    secret names it (`passwordHash`, `tokenHash`), and a bare `hash` or `hashed` column, or any
-    digest on an account, session, token or key table, is taken for one."""
+    secret names it (`passwordHash`, `tokenHash`), and any digest on an account, session, token or
+    key table is taken for one (a bare `hash` elsewhere: see `bare_digest`)."""
     secret, others = _secret_words(name)
     return (
         bool(secret)
@@ -62,6 +66,13 @@ def content_digest(name: str, model: str) -> bool:
         and bool(others)
         and not is_identity_table(model)
     )
+
+
+def bare_digest(name: str) -> bool:
+    """A column named only for a digest (`hash`, `hashed`): on an account it holds the password's,
+    on any other row (an image's, a file's) a digest of the row's own content."""
+    secret, others = _secret_words(name)
+    return bool(secret) and not others and all(in_vocabulary(w, "digest") for w in secret)
 
 
 def access_password(ctx: AnalysisContext, name: str, model: str) -> bool:
