@@ -21,9 +21,10 @@ A write needs a trail when it destroys a record or changes what someone may do. 
   a setting of the document, not a privilege;
 - a created row given the role every row gets by default;
 - the caller deleting one row of their own (its key and an owner column equal to the signed-in
-  user in the filter) of a model nothing else refers to: a bookmark, a saved filter, an API key.
-  Not a record kept for compliance (an order, a payment) nor one holding other people's work (a
-  team, a project), whoever owns it, nor all of the caller's rows at once.
+  user in the filter) of a model nothing else refers to: a bookmark, a saved filter. Not a
+  credential (revoking an API key is a security event), a record kept for compliance (an order, a
+  payment) or one holding other people's work (a team, a project), whoever owns it, nor all of the
+  caller's rows at once.
 
 A function that both creates and deletes rows of the same model manages that set (a replace-all
 edit, a toggle, the rollback of what it just created): it rebuilds what it removes.

@@ -31,6 +31,7 @@ from archtools.analysis.problems import upload_checks
 from archtools.analysis.rate_limits import KnowsRateLimits
 from archtools.analysis.roles import DbOp
 from archtools.analysis.sinks import tainted_by
+from archtools.analysis.summaries import is_identity_table
 from archtools.analysis.ternaries import tested_only
 from archtools.facts.code import Call, Expr, ExprKind, FileFacts, Param
 from archtools.facts.schema import FieldKind, Orm
@@ -496,10 +497,12 @@ class DataChecks(KnowsRateLimits):
     def _own_rows_only(self, op: DbOp, flow: Flow) -> bool:
         """A delete of one row of the caller's own that nothing else hangs off: its filter names
         the row (its key) and an owner column (`userId`, `authorId`) equal to the signed-in user,
-        and no other model refers to its model (a bookmark, a saved filter, an API key; not a
+        and no other model refers to its model (a bookmark, a saved filter; not a credential, a
         team, nor all of the caller's notes at once)."""
         model = self.ctx.schema.model(op.model or "") if op.model else None
-        if model is None or any(  # a foreign key to it: rows of another model hang off it
+        if model is None or is_identity_table(model.name):
+            return False  # revoking a credential (an API key, a session) is a security event
+        if any(  # a foreign key to it: rows of another model hang off it
             f.relation is not None and f.relation.fields and f.type == model.name
             for other in self.ctx.schema.models
             for f in other.fields
