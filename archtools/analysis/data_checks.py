@@ -87,6 +87,7 @@ class DataChecks(KnowsRateLimits):
                 self._built_by_helpers(op),
                 self._closed_columns(op),
                 proven,
+                self._paging(op),
             )
         inline = self._validated_inline(ops)
         for line, path in upload_checks(scope.facts, scope.funcs, scope.flow):
@@ -113,6 +114,23 @@ class DataChecks(KnowsRateLimits):
             # schema, a validating wrapper, checks its input wherever the framework hands it on)
             return self._validated_at_sinks(entry, scope)
         return self._validated_input(entry, scope, inline)
+
+    def _paging(self, op: DbOp) -> list[Expr]:
+        """How many rows a read takes or skips, as written at the call: Prisma's `take`/`skip`,
+        Drizzle's `.limit()`/`.offset()`."""
+        if op.kind != "read":
+            return []
+        call = self.ctx.program.files[op.file].calls[op.call]
+        found = [
+            pair.value
+            for arg in call.args[:1]
+            for pair in arg.pairs
+            if pair.key in ("take", "skip", "limit", "offset")
+        ]
+        for link in self.ctx.program.chain(op.file, call):
+            if link.name in ("limit", "offset") and link.args:
+                found.append(link.args[0])
+        return found
 
     def _scalar_lookups(self, ops: list[OpFlow]) -> list[_ScalarLookup]:
         """Prisma unique operations given an unchecked client value as their unique field's whole
@@ -736,6 +754,7 @@ def _flag_unvalidated_op(
     built: frozenset[int] = frozenset(),
     closed: frozenset[str] = frozenset(),
     proven: dict[str, _ScalarLookup] | None = None,
+    paging: Sequence[Expr] = (),
 ) -> None:
     """Request data passed whole into an operation (mass assignment), or else the first
     unvalidated input in its filter or data. `unique_keys`: the fields of the operation's model
@@ -744,7 +763,9 @@ def _flag_unvalidated_op(
     Drizzle `eq(column, value)` (a filter written as a callback stands for the arguments of its
     calls, `value` among them), a filter a helper builds with path segments as keys; `built`: the
     ids of the data a helper builds with its keys written out; `closed`: the columns of a write
-    that take only a closed set of values (Prisma's Boolean and enum columns)."""
+    that take only a closed set of values (Prisma's Boolean and enum columns); `paging`: the
+    values setting how many rows it reads (`take`, `limit()`), where a number the client picks
+    unchecked reads as many as it likes."""
     whole = [
         d
         for d in op.data
@@ -776,11 +797,29 @@ def _flag_unvalidated_op(
     if whole:
         return
     harmless: Evidence | None = None
-    for expr in op.where + op.data:
+    for expr in [*op.where, *op.data, *paging]:
         if not _unchecked(expr, flow):
             continue
         value = _input_part(expr, flow)
         detail = f"unvalidated client input `{value.text[:60]}` reaches {op.callee}()"
+        if expr in paging:
+            if _BOUNDED.match(expr.text):
+                continue  # `Math.min(Number(q.limit), 50)`: a bound is its check
+            detail = f"{detail} as the number of rows to read or skip, with no bound"
+            flag(
+                fails,
+                problems,
+                Problem(
+                    "VAL001",
+                    op.file,
+                    expr.line,
+                    f"unvalidated input reaches {op.callee}()",
+                    f"unvalidated:{op.callee}:{expr.text[:40]}",
+                    op.model,
+                ),
+                detail,
+            )
+            return
         # A path segment is a string, and as the value of a filter it only picks the row with
         # that exact key; Drizzle's `eq(column, value)` sends any value as one bound parameter;
         # Prisma takes the operand of `gte`/`contains`, or a unique operation's unique field, as a
@@ -834,6 +873,10 @@ def _flag_unvalidated_op(
         return
     if harmless is not None:
         fails.append(harmless)
+
+
+# A page size or offset held within a bound: `Math.min(n, 50)`, `Math.max(0, n)`, `clamp(n, 1, 50)`
+_BOUNDED = re.compile(r"^\s*(?:Math\.(?:min|max)|clamp)\(")
 
 
 @dataclass(frozen=True)

@@ -279,3 +279,34 @@ def test_a_helpers_list_operand_takes_scalars_only(
     check = entry(result, "route_handler:app/api/titled/route.ts#POST").checks.input_validation
     assert check.status.value == "fail", check
     assert ("only where the query takes a scalar" in check.evidence[0].detail) != reported
+
+
+PAGED_ROUTE = """import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+export async function POST(request: Request) {
+  const session = await auth();
+  if (!session?.user) return new Response(null, { status: 401 });
+  const body = await request.json();
+  const notes = await prisma.note.findMany({
+    where: { authorId: session.user.id },
+    take: TAKE,
+  });
+  return Response.json(notes);
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("take", "reported"),
+    [("body.limit", True), ("Math.min(Number(body.limit) || 20, 50)", False), ("20", False)],
+)
+def test_a_page_size_the_client_picks_unchecked_is_reported(
+    tmp_path: Path, take: str, reported: bool
+) -> None:
+    make_repo(tmp_path, {"app/api/paged/route.ts": PAGED_ROUTE.replace("TAKE", take)})
+    result = run_audit(tmp_path)
+    val001 = [(f.file, f.line) for f in result.findings if f.rule == "VAL001"]
+    assert val001 == ([("app/api/paged/route.ts", 9)] if reported else []), val001
+    if reported:
+        check = entry(result, "route_handler:app/api/paged/route.ts#POST").checks.input_validation
+        assert "number of rows to read or skip" in check.evidence[0].detail
