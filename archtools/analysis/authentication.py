@@ -156,6 +156,16 @@ class _DeclaredPublicReads(_PublicReads):
         return _inert_package(package, self.acting) and super().acts(package)
 
 
+def _route_groups(path: str) -> list[str]:
+    """The route groups a file of the app directory sits in (`app/(marketing)/blog/page.tsx`
+    -> marketing), lower case."""
+    return [
+        part[1:-1].lower()
+        for part in path.split("/")
+        if part.startswith("(") and part.endswith(")")
+    ]
+
+
 # A wrapper whose name says it lets signed-out callers in (`PublicEndpoint`, `MixedAuthEndpoint`,
 # `withOptionalAuth`): the app's own statement of who may call what it wraps.
 _PUBLIC_WRAPPER = re.compile(r"public|optional_?auth|mixed_?auth|anonymous", re.I)
@@ -291,6 +301,15 @@ class AuthenticationChecks(KnowsRateLimits):
                 file=entry.file,
                 line=entry.line,
                 detail="public by design: an operation for signed-out users (sign-up, sign-in, recovery)",
+            )
+        group = next(
+            (g for g in _route_groups(entry.file) if g in self.k.public_routes.public_groups), None
+        )
+        if group is not None and entry.kind in (EntryKind.PAGE, EntryKind.PAGES_SSR):
+            return Evidence(
+                file=entry.file,
+                line=entry.line,
+                detail=f"public by design: a page of the app's ({group}) route group, for every visitor",
             )
         return (
             self._offered_to_signed_out_users(entry, scope)

@@ -151,6 +151,7 @@ class PublicRoutes(_Frozen):
     webhook_words: list[str]
     public_assets: list[str]
     anonymous_route_words: list[str]
+    public_groups: list[str]
     anonymous_functions: list[str]
     anonymous_phrases: list[str]
     signature_calls: list[str]
