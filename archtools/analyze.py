@@ -228,6 +228,8 @@ def _analyse(
             segments = procedure.route.split(".")
             for start in range(len(segments) - 1):
                 ctx.procedures.setdefault(".".join(segments[start:]), []).append(procedure)
+        elif procedure.kind == EntryKind.SERVER_ACTION:
+            ctx.actions[(procedure.file, procedure.name)] = procedure
     checker = EntryChecker(ctx)
     analyses = [a for a in map(checker.analyse, entries) if a.reads_data]
     settle_scale_problems(ctx, analyses, _sql_indexes(loaded))

@@ -170,12 +170,58 @@ class EntryChecker(AuthorizationChecks, DataChecks):
                 continue
             path = self.ctx.sinks.procedure_path(scope.facts.path, call)
             named = self.ctx.procedures.get(path, []) if path is not None else []
+            action = self._action_called(scope.facts.path, call)
+            if action is not None:
+                named = [action]
             if len(named) != 1 or named[0].id in self._delegating:
                 continue
             check = self._procedure_check(named[0], name)
             if check.status in (CheckStatus.PASS, CheckStatus.FAIL):
                 found.append((call, named[0], check))
         return found
+
+    def _authenticated_by_actions(
+        self,
+        entry: Entry,
+        scope: EntryScope,
+        ops: list[OpFlow],
+        public: Evidence | None,
+        authn: Check,
+    ) -> Check | None:
+        """A page whose data all comes through Server Actions it calls, each of which checks the
+        caller: the actions' checks stop a signed-out render before any of it is read."""
+        if authn.status != CheckStatus.FAIL or public is not None or not ops:
+            return None
+        if entry.kind not in (EntryKind.PAGE, EntryKind.PAGES_SSR):
+            return None
+        calls = [
+            (call, action, check)
+            for call, action, check in self._delegated_calls(scope, "authentication")
+            if action.kind == EntryKind.SERVER_ACTION
+        ]
+        if not calls or any(check.status != CheckStatus.PASS for _c, _a, check in calls):
+            return None
+        files = {action.file for _c, action, _check in calls}
+        if any(op.file not in files for op, _flow in ops):
+            return None
+        call, action, check = calls[0]
+        first = Evidence(
+            file=scope.facts.path,
+            line=call.line,
+            detail=f"{call.callee}() runs the {_runs(action)}, whose authentication is pass",
+        )
+        return Check(status=CheckStatus.PASS, evidence=[first, *check.evidence], kind=check.kind)
+
+    def _action_called(self, file: str, call: Call) -> Entry | None:
+        """The app's Server Action a page calls directly (`await getListing({ id })`): its
+        middleware and handler run in the page's render, with the page's request."""
+        callee = call.callee.removeprefix("await ")
+        if "." in callee or "(" in callee:
+            return None
+        symbol = self.ctx.program.lookup(file, callee)
+        if symbol is None or symbol.package is not None:
+            return None
+        return self.ctx.actions.get((symbol.file, symbol.name))
 
     def _delegated_check(self, scope: EntryScope, name: str) -> Check | None:
         """The check `name` of the procedures the route runs in process, as the route's own: the
@@ -190,7 +236,7 @@ class EntryChecker(AuthorizationChecks, DataChecks):
             Evidence(
                 file=scope.facts.path,
                 line=call.line,
-                detail=f"{call.callee}() runs the tRPC procedure {procedure.route}, whose "
+                detail=f"{call.callee}() runs the {_runs(procedure)}, whose "
                 f"{label} is {check.status.value}",
             ),
             *check.evidence,
@@ -220,6 +266,11 @@ class EntryChecker(AuthorizationChecks, DataChecks):
         """The route's authentication, or that of the tRPC procedures it runs in process when it
         has nothing of its own to protect (n/a not by a public design), or failed only for
         calling them while they check the caller themselves."""
+        guarded = self._authenticated_by_actions(entry, scope, ops, public, authn)
+        if guarded is not None:
+            key = f"missing-authentication:{entry.id}"
+            problems[:] = [p for p in problems if p.key != key]
+            return guarded
         if (
             authn.status not in (CheckStatus.NA, CheckStatus.FAIL)
             or public is not None
@@ -706,3 +757,10 @@ def _signed_link_authorization(
             detail=f"the rows it reaches are those the link was signed for: {signed.detail}",
         ),
     )
+
+
+def _runs(entry: Entry) -> str:
+    """What a route runs in process, as its evidence names it."""
+    if entry.kind == EntryKind.SERVER_ACTION:
+        return f"Server Action {entry.name} ({entry.file})"
+    return f"tRPC procedure {entry.route}"

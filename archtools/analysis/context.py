@@ -63,6 +63,8 @@ class AnalysisContext:
     public_to_read: dict[str, str] = field(default_factory=dict)
     # tRPC procedures by each tail of their dotted path (`notes.get`, `get`)
     procedures: dict[str, list[Entry]] = field(default_factory=dict)
+    # Server Actions by the file and the name they are exported under
+    actions: dict[tuple[str, str], Entry] = field(default_factory=dict)
 
     def owned_relation(self, model: str) -> Callable[[str], bool]:
         """Whether a relation field of `model` leads to rows a user owns that the app does not
