@@ -1389,7 +1389,17 @@ class AuthorizationChecks(VouchedKeys):
         owner_fields = set(self.k.ownership.owner_fields)
         found = False
         for data in op.data:
+            # a row the caller is recorded on (`reportedById: ctx.user.id`) names another user by
+            # the client's choice as someone it is about (the reported, the invited): a
+            # reference, not a claim of whose row it is
+            attributed = any(
+                flow.is_identity(p.value) and not flow.is_client_value(p.value)
+                for p in data.pairs
+                if p.key != "..."
+            )
             for pair in data.pairs:
+                if attributed:
+                    break
                 if pair.key in owner_fields and (
                     flow.is_client_value(pair.value) or flow.is_input(pair.value)
                 ):
