@@ -134,8 +134,9 @@ class DataChecks(KnowsRateLimits):
 
     def _scalar_lookups(self, ops: list[OpFlow]) -> list[_ScalarLookup]:
         """Prisma unique operations given an unchecked client value as their unique field's whole
-        value (`findUnique({ where: { id } })`), whose result an exit then requires: Prisma refuses
-        anything but a scalar there (it throws), so past that exit the value is one."""
+        value (`findUnique({ where: { id } })`), whose result an exit then requires (a unique
+        update or delete throws by itself when no row matches): Prisma refuses anything but a
+        scalar there (it throws), so past that point the value is one."""
         found: list[_ScalarLookup] = []
         for op, flow in ops:
             if op.operation not in UNIQUE_OPERATIONS or self.ctx.schema.orm == Orm.DRIZZLE:
@@ -154,7 +155,9 @@ class DataChecks(KnowsRateLimits):
             ]
             if not values:
                 continue
-            stop = stops_unless_found(facts, op, derived=True)
+            # a unique update or delete throws by itself unless the key names a row
+            stop = op.line if op.operation in ("update", "delete") else None
+            stop = stop or stops_unless_found(facts, op, derived=True)
             if stop is None:
                 continue
             found.append(
@@ -846,8 +849,13 @@ def _flag_unvalidated_op(
                 file=op.file,
                 line=expr.line,
                 detail=f"{detail}, a value {lookup.op.callee}() ({lookup.file}:{lookup.op.line}) "
-                f"took as its unique key and an exit at line {lookup.stop} required it found: "
-                "Prisma refuses anything but a scalar there",
+                f"took as its unique key and "
+                + (
+                    "which throws unless it names a row"
+                    if lookup.stop == lookup.op.line
+                    else f"an exit at line {lookup.stop} required it found"
+                )
+                + ": Prisma refuses anything but a scalar there",
             )
             continue
         if expr in op.where and _scalar_positions_only(expr, flow, unique_keys):

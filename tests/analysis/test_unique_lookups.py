@@ -37,6 +37,19 @@ export async function archiveWithoutExit(data: { id: string }) {
 }
 """
 
+UPDATED_FIRST = """"use server";
+import { auth } from "@/auth";
+import { prisma } from "@/lib/db";
+
+export async function retitle(data: { id: string; title: string }) {
+  const session = await auth();
+  if (!session?.user?.id) return { error: "unauthorized" };
+  const { id } = data;
+  await prisma.note.WRITE({ where: { id }, data: { title: "renamed" } });
+  await prisma.auditLog.create({ data: { action: "retitle", target: id } });
+}
+"""
+
 FILE = "app/notes/actions.ts"
 
 
@@ -49,3 +62,14 @@ def test_a_value_a_required_unique_lookup_took_is_a_scalar_afterwards(tmp_path: 
     assert any("took as its unique key and an exit at line 11" in e.detail for e in check.evidence)
     # no exit requires the row: nothing says the lookup ran, or refused an object
     assert ("VAL001", FILE, 23) in found, found
+
+
+def test_a_value_a_unique_update_took_is_a_scalar_afterwards(tmp_path: Path) -> None:
+    # a unique update throws by itself when no row matches; updateMany does not
+    make_repo(tmp_path / "update", {FILE: UPDATED_FIRST.replace("WRITE", "update")})
+    result = run_audit(tmp_path / "update")
+    assert ("VAL001", FILE, 10) not in rules_at(result, FILE)
+    check = entry(result, f"server_action:{FILE}#retitle").checks.input_validation
+    assert any("which throws unless it names a row" in e.detail for e in check.evidence), check
+    make_repo(tmp_path / "many", {FILE: UPDATED_FIRST.replace("WRITE", "updateMany")})
+    assert ("VAL001", FILE, 10) in rules_at(run_audit(tmp_path / "many"), FILE)
