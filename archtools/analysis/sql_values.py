@@ -567,8 +567,13 @@ class SqlValues:
         while True:
             found = [v for v in self.facts.vars if v.func == current and name in v.names]
             if found:
-                before = [v for v in found if v.line <= line]
-                return before or found[:1]
+                # (an assignment reads the value before it: `ids = [...new Set(ids)]`)
+                before = [v for v in found if v.line < line]
+                if before:
+                    return before
+                if current is not None and self._param_owner_here(name, current):
+                    return []  # the parameter's own value, before any assignment
+                return found[:1]
             if current is None or self._param_owner_here(name, current):
                 return []
             current = self.facts.functions[current].parent

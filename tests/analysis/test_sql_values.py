@@ -100,3 +100,45 @@ def test_a_cast_beside_a_hole_it_cannot_read_proves_nothing(tmp_path: Path) -> N
     make_repo(tmp_path, {"app/api/notes/route.ts": ROUTE.replace("FILTER", filter_)})
     found = {r for r in rules_at(run_audit(tmp_path)) if r[0] == "INJ001"}
     assert ("INJ001", "app/api/notes/route.ts", 24) in found
+
+
+REASSIGNED = """import { prisma } from "@/lib/db";
+
+export async function refreshLevels(ids: number | number[]) {
+  if (!Array.isArray(ids)) ids = [ids];
+  ids = [...new Set(ids)];
+  await prisma.$executeRawUnsafe(`SELECT refresh_levels(ARRAY[${ids.join(",")}])`);
+}
+"""
+
+REASSIGNING_CALLER = """import { z } from "zod";
+import { refreshLevels } from "@/lib/levels";
+
+const body = z.object({ ids: z.array(z.number().int()) });
+
+export async function POST(req: Request) {
+  const input = VALUE;
+  await refreshLevels(input.ids);
+  return new Response(null, { status: 204 });
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("value", "flagged"),
+    [
+        ("body.parse(await req.json())", False),
+        ("(await req.json()) as { ids: number[] }", True),
+    ],
+)
+def test_a_parameter_reassigned_from_itself_keeps_its_declared_type(
+    tmp_path: Path, value: str, flagged: bool
+) -> None:
+    # `ids = [...new Set(ids)]` reads the value before it: the parameter's, a validated number
+    files = {
+        "lib/levels.ts": REASSIGNED,
+        "app/api/levels/route.ts": REASSIGNING_CALLER.replace("VALUE", value),
+    }
+    make_repo(tmp_path, files)
+    found = {r for r in rules_at(run_audit(tmp_path)) if r[0] == "INJ001"}
+    assert (("INJ001", "lib/levels.ts", 6) in found) is flagged, found
