@@ -162,8 +162,9 @@ class EntryChecker(AuthorizationChecks, DataChecks):
         return known[name]
 
     def _delegated_calls(self, scope: EntryScope, name: str) -> list[tuple[Call, Entry, Check]]:
-        """The app's tRPC procedures the route runs in process (`c.var.api.tags.list()`), with
-        their check `name` where it is decided (pass or fail)."""
+        """The app's tRPC procedures the route runs in process (`c.var.api.tags.list()`) and the
+        Server Actions it calls (`await getListing({ id })`), with their check `name` where it is
+        decided (pass or fail)."""
         found: list[tuple[Call, Entry, Check]] = []
         for call in scope.facts.calls:
             if not scope.has(call.func, call.line):

@@ -322,7 +322,7 @@ class LoadChecks(AuthenticationChecks):
             if prior.file != op.file or prior.line >= op.line or prior.operation not in CREATES:
                 continue
             call = facts.calls[prior.call]
-            if call.caught or "onConflict" in call.callee or "skipDuplicates" in call.callee:
+            if call.caught or "onConflict" in call.callee:  # (Drizzle's conflict clauses)
                 continue
             if op.func not in function_scope(facts, prior.func):
                 continue
@@ -330,9 +330,7 @@ class LoadChecks(AuthenticationChecks):
             if model is None:
                 continue
             primary = set(model.primary_key or [f.name for f in model.fields if f.id])
-            for data in prior.data:
-                if any(p.key == "skipDuplicates" for p in data.pairs):
-                    continue
+            for data in prior.data:  # (a createMany's list of rows holds no single key)
                 keys = [p.value for p in data.pairs if p.key in primary]
                 owners = [
                     p for p in data.pairs if p.key not in primary and flow.is_identity(p.value)
