@@ -272,11 +272,14 @@ class AuditTrail:
     # -- which writes need a trail -----------------------------------------------------------------
 
     def kept_for_others(self, model: str | None) -> bool:
-        """A model whose records are kept for compliance (orders, payments, invoices) or hold
-        other people's work (a team, a workspace): deleting one needs a trail whoever owns it."""
+        """A model whose records are kept for compliance (any word of its name: `Order`,
+        `PaymentIntent`) or that holds other people's work (its last word: a `Team`, a
+        `Workspace`, not a `UserLink`): deleting one needs a trail whoever owns it."""
         vocabulary = audit_vocabulary()
-        listed = {*vocabulary.compliance_words, *vocabulary.shared_words}
-        return any(singular(w) in listed for w in words(model or ""))
+        names = [singular(w) for w in words(model or "")]
+        return bool(set(names) & set(vocabulary.compliance_words)) or (
+            bool(names) and names[-1] in vocabulary.shared_words
+        )
 
     def needs_no_trail(self, op: DbOp) -> str | None:
         """Why a delete or a role write needs no audit trail, or None when it does."""

@@ -472,6 +472,7 @@ class DataChecks(KnowsRateLimits):
         writes = trail.writes_in_entry(entry, scope.facts.path, runs, [op for op, _ in ops])
         role_fields = set(self.k.ownership.role_fields)
         covered: list[Evidence] = []
+        own: Evidence | None = None
         for op, flow in ops:
             destructive = op.kind == "delete"
             privileged = op.kind == "write" and any(
@@ -484,7 +485,14 @@ class DataChecks(KnowsRateLimits):
                 and not trail.kept_for_others(op.model or op.table)
                 and self._own_rows_only(op, flow)
             ):
-                continue  # the caller removing rows of their own: no one else's data goes
+                # the caller removing a row of their own: no one else's data goes
+                own = own or Evidence(
+                    file=op.file,
+                    line=op.line,
+                    detail=f"{op.callee}() deletes only one {op.model} row of the caller's own, "
+                    "which nothing else refers to",
+                )
+                continue
             covering = next((w for w in writes if trail.covers(w, op)), None)
             if covering is not None:
                 covered.append(covering.evidence)
@@ -512,7 +520,10 @@ class DataChecks(KnowsRateLimits):
             return make_check(CheckStatus.PASS, covered[0])
         return make_check(
             CheckStatus.NA,
-            Evidence(file=entry.file, line=entry.line, detail="no destructive or privilege change"),
+            own
+            or Evidence(
+                file=entry.file, line=entry.line, detail="no destructive or privilege change"
+            ),
         )
 
     def _own_rows_only(self, op: DbOp, flow: Flow) -> bool:

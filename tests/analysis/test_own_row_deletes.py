@@ -20,6 +20,14 @@ model User {
   bookmarks Bookmark[]
   orders    Order[]
   teams     Team[]
+  links     UserLink[]
+}
+
+model UserLink {
+  id     String @id @default(cuid())
+  url    String
+  userId String
+  user   User   @relation(fields: [userId], references: [id])
 }
 
 model Bookmark {
@@ -62,12 +70,20 @@ FILE = "app/api/things/[id]/route.ts"
     ("delete", "expected"),
     [
         ("bookmark.deleteMany({ where: { id: params.id, userId: session.user.id } })", "n/a"),
+        ("userLink.deleteMany({ where: { id: params.id, userId: session.user.id } })", "n/a"),
         ("order.deleteMany({ where: { id: params.id, userId: session.user.id } })", "fail"),
         ("team.deleteMany({ where: { id: params.id, ownerId: session.user.id } })", "fail"),
         ("bookmark.deleteMany({ where: { userId: session.user.id } })", "fail"),
         ("bookmark.deleteMany({ where: { id: params.id } })", "fail"),
     ],
-    ids=["own bookmark", "own order", "own team", "all own bookmarks", "anyone's bookmark"],
+    ids=[
+        "own bookmark",
+        "own profile link",
+        "own order",
+        "own team",
+        "all own bookmarks",
+        "anyone's bookmark",
+    ],
 )
 def test_only_a_row_of_the_callers_own_goes_without_a_trail(
     tmp_path: Path, delete: str, expected: str
@@ -77,3 +93,5 @@ def test_only_a_row_of_the_callers_own_goes_without_a_trail(
     check = entry(result, f"route_handler:{FILE}#DELETE").checks.audit_logging
     assert check.status.value == expected, check
     assert bool([f for f in result.findings if f.rule == "AUD001"]) == (expected == "fail")
+    if expected == "n/a":
+        assert "row of the caller's own" in check.evidence[0].detail
