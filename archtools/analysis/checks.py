@@ -206,12 +206,7 @@ class EntryChecker(AuthorizationChecks, DataChecks):
         if any(op.file not in files for op, _flow in ops):
             return None
         call, action, check = calls[0]
-        first = Evidence(
-            file=scope.facts.path,
-            line=call.line,
-            detail=f"{call.callee}() runs the {_runs(action)}, whose authentication is pass",
-        )
-        return Check(status=CheckStatus.PASS, evidence=[first, *check.evidence], kind=check.kind)
+        return _run_as_own(scope, call, action, check, "authentication")
 
     def _action_called(self, file: str, call: Call) -> Entry | None:
         """The app's Server Action a page calls directly (`await getListing({ id })`): its
@@ -232,17 +227,7 @@ class EntryChecker(AuthorizationChecks, DataChecks):
             return None
         failed = [f for f in found if f[2].status == CheckStatus.FAIL]
         call, procedure, check = (failed or found)[0]
-        label = name.replace("_", " ")
-        evidence = [
-            Evidence(
-                file=scope.facts.path,
-                line=call.line,
-                detail=f"{call.callee}() runs the {_runs(procedure)}, whose "
-                f"{label} is {check.status.value}",
-            ),
-            *check.evidence,
-        ]
-        return Check(status=check.status, evidence=evidence, kind=check.kind)
+        return _run_as_own(scope, call, procedure, check, name)
 
     def _delegated_authentication(self, scope: EntryScope) -> tuple[Check, set[int]] | None:
         """A route with nothing of its own to protect that runs the app's tRPC procedures in
@@ -269,8 +254,7 @@ class EntryChecker(AuthorizationChecks, DataChecks):
         calling them while they check the caller themselves."""
         guarded = self._authenticated_by_actions(entry, scope, ops, public, authn)
         if guarded is not None:
-            key = f"missing-authentication:{entry.id}"
-            problems[:] = [p for p in problems if p.key != key]
+            _withdraw_missing_authentication(entry, problems)
             return guarded
         if (
             authn.status not in (CheckStatus.NA, CheckStatus.FAIL)
@@ -293,8 +277,7 @@ class EntryChecker(AuthorizationChecks, DataChecks):
             (authn.status == CheckStatus.NA and _nothing_of_its_own(authn)) or failed_for_calling
         ):
             return authn
-        key = f"missing-authentication:{entry.id}"
-        problems[:] = [p for p in problems if p.key != key]
+        key = _withdraw_missing_authentication(entry, problems)
         if check.status == CheckStatus.FAIL:
             problems.append(
                 Problem(
@@ -577,8 +560,7 @@ class EntryChecker(AuthorizationChecks, DataChecks):
         declared = self.declared_reader(entry, scope, [op for op, _flow in ops], own_writes)
         if declared is None:
             return None
-        key = f"missing-authentication:{entry.id}"
-        problems[:] = [p for p in problems if p.key != key]
+        _withdraw_missing_authentication(entry, problems)
         why = authz.evidence[0]
         reads = (
             f"the authorization check passes its reads on {why.file}:{why.line} ({why.detail})"
@@ -758,6 +740,26 @@ def _signed_link_authorization(
             detail=f"the rows it reaches are those the link was signed for: {signed.detail}",
         ),
     )
+
+
+def _withdraw_missing_authentication(entry: Entry, problems: list[Problem]) -> str:
+    """Drop the entry point's ATH001 from `problems` (its authentication is decided elsewhere);
+    the problem's key."""
+    key = f"missing-authentication:{entry.id}"
+    problems[:] = [p for p in problems if p.key != key]
+    return key
+
+
+def _run_as_own(scope: EntryScope, call: Call, run: Entry, check: Check, name: str) -> Check:
+    """The check `name` of an entry point the route runs in process, as the route's own, named
+    with the call that runs it."""
+    label = name.replace("_", " ")
+    first = Evidence(
+        file=scope.facts.path,
+        line=call.line,
+        detail=f"{call.callee}() runs the {_runs(run)}, whose {label} is {check.status.value}",
+    )
+    return Check(status=check.status, evidence=[first, *check.evidence], kind=check.kind)
 
 
 def _runs(entry: Entry) -> str:

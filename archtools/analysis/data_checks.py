@@ -30,7 +30,7 @@ from archtools.analysis.load_checks import stops_unless_found
 from archtools.analysis.problems import upload_checks
 from archtools.analysis.rate_limits import KnowsRateLimits
 from archtools.analysis.roles import DbOp
-from archtools.analysis.sinks import tainted_by
+from archtools.analysis.sinks import SCALAR_OPERANDS, tainted_by
 from archtools.analysis.summaries import is_identity_table
 from archtools.analysis.ternaries import tested_only
 from archtools.facts.code import Call, Expr, ExprKind, FileFacts, Param
@@ -40,6 +40,8 @@ from archtools.results import Check, CheckStatus, Evidence
 
 class DataChecks(KnowsRateLimits):
     _trail: AuditTrail | None = None
+    # the keys each helper reads off its parameters (`_keys_read`), by (file, function)
+    _read_keys: dict[tuple[str, int], dict[str, set[str]]] | None = None
 
     def _unique_keys(self, op: DbOp) -> frozenset[str]:
         """The `@id` and `@unique` fields of a Prisma unique operation's model."""
@@ -593,7 +595,12 @@ class DataChecks(KnowsRateLimits):
             inside = function_scope(self.ctx.program.files[tfile], tfunc)
             function = self.ctx.program.function(tfile, tfunc)
             facts = self.ctx.program.files[file]
-            read_keys = _keys_read(self.ctx.program.files[tfile], inside, function.params)
+            if self._read_keys is None:
+                self._read_keys = {}
+            read_keys = self._read_keys.get((tfile, tfunc))
+            if read_keys is None:
+                read_keys = _keys_read(self.ctx.program.files[tfile], inside, function.params)
+                self._read_keys[(tfile, tfunc)] = read_keys
             seeds, listed = _seeds_for(function.params, call, facts, flow, requests, read_keys)
             helper_flow = self.ctx.summaries.flow(tfile, tfunc, seeds)
             helper_flow.listed |= carried(self.ctx.program.files[tfile], inside, listed)
@@ -820,62 +827,13 @@ def _flag_unvalidated_op(
             if _BOUNDED.match(expr.text):
                 continue  # `Math.min(Number(q.limit), 50)`: a bound is its check
             detail = f"{detail} as the number of rows to read or skip, with no bound"
-            flag(
-                fails,
-                problems,
-                Problem(
-                    "VAL001",
-                    op.file,
-                    expr.line,
-                    f"unvalidated input reaches {op.callee}()",
-                    f"unvalidated:{op.callee}:{expr.text[:40]}",
-                    op.model,
-                ),
-                detail,
+        else:
+            why = _harmless_because(
+                op, expr, value, flow, (unique_keys, exact_keys, closed), proven or {}
             )
-            return
-        # A path segment is a string, and as the value of a filter it only picks the row with
-        # that exact key; Drizzle's `eq(column, value)` sends any value as one bound parameter;
-        # Prisma takes the operand of `gte`/`contains`, or a unique operation's unique field, as a
-        # scalar or refuses the query: unchecked, yet no way to change what the query does.
-        if expr in op.where and (
-            _path_segment_key(expr, value, flow)
-            or _bound_equality_only(expr, flow)
-            or id(expr) in exact_keys
-        ):
-            harmless = harmless or Evidence(
-                file=op.file, line=expr.line, detail=f"{detail}, as the exact key of a filter only"
-            )
-            continue
-        if expr in op.data and _closed_columns_only(expr, flow, closed):
-            harmless = harmless or Evidence(
-                file=op.file,
-                line=expr.line,
-                detail=f"{detail}, only into columns that take true/false or an enum's values",
-            )
-            continue
-        lookup = (proven or {}).get(value.text)
-        if lookup is not None:
-            harmless = harmless or Evidence(
-                file=op.file,
-                line=expr.line,
-                detail=f"{detail}, a value {lookup.op.callee}() ({lookup.file}:{lookup.op.line}) "
-                f"took as its unique key and "
-                + (
-                    "which throws unless it names a row"
-                    if lookup.stop == lookup.op.line
-                    else f"an exit at line {lookup.stop} required it found"
-                )
-                + ": Prisma refuses anything but a scalar there",
-            )
-            continue
-        if expr in op.where and _scalar_positions_only(expr, flow, unique_keys):
-            harmless = harmless or Evidence(
-                file=op.file,
-                line=expr.line,
-                detail=f"{detail}, only where the query takes a scalar",
-            )
-            continue
+            if why is not None:
+                harmless = harmless or Evidence(file=op.file, line=expr.line, detail=detail + why)
+                continue
         flag(
             fails,
             problems,
@@ -892,6 +850,46 @@ def _flag_unvalidated_op(
         return
     if harmless is not None:
         fails.append(harmless)
+
+
+def _harmless_because(
+    op: DbOp,
+    expr: Expr,
+    value: Expr,
+    flow: Flow,
+    positions: tuple[frozenset[str], frozenset[int], frozenset[str]],
+    proven: dict[str, _ScalarLookup],
+) -> str | None:
+    """Why an unchecked client value cannot change what the operation does, as the end of the
+    check's evidence, or None. `positions`: the unique keys, exact keys and closed columns
+    `_flag_unvalidated_op` describes."""
+    unique_keys, exact_keys, closed = positions
+    # A path segment is a string, and as the value of a filter it only picks the row with that
+    # exact key; Drizzle's `eq(column, value)` sends any value as one bound parameter; Prisma
+    # takes the operand of `gte`/`contains`, or a unique operation's unique field, as a scalar or
+    # refuses the query: unchecked, yet no way to change what the query does.
+    if expr in op.where and (
+        _path_segment_key(expr, value, flow)
+        or _bound_equality_only(expr, flow)
+        or id(expr) in exact_keys
+    ):
+        return ", as the exact key of a filter only"
+    if expr in op.data and _closed_columns_only(expr, flow, closed):
+        return ", only into columns that take true/false or an enum's values"
+    lookup = proven.get(value.text)
+    if lookup is not None:
+        required = (
+            "which throws unless it names a row"
+            if lookup.stop == lookup.op.line
+            else f"an exit at line {lookup.stop} required it found"
+        )
+        return (
+            f", a value {lookup.op.callee}() ({lookup.file}:{lookup.op.line}) took as its "
+            f"unique key and {required}: Prisma refuses anything but a scalar there"
+        )
+    if expr in op.where and _scalar_positions_only(expr, flow, unique_keys):
+        return ", only where the query takes a scalar"
+    return None
 
 
 # A page size or offset held within a bound: `Math.min(n, 50)`, `Math.max(0, n)`, `clamp(n, 1, 50)`
@@ -936,11 +934,6 @@ def _path_segment_key(where: Expr, value: Expr, flow: Flow) -> bool:
     return _exact_value_in(where, value)
 
 
-_SCALAR_OPERATORS = frozenset(
-    {"gt", "gte", "lt", "lte", "contains", "startsWith", "endsWith", "search"}
-)
-# Prisma takes a list of scalars there (`{ id: { in: ids } }`) and refuses anything else
-_LIST_OPERATORS = frozenset({"in", "notIn"})
 # Prisma operations whose filter is a unique input: its unique field takes the value alone
 UNIQUE_OPERATIONS = frozenset({"findUnique", "findUniqueOrThrow", "update", "delete", "upsert"})
 
@@ -986,7 +979,7 @@ def _visit_filter(
         return
     if not _unchecked(expr, flow):
         return
-    keys = unique_keys if top else _SCALAR_OPERATORS | _LIST_OPERATORS
+    keys = unique_keys if top else SCALAR_OPERANDS
     inner = [(p.value, p.key in keys) for p in expr.pairs if p.key != "..."]
     # the items of a list in a scalar position (`in: [a, b]`) are scalars themselves
     inner += [(item, scalar and expr.kind == ExprKind.ARRAY) for item in expr.items]

@@ -297,14 +297,7 @@ class LoadChecks(AuthenticationChecks):
                 handed = self._handed_names((target[0], target[1]), call, expr)
                 lookup = self._scoped_lookup_in(target, ops, handed) if handed else None
                 if lookup is not None:
-                    evidence = Evidence(
-                        file=op.file,
-                        line=call.line,
-                        detail=f"{call.callee}() looks the client's key up among the caller's "
-                        f"rows ({lookup[0].callee}() at {lookup[0].file}:{lookup[0].line}) and "
-                        f"stops the request at line {lookup[1]} when it is not found, before "
-                        f"{op.callee}()",
-                    )
+                    evidence = _looked_up_first(op.file, call, *lookup, op)
                     break
             found.append(evidence)
         return _covering(op, found)
@@ -440,14 +433,7 @@ class LoadChecks(AuthenticationChecks):
                         )
                 found = self._scoped_lookup_in(target, ops, handed) if handed else None
                 if found is not None:
-                    lookup, exit_line = found
-                    return Evidence(
-                        file=facts.path,
-                        line=call.line,
-                        detail=f"{call.callee}() looks the client's key up among the caller's rows "
-                        f"({lookup.callee}() at {lookup.file}:{lookup.line}) and stops the request "
-                        f"at line {exit_line} when it is not found, before {op.callee}()",
-                    )
+                    return _looked_up_first(facts.path, call, *found, op)
         return None
 
     def _key_arguments(
@@ -702,6 +688,18 @@ def _argument_roots(params: tuple[Param, ...], call: Call, names: set[str]) -> s
         if set(param.names or (param.name,)) & names
         for root in arg.all_roots()
     }
+
+
+def _looked_up_first(file: str, call: Call, lookup: DbOp, exit_line: int, op: DbOp) -> Evidence:
+    """The evidence of a helper call that looked the client's key up among the caller's rows and
+    stopped the request when it was not found, before `op`."""
+    return Evidence(
+        file=file,
+        line=call.line,
+        detail=f"{call.callee}() looks the client's key up among the caller's rows "
+        f"({lookup.callee}() at {lookup.file}:{lookup.line}) and stops the request at line "
+        f"{exit_line} when it is not found, before {op.callee}()",
+    )
 
 
 def _carries(value: Expr, key: Expr) -> bool:

@@ -60,7 +60,7 @@ def handed_on(expr: Expr, tainted: AbstractSet[str]) -> bool:
 
 # Prisma operators that take a scalar (or a list of scalars) and refuse anything else: a value in
 # their place cannot turn into a filter of its own (`{ id: { in: ids } }`, `{ contains: q } }`).
-_SCALAR_OPERANDS = frozenset(
+SCALAR_OPERANDS = frozenset(
     {"in", "notIn", "gt", "gte", "lt", "lte", "contains", "startsWith", "endsWith", "search"}
 )
 
@@ -74,7 +74,7 @@ def scalar_operands_only(where: Expr, tainted: AbstractSet[str]) -> bool:
         nonlocal found
         for pair in expr.pairs:
             value = pair.value
-            if pair.key in _SCALAR_OPERANDS and not value.pairs:
+            if pair.key in SCALAR_OPERANDS and not value.pairs:
                 found = found or handed_on(value, tainted)
             elif value.kind == ExprKind.OBJECT and value.pairs and pair.key != "...":
                 if not visit(value):

@@ -1273,13 +1273,7 @@ class Summaries:
         """Returns whether a presented signature equals a digest of the request keyed by a server
         secret (`return signature === `sha256=${expected}``, `expected` an HMAC)."""
         facts = self.program.files[file]
-        scope = function_scope(facts, func)
-        local = {
-            name: var.init.text
-            for var in facts.vars
-            if var.func in scope and var.init is not None
-            for name in var.names
-        }
+        local = _local_values(facts, func)
         for ret in facts.returns:
             if ret.func != func or ret.value is None:
                 continue
@@ -1345,13 +1339,7 @@ class Summaries:
             return None
         facts = self.program.files[file]
         params = [p.name for p in facts.functions[func].params]
-        scope = function_scope(facts, func)
-        local = {
-            name: var.init.text
-            for var in facts.vars
-            if var.func in scope and var.init is not None
-            for name in var.names
-        }
+        local = _local_values(facts, func)
         for ret in facts.returns:
             if ret.func != func or ret.value is None:
                 continue
@@ -1494,6 +1482,17 @@ class Summaries:
                     detail=f"looks up {op.model} bound to the signed-in user and stops when none is found",
                 )
         return None
+
+
+def _local_values(facts: FileFacts, func: int | None) -> dict[str, str]:
+    """What each name declared in a function (its callbacks included) was set from, as text."""
+    scope = function_scope(facts, func)
+    return {
+        name: var.init.text
+        for var in facts.vars
+        if var.func in scope and var.init is not None
+        for name in var.names
+    }
 
 
 # A flag a middleware derives from the caller's role: `isAdmin`, `isUserAdmin`, `isSuperAdmin`.
